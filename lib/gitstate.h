@@ -1,0 +1,22 @@
+/* gitstate.h - code state of the repository a job was submitted from. */
+#ifndef EXL_GITSTATE_H
+#define EXL_GITSTATE_H
+
+#include "exl_err.h"
+
+struct exl_gitstate {
+	int found;		/* a repository contains the directory */
+	char repo[4096];	/* its work tree */
+	char branch[256];	/* "HEAD (detached)" when detached */
+	char commit[41];	/* full hex id, "" before the first commit */
+	int dirty;		/* tracked files modified or staged */
+	char error[256];	/* why the state could not be read, if so */
+};
+
+/* Read the state of the repository containing dir (libgit2).  Not being
+ * in a repository is not an error (found = 0); an unreadable repository
+ * fills error and returns 0 too: code state is information, never a
+ * reason to fail a job. */
+int exl_gitstate_read(const char *dir, struct exl_gitstate *gs);
+
+#endif

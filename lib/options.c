@@ -1,0 +1,167 @@
+/* options.c - option table and value rules (see options.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "options.h"
+
+/* Longest free-text value (objective, paths); longer is a mistake. */
+#define EXL_TEXT_MAX 1024
+
+const struct exl_option_desc exl_option_table[] = {
+	{ "exp-log", "DIR",
+	  "[exp-log] Write a run log for this job under DIR "
+	  "(default: $SLURM_SUBMIT_DIR/run_logs)", 2, EXL_OPT_LOG },
+	{ "exp-group", "NAME",
+	  "[exp-log] Run-log group: the subdirectory with its own timeline",
+	  1, EXL_OPT_GROUP },
+	{ "exp-task", "NAME",
+	  "[exp-log] Task name used in the run-log file name "
+	  "(default: job name)", 1, EXL_OPT_TASK },
+	{ "exp-mode", "MODE",
+	  "[exp-log] Run type: replication, experiment or "
+	  "pipeline[:SUBTYPE]", 1, EXL_OPT_MODE },
+	{ "exp-objective", "TEXT",
+	  "[exp-log] One line: what this run is meant to show", 1,
+	  EXL_OPT_OBJECTIVE },
+	{ "exp-config", "PATH",
+	  "[exp-log] Config file to hash and snapshot into the run log", 1,
+	  EXL_OPT_CONFIG },
+	{ "exp-dataset", "PATH|URL",
+	  "[exp-log] Dataset the run reads", 1, EXL_OPT_DATASET },
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+const struct exl_option_desc *exl_option_by_id(enum exl_opt_id id)
+{
+	const struct exl_option_desc *d;
+
+	for (d = exl_option_table; d->name; d++)
+		if (d->id == id)
+			return d;
+	return NULL;
+}
+
+/* check_text: a value must be one printable line of sane length. */
+static int check_text(const char *opt, const char *val, struct exl_err *err)
+{
+	const unsigned char *p;
+
+	if (!val || !*val)
+		return exl_errf(err, "exp-log: --%s: empty value: give --%s=VALUE",
+				opt, opt);
+	if (strlen(val) > EXL_TEXT_MAX)
+		return exl_errf(err, "exp-log: --%s: value longer than %d characters: shorten it",
+				opt, EXL_TEXT_MAX);
+	for (p = (const unsigned char *)val; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return exl_errf(err, "exp-log: --%s: value contains a newline or control character: give one line",
+					opt);
+	return 0;
+}
+
+char *exl_parse_mode(const char *val, struct exl_err *err)
+{
+	static const char *const plain[] = { "replication", "experiment" };
+	const char *sub;
+	char *out;
+	size_t i;
+
+	if (check_text("exp-mode", val, err) < 0)
+		return NULL;
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (strcmp(val, plain[i]) == 0)
+			return strdup(val);
+	if (strcmp(val, "pipeline") == 0)
+		return strdup("pipeline");
+	if (strncmp(val, "pipeline:", 9) == 0) {
+		sub = val + 9;
+		if (!*sub || strpbrk(sub, "()")) {
+			exl_errf(err, "exp-log: --exp-mode: invalid pipeline subtype '%s': use pipeline:SUBTYPE, e.g. pipeline:data-generation",
+				 sub);
+			return NULL;
+		}
+		if (asprintf(&out, "pipeline (%s)", sub) < 0)
+			return NULL;
+		return out;
+	}
+	exl_errf(err, "exp-log: --exp-mode: invalid value '%s': use replication, experiment or pipeline[:SUBTYPE]",
+		 val);
+	return NULL;
+}
+
+static int replace(char **slot, const char *val)
+{
+	char *c = val ? strdup(val) : NULL;
+
+	if (val && !c)
+		return -1;
+	free(*slot);
+	*slot = c;
+	return 0;
+}
+
+int exl_opts_set(struct exl_opts *o, enum exl_opt_id id, const char *val,
+		 struct exl_err *err)
+{
+	const struct exl_option_desc *d = exl_option_by_id(id);
+	char *mode;
+
+	if (!d)
+		return exl_errf(err, "exp-log: unknown option id %d", (int)id);
+	switch (id) {
+	case EXL_OPT_LOG:
+		o->enabled = 1;
+		/* Slurm forwards an absent optional argument to the job as ""
+		 * (and to the epilog as "(null)"): both mean the default. */
+		if (val && (!*val || strcmp(val, "(null)") == 0))
+			val = NULL;
+		if (val && check_text(d->name, val, err) < 0)
+			return -1;
+		return replace(&o->dir, val);
+	case EXL_OPT_GROUP:
+		if (check_text(d->name, val, err) < 0)
+			return -1;
+		if (exl_valid_group(val) < 0)
+			return exl_errf(err, "exp-log: --exp-group: invalid name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
+					val, EXL_NAME_MAX);
+		return replace(&o->group, val);
+	case EXL_OPT_TASK:
+		if (check_text(d->name, val, err) < 0)
+			return -1;
+		return replace(&o->task, val);
+	case EXL_OPT_MODE:
+		mode = exl_parse_mode(val, err);
+		if (!mode)
+			return -1;
+		free(o->run_type);
+		o->run_type = mode;
+		return 0;
+	case EXL_OPT_OBJECTIVE:
+		if (check_text(d->name, val, err) < 0)
+			return -1;
+		return replace(&o->objective, val);
+	case EXL_OPT_CONFIG:
+		if (check_text(d->name, val, err) < 0)
+			return -1;
+		return replace(&o->config, val);
+	case EXL_OPT_DATASET:
+		if (check_text(d->name, val, err) < 0)
+			return -1;
+		return replace(&o->dataset, val);
+	}
+	return exl_errf(err, "exp-log: unknown option id %d", (int)id);
+}
+
+void exl_opts_free(struct exl_opts *o)
+{
+	free(o->dir);
+	free(o->group);
+	free(o->task);
+	free(o->run_type);
+	free(o->objective);
+	free(o->config);
+	free(o->dataset);
+	memset(o, 0, sizeof(*o));
+}

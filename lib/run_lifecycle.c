@@ -1,0 +1,628 @@
+/* run_lifecycle.c - run log creation and closing (see run_lifecycle.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "jobstate.h"
+#include "jsonfile.h"
+#include "layout.h"
+#include "run_lifecycle.h"
+#include "runlog_doc.h"
+#include "strbuf.h"
+#include "timefmt.h"
+#include "timeline.h"
+
+/* set_path: snprintf into a fixed path buffer, failing on truncation. */
+static int set_path(char *dst, size_t len, const char *src,
+		    struct exl_err *err)
+{
+	if (!src)
+		return exl_errnof(err, ENOMEM, "couldn't build a path");
+	if (snprintf(dst, len, "%s", src) >= (int)len)
+		return exl_errf(err, "path too long: %s", src);
+	return 0;
+}
+
+/* snapshot_config: hash --exp-config and copy it into the state dir.
+ * Failures are recorded in the facts, not fatal: the run log says why. */
+static void snapshot_config(struct exl_run_facts *f, const char *state_dir)
+{
+	struct exl_err e;
+	char *dir, *dst;
+
+	if (!f->config_abs[0])
+		return;
+	if (exl_sha256_file(f->config_abs, f->config_sha256, &e) < 0) {
+		snprintf(f->config_error, sizeof(f->config_error), "%s", e.text);
+		f->config_sha256[0] = '\0';
+		return;
+	}
+	dir = exl_path_join(state_dir, "config");
+	dst = dir ? exl_path_join(dir, exl_basename(f->config_abs)) : NULL;
+	if (!dst || exl_mkdir_p(dir, 0755, &e) < 0 ||
+	    exl_copy_file(f->config_abs, dst, 64u << 20, &e) < 0) {
+		snprintf(f->config_error, sizeof(f->config_error), "%s",
+			 dst ? e.text : "out of memory");
+	} else {
+		snprintf(f->config_snapshot, sizeof(f->config_snapshot), "%s", dst);
+	}
+	free(dst);
+	free(dir);
+}
+
+/* job_json: the sidecar entry for one execution of the run. */
+static json_object *job_json(const struct exl_job_facts *j)
+{
+	json_object *o = json_object_new_object();
+
+	exl_json_set_str(o, "job_id", j->job_id);
+	if (j->array_id[0])
+		exl_json_set_str(o, "array_task", j->array_id);
+	exl_json_set_int(o, "restart_count", j->restart_count);
+	exl_json_set_int(o, "submitted", (long long)j->submitted);
+	exl_json_set_int(o, "start", (long long)j->start);
+	exl_json_set_str(o, "nodes", j->nodes);
+	exl_json_set_int(o, "nnodes", j->nnodes);
+	exl_json_set_str(o, "partition", j->partition);
+	exl_json_set_int(o, "time_limit_min", j->time_limit_min);
+	exl_json_set_str(o, "signal", j->signal_spec);
+	exl_json_set_str(o, "batch_host", j->batch_host);
+	return o;
+}
+
+static json_object *run_json(const struct exl_run_facts *f, const char *rel,
+			     const char *state_dir)
+{
+	json_object *o = json_object_new_object(), *jobs, *cfg, *git;
+	const struct exl_opts *op = f->opts;
+
+	exl_json_set_int(o, "schema", 1);
+	exl_json_set_str(o, "run_log", rel);
+	exl_json_set_str(o, "state_dir", state_dir);
+	exl_json_set_str(o, "group", op->group);
+	exl_json_set_str(o, "task", f->task);
+	exl_json_set_str(o, "run_type", op->run_type);
+	exl_json_set_str(o, "objective", op->objective);
+	exl_json_set_str(o, "dataset", op->dataset);
+	exl_json_set_str(o, "script", f->job.script);
+	exl_json_set_str(o, "submit_dir", f->job.submit_dir);
+	exl_json_set_str(o, "user", f->job.user);
+	if (f->config_abs[0]) {
+		cfg = json_object_new_object();
+		exl_json_set_str(cfg, "path", f->config_abs);
+		if (f->config_sha256[0])
+			exl_json_set_str(cfg, "sha256", f->config_sha256);
+		if (f->config_snapshot[0])
+			exl_json_set_str(cfg, "snapshot", f->config_snapshot);
+		if (f->config_error[0])
+			exl_json_set_str(cfg, "error", f->config_error);
+		json_object_object_add(o, "config", cfg);
+	}
+	if (f->git.found) {
+		git = json_object_new_object();
+		exl_json_set_str(git, "repo", f->git.repo);
+		exl_json_set_str(git, "branch", f->git.branch);
+		exl_json_set_str(git, "commit", f->git.commit);
+		json_object_object_add(git, "dirty",
+				       json_object_new_boolean(f->git.dirty));
+		if (f->git.error[0])
+			exl_json_set_str(git, "error", f->git.error);
+		json_object_object_add(o, "git", git);
+	}
+	jobs = json_object_new_array();
+	json_object_array_add(jobs, job_json(&f->job));
+	json_object_object_add(o, "jobs", jobs);
+	return o;
+}
+
+static int write_index(const char *root, const struct exl_run_facts *f,
+		       const char *rel, const char *state_rel,
+		       struct exl_err *err)
+{
+	char *path = exl_layout_job_index(root, f->job.job_id);
+	json_object *o = json_object_new_object();
+	int rc;
+
+	exl_json_set_str(o, "run_log", rel);
+	exl_json_set_str(o, "state_dir", state_rel);
+	exl_json_set_str(o, "group", f->opts->group);
+	rc = path ? exl_json_write(path, o, err) :
+		    exl_errnof(err, ENOMEM, "couldn't write job index");
+	json_object_put(o);
+	free(path);
+	return rc;
+}
+
+/* read_index: run log and state dir (absolute) and group of a job.
+ * Returns 1 when the job has no index. */
+static int read_index(const char *root, const char *job_id, char **run_log,
+		      char **state_dir, char **group, struct exl_err *err)
+{
+	char *path = exl_layout_job_index(root, job_id);
+	const char *rl, *sd, *g;
+	json_object *o;
+	int rc = -1;
+
+	*run_log = *state_dir = *group = NULL;
+	if (!path)
+		return exl_errnof(err, ENOMEM, "couldn't read job index");
+	o = exl_json_read(path, 1 << 16, err);
+	if (!o) {
+		rc = errno == ENOENT ? 1 : -1;
+		free(path);
+		return rc;
+	}
+	rl = exl_json_str(o, "run_log");
+	sd = exl_json_str(o, "state_dir");
+	g = exl_json_str(o, "group");
+	if (exl_layout_safe_rel(rl) < 0 || exl_layout_safe_rel(sd) < 0 ||
+	    (g && exl_layout_safe_rel(g) < 0)) {
+		exl_errf(err, "%s: unsafe or missing path in job index: remove the file", path);
+	} else {
+		*run_log = exl_path_join(root, rl);
+		*state_dir = exl_path_join(root, sd);
+		*group = g ? strdup(g) : NULL;
+		rc = (*run_log && *state_dir && (!g || *group)) ? 0 :
+		     exl_errnof(err, ENOMEM, "couldn't read job index");
+	}
+	json_object_put(o);
+	free(path);
+	return rc;
+}
+
+/* resumed_block: text of a "## Job (resumed)" block for a restart. */
+static char *resumed_block(const struct exl_job_facts *j)
+{
+	struct exl_sb b = { 0 };
+	char sub[40], st[40], human[64];
+
+	exl_time_iso(j->submitted, sub, sizeof(sub));
+	exl_time_iso(j->start, st, sizeof(st));
+	exl_time_human(j->start, 1, human, sizeof(human));
+	exl_sb_printf(&b, "## Job (resumed)\n- execution_id: %s\n", j->job_id);
+	if (j->restart_count > 0)
+		exl_sb_printf(&b, "- restart: %d\n", j->restart_count);
+	exl_sb_printf(&b, "- submitted: `%s`\n- start: `%s`\n", sub, st);
+	exl_sb_printf(&b, "- start_human: `%s`\n", human);
+	exl_sb_printf(&b, "- end: %s\n- end_human: %s\n- runtime: %s\n",
+		      EXL_PENDING, EXL_PENDING, EXL_PENDING);
+	exl_sb_printf(&b, "- nodes: `%s` (%d)\n", j->nodes, j->nnodes);
+	exl_sb_printf(&b, "- resumed from: n/a\n");
+	return exl_sb_take(&b, NULL);
+}
+
+/* load_doc / save_doc: the run log as a line model. */
+static int load_doc(const char *path, struct exl_doc *d, struct exl_err *err)
+{
+	char *text;
+	int rc;
+
+	if (exl_read_file(path, EXL_READ_MAX, &text, NULL, err) < 0)
+		return -1;
+	rc = exl_doc_parse(d, text, err);
+	free(text);
+	return rc;
+}
+
+static int save_doc(const char *path, const struct exl_doc *d,
+		    struct exl_err *err)
+{
+	size_t len;
+	char *text = exl_doc_render(d, &len);
+	int rc;
+
+	if (!text)
+		return exl_errnof(err, ENOMEM, "couldn't write %s", path);
+	rc = exl_write_atomic(path, text, len, 0644, err);
+	free(text);
+	return rc;
+}
+
+/* append_status: "- <stamp> — text" at the end of ## Status. */
+static int append_status(struct exl_doc *d, time_t when, const char *text)
+{
+	char stamp[32], *line;
+	long sec = exl_doc_find_section(d, "Status", 0);
+	int rc;
+
+	exl_time_stamp(when, stamp, sizeof(stamp));
+	if (asprintf(&line, "- %s — %s", stamp, text) < 0)
+		return -1;
+	if (sec < 0) {
+		/* a human removed the section: put it back at the end */
+		rc = exl_doc_insert(d, d->n, "") < 0 ||
+		     exl_doc_insert(d, d->n, "## Status") < 0 ? -1 : 0;
+		sec = (long)d->n - 1;
+		if (rc < 0) {
+			free(line);
+			return -1;
+		}
+	}
+	rc = exl_doc_append(d, (size_t)sec, line);
+	free(line);
+	return rc;
+}
+
+static int resume_run(const char *root, struct exl_run_facts *f,
+		      const char *run_log, const char *state_dir,
+		      struct exl_run_paths *out, struct exl_err *err)
+{
+	struct exl_doc d;
+	char *block = NULL, *side = NULL, msg[512];
+	json_object *o = NULL, *jobs;
+	int rc = -1;
+
+	(void)root;
+	if (load_doc(run_log, &d, err) < 0)
+		return -1;
+	snprintf(msg, sizeof(msg), "restarted: job %s (restart %d) on %s",
+		 f->job.job_id, f->job.restart_count, f->job.batch_host);
+	block = resumed_block(&f->job);
+	if (!block || append_status(&d, f->job.start, msg) < 0 ||
+	    exl_doc_insert(&d, d.n, "") < 0) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+		goto out;
+	}
+	for (char *l = strtok(block, "\n"); l; l = strtok(NULL, "\n"))
+		if (exl_doc_insert(&d, d.n, l) < 0) {
+			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+			goto out;
+		}
+	if (save_doc(run_log, &d, err) < 0)
+		goto out;
+	side = exl_path_join(state_dir, "run.json");
+	o = side ? exl_json_read(side, 1 << 22, err) : NULL;
+	if (o && json_object_object_get_ex(o, "jobs", &jobs) &&
+	    json_object_is_type(jobs, json_type_array)) {
+		json_object_array_add(jobs, job_json(&f->job));
+		if (exl_json_write(side, o, err) < 0)
+			goto out;
+	}
+	set_path(out->run_log, sizeof(out->run_log), run_log, err);
+	set_path(out->state_dir, sizeof(out->state_dir), state_dir, err);
+	out->resumed = 1;
+	rc = 0;
+out:
+	json_object_put(o);
+	free(side);
+	free(block);
+	exl_doc_free(&d);
+	return rc;
+}
+
+/* create_run: pick a free "<date>_<task>[_N].md" and write everything. */
+static int create_run(const char *root, const char *gdir,
+		      struct exl_run_facts *f, struct exl_run_paths *out,
+		      struct exl_err *err)
+{
+	const char *group = f->opts->group;
+	char date[16], stem[EXL_NAME_MAX + 32], name[EXL_NAME_MAX + 40];
+	char *path = NULL, *sdir = NULL, *text = NULL, *side = NULL;
+	char rel[EXL_NAME_MAX * 2 + 64], srel[EXL_NAME_MAX * 2 + 128];
+	json_object *o = NULL;
+	struct stat st;
+	int i, rc = -1, made;
+
+	exl_time_date(f->job.start, date, sizeof(date));
+	for (i = 1; i < 1000; i++) {
+		if (i == 1)
+			snprintf(stem, sizeof(stem), "%s_%s", date, f->task);
+		else
+			snprintf(stem, sizeof(stem), "%s_%s_%d", date, f->task, i);
+		snprintf(name, sizeof(name), "%s.md", stem);
+		free(path);
+		path = exl_path_join(gdir, name);
+		if (!path)
+			return exl_errnof(err, ENOMEM, "couldn't create run log");
+		if (lstat(path, &st) == 0)
+			continue;
+		free(sdir);
+		sdir = exl_layout_state_dir(root, group, stem);
+		if (!sdir || exl_mkdir_p(sdir, 0755, err) < 0)
+			goto out;
+		f->config_snapshot[0] = f->config_error[0] = '\0';
+		snapshot_config(f, sdir);
+		free(text);
+		text = exl_runlog_render(f);
+		if (!text) {
+			exl_errnof(err, ENOMEM, "couldn't render run log");
+			goto out;
+		}
+		made = exl_create_exclusive(path, text, strlen(text), 0644, err);
+		if (made < 0)
+			goto out;
+		if (made == 0)
+			break;
+	}
+	if (i == 1000) {
+		exl_errf(err, "%s/%s_%s: 999 run logs with this name already: use --exp-task",
+			 gdir, date, f->task);
+		goto out;
+	}
+	if (group)
+		snprintf(rel, sizeof(rel), "%s/%s", group, name);
+	else
+		snprintf(rel, sizeof(rel), "%s", name);
+	snprintf(srel, sizeof(srel), EXL_META_DIR "/runs/%s/%s",
+		 group ? group : EXL_FLAT_KEY, stem);
+	side = exl_path_join(sdir, "run.json");
+	o = run_json(f, rel, sdir);
+	if (!side || exl_json_write(side, o, err) < 0)
+		goto out;
+	if (exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
+		goto out;
+	if (write_index(root, f, rel, srel, err) < 0)
+		goto out;
+	if (set_path(out->run_log, sizeof(out->run_log), path, err) < 0 ||
+	    set_path(out->state_dir, sizeof(out->state_dir), sdir, err) < 0)
+		goto out;
+	out->resumed = 0;
+	rc = 0;
+out:
+	json_object_put(o);
+	free(side);
+	free(text);
+	free(sdir);
+	free(path);
+	return rc;
+}
+
+/* make_meta_dirs: the root, the group dir and .exp-log's subdirs. */
+static int make_meta_dirs(const char *root, const char *gdir,
+			  struct exl_err *err)
+{
+	static const char *const sub[] = { "jobs", "locks", "runs" };
+	char *meta = exl_path_join(root, EXL_META_DIR), *p;
+	size_t i;
+	int rc = 0;
+
+	if (!meta)
+		return exl_errnof(err, ENOMEM, "couldn't create %s", root);
+	if (exl_mkdir_p(gdir, 0755, err) < 0 || exl_mkdir_p(meta, 0755, err) < 0)
+		rc = -1;
+	for (i = 0; rc == 0 && i < sizeof(sub) / sizeof(sub[0]); i++) {
+		p = exl_path_join(meta, sub[i]);
+		if (!p || exl_mkdir_p(p, 0755, err) < 0)
+			rc = -1;
+		free(p);
+	}
+	free(meta);
+	return rc;
+}
+
+int exl_run_begin(const char *root, struct exl_run_facts *f,
+		  struct exl_run_paths *out, struct exl_err *err)
+{
+	char *gdir = exl_layout_group_dir(root, f->opts->group);
+	char *lock = exl_layout_lock(root, f->opts->group);
+	char *run_log = NULL, *state_dir = NULL, *group = NULL;
+	int fd = -1, rc = -1, found;
+
+	memset(out, 0, sizeof(*out));
+	if (!gdir || !lock) {
+		exl_errnof(err, ENOMEM, "couldn't start run log");
+		goto out;
+	}
+	if (root[0] != '/') {
+		exl_errf(err, "run-log root %s: not an absolute path", root);
+		goto out;
+	}
+	if (make_meta_dirs(root, gdir, err) < 0)
+		goto out;
+	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
+	if (fd < 0)
+		goto out;
+	found = read_index(root, f->job.job_id, &run_log, &state_dir, &group, err);
+	if (found < 0)
+		goto out;
+	if (found == 0 && access(run_log, F_OK) == 0)
+		rc = resume_run(root, f, run_log, state_dir, out, err);
+	else
+		rc = create_run(root, gdir, f, out, err);
+out:
+	exl_unlock(fd);
+	free(run_log);
+	free(state_dir);
+	free(group);
+	free(lock);
+	free(gdir);
+	return rc;
+}
+
+/* last_job_entry: the sidecar's newest entry for job_id. */
+static json_object *last_job_entry(json_object *run, const char *job_id)
+{
+	json_object *jobs, *hit = NULL;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(run, "jobs", &jobs) ||
+	    !json_object_is_type(jobs, json_type_array))
+		return NULL;
+	n = json_object_array_length(jobs);
+	for (i = 0; i < n; i++) {
+		json_object *j = json_object_array_get_idx(jobs, i);
+		const char *id = exl_json_str(j, "job_id");
+
+		if (id && strcmp(id, job_id) == 0)
+			hit = j;
+	}
+	return hit;
+}
+
+/* merge_end: fold what e knows into the sidecar entry.  The batch step's
+ * exit status is kept once seen; the scheduler's state replaces any
+ * earlier guess. */
+static void merge_end(json_object *job, const struct exl_run_end *e)
+{
+	char text[64];
+
+	if (e->have_status && !exl_json_has(job, "exit_status")) {
+		exl_json_set_int(job, "exit_status", e->wstatus);
+		exl_exit_text(e->wstatus, text, sizeof(text));
+		exl_json_set_str(job, "exit", text);
+	}
+	if (e->sched_state)
+		exl_json_set_str(job, "sched_state", e->sched_state);
+	if (!exl_json_has(job, "end"))
+		exl_json_set_int(job, "end", (long long)e->end);
+	exl_json_set_str(job, "ended_by", e->source);
+}
+
+/* verdict: the Status text for the merged entry.  A batch script killed
+ * by a signal is not a verdict yet: the scheduler says why it was. */
+static void verdict(json_object *job, char *buf, size_t len)
+{
+	const char *st = exl_json_str(job, "sched_state");
+	int have = exl_json_has(job, "exit_status");
+	int ws = (int)exl_json_int(job, "exit_status", 0);
+
+	if (!st && have && WIFSIGNALED(ws)) {
+		char sig[32];
+
+		snprintf(buf, len, "batch script killed by signal %d (%s)",
+			 WTERMSIG(ws), exl_signal_name(WTERMSIG(ws), sig,
+						       sizeof(sig)));
+		return;
+	}
+	exl_final_text(st, have, ws, buf, len);
+}
+
+/* update_doc: end fields of the job block, Results, and the Status line. */
+static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
+		      const char *status_line, time_t now)
+{
+	char iso_s[40], iso_e[40], human[64], hms[32], val[160];
+	time_t start = (time_t)exl_json_int(job, "start", 0);
+	time_t end = (time_t)exl_json_int(job, "end", now);
+	const char *st = exl_json_str(job, "sched_state");
+	const char *ex = exl_json_str(job, "exit");
+	long blk = exl_doc_find_job_block(d, job_id);
+	long res;
+
+	exl_time_iso(start, iso_s, sizeof(iso_s));
+	exl_time_iso(end, iso_e, sizeof(iso_e));
+	exl_time_human(end, 1, human, sizeof(human));
+	exl_duration_hms((long long)(end - start), hms, sizeof(hms));
+	if (blk >= 0) {
+		snprintf(val, sizeof(val), "`%s`", iso_e);
+		if (exl_doc_set_key(d, (size_t)blk, "end", val) < 0)
+			return -1;
+		snprintf(val, sizeof(val), "`%s`", human);
+		if (exl_doc_set_key(d, (size_t)blk, "end_human", val) < 0)
+			return -1;
+		snprintf(val, sizeof(val), "`%s`", hms);
+		if (exl_doc_set_key(d, (size_t)blk, "runtime", val) < 0)
+			return -1;
+	}
+	res = exl_doc_find_section(d, "Results", 0);
+	if (res >= 0) {
+		snprintf(val, sizeof(val), "`%s` (start `%s`, end `%s`)", hms,
+			 iso_s, iso_e);
+		if (exl_doc_set_key(d, (size_t)res, "runtime", val) < 0)
+			return -1;
+		if (ex && exl_doc_set_key(d, (size_t)res, "exit", ex) < 0)
+			return -1;
+		if (st && exl_doc_set_key(d, (size_t)res, "scheduler_state", st) < 0)
+			return -1;
+	}
+	if (status_line && append_status(d, now, status_line) < 0)
+		return -1;
+	return 0;
+}
+
+int exl_run_end(const char *root, const char *job_id,
+		const struct exl_run_end *e_in, struct exl_err *err)
+{
+	char *run_log = NULL, *state_dir = NULL, *group = NULL;
+	char *lock = NULL, *side = NULL, text[256];
+	struct exl_run_end e = *e_in;
+	json_object *run = NULL, *job;
+	struct exl_doc d = { 0 };
+	const char *prev;
+	int fd = -1, rc;
+	time_t now = time(NULL);
+
+	if (!e.end)
+		e.end = now;
+	rc = read_index(root, job_id, &run_log, &state_dir, &group, err);
+	if (rc != 0)
+		return rc;
+	rc = -1;
+	lock = exl_layout_lock(root, group);
+	side = exl_path_join(state_dir, "run.json");
+	if (!lock || !side) {
+		exl_errnof(err, ENOMEM, "couldn't close run log");
+		goto out;
+	}
+	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
+	if (fd < 0)
+		goto out;
+	run = exl_json_read(side, 1 << 22, err);
+	if (!run)
+		goto out;
+	job = last_job_entry(run, job_id);
+	if (!job) {
+		exl_errf(err, "%s: no entry for job %s: the sidecar was edited", side, job_id);
+		goto out;
+	}
+	merge_end(job, &e);
+	verdict(job, text, sizeof(text));
+	prev = exl_json_str(job, "verdict");
+	if (load_doc(run_log, &d, err) < 0)
+		goto out;
+	if (update_doc(&d, job, job_id,
+		       prev && strcmp(prev, text) == 0 ? NULL : text, now) < 0) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+		goto out;
+	}
+	exl_json_set_str(job, "verdict", text);
+	if (save_doc(run_log, &d, err) < 0 || exl_json_write(side, run, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	exl_unlock(fd);
+	exl_doc_free(&d);
+	json_object_put(run);
+	free(side);
+	free(lock);
+	free(run_log);
+	free(state_dir);
+	free(group);
+	return rc;
+}
+
+int exl_run_status(const char *root, const char *job_id, const char *text,
+		   struct exl_err *err)
+{
+	char *run_log = NULL, *state_dir = NULL, *group = NULL, *lock = NULL;
+	struct exl_doc d = { 0 };
+	int fd = -1, rc;
+
+	rc = read_index(root, job_id, &run_log, &state_dir, &group, err);
+	if (rc != 0)
+		return rc;
+	rc = -1;
+	lock = exl_layout_lock(root, group);
+	if (!lock || (fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err)) < 0)
+		goto out;
+	if (load_doc(run_log, &d, err) < 0)
+		goto out;
+	if (append_status(&d, time(NULL), text) < 0) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+		goto out;
+	}
+	rc = save_doc(run_log, &d, err);
+out:
+	exl_unlock(fd);
+	exl_doc_free(&d);
+	free(lock);
+	free(run_log);
+	free(state_dir);
+	free(group);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/* run_lifecycle.h - creating a run log when a job starts and closing it
+ * when the job ends.  All file work for one group happens under that
+ * group's lock: lock, re-read, modify, write temp, fsync, rename.
+ */
+#ifndef EXL_RUN_LIFECYCLE_H
+#define EXL_RUN_LIFECYCLE_H
+
+#include <time.h>
+
+#include "exl_err.h"
+#include "run_facts.h"
+
+/* How long a writer waits for a group lock before giving up. */
+#define EXL_LOCK_TIMEOUT 60
+
+struct exl_run_paths {
+	char run_log[4096];	/* absolute path of the markdown file */
+	char state_dir[4096];	/* EXP_LOG_STATE */
+	int resumed;		/* the job id already had a run log */
+};
+
+/* Create (or, for a restarted job, resume) the run log for f under root:
+ * run log, state dir with run.json and config snapshot, timeline entry,
+ * job index.  Fills f->config_* and out. */
+int exl_run_begin(const char *root, struct exl_run_facts *f,
+		  struct exl_run_paths *out, struct exl_err *err);
+
+struct exl_run_end {
+	time_t end;		/* when the job ended; 0: now */
+	int have_status;	/* wstatus is known (batch step exit) */
+	int wstatus;
+	const char *sched_state;	/* Slurm's state name, NULL: unknown */
+	const char *source;	/* "step" or "epilog", for the sidecar */
+};
+
+/* Record how job job_id ended in its run log: Job block end fields,
+ * Results, a Status line when the verdict is new.  Safe to call several
+ * times and from several nodes: later calls only add what is new, and the
+ * scheduler's state wins over what the batch step saw.  Returns 1 when the
+ * job has no run log under root (nothing to do). */
+int exl_run_end(const char *root, const char *job_id,
+		const struct exl_run_end *e, struct exl_err *err);
+
+/* Append a timestamped Status line to the run log of job_id. */
+int exl_run_status(const char *root, const char *job_id, const char *text,
+		   struct exl_err *err);
+
+#endif

@@ -1,0 +1,94 @@
+/* timeline.c - maintain timeline.md (see timeline.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "names.h"
+#include "strbuf.h"
+#include "timefmt.h"
+#include "timeline.h"
+
+/* numbered: the N of a line "N. ...", or 0. */
+static long numbered(const char *l)
+{
+	char *end;
+	long n;
+
+	if (!isdigit((unsigned char)*l))
+		return 0;
+	n = strtol(l, &end, 10);
+	return (*end == '.' && end[1] == ' ') ? n : 0;
+}
+
+char *exl_timeline_add(const char *text, const char *title,
+		       const char *file, time_t when, int *added)
+{
+	struct exl_sb b = { 0 };
+	char human[64], needle[512];
+	const char *p;
+	long last = 0;
+	size_t tl;
+
+	*added = 0;
+	snprintf(needle, sizeof(needle), "`%s`", file);
+	exl_time_human(when, 0, human, sizeof(human));
+	if (!text || !*text) {
+		exl_sb_printf(&b, "# %s Timeline\n\n", title);
+		text = "";
+	} else {
+		if (strstr(text, needle))
+			return strdup(text);
+		exl_sb_printf(&b, "%s", text);
+	}
+	for (p = text; *p; ) {
+		long n = numbered(p);
+
+		if (n > last)
+			last = n;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	tl = strlen(text);
+	if (tl > 0 && text[tl - 1] != '\n')
+		exl_sb_printf(&b, "\n");
+	exl_sb_printf(&b, "%ld. `%s` — %s\n", last + 1, file, human);
+	*added = 1;
+	return exl_sb_take(&b, NULL);
+}
+
+int exl_timeline_update(const char *dir, const char *group,
+			const char *file, time_t when, struct exl_err *err)
+{
+	char *path = exl_path_join(dir, "timeline.md");
+	char *old = NULL, *new = NULL;
+	char title[128];
+	int added, rc = -1;
+
+	if (!path)
+		return exl_errnof(err, ENOMEM, "couldn't update timeline");
+	if (exl_read_file(path, EXL_READ_MAX, &old, NULL, err) < 0) {
+		if (errno != ENOENT)
+			goto out;
+		old = NULL;
+	}
+	if (group)
+		exl_title_case(group, title, sizeof(title));
+	else
+		snprintf(title, sizeof(title), "Run Logs");
+	new = exl_timeline_add(old, title, file, when, &added);
+	if (!new) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", path);
+		goto out;
+	}
+	rc = added ? exl_write_atomic(path, new, strlen(new), 0644, err) : 0;
+out:
+	free(old);
+	free(new);
+	free(path);
+	return rc;
+}

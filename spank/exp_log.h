@@ -1,0 +1,60 @@
+/* exp_log.h - state shared by the exp-log SPANK plugin's context files.
+ *
+ * One static context per process (sbatch/srun/salloc, slurmstepd, the
+ * slurmd epilog runner); each context file reads and fills it, and
+ * exp_log_ctx_reset() clears it in slurm_spank_exit.
+ */
+#ifndef EXP_LOG_H
+#define EXP_LOG_H
+
+#include <slurm/spank.h>
+
+#include "options.h"
+#include "run_lifecycle.h"
+
+struct exp_log_ctx {
+	struct exl_opts opts;	/* values from the option callbacks */
+	int opts_failed;	/* a value was refused */
+	/* remote context */
+	int owner;		/* this step created/resumed the run log */
+	char root[4096];	/* absolute run-log root */
+	char job_id[32];
+	int have_status;	/* task_exit saw the step's status */
+	int wstatus;
+	struct exl_run_paths paths;
+};
+
+extern struct exp_log_ctx exp_log_ctx;
+
+/* exp_log_opts.c: register the option table with Slurm. */
+int exp_log_register_options(spank_t sp);
+
+/* exp_log_opts.c: after option processing, fill ctx.opts from the
+ * job environment in contexts where callbacks do not run (job epilog). */
+int exp_log_getopts(spank_t sp);
+
+/* exp_log_alloc.c: sbatch/salloc/srun side (S_CTX_LOCAL/ALLOCATOR). */
+int exp_log_alloc_post_opt(spank_t sp);
+
+/* exp_log_remote.c: slurmstepd side. */
+int exp_log_remote_user_init(spank_t sp);
+int exp_log_remote_task_exit(spank_t sp);
+int exp_log_remote_exit(spank_t sp);
+
+/* exp_log_slurmd.c: the job epilog, run as root on every node. */
+int exp_log_slurmd_job_epilog(spank_t sp);
+
+/* exp_log_slurm.c: facts from the controller's job record. */
+struct exl_job_facts;
+int exp_log_job_record(const char *job_id, struct exl_job_facts *j,
+		       char *state, size_t state_len, time_t *end_time,
+		       int *exit_code);
+
+/* Root resolution: --exp-log DIR (absolute, or relative to submit_dir),
+ * default submit_dir/run_logs. */
+int exp_log_resolve_root(const char *dir, const char *submit_dir, char *out,
+			 size_t len);
+
+void exp_log_ctx_reset(void);
+
+#endif

@@ -1,0 +1,83 @@
+/* exp_log_opts.c - option registration and callbacks.
+ *
+ * Options are registered with spank_option_register() from
+ * slurm_spank_init: Slurm 22.05 ignores a static spank_options table in
+ * sbatch/salloc.  The table itself (names, usage, rules) lives in
+ * lib/options.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <slurm/spank.h>
+
+#include "exp_log.h"
+
+struct exp_log_ctx exp_log_ctx;
+
+/* exp_log_opt_cb: one callback for every option; val is the option id. */
+static int exp_log_opt_cb(int val, const char *optarg, int remote)
+{
+	struct exl_err err;
+
+	(void)remote;
+	if (exl_opts_set(&exp_log_ctx.opts, (enum exl_opt_id)val, optarg,
+			 &err) < 0) {
+		slurm_error("%s", err.text);
+		exp_log_ctx.opts_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* to_spank: a struct spank_option for one table entry. */
+static void to_spank(const struct exl_option_desc *d, struct spank_option *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->name = (char *)d->name;
+	o->arginfo = (char *)d->arginfo;
+	o->usage = (char *)d->usage;
+	o->has_arg = d->has_arg;
+	o->val = (int)d->id;
+	o->cb = exp_log_opt_cb;
+}
+
+int exp_log_register_options(spank_t sp)
+{
+	const struct exl_option_desc *d;
+	struct spank_option o;
+	spank_err_t rc;
+
+	for (d = exl_option_table; d->name; d++) {
+		to_spank(d, &o);
+		rc = spank_option_register(sp, &o);
+		if (rc != ESPANK_SUCCESS) {
+			slurm_error("exp-log: couldn't register --%s: %s",
+				    d->name, spank_strerror(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int exp_log_getopts(spank_t sp)
+{
+	const struct exl_option_desc *d;
+	struct spank_option o;
+	char *arg;
+
+	for (d = exl_option_table; d->name; d++) {
+		to_spank(d, &o);
+		arg = NULL;
+		if (spank_option_getopt(sp, &o, &arg) != ESPANK_SUCCESS)
+			continue;
+		if (exp_log_opt_cb((int)d->id, arg, 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void exp_log_ctx_reset(void)
+{
+	exl_opts_free(&exp_log_ctx.opts);
+	memset(&exp_log_ctx, 0, sizeof(exp_log_ctx));
+}

@@ -1,0 +1,206 @@
+/* exp_log_remote.c - slurmstepd side (S_CTX_REMOTE).
+ *
+ * user_init runs with the job user's effective uid: the batch step (or
+ * step 0 on the first node of a job srun created) writes the run log and
+ * exports EXP_LOG_RUN / EXP_LOG_STATE to the job.  task_exit records the
+ * exit status; exit runs as root, so closing the run log happens in a
+ * child that has dropped to the job's uid for good.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <slurm/slurm.h>
+#include <slurm/spank.h>
+
+#include "exp_log.h"
+#include "fileio.h"
+#include "layout.h"
+#include "privdrop.h"
+#include "run_facts.h"
+
+/* getenv_job: a job environment variable into buf ("" if unset). */
+static void getenv_job(spank_t sp, const char *name, char *buf, size_t len)
+{
+	if (spank_getenv(sp, name, buf, (int)len) != ESPANK_SUCCESS)
+		buf[0] = '\0';
+}
+
+/* gather_facts: everything the run log's header needs. */
+static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
+{
+	struct exl_job_facts *j = &f->job;
+	char buf[256], task[512], arr_job[32], arr_task[32];
+	struct passwd *pw;
+
+	getenv_job(sp, "SLURM_SUBMIT_DIR", j->submit_dir, sizeof(j->submit_dir));
+	getenv_job(sp, "SLURM_JOB_NAME", j->job_name, sizeof(j->job_name));
+	getenv_job(sp, "SLURM_JOB_PARTITION", j->partition, sizeof(j->partition));
+	getenv_job(sp, "SLURM_JOB_NODELIST", j->nodes, sizeof(j->nodes));
+	getenv_job(sp, "SLURMD_NODENAME", j->batch_host, sizeof(j->batch_host));
+	getenv_job(sp, "SLURM_JOB_NUM_NODES", buf, sizeof(buf));
+	j->nnodes = atoi(buf);
+	getenv_job(sp, "SLURM_RESTART_COUNT", buf, sizeof(buf));
+	j->restart_count = atoi(buf);
+	getenv_job(sp, "SLURM_ARRAY_JOB_ID", arr_job, sizeof(arr_job));
+	getenv_job(sp, "SLURM_ARRAY_TASK_ID", arr_task, sizeof(arr_task));
+	if (arr_job[0] && arr_task[0])
+		snprintf(j->array_id, sizeof(j->array_id), "%s_%s", arr_job,
+			 arr_task);
+	pw = getpwuid(uid);
+	snprintf(j->user, sizeof(j->user), "%s", pw ? pw->pw_name : "");
+	j->start = time(NULL);
+	j->time_limit_min = 0xffffffffu;
+	exp_log_job_record(j->job_id, j, NULL, 0, NULL, NULL);
+
+	/* task: --exp-task or the job name, plus the array index */
+	snprintf(task, sizeof(task), "%s",
+		 f->opts->task ? f->opts->task :
+		 j->job_name[0] ? j->job_name : "job");
+	if (arr_task[0]) {
+		size_t n = strlen(task);
+
+		snprintf(task + n, sizeof(task) - n, "_%s", arr_task);
+	}
+	exl_sanitize_name(task, f->task);
+
+	if (f->opts->config) {
+		if (f->opts->config[0] == '/')
+			snprintf(f->config_abs, sizeof(f->config_abs), "%s",
+				 f->opts->config);
+		else
+			snprintf(f->config_abs, sizeof(f->config_abs), "%s/%s",
+				 j->submit_dir, f->opts->config);
+	}
+	exl_gitstate_read(j->submit_dir, &f->git);
+}
+
+/* job_has_index: a run log already exists for this job id. */
+static int job_has_index(const char *root, const char *job_id)
+{
+	char *p = exl_layout_job_index(root, job_id);
+	int rc = p && access(p, F_OK) == 0;
+
+	free(p);
+	return rc;
+}
+
+int exp_log_remote_user_init(spank_t sp)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	struct exl_run_facts f;
+	struct exl_err err;
+	uint32_t jobid = 0, stepid = 0, nodeid = 0;
+	uid_t uid = 0;
+	int batch;
+
+	if (!c->opts.enabled || c->opts_failed)
+		return 0;
+	if (spank_get_item(sp, S_JOB_ID, &jobid) != ESPANK_SUCCESS ||
+	    spank_get_item(sp, S_JOB_STEPID, &stepid) != ESPANK_SUCCESS ||
+	    spank_get_item(sp, S_JOB_NODEID, &nodeid) != ESPANK_SUCCESS ||
+	    spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS) {
+		slurm_error("exp-log: remote: couldn't read job identity");
+		return -1;
+	}
+	batch = stepid == SLURM_BATCH_SCRIPT;
+	/* Without a batch script (a job srun or salloc created), the first
+	 * node's step 0 owns the run log. */
+	if (!batch && (nodeid != 0 || stepid != 0))
+		return 0;
+	memset(&f, 0, sizeof(f));
+	f.opts = &c->opts;
+	snprintf(c->job_id, sizeof(c->job_id), "%u", jobid);
+	snprintf(f.job.job_id, sizeof(f.job.job_id), "%u", jobid);
+	getenv_job(sp, "SLURM_SUBMIT_DIR", f.job.submit_dir,
+		   sizeof(f.job.submit_dir));
+	if (exp_log_resolve_root(c->opts.dir, f.job.submit_dir, c->root,
+				 sizeof(c->root)) < 0) {
+		slurm_error("exp-log: remote: run-log path too long");
+		return -1;
+	}
+	if (!batch && job_has_index(c->root, c->job_id))
+		return 0;
+	gather_facts(sp, &f, uid);
+	if (exl_run_begin(c->root, &f, &c->paths, &err) < 0) {
+		slurm_error("exp-log: job %u: couldn't write run log: %s", jobid,
+			    err.text);
+		return -1;
+	}
+	c->owner = 1;
+	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
+	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
+	slurm_verbose("exp-log: job %u: run log %s", jobid, c->paths.run_log);
+	return 0;
+}
+
+int exp_log_remote_task_exit(spank_t sp)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	int status = 0;
+
+	if (!c->owner)
+		return 0;
+	if (spank_get_item(sp, S_TASK_EXIT_STATUS, &status) != ESPANK_SUCCESS)
+		return 0;
+	/* several tasks: the first failure is the step's story */
+	if (!c->have_status || (c->wstatus == 0 && status != 0))
+		c->wstatus = status;
+	c->have_status = 1;
+	return 0;
+}
+
+struct end_args {
+	const char *root;
+	const char *job_id;
+	struct exl_run_end end;
+};
+
+static int end_as_user(void *arg, struct exl_err *err)
+{
+	struct end_args *a = arg;
+	int rc = exl_run_end(a->root, a->job_id, &a->end, err);
+
+	return rc < 0 ? -1 : 0;
+}
+
+int exp_log_remote_exit(spank_t sp)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	struct end_args a;
+	struct exl_err err;
+	uid_t uid;
+	gid_t gid, *gids = NULL;
+	int ngids = 0;
+
+	if (!c->owner)
+		return 0;
+	if (spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS ||
+	    spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS) {
+		slurm_error("exp-log: job %s: couldn't read job uid/gid", c->job_id);
+		return -1;
+	}
+	if (spank_get_item(sp, S_JOB_SUPPLEMENTARY_GIDS, &gids, &ngids) !=
+	    ESPANK_SUCCESS) {
+		gids = NULL;
+		ngids = 0;
+	}
+	memset(&a, 0, sizeof(a));
+	a.root = c->root;
+	a.job_id = c->job_id;
+	a.end.end = time(NULL);
+	a.end.have_status = c->have_status;
+	a.end.wstatus = c->wstatus;
+	a.end.source = "step";
+	if (exl_as_user(uid, gid, gids, ngids, 60, end_as_user, &a, &err) < 0) {
+		slurm_error("exp-log: job %s: couldn't close run log: %s",
+			    c->job_id, err.text);
+		return -1;
+	}
+	return 0;
+}

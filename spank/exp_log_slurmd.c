@@ -1,0 +1,103 @@
+/* exp_log_slurmd.c - the job epilog: runs as root on every node of the
+ * job, even after SIGKILL, cancellation or a time limit.  It is the last
+ * line of defence: the scheduler's own verdict on the job is written into
+ * the run log, whatever the job managed to do.
+ *
+ * Option callbacks do not run here; values come from the job's SPANK
+ * environment through spank_option_getopt, and the run-log root from
+ * SPANK_EXP_LOG_DIR set at submission.  All file work happens in a child
+ * that has dropped to the job's uid for good; every node tries, the group
+ * lock serialises them and only new information is written.
+ */
+#include <grp.h>
+#include <stdint.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <slurm/spank.h>
+
+#include "exp_log.h"
+#include "jobstate.h"
+#include "privdrop.h"
+
+#define EXP_LOG_MAX_GROUPS 256
+
+struct epilog_args {
+	const char *root;
+	const char *job_id;
+	struct exl_run_end end;
+};
+
+static int epilog_as_user(void *arg, struct exl_err *err)
+{
+	struct epilog_args *a = arg;
+	int rc = exl_run_end(a->root, a->job_id, &a->end, err);
+
+	return rc < 0 ? -1 : 0;
+}
+
+/* job_groups: the user's supplementary groups, looked up while root. */
+static int job_groups(uid_t uid, gid_t gid, gid_t *groups, int max)
+{
+	struct passwd *pw = getpwuid(uid);
+	int n = max;
+
+	if (!pw || getgrouplist(pw->pw_name, gid, groups, &n) < 0)
+		return 0;
+	return n;
+}
+
+int exp_log_slurmd_job_epilog(spank_t sp)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	gid_t groups[EXP_LOG_MAX_GROUPS];
+	struct epilog_args a;
+	struct exl_err err;
+	char state[64], job_id[32];
+	const char *root;
+	uint32_t jobid = 0;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	time_t end = 0;
+	int code = 0, ngroups;
+
+	if (exp_log_getopts(sp) < 0 || !c->opts.enabled)
+		return 0;
+	if (spank_get_item(sp, S_JOB_ID, &jobid) != ESPANK_SUCCESS ||
+	    spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS ||
+	    spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS) {
+		slurm_error("exp-log: epilog: couldn't read job identity");
+		return -1;
+	}
+	snprintf(job_id, sizeof(job_id), "%u", jobid);
+	root = getenv("SPANK_EXP_LOG_DIR");
+	if (!root && c->opts.dir && c->opts.dir[0] == '/')
+		root = c->opts.dir;
+	if (!root || root[0] != '/') {
+		slurm_error("exp-log: epilog: job %s: run-log root unknown (submitted without the plugin on the submit host?)",
+			    job_id);
+		return -1;
+	}
+	if (exp_log_job_record(job_id, NULL, state, sizeof(state), &end,
+			       &code) < 0)
+		return -1;
+	ngroups = job_groups(uid, gid, groups, EXP_LOG_MAX_GROUPS);
+	memset(&a, 0, sizeof(a));
+	a.root = root;
+	a.job_id = job_id;
+	a.end.end = end > 0 ? end : time(NULL);
+	a.end.have_status = 1;
+	a.end.wstatus = code;
+	a.end.sched_state = state;
+	a.end.source = "epilog";
+	if (exl_as_user(uid, gid, groups, ngroups, 60, epilog_as_user, &a,
+			&err) < 0) {
+		slurm_error("exp-log: epilog: job %s: couldn't close run log: %s",
+			    job_id, err.text);
+		return -1;
+	}
+	return 0;
+}

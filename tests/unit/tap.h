@@ -1,0 +1,95 @@
+/* tap.h - a minimal Test Anything Protocol emitter for the unit tests.
+ *
+ *   ok(cond, "name %d", i);     is_str(got, want, "name");
+ *   is_int(got, want, "name");  diag("note");   return done_testing();
+ */
+#ifndef EXL_TAP_H
+#define EXL_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int tap_count, tap_failed;
+
+static void tap_vresult(int pass, const char *file, int line,
+			const char *fmt, va_list ap)
+{
+	tap_count++;
+	printf("%sok %d - ", pass ? "" : "not ", tap_count);
+	vprintf(fmt, ap);
+	printf("\n");
+	if (!pass) {
+		tap_failed++;
+		printf("#   failed at %s:%d\n", file, line);
+	}
+	fflush(stdout);
+}
+
+static int __attribute__((format(printf, 4, 5), unused))
+tap_ok(int pass, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vresult(pass, file, line, fmt, ap);
+	va_end(ap);
+	return pass;
+}
+
+static int __attribute__((format(printf, 5, 6), unused))
+tap_is_str(const char *got, const char *want, const char *file, int line,
+	   const char *fmt, ...)
+{
+	int pass = (got && want) ? strcmp(got, want) == 0 : got == want;
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vresult(pass, file, line, fmt, ap);
+	va_end(ap);
+	if (!pass)
+		printf("#   got:  '%s'\n#   want: '%s'\n", got ? got : "(null)",
+		       want ? want : "(null)");
+	return pass;
+}
+
+static int __attribute__((format(printf, 5, 6), unused))
+tap_is_int(long long got, long long want, const char *file, int line,
+	   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vresult(got == want, file, line, fmt, ap);
+	va_end(ap);
+	if (got != want)
+		printf("#   got:  %lld\n#   want: %lld\n", got, want);
+	return got == want;
+}
+
+static void __attribute__((format(printf, 1, 2), unused))
+diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static int __attribute__((unused)) done_testing(void)
+{
+	printf("1..%d\n", tap_count);
+	return tap_failed ? 1 : 0;
+}
+
+#define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+#define is_str(got, want, ...) \
+	tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
+#define is_int(got, want, ...) \
+	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__, \
+		   __VA_ARGS__)
+
+#endif

@@ -1,0 +1,83 @@
+/* Unit tests: option values and their error messages. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "tap.h"
+
+int main(void)
+{
+	struct exl_opts o = { 0 };
+	struct exl_err err;
+	char *m;
+	const struct exl_option_desc *d;
+	int n = 0;
+
+	m = exl_parse_mode("replication", &err);
+	is_str(m, "replication", "replication");
+	free(m);
+	m = exl_parse_mode("experiment", &err);
+	is_str(m, "experiment", "experiment");
+	free(m);
+	m = exl_parse_mode("pipeline", &err);
+	is_str(m, "pipeline", "pipeline");
+	free(m);
+	m = exl_parse_mode("pipeline:data generation", &err);
+	is_str(m, "pipeline (data generation)", "pipeline with subtype");
+	free(m);
+	m = exl_parse_mode("foo", &err);
+	ok(!m, "foo refused");
+	is_str(err.text, "exp-log: --exp-mode: invalid value 'foo': use replication, experiment or pipeline[:SUBTYPE]",
+	       "error names the option and the fix");
+	ok(!exl_parse_mode("pipeline:", &err) && strstr(err.text, "subtype"),
+	   "empty subtype refused");
+	ok(!exl_parse_mode("Experiment", &err), "case matters");
+	ok(!exl_parse_mode("", &err) && strstr(err.text, "empty"),
+	   "empty mode refused");
+
+	ok(exl_opts_set(&o, EXL_OPT_LOG, NULL, &err) == 0 && o.enabled &&
+	   !o.dir, "--exp-log without DIR");
+	ok(exl_opts_set(&o, EXL_OPT_LOG, "/scratch/logs", &err) == 0 &&
+	   strcmp(o.dir, "/scratch/logs") == 0, "--exp-log=DIR");
+	ok(exl_opts_set(&o, EXL_OPT_LOG, "", &err) == 0 && !o.dir,
+	   "empty DIR as forwarded by Slurm means the default");
+	ok(exl_opts_set(&o, EXL_OPT_LOG, "(null)", &err) == 0 && !o.dir,
+	   "\"(null)\" as seen by the epilog means the default");
+	ok(exl_opts_set(&o, EXL_OPT_LOG, "other", &err) == 0 &&
+	   strcmp(o.dir, "other") == 0, "later value wins (#SBATCH then CLI)");
+	ok(exl_opts_set(&o, EXL_OPT_GROUP, "arx5", &err) == 0, "group");
+	ok(exl_opts_set(&o, EXL_OPT_GROUP, "../etc", &err) < 0 &&
+	   strstr(err.text, "--exp-group: invalid name"), "bad group: %s", err.text);
+	is_str(o.group, "arx5", "refused value leaves the old one");
+	ok(exl_opts_set(&o, EXL_OPT_MODE, "pipeline:embeddings", &err) == 0 &&
+	   strcmp(o.run_type, "pipeline (embeddings)") == 0, "mode stored");
+	ok(exl_opts_set(&o, EXL_OPT_OBJECTIVE, "two\nlines", &err) < 0 &&
+	   strstr(err.text, "one line"), "newline refused");
+	ok(exl_opts_set(&o, EXL_OPT_OBJECTIVE, "check lr", &err) == 0,
+	   "objective");
+	ok(exl_opts_set(&o, EXL_OPT_CONFIG, "", &err) < 0 &&
+	   strstr(err.text, "--exp-config: empty value"), "empty config refused");
+	ok(exl_opts_set(&o, EXL_OPT_DATASET, "https://example.org/d.tar", &err) == 0,
+	   "dataset URL");
+	ok(exl_opts_set(&o, EXL_OPT_TASK, "train front", &err) == 0, "task");
+	{
+		char big[2000];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		ok(exl_opts_set(&o, EXL_OPT_OBJECTIVE, big, &err) < 0 &&
+		   strstr(err.text, "longer than"), "overlong value refused");
+	}
+	exl_opts_free(&o);
+	ok(!o.enabled && !o.dir, "free resets");
+
+	for (d = exl_option_table; d->name; d++) {
+		ok(strncmp(d->name, "exp-", 4) == 0 && d->usage &&
+		   strncmp(d->usage, "[exp-log]", 9) == 0,
+		   "--%s is namespaced and tagged", d->name);
+		n++;
+	}
+	is_int(n, 7, "seven options");
+	ok(exl_option_by_id(EXL_OPT_LOG)->has_arg == 2, "--exp-log DIR optional");
+	return done_testing();
+}
