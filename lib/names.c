@@ -1,5 +1,6 @@
 /* names.c - safe name parts (see names.h). */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "names.h"
@@ -72,4 +73,22 @@ void exl_title_case(const char *in, char *out, size_t len)
 	while (n > 0 && out[n - 1] == ' ')
 		n--;
 	out[n] = '\0';
+}
+
+void exl_task_from_job_name(const char *job_name, char *out, size_t len)
+{
+	static const char *const suffix[] = { ".sh", ".sbatch", ".slurm",
+					      ".bash", NULL };
+	size_t n, sl;
+	int i;
+
+	snprintf(out, len, "%s", job_name && *job_name ? job_name : "job");
+	n = strlen(out);
+	for (i = 0; suffix[i]; i++) {
+		sl = strlen(suffix[i]);
+		if (n > sl && strcmp(out + n - sl, suffix[i]) == 0) {
+			out[n - sl] = '\0';
+			break;
+		}
+	}
 }

@@ -14,6 +14,10 @@
  * out must hold EXL_NAME_MAX + 1 bytes. */
 void exl_sanitize_name(const char *in, char *out);
 
+/* Default task from a job name: the script name without a .sh, .sbatch,
+ * .slurm or .bash suffix ("train.sh" -> "train"); "job" when empty. */
+void exl_task_from_job_name(const char *job_name, char *out, size_t len);
+
 /* A group name is one directory level: 1-80 characters from
  * [A-Za-z0-9._-], not starting with '.'.  Returns 0 when valid. */
 int exl_valid_group(const char *group);

@@ -455,8 +455,8 @@ static json_object *last_job_entry(json_object *run, const char *job_id)
 }
 
 /* merge_end: fold what e knows into the sidecar entry.  The batch step's
- * exit status is kept once seen; the scheduler's state replaces any
- * earlier guess. */
+ * exit status is kept once seen; the scheduler's state and end time
+ * replace any earlier guess. */
 static void merge_end(json_object *job, const struct exl_run_end *e)
 {
 	char text[64];
@@ -468,7 +468,9 @@ static void merge_end(json_object *job, const struct exl_run_end *e)
 	}
 	if (e->sched_state)
 		exl_json_set_str(job, "sched_state", e->sched_state);
-	if (!exl_json_has(job, "end"))
+	/* the scheduler's end time is the job's (an salloc allocation ends
+	 * after its steps); otherwise the first end seen stays */
+	if (!exl_json_has(job, "end") || e->sched_state)
 		exl_json_set_int(job, "end", (long long)e->end);
 	exl_json_set_str(job, "ended_by", e->source);
 }

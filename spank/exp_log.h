@@ -17,6 +17,7 @@ struct exp_log_ctx {
 	int opts_failed;	/* a value was refused */
 	/* remote context */
 	int owner;		/* this step created/resumed the run log */
+	int batch;		/* ... and it is the batch step */
 	char root[4096];	/* absolute run-log root */
 	char job_id[32];
 	int have_status;	/* task_exit saw the step's status */

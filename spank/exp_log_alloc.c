@@ -7,12 +7,83 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <slurm/spank.h>
 
 #include "exp_log.h"
+#include "fileio.h"
+#include "sigspec.h"
+
+/* Largest /proc/self/cmdline and job script we read for --signal. */
+#define EXP_LOG_CMDLINE_MAX (1u << 20)
+
+/* read_cmdline: this process's argv from /proc (SPANK does not pass the
+ * submit command line to plugins).  Returns argc, argv in *argvp
+ * pointing into *bufp. */
+static int read_cmdline(char **bufp, char ***argvp)
+{
+	struct exl_err err;
+	size_t len, i;
+	char **argv;
+	int argc = 0;
+
+	if (exl_read_file("/proc/self/cmdline", EXP_LOG_CMDLINE_MAX, bufp, &len,
+			  &err) < 0)
+		return -1;
+	for (i = 0; i < len; i++)
+		if ((*bufp)[i] == '\0')
+			argc++;
+	argv = calloc((size_t)argc + 1, sizeof(*argv));
+	if (!argv) {
+		free(*bufp);
+		return -1;
+	}
+	argc = 0;
+	for (i = 0; i < len; i += strlen(*bufp + i) + 1)
+		argv[argc++] = *bufp + i;
+	*argvp = argv;
+	return argc;
+}
+
+/* find_signal_spec: --signal as sbatch/salloc/srun will apply it:
+ * command line, then the environment, then #SBATCH lines. */
+static int find_signal_spec(char *out, size_t len)
+{
+	static const struct { const char *prog, *env; } envs[] = {
+		{ "sbatch", "SBATCH_SIGNAL" },
+		{ "salloc", "SALLOC_SIGNAL" },
+		{ "srun", "SLURM_SIGNAL" },
+	};
+	struct exl_err err;
+	const char *raw = NULL, *prog;
+	char *buf = NULL, **argv = NULL, *script = NULL, from_script[128];
+	int argc, idx = -1, rc = -1;
+	size_t i;
+
+	argc = read_cmdline(&buf, &argv);
+	if (argc < 1)
+		return -1;
+	prog = exl_basename(argv[0]);
+	raw = exl_sigspec_from_argv(argc, argv, &idx);
+	for (i = 0; !raw && i < sizeof(envs) / sizeof(envs[0]); i++)
+		if (strcmp(prog, envs[i].prog) == 0)
+			raw = getenv(envs[i].env);
+	if (!raw && strcmp(prog, "sbatch") == 0 && idx > 0 &&
+	    exl_read_file(argv[idx], EXP_LOG_CMDLINE_MAX, &script, NULL,
+			  &err) == 0 &&
+	    exl_sigspec_from_script(script, from_script,
+				    sizeof(from_script)) == 0)
+		raw = from_script;
+	if (raw && exl_sigspec_normalize(raw, out, len, &err) == 0)
+		rc = 0;
+	free(script);
+	free(argv);
+	free(buf);
+	return rc;
+}
 
 int exp_log_resolve_root(const char *dir, const char *submit_dir, char *out,
 			 size_t len)
@@ -31,18 +102,13 @@ int exp_log_resolve_root(const char *dir, const char *submit_dir, char *out,
 int exp_log_alloc_post_opt(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	char cwd[PATH_MAX], root[4096];
+	char cwd[PATH_MAX], root[4096], sig[64];
 	spank_err_t rc;
 
 	if (c->opts_failed)
 		return -1;
 	if (!c->opts.enabled)
 		return 0;
-	if (c->opts.config && access(c->opts.config, R_OK) < 0) {
-		slurm_error("exp-log: --exp-config: can't read '%s': %s: give a readable config file",
-			    c->opts.config, strerror(errno));
-		return -1;
-	}
 	if (!getcwd(cwd, sizeof(cwd))) {
 		slurm_error("exp-log: couldn't read the current directory: %s",
 			    strerror(errno));
@@ -59,5 +125,7 @@ int exp_log_alloc_post_opt(spank_t sp)
 	if (rc != ESPANK_SUCCESS && rc != ESPANK_NOT_AVAIL)
 		slurm_verbose("exp-log: couldn't pass the run-log root to the epilog: %s",
 			      spank_strerror(rc));
+	if (find_signal_spec(sig, sizeof(sig)) == 0)
+		spank_job_control_setenv(sp, "EXP_LOG_SIGNAL", sig, 1);
 	return 0;
 }

@@ -54,14 +54,18 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
 			 arr_task);
 	pw = getpwuid(uid);
 	snprintf(j->user, sizeof(j->user), "%s", pw ? pw->pw_name : "");
+	/* the submit side recovered --signal (see lib/sigspec.h) */
+	getenv_job(sp, "SLURM_SPANK_EXP_LOG_SIGNAL", j->signal_spec,
+		   sizeof(j->signal_spec));
 	j->start = time(NULL);
 	j->time_limit_min = 0xffffffffu;
 	exp_log_job_record(j->job_id, j, NULL, 0, NULL, NULL);
 
 	/* task: --exp-task or the job name, plus the array index */
-	snprintf(task, sizeof(task), "%s",
-		 f->opts->task ? f->opts->task :
-		 j->job_name[0] ? j->job_name : "job");
+	if (f->opts->task)
+		snprintf(task, sizeof(task), "%s", f->opts->task);
+	else
+		exl_task_from_job_name(j->job_name, task, sizeof(task));
 	if (arr_task[0]) {
 		size_t n = strlen(task);
 
@@ -126,6 +130,7 @@ int exp_log_remote_user_init(spank_t sp)
 	}
 	if (!batch && job_has_index(c->root, c->job_id))
 		return 0;
+	c->batch = batch;
 	gather_facts(sp, &f, uid);
 	if (exl_run_begin(c->root, &f, &c->paths, &err) < 0) {
 		slurm_error("exp-log: job %u: couldn't write run log: %s", jobid,
@@ -178,7 +183,9 @@ int exp_log_remote_exit(spank_t sp)
 	gid_t gid, *gids = NULL;
 	int ngids = 0;
 
-	if (!c->owner)
+	/* Only a batch script's end is the job's end; an allocation made by
+	 * srun or salloc is closed by the epilog from the job record. */
+	if (!c->owner || !c->batch)
 		return 0;
 	if (spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS ||
 	    spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS) {

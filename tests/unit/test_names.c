@@ -39,6 +39,22 @@ int main(void)
 	exl_sanitize_name(NULL, out);
 	is_str(out, "job", "NULL name");
 
+	{
+		char t[64];
+
+		exl_task_from_job_name("train.sh", t, sizeof(t));
+		is_str(t, "train", "job name .sh stripped");
+		exl_task_from_job_name("eval.sbatch", t, sizeof(t));
+		is_str(t, "eval", ".sbatch stripped");
+		exl_task_from_job_name("a.b.slurm", t, sizeof(t));
+		is_str(t, "a.b", "only the last suffix");
+		exl_task_from_job_name(".sh", t, sizeof(t));
+		is_str(t, ".sh", "nothing left: kept");
+		exl_task_from_job_name("", t, sizeof(t));
+		is_str(t, "job", "empty job name");
+		exl_task_from_job_name("wrap", t, sizeof(t));
+		is_str(t, "wrap", "plain name untouched");
+	}
 	ok(exl_valid_group("arx5_multitask") == 0, "plain group ok");
 	ok(exl_valid_group("a.b-c") == 0, "dots and dashes ok");
 	ok(exl_valid_group("../etc") < 0, "traversal refused");

@@ -1,0 +1,41 @@
+#!/bin/bash
+# uid rules: files belong to the job's user; the root epilog never follows a
+# symlink the user planted; an unwritable run-log dir never fails the job.
+. "$(dirname "$0")/lib.sh"
+testbed_up
+R=$WORK/run_logs
+
+# the user swaps its run log for a symlink to a root-owned file mid-job
+echo "root secret" >/root/exp-log-target.$$
+chmod 600 /root/exp-log-target.$$
+cp /root/exp-log-target.$$ "$TB/target.expected"
+id=$(submit --exp-log --exp-task=evil --wrap="sleep 4")
+wait_state "$id" 60 RUNNING
+for i in $(seq 1 20); do
+	f=$(run_log_of "$R" "$id") && [ -f "$f" ] && break
+	sleep 0.5
+done
+as_user ln -sf /root/exp-log-target.$$ "$f.tmp-link"
+as_user mv -f "$f.tmp-link" "$f"
+ok $([ -L "$f" ]; echo $?) "run log replaced by a symlink to a root file"
+wait_job_done "$id" 60
+sleep 4
+cmp -s /root/exp-log-target.$$ "$TB/target.expected"
+ok $? "root file untouched by the root epilog"
+is "$(stat -c %U /root/exp-log-target.$$)" root "still owned by root"
+grep -q "exp-log: epilog: job $id: couldn't close run log: .*symlink" "$TB"/log/slurmd-*.log
+ok $? "epilog logged the refusal"
+rm -f /root/exp-log-target.$$
+
+# read-only run-log dir: the job runs and keeps its own exit code
+as_user mkdir -p ro
+chmod 555 "$WORK/ro"
+id=$(submit --exp-log=ro --wrap="echo ran; exit 7" -o ro.out)
+wait_job_done "$id" 60
+is "$(job_state "$id")" FAILED "job ran and failed with its own code"
+is "$(scontrol show job "$id" | sed -n 's/.*ExitCode=\([0-9:]*\).*/\1/p')" "7:0" "exit code 7 kept"
+grep -q "^ran$" "$WORK/ro.out"
+ok $? "job script ran"
+grep -q "exp-log: job $id: couldn't write run log" "$TB"/log/slurmd-*.log
+ok $? "plugin logged the error"
+done_testing

@@ -1,0 +1,185 @@
+# lib.sh - shared helpers for the cluster tests: TAP output, a private
+# test bed (munged + slurmctld + 3 slurmd on loopback, see
+# contrib/testbed/exp-log-testbed), jobs submitted as an unprivileged user.
+#
+# A test file sources this, calls testbed_up, runs checks with ok/is, and
+# ends with done_testing.  The bed is stopped on exit, even on failure.
+
+TAP_N=0
+TAP_FAILED=0
+
+ok() {	# ok CONDITION-STATUS DESCRIPTION
+	local rc=$1
+	shift
+	TAP_N=$((TAP_N + 1))
+	if [ "$rc" -eq 0 ]; then
+		echo "ok $TAP_N - $*"
+	else
+		echo "not ok $TAP_N - $*"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+}
+
+check() {	# check DESCRIPTION -- CMD...: ok when CMD succeeds
+	local desc=$1
+	shift
+	[ "$1" = -- ] && shift
+	"$@" >/dev/null 2>&1
+	ok $? "$desc"
+}
+
+is() {	# is GOT WANT DESCRIPTION
+	local got=$1 want=$2
+	shift 2
+	if [ "$got" = "$want" ]; then
+		ok 0 "$*"
+	else
+		ok 1 "$*"
+		echo "#   got:  '$got'"
+		echo "#   want: '$want'"
+	fi
+}
+
+diag() { echo "# $*"; }
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" -eq 0 ]
+	exit $?
+}
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# Prerequisites: root (the bed starts daemons) and Slurm's commands.  On a
+# laptop the cluster tier skips; CI sets EXP_LOG_REQUIRE_CLUSTER=1 so a
+# missing prerequisite fails instead of silently skipping.
+require_cluster() {
+	local why=
+	[ -n "${EXP_LOG_SKIP_CLUSTER:-}" ] && skip_all "EXP_LOG_SKIP_CLUSTER is set"
+	[ "$(id -u)" = 0 ] || why="needs root to start munged/slurmctld/slurmd"
+	command -v slurmctld >/dev/null 2>&1 || why="Slurm not installed (apt-get install slurm-wlm)"
+	if [ -n "$why" ]; then
+		[ -n "${EXP_LOG_REQUIRE_CLUSTER:-}" ] && bail "$why"
+		skip_all "$why"
+	fi
+}
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+TESTBED=$top_srcdir/contrib/testbed/exp-log-testbed
+PLUGIN=${EXP_LOG_PLUGIN:-$top_builddir/spank/.libs/exp_log.so}
+TB=
+TUSER=explogtest
+
+testbed_down() {
+	[ -n "$TB" ] || return 0
+	if [ -n "${EXP_LOG_TESTBED_KEEP:-}" ]; then
+		diag "keeping test bed $TB"
+		"$TESTBED" stop "$TB"
+	else
+		"$TESTBED" stop "$TB"
+		rm -rf "$TB"
+	fi
+}
+
+testbed_up() {
+	require_cluster
+	[ -r "$PLUGIN" ] || bail "plugin $PLUGIN not built (run make)"
+	TB=$("$TESTBED" start --plugin "$PLUGIN") || bail "test bed did not start"
+	trap testbed_down EXIT
+	# shellcheck disable=SC1091
+	. "$TB/env"
+	TUSER=$EXP_LOG_TESTBED_USER
+	# a submit directory owned by the unprivileged user
+	WORK=$TB/work/$(basename "$0" .t)
+	mkdir -p "$WORK"
+	chown "$TUSER:" "$WORK"
+}
+
+# as_user CMD...: run CMD as the unprivileged test user in $WORK.
+as_user() {
+	(cd "$WORK" && runuser -u "$TUSER" -- env SLURM_CONF="$SLURM_CONF" \
+		HOME="$WORK" PATH="$PATH" "$@")
+}
+
+# submit ARGS...: sbatch --parsable as the user; prints the job id.
+submit() {
+	as_user sbatch --parsable "$@" | cut -d';' -f1
+}
+
+# job_state ID: the scheduler's state of a job ("" once it is gone).
+job_state() {
+	scontrol show job "$1" 2>/dev/null |
+		sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -1
+}
+
+# wait_state ID SECS STATE...: wait until the job is in one of STATEs.
+wait_state() {
+	local id=$1 secs=$2 s i
+	shift 2
+	for i in $(seq 1 $((secs * 2))); do
+		s=$(job_state "$id")
+		for want in "$@"; do
+			[ "$s" = "$want" ] && return 0
+		done
+		sleep 0.5
+	done
+	diag "job $id still in state '$s' after ${secs}s (wanted $*)"
+	return 1
+}
+
+# wait_job_done ID SECS: wait until the job has left the running states.
+wait_job_done() {
+	local id=$1 secs=$2 s i
+	for i in $(seq 1 $((secs * 2))); do
+		s=$(job_state "$id")
+		case $s in
+		PENDING|RUNNING|CONFIGURING|COMPLETING|SUSPENDED|"") ;;
+		*) return 0 ;;
+		esac
+		sleep 0.5
+	done
+	diag "job $id not done after ${secs}s (state '$s')"
+	return 1
+}
+
+# run_log_of ROOT JOBID: path of the run log the job index points to.
+run_log_of() {
+	local idx=$1/.exp-log/jobs/$2.json rel
+	[ -r "$idx" ] || return 1
+	rel=$(sed -n 's/.*"run_log": *"\([^"]*\)".*/\1/p' "$idx")
+	[ -n "$rel" ] && echo "$1/$rel"
+}
+
+# wait_final ROOT JOBID SECS: wait until the epilog has written the
+# scheduler's state into the run log; prints the run log path.
+wait_final() {
+	local root=$1 id=$2 secs=$3 f i
+	for i in $(seq 1 $((secs * 2))); do
+		f=$(run_log_of "$root" "$id") &&
+			grep -q '^- scheduler_state: [A-Z_]*$' "$f" 2>/dev/null &&
+			{ echo "$f"; return 0; }
+		sleep 0.5
+	done
+	diag "run log of job $id has no scheduler_state after ${secs}s"
+	[ -n "$f" ] && sed 's/^/#   /' "$f"
+	return 1
+}
+
+# key FILE KEY: value of the first "- KEY: value" line, backticks removed.
+key() {
+	sed -n "s/^- $2: //p" "$1" | head -1 | tr -d '`'
+}
+
+# section FILE TITLE: the lines of "## TITLE" up to the next header.
+section() {
+	awk -v t="## $2" '$0 == t { on = 1; next } /^#/ { on = 0 } on' "$1"
+}
