@@ -19,19 +19,19 @@ struct exp_log_ctx exp_log_ctx;
 /* exp_log_opt_cb: one callback for every option; val is the option id.
  * On the submit side (remote == 0) files named by options are checked
  * against the submit directory, where they are meant to be. */
-static int exp_log_opt_cb(int val, const char *optarg, int remote)
+static int exp_log_opt_cb(int val, const char *arg, int remote)
 {
 	struct exl_err err;
 
-	if (exl_opts_set(&exp_log_ctx.opts, (enum exl_opt_id)val, optarg,
+	if (exl_opts_set(&exp_log_ctx.opts, (enum exl_opt_id)val, arg,
 			 &err) < 0) {
 		slurm_error("%s", err.text);
 		exp_log_ctx.opts_failed = 1;
 		return -1;
 	}
-	if (!remote && val == EXL_OPT_CONFIG && access(optarg, R_OK) < 0) {
+	if (!remote && val == EXL_OPT_CONFIG && access(arg, R_OK) < 0) {
 		slurm_error("exp-log: --exp-config: can't read '%s': %s: give a readable config file",
-			    optarg, strerror(errno));
+			    arg, strerror(errno));
 		exp_log_ctx.opts_failed = 1;
 		return -1;
 	}
