@@ -24,6 +24,18 @@ char *exl_path_join(const char *dir, const char *name)
 	return p;
 }
 
+int exl_path_resolve(const char *base, const char *path, char *out,
+		     size_t len)
+{
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(out, len, "%s", path);
+	else
+		n = snprintf(out, len, "%s/%s", base, path);
+	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+}
+
 char *exl_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');

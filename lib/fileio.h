@@ -53,6 +53,11 @@ int exl_copy_file(const char *src, const char *dst, size_t max,
 /* Join dir and name into a newly allocated string ("dir/name"). */
 char *exl_path_join(const char *dir, const char *name);
 
+/* path as is when absolute, else base/path, into out.  -1 when it does
+ * not fit. */
+int exl_path_resolve(const char *base, const char *path, char *out,
+		     size_t len);
+
 /* Directory part and last component of path, newly allocated. */
 char *exl_dirname(const char *path);
 const char *exl_basename(const char *path);

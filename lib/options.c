@@ -1,4 +1,5 @@
 /* options.c - option table and value rules (see options.h). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,21 @@ const struct exl_option_desc exl_option_table[] = {
 	  EXL_OPT_CONFIG },
 	{ "exp-dataset", "PATH|URL",
 	  "[exp-log] Dataset the run reads", 1, EXL_OPT_DATASET },
+	{ "exp-resume", "RUNLOG",
+	  "[exp-log] Continue an earlier run: append a resumed job block to "
+	  "RUNLOG (default: the newest run log of this task)", 2,
+	  EXL_OPT_RESUME },
+	{ "exp-checkpoint", "PATH",
+	  "[exp-log] Checkpoint this job resumes from", 1, EXL_OPT_CHECKPOINT },
+	{ "exp-status-interval", "TIME",
+	  "[exp-log] Evidence line in Status every TIME (90, 30m, 2h; off)",
+	  1, EXL_OPT_STATUS_INTERVAL },
+	{ "exp-sp", "K=V,...",
+	  "[exp-log] Statepoints (seeds, sweep values) to record", 1,
+	  EXL_OPT_SP },
+	{ "exp-hash-data", NULL,
+	  "[exp-log] sha256 the --exp-dataset file (default: size + mtime)",
+	  0, EXL_OPT_HASH_DATA },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
@@ -150,8 +166,115 @@ int exl_opts_set(struct exl_opts *o, enum exl_opt_id id, const char *val,
 		if (check_text(d->name, val, err) < 0)
 			return -1;
 		return replace(&o->dataset, val);
+	case EXL_OPT_RESUME:
+		o->resume = 1;
+		if (val && (!*val || strcmp(val, "(null)") == 0))
+			val = NULL;
+		if (val && check_text(d->name, val, err) < 0)
+			return -1;
+		return replace(&o->resume_log, val);
+	case EXL_OPT_CHECKPOINT:
+		if (check_text(d->name, val, err) < 0)
+			return -1;
+		return replace(&o->checkpoint, val);
+	case EXL_OPT_STATUS_INTERVAL: {
+		long secs = exl_parse_duration(d->name, val, 1, err);
+
+		if (secs < 0)
+			return -1;
+		o->status_interval = (int)secs;
+		o->status_interval_set = 1;
+		return 0;
+	}
+	case EXL_OPT_SP: {
+		char *sp = exl_parse_statepoints(val, err);
+
+		if (!sp)
+			return -1;
+		free(o->statepoints);
+		o->statepoints = sp;
+		return 0;
+	}
+	case EXL_OPT_HASH_DATA:
+		o->hash_data = 1;
+		return 0;
 	}
 	return exl_errf(err, "exp-log: unknown option id %d", (int)id);
+}
+
+long exl_parse_duration(const char *opt, const char *val, int allow_off,
+			struct exl_err *err)
+{
+	static const struct { char unit; long mult; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	char *end;
+	long n;
+	size_t i;
+
+	if (!val || !*val)
+		return exl_errf(err, "exp-log: --%s: empty value: give seconds, e.g. 90, 30m or 2h",
+				opt);
+	if (allow_off && strcmp(val, "off") == 0)
+		return 0;
+	n = strtol(val, &end, 10);
+	if (end == val || n < 0 || n > 366L * 86400)
+		goto bad;
+	if (*end == '\0')
+		return (n == 0 && !allow_off) ? exl_errf(err, "exp-log: --%s: must be more than 0",
+							 opt) : n;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (end[0] == units[i].unit && end[1] == '\0') {
+			if (n > 366L * 86400 / units[i].mult)
+				goto bad;
+			return n * units[i].mult;
+		}
+bad:
+	return exl_errf(err, "exp-log: --%s: invalid duration '%s': give seconds, e.g. 90, 30m or 2h%s",
+			opt, val, allow_off ? ", or off" : "");
+}
+
+char *exl_parse_statepoints(const char *val, struct exl_err *err)
+{
+	const char *p;
+	int in_key = 1, key_len = 0, have_eq = 0;
+
+	if (check_text("exp-sp", val, err) < 0)
+		return NULL;
+	for (p = val;; p++) {
+		char c = *p;
+
+		if (c == ',' || c == '\0') {
+			if (key_len == 0 || !have_eq) {
+				exl_errf(err, "exp-log: --exp-sp: invalid statepoints '%s': use key=value,key2=value2",
+					 val);
+				return NULL;
+			}
+			if (c == '\0')
+				break;
+			in_key = 1;
+			key_len = have_eq = 0;
+			continue;
+		}
+		if (in_key) {
+			if (c == '=') {
+				in_key = 0;
+				have_eq = 1;
+			} else if (isalnum((unsigned char)c) || c == '_' ||
+				   c == '.' || c == '-') {
+				key_len++;
+			} else {
+				exl_errf(err, "exp-log: --exp-sp: invalid key character '%c' in '%s': keys use letters, digits, '_', '.', '-'",
+					 c, val);
+				return NULL;
+			}
+		} else if (c == '=') {
+			exl_errf(err, "exp-log: --exp-sp: '=' inside a value in '%s': use key=value,key2=value2",
+				 val);
+			return NULL;
+		}
+	}
+	return strdup(val);
 }
 
 void exl_opts_free(struct exl_opts *o)
@@ -163,5 +286,8 @@ void exl_opts_free(struct exl_opts *o)
 	free(o->objective);
 	free(o->config);
 	free(o->dataset);
+	free(o->resume_log);
+	free(o->checkpoint);
+	free(o->statepoints);
 	memset(o, 0, sizeof(*o));
 }

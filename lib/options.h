@@ -17,6 +17,11 @@ enum exl_opt_id {
 	EXL_OPT_OBJECTIVE,
 	EXL_OPT_CONFIG,
 	EXL_OPT_DATASET,
+	EXL_OPT_RESUME,
+	EXL_OPT_CHECKPOINT,
+	EXL_OPT_STATUS_INTERVAL,
+	EXL_OPT_SP,
+	EXL_OPT_HASH_DATA,
 };
 
 struct exl_option_desc {
@@ -39,7 +44,23 @@ struct exl_opts {
 	char *objective;
 	char *config;
 	char *dataset;
+	int resume;		/* --exp-resume given */
+	char *resume_log;	/* --exp-resume=RUNLOG, NULL: latest of task */
+	char *checkpoint;	/* --exp-checkpoint=PATH */
+	int status_interval;	/* seconds, 0: off (when ..._set) */
+	int status_interval_set;
+	char *statepoints;	/* normalized "k=v,k2=v2" */
+	int hash_data;		/* --exp-hash-data */
 };
+
+/* Parse a duration: "90", "90s", "30m", "2h", "1d"; "off"/"0" -> 0 when
+ * allow_off.  Returns seconds, or -1 with a message naming opt. */
+long exl_parse_duration(const char *opt, const char *val, int allow_off,
+			struct exl_err *err);
+
+/* Check and normalize "k=v,k2=v2" statepoints (keys [A-Za-z0-9_.-],
+ * values without ',' '=' or control characters).  Newly allocated. */
+char *exl_parse_statepoints(const char *val, struct exl_err *err);
 
 /* Store one option value (val may be NULL for an optional argument).
  * A later value replaces an earlier one: sbatch applies #SBATCH lines

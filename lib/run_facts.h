@@ -15,7 +15,7 @@
 
 struct exl_job_facts {
 	char job_id[32];
-	char array_id[64];	/* "1230_4" for array tasks, else "" */
+	char array_id[80];	/* "1230_4" for array tasks, else "" */
 	char job_name[256];
 	char user[64];
 	time_t submitted;
@@ -27,6 +27,10 @@ struct exl_job_facts {
 	char signal_spec[64];	/* "B:TERM@90", "" when none */
 	char batch_host[256];
 	char script[4096];	/* job script or command */
+	char work_dir[4096];	/* the job's working directory */
+	char stdout_path[4096];	/* expanded --output file ("" if unknown) */
+	char stderr_path[4096];	/* expanded --error file (may equal stdout) */
+	char tres[512];		/* allocated TRES: "cpu=4,mem=2000M,gres/gpu=2" */
 	char submit_dir[4096];
 	int restart_count;	/* SLURM_RESTART_COUNT */
 };
@@ -38,6 +42,7 @@ struct exl_run_facts {
 	char config_sha256[EXL_SHA256_HEX];
 	char config_snapshot[4096];
 	char config_error[512];		/* why hashing/snapshot failed */
+	char resumed_from[4096];	/* checkpoint a resumed job starts from */
 	struct exl_gitstate git;
 	struct exl_job_facts job;
 };

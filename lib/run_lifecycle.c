@@ -1,4 +1,6 @@
 /* run_lifecycle.c - run log creation and closing (see run_lifecycle.h). */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,15 +177,17 @@ static int read_index(const char *root, const char *job_id, char **run_log,
 	return rc;
 }
 
-/* resumed_block: text of a "## Job (resumed)" block for a restart. */
-static char *resumed_block(const struct exl_job_facts *j)
+/* resumed_block: text of a "## Job (resumed)" block. */
+static char *resumed_block(const struct exl_run_facts *f)
 {
+	const struct exl_job_facts *j = &f->job;
 	struct exl_sb b = { 0 };
-	char sub[40], st[40], human[64];
+	char sub[40], st[40], human[64], lim[32];
 
 	exl_time_iso(j->submitted, sub, sizeof(sub));
 	exl_time_iso(j->start, st, sizeof(st));
 	exl_time_human(j->start, 1, human, sizeof(human));
+	exl_minutes_limit(j->time_limit_min, lim, sizeof(lim));
 	exl_sb_printf(&b, "## Job (resumed)\n- execution_id: %s\n", j->job_id);
 	if (j->restart_count > 0)
 		exl_sb_printf(&b, "- restart: %d\n", j->restart_count);
@@ -192,7 +196,13 @@ static char *resumed_block(const struct exl_job_facts *j)
 	exl_sb_printf(&b, "- end: %s\n- end_human: %s\n- runtime: %s\n",
 		      EXL_PENDING, EXL_PENDING, EXL_PENDING);
 	exl_sb_printf(&b, "- nodes: `%s` (%d)\n", j->nodes, j->nnodes);
-	exl_sb_printf(&b, "- resumed from: n/a\n");
+	exl_sb_printf(&b, "- partition: %s\n- time_limit: `%s`\n", j->partition,
+		      lim);
+	exl_sb_printf(&b, "- signal: %s\n", j->signal_spec[0] ? j->signal_spec : "none");
+	if (f->resumed_from[0])
+		exl_sb_printf(&b, "- resumed from: `%s`\n", f->resumed_from);
+	else
+		exl_sb_printf(&b, "- resumed from: no checkpoint found (use --exp-checkpoint=PATH)\n");
 	return exl_sb_take(&b, NULL);
 }
 
@@ -248,21 +258,43 @@ static int append_status(struct exl_doc *d, time_t when, const char *text)
 	return rc;
 }
 
+/* resume_run: append a resumed job block to an existing run log, add the
+ * job to its sidecar and point the job index at it. */
+int exl_run_note(const char *run_log, time_t when, const char *text,
+		 struct exl_err *err)
+{
+	struct exl_doc d;
+	int rc;
+
+	if (load_doc(run_log, &d, err) < 0)
+		return -1;
+	rc = append_status(&d, when, text) < 0 ?
+	     exl_errnof(err, ENOMEM, "couldn't update %s", run_log) :
+	     save_doc(run_log, &d, err);
+	exl_doc_free(&d);
+	return rc;
+}
+
 static int resume_run(const char *root, struct exl_run_facts *f,
 		      const char *run_log, const char *state_dir,
 		      struct exl_run_paths *out, struct exl_err *err)
 {
 	struct exl_doc d;
-	char *block = NULL, *side = NULL, msg[512];
+	char *block = NULL, *side = NULL, msg[4700], *rel = NULL, *srel = NULL;
 	json_object *o = NULL, *jobs;
+	size_t rl = strlen(root);
 	int rc = -1;
 
-	(void)root;
 	if (load_doc(run_log, &d, err) < 0)
 		return -1;
-	snprintf(msg, sizeof(msg), "restarted: job %s (restart %d) on %s",
-		 f->job.job_id, f->job.restart_count, f->job.batch_host);
-	block = resumed_block(&f->job);
+	if (f->job.restart_count > 0)
+		snprintf(msg, sizeof(msg), "requeued: job %s restarted (restart %d) on %s",
+			 f->job.job_id, f->job.restart_count, f->job.batch_host);
+	else
+		snprintf(msg, sizeof(msg), "resumed: job %s on %s%s%s",
+			 f->job.job_id, f->job.batch_host,
+			 f->resumed_from[0] ? " from " : "", f->resumed_from);
+	block = resumed_block(f);
 	if (!block || append_status(&d, f->job.start, msg) < 0 ||
 	    exl_doc_insert(&d, d.n, "") < 0) {
 		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
@@ -277,18 +309,32 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 		goto out;
 	side = exl_path_join(state_dir, "run.json");
 	o = side ? exl_json_read(side, 1 << 22, err) : NULL;
-	if (o && json_object_object_get_ex(o, "jobs", &jobs) &&
-	    json_object_is_type(jobs, json_type_array)) {
-		json_object_array_add(jobs, job_json(&f->job));
-		if (exl_json_write(side, o, err) < 0)
-			goto out;
+	if (!o || !json_object_object_get_ex(o, "jobs", &jobs) ||
+	    !json_object_is_type(jobs, json_type_array)) {
+		if (o)
+			exl_errf(err, "%s: no jobs array: the sidecar was edited", side);
+		goto out;
 	}
-	set_path(out->run_log, sizeof(out->run_log), run_log, err);
-	set_path(out->state_dir, sizeof(out->state_dir), state_dir, err);
+	json_object_array_add(jobs, job_json(&f->job));
+	if (exl_json_write(side, o, err) < 0)
+		goto out;
+	if (strncmp(run_log, root, rl) != 0 || strncmp(state_dir, root, rl) != 0) {
+		exl_errf(err, "%s: not under the run-log root %s", run_log, root);
+		goto out;
+	}
+	rel = strdup(run_log + rl + 1);
+	srel = strdup(state_dir + rl + 1);
+	if (!rel || !srel || write_index(root, f, rel, srel, err) < 0)
+		goto out;
+	if (set_path(out->run_log, sizeof(out->run_log), run_log, err) < 0 ||
+	    set_path(out->state_dir, sizeof(out->state_dir), state_dir, err) < 0)
+		goto out;
 	out->resumed = 1;
 	rc = 0;
 out:
 	json_object_put(o);
+	free(rel);
+	free(srel);
 	free(side);
 	free(block);
 	exl_doc_free(&d);
@@ -297,8 +343,8 @@ out:
 
 /* create_run: pick a free "<date>_<task>[_N].md" and write everything. */
 static int create_run(const char *root, const char *gdir,
-		      struct exl_run_facts *f, struct exl_run_paths *out,
-		      struct exl_err *err)
+		      struct exl_run_facts *f, const char *note,
+		      struct exl_run_paths *out, struct exl_err *err)
 {
 	const char *group = f->opts->group;
 	char date[16], stem[EXL_NAME_MAX + 32], name[EXL_NAME_MAX + 40];
@@ -344,6 +390,8 @@ static int create_run(const char *root, const char *gdir,
 			 gdir, date, f->task);
 		goto out;
 	}
+	if (note && exl_run_note(path, f->job.start, note, err) < 0)
+		goto out;
 	if (group)
 		snprintf(rel, sizeof(rel), "%s/%s", group, name);
 	else
@@ -395,12 +443,139 @@ static int make_meta_dirs(const char *root, const char *gdir,
 	return rc;
 }
 
+/* stem_task: does "YYYY-MM-DD_TASK[_N].md" name a run of task?  *order
+ * gets a sort key (date, N). */
+static int stem_task(const char *name, const char *task, char *order,
+		     size_t len)
+{
+	size_t tl = strlen(task), nl = strlen(name);
+	const char *rest;
+	long n = 1;
+
+	if (nl < 14 || strcmp(name + nl - 3, ".md") != 0 || name[10] != '_' ||
+	    strncmp(name + 11, task, tl) != 0)
+		return 0;
+	rest = name + 11 + tl;
+	if (rest[0] == '_' && isdigit((unsigned char)rest[1])) {
+		char *end;
+
+		n = strtol(rest + 1, &end, 10);
+		rest = end;
+	}
+	if (strcmp(rest, ".md") != 0)
+		return 0;
+	snprintf(order, len, "%.10s %06ld", name, n);
+	return 1;
+}
+
+/* find_latest_of_task: newest run log of the task in dir (by date, then
+ * _N suffix).  NULL when there is none. */
+static char *find_latest_of_task(const char *dir, const char *task)
+{
+	char best[32] = "", order[32], *hit = NULL;
+	struct dirent *de;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return NULL;
+	while ((de = readdir(dp))) {
+		if (!stem_task(de->d_name, task, order, sizeof(order)) ||
+		    strcmp(order, best) <= 0)
+			continue;
+		free(hit);
+		hit = exl_path_join(dir, de->d_name);
+		snprintf(best, sizeof(best), "%s", order);
+	}
+	closedir(dp);
+	return hit;
+}
+
+/* resume_target: the run log --exp-resume names, which must live in this
+ * run's group directory.  NULL with *why set when there is none. */
+static char *resume_target(const char *gdir, const struct exl_run_facts *f,
+			   char *why, size_t len)
+{
+	const char *want = f->opts->resume_log;
+	char *path, *dir;
+	struct stat st;
+
+	if (!want) {
+		path = find_latest_of_task(gdir, f->task);
+		if (!path)
+			snprintf(why, len, "no earlier run log of task %s in %s",
+				 f->task, gdir);
+		return path;
+	}
+	path = want[0] == '/' ? strdup(want) : exl_path_join(gdir, exl_basename(want));
+	if (!path)
+		return NULL;
+	dir = exl_dirname(path);
+	if (!dir || strcmp(dir, gdir) != 0 || lstat(path, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		snprintf(why, len, "--exp-resume=%s is not a run log in %s", want,
+			 gdir);
+		free(path);
+		path = NULL;
+	}
+	free(dir);
+	return path;
+}
+
+/* same_run: may job f continue the run whose sidecar is at state_dir?  A
+ * different task or config hash makes it a different run (*why says). */
+static int same_run(const char *state_dir, const struct exl_run_facts *f,
+		    char *why, size_t len)
+{
+	char *side = exl_path_join(state_dir, "run.json");
+	struct exl_err e;
+	json_object *o = side ? exl_json_read(side, 1 << 22, &e) : NULL;
+	json_object *cfg;
+	const char *task, *sha = NULL;
+	int same = 0;
+
+	if (!o) {
+		snprintf(why, len, "its sidecar is unreadable (%.400s)",
+			 side ? e.text : "out of memory");
+		free(side);
+		return 0;
+	}
+	task = exl_json_str(o, "task");
+	if (json_object_object_get_ex(o, "config", &cfg))
+		sha = exl_json_str(cfg, "sha256");
+	if (task && strcmp(task, f->task) != 0)
+		snprintf(why, len, "task differs (%s, now %s)", task, f->task);
+	else if (sha && f->config_sha256[0] && strcmp(sha, f->config_sha256) != 0)
+		snprintf(why, len, "config changed (sha256 %.12s..., now %.12s...)",
+			 sha, f->config_sha256);
+	else
+		same = 1;
+	json_object_put(o);
+	free(side);
+	return same;
+}
+
+/* state_dir_of: the state dir of a run log in this group. */
+static char *state_dir_of(const char *root, const char *group,
+			  const char *run_log)
+{
+	const char *name = exl_basename(run_log);
+	char *stem = strndup(name, strlen(name) - 3), *sd;
+
+	if (!stem)
+		return NULL;
+	sd = exl_layout_state_dir(root, group, stem);
+	free(stem);
+	return sd;
+}
+
 int exl_run_begin(const char *root, struct exl_run_facts *f,
 		  struct exl_run_paths *out, struct exl_err *err)
 {
-	char *gdir = exl_layout_group_dir(root, f->opts->group);
-	char *lock = exl_layout_lock(root, f->opts->group);
-	char *run_log = NULL, *state_dir = NULL, *group = NULL;
+	const char *group = f->opts->group;
+	char *gdir = exl_layout_group_dir(root, group);
+	char *lock = exl_layout_lock(root, group);
+	char *run_log = NULL, *state_dir = NULL, *idx_group = NULL;
+	char why[512] = "", note[1400];
 	int fd = -1, rc = -1, found;
 
 	memset(out, 0, sizeof(*out));
@@ -414,21 +589,41 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 	}
 	if (make_meta_dirs(root, gdir, err) < 0)
 		goto out;
+	if (f->config_abs[0] && !f->config_sha256[0] &&
+	    exl_sha256_file(f->config_abs, f->config_sha256, NULL) < 0)
+		f->config_sha256[0] = '\0';
 	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
 	if (fd < 0)
 		goto out;
-	found = read_index(root, f->job.job_id, &run_log, &state_dir, &group, err);
+	/* a requeued job (same id, restart count > 0) continues its log */
+	found = read_index(root, f->job.job_id, &run_log, &state_dir,
+			   &idx_group, err);
 	if (found < 0)
 		goto out;
-	if (found == 0 && access(run_log, F_OK) == 0)
+	if (found == 0 && f->job.restart_count > 0 && access(run_log, F_OK) == 0) {
 		rc = resume_run(root, f, run_log, state_dir, out, err);
-	else
-		rc = create_run(root, gdir, f, out, err);
+		goto out;
+	}
+	free(run_log);
+	free(state_dir);
+	run_log = state_dir = NULL;
+	if (f->opts->resume) {
+		run_log = resume_target(gdir, f, why, sizeof(why));
+		state_dir = run_log ? state_dir_of(root, group, run_log) : NULL;
+		if (run_log && state_dir && same_run(state_dir, f, why, sizeof(why))) {
+			rc = resume_run(root, f, run_log, state_dir, out, err);
+			goto out;
+		}
+		snprintf(note, sizeof(note), "new run log, not resumed: %s%s%s",
+			 run_log ? exl_basename(run_log) : "", run_log ? ": " : "",
+			 why[0] ? why : "out of memory");
+	}
+	rc = create_run(root, gdir, f, f->opts->resume ? note : NULL, out, err);
 out:
 	exl_unlock(fd);
 	free(run_log);
 	free(state_dir);
-	free(group);
+	free(idx_group);
 	free(lock);
 	free(gdir);
 	return rc;

@@ -19,9 +19,12 @@ struct exl_run_paths {
 	int resumed;		/* the job id already had a run log */
 };
 
-/* Create (or, for a restarted job, resume) the run log for f under root:
- * run log, state dir with run.json and config snapshot, timeline entry,
- * job index.  Fills f->config_* and out. */
+/* Create the run log for f under root: run log, state dir with run.json
+ * and config snapshot, timeline entry, job index.  Fills f->config_* and
+ * out.  A requeued job (restart_count > 0 and an index entry for its id)
+ * and a job with --exp-resume get a "## Job (resumed)" block in the
+ * existing file instead, unless the task or the config's sha256 differs:
+ * then a new run log says why it did not resume. */
 int exl_run_begin(const char *root, struct exl_run_facts *f,
 		  struct exl_run_paths *out, struct exl_err *err);
 
@@ -40,6 +43,11 @@ struct exl_run_end {
  * job has no run log under root (nothing to do). */
 int exl_run_end(const char *root, const char *job_id,
 		const struct exl_run_end *e, struct exl_err *err);
+
+/* Append a Status line to the run log at run_log; the caller holds the
+ * group lock. */
+int exl_run_note(const char *run_log, time_t when, const char *text,
+		 struct exl_err *err);
 
 /* Append a timestamped Status line to the run log of job_id. */
 int exl_run_status(const char *root, const char *job_id, const char *text,

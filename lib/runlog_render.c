@@ -68,6 +68,8 @@ static void render_job(struct exl_sb *b, const struct exl_job_facts *j)
 	exl_sb_printf(b, "- time_limit: `%s`\n", lim);
 	exl_sb_printf(b, "- signal: %s\n", j->signal_spec[0] ? j->signal_spec :
 		  "none (add --signal=B:TERM@90 for a grace period)");
+	if (j->tres[0])
+		exl_sb_printf(b, "- resources: `%s`\n", j->tres);
 	exl_sb_printf(b, "\n");
 }
 

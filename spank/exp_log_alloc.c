@@ -88,15 +88,7 @@ static int find_signal_spec(char *out, size_t len)
 int exp_log_resolve_root(const char *dir, const char *submit_dir, char *out,
 			 size_t len)
 {
-	int n;
-
-	if (dir && dir[0] == '/')
-		n = snprintf(out, len, "%s", dir);
-	else if (dir)
-		n = snprintf(out, len, "%s/%s", submit_dir, dir);
-	else
-		n = snprintf(out, len, "%s/run_logs", submit_dir);
-	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+	return exl_path_resolve(submit_dir, dir ? dir : "run_logs", out, len);
 }
 
 int exp_log_alloc_post_opt(spank_t sp)

@@ -73,14 +73,11 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
 	}
 	exl_sanitize_name(task, f->task);
 
-	if (f->opts->config) {
-		if (f->opts->config[0] == '/')
-			snprintf(f->config_abs, sizeof(f->config_abs), "%s",
-				 f->opts->config);
-		else
-			snprintf(f->config_abs, sizeof(f->config_abs), "%s/%s",
-				 j->submit_dir, f->opts->config);
-	}
+	if (f->opts->config &&
+	    exl_path_resolve(j->submit_dir, f->opts->config, f->config_abs,
+			     sizeof(f->config_abs)) < 0)
+		snprintf(f->config_error, sizeof(f->config_error),
+			 "path too long");
 	exl_gitstate_read(j->submit_dir, &f->git);
 }
 

@@ -84,6 +84,18 @@ int exp_log_job_record(const char *job_id, struct exl_job_facts *j,
 		if (r->partition && !j->partition[0])
 			snprintf(j->partition, sizeof(j->partition), "%s",
 				 r->partition);
+		if (r->work_dir)
+			snprintf(j->work_dir, sizeof(j->work_dir), "%s",
+				 r->work_dir);
+		if (r->tres_alloc_str)
+			snprintf(j->tres, sizeof(j->tres), "%s",
+				 r->tres_alloc_str);
+		if (r->batch_flag) {
+			slurm_get_job_stdout(j->stdout_path,
+					     (int)sizeof(j->stdout_path), r);
+			slurm_get_job_stderr(j->stderr_path,
+					     (int)sizeof(j->stderr_path), r);
+		}
 		if (r->nodes && !j->nodes[0])
 			snprintf(j->nodes, sizeof(j->nodes), "%s", r->nodes);
 		if (!j->nnodes)

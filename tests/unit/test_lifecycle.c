@@ -190,8 +190,64 @@ int main(void)
 	tl = slurp("arx5_multitask/timeline.md");
 	is_int(count(tl, "`2026-02-25_train"), 2, "timeline: two runs, no resume entry");
 	free(tl);
+	tl = NULL;
+	free(tl);
 
 	is_int(exl_run_end(root, "999", &e, &err), 1, "unknown job: nothing to do");
+
+	/* --exp-resume: a new job continues the newest log of its task */
+	{
+		struct exl_opts r = o;
+
+		r.resume = 1;
+		r.resume_log = NULL;
+		facts(&f, &r, "44", "train");
+		f.job.start += 86400;	/* the next day */
+		snprintf(f.resumed_from, sizeof(f.resumed_from), "/ck/step_900.pt");
+		ok(exl_run_begin(root, &f, &paths, &err) == 0 && paths.resumed &&
+		   strstr(paths.run_log, "/2026-02-25_train_2.md"),
+		   "--exp-resume picks the newest log of the task: %s", paths.run_log);
+		md = slurp("arx5_multitask/2026-02-25_train_2.md");
+		ok(strstr(md, "## Job (resumed)\n- execution_id: 44\n") &&
+		   strstr(md, "- resumed from: `/ck/step_900.pt`") &&
+		   strstr(md, "— resumed: job 44 on n1 from /ck/step_900.pt"),
+		   "resumed block names the checkpoint");
+		free(md);
+		e = (struct exl_run_end){ .end = f.job.start + 5, .have_status = 1,
+					  .wstatus = 0, .sched_state = "COMPLETED",
+					  .source = "epilog" };
+		is_int(exl_run_end(root, "44", &e, &err), 0, "resumed job closes");
+		md = slurp("arx5_multitask/2026-02-25_train_2.md");
+		ok(strstr(strstr(md, "- execution_id: 44"), "- runtime: `00:00:05`") != NULL,
+		   "its own block gets the end fields");
+		free(md);
+
+		/* explicit RUNLOG, but the config changed: a new run */
+		r.resume_log = (char *)"2026-02-25_train.md";
+		facts(&f, &r, "45", "train");
+		snprintf(f.config_abs, sizeof(f.config_abs), "%s", cfg);
+		fp = fopen(cfg, "w");
+		fputs("lr: 0.1\n", fp);
+		fclose(fp);
+		ok(exl_run_begin(root, &f, &paths, &err) == 0 && !paths.resumed &&
+		   strstr(paths.run_log, "2026-02-25_train_3.md"),
+		   "changed config: its own file (%s)", paths.run_log);
+		md = slurp("arx5_multitask/2026-02-25_train_3.md");
+		ok(md && strstr(md, "new run log, not resumed: 2026-02-25_train.md: config changed"),
+		   "the new log says why");
+		free(md);
+
+		/* a RUNLOG outside the group directory is refused */
+		r.resume_log = (char *)"/etc/passwd";
+		facts(&f, &r, "46", "train");
+		ok(exl_run_begin(root, &f, &paths, &err) == 0 && !paths.resumed,
+		   "resume target outside the group refused");
+		md = slurp("arx5_multitask/2026-02-25_train_4.md");
+		ok(md && strstr(md, "--exp-resume=/etc/passwd is not a run log in"),
+		   "and explained");
+		free(md);
+		r.resume_log = NULL;
+	}
 
 	/* 20 concurrent starts in one group: 20 files, 20 timeline entries */
 	for (i = 0; i < 20; i++) {
@@ -218,8 +274,8 @@ int main(void)
 	}
 	tl = slurp("arx5_multitask/timeline.md");
 	is_int(count(tl, "_sweep_"), 20, "20 sweep entries in the timeline");
-	ok(strstr(tl, "\n22. `") != NULL && !strstr(tl, "\n23. `"),
-	   "numbered 1..22 without gaps or repeats");
+	ok(strstr(tl, "\n24. `") != NULL && !strstr(tl, "\n25. `"),
+	   "numbered 1..24 without gaps or repeats");
 	free(tl);
 
 	/* flat root, unreadable config */

@@ -68,6 +68,41 @@ int main(void)
 		ok(exl_opts_set(&o, EXL_OPT_OBJECTIVE, big, &err) < 0 &&
 		   strstr(err.text, "longer than"), "overlong value refused");
 	}
+	ok(exl_opts_set(&o, EXL_OPT_RESUME, NULL, &err) == 0 && o.resume &&
+	   !o.resume_log, "--exp-resume without a run log");
+	ok(exl_opts_set(&o, EXL_OPT_RESUME, "g/2026-01-01_t.md", &err) == 0 &&
+	   strcmp(o.resume_log, "g/2026-01-01_t.md") == 0, "--exp-resume=RUNLOG");
+	ok(exl_opts_set(&o, EXL_OPT_STATUS_INTERVAL, "30m", &err) == 0 &&
+	   o.status_interval == 1800 && o.status_interval_set, "interval 30m");
+	ok(exl_opts_set(&o, EXL_OPT_STATUS_INTERVAL, "off", &err) == 0 &&
+	   o.status_interval == 0, "interval off");
+	ok(exl_opts_set(&o, EXL_OPT_STATUS_INTERVAL, "soon", &err) < 0 &&
+	   strcmp(err.text, "exp-log: --exp-status-interval: invalid duration 'soon': give seconds, e.g. 90, 30m or 2h, or off") == 0,
+	   "bad interval: %s", err.text);
+	ok(exl_opts_set(&o, EXL_OPT_SP, "seed=1,lr=0.001", &err) == 0 &&
+	   strcmp(o.statepoints, "seed=1,lr=0.001") == 0, "statepoints");
+	ok(exl_opts_set(&o, EXL_OPT_SP, "seed", &err) < 0 &&
+	   strstr(err.text, "use key=value"), "statepoint without value");
+	ok(exl_opts_set(&o, EXL_OPT_SP, "a=1=2", &err) < 0, "'=' in value");
+	ok(exl_opts_set(&o, EXL_OPT_SP, "a b=1", &err) < 0 &&
+	   strstr(err.text, "invalid key character"), "bad key");
+	ok(exl_opts_set(&o, EXL_OPT_SP, "a=1,", &err) < 0, "trailing comma");
+	ok(exl_opts_set(&o, EXL_OPT_HASH_DATA, NULL, &err) == 0 && o.hash_data,
+	   "--exp-hash-data");
+	{
+		static const struct { const char *in; long out; } dur[] = {
+			{ "90", 90 }, { "90s", 90 }, { "2m", 120 }, { "2h", 7200 },
+			{ "1d", 86400 }, { "0", 0 }, { "off", 0 },
+			{ "-5", -1 }, { "5x", -1 }, { "m", -1 }, { "", -1 },
+			{ "99999999999", -1 }, { "9999d", -1 },
+		};
+
+		for (size_t i = 0; i < sizeof(dur) / sizeof(dur[0]); i++)
+			is_int(exl_parse_duration("x", dur[i].in, 1, &err),
+			       dur[i].out, "duration '%s'", dur[i].in);
+		ok(exl_parse_duration("x", "off", 0, &err) < 0, "off not allowed");
+		ok(exl_parse_duration("x", "0", 0, &err) < 0, "0 not allowed");
+	}
 	exl_opts_free(&o);
 	ok(!o.enabled && !o.dir, "free resets");
 
@@ -77,7 +112,7 @@ int main(void)
 		   "--%s is namespaced and tagged", d->name);
 		n++;
 	}
-	is_int(n, 7, "seven options");
+	is_int(n, 12, "twelve options");
 	ok(exl_option_by_id(EXL_OPT_LOG)->has_arg == 2, "--exp-log DIR optional");
 	return done_testing();
 }
