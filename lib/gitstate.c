@@ -4,7 +4,9 @@
 
 #include <git2.h>
 
+#include "fileio.h"
 #include "gitstate.h"
+#include "sha256file.h"
 
 static void git_fail(struct exl_gitstate *gs, const char *what)
 {
@@ -12,6 +14,47 @@ static void git_fail(struct exl_gitstate *gs, const char *what)
 
 	snprintf(gs->error, sizeof(gs->error), "%s: %s", what,
 		 e && e->message ? e->message : "unknown libgit2 error");
+}
+
+/* head_diff: tracked changes from HEAD's tree to the work tree (with
+ * the index), the same set "git diff HEAD" shows. */
+static int head_diff(git_repository *repo, git_diff **diff)
+{
+	git_diff_options opts;
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
+	int rc;
+
+	if (git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0)
+		return -1;
+	opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
+	if (git_revparse_single(&obj, repo, "HEAD^{tree}") < 0)
+		return -1;
+	tree = (git_tree *)obj;
+	rc = git_diff_tree_to_workdir_with_index(diff, repo, tree, &opts);
+	git_tree_free(tree);
+	return rc;
+}
+
+static void read_diffstat(git_repository *repo, struct exl_gitstate *gs)
+{
+	git_diff *diff = NULL;
+	git_diff_stats *stats = NULL;
+	size_t f, ins, del;
+
+	if (head_diff(repo, &diff) < 0 || git_diff_get_stats(&stats, diff) < 0)
+		goto out;
+	f = git_diff_stats_files_changed(stats);
+	ins = git_diff_stats_insertions(stats);
+	del = git_diff_stats_deletions(stats);
+	if (f)
+		snprintf(gs->diffstat, sizeof(gs->diffstat),
+			 "%zu file%s changed, %zu insertion%s(+), %zu deletion%s(-)",
+			 f, f == 1 ? "" : "s", ins, ins == 1 ? "" : "s", del,
+			 del == 1 ? "" : "s");
+out:
+	git_diff_stats_free(stats);
+	git_diff_free(diff);
 }
 
 /* is_dirty: any change to tracked files in index or work tree. */
@@ -78,10 +121,59 @@ int exl_gitstate_read(const char *dir, struct exl_gitstate *gs)
 			git_fail(gs, "couldn't read status");
 		else
 			gs->dirty = dirty;
+		if (dirty > 0 && gs->commit[0])
+			read_diffstat(repo, gs);
 	}
 out:
 	git_reference_free(head);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return 0;
+}
+
+int exl_gitstate_write_patch(const char *dir, const char *path,
+			     size_t max_bytes, char sha_hex[65],
+			     struct exl_err *err)
+{
+	git_repository *repo = NULL;
+	git_diff *diff = NULL;
+	git_buf buf = { 0 };
+	size_t len;
+	int rc = -1;
+
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
+		rc = 1;
+		goto out;
+	}
+	if (head_diff(repo, &diff) < 0 ||
+	    git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH) < 0) {
+		const git_error *e = git_error_last();
+
+		exl_errf(err, "couldn't diff %s: %s", dir,
+			 e && e->message ? e->message : "libgit2 error");
+		goto out;
+	}
+	if (buf.size == 0) {
+		rc = 1;
+		goto out;
+	}
+	len = buf.size;
+	if (len > max_bytes) {
+		static const char cut[] = "\n# exp-log: patch cut at the size limit\n";
+
+		len = max_bytes;
+		memcpy(buf.ptr + len - (sizeof(cut) - 1), cut, sizeof(cut) - 1);
+	}
+	if (exl_sha256_buf(buf.ptr, len, sha_hex) < 0) {
+		exl_errf(err, "couldn't hash the patch of %s", dir);
+		goto out;
+	}
+	rc = exl_write_atomic(path, buf.ptr, len, 0644, err);
+out:
+	git_buf_dispose(&buf);
+	git_diff_free(diff);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
 }

@@ -39,6 +39,7 @@ static const struct {
 	{ "PREEMPTED", "preempted" },
 	{ "DEADLINE", "deadline reached" },
 	{ "BOOT_FAIL", "node boot failure" },
+	{ "REQUEUED", "requeued" },
 	{ NULL, NULL },
 };
 

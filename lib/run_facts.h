@@ -8,6 +8,7 @@
 
 #include <time.h>
 
+#include "dataset.h"
 #include "gitstate.h"
 #include "names.h"
 #include "options.h"
@@ -43,6 +44,10 @@ struct exl_run_facts {
 	char config_snapshot[4096];
 	char config_error[512];		/* why hashing/snapshot failed */
 	char resumed_from[4096];	/* checkpoint a resumed job starts from */
+	char dataset_abs[4096];		/* --exp-dataset resolved ("" if URL/none) */
+	struct exl_dataset dataset;
+	char patch_path[4096];		/* uncommitted changes, "" when clean */
+	char patch_sha256[EXL_SHA256_HEX];
 	struct exl_gitstate git;
 	struct exl_job_facts job;
 };

@@ -57,6 +57,22 @@ static void snapshot_config(struct exl_run_facts *f, const char *state_dir)
 	free(dir);
 }
 
+/* save_patch: uncommitted changes of a dirty submit repo, beside the
+ * run log's state, so the exact code can be rebuilt.  Best effort. */
+static void save_patch(struct exl_run_facts *f, const char *state_dir)
+{
+	char *path;
+
+	f->patch_path[0] = f->patch_sha256[0] = '\0';
+	if (!f->git.found || !f->git.dirty)
+		return;
+	path = exl_path_join(state_dir, "code.patch");
+	if (path && exl_gitstate_write_patch(f->job.submit_dir, path, 16u << 20,
+					     f->patch_sha256, NULL) == 0)
+		snprintf(f->patch_path, sizeof(f->patch_path), "%s", path);
+	free(path);
+}
+
 /* job_json: the sidecar entry for one execution of the run. */
 static json_object *job_json(const struct exl_job_facts *j)
 {
@@ -77,6 +93,25 @@ static json_object *job_json(const struct exl_job_facts *j)
 	return o;
 }
 
+/* statepoints_json: "k=v,k2=v2" as {"k": "v", "k2": "v2"}. */
+static json_object *statepoints_json(const char *sp)
+{
+	json_object *o = json_object_new_object();
+	char *copy = strdup(sp), *save = NULL, *kv;
+
+	for (kv = copy ? strtok_r(copy, ",", &save) : NULL; kv;
+	     kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		exl_json_set_str(o, kv, eq + 1);
+	}
+	free(copy);
+	return o;
+}
+
 static json_object *run_json(const struct exl_run_facts *f, const char *rel,
 			     const char *state_dir)
 {
@@ -90,7 +125,6 @@ static json_object *run_json(const struct exl_run_facts *f, const char *rel,
 	exl_json_set_str(o, "task", f->task);
 	exl_json_set_str(o, "run_type", op->run_type);
 	exl_json_set_str(o, "objective", op->objective);
-	exl_json_set_str(o, "dataset", op->dataset);
 	exl_json_set_str(o, "script", f->job.script);
 	exl_json_set_str(o, "submit_dir", f->job.submit_dir);
 	exl_json_set_str(o, "user", f->job.user);
@@ -105,6 +139,27 @@ static json_object *run_json(const struct exl_run_facts *f, const char *rel,
 			exl_json_set_str(cfg, "error", f->config_error);
 		json_object_object_add(o, "config", cfg);
 	}
+	if (op->statepoints)
+		json_object_object_add(o, "statepoints", statepoints_json(op->statepoints));
+	if (op->dataset) {
+		json_object *ds = json_object_new_object();
+
+		exl_json_set_str(ds, "given", op->dataset);
+		if (f->dataset_abs[0])
+			exl_json_set_str(ds, "path", f->dataset_abs);
+		json_object_object_add(ds, "exists",
+				       json_object_new_boolean(f->dataset.exists));
+		if (f->dataset.exists) {
+			exl_json_set_int(ds, "bytes", (long long)f->dataset.bytes);
+			exl_json_set_int(ds, "files", (long long)f->dataset.files);
+			exl_json_set_int(ds, "mtime", (long long)f->dataset.mtime);
+		}
+		if (f->dataset.sha256[0])
+			exl_json_set_str(ds, "sha256", f->dataset.sha256);
+		if (f->dataset.error[0])
+			exl_json_set_str(ds, "error", f->dataset.error);
+		json_object_object_add(o, "dataset", ds);
+	}
 	if (f->git.found) {
 		git = json_object_new_object();
 		exl_json_set_str(git, "repo", f->git.repo);
@@ -114,6 +169,12 @@ static json_object *run_json(const struct exl_run_facts *f, const char *rel,
 				       json_object_new_boolean(f->git.dirty));
 		if (f->git.error[0])
 			exl_json_set_str(git, "error", f->git.error);
+		if (f->git.diffstat[0])
+			exl_json_set_str(git, "diffstat", f->git.diffstat);
+		if (f->patch_path[0]) {
+			exl_json_set_str(git, "patch", f->patch_path);
+			exl_json_set_str(git, "patch_sha256", f->patch_sha256);
+		}
 		json_object_object_add(o, "git", git);
 	}
 	jobs = json_object_new_array();
@@ -373,6 +434,7 @@ static int create_run(const char *root, const char *gdir,
 			goto out;
 		f->config_snapshot[0] = f->config_error[0] = '\0';
 		snapshot_config(f, sdir);
+		save_patch(f, sdir);
 		free(text);
 		text = exl_runlog_render(f);
 		if (!text) {

@@ -24,10 +24,16 @@ static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 		exl_sb_printf(b, "- config: none given (use --exp-config=PATH)\n");
 	if (f->config_snapshot[0])
 		exl_sb_printf(b, "- config_snapshot: `%s`\n", f->config_snapshot);
-	if (o->dataset)
-		exl_sb_printf(b, "- dataset: `%s`\n", o->dataset);
-	else
+	if (o->dataset) {
+		char dtext[512];
+
+		exl_dataset_text(&f->dataset, dtext, sizeof(dtext));
+		exl_sb_printf(b, "- dataset: `%s` (%s)\n", f->dataset_abs[0] ?
+			      f->dataset_abs : o->dataset, dtext);
+	} else
 		exl_sb_printf(b, "- dataset: not given (use --exp-dataset=PATH|URL)\n");
+	if (o->statepoints)
+		exl_sb_printf(b, "- statepoints: `%s`\n", o->statepoints);
 	exl_sb_printf(b, "- key settings: _(learning rate, batch size, resume: fill in)_\n");
 	if (!g->found) {
 		exl_sb_printf(b, "- code: `%s` is not in a git repository\n",
@@ -40,6 +46,11 @@ static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 			exl_sb_printf(b, "- dirty: unknown (%s)\n", g->error);
 		else
 			exl_sb_printf(b, "- dirty: %s\n", g->dirty ? "yes" : "no");
+		if (g->diffstat[0] && f->patch_path[0])
+			exl_sb_printf(b, "- diff: %s (patch `%s`, sha256 `%s`)\n",
+				      g->diffstat, f->patch_path, f->patch_sha256);
+		else if (g->diffstat[0])
+			exl_sb_printf(b, "- diff: %s\n", g->diffstat);
 	}
 	exl_sb_printf(b, "\n");
 }

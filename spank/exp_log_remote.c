@@ -45,8 +45,15 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
 	getenv_job(sp, "SLURMD_NODENAME", j->batch_host, sizeof(j->batch_host));
 	getenv_job(sp, "SLURM_JOB_NUM_NODES", buf, sizeof(buf));
 	j->nnodes = atoi(buf);
-	getenv_job(sp, "SLURM_RESTART_COUNT", buf, sizeof(buf));
-	j->restart_count = atoi(buf);
+	{
+		uint32_t restarts = 0;
+
+		/* the item, not SLURM_RESTART_COUNT: that variable is only
+		 * added to the task environment after user_init */
+		if (spank_get_item(sp, S_SLURM_RESTART_COUNT, &restarts) ==
+		    ESPANK_SUCCESS)
+			j->restart_count = (int)restarts;
+	}
 	getenv_job(sp, "SLURM_ARRAY_JOB_ID", arr_job, sizeof(arr_job));
 	getenv_job(sp, "SLURM_ARRAY_TASK_ID", arr_task, sizeof(arr_task));
 	if (arr_job[0] && arr_task[0])
@@ -79,6 +86,16 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
 		snprintf(f->config_error, sizeof(f->config_error),
 			 "path too long");
 	exl_gitstate_read(j->submit_dir, &f->git);
+	if (f->opts->dataset && !strstr(f->opts->dataset, "://") &&
+	    exl_path_resolve(j->submit_dir, f->opts->dataset, f->dataset_abs,
+			     sizeof(f->dataset_abs)) == 0)
+		exl_dataset_describe(f->dataset_abs, f->opts->hash_data,
+				     &f->dataset);
+	else if (f->opts->dataset)
+		exl_dataset_describe(f->opts->dataset, 0, &f->dataset);
+	if (f->opts->checkpoint)
+		exl_path_resolve(j->submit_dir, f->opts->checkpoint,
+				 f->resumed_from, sizeof(f->resumed_from));
 }
 
 /* job_has_index: a run log already exists for this job id. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <slurm/slurm.h>
 #include <slurm/spank.h>
@@ -100,11 +101,18 @@ int exp_log_job_record(const char *job_id, struct exl_job_facts *j,
 			snprintf(j->nodes, sizeof(j->nodes), "%s", r->nodes);
 		if (!j->nnodes)
 			j->nnodes = (int)r->num_nodes;
+		if (!j->restart_count)
+			j->restart_count = (int)r->restart_cnt;
 	}
+	/* A job whose epilog runs has run: if slurmctld already calls it
+	 * pending, it was requeued, and its end_time is a forecast. */
 	if (state)
-		snprintf(state, state_len, "%s", state_name(r->job_state));
+		snprintf(state, state_len, "%s",
+			 (r->job_state & JOB_STATE_BASE) == JOB_PENDING ?
+			 "REQUEUED" : state_name(r->job_state));
 	if (end_time)
-		*end_time = r->end_time;
+		*end_time = (r->job_state & JOB_STATE_BASE) == JOB_PENDING ||
+			    r->end_time > time(NULL) ? 0 : r->end_time;
 	if (exit_code)
 		*exit_code = (int)r->exit_code;
 	slurm_free_job_info_msg(msg);
