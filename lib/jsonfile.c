@@ -1,5 +1,9 @@
 /* jsonfile.c - safe JSON file reading and writing (see jsonfile.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "fileio.h"
@@ -105,4 +109,36 @@ void exl_json_set_str(json_object *o, const char *key, const char *val)
 void exl_json_set_int(json_object *o, const char *key, long long val)
 {
 	json_object_object_add(o, key, json_object_new_int64(val));
+}
+
+int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	const char *s = json_object_to_json_string_ext(obj,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *line = NULL;
+	int fd, rc = -1, len;
+	ssize_t n;
+
+	len = asprintf(&line, "%s\n", s);
+	if (len < 0)
+		return exl_errnof(err, ENOMEM, "couldn't append to %s", path);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd < 0) {
+		exl_errnof(err, errno, "couldn't open %s", path);
+		free(line);
+		return -1;
+	}
+	if (fcntl(fd, F_SETLKW, &fl) < 0)
+		exl_errnof(err, errno, "couldn't lock %s", path);
+	else if ((n = write(fd, line, (size_t)len)) != len)
+		exl_errnof(err, n < 0 ? errno : ENOSPC, "couldn't append to %s", path);
+	else if (fsync(fd) < 0)
+		exl_errnof(err, errno, "couldn't sync %s", path);
+	else
+		rc = 0;
+	close(fd);
+	free(line);
+	return rc;
 }

@@ -19,6 +19,11 @@ json_object *exl_json_parse(const char *text, size_t len, const char *what,
 /* Write obj to path atomically, pretty-printed, mode 0644 when new. */
 int exl_json_write(const char *path, json_object *obj, struct exl_err *err);
 
+/* Append obj as one line to a JSON-lines file (created 0644 if missing,
+ * never through a symlink): one write(2) under an fcntl lock, fsynced, so
+ * concurrent writers never tear or interleave a line. */
+int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err);
+
 /* Getters that tolerate a missing or mistyped field. */
 const char *exl_json_str(json_object *o, const char *key);
 long long exl_json_int(json_object *o, const char *key, long long dflt);

@@ -18,6 +18,8 @@
 #include "strbuf.h"
 #include "timefmt.h"
 #include "timeline.h"
+#include "tracker_events.h"
+#include "ending.h"
 
 /* set_path: snprintf into a fixed path buffer, failing on truncation. */
 static int set_path(char *dst, size_t len, const char *src,
@@ -71,6 +73,38 @@ static void save_patch(struct exl_run_facts *f, const char *state_dir)
 					     f->patch_sha256, NULL) == 0)
 		snprintf(f->patch_path, sizeof(f->patch_path), "%s", path);
 	free(path);
+}
+
+static json_object *statepoints_json(const char *sp);
+
+/* init_event: the built-in tracker's init_run for this execution. */
+static void init_event(const struct exl_run_facts *f, const char *state_dir,
+		       int resumed)
+{
+	const struct exl_opts *o = f->opts;
+	json_object *e = json_object_new_object(), *cfg, *tags;
+
+	exl_json_set_str(e, "project", o->group ? o->group : f->task);
+	exl_json_set_str(e, "group", o->group);
+	exl_json_set_str(e, "run", f->task);
+	exl_json_set_str(e, "job_id", f->job.job_id);
+	tags = json_object_new_array();
+	if (o->run_type)
+		json_object_array_add(tags, json_object_new_string(o->run_type));
+	json_object_object_add(e, "tags", tags);
+	cfg = o->statepoints ? statepoints_json(o->statepoints) :
+			       json_object_new_object();
+	if (f->config_abs[0])
+		exl_json_set_str(cfg, "config_path", f->config_abs);
+	if (f->config_sha256[0])
+		exl_json_set_str(cfg, "config_sha256", f->config_sha256);
+	json_object_object_add(e, "config", cfg);
+	exl_json_set_str(e, "notes", o->objective);
+	json_object_object_add(e, "offline", json_object_new_boolean(1));
+	json_object_object_add(e, "resumed", json_object_new_boolean(resumed));
+	/* best effort: the run log is what matters */
+	exl_events_append(state_dir, "init_run", e, NULL);
+	json_object_put(e);
 }
 
 /* job_json: the sidecar entry for one execution of the run. */
@@ -379,6 +413,7 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	json_object_array_add(jobs, job_json(&f->job));
 	if (exl_json_write(side, o, err) < 0)
 		goto out;
+	init_event(f, state_dir, 1);
 	if (strncmp(run_log, root, rl) != 0 || strncmp(state_dir, root, rl) != 0) {
 		exl_errf(err, "%s: not under the run-log root %s", run_log, root);
 		goto out;
@@ -466,6 +501,7 @@ static int create_run(const char *root, const char *gdir,
 		goto out;
 	if (exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
 		goto out;
+	init_event(f, sdir, 0);
 	if (write_index(root, f, rel, srel, err) < 0)
 		goto out;
 	if (set_path(out->run_log, sizeof(out->run_log), path, err) < 0 ||
@@ -794,6 +830,49 @@ static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
 	return 0;
 }
 
+/* close_out: once the scheduler's final state is known, the story of the
+ * end ("ended:" in Results), the warning-signal note in Status (once), and
+ * the built-in tracker's finish event if exp-run did not write one. */
+static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
+		     time_t now, struct exl_err *err)
+{
+	struct exl_ending_in in = { 0 };
+	struct exl_err terr;
+	char ended[512], note[512];
+	long res;
+	int code;
+
+	in.sched_state = exl_json_str(job, "sched_state");
+	if (!in.sched_state || !exl_state_is_final(in.sched_state))
+		return 0;
+	in.have_status = exl_json_has(job, "exit_status");
+	in.wstatus = (int)exl_json_int(job, "exit_status", 0);
+	in.start = (time_t)exl_json_int(job, "start", 0);
+	in.end = (time_t)exl_json_int(job, "end", 0);
+	in.time_limit_min = (unsigned int)exl_json_int(job, "time_limit_min",
+						       0xffffffff);
+	in.signal_spec = exl_json_str(job, "signal");
+	in.state_dir = state_dir;
+	exl_ending_text(&in, ended, sizeof(ended));
+	res = exl_doc_find_section(d, "Results", 0);
+	if (res >= 0 && exl_doc_set_key(d, (size_t)res, "ended", ended) < 0)
+		return exl_errnof(err, ENOMEM, "couldn't update the run log");
+	if (!exl_json_has(job, "signal_note") &&
+	    exl_ending_signal_note(&in, note, sizeof(note)) == 0) {
+		if (append_status(d, now, note) < 0)
+			return exl_errnof(err, ENOMEM, "couldn't update the run log");
+		exl_json_set_str(job, "signal_note", note);
+	}
+	/* trackers: the epilog finishes what exp-run could not */
+	code = in.have_status ? (WIFSIGNALED(in.wstatus) ?
+				 128 + WTERMSIG(in.wstatus) :
+				 WEXITSTATUS(in.wstatus)) :
+	       strcmp(in.sched_state, "COMPLETED") == 0 ? 0 : 1;
+	if (exl_events_finish(state_dir, code, in.sched_state, &terr) < 0)
+		exl_json_set_str(job, "tracker_error", terr.text);
+	return 0;
+}
+
 int exl_run_end(const char *root, const char *job_id,
 		const struct exl_run_end *e_in, struct exl_err *err)
 {
@@ -840,6 +919,8 @@ int exl_run_end(const char *root, const char *job_id,
 		goto out;
 	}
 	exl_json_set_str(job, "verdict", text);
+	if (close_out(&d, job, state_dir, now, err) < 0)
+		goto out;
 	if (save_doc(run_log, &d, err) < 0 || exl_json_write(side, run, err) < 0)
 		goto out;
 	rc = 0;

@@ -146,7 +146,8 @@ int main(void)
 	   "Results runtime");
 	ok(strstr(md, "- exit: exit code 3\n") && strstr(md, "- scheduler_state: FAILED\n"),
 	   "Results exit and state");
-	is_int(count(md, "failed, exit code 3"), 1, "one final Status line, not three");
+	is_int(count(md, "— failed, exit code 3"), 1, "one final Status line, not three");
+	ok(strstr(md, "- ended: failed, exit code 3\n") != NULL, "Results says how it ended");
 	ok(strstr(md, "- try lr 5e-4 (human)\n") != NULL, "human edit survived");
 	free(md);
 

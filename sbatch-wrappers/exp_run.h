@@ -1,0 +1,50 @@
+/* exp_run.h - the bookkeeping half of exp-run: grace computation, the
+ * records it leaves in the run's state dir, tracker finalization.  The
+ * process half (fork, signal loop) is in exp_run.c. */
+#ifndef EXP_RUN_H
+#define EXP_RUN_H
+
+#include <sys/types.h>
+
+/* exp-run's own failure (bad usage, no fork): distinct from CMD's codes. */
+#define EXP_RUN_EXIT_SELF 125
+
+struct exp_run {
+	int grace;		/* --grace, -1: default */
+	int margin;		/* --margin, -1: default */
+	const char *state_dir;	/* --state or $EXP_LOG_STATE, NULL: none */
+	int no_trackers;
+	int rank;		/* SLURM_PROCID, 0 when unset */
+	char host[256];
+	char signal_spec[64];	/* the job's --signal, normalized */
+	int kill_wait;		/* Slurm's KillWait, seconds */
+	const char *wandb_dir;	/* $WANDB_DIR */
+	pid_t pgid;
+	double start, end;
+	int term_signal;	/* first terminating signal seen, 0: none */
+	double term_time;
+	int grace_used;		/* seconds granted after term_signal */
+	int killed;		/* the grace ran out: SIGKILL sent */
+	int wstatus;
+};
+
+void exp_run_init(struct exp_run *r);
+
+/* Read SLURM_PROCID, EXP_LOG_STATE, the job's signal spec
+ * (SLURM_SPANK_EXP_LOG_SIGNAL, set by the plugin) and KillWait. */
+void exp_run_load_env(struct exp_run *r);
+
+/* Grace for signal sig: --grace, else the signal spec's seconds when sig
+ * is the job's warning signal, else KillWait; minus the margin. */
+int exp_run_grace_for(const struct exp_run *r, int sig);
+
+/* Record a forwarded signal.  Returns 1 when it starts the grace period
+ * (the first terminating signal); r->grace_used is then set. */
+int exp_run_signal(struct exp_run *r, int sig, double when);
+
+void exp_run_grace_expired(struct exp_run *r, double when);
+
+/* Record how CMD ended and finalize the trackers. */
+void exp_run_finish(struct exp_run *r);
+
+#endif

@@ -1,0 +1,206 @@
+/* exp_run_record.c - exp-run's records and tracker finalization.
+ *
+ * Records go to the run's state dir ($EXP_LOG_STATE):
+ *   signals.jsonl    one line per signal: time, signal, rank, host, action
+ *   exp-run.json     how CMD ended (exit code or signal, runtime, grace)
+ * The plugin reads both to write "how the job ended" into the run log.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <slurm/slurm.h>
+
+#include "cli.h"
+#include "exp_run.h"
+#include "fileio.h"
+#include "jobstate.h"
+#include "jsonfile.h"
+#include "sigspec.h"
+#include "timefmt.h"
+#include "tracker_events.h"
+
+#define EXP_RUN_DEFAULT_KILLWAIT 30
+
+void exp_run_init(struct exp_run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->grace = -1;
+	r->margin = -1;
+	r->kill_wait = EXP_RUN_DEFAULT_KILLWAIT;
+}
+
+void exp_run_load_env(struct exp_run *r)
+{
+	const char *v;
+	struct exl_err err;
+
+	if (!r->state_dir && (v = getenv("EXP_LOG_STATE")) && *v)
+		r->state_dir = v;
+	v = getenv("SLURM_PROCID");
+	r->rank = v ? atoi(v) : 0;
+	if (gethostname(r->host, sizeof(r->host)) < 0)
+		snprintf(r->host, sizeof(r->host), "unknown");
+	r->host[sizeof(r->host) - 1] = '\0';
+	v = getenv("SLURM_SPANK_EXP_LOG_SIGNAL");
+	if (v && exl_sigspec_normalize(v, r->signal_spec,
+				       sizeof(r->signal_spec), &err) < 0)
+		r->signal_spec[0] = '\0';
+	if (getenv("SLURM_JOB_ID")) {
+		slurm_conf_t *conf = NULL;
+
+		/* KillWait: how long Slurm waits between SIGTERM and SIGKILL */
+		if (slurm_load_ctl_conf((time_t)0, &conf) == 0 && conf) {
+			if (conf->kill_wait > 0)
+				r->kill_wait = (int)conf->kill_wait;
+			slurm_free_ctl_conf(conf);
+		}
+	}
+	v = getenv("WANDB_DIR");
+	r->wandb_dir = v && *v ? v : NULL;
+}
+
+/* spec_signal: the signal number of the job's --signal spec, 0: none. */
+static int spec_signal(const char *spec)
+{
+	const char *s = strchr(spec, ':') ? strchr(spec, ':') + 1 : spec;
+	int i;
+
+	for (i = 1; i < NSIG; i++) {
+		const char *ab = sigabbrev_np(i);
+		size_t l = ab ? strlen(ab) : 0;
+
+		if (ab && strncmp(s, ab, l) == 0 && s[l] == '@')
+			return i;
+	}
+	return 0;
+}
+
+int exp_run_grace_for(const struct exp_run *r, int sig)
+{
+	int window, margin;
+
+	if (r->grace >= 0)
+		return r->grace;
+	if (r->signal_spec[0] && spec_signal(r->signal_spec) == sig &&
+	    exl_sigspec_secs(r->signal_spec) > 0)
+		window = exl_sigspec_secs(r->signal_spec);
+	else
+		window = r->kill_wait;
+	margin = r->margin >= 0 ? r->margin : window / 10;
+	if (r->margin < 0 && margin < 2)
+		margin = 2;
+	return window > margin ? window - margin : 0;
+}
+
+static int is_terminating(int sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
+}
+
+/* record: one line in signals.jsonl (when there is a state dir). */
+static void record(const struct exp_run *r, int sig, double when,
+		   const char *action)
+{
+	struct exl_err err;
+	json_object *o;
+	char iso[40], name[32], *path;
+
+	if (!r->state_dir)
+		return;
+	path = exl_path_join(r->state_dir, "signals.jsonl");
+	o = json_object_new_object();
+	exl_time_iso((time_t)when, iso, sizeof(iso));
+	json_object_object_add(o, "time", json_object_new_double(when));
+	exl_json_set_str(o, "iso", iso);
+	if (sig)
+		exl_json_set_str(o, "signal", exl_signal_name(sig, name, sizeof(name)));
+	exl_json_set_int(o, "rank", r->rank);
+	exl_json_set_str(o, "host", r->host);
+	exl_json_set_str(o, "action", action);
+	if (path && exl_jsonl_append(path, o, &err) < 0)
+		cli_err("couldn't record signal: %s", err.text);
+	json_object_put(o);
+	free(path);
+}
+
+int exp_run_signal(struct exp_run *r, int sig, double when)
+{
+	char action[96];
+
+	if (!is_terminating(sig) || r->term_signal) {
+		record(r, sig, when, "forwarded");
+		return 0;
+	}
+	r->term_signal = sig;
+	r->term_time = when;
+	r->grace_used = exp_run_grace_for(r, sig);
+	snprintf(action, sizeof(action), "forwarded; grace %d s", r->grace_used);
+	record(r, sig, when, action);
+	return 1;
+}
+
+void exp_run_grace_expired(struct exp_run *r, double when)
+{
+	r->killed = 1;
+	record(r, SIGKILL, when, "grace over: SIGKILL sent to the process group");
+}
+
+/* exit_code_of: CMD's status as a shell reports it. */
+static int exit_code_of(int ws)
+{
+	return WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+}
+
+static void write_result(const struct exp_run *r)
+{
+	struct exl_err err;
+	json_object *o;
+	char name[32], text[64], *path, file[64];
+
+	if (!r->state_dir)
+		return;
+	snprintf(file, sizeof(file), r->rank ? "exp-run.%d.json" : "exp-run.json",
+		 r->rank);
+	path = exl_path_join(r->state_dir, file);
+	o = json_object_new_object();
+	exl_exit_text(r->wstatus, text, sizeof(text));
+	exl_json_set_int(o, "exit_code", exit_code_of(r->wstatus));
+	exl_json_set_int(o, "wstatus", r->wstatus);
+	exl_json_set_str(o, "exit", text);
+	json_object_object_add(o, "start", json_object_new_double(r->start));
+	json_object_object_add(o, "end", json_object_new_double(r->end));
+	exl_json_set_int(o, "rank", r->rank);
+	exl_json_set_str(o, "host", r->host);
+	if (r->term_signal) {
+		exl_json_set_str(o, "term_signal",
+				 exl_signal_name(r->term_signal, name, sizeof(name)));
+		json_object_object_add(o, "term_time",
+				       json_object_new_double(r->term_time));
+		exl_json_set_int(o, "grace", r->grace_used);
+		json_object_object_add(o, "exited_after",
+				       json_object_new_double(r->end - r->term_time));
+		json_object_object_add(o, "killed",
+				       json_object_new_boolean(r->killed));
+	}
+	if (path && exl_json_write(path, o, &err) < 0)
+		cli_err("couldn't record the result: %s", err.text);
+	json_object_put(o);
+	free(path);
+}
+
+void exp_run_finish(struct exp_run *r)
+{
+	struct exl_err err;
+	int code = exit_code_of(r->wstatus);
+
+	write_result(r);
+	if (r->no_trackers || r->rank != 0)
+		return;
+	if (r->state_dir &&
+	    exl_events_finish(r->state_dir, code, "exp-run", &err) < 0)
+		cli_err("couldn't finalize events.jsonl: %s", err.text);
+}
