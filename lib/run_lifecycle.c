@@ -13,6 +13,7 @@
 #include "jobstate.h"
 #include "jsonfile.h"
 #include "layout.h"
+#include "owned.h"
 #include "run_lifecycle.h"
 #include "runlog_doc.h"
 #include "strbuf.h"
@@ -789,9 +790,9 @@ static void verdict(json_object *job, char *buf, size_t len)
 
 /* update_doc: end fields of the job block, Results, and the Status line. */
 static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
-		      const char *status_line, time_t now)
+		      const char *status_line, time_t now, json_object *owned)
 {
-	char iso_s[40], iso_e[40], human[64], hms[32], val[160];
+	char iso_s[40], iso_e[40], human[64], hms[32], val[160], scope[64];
 	time_t start = (time_t)exl_json_int(job, "start", 0);
 	time_t end = (time_t)exl_json_int(job, "end", now);
 	const char *st = exl_json_str(job, "sched_state");
@@ -803,26 +804,30 @@ static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
 	exl_time_iso(end, iso_e, sizeof(iso_e));
 	exl_time_human(end, 1, human, sizeof(human));
 	exl_duration_hms((long long)(end - start), hms, sizeof(hms));
+	snprintf(scope, sizeof(scope), "job:%s:%lld", job_id,
+		 exl_json_int(job, "restart_count", 0));
 	if (blk >= 0) {
 		snprintf(val, sizeof(val), "`%s`", iso_e);
-		if (exl_doc_set_key(d, (size_t)blk, "end", val) < 0)
+		if (exl_owned_set(d, (size_t)blk, scope, "end", val, owned) < 0)
 			return -1;
 		snprintf(val, sizeof(val), "`%s`", human);
-		if (exl_doc_set_key(d, (size_t)blk, "end_human", val) < 0)
+		if (exl_owned_set(d, (size_t)blk, scope, "end_human", val, owned) < 0)
 			return -1;
 		snprintf(val, sizeof(val), "`%s`", hms);
-		if (exl_doc_set_key(d, (size_t)blk, "runtime", val) < 0)
+		if (exl_owned_set(d, (size_t)blk, scope, "runtime", val, owned) < 0)
 			return -1;
 	}
 	res = exl_doc_find_section(d, "Results", 0);
 	if (res >= 0) {
 		snprintf(val, sizeof(val), "`%s` (start `%s`, end `%s`)", hms,
 			 iso_s, iso_e);
-		if (exl_doc_set_key(d, (size_t)res, "runtime", val) < 0)
+		if (exl_owned_set(d, (size_t)res, "Results", "runtime", val, owned) < 0)
 			return -1;
-		if (ex && exl_doc_set_key(d, (size_t)res, "exit", ex) < 0)
+		if (ex && exl_owned_set(d, (size_t)res, "Results", "exit", ex,
+					owned) < 0)
 			return -1;
-		if (st && exl_doc_set_key(d, (size_t)res, "scheduler_state", st) < 0)
+		if (st && exl_owned_set(d, (size_t)res, "Results",
+					"scheduler_state", st, owned) < 0)
 			return -1;
 	}
 	if (status_line && append_status(d, now, status_line) < 0)
@@ -830,11 +835,24 @@ static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
 	return 0;
 }
 
+/* owned_map: the run's record of what the tools last wrote. */
+static json_object *owned_map(json_object *run)
+{
+	json_object *o;
+
+	if (json_object_object_get_ex(run, "owned", &o) &&
+	    json_object_is_type(o, json_type_object))
+		return o;
+	o = json_object_new_object();
+	json_object_object_add(run, "owned", o);
+	return o;
+}
+
 /* close_out: once the scheduler's final state is known, the story of the
  * end ("ended:" in Results), the warning-signal note in Status (once), and
  * the built-in tracker's finish event if exp-run did not write one. */
 static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
-		     time_t now, struct exl_err *err)
+		     time_t now, json_object *owned, struct exl_err *err)
 {
 	struct exl_ending_in in = { 0 };
 	struct exl_err terr;
@@ -855,7 +873,8 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	in.state_dir = state_dir;
 	exl_ending_text(&in, ended, sizeof(ended));
 	res = exl_doc_find_section(d, "Results", 0);
-	if (res >= 0 && exl_doc_set_key(d, (size_t)res, "ended", ended) < 0)
+	if (res >= 0 &&
+	    exl_owned_set(d, (size_t)res, "Results", "ended", ended, owned) < 0)
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	if (!exl_json_has(job, "signal_note") &&
 	    exl_ending_signal_note(&in, note, sizeof(note)) == 0) {
@@ -914,12 +933,13 @@ int exl_run_end(const char *root, const char *job_id,
 	if (load_doc(run_log, &d, err) < 0)
 		goto out;
 	if (update_doc(&d, job, job_id,
-		       prev && strcmp(prev, text) == 0 ? NULL : text, now) < 0) {
+		       prev && strcmp(prev, text) == 0 ? NULL : text, now,
+		       owned_map(run)) < 0) {
 		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
 		goto out;
 	}
 	exl_json_set_str(job, "verdict", text);
-	if (close_out(&d, job, state_dir, now, err) < 0)
+	if (close_out(&d, job, state_dir, now, owned_map(run), err) < 0)
 		goto out;
 	if (save_doc(run_log, &d, err) < 0 || exl_json_write(side, run, err) < 0)
 		goto out;

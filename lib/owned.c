@@ -1,0 +1,69 @@
+/* owned.c - tool-owned keyed lines that respect human edits (owned.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonfile.h"
+#include "owned.h"
+
+int exl_owned_placeholder(const char *v)
+{
+	return !v || !*v || strncmp(v, "_(", 2) == 0 || strcmp(v, "n/a") == 0 ||
+	       strncmp(v, "pending", 7) == 0;
+}
+
+/* norm_eq: equal once surrounding spaces and one pair of backticks are
+ * dropped (exl_doc_get_key reads values that way). */
+static int norm_eq(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	while (*a == ' ')
+		a++;
+	while (*b == ' ')
+		b++;
+	la = strlen(a);
+	lb = strlen(b);
+	while (la && a[la - 1] == ' ')
+		la--;
+	while (lb && b[lb - 1] == ' ')
+		lb--;
+	if (la >= 2 && a[0] == '`' && a[la - 1] == '`') {
+		a++;
+		la -= 2;
+	}
+	if (lb >= 2 && b[0] == '`' && b[lb - 1] == '`') {
+		b++;
+		lb -= 2;
+	}
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
+int exl_owned_set(struct exl_doc *d, size_t sec, const char *scope,
+		  const char *key, const char *value, json_object *owned)
+{
+	char *cur = exl_doc_get_key(d, sec, key), *path;
+	const char *prev;
+	int keep;
+
+	if (asprintf(&path, "%s/%s", scope, key) < 0) {
+		free(cur);
+		return -1;
+	}
+	prev = exl_json_str(owned, path);
+	keep = cur && !exl_owned_placeholder(cur) &&
+	       !(prev && norm_eq(cur, prev)) && !norm_eq(cur, value);
+	free(cur);
+	if (keep) {
+		free(path);
+		return 1;
+	}
+	if (exl_doc_set_key(d, sec, key, value) < 0) {
+		free(path);
+		return -1;
+	}
+	if (owned)
+		exl_json_set_str(owned, path, value);
+	free(path);
+	return 0;
+}
