@@ -13,6 +13,8 @@
 
 enum col { C_RUN, C_DESC, C_METRIC, C_STATUS, C_NOTES, C_COUNT };
 
+#define HEADER "| run | description | metric | status | notes |"
+
 static const char *const col_name[C_COUNT] = {
 	"run", "description", "metric", "status", "notes"
 };
@@ -231,7 +233,7 @@ static int new_table(struct exl_doc *d, const struct exl_experiment_row *row)
 	if (line && delim &&
 	    (d->n == 0 || d->lines[d->n - 1][0] == '\0' ||
 	     exl_doc_insert(d, d->n, "") == 0) &&
-	    exl_doc_insert(d, d->n, "| run | description | metric | status | notes |") == 0 &&
+	    exl_doc_insert(d, d->n, HEADER) == 0 &&
 	    exl_doc_insert(d, d->n, delim) == 0 &&
 	    exl_doc_insert(d, d->n, line) == 0)
 		rc = 0;

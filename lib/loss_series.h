@@ -24,7 +24,8 @@ struct exl_loss_series {
 	struct exl_loss_point pts[EXL_SERIES_MAX + 1];
 	size_t n;			/* points in pts */
 	unsigned long long count;	/* finite values ever added */
-	unsigned long long stride;	/* value i is a sample iff i % stride == 0 */
+	unsigned long long stride;	/* value i is a sample when
+					 * i % stride == 0 */
 	int tail;			/* pts[n - 1] is the latest value but
 					 * not a sample */
 	unsigned long long nonfinite;	/* NaN/inf values seen (not kept) */

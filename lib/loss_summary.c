@@ -8,7 +8,7 @@
 #include "strbuf.h"
 
 #define FLAT_PCT 2.0		/* |change| within this: flat */
-#define RISE_PCT 5.0		/* last fifth above the minimum by this: rising */
+#define RISE_PCT 5.0		/* last fifth this far above the minimum */
 #define PLATEAU_BEFORE 0.8	/* a plateau must start before 80% of the span */
 
 /* The finite points of one series, and how to name positions on it. */
@@ -246,8 +246,7 @@ int exl_loss_summary(const struct exl_loss_series *train,
 {
 	struct curve *t = malloc(2 * sizeof(*t)), *v;
 	struct exl_sb b = { 0 };
-	char *text;
-	int dir = 0, rc = 0;
+	int dir = 0;
 
 	if (len)
 		buf[0] = '\0';
@@ -269,11 +268,5 @@ int exl_loss_summary(const struct exl_loss_series *train,
 	nonfinite_clause(&b, t);
 	nonfinite_clause(&b, v);
 	free(t);
-	text = exl_sb_take(&b, NULL);
-	if (!text)
-		return -1;
-	if (len && snprintf(buf, len, "%s", text) >= (int)len)
-		rc = -1;
-	free(text);
-	return rc;
+	return exl_sb_copy_out(&b, buf, len);
 }

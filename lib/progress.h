@@ -26,17 +26,19 @@
  * stderr.
  *
  * "Progress" is a step different from the last one the same file gave
- * (an advance, or a reset after a restart) or a new loss value; it is timed by when the scan
- * saw it, or by the file's mtime when that is earlier.
+ * (an advance, or a reset after a restart) or a new loss value; it is
+ * timed by when the scan saw it, or by the file's mtime when that is
+ * earlier.  A loss of NaN or inf is counted, never used as a value.
  *
  * Errors.  stdout and stderr lines are matched against the error patterns
  * (case-sensitive); a Python traceback is quoted by its exception line
- * (the first unindented "Name: message" line after "Traceback (most
- * recent call last):", a prefix such as "[rank0]: " before the Traceback
- * line is stripped from the lines that follow).  Quotes that are equal
- * apart from their digits count as one message; the first
- * EXL_PROGRESS_MAX_ERRORS distinct messages are kept, error lines with
- * other messages after that are only counted.
+ * (the first unindented "Name: message" line, or a bare Name ending in
+ * Error, Exception, Interrupt or Exit, Name in CamelCase, after
+ * "Traceback (most recent call last):"; a prefix such as "[rank0]: "
+ * before the Traceback line is stripped from the lines that follow).
+ * Quotes that are equal apart from their digits count as one message;
+ * the first EXL_PROGRESS_MAX_ERRORS distinct messages are kept, error
+ * lines with other messages after that are only counted.
  */
 #ifndef EXL_PROGRESS_H
 #define EXL_PROGRESS_H
@@ -156,8 +158,8 @@ struct exl_progress_src {
 	unsigned long long dev, ino;
 	long long offset;		/* bytes consumed, up to a line end */
 	int skipping;			/* inside an over-long line */
-	unsigned char head[64];		/* the file's first bytes, to notice */
-	size_t head_len;		/* a file rewritten in place */
+	unsigned char head[64];		/* the file's first bytes, to */
+	size_t head_len;		/* notice a file rewritten in place */
 	unsigned long long lines;	/* non-blank lines read */
 	unsigned long long matched;	/* lines that gave a step or a loss */
 	unsigned long long long_lines;	/* lines skipped as too long */

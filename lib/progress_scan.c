@@ -37,8 +37,10 @@ static size_t clean(char *s, size_t len)
 					break;
 			i++;
 		} else if (i < len && s[i] == ']') {
+			/* OSC: up to BEL or ESC backslash */
 			for (i++; i < len && s[i] != 0x07; i++)
-				if (s[i] == 0x1b && i + 1 < len && s[i + 1] == '\\') {
+				if (s[i] == 0x1b && i + 1 < len &&
+				    s[i + 1] == '\\') {
 					i++;
 					break;
 				}
@@ -53,14 +55,24 @@ static size_t clean(char *s, size_t len)
 	return o;
 }
 
-/* exception_line: a line that ends a Python traceback, "Name: message"
- * or "Name", where the last dotted part of Name is CamelCase
- * (RuntimeError, torch.OutOfMemoryError, KeyboardInterrupt; not "INFO:"
- * or "wandb:"). */
+/* ends_with: s[0..n) ends with suffix. */
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* exception_line: a line that ends a Python traceback: "Name: message",
+ * or a bare Name ending in Error, Exception, Interrupt or Exit, where the
+ * last dotted part of Name is CamelCase (RuntimeError,
+ * torch.OutOfMemoryError, KeyboardInterrupt; not "INFO:", "wandb:" or a
+ * bare "Killed"). */
 static int exception_line(const char *s)
 {
-	const char *part = s;
+	const char *start = s, *part = s;
 	int lower = 0;
+	size_t n;
 
 	if (!isalpha((unsigned char)*s) && *s != '_')
 		return 0;
@@ -72,8 +84,15 @@ static int exception_line(const char *s)
 			lower = 1;
 		}
 	}
-	return (*s == ':' || *s == '\0') && isupper((unsigned char)*part) &&
-	       lower;
+	if (!isupper((unsigned char)*part) || !lower)
+		return 0;
+	n = (size_t)(s - start);
+	if (*s == ':')
+		return 1;
+	return *s == '\0' && (ends_with(start, n, "Error") ||
+			      ends_with(start, n, "Exception") ||
+			      ends_with(start, n, "Interrupt") ||
+			      ends_with(start, n, "Exit"));
 }
 
 /* check_errors: follow tracebacks and match the error patterns. */

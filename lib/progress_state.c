@@ -333,8 +333,7 @@ static void read_src(struct reader *r, json_object *o,
 	s->step = get_int(r, o, "step", 0, LLONG_MAX, 0);
 	s->in_traceback = get_bool(r, o, "in_traceback");
 	s->tb_lines = (unsigned int)get_int(r, o, "tb_lines", 0, 1000000, 0);
-	exl_utf8_cut(pre ? pre : "", s->tb_prefix, sizeof(s->tb_prefix),
-		     sizeof(s->tb_prefix) - 1);
+	snprintf(s->tb_prefix, sizeof(s->tb_prefix), "%s", pre ? pre : "");
 }
 
 static void read_error(struct reader *r, json_object *o,

@@ -1,7 +1,5 @@
 /* progress_status.c - the Status line text (grammar in progress.h). */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "progress.h"
 #include "strbuf.h"
@@ -152,11 +150,7 @@ int exl_progress_status_text(const struct exl_progress *p, time_t now,
 	time_t since = p->last_progress ? p->last_progress :
 		       p->last_output ? p->last_output : p->started;
 	struct exl_sb b = { 0 };
-	char *text;
-	int rc = 0;
 
-	if (len)
-		buf[0] = '\0';
 	if (limit && since && (long long)(now - since) >= limit) {
 		stalled(p, now, interval_s, &b);
 	} else if (p->last_progress) {
@@ -168,13 +162,7 @@ int exl_progress_status_text(const struct exl_progress *p, time_t now,
 	}
 	if (gpu_util >= 0)
 		exl_sb_printf(&b, ", GPU util %d%%", gpu_util);
-	text = exl_sb_take(&b, NULL);
-	if (!text)
-		return -1;
-	if (len && snprintf(buf, len, "%s", text) >= (int)len)
-		rc = -1;
-	free(text);
-	return rc;
+	return exl_sb_copy_out(&b, buf, len);
 }
 
 void exl_progress_mark_status(struct exl_progress *p, time_t now)

@@ -268,6 +268,16 @@ static void test_errors(void)
 	scan("err", EXL_SRC_STDERR, T0 + 1);
 	is_int(exl_progress_take_errors(p, line, sizeof(line)), 0,
 	       "a repeat is not reported again");
+	td_write("err", "2026-03-11 12:00:01 ERROR Traceback (most recent call "
+		 "last):\n  File \"a.py\", line 1\nKilled\nwandb: syncing\n"
+		 "KeyboardInterrupt\n", "a");
+	scan("err", EXL_SRC_STDERR, T0 + 1);
+	exl_progress_take_errors(p, line, sizeof(line));
+	is_str(line, "error in stderr: `Killed`",
+	       "a bare Killed inside a traceback is an error, not its end");
+	exl_progress_take_errors(p, line, sizeof(line));
+	is_str(line, "traceback in stderr: `KeyboardInterrupt`",
+	       "unprefixed lines after a log-prefixed Traceback");
 
 	/* long quotes, invalid UTF-8, too many messages */
 	memset(text, 'a', sizeof(text));
@@ -292,8 +302,8 @@ static void test_errors(void)
 	for (i = 0; exl_progress_take_errors(p, line, sizeof(line)) && i < 40;
 	     i++)
 		;
-	is_int(i, 11, "up to 16 messages quoted, then one summary line");
-	is_str(line, "10 more error lines in stdout/stderr not quoted "
+	is_int(i, 9, "up to 16 messages quoted, then one summary line");
+	is_str(line, "12 more error lines in stdout/stderr not quoted "
 	       "(only the first 16 messages are)", "the rest counted");
 }
 
