@@ -68,3 +68,18 @@ void exl_sb_free(struct exl_sb *b)
 	free(b->p);
 	memset(b, 0, sizeof(*b));
 }
+
+int exl_sb_copy_out(struct exl_sb *b, char *buf, size_t len)
+{
+	char *text = exl_sb_take(b, NULL);
+	int rc = 0;
+
+	if (len)
+		buf[0] = '\0';
+	if (!text)
+		return -1;
+	if (len && snprintf(buf, len, "%s", text) >= (int)len)
+		rc = -1;
+	free(text);
+	return rc;
+}

@@ -18,4 +18,8 @@ char *exl_sb_take(struct exl_sb *b, size_t *lenp);
 
 void exl_sb_free(struct exl_sb *b);
 
+/* Copy the text into buf (cut to fit) and reset b.  Returns 0, or -1
+ * when the text was cut or an allocation had failed (buf is "" then). */
+int exl_sb_copy_out(struct exl_sb *b, char *buf, size_t len);
+
 #endif
