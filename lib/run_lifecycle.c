@@ -1,5 +1,6 @@
 /* run_lifecycle.c - run log creation and closing (see run_lifecycle.h). */
 #include <ctype.h>
+#include <stddef.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -12,8 +13,11 @@
 #include "fileio.h"
 #include "jobstate.h"
 #include "jsonfile.h"
+#include "experiments.h"
 #include "layout.h"
+#include "names.h"
 #include "owned.h"
+#include "progress.h"
 #include "run_lifecycle.h"
 #include "runlog_doc.h"
 #include "strbuf.h"
@@ -851,6 +855,67 @@ static json_object *owned_map(json_object *run)
 /* close_out: once the scheduler's final state is known, the story of the
  * end ("ended:" in Results), the warning-signal note in Status (once), and
  * the built-in tracker's finish event if exp-run did not write one. */
+/* experiment_row: keep <group>/experiments.md current for experiment
+ * runs: one row per run log; status and notes stay the human's once
+ * edited.  Best effort: a failure is noted in the sidecar. */
+static void experiment_row(const struct exl_doc *d, json_object *run,
+			   json_object *job, const char *run_log)
+{
+	const char *type = exl_json_str(run, "run_type");
+	const char *group = exl_json_str(run, "group");
+	const char *st = exl_json_str(job, "sched_state");
+	struct exl_experiment_row row = { 0 };
+	char *dir = exl_dirname(run_log), *stem, *val = NULL, *tr = NULL;
+	char metric[96] = "", status[96], title[128];
+	struct exl_err e;
+	long res = exl_doc_find_section(d, "Results", 0);
+
+	if (!dir || !type || strcmp(type, "experiment") != 0 || !st) {
+		free(dir);
+		return;
+	}
+	stem = strndup(exl_basename(run_log), strlen(exl_basename(run_log)) - 3);
+	if (res >= 0) {
+		val = exl_doc_get_key(d, (size_t)res, "end_val_loss");
+		tr = exl_doc_get_key(d, (size_t)res, "end_train_loss");
+	}
+	if (val && !exl_owned_placeholder(val))
+		snprintf(metric, sizeof(metric), "val_loss %s", val);
+	else if (tr && !exl_owned_placeholder(tr))
+		snprintf(metric, sizeof(metric), "train_loss %s", tr);
+	else
+		snprintf(metric, sizeof(metric), "n/a");
+	if (strcmp(st, "COMPLETED") == 0)
+		snprintf(status, sizeof(status), "completed");
+	else if (strcmp(st, "FAILED") == 0)
+		snprintf(status, sizeof(status), "failed (%s)",
+			 exl_json_str(job, "exit") ? exl_json_str(job, "exit") : "?");
+	else
+		snprintf(status, sizeof(status), "%s", st);
+	for (char *c = status; *c; c++)
+		if (*c >= 'A' && *c <= 'Z' && c != status)
+			*c = (char)(*c - 'A' + 'a');
+	row.run = stem;
+	row.description = exl_json_str(run, "objective") ?
+			  exl_json_str(run, "objective") : exl_json_str(run, "task");
+	row.metric = metric;
+	row.status = status;
+	if (group)
+		exl_title_case(group, title, sizeof(title));
+	else
+		snprintf(title, sizeof(title), "Run Logs");
+	if (stem && exl_experiments_update(dir, title, &row,
+					   exl_json_str(run, "experiments_status"),
+					   &e) == 0)
+		exl_json_set_str(run, "experiments_status", status);
+	else if (stem)
+		exl_json_set_str(run, "experiments_error", e.text);
+	free(val);
+	free(tr);
+	free(stem);
+	free(dir);
+}
+
 static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 		     time_t now, json_object *owned, struct exl_err *err)
 {
@@ -941,6 +1006,8 @@ int exl_run_end(const char *root, const char *job_id,
 	exl_json_set_str(job, "verdict", text);
 	if (close_out(&d, job, state_dir, now, owned_map(run), err) < 0)
 		goto out;
+	if (exl_state_is_final(exl_json_str(job, "sched_state")))
+		experiment_row(&d, run, job, run_log);
 	if (save_doc(run_log, &d, err) < 0 || exl_json_write(side, run, err) < 0)
 		goto out;
 	rc = 0;
@@ -985,4 +1052,93 @@ out:
 	free(state_dir);
 	free(group);
 	return rc;
+}
+
+/* with_run: lock the group of job_id's run, load its log and sidecar, call
+ * fn, save both.  Returns 1 when the job has no run log. */
+static int with_run(const char *root, const char *job_id,
+		    int (*fn)(struct exl_doc *d, json_object *run, void *arg),
+		    void *arg, struct exl_err *err)
+{
+	char *run_log = NULL, *state_dir = NULL, *group = NULL;
+	char *lock = NULL, *side = NULL;
+	json_object *run = NULL;
+	struct exl_doc d = { 0 };
+	int fd = -1, rc;
+
+	rc = read_index(root, job_id, &run_log, &state_dir, &group, err);
+	if (rc != 0)
+		return rc;
+	rc = -1;
+	lock = exl_layout_lock(root, group);
+	side = exl_path_join(state_dir, "run.json");
+	if (!lock || !side) {
+		exl_errnof(err, ENOMEM, "couldn't update run log");
+		goto out;
+	}
+	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
+	if (fd < 0 || !(run = exl_json_read(side, 1 << 22, err)) ||
+	    load_doc(run_log, &d, err) < 0)
+		goto out;
+	if (fn(&d, run, arg) < 0) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+		goto out;
+	}
+	if (save_doc(run_log, &d, err) < 0 || exl_json_write(side, run, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	exl_unlock(fd);
+	exl_doc_free(&d);
+	json_object_put(run);
+	free(side);
+	free(lock);
+	free(run_log);
+	free(state_dir);
+	free(group);
+	return rc;
+}
+
+struct results_arg {
+	const struct exl_results_fields *rf;
+	const char *checkpoint;
+};
+
+static int put_results(struct exl_doc *d, json_object *run, void *arg)
+{
+	const struct results_arg *a = arg;
+	json_object *owned = owned_map(run);
+	long res = exl_doc_find_section(d, "Results", 0);
+	char ck[4200];
+	static const struct { const char *key; size_t off; } f[] = {
+		{ "final step", offsetof(struct exl_results_fields, final_step) },
+		{ "start_train_loss", offsetof(struct exl_results_fields, start_train_loss) },
+		{ "end_train_loss", offsetof(struct exl_results_fields, end_train_loss) },
+		{ "start_val_loss", offsetof(struct exl_results_fields, start_val_loss) },
+		{ "end_val_loss", offsetof(struct exl_results_fields, end_val_loss) },
+		{ "loss_one_liner", offsetof(struct exl_results_fields, loss_one_liner) },
+	};
+	size_t i;
+
+	if (res < 0)
+		return 0;	/* a human removed Results: leave it so */
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (exl_owned_set(d, (size_t)res, "Results", f[i].key,
+				  (const char *)a->rf + f[i].off, owned) < 0)
+			return -1;
+	if (a->checkpoint)
+		snprintf(ck, sizeof(ck), "`%s`", a->checkpoint);
+	else
+		snprintf(ck, sizeof(ck), "none found (looked for checkpoint files written during the job)");
+	return exl_owned_set(d, (size_t)res, "Results", "checkpoint", ck,
+			     owned) < 0 ? -1 : 0;
+}
+
+int exl_run_results(const char *root, const char *job_id,
+		    const struct exl_results_fields *rf, const char *checkpoint,
+		    struct exl_err *err)
+{
+	struct results_arg a = { rf, checkpoint };
+
+	return with_run(root, job_id, put_results, &a, err);
 }

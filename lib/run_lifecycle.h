@@ -44,6 +44,15 @@ struct exl_run_end {
 int exl_run_end(const char *root, const char *job_id,
 		const struct exl_run_end *e, struct exl_err *err);
 
+struct exl_results_fields;
+
+/* Write the progress facts (final step, first/last losses, one-liner)
+ * and the checkpoint path (NULL: none found) into Results; lines a human
+ * changed are kept. */
+int exl_run_results(const char *root, const char *job_id,
+		    const struct exl_results_fields *rf, const char *checkpoint,
+		    struct exl_err *err);
+
 /* Append a Status line to the run log at run_log; the caller holds the
  * group lock. */
 int exl_run_note(const char *run_log, time_t when, const char *text,

@@ -9,7 +9,10 @@
 
 #include <slurm/spank.h>
 
+#include "monitor_proc.h"
 #include "options.h"
+#include "run_facts.h"
+#include "run_monitor.h"
 #include "run_lifecycle.h"
 
 struct exp_log_ctx {
@@ -23,6 +26,11 @@ struct exp_log_ctx {
 	int have_status;	/* task_exit saw the step's status */
 	int wstatus;
 	struct exl_run_paths paths;
+	/* the batch step's monitor (see lib/run_monitor.h) */
+	struct exl_monitor monitor;
+	struct exl_run_monitor_cfg mcfg;
+	char stdout_path[4096], stderr_path[4096], work_dir[4096];
+	time_t start;
 };
 
 extern struct exp_log_ctx exp_log_ctx;

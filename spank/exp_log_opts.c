@@ -14,7 +14,9 @@
 
 #include "exp_log.h"
 
-struct exp_log_ctx exp_log_ctx;
+struct exp_log_ctx exp_log_ctx = {
+	.monitor = { .stop_fd = -1, .done_fd = -1, .pid = -1 },
+};
 
 /* exp_log_opt_cb: one callback for every option; val is the option id.
  * On the submit side (remote == 0) files named by options are checked
@@ -87,6 +89,8 @@ int exp_log_getopts(spank_t sp)
 
 void exp_log_ctx_reset(void)
 {
+	exl_monitor_stop(&exp_log_ctx.monitor, 0);
 	exl_opts_free(&exp_log_ctx.opts);
 	memset(&exp_log_ctx, 0, sizeof(exp_log_ctx));
+	exp_log_ctx.monitor.stop_fd = exp_log_ctx.monitor.done_fd = -1;
 }

@@ -98,6 +98,44 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
 				 f->resumed_from, sizeof(f->resumed_from));
 }
 
+/* Status evidence every 30 minutes unless the user or the site says. */
+#define EXP_LOG_STATUS_INTERVAL 1800
+#define EXP_LOG_STALL_INTERVALS 3
+
+/* start_monitor: the batch step's watcher process (lib/run_monitor.h).
+ * Runs as the job user; a failure to start is logged, never fatal. */
+static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	struct exl_run_monitor_cfg *m = &c->mcfg;
+	struct exl_err err;
+	gid_t gid;
+
+	if (spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS) {
+		slurm_error("exp-log: job %s: couldn't read the job's gid", c->job_id);
+		return;
+	}
+	snprintf(c->stdout_path, sizeof(c->stdout_path), "%s", f->job.stdout_path);
+	snprintf(c->stderr_path, sizeof(c->stderr_path), "%s", f->job.stderr_path);
+	snprintf(c->work_dir, sizeof(c->work_dir), "%s",
+		 f->job.work_dir[0] ? f->job.work_dir : f->job.submit_dir);
+	memset(m, 0, sizeof(*m));
+	m->root = c->root;
+	m->job_id = c->job_id;
+	m->state_dir = c->paths.state_dir;
+	m->stdout_path = c->stdout_path;
+	m->stderr_path = c->stderr_path;
+	m->work_dir = c->work_dir;
+	m->job_start = f->job.start;
+	m->status_interval = c->opts.status_interval_set ?
+			     c->opts.status_interval : EXP_LOG_STATUS_INTERVAL;
+	m->stall_intervals = EXP_LOG_STALL_INTERVALS;
+	if (exl_monitor_start(&c->monitor, uid, gid, exl_run_monitor, m,
+			      &err) < 0)
+		slurm_error("exp-log: job %s: couldn't start the monitor: %s",
+			    c->job_id, err.text);
+}
+
 /* job_has_index: a run log already exists for this job id. */
 static int job_has_index(const char *root, const char *job_id)
 {
@@ -155,6 +193,8 @@ int exp_log_remote_user_init(spank_t sp)
 	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
 	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
 	slurm_verbose("exp-log: job %u: run log %s", jobid, c->paths.run_log);
+	if (batch)
+		start_monitor(sp, &f, uid);
 	return 0;
 }
 
@@ -211,6 +251,10 @@ int exp_log_remote_exit(spank_t sp)
 		gids = NULL;
 		ngids = 0;
 	}
+	/* let the monitor write its last evidence and Results first */
+	if (exl_monitor_stop(&c->monitor, 60) < 0)
+		slurm_error("exp-log: job %s: monitor did not finish in 60 s",
+			    c->job_id);
 	memset(&a, 0, sizeof(a));
 	a.root = c->root;
 	a.job_id = c->job_id;

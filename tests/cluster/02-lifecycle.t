@@ -47,12 +47,12 @@ cmp -s "$snap" "$WORK/cfg.yaml"
 ok $? "config snapshot is a copy"
 is "$(key "$f" commit)" "$commit" "git commit of the submit dir"
 is "$(key "$f" dirty)" "yes" "dirty work tree noticed"
-is "$(key "$f" dataset)" "/data/set.tar" "dataset"
+is "$(key "$f" dataset)" "/data/set.tar (not found on the compute node: No such file or directory)" "dataset, checked on the node"
 grep -q "^- runtime: \`00:00:0[2-9]\` (start \`" "$f"
 ok $? "Results runtime HH:MM:SS with start and end"
 grep -Eq '^- [0-9-]{10} [0-9:]{5} — completed, exit code 0$' "$f"
 ok $? "final Status line"
-is "$(grep -c 'completed, exit code 0' "$f")" 1 "exactly one final line"
+is "$(grep -c '— completed, exit code 0' "$f")" 1 "exactly one final line"
 for s in Mode Config Job Status Results "W&B" Next; do
 	grep -q "^## $s\$" "$f"
 	ok $? "section $s"
@@ -84,7 +84,7 @@ ok $? "3-node job closed"
 is "$(key "$f" nodes)" "n[1-3] (3)" "3 nodes recorded"
 is "$(ls "$R" | grep -c three)" 1 "one run log for the 3-node job"
 sleep 3
-is "$(grep -c 'completed, exit code 0' "$f")" 1 "one final line after three epilogs"
+is "$(grep -c '— completed, exit code 0' "$f")" 1 "one final line after three epilogs"
 
 # srun and salloc make their own allocations
 as_user srun --exp-log --exp-task=bysrun -N2 true

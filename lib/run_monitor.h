@@ -1,0 +1,50 @@
+/* run_monitor.h - the batch step's watcher: evidence lines in Status while
+ * the job runs, Results at its end.
+ *
+ * Runs in the detached, unprivileged monitor process (monitor_proc.h).
+ * Every tick it reads what is new in the job's stdout, stderr and
+ * $EXP_LOG_STATE/metrics.jsonl (progress.h); every status interval it
+ * appends one Status line with concrete evidence (or "stalled"), plus a
+ * quote of each new error line.  When asked to stop it reads the rest and
+ * writes final step, losses, the loss one-liner and the newest checkpoint
+ * into Results.  Its tracker state survives in <state dir>/progress.json,
+ * so a resumed or requeued job continues the same series.
+ */
+#ifndef EXL_RUN_MONITOR_H
+#define EXL_RUN_MONITOR_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "exl_err.h"
+
+struct exl_run_monitor_cfg {
+	const char *root;		/* run-log root */
+	const char *job_id;
+	const char *state_dir;
+	const char *stdout_path;	/* "" or NULL: unknown */
+	const char *stderr_path;	/* may equal stdout_path */
+	const char *work_dir;		/* checkpoint globs are relative to it */
+	time_t job_start;
+	int status_interval;		/* seconds, 0: no periodic lines */
+	int stall_intervals;		/* intervals without progress: stalled */
+	double tick;			/* seconds between reads, 0: default */
+	const char *pat_step, *pat_loss, *pat_val;	/* NULL: defaults */
+	const char *const *error_patterns;	/* NULL: defaults */
+	size_t n_error_patterns;
+	const char *const *checkpoint_globs;	/* NULL: defaults */
+	size_t n_checkpoint_globs;
+	/* latest GPU utilization in percent, -1 when unknown */
+	int (*gpu_util)(void *arg);
+	void *gpu_arg;
+};
+
+/* The monitor body: run until stop_fd is readable (see monitor_proc.h).
+ * arg is a struct exl_run_monitor_cfg. */
+void exl_run_monitor(void *arg, int stop_fd);
+
+/* Default checkpoint globs (relative to the job's working directory). */
+extern const char *const exl_checkpoint_globs_default[];
+extern const size_t exl_n_checkpoint_globs_default;
+
+#endif
