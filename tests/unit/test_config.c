@@ -427,6 +427,8 @@ static void test_malformed(void)
 		free(s);
 		exl_config_free(&c);
 	}
+	free(want);
+
 	ok(load_text(&c, "", 0) == 0 && probs.count == 0, "empty file");
 	exl_config_free(&c);
 	ok(load_text(&c, "# only a comment\n---\n", 0) == 0 && probs.count == 0,
