@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "names.h"
 #include "options.h"
 
@@ -275,6 +276,30 @@ char *exl_parse_statepoints(const char *val, struct exl_err *err)
 		}
 	}
 	return strdup(val);
+}
+
+int exl_opts_apply_config(struct exl_opts *o, const struct exl_config *c,
+			  struct exl_err *err)
+{
+	int rc = 0;
+
+	if (!o->dir && c->log_dir && replace(&o->dir, c->log_dir) < 0)
+		rc = exl_errf(err, "exp-log: out of memory");
+	if (!o->group && c->group && exl_valid_group(c->group) == 0 &&
+	    replace(&o->group, c->group) < 0)
+		rc = exl_errf(err, "exp-log: out of memory");
+	if (!o->run_type && c->mode) {
+		o->run_type = exl_parse_mode(c->mode, err);
+		if (!o->run_type)
+			rc = -1;
+	}
+	if (!o->status_interval_set) {
+		o->status_interval = c->status_interval;
+		o->status_interval_set = 1;
+	}
+	if (c->hash_data)
+		o->hash_data = 1;
+	return rc;
 }
 
 void exl_opts_free(struct exl_opts *o)

@@ -76,6 +76,14 @@ char *exl_parse_mode(const char *val, struct exl_err *err);
 /* Look up a table entry by id. */
 const struct exl_option_desc *exl_option_by_id(enum exl_opt_id id);
 
+struct exl_config;
+
+/* Fill what the command line left unset from the merged site/user
+ * configuration: run-log dir, group, mode, status interval, data hashing.
+ * A bad default (an invalid mode in a file) is reported and skipped. */
+int exl_opts_apply_config(struct exl_opts *o, const struct exl_config *c,
+			  struct exl_err *err);
+
 void exl_opts_free(struct exl_opts *o);
 
 #endif

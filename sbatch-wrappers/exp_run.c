@@ -10,7 +10,7 @@
  * offline W&B runs) and exits with CMD's status (128+N for signal N), so
  * Slurm sees the truth.
  */
-#include "config.h"
+#include "exl_build.h"
 
 #include <errno.h>
 #include <getopt.h>

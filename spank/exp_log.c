@@ -14,8 +14,11 @@ SPANK_PLUGIN(exp_log, 1);
 
 int slurm_spank_init(spank_t sp, int ac, char **av)
 {
-	(void)ac;
-	(void)av;
+	struct exl_err err;
+
+	/* a bad plugstack.conf line is the admin's: log it, use defaults */
+	if (exl_plugargs_parse(&exp_log_ctx.pargs, ac, av, &err) < 0)
+		slurm_error("%s", err.text);
 	switch (spank_context()) {
 	case S_CTX_LOCAL:
 	case S_CTX_ALLOCATOR:

@@ -9,7 +9,9 @@
 
 #include <slurm/spank.h>
 
+#include "config.h"
 #include "monitor_proc.h"
+#include "plugargs.h"
 #include "options.h"
 #include "run_facts.h"
 #include "run_monitor.h"
@@ -18,6 +20,10 @@
 struct exp_log_ctx {
 	struct exl_opts opts;	/* values from the option callbacks */
 	int opts_failed;	/* a value was refused */
+	struct exl_plugargs pargs;	/* plugstack.conf arguments */
+	struct exl_config cfg;	/* site + user exp-log.yaml */
+	int cfg_loaded;
+	struct exl_config_problems probs;
 	/* remote context */
 	int owner;		/* this step created/resumed the run log */
 	int batch;		/* ... and it is the batch step */
@@ -35,6 +41,14 @@ struct exp_log_ctx {
 
 extern struct exp_log_ctx exp_log_ctx;
 
+/* exp_log_config.c: load site + user configuration (user_home: the
+ * job user's home, NULL: $HOME) and fill unset options from it.  Problems
+ * stay in ctx.probs for the caller to show.  Returns -1 when unusable. */
+int exp_log_load_config(const char *user_home);
+
+/* exp_log_config.c: is root allowed by the site's allowed_roots? */
+int exp_log_root_allowed(const char *root, struct exl_err *err);
+
 /* exp_log_opts.c: register the option table with Slurm. */
 int exp_log_register_options(spank_t sp);
 
@@ -43,6 +57,7 @@ int exp_log_register_options(spank_t sp);
 int exp_log_getopts(spank_t sp);
 
 /* exp_log_alloc.c: sbatch/salloc/srun side (S_CTX_LOCAL/ALLOCATOR). */
+int exp_log_check_root(void);
 int exp_log_alloc_post_opt(spank_t sp);
 
 /* exp_log_remote.c: slurmstepd side. */

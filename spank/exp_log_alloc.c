@@ -91,25 +91,58 @@ int exp_log_resolve_root(const char *dir, const char *submit_dir, char *out,
 	return exl_path_resolve(submit_dir, dir ? dir : "run_logs", out, len);
 }
 
+/* submit_root: load the configuration (its problems go to the submitting
+ * user's terminal, once) and resolve the run-log root against the
+ * current directory. */
+static int submit_root(char *root, size_t len)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	char cwd[PATH_MAX];
+	int first = !c->cfg_loaded;
+
+	if (exp_log_load_config(NULL) < 0)
+		return -1;
+	for (size_t i = 0; first && i < c->probs.count &&
+	     i < EXL_CONFIG_PROBLEMS_MAX; i++)
+		slurm_error("exp-log: %s", c->probs.msg[i]);
+	if (!getcwd(cwd, sizeof(cwd))) {
+		slurm_error("exp-log: couldn't read the current directory: %s",
+			    strerror(errno));
+		return -1;
+	}
+	if (exp_log_resolve_root(c->opts.dir, cwd, root, len) < 0) {
+		slurm_error("exp-log: --exp-log: path too long");
+		return -1;
+	}
+	return 0;
+}
+
+int exp_log_check_root(void)
+{
+	struct exl_err err;
+	char root[4096];
+
+	if (submit_root(root, sizeof(root)) < 0)
+		return -1;
+	if (exp_log_root_allowed(root, &err) < 0) {
+		slurm_error("%s", err.text);
+		return -1;
+	}
+	return 0;
+}
+
 int exp_log_alloc_post_opt(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	char cwd[PATH_MAX], root[4096], sig[64];
+	char root[4096], sig[64];
 	spank_err_t rc;
 
 	if (c->opts_failed)
 		return -1;
 	if (!c->opts.enabled)
 		return 0;
-	if (!getcwd(cwd, sizeof(cwd))) {
-		slurm_error("exp-log: couldn't read the current directory: %s",
-			    strerror(errno));
+	if (submit_root(root, sizeof(root)) < 0)
 		return -1;
-	}
-	if (exp_log_resolve_root(c->opts.dir, cwd, root, sizeof(root)) < 0) {
-		slurm_error("exp-log: --exp-log: path too long");
-		return -1;
-	}
 	/* The epilog sees this as SPANK_EXP_LOG_DIR.  Inside an existing
 	 * allocation (srun in a batch job) there is no job to set it on:
 	 * that is fine, the allocation's own submit set it already. */

@@ -37,6 +37,11 @@ static int exp_log_opt_cb(int val, const char *arg, int remote)
 		exp_log_ctx.opts_failed = 1;
 		return -1;
 	}
+	/* sbatch ignores a failing init_post_opt: refuse here instead */
+	if (!remote && val == EXL_OPT_LOG && exp_log_check_root() < 0) {
+		exp_log_ctx.opts_failed = 1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -91,6 +96,8 @@ void exp_log_ctx_reset(void)
 {
 	exl_monitor_stop(&exp_log_ctx.monitor, 0);
 	exl_opts_free(&exp_log_ctx.opts);
+	if (exp_log_ctx.cfg_loaded)
+		exl_config_free(&exp_log_ctx.cfg);
 	memset(&exp_log_ctx, 0, sizeof(exp_log_ctx));
 	exp_log_ctx.monitor.stop_fd = exp_log_ctx.monitor.done_fd = -1;
 }

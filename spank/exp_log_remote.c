@@ -129,7 +129,10 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 	m->job_start = f->job.start;
 	m->status_interval = c->opts.status_interval_set ?
 			     c->opts.status_interval : EXP_LOG_STATUS_INTERVAL;
-	m->stall_intervals = EXP_LOG_STALL_INTERVALS;
+	m->stall_intervals = c->cfg.stall_intervals > 0 ?
+			     c->cfg.stall_intervals : EXP_LOG_STALL_INTERVALS;
+	m->checkpoint_globs = (const char *const *)c->cfg.checkpoint_patterns;
+	m->n_checkpoint_globs = c->cfg.n_checkpoint_patterns;
 	if (exl_monitor_start(&c->monitor, uid, gid, exl_run_monitor, m,
 			      &err) < 0)
 		slurm_error("exp-log: job %s: couldn't start the monitor: %s",
@@ -175,9 +178,18 @@ int exp_log_remote_user_init(spank_t sp)
 	snprintf(f.job.job_id, sizeof(f.job.job_id), "%u", jobid);
 	getenv_job(sp, "SLURM_SUBMIT_DIR", f.job.submit_dir,
 		   sizeof(f.job.submit_dir));
+	{
+		struct passwd *pw = getpwuid(uid);
+
+		exp_log_load_config(pw ? pw->pw_dir : NULL);
+	}
 	if (exp_log_resolve_root(c->opts.dir, f.job.submit_dir, c->root,
 				 sizeof(c->root)) < 0) {
 		slurm_error("exp-log: remote: run-log path too long");
+		return -1;
+	}
+	if (exp_log_root_allowed(c->root, &err) < 0) {
+		slurm_error("exp-log: job %u: %s", jobid, err.text);
 		return -1;
 	}
 	if (!batch && job_has_index(c->root, c->job_id))
@@ -193,6 +205,13 @@ int exp_log_remote_user_init(spank_t sp)
 	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
 	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
 	slurm_verbose("exp-log: job %u: run log %s", jobid, c->paths.run_log);
+	/* configuration problems, where the user will read them */
+	for (size_t i = 0; i < c->probs.count && i < EXL_CONFIG_PROBLEMS_MAX; i++) {
+		char line[EXL_CONFIG_PROBLEM_LEN + 32];
+
+		snprintf(line, sizeof(line), "config problem: %s", c->probs.msg[i]);
+		exl_run_status(c->root, c->job_id, line, NULL);
+	}
 	if (batch)
 		start_monitor(sp, &f, uid);
 	return 0;

@@ -1,0 +1,40 @@
+/* exp_log_config.c - the site and user configuration in the plugin.
+ *
+ * The site file comes from plugstack.conf's config= (default
+ * /etc/slurm/exp-log.yaml), the user's from ~/.config/exp-log.yaml.  An
+ * invalid file never stops a job: each problem is one line naming file,
+ * line and key, shown to the user at submission and in the run log.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <slurm/spank.h>
+
+#include "exp_log.h"
+
+int exp_log_load_config(const char *user_home)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	char user_path[4200];
+	struct exl_err err;
+
+	if (c->cfg_loaded)
+		return 0;
+	memset(&c->probs, 0, sizeof(c->probs));
+	if (user_home)
+		snprintf(user_path, sizeof(user_path), "%s/.config/exp-log.yaml",
+			 user_home);
+	exl_config_load(&c->cfg, c->pargs.site_config,
+			user_home ? user_path : NULL, &c->probs);
+	c->cfg_loaded = 1;
+	if (exl_opts_apply_config(&c->opts, &c->cfg, &err) < 0) {
+		slurm_error("%s", err.text);
+		return -1;
+	}
+	return 0;
+}
+
+int exp_log_root_allowed(const char *root, struct exl_err *err)
+{
+	return exl_config_root_allowed(&exp_log_ctx.cfg, root, err);
+}

@@ -1,0 +1,75 @@
+#!/bin/bash
+# Site and user configuration: defaults from the site file, allowed
+# run-log roots, an invalid user file reported (file, line, key) while the
+# job still runs; a full run-log filesystem never fails the job.
+. "$(dirname "$0")/lib.sh"
+SITE=$(mktemp /tmp/exp-log-site.XXXXXX.yaml)
+export EXP_LOG_TESTBED_PLUGIN_ARGS="config=$SITE"
+ALLOWED=/tmp/exp-log-allowed.$$
+cat >"$SITE" <<Y
+defaults:
+  mode: replication
+status:
+  interval: 30m
+allowed_roots:
+  - $ALLOWED
+Y
+chmod 644 "$SITE"
+testbed_up
+trap 'testbed_down; rm -rf "$SITE" "$ALLOWED"; umount "$TB.full" 2>/dev/null; rmdir "$TB.full" 2>/dev/null' EXIT
+mkdir -p "$ALLOWED"
+chown "$TUSER:" "$ALLOWED"
+home=$(getent passwd "$TUSER" | cut -d: -f6)
+mkdir -p "$home/.config"
+chown "$TUSER:" "$home/.config"
+user_sbatch() { (cd "$WORK" && runuser -u "$TUSER" -- env SLURM_CONF="$SLURM_CONF" HOME="$home" sbatch "$@"); }
+
+out=$(user_sbatch --exp-log --wrap=true 2>&1)
+ok $(( $? == 0 )) "a run-log root outside allowed_roots is refused"
+echo "$out" | grep -q "exp-log: .*$WORK/run_logs.*allowed"
+ok $? "the message names the root: $(echo "$out" | head -1)"
+
+id=$(user_sbatch --parsable --exp-log="$ALLOWED/logs" --wrap=true)
+f=$(wait_final "$ALLOWED/logs" "$id" 60)
+ok $? "inside the allowed root: written"
+is "$(key "$f" run_type)" "replication" "run_type defaults from the site file"
+
+cat >"$home/.config/exp-log.yaml" <<Y
+status:
+  interval: soon
+colour: blue
+Y
+chown "$TUSER:" "$home/.config/exp-log.yaml"
+out=$(user_sbatch --parsable --exp-log="$ALLOWED/logs" --exp-mode=experiment --wrap=true 2>&1)
+id=$(echo "$out" | grep -E '^[0-9]+$')
+ok $([ -n "$id" ]; echo $?) "an invalid user file does not stop the submission"
+echo "$out" | grep -q "exp-log: $home/.config/exp-log.yaml:2: status.interval: expected seconds"
+ok $? "the problem names file, line and key"
+echo "$out" | grep -q "exp-log: $home/.config/exp-log.yaml:3: colour: unknown key"
+ok $? "an unknown key is named"
+f=$(wait_final "$ALLOWED/logs" "$id" 60)
+ok $? "the job ran and its log closed"
+grep -q "— config problem: $home/.config/exp-log.yaml:2: status.interval" "$f"
+ok $? "the run log shows the problem too"
+is "$(key "$f" run_type)" "experiment" "the command line beats the site default"
+rm -f "$home/.config/exp-log.yaml"
+
+# a full run-log filesystem: the job runs and keeps its exit code
+mkdir -p "$TB.full"
+if mount -t tmpfs -o size=32k tmpfs "$TB.full" 2>/dev/null; then
+	mkdir -p "$TB.full/logs"
+	chown "$TUSER:" "$TB.full/logs"
+	dd if=/dev/zero of="$TB.full/filler" bs=4k count=64 2>/dev/null
+	sed -i "s#  - $ALLOWED#  - $ALLOWED\n  - $TB.full#" "$SITE"
+	id=$(user_sbatch --parsable --exp-log="$TB.full/logs" -o "$WORK/full.out" --wrap="echo ran; exit 4")
+	wait_job_done "$id" 60
+	is "$(scontrol show job "$id" | sed -n 's/.*ExitCode=\([0-9:]*\).*/\1/p')" "4:0" "full disk: the job keeps exit code 4"
+	grep -q "^ran$" "$WORK/full.out"
+	ok $? "full disk: the job ran"
+	grep -q "exp-log: job $id: couldn't write run log: .*No space left on device" "$TB"/log/slurmd-*.log
+	ok $? "full disk: the plugin logged ENOSPC"
+else
+	echo "ok $((TAP_N + 1)) # SKIP cannot mount a tmpfs here"
+	TAP_N=$((TAP_N + 1))
+fi
+done_testing
