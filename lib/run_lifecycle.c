@@ -957,114 +957,62 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	return 0;
 }
 
-int exl_run_end(const char *root, const char *job_id,
-		const struct exl_run_end *e_in, struct exl_err *err)
-{
-	char *run_log = NULL, *state_dir = NULL, *group = NULL;
-	char *lock = NULL, *side = NULL, text[256];
-	struct exl_run_end e = *e_in;
-	json_object *run = NULL, *job;
-	struct exl_doc d = { 0 };
-	const char *prev;
-	int fd = -1, rc;
-	time_t now = time(NULL);
+/* A run being changed under its group lock: the run log as lines, its
+ * sidecar, and where they live. */
+struct run_edit {
+	struct exl_doc doc;
+	json_object *run;
+	const char *run_log;
+	const char *state_dir;
+};
 
-	if (!e.end)
-		e.end = now;
-	rc = read_index(root, job_id, &run_log, &state_dir, &group, err);
-	if (rc != 0)
-		return rc;
-	rc = -1;
-	lock = exl_layout_lock(root, group);
-	side = exl_path_join(state_dir, "run.json");
-	if (!lock || !side) {
-		exl_errnof(err, ENOMEM, "couldn't close run log");
-		goto out;
-	}
-	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
-	if (fd < 0)
-		goto out;
-	run = exl_json_read(side, 1 << 22, err);
-	if (!run)
-		goto out;
-	job = last_job_entry(run, job_id);
-	if (!job) {
-		exl_errf(err, "%s: no entry for job %s: the sidecar was edited", side, job_id);
-		goto out;
-	}
-	merge_end(job, &e);
-	verdict(job, text, sizeof(text));
-	prev = exl_json_str(job, "verdict");
-	if (load_doc(run_log, &d, err) < 0)
-		goto out;
-	if (update_doc(&d, job, job_id,
-		       prev && strcmp(prev, text) == 0 ? NULL : text, now,
-		       owned_map(run)) < 0) {
-		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
-		goto out;
-	}
-	exl_json_set_str(job, "verdict", text);
-	if (close_out(&d, job, state_dir, now, owned_map(run), err) < 0)
-		goto out;
-	if (exl_state_is_final(exl_json_str(job, "sched_state")))
-		experiment_row(&d, run, job, run_log);
-	if (save_doc(run_log, &d, err) < 0 || exl_json_write(side, run, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	exl_unlock(fd);
-	exl_doc_free(&d);
-	json_object_put(run);
-	free(side);
-	free(lock);
-	free(run_log);
-	free(state_dir);
-	free(group);
-	return rc;
+/* file_id: what tells us a file was rewritten (editors rename a new file
+ * over the old one, or rewrite it in place). */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+static int file_id_of(const char *path, struct file_id *id)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return -1;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	id->size = st.st_size;
+	id->mtime = st.st_mtim;
+	return 0;
 }
 
-int exl_run_status(const char *root, const char *job_id, const char *text,
-		   struct exl_err *err)
+static int same_file_id(const struct file_id *a, const struct file_id *b)
 {
-	char *run_log = NULL, *state_dir = NULL, *group = NULL, *lock = NULL;
-	struct exl_doc d = { 0 };
-	int fd = -1, rc;
-
-	rc = read_index(root, job_id, &run_log, &state_dir, &group, err);
-	if (rc != 0)
-		return rc;
-	rc = -1;
-	lock = exl_layout_lock(root, group);
-	if (!lock || (fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err)) < 0)
-		goto out;
-	if (load_doc(run_log, &d, err) < 0)
-		goto out;
-	if (append_status(&d, time(NULL), text) < 0) {
-		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
-		goto out;
-	}
-	rc = save_doc(run_log, &d, err);
-out:
-	exl_unlock(fd);
-	exl_doc_free(&d);
-	free(lock);
-	free(run_log);
-	free(state_dir);
-	free(group);
-	return rc;
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec &&
+	       a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
+
+/* How often a change races a person's editor before we give up. */
+#define EXL_EDIT_RETRIES 5
 
 /* with_run: lock the group of job_id's run, load its log and sidecar, call
- * fn, save both.  Returns 1 when the job has no run log. */
+ * fn, save both.  A person saving the file by hand meanwhile (editors do
+ * not take our lock) is noticed before the rename and the whole edit is
+ * redone on their version, so their change is never lost.  Returns 1 when
+ * the job has no run log. */
 static int with_run(const char *root, const char *job_id,
-		    int (*fn)(struct exl_doc *d, json_object *run, void *arg),
-		    void *arg, struct exl_err *err)
+		    int (*fn)(struct run_edit *e, void *arg), void *arg,
+		    struct exl_err *err)
 {
 	char *run_log = NULL, *state_dir = NULL, *group = NULL;
-	char *lock = NULL, *side = NULL;
-	json_object *run = NULL;
-	struct exl_doc d = { 0 };
-	int fd = -1, rc;
+	char *lock = NULL, *side = NULL, *text = NULL;
+	struct run_edit e = { 0 };
+	struct file_id before, after;
+	int fd = -1, rc, tries;
+	size_t len;
 
 	rc = read_index(root, job_id, &run_log, &state_dir, &group, err);
 	if (rc != 0)
@@ -1077,20 +1025,49 @@ static int with_run(const char *root, const char *job_id,
 		goto out;
 	}
 	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
-	if (fd < 0 || !(run = exl_json_read(side, 1 << 22, err)) ||
-	    load_doc(run_log, &d, err) < 0)
+	if (fd < 0)
 		goto out;
-	if (fn(&d, run, arg) < 0) {
-		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+	e.run_log = run_log;
+	e.state_dir = state_dir;
+	for (tries = 0; tries < EXL_EDIT_RETRIES; tries++) {
+		exl_doc_free(&e.doc);
+		json_object_put(e.run);
+		free(text);
+		text = NULL;
+		e.run = exl_json_read(side, 1 << 22, err);
+		if (!e.run)
+			goto out;
+		if (file_id_of(run_log, &before) < 0) {
+			exl_errnof(err, errno, "couldn't stat %s", run_log);
+			goto out;
+		}
+		if (load_doc(run_log, &e.doc, err) < 0)
+			goto out;
+		if (fn(&e, arg) < 0) {
+			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+			goto out;
+		}
+		text = exl_doc_render(&e.doc, &len);
+		if (!text) {
+			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+			goto out;
+		}
+		if (file_id_of(run_log, &after) == 0 && same_file_id(&before, &after))
+			break;
+	}
+	if (tries == EXL_EDIT_RETRIES) {
+		exl_errf(err, "%s keeps changing under us: not updated", run_log);
 		goto out;
 	}
-	if (save_doc(run_log, &d, err) < 0 || exl_json_write(side, run, err) < 0)
+	if (exl_write_atomic(run_log, text, len, 0644, err) < 0 ||
+	    exl_json_write(side, e.run, err) < 0)
 		goto out;
 	rc = 0;
 out:
 	exl_unlock(fd);
-	exl_doc_free(&d);
-	json_object_put(run);
+	exl_doc_free(&e.doc);
+	json_object_put(e.run);
+	free(text);
 	free(side);
 	free(lock);
 	free(run_log);
@@ -1099,15 +1076,69 @@ out:
 	return rc;
 }
 
+struct end_arg {
+	const char *job_id;
+	struct exl_run_end e;
+	struct exl_err *err;
+};
+
+static int put_end(struct run_edit *ed, void *arg)
+{
+	struct end_arg *a = arg;
+	json_object *job = last_job_entry(ed->run, a->job_id);
+	json_object *owned = owned_map(ed->run);
+	time_t now = time(NULL);
+	const char *prev;
+	char text[256];
+
+	if (!job)
+		return 0;	/* the sidecar was edited: nothing to merge into */
+	merge_end(job, &a->e);
+	verdict(job, text, sizeof(text));
+	prev = exl_json_str(job, "verdict");
+	if (update_doc(&ed->doc, job, a->job_id,
+		       prev && strcmp(prev, text) == 0 ? NULL : text, now,
+		       owned) < 0)
+		return -1;
+	exl_json_set_str(job, "verdict", text);
+	if (close_out(&ed->doc, job, ed->state_dir, now, owned, a->err) < 0)
+		return -1;
+	if (exl_state_is_final(exl_json_str(job, "sched_state")))
+		experiment_row(&ed->doc, ed->run, job, ed->run_log);
+	return 0;
+}
+
+int exl_run_end(const char *root, const char *job_id,
+		const struct exl_run_end *e_in, struct exl_err *err)
+{
+	struct end_arg a = { job_id, *e_in, err };
+
+	if (!a.e.end)
+		a.e.end = time(NULL);
+	return with_run(root, job_id, put_end, &a, err);
+}
+
+static int put_status(struct run_edit *ed, void *arg)
+{
+	return append_status(&ed->doc, time(NULL), arg);
+}
+
+int exl_run_status(const char *root, const char *job_id, const char *text,
+		   struct exl_err *err)
+{
+	return with_run(root, job_id, put_status, (void *)text, err);
+}
+
 struct results_arg {
 	const struct exl_results_fields *rf;
 	const char *checkpoint;
 };
 
-static int put_results(struct exl_doc *d, json_object *run, void *arg)
+static int put_results(struct run_edit *ed, void *arg)
 {
 	const struct results_arg *a = arg;
-	json_object *owned = owned_map(run);
+	struct exl_doc *d = &ed->doc;
+	json_object *owned = owned_map(ed->run);
 	long res = exl_doc_find_section(d, "Results", 0);
 	char ck[4200];
 	static const struct { const char *key; size_t off; } f[] = {

@@ -27,9 +27,10 @@ ok 0 "every task listed"
 is "$(grep -h '^- array_task:' "$R"/sweep/*.md | sort -u | wc -l)" "$N" "each log names its array task"
 bad=0
 for f in "$R"/sweep/*.md; do
-	[ "$(basename "$f")" = timeline.md ] && continue
+	case $(basename "$f") in timeline.md|experiments.md) continue ;; esac
 	tail -c1 "$f" | od -c | grep -q '\\n' || bad=1
 	grep -q '^## Next$' "$f" || bad=1
 done
 is "$bad" 0 "no torn or truncated run log"
+is "$(grep -c '^| \[' "$R/sweep/experiments.md")" "$N" "experiments.md has one row per task"
 done_testing
