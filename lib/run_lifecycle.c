@@ -25,6 +25,7 @@
 #include "timeline.h"
 #include "tracker_events.h"
 #include "ending.h"
+#include "env_capture.h"
 
 /* set_path: snprintf into a fixed path buffer, failing on truncation. */
 static int set_path(char *dst, size_t len, const char *src,
@@ -1172,4 +1173,78 @@ int exl_run_results(const char *root, const char *job_id,
 	struct results_arg a = { rf, checkpoint };
 
 	return with_run(root, job_id, put_results, &a, err);
+}
+
+struct env_arg {
+	const char *name;
+	const struct exl_env_result *r;
+};
+
+static int put_env(struct run_edit *ed, void *arg)
+{
+	const struct env_arg *a = arg;
+	long sec = exl_doc_find_section(&ed->doc, "Config", 0);
+	json_object *env, *o;
+	char key[160], text[4400];
+
+	if (!json_object_object_get_ex(ed->run, "environment", &env)) {
+		env = json_object_new_object();
+		json_object_object_add(ed->run, "environment", env);
+	}
+	o = json_object_new_object();
+	exl_json_set_str(o, "path", a->r->path);
+	exl_json_set_str(o, "sha256", a->r->sha256);
+	exl_json_set_int(o, "wait_status", a->r->status);
+	json_object_object_add(o, "timed_out",
+			       json_object_new_boolean(a->r->timed_out));
+	json_object_object_add(env, a->name, o);
+	if (sec < 0)
+		return 0;
+	snprintf(key, sizeof(key), "env %s", a->name);
+	exl_env_result_text(a->r, text, sizeof(text));
+	return exl_owned_set(&ed->doc, (size_t)sec, "Config", key, text,
+			     owned_map(ed->run)) < 0 ? -1 : 0;
+}
+
+int exl_run_env(const char *root, const char *job_id, const char *name,
+		const struct exl_env_result *r, struct exl_err *err)
+{
+	struct env_arg a = { name, r };
+
+	return with_run(root, job_id, put_env, &a, err);
+}
+
+struct fact_arg {
+	const char *section, *key, *value;
+};
+
+static int put_fact(struct run_edit *ed, void *arg)
+{
+	const struct fact_arg *a = arg;
+	long sec = exl_doc_find_section(&ed->doc, a->section, 0);
+	json_object *facts;
+	char hdr[160];
+
+	if (!json_object_object_get_ex(ed->run, "facts", &facts)) {
+		facts = json_object_new_object();
+		json_object_object_add(ed->run, "facts", facts);
+	}
+	exl_json_set_str(facts, a->key, a->value);
+	if (sec < 0) {
+		snprintf(hdr, sizeof(hdr), "## %s", a->section);
+		if (exl_doc_insert(&ed->doc, ed->doc.n, "") < 0 ||
+		    exl_doc_insert(&ed->doc, ed->doc.n, hdr) < 0)
+			return -1;
+		sec = (long)ed->doc.n - 1;
+	}
+	return exl_owned_set(&ed->doc, (size_t)sec, a->section, a->key,
+			     a->value, owned_map(ed->run)) < 0 ? -1 : 0;
+}
+
+int exl_run_fact(const char *root, const char *job_id, const char *section,
+		 const char *key, const char *value, struct exl_err *err)
+{
+	struct fact_arg a = { section, key, value };
+
+	return with_run(root, job_id, put_fact, &a, err);
 }

@@ -53,6 +53,20 @@ int exl_run_results(const char *root, const char *job_id,
 		    const struct exl_results_fields *rf, const char *checkpoint,
 		    struct exl_err *err);
 
+struct exl_env_result;
+
+/* Record an environment capture (env_capture in exp-log.yaml): a Config
+ * line "- env <name>: `path` (sha256 `...`)" and the sidecar's
+ * "environment" object. */
+int exl_run_env(const char *root, const char *job_id, const char *name,
+		const struct exl_env_result *r, struct exl_err *err);
+
+/* Set "- key: value" in a section (created at the end if missing) and
+ * in the sidecar under "facts" (value as given), unless a person changed
+ * the line. */
+int exl_run_fact(const char *root, const char *job_id, const char *section,
+		 const char *key, const char *value, struct exl_err *err);
+
 /* Append a Status line to the run log at run_log; the caller holds the
  * group lock. */
 int exl_run_note(const char *run_log, time_t when, const char *text,

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "checkpoint_find.h"
+#include "env_capture.h"
 #include "fileio.h"
 #include "jsonfile.h"
 #include "monitor_proc.h"
@@ -116,6 +117,35 @@ static void final_results(struct exl_progress *p,
 	}
 }
 
+/* capture_env: the site's environment-capture commands, once, beside the
+ * run log (<state dir>/env/<name>.txt), while the job starts. */
+static void capture_env(const struct exl_run_monitor_cfg *c)
+{
+	char *dir = exl_path_join(c->state_dir, "env"), path[4300];
+	struct exl_env_result r;
+	struct exl_err err;
+	size_t i;
+
+	if (!c->n_env || !dir || exl_mkdir_p(dir, 0755, &err) < 0) {
+		free(dir);
+		return;
+	}
+	for (i = 0; i < c->n_env; i++) {
+		snprintf(path, sizeof(path), "%s/%s.txt", dir, c->env_names[i]);
+		if (exl_env_capture(c->env_commands[i], c->submit_dir, path, 300,
+				    &r, &err) == 0)
+			exl_run_env(c->root, c->job_id, c->env_names[i], &r, NULL);
+		else {
+			char line[700];
+
+			snprintf(line, sizeof(line), "env capture %s failed: %s",
+				 c->env_names[i], err.text);
+			exl_run_status(c->root, c->job_id, line, NULL);
+		}
+	}
+	free(dir);
+}
+
 void exl_run_monitor(void *arg, int stop_fd)
 {
 	const struct exl_run_monitor_cfg *c = arg;
@@ -141,6 +171,7 @@ void exl_run_monitor(void *arg, int stop_fd)
 	/* a requeued or resumed run continues its series */
 	if (exl_progress_load(p, state, NULL) < 0)
 		exl_progress_init(p, &pat);
+	capture_env(c);
 	next = time(NULL) + c->status_interval;
 	while (!stop) {
 		stop = exl_monitor_wait(stop_fd, tick);

@@ -34,6 +34,11 @@ struct exl_run_monitor_cfg {
 	size_t n_error_patterns;
 	const char *const *checkpoint_globs;	/* NULL: defaults */
 	size_t n_checkpoint_globs;
+	/* environment capture commands (name, command), run once at start */
+	const char *const *env_names;
+	const char *const *env_commands;
+	size_t n_env;
+	const char *submit_dir;		/* where they run */
 	/* latest GPU utilization in percent, -1 when unknown */
 	int (*gpu_util)(void *arg);
 	void *gpu_arg;

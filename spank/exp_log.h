@@ -36,6 +36,8 @@ struct exp_log_ctx {
 	struct exl_monitor monitor;
 	struct exl_run_monitor_cfg mcfg;
 	char stdout_path[4096], stderr_path[4096], work_dir[4096];
+#define EXP_LOG_MAX_ENV 32
+	const char *env_names[EXP_LOG_MAX_ENV], *env_cmds[EXP_LOG_MAX_ENV];
 	time_t start;
 };
 

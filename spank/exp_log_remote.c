@@ -133,6 +133,15 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 			     c->cfg.stall_intervals : EXP_LOG_STALL_INTERVALS;
 	m->checkpoint_globs = (const char *const *)c->cfg.checkpoint_patterns;
 	m->n_checkpoint_globs = c->cfg.n_checkpoint_patterns;
+	m->submit_dir = c->work_dir;
+	m->n_env = 0;
+	for (size_t i = 0; i < c->cfg.n_env_capture && i < EXP_LOG_MAX_ENV; i++) {
+		c->env_names[i] = c->cfg.env_capture[i].name;
+		c->env_cmds[i] = c->cfg.env_capture[i].command;
+		m->n_env++;
+	}
+	m->env_names = c->env_names;
+	m->env_commands = c->env_cmds;
 	if (exl_monitor_start(&c->monitor, uid, gid, exl_run_monitor, m,
 			      &err) < 0)
 		slurm_error("exp-log: job %s: couldn't start the monitor: %s",

@@ -13,6 +13,9 @@ status:
   interval: 30m
 allowed_roots:
   - $ALLOWED
+env_capture:
+  pyver: python3 --version
+  broken: echo half; exit 2
 Y
 chmod 644 "$SITE"
 testbed_up
@@ -33,6 +36,14 @@ id=$(user_sbatch --parsable --exp-log="$ALLOWED/logs" --wrap=true)
 f=$(wait_final "$ALLOWED/logs" "$id" 60)
 ok $? "inside the allowed root: written"
 is "$(key "$f" run_type)" "replication" "run_type defaults from the site file"
+sd=$ALLOWED/logs/.exp-log/runs/+flat/$(basename "$f" .md)
+sum=$(sha256sum "$sd/env/pyver.txt" | cut -d' ' -f1)
+grep -q "^- env pyver: \`$sd/env/pyver.txt\` (sha256 \`$sum\`)$" "$f"
+ok $? "env_capture output stored beside the run log, hash in Config"
+grep -q "^Python 3" "$sd/env/pyver.txt"
+ok $? "and it is the command's output"
+grep -q "^- env broken: .*(exit code 2, sha256" "$f"
+ok $? "a failing capture command is recorded with its exit code"
 
 cat >"$home/.config/exp-log.yaml" <<Y
 status:
