@@ -9,35 +9,7 @@
 
 #include "config_impl.h"
 #include "fileio.h"
-
-/* Progress patterns (POSIX ERE).  SEP is what may stand between a name
- * and its number: an optional closing quote (Python dicts), blanks, one
- * ':' or '='.  The number is the first group that is a whole number (see
- * exl_config_match_number), so the groups around the name do no harm. */
-#define SEP "['\"]?[[:space:]]*[:=]?[[:space:]]*"
-#define NUM "([-+]?[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?)"
-
-/* "step 1200", "global_step=5", "Iter: 7", "iteration 3" */
-#define DEFAULT_STEP \
-	"(^|[^[:alnum:]])([Ss]tep|[Ii]ter(ation)?)" SEP "([0-9]+)"
-/* "loss 0.5", "train_loss: 0.5", "'loss': 0.5", "epoch 3 loss 0.5" but
- * not "val_loss", "eval/loss" or "val loss": a bare "loss" right after
- * a word belongs to that word, only "train"/"training" qualify */
-#define DEFAULT_LOSS \
-	"(^|[^[:alnum:]_/ ]|[^[:alpha:]_/] |[Tt]rain(ing)?[ _/])[Ll]oss" \
-	SEP NUM
-/* "val_loss 0.09", "val/loss=0.1", "eval_loss: 0.2", "validation loss" */
-#define DEFAULT_VAL_LOSS \
-	"(^|[^[:alnum:]])([Ee]?[Vv]al(id(ation)?)?)[ _/][Ll]oss" SEP NUM
-
-static const char *const default_errors[] = {
-	"Traceback \\(most recent call last\\)",
-	"CUDA out of memory",
-	"NCCL (error|WARN)",
-	"^Killed",
-	"Segmentation fault",
-	"RuntimeError:",
-};
+#include "progress.h"
 
 static const char *const default_checkpoints[] = {
 	"checkpoints/*",
@@ -159,21 +131,27 @@ static int dup_strv(const char *const *v, size_t n, char ***out,
 	return 0;
 }
 
+/* The progress patterns and error patterns are progress.h's: one set of
+ * defaults for the config file, its dump and the monitor. */
 int exl_config_defaults(struct exl_config *c)
 {
+	size_t n_errors;
+
+	for (n_errors = 0; exl_error_patterns_default[n_errors]; n_errors++)
+		;
 	memset(c, 0, sizeof(*c));
 	c->status_interval = EXL_CONFIG_STATUS_INTERVAL;
 	c->stall_intervals = EXL_CONFIG_STALL_INTERVALS;
 	c->telemetry_interval = EXL_CONFIG_TELEMETRY_INTERVAL;
 	c->hash_data_max = EXL_CONFIG_HASH_MAX;
 	c->cost_per_gpu_hour = -1;
-	c->pattern_step = strdup(DEFAULT_STEP);
-	c->pattern_loss = strdup(DEFAULT_LOSS);
-	c->pattern_val_loss = strdup(DEFAULT_VAL_LOSS);
+	c->pattern_step = strdup(EXL_PAT_STEP_DEFAULT);
+	c->pattern_loss = strdup(EXL_PAT_LOSS_DEFAULT);
+	c->pattern_val_loss = strdup(EXL_PAT_VAL_DEFAULT);
 	c->nvml_library = strdup(EXL_CONFIG_NVML_LIBRARY);
 	if (!c->pattern_step || !c->pattern_loss || !c->pattern_val_loss ||
 	    !c->nvml_library ||
-	    dup_strv(default_errors, COUNT_OF(default_errors),
+	    dup_strv(exl_error_patterns_default, n_errors,
 		     &c->error_patterns, &c->n_error_patterns) < 0 ||
 	    dup_strv(default_checkpoints, COUNT_OF(default_checkpoints),
 		     &c->checkpoint_patterns, &c->n_checkpoint_patterns) < 0) {
@@ -181,6 +159,28 @@ int exl_config_defaults(struct exl_config *c)
 		return -1;
 	}
 	return 0;
+}
+
+/* off_if_null: NULL is "not looked for" here, "" in exl_patterns_compile
+ * (where NULL means the default). */
+static const char *off_if_null(const char *pattern)
+{
+	return pattern ? pattern : "";
+}
+
+int exl_config_patterns(const struct exl_config *c, struct exl_patterns *p,
+			struct exl_err *err)
+{
+	static const char *const no_errors[] = { NULL };
+	const char *const *errors = no_errors;
+
+	/* an empty list must not become NULL, the default list there */
+	if (c->n_error_patterns)
+		errors = (const char *const *)c->error_patterns;
+	return exl_patterns_compile(p, off_if_null(c->pattern_step),
+				    off_if_null(c->pattern_loss),
+				    off_if_null(c->pattern_val_loss), errors,
+				    c->n_error_patterns, err);
 }
 
 int exl_config_load_buffer(struct exl_config *c, const char *name,

@@ -57,10 +57,15 @@ struct exl_config {
 	/* evidence Status lines */
 	int status_interval;	/* seconds */
 	int stall_intervals;	/* intervals without progress: "stalled" */
-	/* progress patterns: POSIX ERE with at least one capture group, the
-	 * number is read by exl_config_match_number; NULL: not looked for */
+	/* progress patterns, matched as progress.h matches them (POSIX ERE,
+	 * case-insensitive, the number is the last capture group that took
+	 * part).  NULL (YAML null or ~): not looked for; exl_config_patterns
+	 * hands that to exl_patterns_compile as "" (there NULL would mean
+	 * the default).  The defaults are EXL_PAT_*_DEFAULT. */
 	char *pattern_step, *pattern_loss, *pattern_val_loss;
-	char **error_patterns;		/* stderr lines quoted in Status */
+	/* error patterns (case-sensitive), stdout/stderr lines quoted in
+	 * Status; default exl_error_patterns_default, none when n is 0 */
+	char **error_patterns;
 	size_t n_error_patterns;
 	char **checkpoint_patterns;	/* globs relative to the submit dir */
 	size_t n_checkpoint_patterns;
@@ -146,17 +151,19 @@ int exl_config_parse_size(const char *s, long long *bytes);
 /* true/false, yes/no, on/off in any case */
 int exl_config_parse_bool(const char *s, int *val);
 
-/* Compile pattern the way exp-log matches patterns (REG_EXTENDED).  With
- * need_group, a pattern without a capture group is refused.  On error
- * why gets the reason.  On success re must be regfree()d. */
-int exl_config_regcomp(regex_t *re, const char *pattern, int need_group,
-		       char *why, size_t whylen);
+/* Compile a sanitize rule's pattern (REG_EXTENDED).  On error why gets
+ * the reason.  On success re must be regfree()d.  Progress and error
+ * patterns are compiled by progress.h (exl_pattern_regcomp). */
+int exl_config_regcomp(regex_t *re, const char *pattern, char *why,
+		       size_t whylen);
 
-/* Match line against a progress pattern and read its number: the first
- * capture group that took part in the match and is a whole number
- * ("1200", "0.085", "-1.5e-3").  Returns 1 with *val set, 0 when the
- * line does not match or has no number. */
-int exl_config_match_number(const regex_t *re, const char *line,
-			    double *val);
+struct exl_patterns;
+
+/* Compile c's progress and error patterns with exl_patterns_compile (a
+ * NULL progress pattern is switched off, an empty error list matches no
+ * error).  The monitor's patterns; free them with exl_patterns_free.
+ * Returns 0, or -1 with err naming the pattern. */
+int exl_config_patterns(const struct exl_config *c, struct exl_patterns *p,
+			struct exl_err *err);
 
 #endif

@@ -13,6 +13,7 @@
 #include "config_impl.h"
 #include "names.h"
 #include "options.h"
+#include "progress.h"
 
 #define PATTERN_MAX 1024	/* bytes in one pattern, glob or command */
 
@@ -91,14 +92,21 @@ char *exl_cfg_conv_wandb_mode(const char *s, char *detail, size_t len)
 	return dup_or_detail(s, detail, len);
 }
 
-static char *conv_pattern(const char *s, int need_group, char *detail,
-			  size_t len)
+/* conv_pattern: progress (kind 1) and error (kind 0) patterns are
+ * compiled as the monitor compiles them; sanitize patterns (kind -1) as
+ * the publisher does. */
+static char *conv_pattern(const char *s, int kind, char *detail, size_t len)
 {
 	regex_t re;
+	int rc;
 
 	if (one_line(s, PATTERN_MAX, 0, detail, len) < 0)
 		return NULL;
-	if (exl_config_regcomp(&re, s, need_group, detail, len) < 0)
+	if (kind < 0)
+		rc = exl_config_regcomp(&re, s, detail, len);
+	else
+		rc = exl_pattern_regcomp(&re, s, kind, detail, len);
+	if (rc < 0)
 		return NULL;
 	regfree(&re);
 	return dup_or_detail(s, detail, len);
@@ -109,9 +117,14 @@ char *exl_cfg_conv_progress(const char *s, char *detail, size_t len)
 	return conv_pattern(s, 1, detail, len);
 }
 
-char *exl_cfg_conv_regex(const char *s, char *detail, size_t len)
+char *exl_cfg_conv_error(const char *s, char *detail, size_t len)
 {
 	return conv_pattern(s, 0, detail, len);
+}
+
+char *exl_cfg_conv_regex(const char *s, char *detail, size_t len)
+{
+	return conv_pattern(s, -1, detail, len);
 }
 
 char *exl_cfg_conv_glob(const char *s, char *detail, size_t len)
@@ -222,7 +235,7 @@ int exl_cfg_check_backrefs(const char *pattern, const char *replacement,
 	const char *p;
 	int rc = 0;
 
-	if (exl_config_regcomp(&re, pattern, 0, detail, len) < 0)
+	if (exl_config_regcomp(&re, pattern, detail, len) < 0)
 		return -1;
 	for (p = replacement; *p; p++) {
 		if (*p != '\\' || !p[1])

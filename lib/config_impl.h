@@ -88,6 +88,7 @@ char *exl_cfg_conv_dir(const char *s, char *detail, size_t len);
 char *exl_cfg_conv_mode(const char *s, char *detail, size_t len);
 char *exl_cfg_conv_wandb_mode(const char *s, char *detail, size_t len);
 char *exl_cfg_conv_progress(const char *s, char *detail, size_t len);
+char *exl_cfg_conv_error(const char *s, char *detail, size_t len);
 char *exl_cfg_conv_regex(const char *s, char *detail, size_t len);
 char *exl_cfg_conv_glob(const char *s, char *detail, size_t len);
 char *exl_cfg_conv_root(const char *s, char *detail, size_t len);

@@ -56,7 +56,7 @@ static const struct exl_cfg_key status_keys[] = {
 	NUMBER("stall_intervals", EXL_CFG_COUNT, 0, stall_intervals, 1, 1000,
 	       "a whole number"),
 	SECTION("patterns", pattern_keys),
-	LIST("errors", 0, error_patterns, exl_cfg_conv_regex, REGEX_WHAT),
+	LIST("errors", 0, error_patterns, exl_cfg_conv_error, REGEX_WHAT),
 	{ .name = NULL },
 };
 

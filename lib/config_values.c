@@ -1,10 +1,8 @@
 /* config_values.c - the value syntax of exp-log.yaml: durations, sizes,
- * booleans and patterns (see config.h). */
+ * booleans and sanitize patterns (see config.h). */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,56 +100,14 @@ int exl_config_parse_bool(const char *s, int *val)
 	return -1;
 }
 
-int exl_config_regcomp(regex_t *re, const char *pattern, int need_group,
-		       char *why, size_t whylen)
+int exl_config_regcomp(regex_t *re, const char *pattern, char *why,
+		       size_t whylen)
 {
 	int rc = regcomp(re, pattern, REG_EXTENDED);
 
 	if (rc != 0) {
 		regerror(rc, re, why, whylen);
-		regfree(re);
 		return -1;
-	}
-	if (need_group && re->re_nsub == 0) {
-		snprintf(why, whylen, "no capture group: put the number in ( )");
-		regfree(re);
-		return -1;
-	}
-	return 0;
-}
-
-/* whole_number: is s (len bytes) one decimal number, nothing else? */
-static int whole_number(const char *s, size_t len, double *val)
-{
-	char buf[64], *end;
-	double d;
-
-	if (len == 0 || len >= sizeof(buf) || !strchr("+-.0123456789", s[0]))
-		return 0;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	errno = 0;
-	d = strtod(buf, &end);
-	if (end != buf + len || errno == ERANGE || !isfinite(d))
-		return 0;
-	*val = d;
-	return 1;
-}
-
-int exl_config_match_number(const regex_t *re, const char *line,
-			    double *val)
-{
-	regmatch_t m[10];
-	size_t i, n = re->re_nsub < 9 ? re->re_nsub : 9;
-
-	if (regexec(re, line, n + 1, m, 0) != 0)
-		return 0;
-	for (i = 1; i <= n; i++) {
-		if (m[i].rm_so < 0)
-			continue;
-		if (whole_number(line + m[i].rm_so,
-				 (size_t)(m[i].rm_eo - m[i].rm_so), val))
-			return 1;
 	}
 	return 0;
 }

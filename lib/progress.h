@@ -109,6 +109,14 @@ struct exl_patterns {
 	size_t n_errors;
 };
 
+/* Compile one pattern exactly as exl_patterns_compile does (the one place
+ * with these flags): a progress pattern (progress != 0) with REG_EXTENDED
+ * | REG_ICASE and 1 to EXL_PATTERN_GROUPS capture groups, an error pattern
+ * with REG_EXTENDED | REG_NOSUB (case-sensitive).  Returns 0 (regfree re
+ * when done), or -1 with nothing allocated and the reason in why. */
+int exl_pattern_regcomp(regex_t *re, const char *src, int progress,
+			char *why, size_t whylen);
+
 /* Compile the patterns.  A NULL pattern means the default, "" switches
  * that kind of match off.  errors NULL means the default error list,
  * otherwise the n_errors given (0: no error matching).  A progress pattern

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,30 +31,42 @@ static const char *const pat_default[EXL_PAT_COUNT] = {
 	EXL_PAT_STEP_DEFAULT, EXL_PAT_LOSS_DEFAULT, EXL_PAT_VAL_DEFAULT
 };
 
+int exl_pattern_regcomp(regex_t *re, const char *src, int progress,
+			char *why, size_t whylen)
+{
+	int rc = regcomp(re, src, progress ? REG_EXTENDED | REG_ICASE :
+			 REG_EXTENDED | REG_NOSUB);
+
+	if (rc != 0) {
+		regerror(rc, re, why, whylen);
+		return -1;
+	}
+	if (!progress ||
+	    (re->re_nsub >= 1 && re->re_nsub <= EXL_PATTERN_GROUPS))
+		return 0;
+	if (re->re_nsub < 1)
+		snprintf(why, whylen,
+			 "no capture group: put the number in ( )");
+	else
+		snprintf(why, whylen, "more than %d capture groups",
+			 EXL_PATTERN_GROUPS);
+	regfree(re);
+	return -1;
+}
+
 /* compile_progress: one progress pattern, which needs a number group. */
 static int compile_progress(struct exl_patterns *p, enum exl_pat which,
 			    const char *src, struct exl_err *err)
 {
-	char msg[160];
-	int rc;
+	char why[160];
 
 	if (!src)
 		src = pat_default[which];
 	if (!*src)
 		return 0;
-	rc = regcomp(&p->re[which], src, REG_EXTENDED | REG_ICASE);
-	if (rc != 0) {
-		regerror(rc, &p->re[which], msg, sizeof(msg));
+	if (exl_pattern_regcomp(&p->re[which], src, 1, why, sizeof(why)) < 0)
 		return exl_errf(err, "%s pattern \"%.200s\": %s",
-				pat_name[which], src, msg);
-	}
-	if (p->re[which].re_nsub < 1 ||
-	    p->re[which].re_nsub > EXL_PATTERN_GROUPS) {
-		regfree(&p->re[which]);
-		return exl_errf(err, "%s pattern \"%.200s\": needs one to %d "
-				"capture groups, the last one around the number",
-				pat_name[which], src, EXL_PATTERN_GROUPS);
-	}
+				pat_name[which], src, why);
 	p->have[which] = 1;
 	return 0;
 }
@@ -61,9 +74,8 @@ static int compile_progress(struct exl_patterns *p, enum exl_pat which,
 static int compile_errors(struct exl_patterns *p, const char *const *src,
 			  size_t n, struct exl_err *err)
 {
-	char msg[160];
+	char why[160];
 	size_t i;
-	int rc;
 
 	if (!src) {
 		src = exl_error_patterns_default;
@@ -78,12 +90,10 @@ static int compile_errors(struct exl_patterns *p, const char *const *src,
 	for (i = 0; i < n; i++) {
 		if (!src[i] || !*src[i])
 			return exl_errf(err, "error pattern %zu is empty", i + 1);
-		rc = regcomp(&p->errors[i], src[i], REG_EXTENDED | REG_NOSUB);
-		if (rc != 0) {
-			regerror(rc, &p->errors[i], msg, sizeof(msg));
+		if (exl_pattern_regcomp(&p->errors[i], src[i], 0, why,
+					sizeof(why)) < 0)
 			return exl_errf(err, "error pattern \"%.200s\": %s",
-					src[i], msg);
-		}
+					src[i], why);
 		p->n_errors++;
 	}
 	return 0;

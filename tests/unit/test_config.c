@@ -1,6 +1,7 @@
 /* Unit tests: exp-log.yaml loading, messages, layering, roots, patterns. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "config.h"
 #include "config_impl.h"
 #include "fileio.h"
+#include "progress.h"
 #include "tap.h"
 
 #ifndef EXL_TOP_SRCDIR
@@ -124,6 +126,7 @@ static void test_values(void)
 static void test_defaults(void)
 {
 	struct exl_config c;
+	size_t i;
 
 	fresh(&c);
 	is_int(c.status_interval, 1800, "status interval 30m");
@@ -136,9 +139,17 @@ static void test_defaults(void)
 	ok(!c.log_dir && !c.group && !c.mode && !c.wandb_mode &&
 	   !c.wandb_entity && !c.wandb_project, "no option defaults");
 	ok(c.n_allowed_roots == 0 && !c.roots_restricted, "roots anywhere");
-	is_int(c.n_error_patterns, 6, "six error patterns");
-	is_str(c.error_patterns[0], "Traceback \\(most recent call last\\)",
-	       "traceback pattern");
+	is_str(c.pattern_step, EXL_PAT_STEP_DEFAULT,
+	       "progress.h's step pattern");
+	is_str(c.pattern_loss, EXL_PAT_LOSS_DEFAULT,
+	       "progress.h's loss pattern");
+	is_str(c.pattern_val_loss, EXL_PAT_VAL_DEFAULT,
+	       "progress.h's val_loss pattern");
+	for (i = 0; exl_error_patterns_default[i]; i++)
+		ok(i < c.n_error_patterns &&
+		   !strcmp(c.error_patterns[i], exl_error_patterns_default[i]),
+		   "progress.h's error pattern %zu", i);
+	is_int(c.n_error_patterns, i, "and no other error pattern");
 	is_int(c.n_checkpoint_patterns, 5, "five checkpoint globs");
 	is_str(c.checkpoint_patterns[0], "checkpoints/*", "checkpoints/*");
 	ok(c.n_env_capture == 0 && c.n_sanitize == 0, "no env, no rules");
@@ -233,6 +244,8 @@ static void test_errors(void)
 		  "t.yaml:2: wandb.project: expected a name of 1-80 letters, digits, '.', '_' or '-', not starting with '.', got 'my project'" },
 		{ "status:\n  patterns:\n    loss: 'loss [0-9.]+'\n", 0,
 		  "t.yaml:3: status.patterns.loss: expected a POSIX extended regular expression with a capture group, got 'loss [0-9.]+': no capture group: put the number in ( )" },
+		{ "status:\n  patterns:\n    step: '((((((((((((((((((((((((((((((((x))))))))))))))))))))))))))))))))'\n", 0,
+		  "t.yaml:3: status.patterns.step: expected a POSIX extended regular expression with a capture group, got '((((((((((((((((((((((((((((((((x)))))))))))))))))))))))))))...': more than 31 capture groups" },
 		{ "status:\n  errors: 'x'\n", 0,
 		  "t.yaml:2: status.errors: expected a list, each item a POSIX extended regular expression, got 'x'" },
 		{ "allowed_roots: [/x]\n", 0,
@@ -294,7 +307,7 @@ static void test_partial(void)
 	   "good keys apply, the bad one keeps its default");
 	exl_config_free(&c);
 
-	ok(exl_config_regcomp(&re, "(", 0, why, sizeof(why)) < 0,
+	ok(exl_pattern_regcomp(&re, "(", 0, why, sizeof(why)) < 0,
 	   "'(' does not compile");
 	snprintf(want, sizeof(want), "t.yaml:4: status.errors[1]: expected a POSIX extended regular expression, got '(': %s",
 		 why);
@@ -650,7 +663,9 @@ static void test_roots(void)
 	exl_config_free(&c);
 }
 
-/* The default progress patterns against lines real trainers print. */
+/* The config's default patterns, compiled and matched as the monitor
+ * does (exl_config_patterns, exl_patterns_match), against lines real
+ * trainers print. */
 static void test_patterns(void)
 {
 	static const struct {
@@ -674,7 +689,9 @@ static void test_patterns(void)
 		{ 1, "val_loss 0.09", -1 }, { 1, "eval_loss: 0.1", -1 },
 		{ 1, "val/loss=0.2", -1 }, { 1, "validation loss: 0.2", -1 },
 		{ 1, "val loss 0.2", -1 }, { 1, "loss_scale 1024", -1 },
-		{ 1, "losses 3", -1 }, { 1, "loss nan", -1 },
+		{ 1, "losses 3", -1 },
+		/* read as NaN: the tracker counts it, never uses it */
+		{ 1, "loss nan", NAN },
 		{ 1, "val_loss=0.456, train_loss=0.123", 0.123 },
 		{ 2, "val_loss 0.09", 0.09 }, { 2, "val/loss=0.1", 0.1 },
 		{ 2, "eval_loss: 0.2", 0.2 }, { 2, "{'eval_loss': 0.41}", 0.41 },
@@ -682,44 +699,97 @@ static void test_patterns(void)
 		{ 2, "loss 0.5", -1 }, { 2, "train_loss 0.5", -1 },
 		{ 2, "interval_loss 3", -1 },
 	};
+	static const char *const name[] = { "step", "loss", "val_loss" };
+	struct exl_patterns pat;
+	struct exl_line_facts f;
 	struct exl_config c;
-	const char *pat[3];
-	char why[256];
-	regex_t re[3];
-	double v;
+	struct exl_err err;
+	double v, want;
 	size_t i;
-	int j;
+	int have;
 
 	fresh(&c);
-	pat[0] = c.pattern_step;
-	pat[1] = c.pattern_loss;
-	pat[2] = c.pattern_val_loss;
-	for (j = 0; j < 3; j++)
-		if (exl_config_regcomp(&re[j], pat[j], 1, why, sizeof(why)) < 0)
-			bail(why);
+	if (exl_config_patterns(&c, &pat, &err) < 0)
+		bail(err.text);
+	is_int(pat.n_errors, c.n_error_patterns,
+	       "every error pattern compiled");
+	exl_config_free(&c);
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		v = -1;
-		if (!exl_config_match_number(&re[lines[i].which], lines[i].line,
-					     &v))
-			v = -1;
-		ok(v == lines[i].want, "%s pattern on '%s': %g",
-		   (const char *[]){ "step", "loss", "val_loss" }[lines[i].which],
-		   lines[i].line, v);
+		exl_patterns_match(&pat, lines[i].line, &f);
+		switch (lines[i].which) {
+		case 0:
+			have = f.have_step;
+			v = (double)f.step;
+			break;
+		case 1:
+			have = f.have_loss;
+			v = f.loss;
+			break;
+		default:
+			have = f.have_val;
+			v = f.val;
+			break;
+		}
+		want = lines[i].want;
+		ok(isnan(want) ? have && isnan(v) :
+		   want == -1 ? !have : have && v == want,
+		   "%s pattern on '%s': %s %g", name[lines[i].which],
+		   lines[i].line, have ? "read" : "none", have ? v : -1);
 	}
-	for (j = 0; j < 3; j++)
-		regfree(&re[j]);
-	for (i = 0; i < c.n_error_patterns; i++)
-		ok(exl_config_regcomp(&re[0], c.error_patterns[i], 0, why,
-				      sizeof(why)) == 0 &&
-		   (regfree(&re[0]), 1), "error pattern %zu compiles", i);
+	is_int(exl_patterns_error(&pat, "torch.OutOfMemoryError: CUDA out of memory."),
+	       0, "default error pattern: OOM");
+	is_int(exl_patterns_error(&pat, "cuda out of memory"), -1,
+	       "error patterns are case-sensitive");
+	exl_patterns_free(&pat);
+}
+
+/* exl_config_patterns: what the file says is what the monitor matches. */
+static void test_config_patterns(void)
+{
+	struct exl_patterns pat;
+	struct exl_line_facts f;
+	struct exl_config c;
+	struct exl_err err;
+
+	load_text(&c, "status:\n  patterns:\n    step: ~\n    val_loss: null\n"
+		  "  errors: []\n", 0);
+	ok(probs.count == 0 && !c.pattern_step && !c.pattern_val_loss &&
+	   c.n_error_patterns == 0, "null patterns, empty error list");
+	ok(exl_config_patterns(&c, &pat, &err) == 0 &&
+	   !pat.have[EXL_PAT_STEP] && pat.have[EXL_PAT_LOSS] &&
+	   !pat.have[EXL_PAT_VAL] && pat.n_errors == 0,
+	   "null: not looked for (not the default); []: no error patterns");
+	ok(exl_patterns_match(&pat, "step 5 loss 0.5 val_loss 0.6", &f) &&
+	   !f.have_step && f.have_loss && f.loss == 0.5 && !f.have_val,
+	   "only the loss is read");
+	ok(exl_patterns_error(&pat, "CUDA out of memory") < 0,
+	   "no error is matched");
+	exl_patterns_free(&pat);
 	exl_config_free(&c);
 
-	ok(exl_config_regcomp(&re[0], "(a)|([0-9]+)", 1, why, sizeof(why)) == 0,
-	   "alternation compiles");
-	ok(exl_config_match_number(&re[0], "x 42", &v) && v == 42,
-	   "the group that took part is read");
-	ok(!exl_config_match_number(&re[0], "a", &v), "no number, no value");
-	regfree(&re[0]);
+	load_text(&c, "status:\n  patterns:\n"
+		  "    step: '([0-9]+)/([0-9]+)'\n"
+		  "    loss: 'LOSS=([0-9.]+)'\n"
+		  "    val_loss: '(val|eval)_loss ([0-9.]+)'\n"
+		  "  errors: ['FATAL']\n", 0);
+	ok(probs.count == 0 && exl_config_patterns(&c, &pat, &err) == 0,
+	   "custom patterns compile");
+	ok(exl_patterns_match(&pat, "30/100 loss=0.25 eval_loss 0.5", &f) &&
+	   f.step == 100 && f.loss == 0.25 && f.val == 0.5,
+	   "the last group that took part is the number, case-insensitive");
+	ok(exl_patterns_error(&pat, "FATAL: x") == 0 &&
+	   exl_patterns_error(&pat, "fatal: x") < 0,
+	   "custom error pattern, case-sensitive");
+	exl_patterns_free(&pat);
+	exl_config_free(&c);
+
+	load_text(&c, "status:\n  patterns:\n    step: '(a)|([0-9]+)'\n", 0);
+	ok(exl_config_patterns(&c, &pat, &err) == 0 &&
+	   exl_patterns_match(&pat, "x 42", &f) && f.step == 42 &&
+	   !exl_patterns_match(&pat, "a", &f),
+	   "alternation: the group that took part");
+	exl_patterns_free(&pat);
+	exl_config_free(&c);
 }
 
 static char *slurp(const char *path)
@@ -959,6 +1029,7 @@ int main(void)
 	test_files();
 	test_roots();
 	test_patterns();
+	test_config_patterns();
 	test_example_and_man();
 	example = slurp(EXL_TOP_SRCDIR "/contrib/examples/exp-log.yaml");
 	test_flow_seed();
