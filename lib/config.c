@@ -12,7 +12,8 @@
 #include "progress.h"
 
 static const char *const default_checkpoints[] = {
-	"checkpoints/*",
+	"checkpoints/**",
+	"checkpoint*/**",
 	"*.ckpt",
 	"*.pt",
 	"*.pth",

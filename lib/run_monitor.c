@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "checkpoint_find.h"
+#include "config.h"
 #include "env_capture.h"
 #include "fileio.h"
 #include "jsonfile.h"
@@ -15,14 +16,6 @@
 #include "run_lifecycle.h"
 #include "run_monitor.h"
 #include "tracker_events.h"
-
-const char *const exl_checkpoint_globs_default[] = {
-	"checkpoints/**", "checkpoint*/**", "*.ckpt", "*.pt", "*.pth",
-	"*.safetensors",
-};
-const size_t exl_n_checkpoint_globs_default =
-	sizeof(exl_checkpoint_globs_default) /
-	sizeof(exl_checkpoint_globs_default[0]);
 
 /* scan_all: read what is new in every source. */
 static void scan_all(struct exl_progress *p,
@@ -94,15 +87,12 @@ static void final_results(struct exl_progress *p,
 {
 	struct exl_results_fields rf;
 	char ckpt[4096] = "";
-	const char *const *globs = c->checkpoint_globs ? c->checkpoint_globs :
-				   exl_checkpoint_globs_default;
-	size_t n = c->checkpoint_globs ? c->n_checkpoint_globs :
-		   exl_n_checkpoint_globs_default;
 	struct stat st;
 
 	exl_progress_results(p, &rf);
 	if (!c->work_dir || !*c->work_dir ||
-	    exl_checkpoint_newest(c->work_dir, (char *const *)globs, n,
+	    exl_checkpoint_newest(c->work_dir, c->config->checkpoint_patterns,
+				  c->config->n_checkpoint_patterns,
 				  c->job_start, ckpt, sizeof(ckpt), NULL) != 0)
 		ckpt[0] = '\0';
 	exl_run_results(c->root, c->job_id, &rf, ckpt[0] ? ckpt : NULL, NULL);
@@ -158,8 +148,7 @@ void exl_run_monitor(void *arg, int stop_fd)
 
 	if (c->status_interval > 0 && tick > c->status_interval)
 		tick = c->status_interval;
-	if (exl_patterns_compile(&pat, c->pat_step, c->pat_loss, c->pat_val,
-				 c->error_patterns, c->n_error_patterns, NULL) < 0 &&
+	if (exl_config_patterns(c->config, &pat, NULL) < 0 &&
 	    exl_patterns_default(&pat, NULL) < 0)
 		return;
 	p = malloc(sizeof(*p));

@@ -18,6 +18,8 @@
 
 #include "exl_err.h"
 
+struct exl_config;
+
 struct exl_run_monitor_cfg {
 	const char *root;		/* run-log root */
 	const char *job_id;
@@ -29,11 +31,8 @@ struct exl_run_monitor_cfg {
 	int status_interval;		/* seconds, 0: no periodic lines */
 	int stall_intervals;		/* intervals without progress: stalled */
 	double tick;			/* seconds between reads, 0: default */
-	const char *pat_step, *pat_loss, *pat_val;	/* NULL: defaults */
-	const char *const *error_patterns;	/* NULL: defaults */
-	size_t n_error_patterns;
-	const char *const *checkpoint_globs;	/* NULL: defaults */
-	size_t n_checkpoint_globs;
+	/* patterns, checkpoint globs: the merged configuration */
+	const struct exl_config *config;
 	/* environment capture commands (name, command), run once at start */
 	const char *const *env_names;
 	const char *const *env_commands;
@@ -47,9 +46,5 @@ struct exl_run_monitor_cfg {
 /* The monitor body: run until stop_fd is readable (see monitor_proc.h).
  * arg is a struct exl_run_monitor_cfg. */
 void exl_run_monitor(void *arg, int stop_fd);
-
-/* Default checkpoint globs (relative to the job's working directory). */
-extern const char *const exl_checkpoint_globs_default[];
-extern const size_t exl_n_checkpoint_globs_default;
 
 #endif

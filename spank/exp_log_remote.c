@@ -131,8 +131,7 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 			     c->opts.status_interval : EXP_LOG_STATUS_INTERVAL;
 	m->stall_intervals = c->cfg.stall_intervals > 0 ?
 			     c->cfg.stall_intervals : EXP_LOG_STALL_INTERVALS;
-	m->checkpoint_globs = (const char *const *)c->cfg.checkpoint_patterns;
-	m->n_checkpoint_globs = c->cfg.n_checkpoint_patterns;
+	m->config = &c->cfg;
 	m->submit_dir = c->work_dir;
 	m->n_env = 0;
 	for (size_t i = 0; i < c->cfg.n_env_capture && i < EXP_LOG_MAX_ENV; i++) {
