@@ -47,6 +47,12 @@ const struct exl_option_desc exl_option_table[] = {
 	{ "exp-hash-data", NULL,
 	  "[exp-log] sha256 the --exp-dataset file (default: size + mtime)",
 	  0, EXL_OPT_HASH_DATA },
+	{ "exp-wandb", "MODE",
+	  "[exp-log] W&B: offline (WANDB_MODE=offline, WANDB_DIR in the run's "
+	  "state dir) or disabled", 1, EXL_OPT_WANDB },
+	{ "exp-wandb-project", "[ENTITY/]PROJECT",
+	  "[exp-log] W&B project (and entity) the run syncs to", 1,
+	  EXL_OPT_WANDB_PROJECT },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
@@ -106,6 +112,33 @@ char *exl_parse_mode(const char *val, struct exl_err *err)
 	exl_errf(err, "exp-log: --exp-mode: invalid value '%s': use replication, experiment or pipeline[:SUBTYPE]",
 		 val);
 	return NULL;
+}
+
+static int replace(char **slot, const char *val);
+
+/* set_wandb_project: "[ENTITY/]PROJECT", W&B's own name rules (letters,
+ * digits, '-', '_', '.'). */
+static int set_wandb_project(struct exl_opts *o, const char *val,
+			     struct exl_err *err)
+{
+	const char *slash, *p;
+	char *ent = NULL;
+
+	if (check_text("exp-wandb-project", val, err) < 0)
+		return -1;
+	for (p = val; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-_./", *p))
+			return exl_errf(err, "exp-log: --exp-wandb-project: invalid character '%c' in '%s': use [ENTITY/]PROJECT",
+					*p, val);
+	slash = strchr(val, '/');
+	if (slash && (slash == val || !slash[1] || strchr(slash + 1, '/')))
+		return exl_errf(err, "exp-log: --exp-wandb-project: invalid value '%s': use [ENTITY/]PROJECT",
+				val);
+	if (slash && !(ent = strndup(val, (size_t)(slash - val))))
+		return -1;
+	free(o->wandb_entity);
+	o->wandb_entity = ent;
+	return replace(&o->wandb_project, slash ? slash + 1 : val);
 }
 
 static int replace(char **slot, const char *val)
@@ -199,6 +232,15 @@ int exl_opts_set(struct exl_opts *o, enum exl_opt_id id, const char *val,
 	case EXL_OPT_HASH_DATA:
 		o->hash_data = 1;
 		return 0;
+	case EXL_OPT_WANDB:
+		if (check_text(d->name, val, err) < 0)
+			return -1;
+		if (strcmp(val, "offline") != 0 && strcmp(val, "disabled") != 0)
+			return exl_errf(err, "exp-log: --exp-wandb: invalid value '%s': use offline or disabled",
+					val);
+		return replace(&o->wandb, val);
+	case EXL_OPT_WANDB_PROJECT:
+		return set_wandb_project(o, val, err);
 	}
 	return exl_errf(err, "exp-log: unknown option id %d", (int)id);
 }
@@ -299,6 +341,13 @@ int exl_opts_apply_config(struct exl_opts *o, const struct exl_config *c,
 	}
 	if (c->hash_data)
 		o->hash_data = 1;
+	if (!o->wandb && c->wandb_mode && replace(&o->wandb, c->wandb_mode) < 0)
+		rc = exl_errf(err, "exp-log: out of memory");
+	if (!o->wandb_project && c->wandb_project &&
+	    (replace(&o->wandb_project, c->wandb_project) < 0 ||
+	     (!o->wandb_entity && c->wandb_entity &&
+	      replace(&o->wandb_entity, c->wandb_entity) < 0)))
+		rc = exl_errf(err, "exp-log: out of memory");
 	return rc;
 }
 
@@ -314,5 +363,8 @@ void exl_opts_free(struct exl_opts *o)
 	free(o->resume_log);
 	free(o->checkpoint);
 	free(o->statepoints);
+	free(o->wandb);
+	free(o->wandb_entity);
+	free(o->wandb_project);
 	memset(o, 0, sizeof(*o));
 }

@@ -22,6 +22,8 @@ enum exl_opt_id {
 	EXL_OPT_STATUS_INTERVAL,
 	EXL_OPT_SP,
 	EXL_OPT_HASH_DATA,
+	EXL_OPT_WANDB,
+	EXL_OPT_WANDB_PROJECT,
 };
 
 struct exl_option_desc {
@@ -51,6 +53,9 @@ struct exl_opts {
 	int status_interval_set;
 	char *statepoints;	/* normalized "k=v,k2=v2" */
 	int hash_data;		/* --exp-hash-data */
+	char *wandb;		/* "offline" | "disabled" | NULL */
+	char *wandb_entity;	/* from --exp-wandb-project=ENTITY/PROJECT */
+	char *wandb_project;
 };
 
 /* Parse a duration: "90", "90s", "30m", "2h", "1d"; "off"/"0" -> 0 when

@@ -46,6 +46,7 @@ struct exl_run_facts {
 	char resumed_from[4096];	/* checkpoint a resumed job starts from */
 	char dataset_abs[4096];		/* --exp-dataset resolved ("" if URL/none) */
 	struct exl_dataset dataset;
+	char wandb_dir[4200];		/* WANDB_DIR for --exp-wandb=offline */
 	char patch_path[4096];		/* uncommitted changes, "" when clean */
 	char patch_sha256[EXL_SHA256_HEX];
 	struct exl_gitstate git;

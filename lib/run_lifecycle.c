@@ -420,6 +420,11 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	if (exl_json_write(side, o, err) < 0)
 		goto out;
 	init_event(f, state_dir, 1);
+	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0) {
+		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
+		if (exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
+			goto out;
+	}
 	if (strncmp(run_log, root, rl) != 0 || strncmp(state_dir, root, rl) != 0) {
 		exl_errf(err, "%s: not under the run-log root %s", run_log, root);
 		goto out;
@@ -432,6 +437,7 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	    set_path(out->state_dir, sizeof(out->state_dir), state_dir, err) < 0)
 		goto out;
 	out->resumed = 1;
+	snprintf(out->wandb_dir, sizeof(out->wandb_dir), "%s", f->wandb_dir);
 	rc = 0;
 out:
 	json_object_put(o);
@@ -475,6 +481,8 @@ static int create_run(const char *root, const char *gdir,
 			goto out;
 		f->config_snapshot[0] = f->config_error[0] = '\0';
 		snapshot_config(f, sdir);
+		if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
+			snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", sdir);
 		save_patch(f, sdir);
 		free(text);
 		text = exl_runlog_render(f);
@@ -508,12 +516,15 @@ static int create_run(const char *root, const char *gdir,
 	if (exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
 		goto out;
 	init_event(f, sdir, 0);
+	if (f->wandb_dir[0] && exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
+		goto out;
 	if (write_index(root, f, rel, srel, err) < 0)
 		goto out;
 	if (set_path(out->run_log, sizeof(out->run_log), path, err) < 0 ||
 	    set_path(out->state_dir, sizeof(out->state_dir), sdir, err) < 0)
 		goto out;
 	out->resumed = 0;
+	snprintf(out->wandb_dir, sizeof(out->wandb_dir), "%s", f->wandb_dir);
 	rc = 0;
 out:
 	json_object_put(o);

@@ -17,6 +17,7 @@ struct exl_run_paths {
 	char run_log[4096];	/* absolute path of the markdown file */
 	char state_dir[4096];	/* EXP_LOG_STATE */
 	int resumed;		/* the job id already had a run log */
+	char wandb_dir[4200];	/* WANDB_DIR when --exp-wandb=offline */
 };
 
 /* Create the run log for f under root: run log, state dir with run.json

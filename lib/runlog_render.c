@@ -1,5 +1,6 @@
 /* runlog_render.c - the initial markdown of a run log (DESIGN.md §4). */
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,8 +117,21 @@ char *exl_runlog_render(const struct exl_run_facts *f)
 	if (f->config_snapshot[0])
 		exl_sb_printf(&b, "- config_snapshot: `%s`\n", f->config_snapshot);
 	exl_sb_printf(&b, "\n## W&B\n");
-	exl_sb_printf(&b, "- local: n/a\n");
-	exl_sb_printf(&b, "- synced: n/a\n");
+	if (f->wandb_dir[0]) {
+		exl_sb_printf(&b, "- local: `%s`\n", f->wandb_dir);
+		exl_sb_printf(&b, "- synced: pending — run `exp-wandb-sync sync %s`\n",
+			      f->wandb_dir);
+	} else if (o->wandb && strcmp(o->wandb, "disabled") == 0) {
+		exl_sb_printf(&b, "- local: disabled (--exp-wandb=disabled)\n");
+		exl_sb_printf(&b, "- synced: n/a\n");
+	} else {
+		exl_sb_printf(&b, "- local: n/a\n");
+		exl_sb_printf(&b, "- synced: n/a\n");
+	}
+	if (o->wandb_entity)
+		exl_sb_printf(&b, "- entity: %s\n", o->wandb_entity);
+	if (o->wandb_project)
+		exl_sb_printf(&b, "- project: %s\n", o->wandb_project);
 	exl_sb_printf(&b, "- notes: _(your read of the curves)_\n\n");
 	exl_sb_printf(&b, "## Next\n");
 	exl_sb_printf(&b, "- _(what to do next: resume, passport + signoff, next experiment)_\n");

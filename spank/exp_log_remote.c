@@ -147,6 +147,23 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 			    c->job_id, err.text);
 }
 
+/* export_wandb: --exp-wandb in the job's environment.  Offline runs land
+ * in the run's state dir, where the epilog and exp-wandb-sync find them. */
+static void export_wandb(spank_t sp, const struct exp_log_ctx *c)
+{
+	if (!c->opts.wandb)
+		return;
+	spank_setenv(sp, "WANDB_MODE", c->opts.wandb, 1);
+	if (c->paths.wandb_dir[0])
+		spank_setenv(sp, "WANDB_DIR", c->paths.wandb_dir, 1);
+	if (c->opts.wandb_project)
+		spank_setenv(sp, "WANDB_PROJECT", c->opts.wandb_project, 1);
+	if (c->opts.wandb_entity)
+		spank_setenv(sp, "WANDB_ENTITY", c->opts.wandb_entity, 1);
+	if (c->opts.group)
+		spank_setenv(sp, "WANDB_RUN_GROUP", c->opts.group, 0);
+}
+
 /* job_has_index: a run log already exists for this job id. */
 static int job_has_index(const char *root, const char *job_id)
 {
@@ -212,6 +229,7 @@ int exp_log_remote_user_init(spank_t sp)
 	c->owner = 1;
 	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
 	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
+	export_wandb(sp, c);
 	slurm_verbose("exp-log: job %u: run log %s", jobid, c->paths.run_log);
 	/* configuration problems, where the user will read them */
 	for (size_t i = 0; i < c->probs.count && i < EXL_CONFIG_PROBLEMS_MAX; i++) {

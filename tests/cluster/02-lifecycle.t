@@ -10,6 +10,7 @@ cat >"$WORK/ok.sh" <<'S'
 #SBATCH --signal=B:USR1@120
 echo "run=$EXP_LOG_RUN"
 echo "state=$EXP_LOG_STATE"
+echo "wandb=$WANDB_MODE $WANDB_DIR $WANDB_ENTITY/$WANDB_PROJECT"
 sleep 2
 S
 printf '#!/bin/bash\nexit 3\n' >"$WORK/fail.sh"
@@ -24,7 +25,8 @@ as_user sh -c 'echo "# edit" >> cfg.yaml'
 # success
 id=$(submit --exp-log --exp-group=baseline --exp-mode=experiment \
 	--exp-objective="baseline trains" --exp-config=cfg.yaml \
-	--exp-dataset=/data/set.tar -t 5 -o ok.out ok.sh)
+	--exp-dataset=/data/set.tar --exp-wandb=offline \
+	--exp-wandb-project=team/vision -t 5 -o ok.out ok.sh)
 f=$(wait_final "$R" "$id" 60)
 ok $? "success: run log closed by the scheduler's state"
 today=$(date +%F)
@@ -61,6 +63,16 @@ grep -q "^run=$f\$" "$WORK/ok.out"
 ok $? "EXP_LOG_RUN exported to the job"
 grep -q "^state=$R/.exp-log/runs/baseline/${today}_ok\$" "$WORK/ok.out"
 ok $? "EXP_LOG_STATE exported to the job"
+sd=$R/.exp-log/runs/baseline/${today}_ok
+grep -q "^wandb=offline $sd/wandb team/vision\$" "$WORK/ok.out"
+ok $? "--exp-wandb=offline: WANDB_MODE, WANDB_DIR in the state dir, entity/project exported"
+ok $([ -d "$sd/wandb" ]; echo $?) "WANDB_DIR exists"
+section "$f" "W&B" | grep -q "^- local: \`$sd/wandb\`\$"
+ok $? "W&B local dir recorded"
+section "$f" "W&B" | grep -q "^- synced: pending — run \`exp-wandb-sync sync $sd/wandb\`\$"
+ok $? "W&B synced: pending with the command to run"
+is "$(section "$f" "W&B" | sed -n 's/^- project: //p')" vision "W&B project recorded"
+is "$(section "$f" "W&B" | sed -n 's/^- entity: //p')" team "W&B entity recorded"
 grep -q "1. \`${today}_ok.md\` — $(date +'%A, %b ')" "$R/baseline/timeline.md"
 ok $? "timeline entry"
 is "$(stat -c %U "$f")" "$TUSER" "run log owned by the submitting user"

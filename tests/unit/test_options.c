@@ -103,6 +103,19 @@ int main(void)
 		ok(exl_parse_duration("x", "off", 0, &err) < 0, "off not allowed");
 		ok(exl_parse_duration("x", "0", 0, &err) < 0, "0 not allowed");
 	}
+	ok(exl_opts_set(&o, EXL_OPT_WANDB, "offline", &err) == 0 &&
+	   strcmp(o.wandb, "offline") == 0, "--exp-wandb=offline");
+	ok(exl_opts_set(&o, EXL_OPT_WANDB, "online", &err) < 0 &&
+	   strstr(err.text, "use offline or disabled"), "online refused: no internet on nodes");
+	ok(exl_opts_set(&o, EXL_OPT_WANDB_PROJECT, "team/vision", &err) == 0 &&
+	   strcmp(o.wandb_entity, "team") == 0 &&
+	   strcmp(o.wandb_project, "vision") == 0, "entity/project");
+	ok(exl_opts_set(&o, EXL_OPT_WANDB_PROJECT, "solo", &err) == 0 &&
+	   !o.wandb_entity && strcmp(o.wandb_project, "solo") == 0, "project only");
+	ok(exl_opts_set(&o, EXL_OPT_WANDB_PROJECT, "a/b/c", &err) < 0 &&
+	   exl_opts_set(&o, EXL_OPT_WANDB_PROJECT, "/b", &err) < 0 &&
+	   exl_opts_set(&o, EXL_OPT_WANDB_PROJECT, "a b", &err) < 0,
+	   "bad projects refused");
 	exl_opts_free(&o);
 	ok(!o.enabled && !o.dir, "free resets");
 
@@ -112,7 +125,7 @@ int main(void)
 		   "--%s is namespaced and tagged", d->name);
 		n++;
 	}
-	is_int(n, 12, "twelve options");
+	is_int(n, 14, "fourteen options");
 	ok(exl_option_by_id(EXL_OPT_LOG)->has_arg == 2, "--exp-log DIR optional");
 	return done_testing();
 }
