@@ -19,9 +19,11 @@ for i in $(seq 1 20); do
 done
 scontrol requeue "$id"
 ok $? "scontrol requeue"
-# a requeued job waits before it is eligible again; let it start now
-wait_state "$id" 60 PENDING && scontrol update jobid="$id" starttime=now
+# a requeued job waits before it is eligible again (BeginTime): keep
+# asking slurmctld to start it now until it runs
 for i in $(seq 1 400); do
+	[ $((i % 10)) = 1 ] && [ "$(job_state "$id")" = PENDING ] &&
+		scontrol update jobid="$id" starttime=now 2>/dev/null
 	f=$(run_log_of "$R" "$id")
 	grep -q '^## Job (resumed)$' "$f" 2>/dev/null &&
 		grep -q '^- scheduler_state: COMPLETED$' "$f" && break
