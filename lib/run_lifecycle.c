@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "names.h"
 #include "owned.h"
+#include "privdrop.h"
 #include "progress.h"
 #include "run_lifecycle.h"
 #include "runlog_doc.h"
@@ -35,6 +36,19 @@ static int set_path(char *dst, size_t len, const char *src,
 		return exl_errnof(err, ENOMEM, "couldn't build a path");
 	if (snprintf(dst, len, "%s", src) >= (int)len)
 		return exl_errf(err, "path too long: %s", src);
+	return 0;
+}
+
+/* fill_paths: what exl_run_begin tells its caller. */
+static int fill_paths(struct exl_run_paths *out, const char *run_log,
+		      const char *state_dir, const struct exl_run_facts *f,
+		      int resumed, struct exl_err *err)
+{
+	if (set_path(out->run_log, sizeof(out->run_log), run_log, err) < 0 ||
+	    set_path(out->state_dir, sizeof(out->state_dir), state_dir, err) < 0 ||
+	    set_path(out->wandb_dir, sizeof(out->wandb_dir), f->wandb_dir, err) < 0)
+		return -1;
+	out->resumed = resumed;
 	return 0;
 }
 
@@ -433,12 +447,7 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	srel = strdup(state_dir + rl + 1);
 	if (!rel || !srel || write_index(root, f, rel, srel, err) < 0)
 		goto out;
-	if (set_path(out->run_log, sizeof(out->run_log), run_log, err) < 0 ||
-	    set_path(out->state_dir, sizeof(out->state_dir), state_dir, err) < 0)
-		goto out;
-	out->resumed = 1;
-	snprintf(out->wandb_dir, sizeof(out->wandb_dir), "%s", f->wandb_dir);
-	rc = 0;
+	rc = fill_paths(out, run_log, state_dir, f, 1, err);
 out:
 	json_object_put(o);
 	free(rel);
@@ -520,12 +529,7 @@ static int create_run(const char *root, const char *gdir,
 		goto out;
 	if (write_index(root, f, rel, srel, err) < 0)
 		goto out;
-	if (set_path(out->run_log, sizeof(out->run_log), path, err) < 0 ||
-	    set_path(out->state_dir, sizeof(out->state_dir), sdir, err) < 0)
-		goto out;
-	out->resumed = 0;
-	snprintf(out->wandb_dir, sizeof(out->wandb_dir), "%s", f->wandb_dir);
-	rc = 0;
+	rc = fill_paths(out, path, sdir, f, 0, err);
 out:
 	json_object_put(o);
 	free(side);
@@ -1258,4 +1262,26 @@ int exl_run_fact(const char *root, const char *job_id, const char *section,
 	struct fact_arg a = { section, key, value };
 
 	return with_run(root, job_id, put_fact, &a, err);
+}
+
+struct end_as_arg {
+	const char *root;
+	const char *job_id;
+	const struct exl_run_end *e;
+};
+
+static int end_in_child(void *arg, struct exl_err *err)
+{
+	const struct end_as_arg *a = arg;
+
+	return exl_run_end(a->root, a->job_id, a->e, err) < 0 ? -1 : 0;
+}
+
+int exl_run_end_as_user(uid_t uid, gid_t gid, const gid_t *groups,
+			int ngroups, const char *root, const char *job_id,
+			const struct exl_run_end *e, struct exl_err *err)
+{
+	struct end_as_arg a = { root, job_id, e };
+
+	return exl_as_user(uid, gid, groups, ngroups, 60, end_in_child, &a, err);
 }

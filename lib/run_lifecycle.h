@@ -5,6 +5,7 @@
 #ifndef EXL_RUN_LIFECYCLE_H
 #define EXL_RUN_LIFECYCLE_H
 
+#include <sys/types.h>
 #include <time.h>
 
 #include "exl_err.h"
@@ -44,6 +45,12 @@ struct exl_run_end {
  * job has no run log under root (nothing to do). */
 int exl_run_end(const char *root, const char *job_id,
 		const struct exl_run_end *e, struct exl_err *err);
+
+/* exl_run_end from a root context: in a child that has dropped to the
+ * job's uid, gid and groups for good (privdrop.h), at most 60 s. */
+int exl_run_end_as_user(uid_t uid, gid_t gid, const gid_t *groups,
+			int ngroups, const char *root, const char *job_id,
+			const struct exl_run_end *e, struct exl_err *err);
 
 struct exl_results_fields;
 

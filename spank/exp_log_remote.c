@@ -259,24 +259,10 @@ int exp_log_remote_task_exit(spank_t sp)
 	return 0;
 }
 
-struct end_args {
-	const char *root;
-	const char *job_id;
-	struct exl_run_end end;
-};
-
-static int end_as_user(void *arg, struct exl_err *err)
-{
-	struct end_args *a = arg;
-	int rc = exl_run_end(a->root, a->job_id, &a->end, err);
-
-	return rc < 0 ? -1 : 0;
-}
-
 int exp_log_remote_exit(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	struct end_args a;
+	struct exl_run_end e;
 	struct exl_err err;
 	uid_t uid;
 	gid_t gid, *gids = NULL;
@@ -300,14 +286,13 @@ int exp_log_remote_exit(spank_t sp)
 	if (exl_monitor_stop(&c->monitor, 60) < 0)
 		slurm_error("exp-log: job %s: monitor did not finish in 60 s",
 			    c->job_id);
-	memset(&a, 0, sizeof(a));
-	a.root = c->root;
-	a.job_id = c->job_id;
-	a.end.end = time(NULL);
-	a.end.have_status = c->have_status;
-	a.end.wstatus = c->wstatus;
-	a.end.source = "step";
-	if (exl_as_user(uid, gid, gids, ngids, 60, end_as_user, &a, &err) < 0) {
+	memset(&e, 0, sizeof(e));
+	e.end = time(NULL);
+	e.have_status = c->have_status;
+	e.wstatus = c->wstatus;
+	e.source = "step";
+	if (exl_run_end_as_user(uid, gid, gids, ngids, c->root, c->job_id, &e,
+				&err) < 0) {
 		slurm_error("exp-log: job %s: couldn't close run log: %s",
 			    c->job_id, err.text);
 		return -1;

@@ -25,20 +25,6 @@
 
 #define EXP_LOG_MAX_GROUPS 256
 
-struct epilog_args {
-	const char *root;
-	const char *job_id;
-	struct exl_run_end end;
-};
-
-static int epilog_as_user(void *arg, struct exl_err *err)
-{
-	struct epilog_args *a = arg;
-	int rc = exl_run_end(a->root, a->job_id, &a->end, err);
-
-	return rc < 0 ? -1 : 0;
-}
-
 /* job_groups: the user's supplementary groups, looked up while root. */
 static int job_groups(uid_t uid, gid_t gid, gid_t *groups, int max)
 {
@@ -54,7 +40,7 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
 	gid_t groups[EXP_LOG_MAX_GROUPS];
-	struct epilog_args a;
+	struct exl_run_end e;
 	struct exl_err err;
 	char state[64], job_id[32];
 	const char *root;
@@ -85,16 +71,14 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 			       &code) < 0)
 		return -1;
 	ngroups = job_groups(uid, gid, groups, EXP_LOG_MAX_GROUPS);
-	memset(&a, 0, sizeof(a));
-	a.root = root;
-	a.job_id = job_id;
-	a.end.end = end > 0 ? end : time(NULL);
-	a.end.have_status = 1;
-	a.end.wstatus = code;
-	a.end.sched_state = state;
-	a.end.source = "epilog";
-	if (exl_as_user(uid, gid, groups, ngroups, 60, epilog_as_user, &a,
-			&err) < 0) {
+	memset(&e, 0, sizeof(e));
+	e.end = end > 0 ? end : time(NULL);
+	e.have_status = 1;
+	e.wstatus = code;
+	e.sched_state = state;
+	e.source = "epilog";
+	if (exl_run_end_as_user(uid, gid, groups, ngroups, root, job_id, &e,
+				&err) < 0) {
 		slurm_error("exp-log: epilog: job %s: couldn't close run log: %s",
 			    job_id, err.text);
 		return -1;
