@@ -103,26 +103,30 @@ struct exl_wandb_blob exl_wandb_enc_exit(int exit_code, int runtime_s,
 	return pack(&r);
 }
 
-struct exl_wandb_blob exl_wandb_enc_final(int64_t num)
+/* enc_empty: a record whose body has no field we set (final, footer). */
+static struct exl_wandb_blob enc_empty(ExlWandb__Record__RecordTypeCase which,
+				       int64_t num)
 {
 	ExlWandb__Record r = EXL_WANDB__RECORD__INIT;
 	ExlWandb__Empty e = EXL_WANDB__EMPTY__INIT;
 
 	r.num = num;
-	r.record_type_case = EXL_WANDB__RECORD__RECORD_TYPE_FINAL;
-	r.final = &e;
+	r.record_type_case = which;
+	if (which == EXL_WANDB__RECORD__RECORD_TYPE_FINAL)
+		r.final = &e;
+	else
+		r.footer = &e;
 	return pack(&r);
+}
+
+struct exl_wandb_blob exl_wandb_enc_final(int64_t num)
+{
+	return enc_empty(EXL_WANDB__RECORD__RECORD_TYPE_FINAL, num);
 }
 
 struct exl_wandb_blob exl_wandb_enc_footer(int64_t num)
 {
-	ExlWandb__Record r = EXL_WANDB__RECORD__INIT;
-	ExlWandb__Empty e = EXL_WANDB__EMPTY__INIT;
-
-	r.num = num;
-	r.record_type_case = EXL_WANDB__RECORD__RECORD_TYPE_FOOTER;
-	r.footer = &e;
-	return pack(&r);
+	return enc_empty(EXL_WANDB__RECORD__RECORD_TYPE_FOOTER, num);
 }
 
 struct exl_wandb_blob exl_wandb_enc_artifact(const char *name,

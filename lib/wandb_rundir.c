@@ -12,7 +12,7 @@
 #include "wandb_names.h"
 #include "wandb_rundir.h"
 
-/* Deepest directory level the size walk enters (hostile trees). */
+/* Deepest directory level a walk enters (hostile trees). */
 #define SIZE_WALK_DEPTH 48
 
 int exl_wandb_is_staging_path(const char *rel)
@@ -34,11 +34,14 @@ int exl_wandb_is_staging_path(const char *rel)
 }
 
 /* add_file: put one file's size in its category. */
-static void add_file(struct exl_wandb_sizes *s, const char *rel, int depth,
-		     const char *name, uint64_t bytes)
+static void add_file(void *arg, const char *rel, int depth,
+		     const struct stat *st)
 {
+	struct exl_wandb_sizes *s = arg;
+	uint64_t bytes = (uint64_t)st->st_size;
+
 	s->total += bytes;
-	if (depth == 0 && exl_wandb_is_log_name(name))
+	if (depth == 0 && exl_wandb_is_log_name(rel))
 		s->history += bytes;
 	else if (strncmp(rel, "files/media/", 12) == 0)
 		s->media += bytes;
@@ -48,10 +51,10 @@ static void add_file(struct exl_wandb_sizes *s, const char *rel, int depth,
 		s->files += bytes;
 }
 
-/* walk_sizes: add up the tree under dirfd; rel is its path inside the
- * run directory ("" at the top), in a buffer of len bytes. */
-static void walk_sizes(int dfd, char *rel, size_t len, int depth,
-		       struct exl_wandb_sizes *s)
+/* walk: the tree under dfd; rel is its path below the top ("" at the
+ * top), in a buffer of len bytes. */
+static void walk(int dfd, char *rel, size_t len, int depth,
+		 exl_wandb_file_fn fn, void *arg)
 {
 	size_t rl = strlen(rel);
 	struct dirent *de;
@@ -70,20 +73,31 @@ static void walk_sizes(int dfd, char *rel, size_t len, int depth,
 		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (snprintf(rel + rl, len - rl, "%s%s", rl ? "/" : "", name) >=
-		    (int)(len - rl))
-			continue;	/* path too long to classify: skip */
+		    (int)(len - rl)) {
+			rel[rl] = '\0';
+			continue;	/* too long to name: skipped */
+		}
 		if (S_ISREG(st.st_mode)) {
-			add_file(s, rel, depth, name, (uint64_t)st.st_size);
+			fn(arg, rel, depth, &st);
 		} else if (S_ISDIR(st.st_mode) && depth < SIZE_WALK_DEPTH) {
 			int fd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY |
 					O_NOFOLLOW | O_CLOEXEC);
 
 			if (fd >= 0)
-				walk_sizes(fd, rel, len, depth + 1, s);
+				walk(fd, rel, len, depth + 1, fn, arg);
 		}
 		rel[rl] = '\0';
 	}
 	closedir(d);
+}
+
+void exl_wandb_walk_files(const char *dir, exl_wandb_file_fn fn, void *arg)
+{
+	char rel[4096] = "";
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0)
+		walk(fd, rel, sizeof(rel), 0, fn, arg);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -149,8 +163,7 @@ int exl_wandb_run_load(const char *run_dir, unsigned what,
 		       struct exl_wandb_run *r, struct exl_err *err)
 {
 	const char *id = NULL;
-	char rel[4096] = "";
-	int kind, fd;
+	int kind;
 
 	memset(r, 0, sizeof(*r));
 	r->dir = strdup(run_dir);
@@ -165,9 +178,7 @@ int exl_wandb_run_load(const char *run_dir, unsigned what,
 	if (what & EXL_WANDB_LOAD_LOG)
 		load_log(r);
 	if (what & EXL_WANDB_LOAD_SIZES) {
-		fd = open(run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0)
-			walk_sizes(fd, rel, sizeof(rel), 0, &r->size);
+		exl_wandb_walk_files(run_dir, add_file, &r->size);
 		if (r->have_sum && staged_outside(r) < 0) {
 			exl_wandb_run_free(r);
 			return exl_errnof(err, ENOMEM, "couldn't read %s", run_dir);

@@ -15,6 +15,7 @@
 #define EXL_WANDB_RUNDIR_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "exl_err.h"
@@ -55,6 +56,17 @@ const char *exl_wandb_run_id(const struct exl_wandb_run *r);
 /* When the run started: the run record's start time, else the time in
  * the directory name. */
 time_t exl_wandb_run_created(const struct exl_wandb_run *r);
+
+/* Called for every regular file below a directory with its path
+ * relative to that directory, its depth (0: directly inside) and its
+ * stat. */
+typedef void (*exl_wandb_file_fn)(void *arg, const char *rel, int depth,
+				  const struct stat *st);
+
+/* Walk the files below dir (dir itself may be reached through a
+ * symlink, nothing below it is), at most 48 levels deep, paths longer
+ * than 4 KiB skipped. */
+void exl_wandb_walk_files(const char *dir, exl_wandb_file_fn fn, void *arg);
 
 /* 1 if rel (a path inside a run or wandb directory) lies in a W&B
  * artifact staging or cache tree: it has "artifacts/staging" or

@@ -88,24 +88,6 @@ static int real_value(const char *v)
 	       strncmp(v, "_(", 2) != 0 && strncmp(v, "pending", 7) != 0;
 }
 
-/* bullet_value: "rest" of a "- KEY: rest" line (any indent, - or *). */
-static const char *bullet_value(const char *line, const char *key)
-{
-	size_t kl = strlen(key);
-
-	while (*line == ' ')
-		line++;
-	if ((line[0] != '-' && line[0] != '*') || line[1] != ' ')
-		return NULL;
-	line += 2;
-	if (strncmp(line, key, kl) != 0 || line[kl] != ':')
-		return NULL;
-	line += kl + 1;
-	while (*line == ' ')
-		line++;
-	return line;
-}
-
 /* path_in: the path in a bullet value: inside the first pair of
  * backticks, else the first word; relative ones joined onto base.  NULL
  * when there is none (or no base for a relative one). */
@@ -139,7 +121,7 @@ static int find_checkpoints(const struct exl_doc *d, const char *base,
 
 	for (i = 0; i < d->n; i++) {
 		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-			const char *v = bullet_value(d->lines[i], keys[k]);
+			const char *v = exl_doc_bullet_value(d->lines[i], keys[k]);
 			char *p, **n;
 
 			if (!v || !(p = path_in(v, base)))
@@ -157,19 +139,6 @@ static int find_checkpoints(const struct exl_doc *d, const char *base,
 	return 0;
 }
 
-/* load_doc: the run log as a line model. */
-static int load_doc(const char *path, struct exl_doc *d, struct exl_err *err)
-{
-	char *text;
-	int rc;
-
-	if (exl_read_file(path, EXL_READ_MAX, &text, NULL, err) < 0)
-		return -1;
-	rc = exl_doc_parse(d, text, err);
-	free(text);
-	return rc;
-}
-
 /* read_doc_facts: destination and checkpoints from the markdown. */
 static int read_doc_facts(struct exl_wandb_link *l, const char *submit_dir,
 			  struct exl_err *err)
@@ -178,7 +147,7 @@ static int read_doc_facts(struct exl_wandb_link *l, const char *submit_dir,
 	long sec;
 	int rc = 0;
 
-	if (load_doc(l->run_log, &d, err) < 0)
+	if (exl_doc_load(l->run_log, &d, err) < 0)
 		return -1;
 	sec = exl_doc_find_section(&d, "W&B", 0);
 	if (sec >= 0) {
@@ -339,7 +308,7 @@ int exl_wandb_link_record_url(const struct exl_wandb_link *l,
 	if (fd < 0)
 		goto out;
 	/* re-read under the lock: someone may have edited it meanwhile */
-	if (load_doc(l->run_log, &d, err) < 0)
+	if (exl_doc_load(l->run_log, &d, err) < 0)
 		goto out;
 	if (update_doc(&d, l->job_id, url) < 0 ||
 	    !(text = exl_doc_render(&d, &len))) {

@@ -55,35 +55,16 @@ static char *canon(const char *p)
 	return r ? r : strdup(p);
 }
 
-/* tree_size: bytes and files below path (no symlinks followed). */
-static void tree_size(int dfd, uint64_t *bytes, uint64_t *files, int depth)
+/* count_file: exl_wandb_walk_files callback adding up an item's tree. */
+static void count_file(void *arg, const char *rel, int depth,
+		       const struct stat *st)
 {
-	struct dirent *de;
-	DIR *d = fdopendir(dfd);
+	struct exl_wandb_slim_item *it = arg;
 
-	if (!d) {
-		close(dfd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		struct stat st;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISREG(st.st_mode)) {
-			*bytes += (uint64_t)st.st_size;
-			(*files)++;
-		} else if (S_ISDIR(st.st_mode) && depth < 64) {
-			int fd = openat(dirfd(d), de->d_name, O_RDONLY |
-					O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			if (fd >= 0)
-				tree_size(fd, bytes, files, depth + 1);
-		}
-	}
-	closedir(d);
+	(void)rel;
+	(void)depth;
+	it->bytes += (uint64_t)st->st_size;
+	it->files++;
 }
 
 /* add_item: a candidate at path (a regular file or a real directory;
@@ -112,11 +93,8 @@ static void add_item(struct planner *p, char *path, const char *what)
 	it->path = path;
 	it->what = what;
 	if (S_ISDIR(st.st_mode)) {
-		int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
 		it->is_dir = 1;
-		if (fd >= 0)
-			tree_size(fd, &it->bytes, &it->files, 0);
+		exl_wandb_walk_files(path, count_file, it);
 	} else {
 		it->bytes = (uint64_t)st.st_size;
 		it->files = 1;

@@ -270,6 +270,8 @@ int cmd_list(int argc, char **argv)
 		return rc;
 	if (optind < argc) {
 		nroots = (size_t)(argc - optind);
+		if (check_roots(argv + optind, nroots) < 0)
+			return EXL_EXIT_ERROR;
 		rc = discover((const char *const *)argv + optind, nroots,
 			      (int)o.jobs, &d);
 	} else {

@@ -142,6 +142,8 @@ static int collect_unsynced(char **args, size_t nargs,
 	int rc;
 
 	if (nargs) {
+		if (check_roots(args, nargs) < 0)
+			return -1;
 		rc = discover((const char *const *)args, nargs, 0, &d);
 	} else {
 		nargs = default_roots(&defroots);

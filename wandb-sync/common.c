@@ -77,6 +77,20 @@ static void walk_cb(void *arg, uint64_t dirs, uint64_t runs)
 	w->shown = dirs;
 }
 
+int check_roots(char *const *roots, size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (stat(roots[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
+			cli_err("%s: %s", roots[i], errno == ENOENT ?
+				"no such directory" : "not a directory");
+			return -1;
+		}
+	return 0;
+}
+
 int discover(const char *const *roots, size_t n, int threads,
 	     struct exl_wandb_discovery *out)
 {

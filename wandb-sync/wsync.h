@@ -33,6 +33,10 @@ struct wrun {
 size_t default_roots(char ***roots);
 void free_strv(char **v);
 
+/* Every root named on the command line must be a directory: -1 (message
+ * printed) when one is not. */
+int check_roots(char *const *roots, size_t n);
+
 /* Discover runs under roots, with a progress line on a terminal.
  * Returns -1 (message printed) on failure. */
 int discover(const char *const *roots, size_t n, int threads,

@@ -50,5 +50,34 @@ WANDBFILE="$WANDB_TESTS_SRC/wandbfile.py"
 TOOL="$WANDB_TESTS_BUILD/wandb-tool"
 # a wrapper (valgrind) for the programs under test, see Makefile.am
 RUN=${WANDB_TESTS_WRAP:-}
+# esync ARGS...: run exp-wandb-sync (under $RUN); its stdout goes to
+# $T/out, stderr to $T/err, exit status to $rc.
+esync() {
+	$RUN "$EXP_WANDB_SYNC" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# jget EXPR: a Python expression over the JSON in $T/out (as d), printed.
+jget() {
+	"$PY" -c "import json,sys
+d = json.load(open(sys.argv[1]))
+r = $1
+print(json.dumps(r) if not isinstance(r, str) else r)" "$T/out"
+}
+
+# is VALUE EXPECTED: equal, or say what was got.
+is() {
+	[ "$1" = "$2" ] || { diag "got '$1', want '$2'"; return 1; }
+}
+
+# out_has / err_has TEXT: the last esync printed TEXT (fixed string).
+out_has() {
+	grep -qF -- "$1" "$T/out" || { diag "stdout lacks '$1'"; return 1; }
+}
+err_has() {
+	grep -qF -- "$1" "$T/err" || { diag "stderr lacks '$1'"; return 1; }
+}
+
+: "${EXP_WANDB_SYNC:?run through make check}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/exl-wandb-t.XXXXXX") || exit 3
 trap 'rm -rf "$T"' EXIT
