@@ -7,7 +7,9 @@
 # (100 run-log state dirs; each run with its record log, files/, logs/,
 # tmp/) using tests/wandb/wandbfile.py, then times, in this one
 # invocation and interleaved, five times each after a warm-up:
-#   find ROOT -name 'offline-run-*'            the baseline
+#   find ROOT -name 'offline-run-*'            the baseline (the goal)
+#   find ... -prune                            find told not to enter runs,
+#                                              as exp-wandb-sync does
 #   exp-wandb-sync list --paths ROOT           the same question
 #   exp-wandb-sync list --json ROOT            the full report (reads every
 #                                              record log and sizes; shown
@@ -51,22 +53,28 @@ fi
 "$prog" list --json "$root" >/dev/null	# warm the page cache
 
 : >"$root.find"
+: >"$root.prune"
 : >"$root.paths"
 : >"$root.json"
 for i in 1 2 3 4 5; do
 	secs find "$root" -name 'offline-run-*' >>"$root.find"
+	secs find "$root" -name 'offline-run-*' -prune >>"$root.prune"
 	secs "$prog" list --paths "$root" >>"$root.paths"
 	secs "$prog" list --json "$root" >>"$root.json"
 done
 f=$(median <"$root.find")
+fp=$(median <"$root.prune")
 p=$(median <"$root.paths")
 j=$(median <"$root.json")
-rm -f "$root.find" "$root.paths" "$root.json"
+rm -f "$root.find" "$root.prune" "$root.paths" "$root.json"
 
 printf 'offline W&B discovery: %s runs, %s directories, %s CPUs, median of 5\n' \
 	"$runs" "$dirs" "$(nproc)"
 printf '  %-44s %8.3f s\n' "find ROOT -name 'offline-run-*'" "$f"
-printf '  %-44s %8.3f s   ratio %.2f (goal <= 1.00)\n' \
-	"exp-wandb-sync list --paths ROOT" "$p" "$(awk -v a="$p" -v b="$f" 'BEGIN { print a / b }')"
+printf '  %-44s %8.3f s\n' "find ROOT -name 'offline-run-*' -prune" "$fp"
+printf '  %-44s %8.3f s   ratio %.2f to find (goal <= 1.00), %.2f to find -prune\n' \
+	"exp-wandb-sync list --paths ROOT" "$p" \
+	"$(awk -v a="$p" -v b="$f" 'BEGIN { print a / b }')" \
+	"$(awk -v a="$p" -v b="$fp" 'BEGIN { print a / b }')"
 printf '  %-44s %8.3f s   ratio %.2f (full report, for scale)\n' \
 	"exp-wandb-sync list --json ROOT" "$j" "$(awk -v a="$j" -v b="$f" 'BEGIN { print a / b }')"

@@ -100,6 +100,44 @@ void exl_wandb_walk_files(const char *dir, exl_wandb_file_fn fn, void *arg)
 		walk(fd, rel, sizeof(rel), 0, fn, arg);
 }
 
+char *exl_wandb_abs_path(const char *path)
+{
+	char cwd[4096], *joined, *out, *w;
+	const char *r;
+
+	if (path[0] == '/')
+		joined = strdup(path);
+	else if (getcwd(cwd, sizeof(cwd)))
+		joined = exl_path_join(cwd, path);
+	else
+		joined = strdup(path);
+	if (!joined || !(out = malloc(strlen(joined) + 2))) {
+		free(joined);
+		return NULL;
+	}
+	w = out;
+	for (r = joined; *r;) {
+		size_t n;
+
+		while (*r == '/')
+			r++;
+		n = strcspn(r, "/");
+		if (n == 0 || (n == 1 && r[0] == '.')) {
+			r += n;
+			continue;
+		}
+		*w++ = '/';
+		memcpy(w, r, n);
+		w += n;
+		r += n;
+	}
+	if (w == out)
+		*w++ = '/';
+	*w = '\0';
+	free(joined);
+	return out;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

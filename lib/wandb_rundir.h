@@ -68,6 +68,12 @@ typedef void (*exl_wandb_file_fn)(void *arg, const char *rel, int depth,
  * than 4 KiB skipped. */
 void exl_wandb_walk_files(const char *dir, exl_wandb_file_fn fn, void *arg);
 
+/* path made absolute without touching the filesystem beyond getcwd:
+ * joined onto the working directory when relative, "." components and
+ * repeated slashes dropped (".." kept: symlinks make it ambiguous).
+ * Newly allocated; NULL when out of memory. */
+char *exl_wandb_abs_path(const char *path);
+
 /* 1 if rel (a path inside a run or wandb directory) lies in a W&B
  * artifact staging or cache tree: it has "artifacts/staging" or
  * "artifacts/obj" as consecutive components. */

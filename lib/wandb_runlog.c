@@ -12,6 +12,7 @@
 #include "names.h"
 #include "run_lifecycle.h"
 #include "runlog_doc.h"
+#include "wandb_rundir.h"
 #include "wandb_runlog.h"
 
 /* A W&B run may start a little before the job's recorded start (clocks
@@ -171,14 +172,15 @@ static int read_doc_facts(struct exl_wandb_link *l, const char *submit_dir,
 int exl_wandb_link_find(const char *run_dir, time_t run_start,
 			struct exl_wandb_link *l, struct exl_err *err)
 {
-	char *abs = realpath(run_dir, NULL), *side = NULL;
+	char *abs = exl_wandb_abs_path(run_dir), *side = NULL;
 	json_object *run = NULL, *job;
 	const char *rel;
 	int rc;
 
 	memset(l, 0, sizeof(*l));
 	if (!abs)
-		return 1;
+		return exl_errnof(err, ENOMEM, "couldn't look for the run log of %s",
+				  run_dir);
 	rc = split_state_dir(abs, l);
 	free(abs);
 	if (rc != 0)

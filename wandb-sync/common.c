@@ -318,7 +318,7 @@ json_object *jpath(const char *p)
 
 	if (!p || !*p)
 		return NULL;
-	real = realpath(p, NULL);
+	real = exl_wandb_abs_path(p);
 	o = json_object_new_string(real ? real : p);
 	free(real);
 	return o;

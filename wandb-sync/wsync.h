@@ -69,8 +69,8 @@ const char *show_time(time_t t, char *buf, size_t len);
 /* Parse a positive integer option; -1 (message printed) when bad. */
 int parse_count(const char *opt, const char *val, long max, long *out);
 
-/* JSON helpers: a string or null, an absolute path (as given when it
- * cannot be resolved) or null, an integer or null. */
+/* JSON helpers: a string or null, an absolute path (exl_wandb_abs_path)
+ * or null, an integer or null. */
 json_object *jstr(const char *s);
 json_object *jpath(const char *p);
 json_object *jint_or_null(int have, long long v);
