@@ -46,10 +46,14 @@ static json_object *log_json(const struct exl_wandb_run *r)
 
 	probs = json_object_new_array();
 	if (!r->have_sum) {
+		/* the same keys, so scripts need no special case */
 		json_object_object_add(o, "end", json_object_new_string("unreadable"));
+		json_object_object_add(o, "size", NULL);
+		json_object_object_add(o, "valid_until", NULL);
 		if (r->read_error[0])
 			json_object_array_add(probs, json_object_new_string(r->read_error));
 		json_object_object_add(o, "problems", probs);
+		json_object_object_add(o, "records", NULL);
 		return o;
 	}
 	json_object_object_add(o, "end",

@@ -205,6 +205,21 @@ static int skip_reason(struct sync_item *it, int named)
 	return 1;
 }
 
+/* plan_notes: what people should know before a run is synced. */
+static void plan_notes(struct sync_item *it)
+{
+	const struct exl_wandb_summary *s = &it->w.run.sum;
+	size_t n = 0;
+
+	if (s->log.end == EXL_WANDB_END_TORN || s->log.end == EXL_WANDB_END_CORRUPT)
+		n += (size_t)snprintf(it->why, sizeof(it->why),
+				      "note: %s; W&B uploads the intact records. ",
+				      s->log.problems[0]);
+	if (!s->has_exit && n < sizeof(it->why))
+		snprintf(it->why + n, sizeof(it->why) - n,
+			 "note: no exit record: W&B will mark the run failed (exit code 1)");
+}
+
 /* choose_dest: entity and project from the flags, else the run log. */
 static void choose_dest(struct sync_item *it, const struct sync_opts *o)
 {
@@ -224,9 +239,7 @@ static void choose_dest(struct sync_item *it, const struct sync_opts *o)
 	}
 	if (it->entity && it->project) {
 		it->status = SYNC_PLANNED;
-		if (!it->w.run.sum.has_exit)
-			snprintf(it->why, sizeof(it->why),
-				 "note: no exit record; W&B will mark the run failed (exit code 1)");
+		plan_notes(it);
 		return;
 	}
 	it->status = SYNC_NO_DEST;

@@ -52,14 +52,13 @@ size_t default_roots(char ***roots)
 	char **v = calloc(1, sizeof(*v));
 	size_t n = 0;
 
-	if (!v)
-		return 0;
-	add_if_dir(&v, &n, strdup("run_logs/" EXL_META_DIR "/runs"));
-	if (env && *env)
-		add_if_dir(&v, &n, exl_path_join(env, EXL_META_DIR "/runs"));
-	add_if_dir(&v, &n, strdup("wandb"));
-	add_if_dir(&v, &n, strdup(".wandb"));
 	*roots = v;
+	if (!v || add_if_dir(roots, &n, strdup("run_logs/" EXL_META_DIR "/runs")) < 0 ||
+	    (env && *env &&
+	     add_if_dir(roots, &n, exl_path_join(env, EXL_META_DIR "/runs")) < 0) ||
+	    add_if_dir(roots, &n, strdup("wandb")) < 0 ||
+	    add_if_dir(roots, &n, strdup(".wandb")) < 0)
+		cli_err("out of memory: some default roots left out");
 	return n;
 }
 

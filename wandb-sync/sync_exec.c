@@ -77,15 +77,23 @@ static int spawn(struct sync_task *t, char *const *envp)
 		goto fail;
 	if (t->pid == 0)
 		child(t, envp, out, err);
-	setpgid(t->pid, t->pid);	/* both sides: no race with kill */
+	/* both sides set the group, so a kill never races the child; here
+	 * EACCES only means the child has already done it and exec'd */
+	setpgid(t->pid, t->pid);
 	close(out[1]);
 	close(err[1]);
 	t->fd[0] = out[0];
 	t->fd[1] = err[0];
-	fcntl(t->fd[0], F_SETFL, O_NONBLOCK);
-	fcntl(t->fd[1], F_SETFL, O_NONBLOCK);
 	t->started = now_s();
 	t->state = 1;
+	if (fcntl(t->fd[0], F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(t->fd[1], F_SETFL, O_NONBLOCK) < 0) {
+		/* reads could block the loop: stop this one at once */
+		snprintf(t->spawn_error, sizeof(t->spawn_error),
+			 "couldn't watch it: %s", strerror(errno));
+		kill(-t->pid, SIGKILL);
+		t->term_at = t->started;
+	}
 	return 0;
 fail:
 	snprintf(t->spawn_error, sizeof(t->spawn_error), "couldn't start it: %s",
@@ -239,7 +247,7 @@ int sync_run_tasks(struct sync_task *t, size_t n, const struct sync_cfg *cfg,
 
 int sync_task_ok(const struct sync_task *t)
 {
-	return t->exited && !t->timed_out && !t->interrupted &&
+	return t->exited && !t->timed_out && !t->interrupted && !t->spawn_error[0] &&
 	       WIFEXITED(t->wstatus) && WEXITSTATUS(t->wstatus) == 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "../unit/tap.h"
 #include "fileio.h"
+#include "sized.h"
 #include "wandb_append.h"
 #include "wandb_log.h"
 #include "wandb_records.h"
@@ -36,22 +37,28 @@ static long mkfile(const char *path, int steps, int with_exit, int64_t num,
 {
 	struct exl_err e;
 	struct exl_wandb_writer *w = exl_wandb_writer_create(path, &e);
-	int i;
+	long size;
+	int i, rc = 0;
 
 	if (!w) {
 		diag("%s", e.text);
 		return -1;
 	}
-	exl_wandb_writer_take(w, exl_wandb_enc_header("t"), &e);
-	exl_wandb_writer_take(w, exl_wandb_enc_run("r1", "ent", "proj", NULL, start,
-						   num ? num : 0), &e);
+	rc |= exl_wandb_writer_take(w, exl_wandb_enc_header("t"), &e);
+	rc |= exl_wandb_writer_take(w, exl_wandb_enc_run("r1", "ent", "proj", NULL,
+							 start, num), &e);
 	for (i = 0; i < steps; i++)
-		exl_wandb_writer_take(w, exl_wandb_enc_history(i, "loss", "1.5",
-							       num ? num + 1 + i : 0), &e);
+		rc |= exl_wandb_writer_take(w, exl_wandb_enc_history(i, "loss", "1.5",
+								     num ? num + 1 + i : 0),
+					    &e);
 	if (with_exit)
-		exl_wandb_writer_take(w, exl_wandb_enc_exit(0, 10, 0), &e);
-	i = (int)exl_wandb_writer_size(w);
-	return exl_wandb_writer_close(w, &e) < 0 ? -1 : i;
+		rc |= exl_wandb_writer_take(w, exl_wandb_enc_exit(0, 10, 0), &e);
+	size = (long)exl_wandb_writer_size(w);
+	if (exl_wandb_writer_close(w, &e) < 0 || rc) {
+		diag("%s: %s", path, e.text);
+		return -1;
+	}
+	return size;
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -191,39 +198,25 @@ static void test_refused(void)
 	ok(strstr(e.text, "symlink") != NULL, "symlink: says why: %s", e.text);
 }
 
-/* grow_to_left: add history rows until fewer than 7 (or exactly 7)
- * bytes are left in the current block. */
+/* build_left: a run file ending want_left bytes before block 1. */
 static long build_left(const char *path, size_t want_left)
 {
 	struct exl_err e;
 	struct exl_wandb_writer *w = exl_wandb_writer_create(path, &e);
-	size_t n;
 	long size;
-	char *v;
+	int rc = 0;
 
-	exl_wandb_writer_take(w, exl_wandb_enc_header("t"), &e);
-	exl_wandb_writer_take(w, exl_wandb_enc_run("b1", "e", "p", NULL, 5, 0), &e);
+	if (!w)
+		return -1;
+	rc |= exl_wandb_writer_take(w, exl_wandb_enc_header("t"), &e);
+	rc |= exl_wandb_writer_take(w, exl_wandb_enc_run("b1", "e", "p", NULL, 5, 0),
+				    &e);
 	/* one row sized so that want_left bytes remain */
-	for (n = 32000;; n++) {
-		struct exl_wandb_blob d;
-		size_t room = EXL_WANDB_BLOCK_LEN - exl_wandb_writer_size(w) - 7 -
-			      want_left;
-
-		v = malloc(n + 1);
-		memset(v, '7', n);
-		v[n] = '\0';
-		d = exl_wandb_enc_history(9, "k", v, 0);
-		free(v);
-		if (d.len == room) {
-			exl_wandb_writer_take(w, d, &e);
-			break;
-		}
-		free(d.p);
-		if (d.len > room)
-			return -1;
-	}
+	rc |= exl_wandb_writer_take(w, history_of_size(EXL_WANDB_BLOCK_LEN -
+						       exl_wandb_writer_size(w) -
+						       7 - want_left), &e);
 	size = (long)exl_wandb_writer_size(w);
-	return exl_wandb_writer_close(w, &e) < 0 ? -1 : size;
+	return exl_wandb_writer_close(w, &e) < 0 || rc ? -1 : size;
 }
 
 static void test_block_edges(void)
@@ -319,16 +312,17 @@ static void test_finalize_dir(void)
 	ok(exl_mkdir_p(d, 0755, &e) == 0, "finalize: dirs");
 	ok(mkfile(tpath("wd/wandb/offline-run-20260101_000000-aa/run-aa.wandb"),
 		  2, 0, 0, 5) > 0, "finalize: unfinished run");
-	exl_mkdir_p(tpath("wd/wandb/offline-run-20260101_000001-bb"), 0755, &e);
-	mkfile(tpath("wd/wandb/offline-run-20260101_000001-bb/run-bb.wandb"), 2, 1,
-	       0, 5);
-	exl_mkdir_p(tpath("wd/wandb/offline-run-20260101_000002-cc"), 0755, &e);
-	size = mkfile(tpath("wd/wandb/offline-run-20260101_000002-cc/run-cc.wandb"),
-		      2, 0, 0, 5);
-	ok(truncate(tpath("wd/wandb/offline-run-20260101_000002-cc/run-cc.wandb"),
-		    size - 3) == 0, "finalize: torn run");
-	exl_mkdir_p(tpath("wd/wandb/run-20260101_000003-dd"), 0755, &e);
-	mkfile(tpath("wd/wandb/run-20260101_000003-dd/run-dd.wandb"), 1, 0, 0, 5);
+	ok(exl_mkdir_p(tpath("wd/wandb/offline-run-20260101_000001-bb"), 0755, &e) == 0 &&
+	   mkfile(tpath("wd/wandb/offline-run-20260101_000001-bb/run-bb.wandb"), 2, 1,
+		  0, 5) > 0, "finalize: finished run");
+	size = exl_mkdir_p(tpath("wd/wandb/offline-run-20260101_000002-cc"), 0755, &e) ?
+	       -1 : mkfile(tpath("wd/wandb/offline-run-20260101_000002-cc/run-cc.wandb"),
+			   2, 0, 0, 5);
+	ok(size > 0 && truncate(tpath("wd/wandb/offline-run-20260101_000002-cc/run-cc.wandb"),
+				size - 3) == 0, "finalize: torn run");
+	ok(exl_mkdir_p(tpath("wd/wandb/run-20260101_000003-dd"), 0755, &e) == 0 &&
+	   mkfile(tpath("wd/wandb/run-20260101_000003-dd/run-dd.wandb"), 1, 0, 0, 5) > 0,
+	   "finalize: online run");
 	ok(symlink(tpath("wd/wandb/offline-run-20260101_000000-aa"),
 		   tpath("wd/wandb/offline-run-20260101_000004-ee")) == 0,
 	   "finalize: symlinked run dir");

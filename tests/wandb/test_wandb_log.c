@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../unit/tap.h"
+#include "sized.h"
 #include "wandb_log.h"
 #include "wandb_records.h"
 #include "wandb_write.h"
@@ -268,29 +269,11 @@ static void test_multi_block(void)
 }
 
 /* fill_to: add a history record so that exactly left bytes remain in the
- * block afterwards (the value string is sized to hit it). */
+ * block afterwards. */
 static void fill_to(struct mfile *m, size_t left)
 {
-	size_t room = EXL_WANDB_BLOCK_LEN - m->len % EXL_WANDB_BLOCK_LEN - 7 - left;
-	size_t n = room > 40 ? room - 40 : 0;
-	char *v;
-
-	for (;; n++) {
-		struct exl_wandb_blob d;
-
-		v = malloc(n + 1);
-		memset(v, '1', n);
-		v[n] = '\0';
-		d = exl_wandb_enc_history(1, "f", v, 0);
-		free(v);
-		if (d.len == room) {
-			mf_add(m, d);
-			return;
-		}
-		free(d.p);
-		if (d.len > room)
-			abort();
-	}
+	mf_add(m, history_of_size(EXL_WANDB_BLOCK_LEN - m->len % EXL_WANDB_BLOCK_LEN -
+				  7 - left));
 }
 
 static void test_boundaries(void)
