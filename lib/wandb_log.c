@@ -276,6 +276,8 @@ static void bad_chunk(struct exl_wandb_reader *r, uint64_t off,
 static int rec_append(struct exl_wandb_reader *r, const uint8_t *p,
 		      size_t len)
 {
+	if (len == 0)	/* a zero-length FIRST: nothing yet, maybe no buffer */
+		return 0;
 	if (r->rec_len + len > r->rec_cap) {
 		size_t cap = r->rec_cap ? r->rec_cap : 65536;
 		uint8_t *n;
