@@ -4,17 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "fileio.h"
 #include "sync_item.h"
 #include "sync_text.h"
-#include "wandb_names.h"
 #include "wandb_token.h"
-
-extern char **environ;
 
 static const char sync_usage[] =
 	"usage: exp-wandb-sync sync RUN... [options]\n"
@@ -109,251 +103,6 @@ static int parse_sync(int argc, char **argv, struct sync_opts *o)
 	return -1;
 }
 
-/* collect_named: the runs given on the command line. */
-static int collect_named(char **args, size_t n, struct sync_item **out)
-{
-	struct sync_item *it = calloc(n ? n : 1, sizeof(*it));
-	size_t i;
-
-	if (!it) {
-		cli_err("out of memory");
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		if (load_named_run(args[i], EXL_WANDB_LOAD_LOG, &it[i].w) < 0) {
-			while (i--)
-				free_wrun(&it[i].w);
-			free(it);
-			return -1;
-		}
-	*out = it;
-	return (int)n;
-}
-
-/* collect_unsynced: every unsynced offline run under the roots. */
-static int collect_unsynced(char **args, size_t nargs,
-			    struct sync_item **out)
-{
-	struct exl_wandb_discovery d;
-	struct wrun *runs;
-	char **defroots = NULL;
-	const char **dirs;
-	size_t i, n = 0;
-	int rc;
-
-	if (nargs) {
-		if (check_roots(args, nargs) < 0)
-			return -1;
-		rc = discover((const char *const *)args, nargs, 0, &d);
-	} else {
-		nargs = default_roots(&defroots);
-		rc = discover((const char *const *)defroots, nargs, 0, &d);
-		free_strv(defroots);
-	}
-	if (rc < 0)
-		return -1;
-	runs = calloc(d.n ? d.n : 1, sizeof(*runs));
-	dirs = calloc(d.n ? d.n : 1, sizeof(*dirs));
-	*out = calloc(d.n ? d.n : 1, sizeof(**out));
-	for (i = 0; runs && dirs && *out && i < d.n; i++)
-		dirs[i] = d.runs[i].path;
-	rc = runs && dirs && *out ?
-	     load_runs(runs, dirs, d.n, EXL_WANDB_LOAD_LOG, 1, 0, "reading runs") : -1;
-	for (i = 0; rc == 0 && i < d.n; i++) {
-		if (runs[i].run.offline && !runs[i].run.synced) {
-			(*out)[n++].w = runs[i];
-			memset(&runs[i], 0, sizeof(runs[i]));
-		}
-	}
-	free_runs(runs, runs ? d.n : 0);
-	free(dirs);
-	exl_wandb_discovery_free(&d);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return (int)n;
-}
-
-/* skip_reason: 1 (and it->why set) when a run is not to be synced at
- * all; named: the user named it, so a still-running job is no reason. */
-static int skip_reason(struct sync_item *it, int named)
-{
-	const struct exl_wandb_run *r = &it->w.run;
-
-	if (!r->offline)
-		snprintf(it->why, sizeof(it->why), "an online run: W&B streamed it already");
-	else if (r->synced)
-		snprintf(it->why, sizeof(it->why),
-			 "already synced (W&B's %s marker exists; remove it to sync again)",
-			 EXL_WANDB_SYNCED_SUFFIX);
-	else if (!r->log_path || !r->have_sum)
-		snprintf(it->why, sizeof(it->why), "no readable record log: %s",
-			 r->read_error);
-	else if (r->sum.log.end == EXL_WANDB_END_EMPTY ||
-		 r->sum.log.end == EXL_WANDB_END_BAD_HEADER)
-		snprintf(it->why, sizeof(it->why), "record log unreadable: %s",
-			 r->sum.log.problems[0]);
-	else if (!named && !r->sum.has_exit && it->w.linked && it->w.link.job_running)
-		snprintf(it->why, sizeof(it->why),
-			 "job %s has not ended yet (run log): name the run to sync it anyway",
-			 it->w.link.job_id);
-	else
-		return 0;
-	it->status = SYNC_SKIPPED;
-	return 1;
-}
-
-/* plan_notes: what people should know before a run is synced. */
-static void plan_notes(struct sync_item *it)
-{
-	const struct exl_wandb_summary *s = &it->w.run.sum;
-	size_t n = 0;
-
-	if (s->log.end == EXL_WANDB_END_TORN || s->log.end == EXL_WANDB_END_CORRUPT)
-		n += (size_t)snprintf(it->why, sizeof(it->why),
-				      "note: %s; W&B uploads the intact records. ",
-				      s->log.problems[0]);
-	if (!s->has_exit && n < sizeof(it->why))
-		snprintf(it->why + n, sizeof(it->why) - n,
-			 "note: no exit record: W&B will mark the run failed (exit code 1)");
-}
-
-/* choose_dest: entity and project from the flags, else the run log. */
-static void choose_dest(struct sync_item *it, const struct sync_opts *o)
-{
-	const struct exl_wandb_link *l = it->w.linked ? &it->w.link : NULL;
-
-	it->entity = o->entity;
-	it->entity_from = o->entity ? "flag" : NULL;
-	if (!it->entity && l && l->entity && valid_wandb_name(l->entity) == 0) {
-		it->entity = l->entity;
-		it->entity_from = "run log";
-	}
-	it->project = o->project;
-	it->project_from = o->project ? "flag" : NULL;
-	if (!it->project && l && l->project && valid_wandb_name(l->project) == 0) {
-		it->project = l->project;
-		it->project_from = "run log";
-	}
-	if (it->entity && it->project) {
-		it->status = SYNC_PLANNED;
-		plan_notes(it);
-		return;
-	}
-	it->status = SYNC_NO_DEST;
-	snprintf(it->why, sizeof(it->why), "no %s%s%s: pass %s%s%s or set it in the run log's ## W&B",
-		 it->entity ? "" : "entity", !it->entity && !it->project ? " or " : "",
-		 it->project ? "" : "project", it->entity ? "" : "--entity",
-		 !it->entity && !it->project ? "/" : "", it->project ? "" : "--project");
-}
-
-/* find_wandb: the executable to run, or NULL. */
-static char *find_wandb(const char *opt)
-{
-	const char *name = opt ? opt : "wandb", *path = getenv("PATH");
-	char *dup, *dir, *save = NULL, *cand;
-
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0 ? realpath(name, NULL) : NULL;
-	if (!path || !(dup = strdup(path)))
-		return NULL;
-	for (dir = strtok_r(dup, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		struct stat st;
-
-		cand = exl_path_join(*dir ? dir : ".", name);
-		if (cand && stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(cand, X_OK) == 0) {
-			free(dup);
-			return cand;
-		}
-		free(cand);
-	}
-	free(dup);
-	return NULL;
-}
-
-/* get_key: the API key from the token file (or note that the environment
- * has one).  *key stays NULL when the child inherits WANDB_API_KEY. */
-static int get_key(const struct sync_opts *o, struct sync_summary *s,
-		   char **key_file, char **key)
-{
-	struct exl_err e;
-	const char *env = getenv("WANDB_API_KEY");
-
-	*key = NULL;
-	*key_file = o->token_file ? strdup(o->token_file) : exl_wandb_default_key_file();
-	if (!*key_file) {
-		if (o->token_file)
-			return -1;
-		if (env && *env) {
-			s->key_from = "environment";
-			return 0;
-		}
-		snprintf(s->key_problem, sizeof(s->key_problem),
-			 "no key file: create ~/.wandb_token (chmod 600) or pass --wandb-token-file");
-		return -1;
-	}
-	s->key_file = *key_file;
-	if (exl_wandb_read_key(*key_file, key, &e) < 0) {
-		snprintf(s->key_problem, sizeof(s->key_problem), "%s", e.text);
-		return -1;
-	}
-	s->key_from = "file";
-	return 0;
-}
-
-/* child_env: this process's environment with WANDB_API_KEY replaced by
- * key (when given).  The one entry holding the key is wiped by
- * free_env. */
-static char **child_env(const char *key)
-{
-	size_t n = 0, i, k = 0;
-	char **env;
-
-	while (environ[n])
-		n++;
-	env = calloc(n + 2, sizeof(*env));
-	if (!env)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if (!key || strncmp(environ[i], "WANDB_API_KEY=", 14) != 0)
-			env[k++] = environ[i];
-	if (key && asprintf(&env[k++], "WANDB_API_KEY=%s", key) < 0) {
-		free(env);
-		return NULL;
-	}
-	return env;
-}
-
-static void free_env(char **env, const char *key)
-{
-	size_t i;
-
-	if (!env)
-		return;
-	for (i = 0; key && env[i]; i++)
-		if (strncmp(env[i], "WANDB_API_KEY=", 14) == 0)
-			exl_wandb_key_free(env[i]);	/* ours: wipe it */
-	free(env);
-}
-
-struct progress_ctx {
-	struct cli_progress p;
-	size_t shown;
-};
-
-static void on_progress(void *arg, size_t done, size_t running, size_t total)
-{
-	struct progress_ctx *c = arg;
-
-	(void)running;
-	(void)total;
-	cli_progress_add(&c->p, 0, done - c->shown);
-	c->shown = done;
-}
-
 /* finish_item: success (URL, run log) or failure (stderr tail). */
 static void finish_item(struct sync_item *it, const char *key, int timeout_s)
 {
@@ -393,25 +142,63 @@ static void finish_item(struct sync_item *it, const char *key, int timeout_s)
 	free(err);
 }
 
+/* The state of a sync while its children run. */
+struct run_ctx {
+	struct cli_progress p;
+	size_t shown;
+	struct sync_item **map;		/* task index -> item */
+	struct sync_summary *s;
+	const char *key;
+	int timeout_s, json;
+};
+
+static void on_progress(void *arg, size_t done, size_t running, size_t total)
+{
+	struct run_ctx *c = arg;
+
+	(void)running;
+	(void)total;
+	cli_progress_add(&c->p, 0, done - c->shown);
+	c->shown = done;
+}
+
+/* on_done: a run's result, recorded and shown as soon as it is known. */
+static void on_done(void *arg, size_t task)
+{
+	struct run_ctx *c = arg;
+	struct sync_item *it = c->map[task];
+
+	finish_item(it, c->key, c->timeout_s);
+	if (it->status == SYNC_OK)
+		c->s->ok++;
+	else
+		c->s->failed++;
+	if (!c->json) {
+		cli_progress_end(&c->p);	/* the result line replaces it */
+		sync_print_result(it);
+	}
+}
+
 /* run_all: sync the planned items.  Returns the exit status. */
 static int run_all(struct sync_item *items, struct sync_summary *s,
 		   const struct sync_opts *o, const char *key)
 {
 	struct sync_cfg cfg = { .jobs = (int)o->jobs,
 				.timeout_s = (int)o->timeout };
-	struct progress_ctx pc = { .shown = 0 };
+	struct run_ctx ctx = { .s = s, .key = key, .timeout_s = (int)o->timeout,
+			       .json = o->json };
+	struct sync_watch watch = { on_progress, on_done, &ctx };
 	struct sync_task *tasks;
-	struct sync_item **map;
 	size_t i, n = 0;
-	char **env = child_env(key);
+	char **env = sync_child_env(key);
 
 	tasks = calloc(s->planned ? s->planned : 1, sizeof(*tasks));
-	map = calloc(s->planned ? s->planned : 1, sizeof(*map));
-	if (!env || !tasks || !map) {
+	ctx.map = calloc(s->planned ? s->planned : 1, sizeof(*ctx.map));
+	if (!env || !tasks || !ctx.map) {
 		cli_err("out of memory");
-		free_env(env, key);
+		sync_free_env(env, key);
 		free(tasks);
-		free(map);
+		free(ctx.map);
 		return EXL_EXIT_ERROR;
 	}
 	cfg.envp = env;
@@ -432,46 +219,17 @@ static int run_all(struct sync_item *items, struct sync_summary *s,
 		a[7] = NULL;
 		tasks[n].argv = a;
 		it->task = &tasks[n];
-		map[n++] = it;
+		ctx.map[n++] = it;
 	}
-	cli_progress_start(&pc.p, "syncing", 0, n);
-	sync_run_tasks(tasks, n, &cfg, on_progress, &pc);
-	cli_progress_end(&pc.p);
-	for (i = 0; i < n; i++) {
-		finish_item(map[i], key, cfg.timeout_s);
-		if (map[i]->status == SYNC_OK)
-			s->ok++;
-		else
-			s->failed++;
-		if (!o->json)
-			sync_print_result(map[i]);
-		map[i]->task = NULL;
-	}
-	free_env(env, key);
+	cli_progress_start(&ctx.p, "syncing", 0, n);
+	sync_run_tasks(tasks, n, &cfg, &watch);
+	cli_progress_end(&ctx.p);
+	for (i = 0; i < n; i++)
+		ctx.map[i]->task = NULL;
+	sync_free_env(env, key);
 	free(tasks);
-	free(map);
+	free(ctx.map);
 	return s->failed ? EXL_EXIT_CHECK : EXL_EXIT_OK;
-}
-
-/* plan: statuses, destinations and counts for every item. */
-static void plan(struct sync_item *items, struct sync_summary *s,
-		 const struct sync_opts *o, int named)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		struct sync_item *it = &items[i];
-
-		if (it->w.link_error[0])
-			cli_err("warning: %s: run log unreadable: %s", it->w.run.dir,
-				it->w.link_error);
-		if (skip_reason(it, named))
-			s->skipped++;
-		else
-			choose_dest(it, o);
-		s->planned += it->status == SYNC_PLANNED;
-		s->no_dest += it->status == SYNC_NO_DEST;
-	}
 }
 
 int cmd_sync(int argc, char **argv)
@@ -486,16 +244,16 @@ int cmd_sync(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	n = o.all_unsynced ?
-	    collect_unsynced(argv + optind, (size_t)(argc - optind), &items) :
-	    collect_named(argv + optind, (size_t)(argc - optind), &items);
+	    sync_collect_unsynced(argv + optind, (size_t)(argc - optind), &items) :
+	    sync_collect_named(argv + optind, (size_t)(argc - optind), &items);
 	if (n < 0)
 		return EXL_EXIT_ERROR;
 	s.n = (size_t)n;
 	s.dry_run = !o.yes;
-	plan(items, &s, &o, !o.all_unsynced);
-	wandb = find_wandb(o.wandb);
+	sync_plan(items, &s, o.entity, o.project, !o.all_unsynced);
+	wandb = sync_find_wandb(o.wandb);
 	s.wandb = wandb;
-	key_ok = get_key(&o, &s, &key_file, &key) == 0;
+	key_ok = sync_get_key(o.token_file, &s, &key_file, &key) == 0;
 	if (!key_ok && o.token_file && !s.key_problem[0])
 		snprintf(s.key_problem, sizeof(s.key_problem), "%s: no such file", o.token_file);
 	if (!o.json)

@@ -199,7 +199,7 @@ static void wait_io(struct sync_task *t, size_t n)
 }
 
 int sync_run_tasks(struct sync_task *t, size_t n, const struct sync_cfg *cfg,
-		   sync_progress_fn fn, void *arg)
+		   const struct sync_watch *watch)
 {
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
 	size_t i, next = 0, done = 0, running = 0;
@@ -214,18 +214,20 @@ int sync_run_tasks(struct sync_task *t, size_t n, const struct sync_cfg *cfg,
 	sigaction(SIGTERM, &sa, &old_term);
 	while (done < n) {
 		while (!stop_requested && running < (size_t)cfg->jobs && next < n) {
-			if (spawn(&t[next++], cfg->envp) == 0)
+			if (spawn(&t[next], cfg->envp) == 0) {
 				running++;
-			else
+			} else {
 				done++;
-		}
-		if (stop_requested)
-			for (; next < n; next++, done++) {
-				t[next].interrupted = 1;
-				t[next].state = 2;
+				watch->done(watch->arg, next);
 			}
-		if (fn)
-			fn(arg, done, running, n);
+			next++;
+		}
+		for (; stop_requested && next < n; next++, done++) {
+			t[next].interrupted = 1;
+			t[next].state = 2;
+			watch->done(watch->arg, next);
+		}
+		watch->progress(watch->arg, done, running, n);
 		if (done >= n)
 			break;
 		wait_io(t, n);
@@ -237,6 +239,7 @@ int sync_run_tasks(struct sync_task *t, size_t n, const struct sync_cfg *cfg,
 			if (reap(&t[i])) {
 				running--;
 				done++;
+				watch->done(watch->arg, i);
 			}
 		}
 	}

@@ -44,15 +44,19 @@ struct sync_cfg {
 	int timeout_s;		/* per child, 0: none */
 };
 
-/* Called after every change: finished, running, total. */
-typedef void (*sync_progress_fn)(void *arg, size_t done, size_t running,
-				 size_t total);
+/* What the caller hears while tasks run: progress (finished, running,
+ * total) after every change, and each task as soon as it is done. */
+struct sync_watch {
+	void (*progress)(void *arg, size_t done, size_t running, size_t total);
+	void (*done)(void *arg, size_t task);
+	void *arg;
+};
 
 /* Run every task to completion.  SIGINT/SIGTERM stop new starts and
  * terminate running children (their tasks are marked interrupted).
  * Returns 1 when interrupted, else 0. */
 int sync_run_tasks(struct sync_task *t, size_t n, const struct sync_cfg *cfg,
-		   sync_progress_fn fn, void *arg);
+		   const struct sync_watch *watch);
 
 /* A task succeeded: the child exited 0 on its own. */
 int sync_task_ok(const struct sync_task *t);

@@ -40,6 +40,31 @@ struct sync_summary {
 	size_t planned, ok, failed, skipped, no_dest;
 };
 
+/* sync_plan.c: the runs named on the command line, or every unsynced
+ * offline run under the roots (default roots without any).  Returns the
+ * count (items in *out), -1 with a message printed. */
+int sync_collect_named(char **args, size_t n, struct sync_item **out);
+int sync_collect_unsynced(char **roots, size_t n, struct sync_item **out);
+
+/* Decide each item's status and destination (flags first, then the run
+ * log); named: the user named the runs.  Counts go into s. */
+void sync_plan(struct sync_item *items, struct sync_summary *s,
+	       const char *entity, const char *project, int named);
+
+/* sync_env.c: the wandb executable (opt, else wandb on PATH), or NULL. */
+char *sync_find_wandb(const char *opt);
+
+/* The API key from token_file or the default key files; with none, notes
+ * that the environment has WANDB_API_KEY.  -1 (s->key_problem says why)
+ * when there is no usable key.  *key stays NULL for the environment. */
+int sync_get_key(const char *token_file, struct sync_summary *s,
+		 char **key_file, char **key);
+
+/* This process's environment with WANDB_API_KEY set to key (when not
+ * NULL); sync_free_env wipes the entry that holds the key. */
+char **sync_child_env(const char *key);
+void sync_free_env(char **env, const char *key);
+
 /* The plan, before anything runs (text). */
 void sync_print_plan(const struct sync_item *it, const struct sync_summary *s);
 
