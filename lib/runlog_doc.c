@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "runlog_doc.h"
 
 static int grow(struct exl_doc *d)
@@ -253,4 +254,21 @@ int exl_doc_append(struct exl_doc *d, size_t sec, const char *line)
 		if (d->lines[j][0] != '\0')
 			last = j;
 	return exl_doc_insert(d, last + 1, line);
+}
+
+const char *exl_doc_bullet_value(const char *line, const char *key)
+{
+	return key_value(line, key);
+}
+
+int exl_doc_load(const char *path, struct exl_doc *d, struct exl_err *err)
+{
+	char *text;
+	int rc;
+
+	if (exl_read_file(path, EXL_READ_MAX, &text, NULL, err) < 0)
+		return -1;
+	rc = exl_doc_parse(d, text, err);
+	free(text);
+	return rc;
 }

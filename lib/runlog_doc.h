@@ -59,4 +59,12 @@ int exl_doc_append(struct exl_doc *d, size_t sec, const char *line);
 /* Insert a line at index at (0..n). */
 int exl_doc_insert(struct exl_doc *d, size_t at, const char *line);
 
+/* The value part of a "- KEY: value" line (leading spaces and "*"
+ * bullets allowed), or NULL when line is not that bullet. */
+const char *exl_doc_bullet_value(const char *line, const char *key);
+
+/* Read the run log at path (no symlink, EXL_READ_MAX at most) and parse
+ * it into d. */
+int exl_doc_load(const char *path, struct exl_doc *d, struct exl_err *err);
+
 #endif
