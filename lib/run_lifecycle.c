@@ -26,6 +26,7 @@
 #include "timeline.h"
 #include "tracker_events.h"
 #include "ending.h"
+#include "wandb_append.h"
 #include "env_capture.h"
 
 /* set_path: snprintf into a fixed path buffer, failing on truncation. */
@@ -871,6 +872,50 @@ static json_object *owned_map(json_object *run)
 /* close_out: once the scheduler's final state is known, the story of the
  * end ("ended:" in Results), the warning-signal note in Status (once), and
  * the built-in tracker's finish event if exp-run did not write one. */
+/* finalize_wandb: offline W&B runs of this run that nobody finished (the
+ * program died before wandb.finish(), exp-run could not run) get an exit
+ * record with the job's exit code, so a later sync shows them failed or
+ * finished instead of running forever.  Once per execution. */
+static int finalize_wandb(struct exl_doc *d, json_object *job,
+			  const char *state_dir, int code, time_t now)
+{
+	struct exl_wandb_finalize_report rep;
+	struct exl_err e;
+	char *dir, line[768];
+	time_t start = (time_t)exl_json_int(job, "start", now);
+	unsigned i;
+	int rc;
+
+	if (exl_json_has(job, "wandb_finalized"))
+		return 0;
+	dir = exl_path_join(state_dir, "wandb");
+	if (!dir)
+		return -1;
+	memset(&rep, 0, sizeof(rep));
+	rc = exl_wandb_finalize_dir(dir, code, (int)(now - start),
+				    EXL_WANDB_REPAIR_TAIL, &rep, &e);
+	free(dir);
+	exl_json_set_int(job, "wandb_finalized", rep.appended);
+	if (rc < 0) {
+		snprintf(line, sizeof(line), "W&B offline runs not finalized: %.600s",
+			 e.text);
+		return append_status(d, now, line);
+	}
+	if (rep.appended) {
+		snprintf(line, sizeof(line),
+			 "W&B: %u offline run%s had no exit record: exit code %d appended",
+			 rep.appended, rep.appended == 1 ? "" : "s", code);
+		if (append_status(d, now, line) < 0)
+			return -1;
+	}
+	for (i = 0; i < rep.ndetail && i < 8; i++) {
+		snprintf(line, sizeof(line), "W&B: %.700s", rep.detail[i]);
+		if (append_status(d, now, line) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* experiment_row: keep <group>/experiments.md current for experiment
  * runs: one row per run log; status and notes stay the human's once
  * edited.  Best effort: a failure is noted in the sidecar. */
@@ -970,6 +1015,8 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	       strcmp(in.sched_state, "COMPLETED") == 0 ? 0 : 1;
 	if (exl_events_finish(state_dir, code, in.sched_state, &terr) < 0)
 		exl_json_set_str(job, "tracker_error", terr.text);
+	if (finalize_wandb(d, job, state_dir, code, now) < 0)
+		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	return 0;
 }
 

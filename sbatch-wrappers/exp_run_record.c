@@ -22,6 +22,7 @@
 #include "sigspec.h"
 #include "timefmt.h"
 #include "tracker_events.h"
+#include "wandb_append.h"
 
 #define EXP_RUN_DEFAULT_KILLWAIT 30
 
@@ -192,6 +193,30 @@ static void write_result(const struct exp_run *r)
 	free(path);
 }
 
+/* finish_wandb: offline W&B runs in WANDB_DIR without an exit record get
+ * one with CMD's exit code (the program died before wandb.finish()). */
+static void finish_wandb(const struct exp_run *r, int code)
+{
+	struct exl_wandb_finalize_report rep;
+	struct exl_err err;
+	unsigned i;
+
+	if (!r->wandb_dir)
+		return;
+	memset(&rep, 0, sizeof(rep));
+	if (exl_wandb_finalize_dir(r->wandb_dir, code, (int)(r->end - r->start),
+				   EXL_WANDB_REPAIR_TAIL, &rep, &err) < 0) {
+		cli_err("couldn't finalize W&B runs in %s: %s", r->wandb_dir,
+			err.text);
+		return;
+	}
+	if (rep.appended)
+		cli_err("W&B: %u offline run%s had no exit record: exit code %d appended",
+			rep.appended, rep.appended == 1 ? "" : "s", code);
+	for (i = 0; i < rep.ndetail && i < 8; i++)
+		cli_err("W&B: %s", rep.detail[i]);
+}
+
 void exp_run_finish(struct exp_run *r)
 {
 	struct exl_err err;
@@ -203,4 +228,5 @@ void exp_run_finish(struct exp_run *r)
 	if (r->state_dir &&
 	    exl_events_finish(r->state_dir, code, "exp-run", &err) < 0)
 		cli_err("couldn't finalize events.jsonl: %s", err.text);
+	finish_wandb(r, code);
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "config.h"
+#include "exl_build.h"
 #include "wsync.h"
 
 static const char usage[] =

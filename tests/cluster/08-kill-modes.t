@@ -10,30 +10,40 @@ R=$WORK/run_logs
 EXPRUN=$top_builddir/sbatch-wrappers/exp-run
 [ -x "$EXPRUN" ] || bail "exp-run not built"
 
-# A trainer that saves on SIGTERM (trapped) or ignores it (stubborn).
-cat >"$WORK/trainer.sh" <<'S'
+WBF=$top_srcdir/tests/wandb/wandbfile.py
+# A trainer with an offline W&B run (written by W&B's published format,
+# no exit record yet) that saves on SIGTERM (trap), ignores it (stubborn),
+# exits at once (ok, fail) or runs out of memory (oom).
+cat >"$WORK/trainer.sh" <<S
 #!/bin/bash
-mode=$1
-case $mode in
+mode=\$1
+d=\$WANDB_DIR/wandb/offline-run-\$(date +%Y%m%d_%H%M%S)-r\$SLURM_JOB_ID
+mkdir -p "\$d" && python3 $WBF write "\$d/run-r\$SLURM_JOB_ID.wandb" --run-id "r\$SLURM_JOB_ID" --steps 3
+case \$mode in
+ok)       exit 0 ;;
+fail)     exit 1 ;;
+oom)      ulimit -v 300000; exec python3 -c 'x = bytearray(1 << 30)' ;;
 trap)     trap 'echo "saving on TERM"; sleep 2; exit 143' TERM ;;
 stubborn) trap '' TERM ;;
 esac
-for i in $(seq 1 600); do echo "step $i loss 0.5"; sleep 1 & wait $!; done
+for i in \$(seq 1 600); do echo "step \$i loss 0.5"; sleep 1 & wait \$!; done
 S
 chmod +x "$WORK/trainer.sh"
 chown "$TUSER:" "$WORK/trainer.sh"
 
-declare -A ID WANT_STATE WANT_EXIT ROW
+declare -A ID WANT_STATE WANT_EXIT ROW WANDB_EXIT
 sub() {	# sub NAME STATE EXIT SBATCH-ARGS... -- job command
 	local name=$1 state=$2 code=$3
 	shift 3
-	ID[$name]=$(submit --exp-log --exp-group=kill --exp-task="$name" "$@")
+	ID[$name]=$(submit --exp-log --exp-group=kill --exp-task="$name" \
+		--exp-wandb=offline "$@")
 	WANT_STATE[$name]=$state
 	WANT_EXIT[$name]=$code
+	WANDB_EXIT[$name]=$code
 }
 
-sub exit0 COMPLETED 0 --wrap="$EXPRUN -- true"
-sub exit1 FAILED 1 --wrap="$EXPRUN -- false"
+sub exit0 COMPLETED 0 --wrap="$EXPRUN -- ./trainer.sh ok"
+sub exit1 FAILED 1 --wrap="$EXPRUN -- ./trainer.sh fail"
 sub cancel CANCELLED 143 --wrap="$EXPRUN -- ./trainer.sh plain"
 # scancel -s KILL is a cancellation to Slurm: SIGTERM first, then SIGKILL
 sub cancelkill CANCELLED 143 --wrap="$EXPRUN -- ./trainer.sh plain"
@@ -45,7 +55,7 @@ sub limit_trapped FAILED 143 -t 1 --signal=B:TERM@20 \
 sub limit_untrapped FAILED 143 -t 1 --signal=B:TERM@20 \
 	--wrap="exec $EXPRUN -- ./trainer.sh plain"
 sub limit_nospec TIMEOUT 137 -t 1 --wrap="exec $EXPRUN -- ./trainer.sh stubborn"
-sub oom FAILED 1 --wrap="ulimit -v 200000; $EXPRUN -- python3 -c 'x = bytearray(1 << 30)'"
+sub oom FAILED 1 --wrap="$EXPRUN -- ./trainer.sh oom"
 # n3 dies; the batch host n2 gets SIGTERM and exp-run there finishes
 sub nodefail NODE_FAIL 143 -N2 -w n2,n3 --no-requeue \
 	--wrap="srun -N2 $EXPRUN -- ./trainer.sh plain"
@@ -74,7 +84,10 @@ for n in "${!ID[@]}"; do
 	is "$code" "${WANT_EXIT[$n]}" "$n: events.jsonl finish exit_code"
 	ended=$(key "$f" ended)
 	ok $([ -n "$ended" ]; echo $?) "$n: Results says how it ended"
-	ROW[$n]=$(printf '%-16s %-10s %-5s %s' "$n" "$st" "$code" "$ended")
+	wb=$(ls "$sd"/wandb/wandb/offline-run-*/run-*.wandb 2>/dev/null | head -1)
+	wcode=$(python3 "$WBF" read --kv "$wb" 2>/dev/null | sed -n 's/^exit_code=//p')
+	is "$wcode" "${WANDB_EXIT[$n]}" "$n: the W&B offline run got an exit record"
+	ROW[$n]=$(printf '%-16s %-10s %-5s %-5s %s' "$n" "$st" "$code" "$wcode" "$ended")
 done
 
 f=$(run_log_of "$R" "${ID[limit_trapped]}")
@@ -92,7 +105,7 @@ f=$(run_log_of "$R" "${ID[exit1]}")
 grep -q "^- ended: failed, exit code 1$" "$f"
 ok $? "exit 1 told plainly"
 
-echo "# mode             state      exit  ended"
+echo "# mode             state      exit  W&B   ended"
 for n in exit0 exit1 cancel cancelkill exprunkilled limit_trapped limit_untrapped limit_nospec oom nodefail; do
 	echo "# ${ROW[$n]}"
 done
