@@ -872,6 +872,54 @@ static json_object *owned_map(json_object *run)
 /* close_out: once the scheduler's final state is known, the story of the
  * end ("ended:" in Results), the warning-signal note in Status (once), and
  * the built-in tracker's finish event if exp-run did not write one. */
+/* suggest_next: when Next still holds only the placeholder, suggest what
+ * the end calls for: resume after a time limit or preemption, a passport
+ * before any eval or upload of a finished checkpoint, a look at the error
+ * after a failure.  A person's Next is never touched. */
+static int suggest_next(struct exl_doc *d, const char *state)
+{
+	long sec = exl_doc_find_section(d, "Next", 0), res;
+	size_t end, i;
+	char *ck = NULL, line[4400];
+	int rc = 0, have_ck;
+
+	if (sec < 0)
+		return 0;
+	end = exl_doc_section_end(d, (size_t)sec);
+	for (i = (size_t)sec + 1; i < end; i++)
+		if (d->lines[i][0] && strncmp(d->lines[i], "- _(", 4) != 0)
+			return 0;	/* somebody wrote here */
+	res = exl_doc_find_section(d, "Results", 0);
+	if (res >= 0)
+		ck = exl_doc_get_key(d, (size_t)res, "checkpoint");
+	have_ck = ck && ck[0] == '/';
+	for (i = end; i > (size_t)sec + 1; i--)
+		if (strncmp(d->lines[i - 1], "- _(", 4) == 0)
+			exl_doc_delete(d, i - 1);
+	if (strcmp(state, "TIMEOUT") == 0 || strcmp(state, "PREEMPTED") == 0 ||
+	    strcmp(state, "NODE_FAIL") == 0) {
+		snprintf(line, sizeof(line), "- resume: resubmit with `--exp-resume%s%s%s` (same run log, a resumed job block)",
+			 have_ck ? " --exp-checkpoint=" : "", have_ck ? ck : "",
+			 have_ck ? "" : "`; point it at the last checkpoint");
+		rc = exl_doc_append(d, (size_t)sec, line);
+	} else if (strcmp(state, "COMPLETED") == 0 && have_ck) {
+		char *dir = exl_dirname(ck);
+
+		snprintf(line, sizeof(line), "- before eval, upload or handoff: `passport generate %s --run <this log>` then `passport sign %s --verdict pass`",
+			 dir ? dir : ck, dir ? dir : ck);
+		free(dir);
+		rc = exl_doc_append(d, (size_t)sec, line);
+	} else if (strcmp(state, "COMPLETED") != 0) {
+		rc = exl_doc_append(d, (size_t)sec, "- read the error evidence in Status, fix, resubmit (a new run log unless it is the same config)");
+	} else {
+		rc = exl_doc_append(d, (size_t)sec, "- no checkpoint found: check the checkpoint globs (exp-log.yaml) or where the program saves");
+	}
+	if (rc == 0)
+		rc = exl_doc_append(d, (size_t)sec, "- _(your judgement: what this run showed, what to try next)_");
+	free(ck);
+	return rc;
+}
+
 /* finalize_wandb: offline W&B runs of this run that nobody finished (the
  * program died before wandb.finish(), exp-run could not run) get an exit
  * record with the job's exit code, so a later sync shows them failed or
@@ -1015,7 +1063,8 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	       strcmp(in.sched_state, "COMPLETED") == 0 ? 0 : 1;
 	if (exl_events_finish(state_dir, code, in.sched_state, &terr) < 0)
 		exl_json_set_str(job, "tracker_error", terr.text);
-	if (finalize_wandb(d, job, state_dir, code, now) < 0)
+	if (finalize_wandb(d, job, state_dir, code, now) < 0 ||
+	    suggest_next(d, in.sched_state) < 0)
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	return 0;
 }

@@ -41,6 +41,16 @@ int exl_doc_insert(struct exl_doc *d, size_t at, const char *line)
 	return 0;
 }
 
+void exl_doc_delete(struct exl_doc *d, size_t at)
+{
+	if (at >= d->n)
+		return;
+	free(d->lines[at]);
+	memmove(d->lines + at, d->lines + at + 1,
+		(d->n - at - 1) * sizeof(*d->lines));
+	d->n--;
+}
+
 int exl_doc_parse(struct exl_doc *d, const char *text, struct exl_err *err)
 {
 	const char *p = text, *nl;

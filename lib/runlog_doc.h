@@ -56,6 +56,9 @@ int exl_doc_set_key(struct exl_doc *d, size_t sec, const char *key,
 /* Append a line after the last non-blank line of the section at sec. */
 int exl_doc_append(struct exl_doc *d, size_t sec, const char *line);
 
+/* Remove the line at index at. */
+void exl_doc_delete(struct exl_doc *d, size_t at);
+
 /* Insert a line at index at (0..n). */
 int exl_doc_insert(struct exl_doc *d, size_t at, const char *line);
 

@@ -149,6 +149,7 @@ int main(void)
 	is_int(count(md, "— failed, exit code 3"), 1, "one final Status line, not three");
 	ok(strstr(md, "- ended: failed, exit code 3\n") != NULL, "Results says how it ended");
 	ok(strstr(md, "- try lr 5e-4 (human)\n") != NULL, "human edit survived");
+	ok(!strstr(md, "read the error evidence"), "a person's Next is not touched");
 	free(md);
 
 	/* a second job, same task, same day: its own file */
@@ -168,6 +169,8 @@ int main(void)
 	md = slurp("arx5_multitask/2026-02-25_train_2.md");
 	ok(strstr(md, "time limit reached (scheduler state TIMEOUT), signal 15 (SIGTERM)") != NULL,
 	   "scheduler verdict added");
+	ok(strstr(md, "## Next\n- resume: resubmit with `--exp-resume`; point it at the last checkpoint") &&
+	   !strstr(md, "- _(what to do next"), "Next suggests resuming after a time limit");
 	free(md);
 
 	/* the job is requeued: same file, a resumed block */
