@@ -6,7 +6,7 @@
  * per interval (schema version "v": 1; sizes in MiB, power in W):
  *
  *   {"type":"sample","v":1,"t":1764093600.123,"node":"n1","job":"1234",
- *    "step":"batch","interval_s":10,"seq":3,
+ *    "step":"batch","interval_s":10.000,"seq":3,
  *    "nprocs":5,"cpu_s":812.41,"cpu_pct":397.8,"rss_mib":12345,
  *    "load1":4.02,"load5":3.9,"load15":3.1,
  *    "mem_total_mib":515890,"mem_avail_mib":401234,
@@ -18,8 +18,9 @@
  *
  * A value that could not be read is null (cpu_pct on the first sample,
  * a GPU field the device does not support).  A GPU that failed this time
- * has every field null and an "error" string.  Without NVML there is no
- * "gpus" key at all; with NVML and no allocated GPU it is [].
+ * has every reading null and an "error" string (its XID counts stay:
+ * they come from events).  Without NVML there is no "gpus" key at all;
+ * with NVML and no allocated GPU it is [].
  */
 #ifndef EXL_TELEMETRY_SAMPLE_H
 #define EXL_TELEMETRY_SAMPLE_H
