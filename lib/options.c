@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "names.h"
+#include "telemetry_interval.h"
 #include "options.h"
 
 /* Longest free-text value (objective, paths); longer is a mistake. */
@@ -53,6 +54,9 @@ const struct exl_option_desc exl_option_table[] = {
 	{ "exp-wandb-project", "[ENTITY/]PROJECT",
 	  "[exp-log] W&B project (and entity) the run syncs to", 1,
 	  EXL_OPT_WANDB_PROJECT },
+	{ "exp-telemetry", "SECS",
+	  "[exp-log] Node and GPU telemetry every SECS on every node of the "
+	  "job (default 30; off)", 1, EXL_OPT_TELEMETRY },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
@@ -241,6 +245,16 @@ int exl_opts_set(struct exl_opts *o, enum exl_opt_id id, const char *val,
 		return replace(&o->wandb, val);
 	case EXL_OPT_WANDB_PROJECT:
 		return set_wandb_project(o, val, err);
+	case EXL_OPT_TELEMETRY: {
+		struct exl_err e;
+
+		if (!val || !*val)
+			return exl_errf(err, "exp-log: --exp-telemetry: empty value: give seconds, e.g. 30, or off");
+		if (exl_parse_interval(val, &o->telemetry, &e) < 0)
+			return exl_errf(err, "exp-log: %s", e.text);
+		o->telemetry_set = 1;
+		return 0;
+	}
 	}
 	return exl_errf(err, "exp-log: unknown option id %d", (int)id);
 }
@@ -341,6 +355,11 @@ int exl_opts_apply_config(struct exl_opts *o, const struct exl_config *c,
 	}
 	if (c->hash_data)
 		o->hash_data = 1;
+	if (!o->telemetry_set) {
+		o->telemetry = c->telemetry_interval > 0 ?
+			       (unsigned int)c->telemetry_interval : 0;
+		o->telemetry_set = 1;
+	}
 	if (!o->wandb && c->wandb_mode && replace(&o->wandb, c->wandb_mode) < 0)
 		rc = exl_errf(err, "exp-log: out of memory");
 	if (!o->wandb_project && c->wandb_project &&

@@ -24,6 +24,7 @@ enum exl_opt_id {
 	EXL_OPT_HASH_DATA,
 	EXL_OPT_WANDB,
 	EXL_OPT_WANDB_PROJECT,
+	EXL_OPT_TELEMETRY,
 };
 
 struct exl_option_desc {
@@ -56,6 +57,8 @@ struct exl_opts {
 	char *wandb;		/* "offline" | "disabled" | NULL */
 	char *wandb_entity;	/* from --exp-wandb-project=ENTITY/PROJECT */
 	char *wandb_project;
+	unsigned int telemetry;	/* seconds, 0: off (when ..._set) */
+	int telemetry_set;
 };
 
 /* Parse a duration: "90", "90s", "30m", "2h", "1d"; "off"/"0" -> 0 when

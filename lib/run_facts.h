@@ -47,6 +47,8 @@ struct exl_run_facts {
 	char dataset_abs[4096];		/* --exp-dataset resolved ("" if URL/none) */
 	struct exl_dataset dataset;
 	char wandb_dir[4200];		/* WANDB_DIR for --exp-wandb=offline */
+	double price_per_gpu_hour;	/* site config; <= 0: no cost line */
+	char currency[16];
 	char patch_path[4096];		/* uncommitted changes, "" when clean */
 	char patch_sha256[EXL_SHA256_HEX];
 	struct exl_gitstate git;

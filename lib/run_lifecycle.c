@@ -26,6 +26,7 @@
 #include "timeline.h"
 #include "tracker_events.h"
 #include "ending.h"
+#include "telemetry_summary.h"
 #include "wandb_append.h"
 #include "env_capture.h"
 
@@ -231,6 +232,14 @@ static json_object *run_json(const struct exl_run_facts *f, const char *rel,
 			exl_json_set_str(git, "patch_sha256", f->patch_sha256);
 		}
 		json_object_object_add(o, "git", git);
+	}
+	if (f->price_per_gpu_hour > 0) {
+		json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "price_per_gpu_hour",
+				       json_object_new_double(f->price_per_gpu_hour));
+		exl_json_set_str(t, "currency", f->currency[0] ? f->currency : NULL);
+		json_object_object_add(o, "telemetry", t);
 	}
 	jobs = json_object_new_array();
 	json_object_array_add(jobs, job_json(&f->job));
@@ -920,6 +929,65 @@ static int suggest_next(struct exl_doc *d, const char *state)
 	return rc;
 }
 
+struct tsum_put {
+	struct exl_doc *d;
+	long sec;
+	json_object *owned;
+	int rc;
+};
+
+static void put_tsum_line(const char *key, const char *value, void *arg)
+{
+	struct tsum_put *t = arg;
+
+	if (t->rc == 0 && exl_owned_set(t->d, (size_t)t->sec, "Results", key,
+					value, t->owned) < 0)
+		t->rc = -1;
+}
+
+/* telemetry_results: the nodes' telemetry summed up (GPU util, memory,
+ * energy, GPU-hours, cost) into Results, the hardware of every node into
+ * Config, both into the sidecar.  Once per execution; a run without
+ * telemetry files gets nothing. */
+static int telemetry_results(struct exl_doc *d, json_object *run,
+			     json_object *job, const char *state_dir,
+			     json_object *owned)
+{
+	struct exl_tsum_opts o = { 0 };
+	struct exl_tsum *ts = NULL;
+	struct tsum_put put = { d, 0, owned, 0 };
+	json_object *tcfg, *v;
+	char *hw, *line, *save = NULL;
+	long cfg;
+
+	if (exl_json_has(job, "telemetry"))
+		return 0;
+	if (json_object_object_get_ex(run, "telemetry", &tcfg)) {
+		if (json_object_object_get_ex(tcfg, "price_per_gpu_hour", &v))
+			o.price_per_gpu_hour = json_object_get_double(v);
+		o.currency = exl_json_str(tcfg, "currency");
+	}
+	o.elapsed_s = (double)(exl_json_int(job, "end", 0) -
+			       exl_json_int(job, "start", 0));
+	o.job_id = exl_json_str(job, "job_id");
+	if (exl_tsum_read(state_dir, &o, &ts, NULL) != 0 || !ts)
+		return 0;
+	json_object_object_add(job, "telemetry", exl_tsum_json(ts));
+	put.sec = exl_doc_find_section(d, "Results", 0);
+	if (put.sec >= 0)
+		exl_tsum_md_each(ts, put_tsum_line, &put);
+	cfg = exl_doc_find_section(d, "Config", 0);
+	hw = exl_tsum_hardware_md(ts);
+	if (cfg >= 0 && hw && exl_doc_find_key(d, (size_t)cfg, "hardware") < 0)
+		for (line = strtok_r(hw, "\n", &save); line && put.rc == 0;
+		     line = strtok_r(NULL, "\n", &save))
+			if (exl_doc_append(d, (size_t)cfg, line) < 0)
+				put.rc = -1;
+	free(hw);
+	exl_tsum_free(ts);
+	return put.rc;
+}
+
 /* finalize_wandb: offline W&B runs of this run that nobody finished (the
  * program died before wandb.finish(), exp-run could not run) get an exit
  * record with the job's exit code, so a later sync shows them failed or
@@ -1069,6 +1137,17 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	return 0;
 }
 
+/* close_out_run: what needs the whole run (sidecar root), after close_out */
+static int close_out_run(struct exl_doc *d, json_object *run, json_object *job,
+			 const char *state_dir, struct exl_err *err)
+{
+	if (!exl_state_is_final(exl_json_str(job, "sched_state")))
+		return 0;
+	if (telemetry_results(d, run, job, state_dir, owned_map(run)) < 0)
+		return exl_errnof(err, ENOMEM, "couldn't update the run log");
+	return 0;
+}
+
 /* A run being changed under its group lock: the run log as lines, its
  * sidecar, and where they live. */
 struct run_edit {
@@ -1213,7 +1292,8 @@ static int put_end(struct run_edit *ed, void *arg)
 		       owned) < 0)
 		return -1;
 	exl_json_set_str(job, "verdict", text);
-	if (close_out(&ed->doc, job, ed->state_dir, now, owned, a->err) < 0)
+	if (close_out(&ed->doc, job, ed->state_dir, now, owned, a->err) < 0 ||
+	    close_out_run(&ed->doc, ed->run, job, ed->state_dir, a->err) < 0)
 		return -1;
 	if (exl_state_is_final(exl_json_str(job, "sched_state")))
 		experiment_row(&ed->doc, ed->run, job, ed->run_log);
@@ -1380,4 +1460,18 @@ int exl_run_end_as_user(uid_t uid, gid_t gid, const gid_t *groups,
 	struct end_as_arg a = { root, job_id, e };
 
 	return exl_as_user(uid, gid, groups, ngroups, 60, end_in_child, &a, err);
+}
+
+int exl_run_state_dir(const char *root, const char *job_id, char *out,
+		      size_t len, struct exl_err *err)
+{
+	char *run_log = NULL, *state_dir = NULL, *group = NULL;
+	int rc = read_index(root, job_id, &run_log, &state_dir, &group, err);
+
+	if (rc == 0)
+		rc = set_path(out, len, state_dir, err);
+	free(run_log);
+	free(state_dir);
+	free(group);
+	return rc;
 }

@@ -75,6 +75,11 @@ int exl_run_env(const char *root, const char *job_id, const char *name,
 int exl_run_fact(const char *root, const char *job_id, const char *section,
 		 const char *key, const char *value, struct exl_err *err);
 
+/* The state dir of job_id's run (from the job index).  1 when the job has
+ * no run log. */
+int exl_run_state_dir(const char *root, const char *job_id, char *out,
+		      size_t len, struct exl_err *err);
+
 /* Append a Status line to the run log at run_log; the caller holds the
  * group lock. */
 int exl_run_note(const char *run_log, time_t when, const char *text,

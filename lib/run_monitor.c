@@ -15,6 +15,7 @@
 #include "progress.h"
 #include "run_lifecycle.h"
 #include "run_monitor.h"
+#include "telemetry_sample.h"
 #include "tracker_events.h"
 
 /* scan_all: read what is new in every source. */
@@ -134,6 +135,16 @@ static void capture_env(const struct exl_run_monitor_cfg *c)
 		}
 	}
 	free(dir);
+}
+
+int exl_run_monitor_gpu_util(void *arg)
+{
+	struct exl_sample_brief b;
+
+	if (!arg || exl_telemetry_latest(arg, &b, NULL) != 0 || !b.gpu_on ||
+	    b.ngpus_ok == 0)
+		return -1;
+	return (int)(b.gpu_util_mean + 0.5);
 }
 
 void exl_run_monitor(void *arg, int stop_fd)

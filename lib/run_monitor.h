@@ -43,6 +43,10 @@ struct exl_run_monitor_cfg {
 	void *gpu_arg;
 };
 
+/* A gpu_util callback: the mean GPU utilization of the newest sample in
+ * the telemetry file arg (a path), -1 when there is none or GPUs are off. */
+int exl_run_monitor_gpu_util(void *arg);
+
 /* The monitor body: run until stop_fd is readable (see monitor_proc.h).
  * arg is a struct exl_run_monitor_cfg. */
 void exl_run_monitor(void *arg, int stop_fd);

@@ -74,8 +74,10 @@ int slurm_spank_exit(spank_t sp, int ac, char **av)
 {
 	(void)ac;
 	(void)av;
-	if (spank_context() == S_CTX_REMOTE)
+	if (spank_context() == S_CTX_REMOTE) {
 		exp_log_remote_exit(sp);
+		exp_log_telemetry_stop();
+	}
 	exp_log_ctx_reset();
 	return 0;
 }

@@ -7,6 +7,8 @@
 #ifndef EXP_LOG_H
 #define EXP_LOG_H
 
+#include <stdint.h>
+
 #include <slurm/spank.h>
 
 #include "config.h"
@@ -36,6 +38,7 @@ struct exp_log_ctx {
 	struct exl_monitor monitor;
 	struct exl_run_monitor_cfg mcfg;
 	char stdout_path[4096], stderr_path[4096], work_dir[4096];
+	char telemetry_file[4300];	/* the batch node's samples */
 #define EXP_LOG_MAX_ENV 32
 	const char *env_names[EXP_LOG_MAX_ENV], *env_cmds[EXP_LOG_MAX_ENV];
 	time_t start;
@@ -66,6 +69,11 @@ int exp_log_alloc_post_opt(spank_t sp);
 int exp_log_remote_user_init(spank_t sp);
 int exp_log_remote_task_exit(spank_t sp);
 int exp_log_remote_exit(spank_t sp);
+
+/* exp_log_telemetry.c: the step's sampler thread (every step, every
+ * node), stopped in slurm_spank_exit. */
+void exp_log_telemetry_start(spank_t sp, uint32_t stepid, int batch);
+void exp_log_telemetry_stop(void);
 
 /* exp_log_slurmd.c: the job epilog, run as root on every node. */
 int exp_log_slurmd_job_epilog(spank_t sp);

@@ -96,6 +96,10 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
 	if (f->opts->checkpoint)
 		exl_path_resolve(j->submit_dir, f->opts->checkpoint,
 				 f->resumed_from, sizeof(f->resumed_from));
+	f->price_per_gpu_hour = exp_log_ctx.cfg.cost_per_gpu_hour;
+	if (exp_log_ctx.cfg.currency)
+		snprintf(f->currency, sizeof(f->currency), "%.15s",
+			 exp_log_ctx.cfg.currency);
 }
 
 /* Status evidence every 30 minutes unless the user or the site says. */
@@ -132,6 +136,13 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 	m->stall_intervals = c->cfg.stall_intervals > 0 ?
 			     c->cfg.stall_intervals : EXP_LOG_STALL_INTERVALS;
 	m->config = &c->cfg;
+	if (c->opts.telemetry && f->job.batch_host[0]) {
+		snprintf(c->telemetry_file, sizeof(c->telemetry_file),
+			 "%.4000s/telemetry/%.200s.jsonl", c->paths.state_dir,
+			 f->job.batch_host);
+		m->gpu_util = exl_run_monitor_gpu_util;
+		m->gpu_arg = c->telemetry_file;
+	}
 	m->submit_dir = c->work_dir;
 	m->n_env = 0;
 	for (size_t i = 0; i < c->cfg.n_env_capture && i < EXP_LOG_MAX_ENV; i++) {
@@ -174,6 +185,37 @@ static int job_has_index(const char *root, const char *job_id)
 	return rc;
 }
 
+/* own_run: create (or resume) the run log and start the monitor; the
+ * batch step, or step 0 on the first node of a job without one. */
+static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	struct exl_err err;
+
+	c->batch = batch;
+	gather_facts(sp, f, uid);
+	if (exl_run_begin(c->root, f, &c->paths, &err) < 0) {
+		slurm_error("exp-log: job %s: couldn't write run log: %s", c->job_id,
+			    err.text);
+		return -1;
+	}
+	c->owner = 1;
+	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
+	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
+	export_wandb(sp, c);
+	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
+	/* configuration problems, where the user will read them */
+	for (size_t i = 0; i < c->probs.count && i < EXL_CONFIG_PROBLEMS_MAX; i++) {
+		char line[EXL_CONFIG_PROBLEM_LEN + 32];
+
+		snprintf(line, sizeof(line), "config problem: %s", c->probs.msg[i]);
+		exl_run_status(c->root, c->job_id, line, NULL);
+	}
+	if (batch)
+		start_monitor(sp, f, uid);
+	return 0;
+}
+
 int exp_log_remote_user_init(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
@@ -192,11 +234,9 @@ int exp_log_remote_user_init(spank_t sp)
 		slurm_error("exp-log: remote: couldn't read job identity");
 		return -1;
 	}
-	batch = stepid == SLURM_BATCH_SCRIPT;
-	/* Without a batch script (a job srun or salloc created), the first
-	 * node's step 0 owns the run log. */
-	if (!batch && (nodeid != 0 || stepid != 0))
+	if (stepid == SLURM_EXTERN_CONT || stepid == SLURM_INTERACTIVE_STEP)
 		return 0;
+	batch = stepid == SLURM_BATCH_SCRIPT;
 	memset(&f, 0, sizeof(f));
 	f.opts = &c->opts;
 	snprintf(c->job_id, sizeof(c->job_id), "%u", jobid);
@@ -217,29 +257,13 @@ int exp_log_remote_user_init(spank_t sp)
 		slurm_error("exp-log: job %u: %s", jobid, err.text);
 		return -1;
 	}
-	if (!batch && job_has_index(c->root, c->job_id))
-		return 0;
-	c->batch = batch;
-	gather_facts(sp, &f, uid);
-	if (exl_run_begin(c->root, &f, &c->paths, &err) < 0) {
-		slurm_error("exp-log: job %u: couldn't write run log: %s", jobid,
-			    err.text);
+	/* Without a batch script (a job srun or salloc created), the first
+	 * node's step 0 owns the run log. */
+	if ((batch || (nodeid == 0 && stepid == 0 &&
+		       !job_has_index(c->root, c->job_id))) &&
+	    own_run(sp, &f, uid, batch) < 0)
 		return -1;
-	}
-	c->owner = 1;
-	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
-	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
-	export_wandb(sp, c);
-	slurm_verbose("exp-log: job %u: run log %s", jobid, c->paths.run_log);
-	/* configuration problems, where the user will read them */
-	for (size_t i = 0; i < c->probs.count && i < EXL_CONFIG_PROBLEMS_MAX; i++) {
-		char line[EXL_CONFIG_PROBLEM_LEN + 32];
-
-		snprintf(line, sizeof(line), "config problem: %s", c->probs.msg[i]);
-		exl_run_status(c->root, c->job_id, line, NULL);
-	}
-	if (batch)
-		start_monitor(sp, &f, uid);
+	exp_log_telemetry_start(sp, stepid, batch);
 	return 0;
 }
 
@@ -282,6 +306,7 @@ int exp_log_remote_exit(spank_t sp)
 		gids = NULL;
 		ngids = 0;
 	}
+	exp_log_telemetry_stop();
 	/* let the monitor write its last evidence and Results first */
 	if (exl_monitor_stop(&c->monitor, 60) < 0)
 		slurm_error("exp-log: job %s: monitor did not finish in 60 s",

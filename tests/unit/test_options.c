@@ -116,6 +116,13 @@ int main(void)
 	   exl_opts_set(&o, EXL_OPT_WANDB_PROJECT, "/b", &err) < 0 &&
 	   exl_opts_set(&o, EXL_OPT_WANDB_PROJECT, "a b", &err) < 0,
 	   "bad projects refused");
+	ok(exl_opts_set(&o, EXL_OPT_TELEMETRY, "10", &err) == 0 &&
+	   o.telemetry == 10 && o.telemetry_set, "--exp-telemetry=10");
+	ok(exl_opts_set(&o, EXL_OPT_TELEMETRY, "off", &err) == 0 &&
+	   o.telemetry == 0, "--exp-telemetry=off");
+	ok(exl_opts_set(&o, EXL_OPT_TELEMETRY, "fast", &err) < 0 &&
+	   strncmp(err.text, "exp-log: --exp-telemetry: invalid value 'fast'", 46) == 0,
+	   "bad interval: %s", err.text);
 	exl_opts_free(&o);
 	ok(!o.enabled && !o.dir, "free resets");
 
@@ -125,7 +132,7 @@ int main(void)
 		   "--%s is namespaced and tagged", d->name);
 		n++;
 	}
-	is_int(n, 14, "fourteen options");
+	is_int(n, 15, "fifteen options");
 	ok(exl_option_by_id(EXL_OPT_LOG)->has_arg == 2, "--exp-log DIR optional");
 	return done_testing();
 }
