@@ -1,4 +1,6 @@
-/* exp_log.h - state shared by the exp-log SPANK plugin's context files.
+/* exp_log.h - state shared by the files of exp_log_core.so, the part of
+ * the plugin that does the work (see exp_log_core.h for why it is a
+ * separate module).
  *
  * One static context per process (sbatch/srun/salloc, slurmstepd, the
  * slurmd epilog runner); each context file reads and fills it, and
@@ -20,8 +22,7 @@
 #include "run_lifecycle.h"
 
 struct exp_log_ctx {
-	struct exl_opts opts;	/* values from the option callbacks */
-	int opts_failed;	/* a value was refused */
+	struct exl_opts *opts;	/* the thin plugin's option values */
 	struct exl_plugargs pargs;	/* plugstack.conf arguments */
 	struct exl_config cfg;	/* site + user exp-log.yaml */
 	int cfg_loaded;
@@ -53,13 +54,6 @@ int exp_log_load_config(const char *user_home);
 
 /* exp_log_config.c: is root allowed by the site's allowed_roots? */
 int exp_log_root_allowed(const char *root, struct exl_err *err);
-
-/* exp_log_opts.c: register the option table with Slurm. */
-int exp_log_register_options(spank_t sp);
-
-/* exp_log_opts.c: after option processing, fill ctx.opts from the
- * job environment in contexts where callbacks do not run (job epilog). */
-int exp_log_getopts(spank_t sp);
 
 /* exp_log_alloc.c: sbatch/salloc/srun side (S_CTX_LOCAL/ALLOCATOR). */
 int exp_log_check_root(void);

@@ -110,7 +110,7 @@ static int submit_root(char *root, size_t len)
 			    strerror(errno));
 		return -1;
 	}
-	if (exp_log_resolve_root(c->opts.dir, cwd, root, len) < 0) {
+	if (exp_log_resolve_root(c->opts->dir, cwd, root, len) < 0) {
 		slurm_error("exp-log: --exp-log: path too long");
 		return -1;
 	}
@@ -137,9 +137,7 @@ int exp_log_alloc_post_opt(spank_t sp)
 	char root[4096], sig[64];
 	spank_err_t rc;
 
-	if (c->opts_failed)
-		return -1;
-	if (!c->opts.enabled)
+	if (!c->opts->enabled)
 		return 0;
 	if (submit_root(root, sizeof(root)) < 0)
 		return -1;

@@ -27,7 +27,7 @@ int exp_log_load_config(const char *user_home)
 	exl_config_load(&c->cfg, c->pargs.site_config,
 			user_home ? user_path : NULL, &c->probs);
 	c->cfg_loaded = 1;
-	if (exl_opts_apply_config(&c->opts, &c->cfg, &err) < 0) {
+	if (exl_opts_apply_config(c->opts, &c->cfg, &err) < 0) {
 		slurm_error("%s", err.text);
 		return -1;
 	}

@@ -1,45 +1,47 @@
-/* exp_log_opts.c - option registration and callbacks.
+/* exp_log_opts.c - option registration and callbacks (thin plugin).
  *
  * Options are registered with spank_option_register() from
  * slurm_spank_init: Slurm 22.05 ignores a static spank_options table in
  * sbatch/salloc.  The table itself (names, usage, rules) lives in
- * lib/options.c.
+ * lib/options.c, compiled into this plugin.
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <slurm/spank.h>
 
-#include "exp_log.h"
+#include "exp_log_core.h"
+#include "exp_log_thin.h"
+#include "options.h"
 
-struct exp_log_ctx exp_log_ctx = {
-	.monitor = { .stop_fd = -1, .done_fd = -1, .pid = -1 },
-};
+struct exp_log_thin exp_log_thin;
 
 /* exp_log_opt_cb: one callback for every option; val is the option id.
  * On the submit side (remote == 0) files named by options are checked
  * against the submit directory, where they are meant to be. */
 static int exp_log_opt_cb(int val, const char *arg, int remote)
 {
+	struct exp_log_thin *t = &exp_log_thin;
+	const struct exp_log_core_ops *core;
 	struct exl_err err;
 
-	if (exl_opts_set(&exp_log_ctx.opts, (enum exl_opt_id)val, arg,
-			 &err) < 0) {
+	if (exl_opts_set(&t->opts, (enum exl_opt_id)val, arg, &err) < 0) {
 		slurm_error("%s", err.text);
-		exp_log_ctx.opts_failed = 1;
+		t->opts_failed = 1;
 		return -1;
 	}
 	if (!remote && val == EXL_OPT_CONFIG && access(arg, R_OK) < 0) {
 		slurm_error("exp-log: --exp-config: can't read '%s': %s: give a readable config file",
 			    arg, strerror(errno));
-		exp_log_ctx.opts_failed = 1;
+		t->opts_failed = 1;
 		return -1;
 	}
 	/* sbatch ignores a failing init_post_opt: refuse here instead */
-	if (!remote && val == EXL_OPT_LOG && exp_log_check_root() < 0) {
-		exp_log_ctx.opts_failed = 1;
+	if (!remote && val == EXL_OPT_LOG &&
+	    (!(core = exp_log_thin_core()) || core->check_root() < 0)) {
+		t->opts_failed = 1;
 		return -1;
 	}
 	return 0;
@@ -92,12 +94,14 @@ int exp_log_getopts(spank_t sp)
 	return 0;
 }
 
-void exp_log_ctx_reset(void)
+const struct exp_log_core_ops *exp_log_thin_core(void)
 {
-	exl_monitor_stop(&exp_log_ctx.monitor, 0);
-	exl_opts_free(&exp_log_ctx.opts);
-	if (exp_log_ctx.cfg_loaded)
-		exl_config_free(&exp_log_ctx.cfg);
-	memset(&exp_log_ctx, 0, sizeof(exp_log_ctx));
-	exp_log_ctx.monitor.stop_fd = exp_log_ctx.monitor.done_fd = -1;
+	struct exp_log_thin *t = &exp_log_thin;
+	const struct exp_log_core_ops *core = exp_log_core();
+
+	if (core && !t->core_inited) {
+		core->init(t->ac, t->av, &t->opts);
+		t->core_inited = 1;
+	}
+	return core;
 }

@@ -131,12 +131,12 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 	m->stderr_path = c->stderr_path;
 	m->work_dir = c->work_dir;
 	m->job_start = f->job.start;
-	m->status_interval = c->opts.status_interval_set ?
-			     c->opts.status_interval : EXP_LOG_STATUS_INTERVAL;
+	m->status_interval = c->opts->status_interval_set ?
+			     c->opts->status_interval : EXP_LOG_STATUS_INTERVAL;
 	m->stall_intervals = c->cfg.stall_intervals > 0 ?
 			     c->cfg.stall_intervals : EXP_LOG_STALL_INTERVALS;
 	m->config = &c->cfg;
-	if (c->opts.telemetry && f->job.batch_host[0]) {
+	if (c->opts->telemetry && f->job.batch_host[0]) {
 		snprintf(c->telemetry_file, sizeof(c->telemetry_file),
 			 "%.4000s/telemetry/%.200s.jsonl", c->paths.state_dir,
 			 f->job.batch_host);
@@ -162,17 +162,17 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
  * in the run's state dir, where the epilog and exp-wandb-sync find them. */
 static void export_wandb(spank_t sp, const struct exp_log_ctx *c)
 {
-	if (!c->opts.wandb)
+	if (!c->opts->wandb)
 		return;
-	spank_setenv(sp, "WANDB_MODE", c->opts.wandb, 1);
+	spank_setenv(sp, "WANDB_MODE", c->opts->wandb, 1);
 	if (c->paths.wandb_dir[0])
 		spank_setenv(sp, "WANDB_DIR", c->paths.wandb_dir, 1);
-	if (c->opts.wandb_project)
-		spank_setenv(sp, "WANDB_PROJECT", c->opts.wandb_project, 1);
-	if (c->opts.wandb_entity)
-		spank_setenv(sp, "WANDB_ENTITY", c->opts.wandb_entity, 1);
-	if (c->opts.group)
-		spank_setenv(sp, "WANDB_RUN_GROUP", c->opts.group, 0);
+	if (c->opts->wandb_project)
+		spank_setenv(sp, "WANDB_PROJECT", c->opts->wandb_project, 1);
+	if (c->opts->wandb_entity)
+		spank_setenv(sp, "WANDB_ENTITY", c->opts->wandb_entity, 1);
+	if (c->opts->group)
+		spank_setenv(sp, "WANDB_RUN_GROUP", c->opts->group, 0);
 }
 
 /* job_has_index: a run log already exists for this job id. */
@@ -225,7 +225,7 @@ int exp_log_remote_user_init(spank_t sp)
 	uid_t uid = 0;
 	int batch;
 
-	if (!c->opts.enabled || c->opts_failed)
+	if (!c->opts->enabled)
 		return 0;
 	if (spank_get_item(sp, S_JOB_ID, &jobid) != ESPANK_SUCCESS ||
 	    spank_get_item(sp, S_JOB_STEPID, &stepid) != ESPANK_SUCCESS ||
@@ -238,7 +238,7 @@ int exp_log_remote_user_init(spank_t sp)
 		return 0;
 	batch = stepid == SLURM_BATCH_SCRIPT;
 	memset(&f, 0, sizeof(f));
-	f.opts = &c->opts;
+	f.opts = c->opts;
 	snprintf(c->job_id, sizeof(c->job_id), "%u", jobid);
 	snprintf(f.job.job_id, sizeof(f.job.job_id), "%u", jobid);
 	getenv_job(sp, "SLURM_SUBMIT_DIR", f.job.submit_dir,
@@ -248,7 +248,7 @@ int exp_log_remote_user_init(spank_t sp)
 
 		exp_log_load_config(pw ? pw->pw_dir : NULL);
 	}
-	if (exp_log_resolve_root(c->opts.dir, f.job.submit_dir, c->root,
+	if (exp_log_resolve_root(c->opts->dir, f.job.submit_dir, c->root,
 				 sizeof(c->root)) < 0) {
 		slurm_error("exp-log: remote: run-log path too long");
 		return -1;

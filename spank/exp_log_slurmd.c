@@ -3,9 +3,9 @@
  * line of defence: the scheduler's own verdict on the job is written into
  * the run log, whatever the job managed to do.
  *
- * Option callbacks do not run here; values come from the job's SPANK
- * environment through spank_option_getopt, and the run-log root from
- * SPANK_EXP_LOG_DIR set at submission.  All file work happens in a child
+ * Option callbacks do not run here; the thin plugin reads the values from
+ * the job's SPANK environment (spank_option_getopt), and the run-log root
+ * comes from SPANK_EXP_LOG_DIR set at submission.  All file work happens in a child
  * that has dropped to the job's uid for good; every node tries, the group
  * lock serialises them and only new information is written.
  */
@@ -50,7 +50,7 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 	time_t end = 0;
 	int code = 0, ngroups;
 
-	if (exp_log_getopts(sp) < 0 || !c->opts.enabled)
+	if (!c->opts->enabled)
 		return 0;
 	if (spank_get_item(sp, S_JOB_ID, &jobid) != ESPANK_SUCCESS ||
 	    spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS ||
@@ -60,8 +60,8 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 	}
 	snprintf(job_id, sizeof(job_id), "%u", jobid);
 	root = getenv("SPANK_EXP_LOG_DIR");
-	if (!root && c->opts.dir && c->opts.dir[0] == '/')
-		root = c->opts.dir;
+	if (!root && c->opts->dir && c->opts->dir[0] == '/')
+		root = c->opts->dir;
 	if (!root || root[0] != '/') {
 		slurm_error("exp-log: epilog: job %s: run-log root unknown (submitted without the plugin on the submit host?)",
 			    job_id);

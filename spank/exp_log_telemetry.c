@@ -80,7 +80,7 @@ void exp_log_telemetry_start(spank_t sp, uint32_t stepid, int batch)
 	char *cores = NULL;
 	int rc;
 
-	if (!c->opts.telemetry || tel.s)
+	if (!c->opts->telemetry || tel.s)
 		return;
 	if (batch && c->paths.state_dir[0])
 		snprintf(tel.state_dir, sizeof(tel.state_dir), "%.4095s",
@@ -101,7 +101,7 @@ void exp_log_telemetry_start(spank_t sp, uint32_t stepid, int batch)
 	snprintf(tel.nvml, sizeof(tel.nvml), "%s",
 		 c->cfg.nvml_library ? c->cfg.nvml_library : "libnvidia-ml.so.1");
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.interval_ms = c->opts.telemetry * 1000u;
+	cfg.interval_ms = c->opts->telemetry * 1000u;
 	cfg.state_dir = tel.state_dir;
 	cfg.node = tel.node;
 	cfg.job_id = tel.job;
