@@ -85,8 +85,8 @@ static int add_group(struct exl_scan *sc, const char *group)
 	return 0;
 }
 
-/* kind: DT_DIR / DT_REG / other for a directory entry, without
- * following a symlink. */
+/* kind: DT_DIR / DT_REG / DT_LNK / other for a directory entry,
+ * without following a symlink. */
 static int kind(int dfd, const struct dirent *de)
 {
 	struct stat st;
@@ -96,7 +96,7 @@ static int kind(int dfd, const struct dirent *de)
 	if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return DT_UNKNOWN;
 	return S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG :
-	       DT_UNKNOWN;
+	       S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
 }
 
 /* list_dir: the run logs of one directory (group NULL: the root).  With
@@ -126,7 +126,9 @@ static int list_dir(struct exl_scan *sc, const char *group, int groups,
 		if (de->d_name[0] == '.')
 			continue;
 		k = kind(dfd, de);
-		if (k == DT_REG && exl_scan_is_runlog_name(de->d_name))
+		/* a symlink is listed so that reading it fails out loud */
+		if ((k == DT_REG || k == DT_LNK) &&
+		    exl_scan_is_runlog_name(de->d_name))
 			rc = add_entry(sc, group, de->d_name);
 		else if (k == DT_DIR && groups && exl_valid_group(de->d_name) == 0)
 			rc = add_group(sc, de->d_name);

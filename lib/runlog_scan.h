@@ -2,7 +2,8 @@
  *
  * A root holds run logs directly (flat) and in group directories one
  * level down (see layout.h).  Listing uses d_type, never follows a
- * symlink, and skips the .exp-log state tree, timeline.md and
+ * symlink (a symlinked run log is listed, and reading it fails with a
+ * message), and skips the .exp-log state tree, timeline.md and
  * experiments.md.  Reading the summaries runs on several threads, each
  * with one reused buffer, so ten thousand logs cost little more than the
  * system calls to open them.

@@ -119,7 +119,16 @@ static void __attribute__((noreturn)) query(int out_fd, int err_fd)
 
 int rl_sched_start(struct rl_sched_query *q, char *why, size_t len)
 {
+	const char *conf = getenv("SLURM_CONF");
+
 	q->pid = -1;
+	q->out_fd = q->err_fd = -1;
+	/* libslurm spends a minute retrying a configuration file that is
+	 * not there */
+	if (conf && *conf && access(conf, R_OK) != 0) {
+		snprintf(why, len, "SLURM_CONF=%s: %s", conf, strerror(errno));
+		return -1;
+	}
 	q->out_fd = memfd_create("runlog-jobs", MFD_CLOEXEC);
 	q->err_fd = memfd_create("runlog-jobs-err", MFD_CLOEXEC);
 	if (q->out_fd < 0 || q->err_fd < 0)

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -84,13 +85,40 @@ static int wait_bounded(pid_t pid, int timeout_s)
 	}
 }
 
+/* which: the executable argv0 names (a path, or looked up in PATH).
+ * posix_spawnp cannot be trusted to report a missing program (under
+ * valgrind the child just exits 127), so look first. */
+static int which(const char *argv0, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *e;
+
+	if (strchr(argv0, '/'))
+		return snprintf(out, len, "%s", argv0) < (int)len &&
+		       access(out, X_OK) == 0 ? 0 : -1;
+	for (p = path && *path ? path : "/usr/bin:/bin"; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ':');
+		if (!e)
+			e = p + strlen(p);
+		if (snprintf(out, len, "%.*s/%s", e > p ? (int)(e - p) : 1,
+			     e > p ? p : ".", argv0) < (int)len &&
+		    access(out, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 int rl_spawn(char *const argv[], int timeout_s, char **out, size_t *outlen,
 	     char **errtext)
 {
 	posix_spawn_file_actions_t fa;
 	int ofd = -1, efd = -1, rc, status = -1, saved;
+	char prog[4096];
 	pid_t pid;
 
+	if (which(argv[0], prog, sizeof(prog)) < 0) {
+		errno = ENOENT;
+		return -1;
+	}
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return -1;
 	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -103,7 +131,7 @@ int rl_spawn(char *const argv[], int timeout_s, char **out, size_t *outlen,
 			rc = posix_spawn_file_actions_adddup2(&fa, efd, 2);
 	}
 	if (rc == 0)
-		rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+		rc = posix_spawn(&pid, prog, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc == 0) {
 		status = wait_bounded(pid, timeout_s);
