@@ -29,4 +29,16 @@ int exl_ckpt_dir(const char *value, const char *base, char *out,
 /* The state for a Results checkpoint value (NULL: none recorded). */
 enum exl_ckpt_state exl_ckpt_state(const char *value, const char *base);
 
+/* Top-level directories found missing, so that thousands of checkpoints
+ * on storage this machine does not mount cost one lookup, not one each.
+ * Zero it before use; good for one pass over the run logs. */
+struct exl_ckpt_memo {
+	char missing[8][64];
+	int n;
+};
+
+/* exl_ckpt_state with a memo (may be NULL). */
+enum exl_ckpt_state exl_ckpt_state_memo(const char *value, const char *base,
+					struct exl_ckpt_memo *memo);
+
 #endif

@@ -23,56 +23,84 @@ static int digits(const char *s, int n, int *v)
 	return 0;
 }
 
+/* local_time: a local wall-clock time as seconds since the epoch.
+ * mktime() would do, but glibc's re-checks the time zone file on every
+ * call (a stat and a lock), which dominates reading thousands of run
+ * logs; localtime_r() does not.  A time in a DST gap or overlap gets
+ * the offset in force just after it. */
+static time_t local_time(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+			 .tm_hour = h, .tm_min = mi };
+	struct tm lt;
+	time_t utc = timegm(&tm), t;
+
+	if (!localtime_r(&utc, &lt))
+		return (time_t)-1;
+	t = utc - lt.tm_gmtoff;
+	if (localtime_r(&t, &lt) && utc - lt.tm_gmtoff != t)
+		t = utc - lt.tm_gmtoff;
+	return t;
+}
+
+/* date_parts: "YYYY-MM-DD" at s. */
+static int date_parts(const char *s, int *y, int *mo, int *d)
+{
+	if (digits(s, 4, y) < 0 || s[4] != '-' || digits(s + 5, 2, mo) < 0 ||
+	    s[7] != '-' || digits(s + 8, 2, d) < 0 || *mo < 1 || *mo > 12 ||
+	    *d < 1 || *d > 31 || *y < 1970)
+		return -1;
+	return 0;
+}
+
 int exl_parse_date(const char *s, time_t *out)
 {
-	struct tm tm;
 	int y, mo, d;
 
-	if (digits(s, 4, &y) < 0 || s[4] != '-' || digits(s + 5, 2, &mo) < 0 ||
-	    s[7] != '-' || digits(s + 8, 2, &d) < 0 || mo < 1 || mo > 12 ||
-	    d < 1 || d > 31 || y < 1970)
+	if (date_parts(s, &y, &mo, &d) < 0)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	tm.tm_isdst = -1;
-	*out = mktime(&tm);
+	*out = local_time(y, mo, d, 12, 0);
 	return *out == (time_t)-1 ? -1 : 0;
 }
 
-const char *exl_status_line(const char *l, time_t *when)
+/* entry: split "- YYYY-MM-DD HH:MM — text" into its stamp fields and
+ * return the text, or NULL when l is not such an entry. */
+static const char *entry(const char *l, int f[5])
 {
-	struct tm tm;
-	int h, mi;
-	time_t day;
-
 	while (*l == ' ')
 		l++;
 	if ((l[0] != '-' && l[0] != '*') || l[1] != ' ')
 		return NULL;
 	l += 2;
-	if (exl_parse_date(l, &day) < 0 || l[10] != ' ' ||
-	    digits(l + 11, 2, &h) < 0 || l[13] != ':' ||
-	    digits(l + 14, 2, &mi) < 0 || h > 23 || mi > 59)
+	if (date_parts(l, &f[0], &f[1], &f[2]) < 0 || l[10] != ' ' ||
+	    digits(l + 11, 2, &f[3]) < 0 || l[13] != ':' ||
+	    digits(l + 14, 2, &f[4]) < 0 || f[3] > 23 || f[4] > 59)
 		return NULL;
-	localtime_r(&day, &tm);
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = 0;
-	tm.tm_isdst = -1;
 	l += 16;
 	if (strncmp(l, " " EM_DASH " ", 5) == 0)
-		l += 5;
-	else if (strncmp(l, " -- ", 4) == 0)
-		l += 4;
-	else if (strncmp(l, " - ", 3) == 0)
-		l += 3;
-	else
-		return NULL;
-	*when = mktime(&tm);
-	return l;
+		return l + 5;
+	if (strncmp(l, " -- ", 4) == 0)
+		return l + 4;
+	if (strncmp(l, " - ", 3) == 0)
+		return l + 3;
+	return NULL;
+}
+
+const char *exl_status_text(const char *l)
+{
+	int f[5];
+
+	return entry(l, f);
+}
+
+const char *exl_status_line(const char *l, time_t *when)
+{
+	int f[5];
+	const char *text = entry(l, f);
+
+	if (text)
+		*when = local_time(f[0], f[1], f[2], f[3], f[4]);
+	return text;
 }
 
 /* number_after: skip separators (" :=") after a name, parse a number.

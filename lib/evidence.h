@@ -16,6 +16,9 @@
  * stamp as local time in *when and return the text; else NULL. */
 const char *exl_status_line(const char *line, time_t *when);
 
+/* exl_status_line without the time conversion: the text or NULL. */
+const char *exl_status_text(const char *line);
+
 /* Progress evidence found in one Status text. */
 struct exl_evidence {
 	long long step;		/* -1: none */

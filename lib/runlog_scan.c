@@ -29,9 +29,14 @@ int exl_scan_is_runlog_name(const char *name)
 	return 1;
 }
 
+/* add_entry: one allocation holds the path; rel points into it and
+ * group at the listing's own copy of the group name. */
 static int add_entry(struct exl_scan *sc, const char *group, const char *name)
 {
+	size_t rl = strlen(sc->root), gl = group ? strlen(group) + 1 : 0;
+	size_t nl = strlen(name);
 	struct exl_scan_entry *e;
+	char *p;
 
 	if (sc->n == sc->cap) {
 		size_t cap = sc->cap ? sc->cap * 2 : 256;
@@ -42,25 +47,22 @@ static int add_entry(struct exl_scan *sc, const char *group, const char *name)
 		sc->v = nv;
 		sc->cap = cap;
 	}
+	p = malloc(rl + 1 + gl + nl + 1);
+	if (!p)
+		return -1;
 	e = &sc->v[sc->n];
 	memset(e, 0, sizeof(*e));
+	memcpy(p, sc->root, rl);
+	p[rl] = '/';
 	if (group) {
-		if (asprintf(&e->rel, "%s/%s", group, name) < 0) {
-			e->rel = NULL;
-			return -1;
-		}
-		e->group = strdup(group);
-	} else {
-		e->rel = strdup(name);
+		memcpy(p + rl + 1, group, gl - 1);
+		p[rl + gl] = '/';
 	}
-	e->path = e->rel ? exl_path_join(sc->root, e->rel) : NULL;
-	if (!e->rel || !e->path || (group && !e->group)) {
-		free(e->rel);
-		free(e->path);
-		free(e->group);
-		return -1;
-	}
-	e->name = exl_basename(e->rel);
+	memcpy(p + rl + 1 + gl, name, nl + 1);
+	e->path = p;
+	e->rel = p + rl + 1;
+	e->name = e->rel + gl;
+	e->group = group;
 	sc->n++;
 	return 0;
 }
@@ -142,8 +144,16 @@ static int list_dir(struct exl_scan *sc, const char *group, int groups,
 	return rc;
 }
 
-/* cmp_entry: the flat level first, then by rel (so each group's
- * entries are contiguous). */
+int exl_scan_order(const char *a, const char *b)
+{
+	int ga = strchr(a, '/') != NULL, gb = strchr(b, '/') != NULL;
+
+	if (ga != gb)
+		return ga ? 1 : -1;
+	return strcmp(a, b);
+}
+
+/* cmp_entry: exl_scan_order, with the group already known. */
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct exl_scan_entry *x = a, *y = b;
@@ -172,7 +182,7 @@ int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
 			return exl_errf(err, "%s: not a valid group name", group);
 		if (add_group(sc, group) < 0)
 			return exl_errnof(err, ENOMEM, "couldn't list %s", root);
-		return list_dir(sc, group, 0, err);
+		return list_dir(sc, sc->groups[0], 0, err);
 	}
 	if (list_dir(sc, NULL, 1, err) < 0)
 		return -1;
@@ -200,8 +210,11 @@ static int fail(int fd, char **error, const char *what, const char *why)
 	return -1;
 }
 
-int exl_scan_read_one(const char *path, char **buf, size_t *cap,
-		      struct exl_run_summary *s, char **error)
+/* read_entry: exl_scan_read_one, also giving the file's identity; the
+ * file is name in directory dfd when dfd >= 0 (a shorter lookup). */
+static int read_entry(int dfd, const char *name, const char *path,
+		      char **buf, size_t *cap, struct exl_run_summary *s,
+		      char **error, struct exl_file_id *id)
 {
 	struct stat st;
 	size_t len = 0;
@@ -210,7 +223,9 @@ int exl_scan_read_one(const char *path, char **buf, size_t *cap,
 
 	*error = NULL;
 	memset(s, 0, sizeof(*s));
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	fd = dfd >= 0 ? openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+			       O_NONBLOCK) :
+	     open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return fail(-1, error, "couldn't open: ", errno == ELOOP ?
 			    "a symlink, not followed" : strerror(errno));
@@ -248,11 +263,40 @@ int exl_scan_read_one(const char *path, char **buf, size_t *cap,
 		return -2;
 	}
 	s->mtime = st.st_mtime;
+	if (id)
+		exl_file_id(&st, id);
 	return 0;
+}
+
+int exl_scan_read_one(const char *path, char **buf, size_t *cap,
+		      struct exl_run_summary *s, char **error)
+{
+	return read_entry(-1, NULL, path, buf, cap, s, error, NULL);
+}
+
+/* from_cache: take the cached summary when the file is unchanged. */
+static int from_cache(struct exl_scan_entry *e, int dfd)
+{
+	struct exl_file_id id;
+	struct stat st;
+
+	if (!e->cached ||
+	    (dfd >= 0 ? fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) :
+			lstat(e->path, &st)) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	exl_file_id(&st, &id);
+	if (!exl_file_id_eq(&id, &e->cached->id))
+		return 0;
+	e->sum = e->cached->sum;
+	e->id = id;
+	e->ok = 1;
+	return 1;
 }
 
 struct worker {
 	struct exl_scan *sc;
+	const int *dfd;		/* each entry's directory, -1: use the path */
 	size_t *next;		/* shared cursor, atomically advanced */
 	int nomem;
 };
@@ -265,10 +309,12 @@ static void *work(void *arg)
 
 	while ((i = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) < w->sc->n) {
 		struct exl_scan_entry *e = &w->sc->v[i];
+		int rc;
 
-		int rc = exl_scan_read_one(e->path, &buf, &cap, &e->sum,
-					   &e->error);
-
+		if (from_cache(e, w->dfd[i]))
+			continue;
+		rc = read_entry(w->dfd[i], e->name, e->path, &buf, &cap, &e->sum,
+				&e->error, &e->id);
 		e->ok = rc == 0;
 		if (rc == -2)
 			w->nomem = 1;
@@ -277,13 +323,52 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* Directories opened for relative lookups, at most this many. */
+#define MAX_DIR_FDS 256
+
+/* dir_fds: each entry's directory as an O_PATH descriptor, opened once
+ * per directory (entries of a directory are contiguous); -1 where that
+ * failed or too many are open already.  fds[] collects them to close. */
+static int *dir_fds(const struct exl_scan *sc, int *fds, int *nfds)
+{
+	int *dfd = malloc((sc->n ? sc->n : 1) * sizeof(*dfd));
+	size_t i;
+
+	*nfds = 0;
+	for (i = 0; dfd && i < sc->n; i++) {
+		const struct exl_scan_entry *e = &sc->v[i];
+		char *dir;
+
+		if (i > 0 && (!e->group == !sc->v[i - 1].group) &&
+		    (!e->group || strcmp(e->group, sc->v[i - 1].group) == 0)) {
+			dfd[i] = dfd[i - 1];
+			continue;
+		}
+		dfd[i] = -1;
+		if (*nfds == MAX_DIR_FDS)
+			continue;
+		dir = exl_layout_group_dir(sc->root, e->group);
+		if (dir)
+			dfd[i] = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+				      O_CLOEXEC);
+		if (dfd[i] >= 0)
+			fds[(*nfds)++] = dfd[i];
+		free(dir);
+	}
+	return dfd;
+}
+
 int exl_scan_summaries(struct exl_scan *sc, int nthreads, struct exl_err *err)
 {
 	struct worker w[8];
 	pthread_t tid[8];
 	size_t next = 0;
+	int fds[MAX_DIR_FDS], nfds, *dfd;
 	int i, started = 0, nomem = 0;
 
+	dfd = dir_fds(sc, fds, &nfds);
+	if (!dfd)
+		return exl_errnof(err, ENOMEM, "couldn't read run logs");
 	if (nthreads <= 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -296,6 +381,7 @@ int exl_scan_summaries(struct exl_scan *sc, int nthreads, struct exl_err *err)
 		nthreads = (int)(sc->n / 64 + 1);
 	for (i = 0; i < nthreads; i++) {
 		w[i].sc = sc;
+		w[i].dfd = dfd;
 		w[i].next = &next;
 		w[i].nomem = 0;
 	}
@@ -309,6 +395,9 @@ int exl_scan_summaries(struct exl_scan *sc, int nthreads, struct exl_err *err)
 		pthread_join(tid[i], NULL);
 	for (i = 0; i < nthreads; i++)
 		nomem |= w[i].nomem;
+	for (i = 0; i < nfds; i++)
+		close(fds[i]);
+	free(dfd);
 	return nomem ? exl_errnof(err, ENOMEM, "couldn't read run logs") : 0;
 }
 
@@ -317,9 +406,7 @@ void exl_scan_free(struct exl_scan *sc)
 	size_t i;
 
 	for (i = 0; i < sc->n; i++) {
-		free(sc->v[i].rel);
 		free(sc->v[i].path);
-		free(sc->v[i].group);
 		free(sc->v[i].error);
 		exl_summary_free(&sc->v[i].sum);
 	}

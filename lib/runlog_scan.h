@@ -15,15 +15,19 @@
 
 #include "exl_err.h"
 #include "runlog_summary.h"
+#include "summary_cache.h"
 
 struct exl_scan_entry {
-	char *rel;		/* "group/name.md" or "name.md" */
-	char *path;		/* root joined with rel */
+	const char *rel;	/* "group/name.md" or "name.md", inside path */
+	char *path;		/* root joined with rel (owns the text) */
 	const char *name;	/* the file name, inside rel */
-	char *group;		/* NULL: directly in the root */
+	const char *group;	/* NULL: directly in the root; else the
+				 * listing's groups[] string */
 	int ok;			/* summary read */
 	char *error;		/* why not, newly allocated */
 	struct exl_run_summary sum;
+	struct exl_file_id id;	/* the file the summary was read from */
+	const struct exl_cache_rec *cached;	/* a cached summary of rel */
 };
 
 struct exl_scan {
@@ -33,6 +37,10 @@ struct exl_scan {
 	char **groups;		/* group directories present, sorted */
 	size_t ngroups, gcap;
 };
+
+/* The listing order of two rels: the flat level ("name.md") first, then
+ * by byte order, so each group's entries are contiguous. */
+int exl_scan_order(const char *a, const char *b);
 
 /* Does name look like a run log (*.md, not timeline/experiments/README,
  * not hidden)? */
@@ -46,8 +54,11 @@ int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
 		  struct exl_err *err);
 
 /* Read every listed run log's summary on nthreads threads (0: one per
- * online CPU, at most 8).  A file that cannot be read gets ok = 0 and an
- * error text; only running out of memory fails the call. */
+ * online CPU, at most 8).  An entry with a cached summary (see
+ * summary_cache.h) whose file is unchanged (device, inode, size, mtime)
+ * takes the cached one without opening the file.  A file that cannot
+ * be read gets ok = 0 and an error text; only running out of memory
+ * fails the call. */
 int exl_scan_summaries(struct exl_scan *sc, int nthreads,
 		       struct exl_err *err);
 

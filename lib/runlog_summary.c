@@ -5,7 +5,6 @@
 #include <strings.h>
 
 #include "runlog_summary.h"
-#include "timefmt.h"
 
 enum sec { S_NONE, S_MODE, S_JOB, S_STATUS, S_RESULTS, S_WANDB, S_OTHER };
 
@@ -123,48 +122,128 @@ static enum sec section_of(const char *p, size_t len)
 	return S_OTHER;
 }
 
-/* iso_value: an ISO timestamp value, 0 when absent or a placeholder. */
-static time_t iso_value(struct line v)
+/* num: n digits at p, -1 if any is not a digit. */
+static int num(const char *p, int n)
 {
-	char buf[64];
-	time_t t;
+	int v = 0;
 
-	if (v.len == 0 || v.len >= sizeof(buf))
-		return 0;
-	memcpy(buf, v.p, v.len);
-	buf[v.len] = '\0';
-	return exl_parse_iso(buf, &t) == 0 ? t : 0;
+	while (n-- > 0) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		v = v * 10 + (*p++ - '0');
+	}
+	return v;
 }
 
-/* status_line: a Status entry updates the newest evidence. */
-static int status_line(struct exl_run_summary *s, const char *p, size_t len)
+/* iso_value: "YYYY-MM-DDTHH:MM:SS+HH:MM" (or Z) as exl_time_iso writes
+ * it, 0 when absent or a placeholder.  Parsed by hand: sscanf in
+ * exl_parse_iso costs more than the rest of a run log. */
+static time_t iso_value(struct line v)
 {
-	char buf[1024];
-	const char *text;
-	struct exl_evidence ev;
-	time_t when;
+	const char *p = v.p;
+	struct tm tm = { 0 };
+	int off = 0;
 
-	if (len >= sizeof(buf))
-		len = sizeof(buf) - 1;
-	memcpy(buf, p, len);
-	buf[len] = '\0';
-	text = exl_status_line(buf, &when);
-	if (!text || exl_status_is_note(text))
+	if (v.len != 20 && v.len != 25)
 		return 0;
-	s->last_stamp = when;
-	if (set(&s->last_status, strip(text, strlen(text))) < 0)
-		return -1;
-	exl_evidence_parse(text, &ev);
-	s->ev.gpu_util = ev.gpu_util;
-	if (ev.step >= 0)
-		s->ev.step = ev.step;
-	if (ev.loss_name[0]) {
-		s->ev.loss = ev.loss;
-		memcpy(s->ev.loss_name, ev.loss_name, sizeof(ev.loss_name));
+	tm.tm_year = num(p, 4) - 1900;
+	tm.tm_mon = num(p + 5, 2) - 1;
+	tm.tm_mday = num(p + 8, 2);
+	tm.tm_hour = num(p + 11, 2);
+	tm.tm_min = num(p + 14, 2);
+	tm.tm_sec = num(p + 17, 2);
+	if (p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' ||
+	    p[16] != ':' || tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour < 0 ||
+	    tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+	    tm.tm_sec < 0 || tm.tm_sec > 60)
+		return 0;
+	if (v.len == 25) {
+		int h = num(p + 20, 2), m = num(p + 23, 2);
+
+		if ((p[19] != '+' && p[19] != '-') || p[22] != ':' || h < 0 || m < 0)
+			return 0;
+		off = (h * 3600 + m * 60) * (p[19] == '-' ? -1 : 1);
+	} else if (p[19] != 'Z') {
+		return 0;
 	}
-	if (ev.have_val_loss) {
-		s->ev.val_loss = ev.val_loss;
-		s->ev.have_val_loss = 1;
+	return timegm(&tm) - off;
+}
+
+/* Status lines seen in one pass: offsets into the text.  Only the
+ * newest few are ever looked at (see evidence), so the pass itself does
+ * no time conversion and no number parsing. */
+struct spans {
+	struct line *v;
+	size_t n, cap;
+};
+
+static int span_add(struct spans *sp, const char *p, size_t len)
+{
+	if (sp->n == sp->cap) {
+		size_t cap = sp->cap ? sp->cap * 2 : 32;
+		struct line *nv = realloc(sp->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		sp->v = nv;
+		sp->cap = cap;
+	}
+	sp->v[sp->n].p = p;
+	sp->v[sp->n++].len = len;
+	return 0;
+}
+
+/* line_copy: one line NUL-terminated in buf (cut to fit). */
+static char *line_copy(struct line l, char *buf, size_t len)
+{
+	if (l.len >= len)
+		l.len = len - 1;
+	memcpy(buf, l.p, l.len);
+	buf[l.len] = '\0';
+	return buf;
+}
+
+/* evidence: from the newest Status line back, the newest stamp and text
+ * (notes skipped), its GPU util, and the newest step, loss and val_loss
+ * wherever they were last recorded. */
+static int evidence(struct exl_run_summary *s, const struct spans *sp)
+{
+	int need_step = 1, need_loss = 1, need_val = 1, newest = 1;
+	char buf[1024];
+	size_t i;
+
+	for (i = sp->n; i-- > 0 && (newest || need_step || need_loss || need_val); ) {
+		const char *l = line_copy(sp->v[i], buf, sizeof(buf)), *text;
+		struct exl_evidence ev;
+		time_t when;
+
+		text = exl_status_text(l);
+		if (!text || exl_status_is_note(text))
+			continue;
+		exl_evidence_parse(text, &ev);
+		if (newest) {
+			newest = 0;
+			exl_status_line(l, &when);
+			s->last_stamp = when;
+			s->ev.gpu_util = ev.gpu_util;
+			if (set(&s->last_status, strip(text, strlen(text))) < 0)
+				return -1;
+		}
+		if (need_step && ev.step >= 0) {
+			s->ev.step = ev.step;
+			need_step = 0;
+		}
+		if (need_loss && ev.loss_name[0]) {
+			s->ev.loss = ev.loss;
+			memcpy(s->ev.loss_name, ev.loss_name, sizeof(ev.loss_name));
+			need_loss = 0;
+		}
+		if (need_val && ev.have_val_loss) {
+			s->ev.val_loss = ev.val_loss;
+			s->ev.have_val_loss = 1;
+			need_val = 0;
+		}
 	}
 	return 0;
 }
@@ -224,6 +303,8 @@ int exl_summary_parse(const char *text, size_t len, struct exl_run_summary *s)
 {
 	const char *p = text, *end = text + len;
 	enum sec sec = S_NONE;
+	struct spans sp = { 0 };
+	int rc = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->ev.step = -1;
@@ -232,7 +313,6 @@ int exl_summary_parse(const char *text, size_t len, struct exl_run_summary *s)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		struct line k, v;
-		int rc = 0;
 
 		if (ll >= 2 && p[0] == '#' && p[1] == ' ') {
 			if (!s->title)
@@ -249,19 +329,26 @@ int exl_summary_parse(const char *text, size_t len, struct exl_run_summary *s)
 				s->has_end_key = 0;
 			}
 		} else if (sec == S_STATUS) {
-			rc = status_line(s, p, ll);
+			rc = span_add(&sp, p, ll);
 		} else if (keyed(p, ll, &k, &v)) {
 			rc = keyed_line(s, sec, k, v);
 		}
 		if (rc < 0)
-			return -1;
+			break;
 		p = nl ? nl + 1 : end;
 	}
-	return 0;
+	if (rc == 0)
+		rc = evidence(s, &sp);
+	free(sp.v);
+	return rc;
 }
 
 void exl_summary_free(struct exl_run_summary *s)
 {
+	if (s->borrowed) {
+		memset(s, 0, sizeof(*s));
+		return;
+	}
 	free(s->title);
 	free(s->run_type);
 	free(s->objective);

@@ -38,6 +38,8 @@ struct exl_run_summary {
 				 * Status line); gpu_util from the newest
 				 * line only */
 	time_t mtime;		/* the file's (filled by the scanner) */
+	int borrowed;		/* strings point into a cache buffer: not
+				 * freed by exl_summary_free */
 };
 
 /* Parse text (len bytes, need not be NUL-terminated).  Returns -1 only

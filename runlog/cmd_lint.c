@@ -7,11 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "cli.h"
 #include "fileio.h"
 #include "layout.h"
 #include "lint_fix.h"
-#include "rows.h"
+#include "runlog.h"
 #include "runlog_scan.h"
 
 static const char usage[] =
@@ -80,7 +82,10 @@ static void print_json(const struct exl_findings *f)
 				       json_object_new_boolean(f->v[i].fixable));
 		json_object_array_add(a, o);
 	}
-	rl_json_print(a);
+	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_SPACED |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(a);
 }
 
 /* What lint_dir works with. */
@@ -99,7 +104,7 @@ static int lint_dir(const struct rl *c, const char *group,
 	const struct lint_opts *o = lr->o;
 	struct exl_findings *f = lr->f;
 	struct exl_lint_info *info = calloc(n ? n : 1, sizeof(*info));
-	char base[RL_PATH], *dir = exl_layout_group_dir(c->root, group);
+	char *dir = exl_layout_group_dir(c->root, group);
 	size_t i, first = f->n, k = 0;
 	int rc = 0;
 
@@ -109,7 +114,6 @@ static int lint_dir(const struct rl *c, const char *group,
 		cli_err("out of memory");
 		return -1;
 	}
-	rl_base_dir(c->root, base, sizeof(base));
 	for (i = 0; i < n; i++) {
 		struct exl_doc d;
 		struct exl_err err;
@@ -124,7 +128,7 @@ static int lint_dir(const struct rl *c, const char *group,
 		}
 		free(text);
 		info[k].name = v[i].name;
-		exl_lint_doc(&d, v[i].path, base, f, &info[k++]);
+		exl_lint_doc(&d, v[i].path, c->base, f, &info[k++]);
 		exl_doc_free(&d);
 	}
 	exl_lint_dir(dir, group, info, k, f);

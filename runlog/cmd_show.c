@@ -149,13 +149,21 @@ int cmd_show(struct rl *c, int argc, char **argv)
 		sc.n = 1;
 		rl_sacct_fill(&sc, &v);
 	}
-	snprintf(c->root, sizeof(c->root), "%s", run.root);
+	if (rl_set_root(c, run.root) < 0) {
+		rc = EXL_EXIT_ERROR;
+		goto out;
+	}
 	rl_row_fill(c, &e, &v, &row);
 	if (json) {
-		json_object *o = rl_row_json(&row);
+		struct rl_out o = { 0 };
 
-		json_object_object_add(o, "markdown", json_object_new_string(text));
-		rl_json_print(o);
+		rl_row_json(&o, &row, "", text);
+		rl_out_char(&o, '\n');
+		if (rl_out_flush(&o, stdout) < 0) {
+			cli_err("couldn't write the JSON");
+			rc = EXL_EXIT_ERROR;
+			goto out;
+		}
 	} else {
 		print_block(c, &row);
 		print_markdown(c, text);

@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "layout.h"
+#include "summary_cache.h"
 #include "rows.h"
 #include "rl_sched.h"
 
@@ -46,9 +49,10 @@ static const char *const col_name[NCOL] = { "RUN", "MODE", "JOB", "STATE",
 /* Evidence older than this on a running job is shown as stale. */
 #define STALE_S 3600
 
-struct cells {
-	char c[NCOL][80];
-	const char *color[NCOL];
+/* A cell: text in the arena, and its color. */
+struct cell {
+	unsigned int off, len;
+	const char *color;
 };
 
 static const char *state_color(const struct exl_status_row *r)
@@ -68,111 +72,184 @@ static const char *state_color(const struct exl_status_row *r)
 	return RL_RED;
 }
 
-static void fill_cells(const struct rl_row *row, struct cells *k)
+/* put: one cell's text into the arena. */
+static void put(struct rl_out *a, struct cell *k, const char *text,
+		const char *color)
+{
+	k->off = (unsigned int)a->len;
+	rl_out_str(a, text);
+	k->len = (unsigned int)(a->len - k->off);
+	k->color = color;
+}
+
+/* dur: rl_duration's text ("3d04h", "5h07m", "12m", "45s"), without
+ * printf: it runs for every row. */
+static const char *dur(long s, char *buf)
+{
+	long big = s, small = -1;
+	char u1 = 's', u2 = 0, *p = buf + 24, *q = buf;
+
+	if (s < 0)
+		return "-";
+	if (s >= 86400) {
+		big = s / 86400;
+		small = (s % 86400) / 3600;
+		u1 = 'd';
+		u2 = 'h';
+	} else if (s >= 3600) {
+		big = s / 3600;
+		small = (s % 3600) / 60;
+		u1 = 'h';
+		u2 = 'm';
+	} else if (s >= 60) {
+		big = s / 60;
+		u1 = 'm';
+	}
+	*p = '\0';
+	do {
+		*--p = (char)('0' + big % 10);
+		big /= 10;
+	} while (big);
+	while (*p)
+		*q++ = *p++;
+	*q++ = u1;
+	if (small >= 0) {
+		*q++ = (char)('0' + small / 10);
+		*q++ = (char)('0' + small % 10);
+		*q++ = u2;
+	}
+	*q = '\0';
+	return buf;
+}
+
+static void fill_cells(struct rl_out *a, const struct rl_row *row,
+		       struct cell *k)
 {
 	const struct exl_run_summary *s = &row->e->sum;
 	const struct exl_status_row *r = &row->r;
+	char buf[96];
 
-	memset(k->color, 0, sizeof(k->color));
-	snprintf(k->c[COL_RUN], sizeof(k->c[0]), "%s", row->e->rel);
-	rl_mode(s->run_type, k->c[COL_MODE], sizeof(k->c[0]));
-	snprintf(k->c[COL_JOB], sizeof(k->c[0]), "%.24s", s->job_id ? s->job_id : "-");
+	put(a, &k[COL_RUN], row->e->rel, NULL);
+	rl_mode(s->run_type, buf, sizeof(buf));
+	put(a, &k[COL_MODE], buf, NULL);
+	snprintf(buf, sizeof(buf), "%.24s", s->job_id ? s->job_id : "-");
+	put(a, &k[COL_JOB], buf, NULL);
 	if (r->reason[0])
-		snprintf(k->c[COL_STATE], sizeof(k->c[0]), "%s (%s)", r->state,
-			 r->reason);
-	else
-		snprintf(k->c[COL_STATE], sizeof(k->c[0]), "%s", r->state);
-	k->color[COL_STATE] = state_color(r);
-	rl_duration(r->elapsed, k->c[COL_ELAPSED], sizeof(k->c[0]));
-	if (r->time_left >= 0)
-		rl_duration(r->time_left, k->c[COL_LEFT], sizeof(k->c[0]));
-	else
-		snprintf(k->c[COL_LEFT], sizeof(k->c[0]), "%s",
-			 r->unlimited && !r->final ? "none" : "-");
+		snprintf(buf, sizeof(buf), "%s (%s)", r->state, r->reason);
+	put(a, &k[COL_STATE], r->reason[0] ? buf : r->state, state_color(r));
+	put(a, &k[COL_ELAPSED], dur(r->elapsed, buf), NULL);
+	put(a, &k[COL_LEFT], r->time_left >= 0 ? dur(r->time_left, buf) :
+	    r->unlimited && !r->final ? "none" : "-", NULL);
 	if (s->ev.step >= 0)
-		snprintf(k->c[COL_STEP], sizeof(k->c[0]), "%lld", s->ev.step);
-	else
-		strcpy(k->c[COL_STEP], "-");
+		snprintf(buf, sizeof(buf), "%lld", s->ev.step);
+	put(a, &k[COL_STEP], s->ev.step >= 0 ? buf : "-", NULL);
 	if (s->ev.loss_name[0])
-		snprintf(k->c[COL_LOSS], sizeof(k->c[0]), "%.4g", s->ev.loss);
-	else
-		strcpy(k->c[COL_LOSS], "-");
+		snprintf(buf, sizeof(buf), "%.4g", s->ev.loss);
+	put(a, &k[COL_LOSS], s->ev.loss_name[0] ? buf : "-", NULL);
 	if (s->ev.gpu_util >= 0)
-		snprintf(k->c[COL_GPU], sizeof(k->c[0]), "%d%%", s->ev.gpu_util);
-	else
-		strcpy(k->c[COL_GPU], "-");
-	rl_duration(r->evidence_age, k->c[COL_AGE], sizeof(k->c[0]));
-	if (!r->final && r->evidence_age > STALE_S &&
-	    strcmp(r->state, "RUNNING") == 0)
-		k->color[COL_AGE] = RL_YELLOW;
-	snprintf(k->c[COL_WANDB], sizeof(k->c[0]), "%s", r->wandb);
-	snprintf(k->c[COL_PASSPORT], sizeof(k->c[0]), "%s",
-		 exl_ckpt_state_name(row->pp));
+		snprintf(buf, sizeof(buf), "%d%%", s->ev.gpu_util);
+	put(a, &k[COL_GPU], s->ev.gpu_util >= 0 ? buf : "-", NULL);
+	put(a, &k[COL_AGE], dur(r->evidence_age, buf),
+	    !r->final && r->evidence_age > STALE_S &&
+	    strcmp(r->state, "RUNNING") == 0 ? RL_YELLOW : NULL);
+	put(a, &k[COL_WANDB], r->wandb, NULL);
+	put(a, &k[COL_PASSPORT], exl_ckpt_state_name(row->pp), NULL);
 }
 
-static void print_cell(const struct rl *c, const char *text,
-		       const char *color, int width, int last)
+static void emit(const struct rl *c, struct rl_out *o, const char *text,
+		 size_t len, const char *color, size_t width, int last)
 {
-	int pad = width - (int)strlen(text);
+	int colored = color && c->color;
 
-	if (color && c->color)
-		printf("%s%s%s", color, text, RL_RESET);
-	else
-		fputs(text, stdout);
+	if (colored)
+		rl_out_str(o, color);
+	rl_out_mem(o, text, len);
+	if (colored)
+		rl_out_str(o, RL_RESET);
 	if (!last)
-		printf("%*s", pad + 2, "");
+		rl_out_pad(o, width - len + 2);
 }
 
-static void print_table(const struct rl *c, struct rl_row *rows, size_t n,
-			size_t hidden)
+static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
+		       size_t hidden)
 {
-	struct cells *k = calloc(n ? n : 1, sizeof(*k));
-	int w[NCOL], i;
-	size_t r;
+	struct cell *k = calloc(n * NCOL + 1, sizeof(*k));
+	struct rl_out a = { 0 }, o = { 0 };
+	size_t w[NCOL], r, i;
+	int rc;
 
 	if (!k) {
 		cli_err("out of memory");
-		return;
+		return -1;
 	}
 	for (i = 0; i < NCOL; i++)
-		w[i] = (int)strlen(col_name[i]);
+		w[i] = strlen(col_name[i]);
 	for (r = 0; r < n; r++) {
-		fill_cells(&rows[r], &k[r]);
+		fill_cells(&a, &rows[r], k + r * NCOL);
 		for (i = 0; i < NCOL; i++)
-			if ((int)strlen(k[r].c[i]) > w[i])
-				w[i] = (int)strlen(k[r].c[i]);
+			if (k[r * NCOL + i].len > w[i])
+				w[i] = k[r * NCOL + i].len;
 	}
-	if (n) {
-		for (i = 0; i < NCOL; i++)
-			print_cell(c, col_name[i], RL_BOLD, w[i], i == NCOL - 1);
-		putchar('\n');
+	for (i = 0; n && i < NCOL; i++)
+		emit(c, &o, col_name[i], strlen(col_name[i]), RL_BOLD, w[i],
+		     i == NCOL - 1);
+	if (n)
+		rl_out_char(&o, '\n');
+	for (r = 0; r < n && !a.failed; r++) {
+		for (i = 0; i < NCOL; i++) {
+			const struct cell *x = &k[r * NCOL + i];
+
+			emit(c, &o, a.p + x->off, x->len, x->color, w[i],
+			     i == NCOL - 1);
+		}
+		rl_out_char(&o, '\n');
 	}
 	for (r = 0; r < n; r++) {
-		for (i = 0; i < NCOL; i++)
-			print_cell(c, k[r].c[i], k[r].color[i], w[i], i == NCOL - 1);
-		putchar('\n');
+		if (!rows[r].r.hint[0])
+			continue;
+		rl_out_str(&o, rl_color(c, RL_YELLOW));
+		rl_out_str(&o, "hint:");
+		rl_out_str(&o, rl_color(c, RL_RESET));
+		rl_out_char(&o, ' ');
+		rl_out_str(&o, rows[r].e->rel);
+		rl_out_str(&o, ": ");
+		rl_out_str(&o, rows[r].r.hint);
+		rl_out_char(&o, '\n');
 	}
-	for (r = 0; r < n; r++)
-		if (rows[r].r.hint[0])
-			printf("%shint:%s %s: %s\n", rl_color(c, RL_YELLOW),
-			       rl_color(c, RL_RESET), rows[r].e->rel,
-			       rows[r].r.hint);
 	if (n == 0)
-		printf("no runs to show\n");
-	if (hidden)
-		printf("(%zu run%s that ended more than 24 h ago not shown: "
-		       "--all)\n", hidden, hidden == 1 ? "" : "s");
+		rl_out_str(&o, "no runs to show\n");
+	if (hidden) {
+		char buf[128];
+
+		snprintf(buf, sizeof(buf), "(%zu run%s that ended more than 24 h "
+			 "ago not shown: --all)\n", hidden, hidden == 1 ? "" : "s");
+		rl_out_str(&o, buf);
+	}
+	o.failed |= a.failed;
+	rc = rl_out_flush(&o, stdout);
+	rl_out_flush(&a, NULL);
 	free(k);
+	if (rc < 0)
+		cli_err("couldn't write the table");
+	return rc;
 }
 
-static void print_json(struct rl_row *rows, size_t n)
+static int print_json(struct rl_row *rows, size_t n)
 {
-	json_object *a = json_object_new_array();
+	struct rl_out o = { 0 };
 	size_t r;
 
-	for (r = 0; r < n; r++)
-		json_object_array_add(a, rl_row_json(&rows[r]));
-	rl_json_print(a);
+	rl_out_str(&o, "[");
+	for (r = 0; r < n; r++) {
+		rl_out_str(&o, r ? ",\n" : "\n");
+		rl_row_json(&o, &rows[r], "  ", NULL);
+	}
+	rl_out_str(&o, n ? "\n]\n" : "]\n");
+	if (rl_out_flush(&o, stdout) < 0) {
+		cli_err("couldn't write the JSON");
+		return -1;
+	}
+	return 0;
 }
 
 static int newest_first(const void *a, const void *b)
@@ -237,8 +314,31 @@ static int parse(int argc, char **argv, struct status_opts *o,
 	return 0;
 }
 
+/* save_cache: remember the summaries for the next run when one that
+ * can be cached was read afresh or a cached run log is gone, in a root
+ * exp-log manages (.exp-log exists).  A cache that cannot be written
+ * only costs speed. */
+static void save_cache(const struct rl *c, const struct exl_scan *sc,
+		       const struct exl_summary_cache *cache, const char *path)
+{
+	char meta[RL_PATH + 16];
+	struct exl_err err;
+	size_t i, fresh = 0, used = 0;
+
+	for (i = 0; i < sc->n; i++) {
+		fresh += sc->v[i].ok && !sc->v[i].sum.borrowed &&
+			 exl_cache_worthy(&sc->v[i], c->now);
+		used += sc->v[i].sum.borrowed;
+	}
+	snprintf(meta, sizeof(meta), "%s/" EXL_META_DIR, c->root);
+	if (path && (fresh || used != cache->n) && access(meta, W_OK) == 0)
+		exl_cache_write(path, sc, c->now, &err);
+}
+
 int cmd_status(struct rl *c, int argc, char **argv)
 {
+	struct exl_summary_cache cache = { 0 };
+	char *cpath = NULL;
 	struct rl_sched_query q;
 	struct rl_sched_view v = { 0 };
 	struct status_opts o;
@@ -254,12 +354,17 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	/* the query runs while the logs are read */
 	if (rl_sched_start(&q, v.why, sizeof(v.why)) < 0)
 		q.pid = -1;
+	cpath = o.group ? NULL : exl_cache_path(c->root);
 	if (exl_scan_list(c->root, o.group, &sc, &err) < 0 ||
+	    (cpath && exl_cache_load(cpath, &cache) < 0) ||
+	    (exl_cache_match(&cache, &sc), 0) ||
 	    exl_scan_summaries(&sc, (int)o.threads, &err) < 0) {
-		cli_err("%s", err.text);
+		cli_err("%s", sc.root ? err.text : "out of memory");
 		rl_sched_finish(&q, &v.jobs, v.why, sizeof(v.why));
 		rl_sched_view_free(&v);
 		exl_scan_free(&sc);
+		exl_cache_free(&cache);
+		free(cpath);
 		return EXL_EXIT_ERROR;
 	}
 	v.ok = q.pid >= 0 &&
@@ -293,14 +398,16 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		n++;
 	}
 	qsort(rows, n, sizeof(*rows), newest_first);
-	if (o.json)
-		print_json(rows, n);
+	if ((o.json ? print_json(rows, n) : print_table(c, rows, n, hidden)) < 0)
+		rc = EXL_EXIT_ERROR;
 	else
-		print_table(c, rows, n, hidden);
-	rc = (o.strict && (!v.ok || lost)) ? EXL_EXIT_CHECK : EXL_EXIT_OK;
+		rc = (o.strict && (!v.ok || lost)) ? EXL_EXIT_CHECK : EXL_EXIT_OK;
+	save_cache(c, &sc, &cache, cpath);
 out:
 	free(rows);
 	rl_sched_view_free(&v);
 	exl_scan_free(&sc);
+	exl_cache_free(&cache);
+	free(cpath);
 	return rc;
 }

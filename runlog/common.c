@@ -40,6 +40,7 @@ int rl_set_root(struct rl *c, const char *dir)
 	n = strlen(c->root);
 	while (n > 1 && c->root[n - 1] == '/')
 		c->root[--n] = '\0';
+	rl_base_dir(c->root, c->base, sizeof(c->base));
 	return 0;
 }
 

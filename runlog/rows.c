@@ -27,11 +27,10 @@ static int local_alive(const char *job_id)
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
-void rl_row_fill(const struct rl *c, const struct exl_scan_entry *e,
+void rl_row_fill(struct rl *c, const struct exl_scan_entry *e,
 		 const struct rl_sched_view *v, struct rl_row *row)
 {
 	struct exl_status_in in = { 0 };
-	char base[RL_PATH];
 
 	in.log = &e->sum;
 	in.sched_ok = v->ok;
@@ -41,8 +40,7 @@ void rl_row_fill(const struct rl *c, const struct exl_scan_entry *e,
 	in.now = c->now;
 	row->e = e;
 	exl_status_reconcile(&in, &row->r);
-	rl_base_dir(c->root, base, sizeof(base));
-	row->pp = exl_ckpt_state(e->sum.checkpoint, base);
+	row->pp = exl_ckpt_state_memo(e->sum.checkpoint, c->base, &c->memo);
 }
 
 void rl_sacct_fill(const struct exl_scan *sc, struct rl_sched_view *v)
@@ -77,73 +75,87 @@ void rl_mode(const char *run_type, char *buf, size_t len)
 		snprintf(buf, len, "%.*s", (int)n, run_type);
 }
 
-void rl_json_print(json_object *o)
+/* One "key": value pair of a row, on its own line. */
+struct kv {
+	struct rl_out *o;
+	const char *indent;
+	int first;
+};
+
+static void key(struct kv *k, const char *name)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_SPACED |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	rl_out_str(k->o, k->first ? "" : ",\n");
+	k->first = 0;
+	rl_out_str(k->o, k->indent);
+	rl_out_str(k->o, "  \"");
+	rl_out_str(k->o, name);
+	rl_out_str(k->o, "\": ");
 }
 
-json_object *rl_json_number(double v)
+static void kv_str(struct kv *k, const char *name, const char *v)
 {
-	char buf[32];
-
-	/* as the log wrote it, not 0.085000000000000006 */
-	snprintf(buf, sizeof(buf), "%.6g", v);
-	return json_object_new_double_s(v, buf);
+	key(k, name);
+	rl_out_json_str(k->o, v);
 }
 
-static void add_str(json_object *o, const char *k, const char *v)
+static void kv_int(struct kv *k, const char *name, long long v, int have)
 {
-	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+	key(k, name);
+	if (have)
+		rl_out_i64(k->o, v);
+	else
+		rl_out_str(k->o, "null");
 }
 
-static void add_int(json_object *o, const char *k, long long v, int have)
-{
-	json_object_object_add(o, k, have ? json_object_new_int64(v) : NULL);
-}
-
-json_object *rl_row_json(const struct rl_row *row)
+void rl_row_json(struct rl_out *o, const struct rl_row *row,
+		 const char *indent, const char *markdown)
 {
 	const struct exl_run_summary *s = &row->e->sum;
 	const struct exl_status_row *r = &row->r;
-	json_object *o = json_object_new_object();
-	char mode[64], iso[40];
+	struct kv k = { .o = o, .indent = indent, .first = 1 };
+	char mode[64], buf[40];
 
 	rl_mode(s->run_type, mode, sizeof(mode));
-	add_str(o, "run", row->e->rel);
-	add_str(o, "path", row->e->path);
-	add_str(o, "group", row->e->group);
-	add_str(o, "title", s->title);
-	add_str(o, "mode", strcmp(mode, "-") ? mode : NULL);
-	add_str(o, "run_type", s->run_type);
-	add_str(o, "job_id", s->job_id);
-	add_str(o, "state", r->state);
-	add_str(o, "reason", r->reason[0] ? r->reason : NULL);
-	add_str(o, "state_source", r->source);
-	json_object_object_add(o, "open", json_object_new_boolean(r->open));
-	add_int(o, "start", (long long)s->start, s->start != 0);
-	add_int(o, "elapsed_s", r->elapsed, r->elapsed >= 0);
-	add_int(o, "time_left_s", r->time_left, r->time_left >= 0);
-	add_int(o, "step", s->ev.step, s->ev.step >= 0);
-	json_object_object_add(o, "loss", s->ev.loss_name[0] ?
-			       rl_json_number(s->ev.loss) : NULL);
-	add_str(o, "loss_name", s->ev.loss_name[0] ? s->ev.loss_name : NULL);
-	add_int(o, "gpu_util", s->ev.gpu_util, s->ev.gpu_util >= 0);
-	if (s->last_stamp && exl_time_iso(s->last_stamp, iso, sizeof(iso)) == 0)
-		add_str(o, "last_evidence", iso);
-	else
-		add_str(o, "last_evidence", NULL);
-	add_int(o, "evidence_age_s", r->evidence_age, r->evidence_age >= 0);
-	add_str(o, "last_status", s->last_status);
-	add_str(o, "wandb", r->wandb);
-	add_str(o, "wandb_url", s->wandb_url);
-	add_str(o, "passport", exl_ckpt_state_name(row->pp));
-	add_str(o, "checkpoint", exl_value_present(s->checkpoint) ?
-		s->checkpoint : NULL);
-	add_str(o, "hint", r->hint[0] ? r->hint : NULL);
-	return o;
+	rl_out_str(o, indent);
+	rl_out_str(o, "{\n");
+	kv_str(&k, "run", row->e->rel);
+	kv_str(&k, "path", row->e->path);
+	kv_str(&k, "group", row->e->group);
+	kv_str(&k, "title", s->title);
+	kv_str(&k, "mode", strcmp(mode, "-") ? mode : NULL);
+	kv_str(&k, "run_type", s->run_type);
+	kv_str(&k, "job_id", s->job_id);
+	kv_str(&k, "state", r->state);
+	kv_str(&k, "reason", r->reason[0] ? r->reason : NULL);
+	kv_str(&k, "state_source", r->source);
+	key(&k, "open");
+	rl_out_str(o, r->open ? "true" : "false");
+	kv_int(&k, "start", (long long)s->start, s->start != 0);
+	kv_int(&k, "elapsed_s", r->elapsed, r->elapsed >= 0);
+	kv_int(&k, "time_left_s", r->time_left, r->time_left >= 0);
+	kv_int(&k, "step", s->ev.step, s->ev.step >= 0);
+	key(&k, "loss");
+	/* as the log wrote it, not 0.085000000000000006; inf/nan are null */
+	snprintf(buf, sizeof(buf), "%.6g", s->ev.loss);
+	rl_out_str(o, s->ev.loss_name[0] && strspn(buf, "-0123456789.e+") ==
+		   strlen(buf) ? buf : "null");
+	kv_str(&k, "loss_name", s->ev.loss_name[0] ? s->ev.loss_name : NULL);
+	kv_int(&k, "gpu_util", s->ev.gpu_util, s->ev.gpu_util >= 0);
+	kv_str(&k, "last_evidence", s->last_stamp &&
+	       exl_time_iso(s->last_stamp, buf, sizeof(buf)) == 0 ? buf : NULL);
+	kv_int(&k, "evidence_age_s", r->evidence_age, r->evidence_age >= 0);
+	kv_str(&k, "last_status", s->last_status);
+	kv_str(&k, "wandb", r->wandb);
+	kv_str(&k, "wandb_url", s->wandb_url);
+	kv_str(&k, "passport", exl_ckpt_state_name(row->pp));
+	kv_str(&k, "checkpoint", exl_value_present(s->checkpoint) ?
+	       s->checkpoint : NULL);
+	kv_str(&k, "hint", r->hint[0] ? r->hint : NULL);
+	if (markdown)
+		kv_str(&k, "markdown", markdown);
+	rl_out_char(o, '\n');
+	rl_out_str(o, indent);
+	rl_out_char(o, '}');
 }
 
 void rl_sched_view_free(struct rl_sched_view *v)

@@ -4,9 +4,8 @@
 #ifndef RUNLOG_ROWS_H
 #define RUNLOG_ROWS_H
 
-#include <json-c/json.h>
-
 #include "ckpt_state.h"
+#include "outbuf.h"
 #include "runlog.h"
 #include "runlog_scan.h"
 #include "sched_job.h"
@@ -27,21 +26,17 @@ struct rl_sched_view {
 };
 
 /* Reconcile entry e (its summary read) into row. */
-void rl_row_fill(const struct rl *c, const struct exl_scan_entry *e,
+void rl_row_fill(struct rl *c, const struct exl_scan_entry *e,
 		 const struct rl_sched_view *v, struct rl_row *row);
 
 /* Ask sacct once about the open runs of sc whose numeric job ids
  * slurmctld did not list.  A failure is reported on stderr. */
 void rl_sacct_fill(const struct exl_scan *sc, struct rl_sched_view *v);
 
-/* The row as a JSON object (caller puts it). */
-json_object *rl_row_json(const struct rl_row *row);
-
-/* Print o pretty (keys in insertion order) on stdout, then put it. */
-void rl_json_print(json_object *o);
-
-/* A double printed with 6 significant digits. */
-json_object *rl_json_number(double v);
+/* The row as a JSON object, its lines indented by indent; with
+ * markdown set, one more key "markdown" (runlog show). */
+void rl_row_json(struct rl_out *o, const struct rl_row *row,
+		 const char *indent, const char *markdown);
 
 /* A short mode: the first word of run_type, "-" when missing. */
 void rl_mode(const char *run_type, char *buf, size_t len);

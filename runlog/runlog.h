@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "ckpt_state.h"
 #include "names.h"
 #include "runlog_doc.h"
 #include "runlog_scan.h"
@@ -16,6 +17,8 @@
 
 struct rl {
 	char root[RL_PATH];	/* absolute run-log root */
+	char base[RL_PATH];	/* the directory holding it (rl_base_dir) */
+	struct exl_ckpt_memo memo;	/* missing checkpoint storage */
 	int color;		/* colors on stdout */
 	time_t now;
 };

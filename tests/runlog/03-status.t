@@ -85,4 +85,22 @@ grep -q "2026-03-12_huge.md: larger than 16 MiB" err
 ok $? "huge file refused and named"
 grep -q '^g1/2026-03-12_junk.md' out
 ok $? "junk still gets a row"
+
+# the summary cache of an exp-log root: used, and never stale
+mkdir -p "$R/.exp-log"
+find "$R" -name '*.md' -exec touch -h -d '1 hour ago' {} +
+runlog status --all >before 2>/dev/null
+[ -s "$R/.exp-log/cache/summaries" ]
+ok $? "status caches the summaries in an exp-log root"
+runlog status --all >again 2>/dev/null
+cmp -s before again
+ok $? "the cached view is the same"
+sed 's/^- scheduler_state: COMPLETED$/- scheduler_state: FAILED/' \
+	"$R/g1/2026-03-10_done.md" >edited
+cat edited >"$R/g1/2026-03-10_done.md"
+runlog status --all 2>/dev/null | grep -q '^g1/2026-03-10_done.md .* FAILED '
+ok $? "a run log edited in place is read again"
+printf 'exp-log summary cache 1\nbroken\tline\n' >"$R/.exp-log/cache/summaries"
+runlog status --all 2>/dev/null | grep -q '^g1/2026-03-10_done.md .* FAILED '
+ok $? "a broken cache is ignored"
 done_testing
