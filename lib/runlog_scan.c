@@ -186,7 +186,8 @@ int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
 	}
 	if (list_dir(sc, NULL, 1, err) < 0)
 		return -1;
-	qsort(sc->groups, sc->ngroups, sizeof(*sc->groups), cmp_str);
+	if (sc->ngroups)
+		qsort(sc->groups, sc->ngroups, sizeof(*sc->groups), cmp_str);
 	for (i = 0; i < sc->ngroups; i++) {
 		struct exl_err e;
 
@@ -194,7 +195,8 @@ int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
 		if (list_dir(sc, sc->groups[i], 0, &e) < 0 && errno == ENOMEM)
 			return exl_errnof(err, ENOMEM, "couldn't list %s", root);
 	}
-	qsort(sc->v, sc->n, sizeof(*sc->v), cmp_entry);
+	if (sc->n)
+		qsort(sc->v, sc->n, sizeof(*sc->v), cmp_entry);
 	return 0;
 }
 

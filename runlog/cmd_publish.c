@@ -235,19 +235,14 @@ int cmd_publish(struct rl *c, int argc, char **argv)
 	char sdir[RL_PATH], *text = NULL, *log = NULL, *card = NULL;
 	struct pub_opts o;
 	struct rl_run run;
-	struct exl_err err;
 	int rc;
 
 	rc = parse(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? rl_help(usage) : rc;
-	rc = rl_find_run(c, argv[optind], &run);
+	rc = rl_read_run(c, argv[optind], &run, &text);
 	if (rc)
 		return rc;
-	if (exl_read_file(run.path, EXL_READ_MAX, &text, NULL, &err) < 0) {
-		cli_err("%s", err.text);
-		return EXL_EXIT_ERROR;
-	}
 	if (o.submit_dir)
 		snprintf(sdir, sizeof(sdir), "%s", o.submit_dir);
 	else

@@ -90,7 +90,6 @@ int cmd_show(struct rl *c, int argc, char **argv)
 	struct rl_sched_query q;
 	struct rl_row row;
 	struct rl_run run;
-	struct exl_err err;
 	int ch, rc, json = 0, raw = 0, sacct = 0;
 	char *text = NULL, *buf = NULL;
 	size_t cap = 0;
@@ -115,13 +114,9 @@ int cmd_show(struct rl *c, int argc, char **argv)
 	}
 	if (argc - optind != 1 || (json && raw))
 		return rl_usage("show", "give one RUN (and --json or --raw)");
-	rc = rl_find_run(c, argv[optind], &run);
+	rc = rl_read_run(c, argv[optind], &run, &text);
 	if (rc)
 		return rc;
-	if (exl_read_file(run.path, EXL_READ_MAX, &text, NULL, &err) < 0) {
-		cli_err("%s", err.text);
-		return EXL_EXIT_ERROR;
-	}
 	if (raw) {
 		fputs(text, stdout);
 		free(text);

@@ -109,9 +109,7 @@ int cmd_timeline(struct rl *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct exl_scan sc;
-	struct exl_err err;
-	int ch, rc;
+	int ch;
 
 	optind = 0;	/* glibc: reinitialise (main used "+") */
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -121,15 +119,6 @@ int cmd_timeline(struct rl *c, int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return rl_usage("timeline", "one GROUP at most");
-	if (exl_scan_list(c->root, argc > optind ? argv[optind] : NULL, &sc,
-			  &err) < 0 ||
-	    exl_scan_summaries(&sc, 0, &err) < 0) {
-		cli_err("%s", err.text);
-		exl_scan_free(&sc);
-		return EXL_EXIT_ERROR;
-	}
-	rc = rl_each_dir(c, &sc, 0, print_dir, NULL) < 0 ? EXL_EXIT_ERROR :
-	     EXL_EXIT_OK;
-	exl_scan_free(&sc);
-	return rc;
+	return rl_scan_dirs(c, argc > optind ? argv[optind] : NULL, print_dir,
+			    NULL);
 }

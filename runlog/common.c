@@ -215,6 +215,40 @@ int rl_each_dir(const struct rl *c, struct exl_scan *sc, int flat_always,
 	return rc;
 }
 
+int rl_scan_dirs(const struct rl *c, const char *group, rl_dir_fn fn,
+		 void *arg)
+{
+	struct exl_scan sc;
+	struct exl_err err;
+	int rc;
+
+	if (exl_scan_list(c->root, group, &sc, &err) < 0 ||
+	    exl_scan_summaries(&sc, 0, &err) < 0) {
+		cli_err("%s", err.text);
+		exl_scan_free(&sc);
+		return EXL_EXIT_ERROR;
+	}
+	rc = rl_each_dir(c, &sc, 0, fn, arg) < 0 ? EXL_EXIT_ERROR : EXL_EXIT_OK;
+	exl_scan_free(&sc);
+	return rc;
+}
+
+int rl_read_run(const struct rl *c, const char *arg, struct rl_run *run,
+		char **text)
+{
+	struct exl_err err;
+	int rc = rl_find_run(c, arg, run);
+
+	*text = NULL;
+	if (rc)
+		return rc;
+	if (exl_read_file(run->path, EXL_READ_MAX, text, NULL, &err) < 0) {
+		cli_err("%s", err.text);
+		return EXL_EXIT_ERROR;
+	}
+	return 0;
+}
+
 const char *rl_group(const struct rl_run *run)
 {
 	return run->group[0] ? run->group : NULL;

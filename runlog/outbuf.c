@@ -28,7 +28,7 @@ static int room(struct rl_out *o, size_t n)
 
 void rl_out_mem(struct rl_out *o, const char *s, size_t n)
 {
-	if (room(o, n)) {
+	if (n && room(o, n)) {
 		memcpy(o->p + o->len, s, n);
 		o->len += n;
 	}
@@ -46,7 +46,7 @@ void rl_out_char(struct rl_out *o, char c)
 
 void rl_out_pad(struct rl_out *o, size_t n)
 {
-	if (room(o, n)) {
+	if (n && room(o, n)) {
 		memset(o->p + o->len, ' ', n);
 		o->len += n;
 	}

@@ -60,6 +60,17 @@ typedef int (*rl_dir_fn)(const struct rl *c, const char *group,
 int rl_each_dir(const struct rl *c, struct exl_scan *sc, int flat_always,
 		rl_dir_fn fn, void *arg);
 
+/* List the run logs of group (NULL: all) under c->root, read their
+ * summaries and call rl_each_dir with fn.  Returns an exit code (after
+ * a message on error). */
+int rl_scan_dirs(const struct rl *c, const char *group, rl_dir_fn fn,
+		 void *arg);
+
+/* rl_find_run, then the whole run log into *text (caller frees).
+ * Returns 0 or an exit code after a message. */
+int rl_read_run(const struct rl *c, const char *arg, struct rl_run *run,
+		char **text);
+
 /* The group of a run as lib/ wants it: NULL when flat. */
 const char *rl_group(const struct rl_run *run);
 
