@@ -335,6 +335,30 @@ static void save_cache(const struct rl *c, const struct exl_scan *sc,
 		exl_cache_write(path, sc, c->now, &err);
 }
 
+/* read_runs: list the run logs and read their summaries, unchanged ones
+ * from the cache at cpath (NULL: none).  -1 after a message. */
+static int read_runs(const struct rl *c, const struct status_opts *o,
+		     const char *cpath, struct exl_scan *sc,
+		     struct exl_summary_cache *cache)
+{
+	struct exl_err err;
+
+	if (exl_scan_list(c->root, o->group, sc, &err) < 0) {
+		cli_err("%s", err.text);
+		return -1;
+	}
+	if (cpath && exl_cache_load(cpath, cache) < 0) {
+		cli_err("out of memory");
+		return -1;
+	}
+	exl_cache_match(cache, sc);
+	if (exl_scan_summaries(sc, (int)o->threads, &err) < 0) {
+		cli_err("%s", err.text);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_status(struct rl *c, int argc, char **argv)
 {
 	struct exl_summary_cache cache = { 0 };
@@ -343,7 +367,6 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	struct rl_sched_view v = { 0 };
 	struct status_opts o;
 	struct exl_scan sc;
-	struct exl_err err;
 	struct rl_row *rows = NULL;
 	size_t i, n = 0, hidden = 0, lost = 0;
 	int rc;
@@ -355,11 +378,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	if (rl_sched_start(&q, v.why, sizeof(v.why)) < 0)
 		q.pid = -1;
 	cpath = o.group ? NULL : exl_cache_path(c->root);
-	if (exl_scan_list(c->root, o.group, &sc, &err) < 0 ||
-	    (cpath && exl_cache_load(cpath, &cache) < 0) ||
-	    (exl_cache_match(&cache, &sc), 0) ||
-	    exl_scan_summaries(&sc, (int)o.threads, &err) < 0) {
-		cli_err("%s", sc.root ? err.text : "out of memory");
+	if (read_runs(c, &o, cpath, &sc, &cache) < 0) {
 		rl_sched_finish(&q, &v.jobs, v.why, sizeof(v.why));
 		rl_sched_view_free(&v);
 		exl_scan_free(&sc);
