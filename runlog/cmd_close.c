@@ -1,0 +1,116 @@
+/* cmd_close.c - `runlog close RUN`: record how a run ended when no
+ * scheduler will (work outside Slurm, or a job whose epilog never ran).
+ * It closes the log exactly as the plugin's end of job does
+ * (exl_run_end): job block end, runtime, Results, one final Status line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "jobstate.h"
+#include "run_lifecycle.h"
+#include "runlog.h"
+#include "runlog_scan.h"
+#include "status_row.h"
+
+static const char usage[] =
+"Usage: runlog close RUN [--state STATE] [--exit CODE]\n"
+"\n"
+"Close the run log RUN for work no scheduler will close (runs made with\n"
+"`runlog new`, or a LOST job whose epilog never ran): end time, runtime,\n"
+"Results exit and scheduler_state, and a final Status line, as the\n"
+"plugin writes them.  The run needs an exp-log job index entry.\n"
+"\n"
+"  -s, --state STATE  COMPLETED, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY,\n"
+"                     NODE_FAIL, PREEMPTED ... (default: COMPLETED, or\n"
+"                     FAILED with a non-zero --exit)\n"
+"  -e, --exit CODE    the exit code (0-255)\n"
+"  -h, --help         this help\n";
+
+/* job_id_of: the newest execution_id of the open run log at path;
+ * NULL after a message when there is none or the log is closed. */
+static char *job_id_of(const char *path)
+{
+	struct exl_run_summary s;
+	char *buf = NULL, *error = NULL, *id = NULL;
+	size_t cap = 0;
+
+	if (exl_scan_read_one(path, &buf, &cap, &s, &error) < 0) {
+		cli_err("%s: %s", path, error ? error : "out of memory");
+	} else if (exl_summary_closed(&s)) {
+		cli_err("%s: already closed (scheduler_state %s)", path,
+			s.sched_state ? s.sched_state : "not recorded");
+	} else if (!s.job_id) {
+		cli_err("%s: no execution_id in its newest job block: close "
+			"it by hand", path);
+	} else {
+		id = s.job_id;
+		s.job_id = NULL;
+	}
+	exl_summary_free(&s);
+	free(error);
+	free(buf);
+	return id;
+}
+
+int cmd_close(struct rl *c, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "exit", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct exl_run_end e = { .source = "runlog close" };
+	const char *state = NULL;
+	struct rl_run run;
+	struct exl_err err;
+	long code = -1;
+	char *id;
+	int ch, rc;
+
+	optind = 0;	/* glibc: reinitialise (main used "+") */
+	while ((ch = getopt_long(argc, argv, "s:e:h", lo, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			state = optarg;
+			if (!exl_state_is_final(state))
+				return rl_usage("close", "--state %s: not a final "
+						"Slurm state", state);
+			break;
+		case 'e':
+			code = rl_parse_count(optarg);
+			if (code < 0 || code > 255)
+				return rl_usage("close", "--exit %s: give 0-255",
+						optarg);
+			break;
+		case 'h':
+			return rl_help(usage);
+		default:
+			return rl_usage("close", "unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return rl_usage("close", "give one RUN");
+	rc = rl_find_run(c, argv[optind], &run);
+	if (rc)
+		return rc;
+	id = job_id_of(run.path);
+	if (!id)
+		return EXL_EXIT_ERROR;
+	if (code >= 0) {
+		e.have_status = 1;
+		e.wstatus = (int)code << 8;
+	}
+	e.sched_state = state ? state : code > 0 ? "FAILED" : "COMPLETED";
+	rc = exl_run_end(run.root, id, &e, &err);
+	if (rc == 1)
+		cli_err("%s: execution_id %s has no job index under %s (not "
+			"made by exp-log): close it by hand", run.path, id,
+			run.root);
+	else if (rc < 0)
+		cli_err("%s", err.text);
+	free(id);
+	return rc == 0 ? EXL_EXIT_OK : EXL_EXIT_ERROR;
+}

@@ -1,0 +1,432 @@
+/* cmd_status.c - `runlog status`: one row per run, state from the
+ * scheduler (one query for all jobs) reconciled with the run logs. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "layout.h"
+#include "summary_cache.h"
+#include "rows.h"
+#include "rl_sched.h"
+
+static const char usage[] =
+"Usage: runlog status [DIR] [--group G] [--all] [--json] [--sacct] [--strict]\n"
+"\n"
+"One row per run under DIR (default: the root, ./run_logs): run file,\n"
+"mode, job id, state, elapsed / time left, last step and loss, GPU util,\n"
+"age of the last evidence, W&B sync state, passport state.  The state\n"
+"comes from slurmctld (one query for all jobs), reconciled with the logs:\n"
+"an open log whose job the scheduler no longer knows is LOST.\n"
+"\n"
+"  -g, --group G   only the runs of group G\n"
+"  -a, --all       every run (default: open runs and runs that ended in\n"
+"                  the last 24 hours)\n"
+"  -j, --json      a JSON array of objects (keys: see runlog(1), OUTPUT)\n"
+"      --sacct     ask sacct (once) about open runs slurmctld forgot\n"
+"      --strict    exit 1 when the scheduler did not answer or a run is\n"
+"                  LOST\n"
+"  -t, --threads N read run logs on N threads (default: one per CPU)\n"
+"  -h, --help      this help\n"
+"\n"
+"Newest runs first.  Exit status: 0 shown, 1 --strict found a problem,\n"
+"2 usage, 3 the root could not be read.\n";
+
+struct status_opts {
+	const char *group;
+	int all, json, sacct, strict;
+	long threads;
+};
+
+enum { COL_RUN, COL_MODE, COL_JOB, COL_STATE, COL_ELAPSED, COL_LEFT,
+       COL_STEP, COL_LOSS, COL_GPU, COL_AGE, COL_WANDB, COL_PASSPORT, NCOL };
+
+static const char *const col_name[NCOL] = { "RUN", "MODE", "JOB", "STATE",
+	"ELAPSED", "LEFT", "STEP", "LOSS", "GPU", "AGE", "W&B", "PASSPORT" };
+
+/* Evidence older than this on a running job is shown as stale. */
+#define STALE_S 3600
+
+/* A cell: text in the arena, and its color. */
+struct cell {
+	unsigned int off, len;
+	const char *color;
+};
+
+static const char *state_color(const struct exl_status_row *r)
+{
+	const char *s = r->state;
+
+	if (strcmp(s, "LOST") == 0)
+		return RL_BOLDRED;
+	if (strcmp(s, "RUNNING") == 0)
+		return RL_GREEN;
+	if (strcmp(s, "PENDING") == 0 || strcmp(s, "COMPLETING") == 0)
+		return RL_YELLOW;
+	if (strcmp(s, "UNKNOWN") == 0)
+		return RL_MAGENTA;
+	if (strcmp(s, "COMPLETED") == 0 || exl_state_is_live(s))
+		return NULL;
+	return RL_RED;
+}
+
+/* put: one cell's text into the arena. */
+static void put(struct rl_out *a, struct cell *k, const char *text,
+		const char *color)
+{
+	k->off = (unsigned int)a->len;
+	rl_out_str(a, text);
+	k->len = (unsigned int)(a->len - k->off);
+	k->color = color;
+}
+
+/* dur: rl_duration's text ("3d04h", "5h07m", "12m", "45s"), without
+ * printf: it runs for every row. */
+static const char *dur(long s, char *buf)
+{
+	long big = s, small = -1;
+	char u1 = 's', u2 = 0, *p = buf + 24, *q = buf;
+
+	if (s < 0)
+		return "-";
+	if (s >= 86400) {
+		big = s / 86400;
+		small = (s % 86400) / 3600;
+		u1 = 'd';
+		u2 = 'h';
+	} else if (s >= 3600) {
+		big = s / 3600;
+		small = (s % 3600) / 60;
+		u1 = 'h';
+		u2 = 'm';
+	} else if (s >= 60) {
+		big = s / 60;
+		u1 = 'm';
+	}
+	*p = '\0';
+	do {
+		*--p = (char)('0' + big % 10);
+		big /= 10;
+	} while (big);
+	while (*p)
+		*q++ = *p++;
+	*q++ = u1;
+	if (small >= 0) {
+		*q++ = (char)('0' + small / 10);
+		*q++ = (char)('0' + small % 10);
+		*q++ = u2;
+	}
+	*q = '\0';
+	return buf;
+}
+
+static void fill_cells(struct rl_out *a, const struct rl_row *row,
+		       struct cell *k)
+{
+	const struct exl_run_summary *s = &row->e->sum;
+	const struct exl_status_row *r = &row->r;
+	char buf[96];
+
+	put(a, &k[COL_RUN], row->e->rel, NULL);
+	rl_mode(s->run_type, buf, sizeof(buf));
+	put(a, &k[COL_MODE], buf, NULL);
+	snprintf(buf, sizeof(buf), "%.24s", s->job_id ? s->job_id : "-");
+	put(a, &k[COL_JOB], buf, NULL);
+	if (r->reason[0])
+		snprintf(buf, sizeof(buf), "%s (%s)", r->state, r->reason);
+	put(a, &k[COL_STATE], r->reason[0] ? buf : r->state, state_color(r));
+	put(a, &k[COL_ELAPSED], dur(r->elapsed, buf), NULL);
+	put(a, &k[COL_LEFT], r->time_left >= 0 ? dur(r->time_left, buf) :
+	    r->unlimited && !r->final ? "none" : "-", NULL);
+	if (s->ev.step >= 0)
+		snprintf(buf, sizeof(buf), "%lld", s->ev.step);
+	put(a, &k[COL_STEP], s->ev.step >= 0 ? buf : "-", NULL);
+	if (s->ev.loss_name[0])
+		snprintf(buf, sizeof(buf), "%.4g", s->ev.loss);
+	put(a, &k[COL_LOSS], s->ev.loss_name[0] ? buf : "-", NULL);
+	if (s->ev.gpu_util >= 0)
+		snprintf(buf, sizeof(buf), "%d%%", s->ev.gpu_util);
+	put(a, &k[COL_GPU], s->ev.gpu_util >= 0 ? buf : "-", NULL);
+	put(a, &k[COL_AGE], dur(r->evidence_age, buf),
+	    !r->final && r->evidence_age > STALE_S &&
+	    strcmp(r->state, "RUNNING") == 0 ? RL_YELLOW : NULL);
+	put(a, &k[COL_WANDB], r->wandb, NULL);
+	put(a, &k[COL_PASSPORT], exl_ckpt_state_name(row->pp), NULL);
+}
+
+static void emit(const struct rl *c, struct rl_out *o, const char *text,
+		 size_t len, const char *color, size_t width, int last)
+{
+	int colored = color && c->color;
+
+	if (colored)
+		rl_out_str(o, color);
+	rl_out_mem(o, text, len);
+	if (colored)
+		rl_out_str(o, RL_RESET);
+	if (!last)
+		rl_out_pad(o, width - len + 2);
+}
+
+static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
+		       size_t hidden)
+{
+	struct cell *k = calloc(n * NCOL + 1, sizeof(*k));
+	struct rl_out a = { 0 }, o = { 0 };
+	size_t w[NCOL], r, i;
+	int rc;
+
+	if (!k) {
+		cli_err("out of memory");
+		return -1;
+	}
+	for (i = 0; i < NCOL; i++)
+		w[i] = strlen(col_name[i]);
+	for (r = 0; r < n; r++) {
+		fill_cells(&a, &rows[r], k + r * NCOL);
+		for (i = 0; i < NCOL; i++)
+			if (k[r * NCOL + i].len > w[i])
+				w[i] = k[r * NCOL + i].len;
+	}
+	for (i = 0; n && i < NCOL; i++)
+		emit(c, &o, col_name[i], strlen(col_name[i]), RL_BOLD, w[i],
+		     i == NCOL - 1);
+	if (n)
+		rl_out_char(&o, '\n');
+	for (r = 0; r < n && !a.failed; r++) {
+		for (i = 0; i < NCOL; i++) {
+			const struct cell *x = &k[r * NCOL + i];
+
+			emit(c, &o, a.p + x->off, x->len, x->color, w[i],
+			     i == NCOL - 1);
+		}
+		rl_out_char(&o, '\n');
+	}
+	for (r = 0; r < n; r++) {
+		if (!rows[r].r.hint[0])
+			continue;
+		rl_out_str(&o, rl_color(c, RL_YELLOW));
+		rl_out_str(&o, "hint:");
+		rl_out_str(&o, rl_color(c, RL_RESET));
+		rl_out_char(&o, ' ');
+		rl_out_str(&o, rows[r].e->rel);
+		rl_out_str(&o, ": ");
+		rl_out_str(&o, rows[r].r.hint);
+		rl_out_char(&o, '\n');
+	}
+	if (n == 0)
+		rl_out_str(&o, "no runs to show\n");
+	if (hidden) {
+		char buf[128];
+
+		snprintf(buf, sizeof(buf), "(%zu run%s that ended more than 24 h "
+			 "ago not shown: --all)\n", hidden, hidden == 1 ? "" : "s");
+		rl_out_str(&o, buf);
+	}
+	o.failed |= a.failed;
+	rc = rl_out_flush(&o, stdout);
+	rl_out_flush(&a, NULL);
+	free(k);
+	if (rc < 0)
+		cli_err("couldn't write the table");
+	return rc;
+}
+
+static int print_json(struct rl_row *rows, size_t n)
+{
+	struct rl_out o = { 0 };
+	size_t r;
+
+	rl_out_str(&o, "[");
+	for (r = 0; r < n; r++) {
+		rl_out_str(&o, r ? ",\n" : "\n");
+		rl_row_json(&o, &rows[r], "  ", NULL);
+	}
+	rl_out_str(&o, n ? "\n]\n" : "]\n");
+	if (rl_out_flush(&o, stdout) < 0) {
+		cli_err("couldn't write the JSON");
+		return -1;
+	}
+	return 0;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct rl_row *x = a, *y = b;
+
+	if (x->r.started != y->r.started)
+		return x->r.started > y->r.started ? -1 : 1;
+	return strcmp(x->e->rel, y->e->rel);
+}
+
+static int parse(int argc, char **argv, struct status_opts *o,
+		 struct rl *c)
+{
+	static const struct option lo[] = {
+		{ "group", required_argument, NULL, 'g' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "sacct", no_argument, NULL, 'S' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;	/* glibc: reinitialise (main used "+") */
+	while ((ch = getopt_long(argc, argv, "g:ajt:h", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'g':
+			o->group = optarg;
+			break;
+		case 'a':
+			o->all = 1;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'S':
+			o->sacct = 1;
+			break;
+		case 's':
+			o->strict = 1;
+			break;
+		case 't':
+			o->threads = rl_parse_count(optarg);
+			if (o->threads < 1 || o->threads > 64)
+				return rl_usage("status", "--threads %s: give 1-64",
+						optarg);
+			break;
+		case 'h':
+			return -1;
+		default:
+			return rl_usage("status", "unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		return rl_usage("status", "one DIR at most");
+	if (argc - optind == 1 && rl_set_root(c, argv[optind]) < 0)
+		return EXL_EXIT_USAGE;
+	return 0;
+}
+
+/* save_cache: remember the summaries for the next run when one that
+ * can be cached was read afresh or a cached run log is gone, in a root
+ * exp-log manages (.exp-log exists).  A cache that cannot be written
+ * only costs speed. */
+static void save_cache(const struct rl *c, const struct exl_scan *sc,
+		       const struct exl_summary_cache *cache, const char *path)
+{
+	char meta[RL_PATH + 16];
+	struct exl_err err;
+	size_t i, fresh = 0, used = 0;
+
+	for (i = 0; i < sc->n; i++) {
+		fresh += sc->v[i].ok && !sc->v[i].sum.borrowed &&
+			 exl_cache_worthy(&sc->v[i], c->now);
+		used += sc->v[i].sum.borrowed;
+	}
+	snprintf(meta, sizeof(meta), "%s/" EXL_META_DIR, c->root);
+	if (path && (fresh || used != cache->n) && access(meta, W_OK) == 0)
+		exl_cache_write(path, sc, c->now, &err);
+}
+
+/* read_runs: list the run logs and read their summaries, unchanged ones
+ * from the cache at cpath (NULL: none).  -1 after a message. */
+static int read_runs(const struct rl *c, const struct status_opts *o,
+		     const char *cpath, struct exl_scan *sc,
+		     struct exl_summary_cache *cache)
+{
+	struct exl_err err;
+
+	if (exl_scan_list(c->root, o->group, sc, &err) < 0) {
+		cli_err("%s", err.text);
+		return -1;
+	}
+	if (cpath && exl_cache_load(cpath, cache) < 0) {
+		cli_err("out of memory");
+		return -1;
+	}
+	exl_cache_match(cache, sc);
+	if (exl_scan_summaries(sc, (int)o->threads, &err) < 0) {
+		cli_err("%s", err.text);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_status(struct rl *c, int argc, char **argv)
+{
+	struct exl_summary_cache cache = { 0 };
+	char *cpath = NULL;
+	struct rl_sched_query q;
+	struct rl_sched_view v = { 0 };
+	struct status_opts o;
+	struct exl_scan sc;
+	struct rl_row *rows = NULL;
+	size_t i, n = 0, hidden = 0, lost = 0;
+	int rc;
+
+	rc = parse(argc, argv, &o, c);
+	if (rc)
+		return rc < 0 ? rl_help(usage) : rc;
+	/* the query runs while the logs are read */
+	if (rl_sched_start(&q, v.why, sizeof(v.why)) < 0)
+		q.pid = -1;
+	cpath = o.group ? NULL : exl_cache_path(c->root);
+	if (read_runs(c, &o, cpath, &sc, &cache) < 0) {
+		rl_sched_finish(&q, &v.jobs, v.why, sizeof(v.why));
+		rl_sched_view_free(&v);
+		exl_scan_free(&sc);
+		exl_cache_free(&cache);
+		free(cpath);
+		return EXL_EXIT_ERROR;
+	}
+	v.ok = q.pid >= 0 &&
+	       rl_sched_finish(&q, &v.jobs, v.why, sizeof(v.why)) == 0;
+	if (!v.ok)
+		cli_err("scheduler not reachable (%s): states come from the "
+			"run logs", v.why);
+	if (o.sacct)
+		rl_sacct_fill(&sc, &v);
+	rows = calloc(sc.n ? sc.n : 1, sizeof(*rows));
+	if (!rows) {
+		cli_err("out of memory");
+		rc = EXL_EXIT_ERROR;
+		goto out;
+	}
+	for (i = 0; i < sc.n; i++) {
+		struct rl_row *row = &rows[n];
+
+		if (!sc.v[i].ok) {
+			cli_err("%s: %s", sc.v[i].path, sc.v[i].error ?
+				sc.v[i].error : "unreadable");
+			continue;
+		}
+		rl_row_fill(c, &sc.v[i], &v, row);
+		if (!o.all && row->r.final &&
+		    row->r.finished < c->now - 86400) {
+			hidden++;
+			continue;
+		}
+		lost += strcmp(row->r.state, "LOST") == 0;
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), newest_first);
+	if ((o.json ? print_json(rows, n) : print_table(c, rows, n, hidden)) < 0)
+		rc = EXL_EXIT_ERROR;
+	else
+		rc = (o.strict && (!v.ok || lost)) ? EXL_EXIT_CHECK : EXL_EXIT_OK;
+	save_cache(c, &sc, &cache, cpath);
+out:
+	free(rows);
+	rl_sched_view_free(&v);
+	exl_scan_free(&sc);
+	exl_cache_free(&cache);
+	free(cpath);
+	return rc;
+}

@@ -1,0 +1,309 @@
+/* rl_sched.c - the scheduler query child and sacct (see rl_sched.h). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <slurm/slurm.h>
+#include <slurm/slurm_errno.h>
+
+#include "rl_sched.h"
+#include "rl_spawn.h"
+
+/* Exported by libslurm (as squeue uses it) but not declared in the
+ * public 22.05 headers. */
+extern const char *slurm_job_reason_string(enum job_state_reason inx);
+
+/* state_name: Slurm's name for a job state, flags first (as squeue). */
+static const char *state_name(uint32_t st)
+{
+	static const struct {
+		uint32_t flag;
+		const char *name;
+	} flags[] = {
+		{ JOB_COMPLETING, "COMPLETING" },
+		{ JOB_CONFIGURING, "CONFIGURING" },
+		{ JOB_RESIZING, "RESIZING" },
+		{ JOB_REQUEUE, "REQUEUED" },
+		{ JOB_REQUEUE_FED, "REQUEUE_FED" },
+		{ JOB_REQUEUE_HOLD, "REQUEUE_HOLD" },
+		{ JOB_SPECIAL_EXIT, "SPECIAL_EXIT" },
+		{ JOB_STOPPED, "STOPPED" },
+		{ JOB_REVOKED, "REVOKED" },
+		{ JOB_RESV_DEL_HOLD, "RESV_DEL_HOLD" },
+		{ JOB_SIGNALING, "SIGNALING" },
+		{ JOB_STAGE_OUT, "STAGE_OUT" },
+	};
+	static const char *const base[] = { "PENDING", "RUNNING", "SUSPENDED",
+		"COMPLETED", "CANCELLED", "FAILED", "TIMEOUT", "NODE_FAIL",
+		"PREEMPTED", "BOOT_FAIL", "DEADLINE", "OUT_OF_MEMORY" };
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (st & flags[i].flag)
+			return flags[i].name;
+	st &= JOB_STATE_BASE;
+	return st < sizeof(base) / sizeof(base[0]) ? base[st] : "UNKNOWN";
+}
+
+/* elapsed: run time so far, the way squeue computes it. */
+static long elapsed(const slurm_job_info_t *j, time_t now)
+{
+	uint32_t base = j->job_state & JOB_STATE_BASE;
+	time_t end;
+
+	if (base == JOB_PENDING || j->start_time == 0)
+		return 0;
+	if (base == JOB_SUSPENDED)
+		return (long)j->pre_sus_time;
+	end = (base == JOB_RUNNING || j->end_time == 0) ? now : j->end_time;
+	if (j->suspend_time)
+		return (long)difftime(end, j->suspend_time) +
+		       (long)j->pre_sus_time;
+	return (long)difftime(end, j->start_time);
+}
+
+/* query: the child's work.  Never returns. */
+static void __attribute__((noreturn)) query(int out_fd, int err_fd)
+{
+	job_info_msg_t *msg = NULL;
+	time_t now = time(NULL);
+	FILE *out;
+	uint32_t i;
+	int bad = 0;
+
+	alarm(RL_SCHED_TIMEOUT);
+	if (dup2(err_fd, STDERR_FILENO) < 0)
+		_exit(3);
+	out = fdopen(out_fd, "w");
+	if (!out)
+		_exit(3);
+	slurm_init(NULL);
+	if (slurm_load_jobs((time_t)0, &msg, SHOW_ALL) != SLURM_SUCCESS) {
+		fprintf(stderr, "%s\n", slurm_strerror(slurm_get_errno()));
+		_exit(1);
+	}
+	for (i = 0; i < msg->record_count; i++) {
+		const slurm_job_info_t *j = &msg->job_array[i];
+		struct exl_sched_job r = { 0 };
+		char line[256];
+
+		r.job_id = j->job_id;
+		snprintf(r.state, sizeof(r.state), "%s", state_name(j->job_state));
+		if ((j->job_state & JOB_STATE_BASE) == JOB_PENDING) {
+			const char *why = slurm_job_reason_string(j->state_reason);
+
+			snprintf(r.reason, sizeof(r.reason), "%s", why ? why : "");
+		}
+		r.start = j->start_time;
+		r.end = j->end_time;
+		r.elapsed = elapsed(j, now);
+		r.limit_min = (j->time_limit == INFINITE ||
+			       j->time_limit == NO_VAL) ? EXL_NO_LIMIT :
+			      (long)j->time_limit;
+		if (exl_sched_format(&r, line, sizeof(line)) < 0 ||
+		    fputs(line, out) == EOF)
+			bad = 1;
+	}
+	if (fclose(out) == EOF)
+		bad = 1;
+	slurm_free_job_info_msg(msg);
+	slurm_fini();
+	_exit(bad ? 2 : 0);
+}
+
+int rl_sched_start(struct rl_sched_query *q, char *why, size_t len)
+{
+	const char *conf = getenv("SLURM_CONF");
+
+	q->pid = -1;
+	q->out_fd = q->err_fd = -1;
+	/* libslurm spends a minute retrying a configuration file that is
+	 * not there */
+	if (conf && *conf && access(conf, R_OK) != 0) {
+		snprintf(why, len, "SLURM_CONF=%s: %s", conf, strerror(errno));
+		return -1;
+	}
+	q->out_fd = memfd_create("runlog-jobs", MFD_CLOEXEC);
+	q->err_fd = memfd_create("runlog-jobs-err", MFD_CLOEXEC);
+	if (q->out_fd < 0 || q->err_fd < 0)
+		goto fail;
+	fflush(NULL);
+	q->pid = fork();
+	if (q->pid < 0)
+		goto fail;
+	if (q->pid == 0)
+		query(q->out_fd, q->err_fd);
+	return 0;
+fail:
+	snprintf(why, len, "couldn't start the scheduler query: %s",
+		 strerror(errno));
+	if (q->out_fd >= 0)
+		close(q->out_fd);
+	if (q->err_fd >= 0)
+		close(q->err_fd);
+	q->out_fd = q->err_fd = -1;
+	q->pid = -1;
+	return -1;
+}
+
+/* last_line: the last non-empty line of a program's stderr, without
+ * "prog: ", "error: " or "fatal: " in front (libslurm prefixes its
+ * messages so, and says the decisive thing last). */
+static void last_line(const char *text, char *buf, size_t len)
+{
+	static const char *const pfx[] = { "error: ", "fatal: ", NULL };
+	const char *l = NULL, *p = text, *c;
+	size_t n = 0;
+	int i;
+
+	while (p && *p) {
+		size_t ll = strcspn(p, "\n");
+
+		if (ll > 0) {
+			l = p;
+			n = ll;
+		}
+		p += ll + (p[ll] == '\n');
+	}
+	if (!l) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	c = memchr(l, ':', n);
+	if (c && c + 2 <= l + n && c[1] == ' ' && !memchr(l, ' ', (size_t)(c - l))) {
+		n -= (size_t)(c + 2 - l);
+		l = c + 2;
+	}
+	for (i = 0; pfx[i]; i++)
+		if (n > strlen(pfx[i]) && strncmp(l, pfx[i], strlen(pfx[i])) == 0) {
+			n -= strlen(pfx[i]);
+			l += strlen(pfx[i]);
+		}
+	snprintf(buf, len, "%.*s", (int)n, l);
+}
+
+/* parse_lines: one record per line into set; malformed lines skipped. */
+static int parse_lines(char *text, int sacct, struct exl_sched_set *set)
+{
+	char *save = NULL, *l;
+
+	for (l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		struct exl_sched_job j;
+
+		if ((sacct ? exl_sacct_parse_line(l, &j) :
+			     exl_sched_parse_line(l, &j)) < 0)
+			continue;
+		if (exl_sched_add(set, &j) < 0)
+			return -1;
+	}
+	exl_sched_sort(set);
+	return 0;
+}
+
+int rl_sched_finish(struct rl_sched_query *q, struct exl_sched_set *set,
+		    char *why, size_t len)
+{
+	char *out = NULL, *err = NULL, line[200];
+	int status = 0, rc = -1;
+
+	if (q->pid < 0)
+		return -1;
+	while (waitpid(q->pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			snprintf(why, len, "couldn't wait for the scheduler query: %s",
+				 strerror(errno));
+			goto out;
+		}
+	}
+	err = rl_read_fd(q->err_fd, 1 << 20, NULL);
+	if (WIFSIGNALED(status)) {
+		snprintf(why, len, WTERMSIG(status) == SIGALRM ?
+			 "no answer from slurmctld in %d s" :
+			 "the scheduler query was killed (signal %d)",
+			 WTERMSIG(status) == SIGALRM ? RL_SCHED_TIMEOUT :
+			 WTERMSIG(status));
+		goto out;
+	}
+	if (WEXITSTATUS(status) != 0) {
+		last_line(err, line, sizeof(line));
+		snprintf(why, len, "%s", line[0] ? line :
+			 "the scheduler query failed");
+		goto out;
+	}
+	out = rl_read_fd(q->out_fd, 256u << 20, NULL);
+	if (!out || parse_lines(out, 0, set) < 0) {
+		snprintf(why, len, "couldn't read the scheduler's answer: %s",
+			 strerror(errno ? errno : ENOMEM));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(out);
+	free(err);
+	close(q->out_fd);
+	close(q->err_fd);
+	q->pid = -1;
+	return rc;
+}
+
+int rl_sacct(char *const *ids, size_t n, struct exl_sched_set *set,
+	     char *why, size_t len)
+{
+	char **argv = calloc(n ? 9 : 1, sizeof(char *)), *list = NULL;
+	char *out = NULL, *err = NULL, line[200];
+	size_t i, total = 1;
+	int status, rc = -1;
+
+	if (n == 0) {
+		free(argv);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		total += strlen(ids[i]) + 1;
+	list = malloc(total);
+	if (!argv || !list) {
+		snprintf(why, len, "out of memory");
+		goto out;
+	}
+	for (i = 0, total = 0; i < n; i++) {
+		size_t l = strlen(ids[i]);
+
+		if (i)
+			list[total++] = ',';
+		memcpy(list + total, ids[i], l);
+		total += l;
+	}
+	list[total] = '\0';
+	argv[0] = "sacct";
+	argv[1] = "-X";
+	argv[2] = "-n";
+	argv[3] = "-P";
+	argv[4] = "-o";
+	argv[5] = "JobID,State,Elapsed";
+	argv[6] = "-j";
+	argv[7] = list;
+	status = rl_spawn(argv, RL_SCHED_TIMEOUT, &out, NULL, &err);
+	if (status == -1) {
+		snprintf(why, len, "couldn't run sacct: %s", strerror(errno));
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		last_line(err, line, sizeof(line));
+		snprintf(why, len, "sacct failed: %s", line[0] ? line :
+			 "no message");
+	} else if (parse_lines(out, 1, set) < 0) {
+		snprintf(why, len, "out of memory");
+	} else {
+		rc = 0;
+	}
+out:
+	free(out);
+	free(err);
+	free(list);
+	free(argv);
+	return rc;
+}

@@ -1,0 +1,117 @@
+/* runlog.c - the runlog CLI: global options and dispatch to the
+ * commands (one file each, cmd_*.c). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+#include "runlog.h"
+
+static const struct {
+	const char *name;
+	rl_cmd_fn fn;
+	const char *what;
+} commands[] = {
+	{ "status", cmd_status, "one row per run: state, progress, W&B, passport" },
+	{ "show", cmd_show, "a run's status and its run log" },
+	{ "timeline", cmd_timeline, "a group's runs in order, with their state" },
+	{ "experiments", cmd_experiments, "the comparison table of a group's experiments" },
+	{ "new", cmd_new, "a run log for work outside Slurm" },
+	{ "note", cmd_note, "append a timestamped Status line" },
+	{ "close", cmd_close, "record how a run outside Slurm ended" },
+	{ "lint", cmd_lint, "check run logs for the common mistakes (--fix)" },
+	{ "publish", cmd_publish, "sanitized TRAINING_LOG.md + README.md skeleton" },
+};
+
+#define NCMD (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+"Usage: runlog [--root DIR] [--color=WHEN] COMMAND [ARGS]\n"
+"\n"
+"The researcher's view of exp-log run logs (default root: ./run_logs).\n"
+"\n"
+"Commands:\n");
+	for (i = 0; i < NCMD; i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].what);
+	fprintf(f,
+"\n"
+"Options:\n"
+"  -C, --root DIR    the run-log root (default ./run_logs)\n"
+"      --color=WHEN  auto (default: on a terminal, NO_COLOR unset), always,\n"
+"                    never\n"
+"      --no-color    the same as --color=never\n"
+"  -V, --version     print the version\n"
+"  -h, --help        this help; `runlog COMMAND --help` for a command\n"
+"\n"
+"Exit status: 0 success, 1 a check found something (lint findings,\n"
+"status --strict), 2 usage, 3 error.  See runlog(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "root", required_argument, NULL, 'C' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "no-color", no_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rl c;
+	const char *root = "run_logs";
+	int ch, color = -1;
+	size_t i;
+
+	cli_init("runlog");
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "+C:Vh", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			root = optarg;
+			break;
+		case 'c':
+			if (strcmp(optarg, "always") == 0)
+				color = 1;
+			else if (strcmp(optarg, "never") == 0)
+				color = 0;
+			else if (strcmp(optarg, "auto") == 0)
+				color = -1;
+			else
+				cli_die(EXL_EXIT_USAGE, "--color=%s: use auto, always or never",
+					optarg);
+			break;
+		case 'n':
+			color = 0;
+			break;
+		case 'V':
+			printf("runlog (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return EXL_EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return EXL_EXIT_OK;
+		default:
+			usage(stderr);
+			return EXL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXL_EXIT_USAGE;
+	}
+	c.color = color >= 0 ? color : cli_color_stdout();
+	c.now = time(NULL);
+	if (rl_set_root(&c, root) < 0)
+		return EXL_EXIT_USAGE;
+	for (i = 0; i < NCMD; i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			return commands[i].fn(&c, argc - optind, argv + optind);
+	cli_err("%s: unknown command (see runlog --help)", argv[optind]);
+	return EXL_EXIT_USAGE;
+}

@@ -1,0 +1,71 @@
+#!/bin/bash
+# runlog show, timeline and experiments.
+. "$(dirname "$0")/lib.sh"
+R=$T/run_logs
+mklog "$R/arx5/2026-03-11_base.md" 211 COMPLETED
+mklog "$R/arx5/2026-03-12_lr.md" 212 open
+mklog "$R/arx5/2026-03-13_cams.md" 213 FAILED
+sed -i 's/^- run_type: .*/- run_type: replication/' "$R/arx5/2026-03-13_cams.md"
+printf '# Arx5 Multitask Timeline\n\n1. `2026-03-11_base.md` — Wednesday, Mar 11th\n' \
+	>"$R/arx5/timeline.md"
+
+# show
+runlog show base >out 2>/dev/null
+ok $? "show by task name"
+is "$(head -1 out)" "run:       $R/arx5/2026-03-11_base.md" "status block first"
+grep -q '^state:     COMPLETED (from log)$' out
+ok $? "state line"
+grep -q '^# 2026-03-11_base — test run$' out
+ok $? "then the run log"
+runlog show --raw arx5/2026-03-11_base >raw
+cmp -s raw "$R/arx5/2026-03-11_base.md"
+ok $? "--raw is the file byte for byte"
+if have_python; then
+	runlog show --json "$R/arx5/2026-03-12_lr.md" 2>/dev/null |
+		python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["state"]=="UNKNOWN" and o["markdown"].startswith("# 2026-03-12_lr"), o'
+	ok $? "--json: status keys and markdown"
+else
+	ok 0 "# SKIP python3 not installed"
+fi
+is "$(rc runlog show --json --raw base)" 2 "--json and --raw exclude each other"
+mklog "$R/other/2026-03-11_base.md" 299 COMPLETED
+runlog show base 2>err >/dev/null
+is $? 2 "an ambiguous name is refused"
+grep -q '^  arx5/2026-03-11_base.md$' err && grep -q '^  other/2026-03-11_base.md$' err
+ok $? "and the candidates listed"
+rm -r "$R/other"
+
+# timeline
+runlog timeline arx5 >out
+ok $? "timeline"
+is "$(head -1 out)" "Arx5 Timeline" "title"
+is "$(sed -n 2p out | tr -s ' ')" \
+	" 1. 2026-03-11_base.md Wednesday, Mar 11th COMPLETED 2026-03-11_base — test run" \
+	"first run, human date, state"
+sed -n 3p out | grep -q '2026-03-12_lr.md .* open .*\[not in timeline.md\]$'
+ok $? "open run, marked missing from timeline.md"
+is "$(grep -c 'not in timeline.md' out)" 2 "two missing"
+
+# experiments: two experiments, one replication
+runlog experiments arx5 >out
+ok $? "experiments"
+grep -q '^| 2026-03-11_base | test run | val_loss 0.091 | completed |  |$' out
+ok $? "row from the log: metric from Status, status from Results"
+grep -q '^| 2026-03-12_lr | test run | val_loss 0.091 | open |  |$' out
+ok $? "open run"
+grep -q 2026-03-13_cams out
+is $? 1 "a replication is not an experiment"
+[ -e "$R/arx5/experiments.md" ]
+is $? 1 "printing writes nothing"
+runlog experiments arx5 --write >/dev/null 2>&1
+ok $? "--write"
+sed -i 's/^| 2026-03-11_base | test run | val_loss 0.091 | completed |  |$/| 2026-03-11_base | test run | val_loss 0.091 | keep | baseline |/' \
+	"$R/arx5/experiments.md"
+sed -i 's/^- scheduler_state: .*/- scheduler_state: COMPLETED/; s/^- end: .*/- end: `2026-03-12T18:00:00+00:00`/' \
+	"$R/arx5/2026-03-12_lr.md"
+runlog experiments --write >/dev/null 2>&1
+grep -q '^| 2026-03-11_base | test run | val_loss 0.091 | keep | baseline |$' "$R/arx5/experiments.md"
+ok $? "a person's verdict and note survive a rewrite"
+grep -q '^| 2026-03-12_lr | test run | val_loss 0.091 | completed |  |$' "$R/arx5/experiments.md"
+ok $? "the generated status follows the run"
+done_testing
