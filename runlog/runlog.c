@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "config.h"
+#include "exl_build.h"
 #include "runlog.h"
 
 static const struct {
