@@ -18,6 +18,7 @@
 #include "rl_spawn.h"
 #include "runlog.h"
 #include "runlog_summary.h"
+#include "config.h"
 #include "sanitize.h"
 
 static const char usage[] =
@@ -169,6 +170,29 @@ static int gate(const struct pub_opts *o, const char *text, const char *base)
 	return 0;
 }
 
+/* config_rules: the site's and the user's sanitize rules (exp-log.yaml),
+ * applied first, in the order the files give them.  A problem in a file
+ * is shown and that file's rules are skipped, like everywhere else. */
+static int config_rules(struct exl_sanitizer *s, struct exl_err *err)
+{
+	struct exl_config_problems probs;
+	struct exl_config c;
+	const char *site = getenv("EXP_LOG_SITE_CONFIG");
+	size_t i;
+	int rc = 0;
+
+	memset(&probs, 0, sizeof(probs));
+	exl_config_load(&c, site, NULL, &probs);
+	for (i = 0; i < probs.count && i < EXL_CONFIG_PROBLEMS_MAX; i++)
+		cli_err("%s", probs.msg[i]);
+	for (i = 0; rc == 0 && i < c.n_sanitize; i++)
+		rc = exl_san_add_regex(s, c.sanitize[i].pattern,
+				       c.sanitize[i].replacement, 0,
+				       "exp-log.yaml sanitize rule", err);
+	exl_config_free(&c);
+	return rc;
+}
+
 /* sanitize: TRAINING_LOG.md and README.md texts. */
 static int sanitize(const struct pub_opts *o, const char *text,
 		    const char *sdir, char **log, char **card)
@@ -179,7 +203,8 @@ static int sanitize(const struct pub_opts *o, const char *text,
 	int rc = -1;
 
 	*log = *card = NULL;
-	if ((o->rules && exl_san_load_rules(&s, o->rules, &err) < 0) ||
+	if (config_rules(&s, &err) < 0 ||
+	    (o->rules && exl_san_load_rules(&s, o->rules, &err) < 0) ||
 	    exl_san_add_builtins(&s, text, sdir, o->node_pattern, &err) < 0 ||
 	    !(*log = exl_san_apply(&s, text, &err)) ||
 	    exl_doc_parse(&d, *log, &err) < 0) {

@@ -69,6 +69,21 @@ pub train --out out --force --rules rules >/dev/null
 ok $? "--force, --rules"
 grep -q '^# 2026-03-11_train — public run$' out/TRAINING_LOG.md
 ok $? "site rule applied"
+cat >site.yaml <<'Y'
+sanitize:
+  - pattern: 'lab-([0-9]+)'
+    replace: 'cluster-\1'
+Y
+echo "- notes: trained on lab-42" >>"$R/g/2026-03-11_train.md"
+EXP_LOG_SITE_CONFIG=$PWD/site.yaml pub train --out out --force >/dev/null
+ok $? "publish with the site's exp-log.yaml"
+grep -q '^- notes: trained on cluster-42$' out/TRAINING_LOG.md
+ok $? "sanitize rules from the configuration applied, with groups"
+printf 'sanitize:\n  - pattern: "(oops"\n' >badsite.yaml
+EXP_LOG_SITE_CONFIG=$PWD/badsite.yaml pub train --out out --force 2>err >/dev/null
+is $? 0 "a bad rule in the configuration: reported, the rest applies"
+grep -q 'badsite.yaml:2: sanitize\[0\].pattern' err
+ok $? "naming file, line and key"
 printf '(oops\tx\n' >badrules
 pub train --out out --force --rules badrules 2>err
 is $? 3 "a bad rules file is an error"
