@@ -270,12 +270,16 @@ static int read_node(struct exl_tsum *s, const char *dir, const char *name,
 	struct line_ctx c = { job_id, n };
 	struct exl_err rerr;
 	char path[4200];
+	int rc;
 
 	if (!n)
 		return exl_errf(err, "telemetry summary: out of memory");
 	snprintf(n->name, sizeof(n->name), "%s", name);
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if (exl_jsonl_read(path, on_line, &c, &st, &rerr) < 0) {
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
+		rc = exl_errf(&rerr, "%s/%s: path too long", dir, file);
+	else
+		rc = exl_jsonl_read(path, on_line, &c, &st, &rerr);
+	if (rc < 0) {
 		if (!s->skipped++)
 			snprintf(s->skip_note, sizeof(s->skip_note), "%s",
 				 rerr.text);
