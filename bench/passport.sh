@@ -1,0 +1,146 @@
+#!/bin/bash
+# bench/passport.sh - passport generate against sha256sum and openssl,
+# on one synthetic checkpoint, in one run: medians of N runs and ratios.
+#
+# Every contender hashes the same files with the page cache warm (the
+# files are read once before any timing, and the machine must have the
+# memory to keep them), so the figures compare hashing and reading from
+# memory, not the disk.
+#
+# Environment:
+#   PASSPORT        the passport binary (default: ../passport/passport
+#                   next to this script, else passport on PATH)
+#   BENCH_GB        size of the sharded checkpoint in GiB (default 4)
+#   BENCH_SHARDS    number of weight shards (default 8)
+#   BENCH_BIG_GB    size of the one-big-file case in GiB (default 2)
+#   BENCH_RUNS      runs per contender, the median is kept (default 5)
+#   BENCH_DIR       where to build the data (default $TMPDIR or /tmp)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+PASSPORT=${PASSPORT:-$here/../passport/passport}
+[ -x "$PASSPORT" ] || PASSPORT=$(command -v passport || true)
+[ -n "$PASSPORT" ] || { echo "bench: set PASSPORT=/path/to/passport" >&2; exit 2; }
+GB=${BENCH_GB:-4}
+SHARDS=${BENCH_SHARDS:-8}
+BIG_GB=${BENCH_BIG_GB:-2}
+RUNS=${BENCH_RUNS:-5}
+PARENT=${BENCH_DIR:-${TMPDIR:-/tmp}}
+
+gib=$((1024 * 1024 * 1024))
+shard_bytes=$((GB * gib / SHARDS))
+total_bytes=$((shard_bytes * SHARDS))
+big_bytes=$((BIG_GB * gib))
+need_kib=$(((total_bytes + big_bytes) / 1024 + 1024 * 1024))
+avail_kib=$(df -Pk "$PARENT" | awk 'NR == 2 { print $4 }')
+if [ "$avail_kib" -lt "$need_kib" ]; then
+	echo "bench: $PARENT has $((avail_kib / 1024)) MiB free, needs $((need_kib / 1024)) MiB: lower BENCH_GB/BENCH_BIG_GB or set BENCH_DIR" >&2
+	exit 3
+fi
+mem_kib=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+if [ $(((total_bytes + big_bytes) / 1024)) -gt $((mem_kib * 8 / 10)) ]; then
+	echo "bench: warning: the data does not fit in the page cache ($((mem_kib / 1024)) MiB available); figures will include disk reads" >&2
+fi
+
+work=$(mktemp -d "$PARENT/passport-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+ck=$work/ckpt
+big=$work/big
+mkdir -p "$ck/assets" "$big"
+
+# fill FILE SEED BYTES: random-looking data, fast (an AES-CTR keystream).
+fill() {
+	(openssl enc -aes-128-ctr -nosalt -pbkdf2 -pass "pass:$2" -in /dev/zero \
+		2>/dev/null || true) | head -c "$3" >"$1"
+	[ "$(stat -c %s "$1")" -eq "$3" ] || { echo "bench: couldn't write $1" >&2; exit 3; }
+}
+echo "bench: building $SHARDS shards of $((shard_bytes / 1024 / 1024)) MiB and one $BIG_GB GiB file in $work"
+for i in $(seq 1 "$SHARDS"); do
+	fill "$(printf '%s/model-%05d-of-%05d.safetensors' "$ck" "$i" "$SHARDS")" "s$i" "$shard_bytes"
+done
+printf '{"hidden_size": 4096}\n' >"$ck/config.json"
+fill "$ck/tokenizer.json" tok 2000000
+fill "$ck/assets/norm_stats.json" norm 4096
+fill "$big/model.safetensors" big "$big_bytes"
+mapfile -t files < <(cd "$ck" && find . -type f | sort)
+ck_bytes=$(cd "$ck" && du -cb "${files[@]}" | tail -1 | cut -f1)
+
+# warm DIR...: read the files once, so every contender starts with them in
+# the page cache (machines that reclaim idle page cache, such as VMs with
+# DAMON, would otherwise hand the later contenders cold files).
+warm() { find "$@" -type f -exec cat {} + >/dev/null; }
+
+# resident DIR: percent of DIR's bytes in the page cache right now.
+resident() {
+	command -v fincore >/dev/null || { echo "?"; return; }
+	find "$1" -type f -print0 | xargs -0 fincore -b -n -o RES,SIZE |
+		awk '{ r += $1; s += $2 } END { printf "%.0f", s ? 100 * r / s : 100 }'
+}
+
+# calc EXPR: floating-point arithmetic (awk, no bc needed).
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+
+# median_time DIR CMD...: warm DIR, then the median wall seconds of RUNS
+# runs of CMD.
+median_time() {
+	local t=() i start dir=$1
+	shift
+	warm "$dir"
+	cached+=("$(resident "$dir")")
+	for ((i = 0; i < RUNS; i++)); do
+		start=$EPOCHREALTIME
+		"$@" >/dev/null 2>&1
+		t+=("$(calc "$EPOCHREALTIME - $start")")
+	done
+	printf '%s\n' "${t[@]}" | sort -g | sed -n "$(((RUNS + 1) / 2))p"
+}
+
+run_sha256sum() { (cd "$ck" && sha256sum "${files[@]}"); }
+run_openssl_each() { (cd "$ck" && for f in "${files[@]}"; do openssl dgst -sha256 "$f"; done); }
+run_passport() { "$PASSPORT" generate "$1" -q; }
+
+cores=$(nproc)
+if [ -n "${SLURM_CPUS_ON_NODE:-}" ] && [ "$SLURM_CPUS_ON_NODE" -lt "$cores" ]; then
+	cores=$SLURM_CPUS_ON_NODE
+fi
+speed_k=$(openssl speed -evp sha256 -seconds 3 2>/dev/null | awk '$1 == "sha256" { print $NF }')
+one_core=$(calc "${speed_k%k} * 1000")
+
+echo "bench: timing, $RUNS runs each, page cache warmed before each contender"
+cached=()
+median_time "$ck" run_passport "$ck" >"$work/t1"
+median_time "$ck" run_sha256sum >"$work/t2"
+median_time "$ck" run_openssl_each >"$work/t3"
+median_time "$big" run_passport "$big" >"$work/t4"
+median_time "$big" openssl dgst -sha256 "$big/model.safetensors" >"$work/t5"
+t_pp=$(<"$work/t1") t_sum=$(<"$work/t2") t_ossl=$(<"$work/t3")
+t_big=$(<"$work/t4") t_big_ossl=$(<"$work/t5")
+
+mibs() { calc "$1 / $2 / 1048576"; }
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+grep -qw sha_ni /proc/cpuinfo && shani=yes || shani=no
+
+printf '\nmachine: %s, %s cores used (nproc %s), SHA-NI %s, %s, %s, kernel %s\n' \
+	"$cpu" "$cores" "$(nproc)" "$shani" "$(openssl version | cut -d' ' -f1-2)" \
+	"$(sha256sum --version | head -1)" "$(uname -r)"
+printf 'data: %d files, %.0f MiB in %d shards; one big file of %d GiB\n' \
+	"${#files[@]}" "$(calc "$ck_bytes / 1048576")" "$SHARDS" "$BIG_GB"
+printf 'openssl speed -evp sha256 (16 KiB blocks, one core): %.0f MiB/s\n\n' \
+	"$(calc "$one_core / 1048576")"
+printf '%-40s %9s %9s %8s\n' "contender (median of $RUNS)" "seconds" "MiB/s" "cached"
+printf '%-40s %9.3f %9.0f %7s%%\n' "passport generate (sharded)" "$t_pp" "$(mibs "$ck_bytes" "$t_pp")" "${cached[0]}"
+printf '%-40s %9.3f %9.0f %7s%%\n' "sha256sum, same files" "$t_sum" "$(mibs "$ck_bytes" "$t_sum")" "${cached[1]}"
+printf '%-40s %9.3f %9.0f %7s%%\n' "openssl dgst -sha256, file by file" "$t_ossl" "$(mibs "$ck_bytes" "$t_ossl")" "${cached[2]}"
+printf '%-40s %9.3f %9.0f %7s%%\n' "passport generate (one big file)" "$t_big" "$(mibs "$big_bytes" "$t_big")" "${cached[3]}"
+printf '%-40s %9.3f %9.0f %7s%%\n' "openssl dgst -sha256 (one big file)" "$t_big_ossl" "$(mibs "$big_bytes" "$t_big_ossl")" "${cached[4]}"
+
+r_sum=$(calc "$t_sum / $t_pp")
+r_ossl=$(calc "$t_ossl / $t_pp")
+r_cores=$(calc "$ck_bytes / $t_pp / ($cores * $one_core)")
+r_big=$(calc "$big_bytes / $t_big / $one_core")
+verdict() { awk "BEGIN { exit !($1 >= $2) }" && echo met || echo MISSED; }
+printf '\nratios (same run):\n'
+printf '  passport vs sha256sum:                 %6.2fx   (goal >= 8x: %s)\n' "$r_sum" "$(verdict "$r_sum" 8)"
+printf '  passport vs openssl dgst file by file: %6.2fx\n' "$r_ossl"
+printf '  passport vs %s x openssl speed:         %6.1f%%   (goal >= 85%%: %s)\n' "$cores" "$(calc "$r_cores * 100")" "$(verdict "$r_cores" 0.85)"
+printf '  one big file vs 1 x openssl speed:     %6.1f%%   (goal >= 90%%: %s)\n' "$(calc "$r_big * 100")" "$(verdict "$r_big" 0.90)"
