@@ -24,6 +24,7 @@
 #include <openssl/evp.h>
 
 #include "passport_hash.h"
+#include "sha256file.h"
 
 #define JOBS_MAX 256
 
@@ -237,18 +238,6 @@ static int64_t hash_pipelined(struct worker *w, struct passport_entry *e,
 	return rc;
 }
 
-static void to_hex(const unsigned char *md, unsigned int n, char *hex)
-{
-	static const char digits[] = "0123456789abcdef";
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[2 * n] = '\0';
-}
-
 /* same_time: st_mtim equality. */
 static int same_mtime(const struct stat *a, const struct stat *b)
 {
@@ -311,7 +300,7 @@ static int hash_fd(struct worker *w, struct passport_entry *e, int fd)
 		fail(e, "couldn't finish the sha256 (OpenSSL error)");
 		return -1;
 	}
-	to_hex(md, mdlen, e->sha256);
+	exl_hex_encode(md, mdlen, e->sha256);
 	return 0;
 }
 

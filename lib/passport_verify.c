@@ -17,20 +17,28 @@
 
 #define REPORT_SCHEMA "exp-log/passport-verify"
 
-static const char *const status_names[PASSPORT_NSTATUS] = {
-	[PASSPORT_OK] = "ok",
-	[PASSPORT_MISSING] = "missing",
-	[PASSPORT_EXTRA] = "extra",
-	[PASSPORT_SIZE_MISMATCH] = "size_mismatch",
-	[PASSPORT_HASH_MISMATCH] = "hash_mismatch",
-	[PASSPORT_TYPE_MISMATCH] = "type_mismatch",
-	[PASSPORT_TARGET_MISMATCH] = "target_mismatch",
-	[PASSPORT_UNREADABLE] = "unreadable",
+/* Each status as JSON names it and as a line for people says it. */
+static const struct {
+	const char *name, *label;
+} statuses[PASSPORT_NSTATUS] = {
+	[PASSPORT_OK] = { "ok", "ok" },
+	[PASSPORT_MISSING] = { "missing", "missing" },
+	[PASSPORT_EXTRA] = { "extra", "extra" },
+	[PASSPORT_SIZE_MISMATCH] = { "size_mismatch", "size mismatch" },
+	[PASSPORT_HASH_MISMATCH] = { "hash_mismatch", "hash mismatch" },
+	[PASSPORT_TYPE_MISMATCH] = { "type_mismatch", "type mismatch" },
+	[PASSPORT_TARGET_MISMATCH] = { "target_mismatch", "target mismatch" },
+	[PASSPORT_UNREADABLE] = { "unreadable", "unreadable" },
 };
 
 const char *passport_status_name(enum passport_status s)
 {
-	return s < PASSPORT_NSTATUS ? status_names[s] : "unknown";
+	return s < PASSPORT_NSTATUS ? statuses[s].name : "unknown";
+}
+
+const char *passport_status_label(enum passport_status s)
+{
+	return s < PASSPORT_NSTATUS ? statuses[s].label : "unknown";
 }
 
 static const char *kind_name(enum passport_kind k)
@@ -414,22 +422,6 @@ out:
 	return rc;
 }
 
-const char *passport_status_label(enum passport_status s)
-{
-	static const char *const labels[PASSPORT_NSTATUS] = {
-		[PASSPORT_OK] = "ok",
-		[PASSPORT_MISSING] = "missing",
-		[PASSPORT_EXTRA] = "extra",
-		[PASSPORT_SIZE_MISMATCH] = "size mismatch",
-		[PASSPORT_HASH_MISMATCH] = "hash mismatch",
-		[PASSPORT_TYPE_MISMATCH] = "type mismatch",
-		[PASSPORT_TARGET_MISMATCH] = "target mismatch",
-		[PASSPORT_UNREADABLE] = "unreadable",
-	};
-
-	return s < PASSPORT_NSTATUS ? labels[s] : "unknown";
-}
-
 char *passport_finding_line(const struct passport_finding *f)
 {
 	char *line = NULL;
@@ -499,7 +491,7 @@ json_object *passport_report_json(const struct passport_report *rep,
 	exl_json_set_int(sum, "entries", (long long)rep->nfiles);
 	exl_json_set_int(sum, "bytes_hashed", (long long)rep->bytes_hashed);
 	for (i = 0; i < PASSPORT_NSTATUS; i++)
-		exl_json_set_int(sum, status_names[i], (long long)rep->counts[i]);
+		exl_json_set_int(sum, statuses[i].name, (long long)rep->counts[i]);
 	json_object_object_add(o, "summary", sum);
 	for (i = 0; i < rep->nfiles; i++)
 		json_object_array_add(files, finding_json(&rep->files[i]));

@@ -245,6 +245,16 @@ static int cmd_generate(int argc, char **argv)
 	return EXL_EXIT_OK;
 }
 
+/* die_on_error: a library call that could not do the work ends here. */
+static void die_on_error(int rc, struct passport_report *rep,
+			 const struct exl_err *err)
+{
+	if (rc >= 0)
+		return;
+	passport_report_free(rep);
+	cli_die(EXL_EXIT_ERROR, "%s", err->text);
+}
+
 /* print_file_problems: one line per finding that is not ok. */
 static void print_file_problems(FILE *out, const struct passport_report *rep)
 {
@@ -316,10 +326,7 @@ static int cmd_sign(int argc, char **argv)
 	rc = passport_sign(dir, &o, &rep, &err);
 	progress_done(&pr);
 	free(key);
-	if (rc < 0) {
-		passport_report_free(&rep);
-		cli_die(EXL_EXIT_ERROR, "%s", err.text);
-	}
+	die_on_error(rc, &rep, &err);
 	if (rc == 1) {
 		print_file_problems(stdout, &rep);
 		cli_err("%s: refusing to sign: %zu of %zu entries do not match %s",
@@ -421,10 +428,7 @@ static int cmd_verify(int argc, char **argv)
 	rc = passport_verify(dir, &o, &rep, &err);
 	progress_done(&pr);
 	free(pubkey);
-	if (rc < 0) {
-		passport_report_free(&rep);
-		cli_die(EXL_EXIT_ERROR, "%s", err.text);
-	}
+	die_on_error(rc, &rep, &err);
 	if (json) {
 		json_object *j = passport_report_json(&rep, dir);
 

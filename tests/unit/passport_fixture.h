@@ -13,15 +13,21 @@
 
 static char fx_root[] = "/tmp/exl-passport-XXXXXX";
 
-/* fx: path of name below the scratch root (rotating static buffers). */
-static const char *__attribute__((unused)) fx(const char *name)
+/* fx_join: "dir/name" in one of 8 rotating static buffers. */
+static const char *fx_join(const char *dir, const char *name)
 {
 	static char buf[8][4200];
 	static int i;
 
 	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", fx_root, name);
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
 	return buf[i];
+}
+
+/* fx: path of name below the scratch root. */
+static const char *__attribute__((unused)) fx(const char *name)
+{
+	return fx_join(fx_root, name);
 }
 
 static int fx_rm_one(const char *path, const struct stat *st, int flag,

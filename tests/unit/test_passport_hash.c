@@ -52,8 +52,21 @@ static const char *sha_of(struct passport_list *l, const char *path)
 
 static void known_answers(void)
 {
+	static const struct { const char *name, *sha, *what; } kat[] = {
+		{ "empty", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		  "the empty file" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		  "'abc' (FIPS 180-2)" },
+		{ "abc448", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+		  "the 448-bit message (FIPS 180-2)" },
+		{ "a1m", "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+		  "a million 'a' (FIPS 180-2)" },
+		{ "a3mib", "6f850bc94ae6f7de14297c01616c36d712d22864497b28a63b81d776b035e656",
+		  "3 MiB of 'a' (read-ahead path)" },
+	};
 	struct passport_list l;
 	char *a3 = malloc(3 * MiB);
+	size_t i;
 
 	fx_clean();
 	memset(a3, 'a', 3 * MiB);
@@ -65,21 +78,9 @@ static void known_answers(void)
 	fx_write("a3mib", a3, 3 * MiB);
 	free(a3);
 	is_int(scan_and_hash(&l, 2, NULL), 0, "known answers hashed");
-	is_str(sha_of(&l, "empty"),
-	       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-	       "sha256 of the empty file");
-	is_str(sha_of(&l, "abc"),
-	       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-	       "sha256 of 'abc' (FIPS 180-2)");
-	is_str(sha_of(&l, "abc448"),
-	       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
-	       "sha256 of the 448-bit message (FIPS 180-2)");
-	is_str(sha_of(&l, "a1m"),
-	       "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
-	       "sha256 of a million 'a' (FIPS 180-2)");
-	is_str(sha_of(&l, "a3mib"),
-	       "6f850bc94ae6f7de14297c01616c36d712d22864497b28a63b81d776b035e656",
-	       "sha256 of 3 MiB of 'a' (read-ahead path)");
+	for (i = 0; i < sizeof(kat) / sizeof(kat[0]); i++)
+		is_str(sha_of(&l, kat[i].name), kat[i].sha, "sha256 of %s",
+		       kat[i].what);
 	passport_list_free(&l);
 }
 

@@ -19,12 +19,7 @@ static char in_dir[] = "/tmp/exl-passport-in-XXXXXX";
 
 static const char *in(const char *name)
 {
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", in_dir, name);
-	return buf[i];
+	return fx_join(in_dir, name);
 }
 
 static void write_in(const char *name, const char *text)

@@ -19,12 +19,7 @@ static char keys[] = "/tmp/exl-passport-keys-XXXXXX";
 
 static const char *key(const char *name)
 {
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", keys, name);
-	return buf[i];
+	return fx_join(keys, name);
 }
 
 /* build: a small checkpoint with weights, config, a link; passport. */
