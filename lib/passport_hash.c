@@ -34,7 +34,8 @@
 
 struct reader {
 	pthread_t thread;
-	int started;
+	int started;		/* the thread runs */
+	int synced;		/* lock and cond are initialized */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int fd;			/* file to read; valid while busy */
@@ -361,6 +362,7 @@ static int worker_init(struct worker *w, struct pool *p)
 		pthread_mutex_destroy(&w->rd.lock);
 		return -1;
 	}
+	w->rd.synced = 1;
 	w->rd.started = pthread_create(&w->rd.thread, NULL, reader_main,
 				       &w->rd) == 0;
 	return 0;
@@ -377,7 +379,7 @@ static void worker_fini(struct worker *w)
 		pthread_mutex_unlock(&w->rd.lock);
 		pthread_join(w->rd.thread, NULL);
 	}
-	if (w->pool) {
+	if (w->rd.synced) {
 		pthread_cond_destroy(&w->rd.cond);
 		pthread_mutex_destroy(&w->rd.lock);
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "canonjson.h"
 #include "fileio.h"
@@ -12,17 +13,24 @@
 #include "runlog_doc.h"
 #include "sha256file.h"
 
-/* is_open_value: the run log has no real value here yet. */
+/* is_open_value: the run log has no real value here yet: empty, a
+ * "_(...)_" placeholder, a bare "n/a"/"none"/"unknown"/"pending", or the
+ * plugin's "none given (...)", "not given (...)", "pending — ...",
+ * "unknown (...)" notes. */
 static int is_open_value(const char *v)
 {
-	static const char *const open_prefixes[] = {
-		"_(", "n/a", "none", "not given", "pending", "unknown", NULL
-	};
+	static const char *const words[] = { "n/a", "none", "unknown", "pending",
+					     NULL };
+	static const char *const notes[] = { "_(", "none given", "not given",
+					     "pending ", "unknown (", NULL };
 	const char *const *p;
 
 	if (!v || !*v)
 		return 1;
-	for (p = open_prefixes; *p; p++)
+	for (p = words; *p; p++)
+		if (strcasecmp(v, *p) == 0)
+			return 1;
+	for (p = notes; *p; p++)
 		if (strncmp(v, *p, strlen(*p)) == 0)
 			return 1;
 	return 0;
