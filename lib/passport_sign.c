@@ -79,7 +79,7 @@ static const char *ssl_why(void)
 	return r ? r : "unknown OpenSSL error";
 }
 
-/* load_pem: parse a key file with reader (private or public). */
+/* load_pem: an Ed25519 key from a PEM file, private or public. */
 static EVP_PKEY *load_pem(const char *path, int private_key,
 			  struct exl_err *err)
 {

@@ -16,6 +16,7 @@
 #include "tap.h"
 
 #define MiB (1u << 20)
+#define A16MIB1 "422a9e5e816110dadfa124eb2cf93a83fba87ab1cf10596fd9c4037aa6891503"
 
 /* scan_and_hash: scan the scratch tree and hash all regular files. */
 static long scan_and_hash(struct passport_list *l, unsigned jobs,
@@ -62,20 +63,23 @@ static void known_answers(void)
 		{ "a1m", "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
 		  "a million 'a' (FIPS 180-2)" },
 		{ "a3mib", "6f850bc94ae6f7de14297c01616c36d712d22864497b28a63b81d776b035e656",
-		  "3 MiB of 'a' (read-ahead path)" },
+		  "3 MiB of 'a' (one mapped window)" },
+		{ "a16mib1", A16MIB1,
+		  "16 MiB + 1 of 'a' (windows mapped ahead)" },
 	};
 	struct passport_list l;
-	char *a3 = malloc(3 * MiB);
+	char *a3 = malloc(16 * MiB + 1);
 	size_t i;
 
 	fx_clean();
-	memset(a3, 'a', 3 * MiB);
+	memset(a3, 'a', 16 * MiB + 1);
 	fx_write_str("empty", "");
 	fx_write_str("abc", "abc");
 	fx_write_str("abc448",
 		     "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
 	fx_write("a1m", a3, 1000000);
 	fx_write("a3mib", a3, 3 * MiB);
+	fx_write("a16mib1", a3, 16 * MiB + 1);
 	free(a3);
 	is_int(scan_and_hash(&l, 2, NULL), 0, "known answers hashed");
 	for (i = 0; i < sizeof(kat) / sizeof(kat[0]); i++)
@@ -109,13 +113,15 @@ static void count_progress(void *arg, uint64_t bytes, unsigned files)
 	atomic_fetch_add(&c->files, files);
 }
 
-/* boundaries: sizes around the chunk and read-ahead thresholds agree
+/* boundaries: sizes around the read/map and window thresholds agree
  * with the plain one-thread exl_sha256_file, for 1 and 4 workers. */
 static void boundaries(void)
 {
 	static const size_t sizes[] = {
-		1, MiB - 1, MiB, MiB + 1, 2 * MiB - 1, 2 * MiB, 2 * MiB + 1,
-		4 * MiB, 5 * MiB + 123,
+		1, PASSPORT_MAP_MIN - 1, PASSPORT_MAP_MIN, PASSPORT_MAP_MIN + 1,
+		PASSPORT_WINDOW - 1, PASSPORT_WINDOW, PASSPORT_WINDOW + 1,
+		2 * PASSPORT_WINDOW - 1, 2 * PASSPORT_WINDOW,
+		3 * PASSPORT_WINDOW + 123,
 	};
 	struct counts c = { 0 };
 	struct passport_hash_opts o = { .jobs = 4, .begin = count_begin,
@@ -145,10 +151,10 @@ static void boundaries(void)
 		is_str(sha_of(&l4, name), want, "%zu bytes, four workers", sizes[i]);
 	}
 	is_int(c.begin_bytes, total, "begin: total bytes announced");
-	is_int(c.begin_files, 9, "begin: file count announced");
+	is_int(c.begin_files, 10, "begin: file count announced");
 	is_int(c.begin_jobs, 4, "begin: workers announced");
 	is_int(atomic_load(&c.bytes), total, "progress adds up to every byte");
-	is_int(atomic_load(&c.files), 9, "progress counts every file");
+	is_int(atomic_load(&c.files), 10, "progress counts every file");
 	passport_list_free(&l1);
 	passport_list_free(&l4);
 }
@@ -156,7 +162,7 @@ static void boundaries(void)
 /* The file to tamper with from inside the progress callback. */
 struct tamper {
 	const char *path;
-	int mode;		/* 0: append, 1: same size, older mtime */
+	int mode;		/* 0: append, 1: older mtime, 2: cut short */
 	atomic_int done;
 };
 
@@ -174,35 +180,49 @@ static void tamper_progress(void *arg, uint64_t bytes, unsigned files)
 	if (t->mode == 0) {
 		if (write(fd, "more", 4) != 4)
 			diag("append failed");
-	} else if (futimens(fd, old) < 0) {
-		diag("futimens failed");
+	} else if (t->mode == 1) {
+		if (futimens(fd, old) < 0)
+			diag("futimens failed");
+	} else if (ftruncate(fd, MiB) < 0) {
+		diag("ftruncate failed");
 	}
 	close(fd);
 }
 
+/* changing_files: a file appended to, touched, or cut short (under its
+ * mapping: SIGBUS) while it is hashed, small and large. */
 static void changing_files(void)
 {
+	static const char *const how[] = { "appended", "touched", "cut short" };
+	static const size_t sizes[] = { 2 * MiB, 3 * PASSPORT_WINDOW };
 	struct tamper t = { 0 };
 	struct passport_hash_opts o = { .jobs = 1, .progress = tamper_progress,
 					.progress_arg = &t };
 	struct passport_list l;
+	size_t k;
 	int mode;
 
-	for (mode = 0; mode < 2; mode++) {
-		fx_clean();
-		fx_write_pattern("growing", 6 * MiB, 7);
-		t.path = fx("growing");
-		t.mode = mode;
-		atomic_store(&t.done, 0);
-		is_int(scan_and_hash(&l, 1, &o), 1, "%s: one failure",
-		       mode ? "touched" : "appended");
-		ok(strstr(sha_of(&l, "growing"), "changed while hashed") != NULL,
-		   "%s while hashed: reported", mode ? "modified" : "grown");
-		diag("%s", sha_of(&l, "growing"));
-		ok(passport_list_find(&l, "growing")->sha256[0] == '\0',
-		   "no hash recorded for a changed file");
-		passport_list_free(&l);
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		for (mode = 0; mode < 3; mode++) {
+			fx_clean();
+			fx_write_pattern("changing", sizes[k], 7);
+			t.path = fx("changing");
+			t.mode = mode;
+			atomic_store(&t.done, 0);
+			is_int(scan_and_hash(&l, 1, &o), 1, "%zu MiB %s: one failure",
+			       sizes[k] / MiB, how[mode]);
+			ok(strstr(sha_of(&l, "changing"), "changed while hashed") != NULL,
+			   "%zu MiB %s while hashed: reported", sizes[k] / MiB,
+			   how[mode]);
+			diag("%s", sha_of(&l, "changing"));
+			ok(passport_list_find(&l, "changing")->sha256[0] == '\0',
+			   "no hash recorded for a changed file");
+			passport_list_free(&l);
+		}
 	}
+	fx_write_pattern("after", 3 * PASSPORT_WINDOW, 8);
+	is_int(scan_and_hash(&l, 1, NULL), 0, "the pool works on after a SIGBUS");
+	passport_list_free(&l);
 }
 
 static void vanishing_files(void)
