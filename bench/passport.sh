@@ -80,19 +80,20 @@ resident() {
 # calc EXPR: floating-point arithmetic (awk, no bc needed).
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 
-# median_time DIR CMD...: warm DIR, then the median wall seconds of RUNS
-# runs of CMD.
+# median_time DIR CMD...: warm DIR, run CMD RUNS times; prints the median
+# wall seconds and the median CPU seconds (user + system).
 median_time() {
-	local t=() i start dir=$1
+	local i dir=$1 times=$work/times TIMEFORMAT='%R %U %S'
 	shift
 	warm "$dir"
 	cached+=("$(resident "$dir")")
+	: >"$times"
 	for ((i = 0; i < RUNS; i++)); do
-		start=$EPOCHREALTIME
-		"$@" >/dev/null 2>&1
-		t+=("$(calc "$EPOCHREALTIME - $start")")
+		{ time "$@" >/dev/null 2>&1; } 2>>"$times"
 	done
-	printf '%s\n' "${t[@]}" | sort -g | sed -n "$(((RUNS + 1) / 2))p"
+	printf '%s %s\n' \
+		"$(awk '{ print $1 }' "$times" | sort -g | sed -n "$(((RUNS + 1) / 2))p")" \
+		"$(awk '{ print $2 + $3 }' "$times" | sort -g | sed -n "$(((RUNS + 1) / 2))p")"
 }
 
 run_sha256sum() { (cd "$ck" && sha256sum "${files[@]}"); }
@@ -106,6 +107,7 @@ fi
 speed_k=$(openssl speed -evp sha256 -seconds 3 2>/dev/null | awk '$1 == "sha256" { print $NF }')
 one_core=$(calc "${speed_k%k} * 1000")
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: timing, $RUNS runs each, page cache warmed before each contender"
 cached=()
 median_time "$ck" run_passport "$ck" >"$work/t1"
@@ -113,8 +115,12 @@ median_time "$ck" run_sha256sum >"$work/t2"
 median_time "$ck" run_openssl_each >"$work/t3"
 median_time "$big" run_passport "$big" >"$work/t4"
 median_time "$big" openssl dgst -sha256 "$big/model.safetensors" >"$work/t5"
-t_pp=$(<"$work/t1") t_sum=$(<"$work/t2") t_ossl=$(<"$work/t3")
-t_big=$(<"$work/t4") t_big_ossl=$(<"$work/t5")
+read -r t_pp c_pp <"$work/t1"
+read -r t_sum c_sum <"$work/t2"
+read -r t_ossl c_ossl <"$work/t3"
+read -r t_big c_big <"$work/t4"
+read -r t_big_ossl c_big_ossl <"$work/t5"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 mibs() { calc "$1 / $2 / 1048576"; }
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -125,14 +131,21 @@ printf '\nmachine: %s, %s cores used (nproc %s), SHA-NI %s, %s, %s, kernel %s\n'
 	"$(sha256sum --version | head -1)" "$(uname -r)"
 printf 'data: %d files, %.0f MiB in %d shards; one big file of %d GiB\n' \
 	"${#files[@]}" "$(calc "$ck_bytes / 1048576")" "$SHARDS" "$BIG_GB"
-printf 'openssl speed -evp sha256 (16 KiB blocks, one core): %.0f MiB/s\n\n' \
+printf 'openssl speed -evp sha256 (16 KiB blocks, one core): %.0f MiB/s\n' \
 	"$(calc "$one_core / 1048576")"
-printf '%-40s %9s %9s %8s\n' "contender (median of $RUNS)" "seconds" "MiB/s" "cached"
-printf '%-40s %9.3f %9.0f %7s%%\n' "passport generate (sharded)" "$t_pp" "$(mibs "$ck_bytes" "$t_pp")" "${cached[0]}"
-printf '%-40s %9.3f %9.0f %7s%%\n' "sha256sum, same files" "$t_sum" "$(mibs "$ck_bytes" "$t_sum")" "${cached[1]}"
-printf '%-40s %9.3f %9.0f %7s%%\n' "openssl dgst -sha256, file by file" "$t_ossl" "$(mibs "$ck_bytes" "$t_ossl")" "${cached[2]}"
-printf '%-40s %9.3f %9.0f %7s%%\n' "passport generate (one big file)" "$t_big" "$(mibs "$big_bytes" "$t_big")" "${cached[3]}"
-printf '%-40s %9.3f %9.0f %7s%%\n' "openssl dgst -sha256 (one big file)" "$t_big_ossl" "$(mibs "$big_bytes" "$t_big_ossl")" "${cached[4]}"
+printf 'load average before %s, after %s (other work on the machine skews wall times)\n\n' \
+	"$load_before" "$load_after"
+row() {	# NAME WALL CPU BYTES CACHED
+	printf '%-38s %8.3f %8.3f %9.0f %9.0f %6s%%\n' "$1" "$2" "$3" \
+		"$(mibs "$4" "$2")" "$(mibs "$4" "$3")" "$5"
+}
+printf '%-38s %8s %8s %9s %9s %7s\n' "contender (median of $RUNS)" "wall s" "cpu s" \
+	"MiB/s" "MiB/cpu-s" "cached"
+row "passport generate (sharded)" "$t_pp" "$c_pp" "$ck_bytes" "${cached[0]}"
+row "sha256sum, same files" "$t_sum" "$c_sum" "$ck_bytes" "${cached[1]}"
+row "openssl dgst -sha256, file by file" "$t_ossl" "$c_ossl" "$ck_bytes" "${cached[2]}"
+row "passport generate (one big file)" "$t_big" "$c_big" "$big_bytes" "${cached[3]}"
+row "openssl dgst -sha256 (one big file)" "$t_big_ossl" "$c_big_ossl" "$big_bytes" "${cached[4]}"
 
 r_sum=$(calc "$t_sum / $t_pp")
 r_ossl=$(calc "$t_ossl / $t_pp")
@@ -144,3 +157,7 @@ printf '  passport vs sha256sum:                 %6.2fx   (goal >= 8x: %s)\n' "$
 printf '  passport vs openssl dgst file by file: %6.2fx\n' "$r_ossl"
 printf '  passport vs %s x openssl speed:         %6.1f%%   (goal >= 85%%: %s)\n' "$cores" "$(calc "$r_cores * 100")" "$(verdict "$r_cores" 0.85)"
 printf '  one big file vs 1 x openssl speed:     %6.1f%%   (goal >= 90%%: %s)\n' "$(calc "$r_big * 100")" "$(verdict "$r_big" 0.90)"
+printf '\nCPU cost, independent of load (bytes per CPU-second vs openssl speed):\n'
+printf '  passport (sharded):                    %6.1f%%\n' "$(calc "100 * $ck_bytes / $c_pp / $one_core")"
+printf '  passport (one big file):               %6.1f%%   (the mapper thread'"'"'s work included)\n' "$(calc "100 * $big_bytes / $c_big / $one_core")"
+printf '  sha256sum:                             %6.1f%%\n' "$(calc "100 * $ck_bytes / $c_sum / $one_core")"
