@@ -5,12 +5,13 @@
  * early), opens it, checks it is still the file the scan saw, and hashes
  * it:
  *   - from PASSPORT_MAP_MIN bytes on, through read-only mmap windows of
- *     PASSPORT_WINDOW bytes.  For files of two windows or more, the
- *     worker's mapper thread maps the next windows (MAP_POPULATE, which
- *     reads what is not cached yet) and announces the one after with
- *     POSIX_FADV_WILLNEED while the worker hashes: disk reads and page
- *     table work overlap hashing, so even one big file keeps a core busy
- *     with SHA-256 alone.  Smaller files are mapped by the worker itself.
+ *     PASSPORT_WINDOW bytes, the next one announced with
+ *     POSIX_FADV_WILLNEED so the kernel reads it while this one is
+ *     hashed.  When a CPU would otherwise idle (fewer workers than CPUs,
+ *     or no file left to claim) and the file has two windows or more,
+ *     the worker's mapper thread maps the next windows (MAP_POPULATE,
+ *     which reads what is not cached yet) while the worker hashes, so
+ *     even one big file keeps a core busy with SHA-256 alone.
  *   - below that, or when mmap is refused, with read() into a buffer.
  * Hashing from the page cache saves the copy read() makes, which costs
  * about a tenth of the time SHA-NI needs for the same bytes.
@@ -46,6 +47,7 @@ struct pool {
 	int rootfd;
 	struct passport_entry **order;	/* largest first */
 	size_t n;
+	int spare_cpus;		/* the allocation has more CPUs than workers */
 	atomic_size_t next;
 	atomic_long failed;
 	const EVP_MD *md;
@@ -300,7 +302,11 @@ static void mapper_release(struct mapper *m)
 static int64_t hash_mapped(struct worker *w, struct passport_entry *e, int fd,
 			   uint64_t size)
 {
-	int piped = w->mp.started && size >= 2 * (uint64_t)PASSPORT_WINDOW;
+	struct pool *p = w->pool;
+	/* the mapper pays off when a CPU would otherwise idle: spare CPUs,
+	 * or no file left to claim; else it only adds switches */
+	int piped = w->mp.started && size >= 2 * (uint64_t)PASSPORT_WINDOW &&
+		    (p->spare_cpus || atomic_load(&p->next) >= p->n);
 	struct mapper *m = &w->mp;
 	volatile struct window cur = { 0 };
 	volatile uint64_t off = 0;
@@ -549,6 +555,7 @@ long passport_hash_entries(int rootfd, struct passport_entry **items, size_t n,
 		exl_errnof(err, ENOMEM, "couldn't start hashing");
 		goto out;
 	}
+	p.spare_cpus = passport_default_jobs() > made;
 	if (o && o->begin) {
 		uint64_t total = 0;
 		size_t k;
