@@ -401,7 +401,8 @@ static int hash_fd(struct worker *w, struct passport_entry *e, int fd)
 		     (unsigned long long)e->size, (unsigned long long)size);
 		return -1;
 	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (size >= PASSPORT_MAP_MIN)	/* a small file is one read anyway */
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (!EVP_DigestInit_ex(w->ctx, w->pool->md, NULL)) {
 		fail(e, "couldn't start a sha256 (OpenSSL error)");
 		return -1;
