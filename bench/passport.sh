@@ -2,10 +2,12 @@
 # bench/passport.sh - passport generate against sha256sum and openssl,
 # on one synthetic checkpoint, in one run: medians of N runs and ratios.
 #
-# Every contender hashes the same files with the page cache warm (the
-# files are read once before any timing, and the machine must have the
+# Every contender hashes the same files with the page cache warm (each
+# round reads all files once before timing, and the machine must have the
 # memory to keep them), so the figures compare hashing and reading from
-# memory, not the disk.
+# memory, not the disk.  Contenders take turns within a round, so other
+# work on a shared machine weighs on all of them alike; the "cpu s" column
+# (user + system time) and the CPU-cost lines do not depend on it.
 #
 # Environment:
 #   PASSPORT        the passport binary (default: ../passport/passport
@@ -46,7 +48,7 @@ work=$(mktemp -d "$PARENT/passport-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 ck=$work/ckpt
 big=$work/big
-mkdir -p "$ck/assets" "$big"
+mkdir -p "$ck/assets" "$big" "$work/times"
 
 # fill FILE SEED BYTES: random-looking data, fast (an AES-CTR keystream).
 fill() {
@@ -80,20 +82,17 @@ resident() {
 # calc EXPR: floating-point arithmetic (awk, no bc needed).
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 
-# median_time DIR CMD...: warm DIR, run CMD RUNS times; prints the median
-# wall seconds and the median CPU seconds (user + system).
-median_time() {
-	local i dir=$1 times=$work/times TIMEFORMAT='%R %U %S'
+# timed NAME CMD...: run CMD once, append "wall cpu" (seconds, CPU =
+# user + system) to $work/times/NAME.
+timed() {
+	local name=$1 TIMEFORMAT='%R %U %S'
 	shift
-	warm "$dir"
-	cached+=("$(resident "$dir")")
-	: >"$times"
-	for ((i = 0; i < RUNS; i++)); do
-		{ time "$@" >/dev/null 2>&1; } 2>>"$times"
-	done
-	printf '%s %s\n' \
-		"$(awk '{ print $1 }' "$times" | sort -g | sed -n "$(((RUNS + 1) / 2))p")" \
-		"$(awk '{ print $2 + $3 }' "$times" | sort -g | sed -n "$(((RUNS + 1) / 2))p")"
+	{ time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ print $1, $2 + $3 }' >>"$work/times/$name"
+}
+
+# median NAME COLUMN: the median of a column of $work/times/NAME.
+median() {
+	awk -v c="$2" '{ print $c }' "$work/times/$1" | sort -g | sed -n "$(((RUNS + 1) / 2))p"
 }
 
 run_sha256sum() { (cd "$ck" && sha256sum "${files[@]}"); }
@@ -108,19 +107,22 @@ speed_k=$(openssl speed -evp sha256 -seconds 3 2>/dev/null | awk '$1 == "sha256"
 one_core=$(calc "${speed_k%k} * 1000")
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "bench: timing, $RUNS runs each, page cache warmed before each contender"
-cached=()
-median_time "$ck" run_passport "$ck" >"$work/t1"
-median_time "$ck" run_sha256sum >"$work/t2"
-median_time "$ck" run_openssl_each >"$work/t3"
-median_time "$big" run_passport "$big" >"$work/t4"
-median_time "$big" openssl dgst -sha256 "$big/model.safetensors" >"$work/t5"
-read -r t_pp c_pp <"$work/t1"
-read -r t_sum c_sum <"$work/t2"
-read -r t_ossl c_ossl <"$work/t3"
-read -r t_big c_big <"$work/t4"
-read -r t_big_ossl c_big_ossl <"$work/t5"
+echo "bench: $RUNS rounds; each round warms the page cache, then runs every contender once"
+cached_ck=100 cached_big=100
+for ((r = 0; r < RUNS; r++)); do
+	warm "$ck" "$big"
+	c=$(resident "$ck"); [ "$c" = "?" ] || [ "$c" -ge "$cached_ck" ] || cached_ck=$c
+	c=$(resident "$big"); [ "$c" = "?" ] || [ "$c" -ge "$cached_big" ] || cached_big=$c
+	timed pp run_passport "$ck"
+	timed sum run_sha256sum
+	timed ossl run_openssl_each
+	timed big run_passport "$big"
+	timed big_ossl openssl dgst -sha256 "$big/model.safetensors"
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+for k in pp sum ossl big big_ossl; do
+	eval "t_$k=\$(median $k 1) c_$k=\$(median $k 2)"
+done
 
 mibs() { calc "$1 / $2 / 1048576"; }
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -139,13 +141,13 @@ row() {	# NAME WALL CPU BYTES CACHED
 	printf '%-38s %8.3f %8.3f %9.0f %9.0f %6s%%\n' "$1" "$2" "$3" \
 		"$(mibs "$4" "$2")" "$(mibs "$4" "$3")" "$5"
 }
-printf '%-38s %8s %8s %9s %9s %7s\n' "contender (median of $RUNS)" "wall s" "cpu s" \
+printf '%-38s %8s %8s %9s %9s %7s\n' "contender (median of $RUNS rounds)" "wall s" "cpu s" \
 	"MiB/s" "MiB/cpu-s" "cached"
-row "passport generate (sharded)" "$t_pp" "$c_pp" "$ck_bytes" "${cached[0]}"
-row "sha256sum, same files" "$t_sum" "$c_sum" "$ck_bytes" "${cached[1]}"
-row "openssl dgst -sha256, file by file" "$t_ossl" "$c_ossl" "$ck_bytes" "${cached[2]}"
-row "passport generate (one big file)" "$t_big" "$c_big" "$big_bytes" "${cached[3]}"
-row "openssl dgst -sha256 (one big file)" "$t_big_ossl" "$c_big_ossl" "$big_bytes" "${cached[4]}"
+row "passport generate (sharded)" "$t_pp" "$c_pp" "$ck_bytes" "$cached_ck"
+row "sha256sum, same files" "$t_sum" "$c_sum" "$ck_bytes" "$cached_ck"
+row "openssl dgst -sha256, file by file" "$t_ossl" "$c_ossl" "$ck_bytes" "$cached_ck"
+row "passport generate (one big file)" "$t_big" "$c_big" "$big_bytes" "$cached_big"
+row "openssl dgst -sha256 (one big file)" "$t_big_ossl" "$c_big_ossl" "$big_bytes" "$cached_big"
 
 r_sum=$(calc "$t_sum / $t_pp")
 r_ossl=$(calc "$t_ossl / $t_pp")
