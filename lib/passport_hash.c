@@ -7,11 +7,12 @@
  *   - from PASSPORT_MAP_MIN bytes on, through read-only mmap windows of
  *     PASSPORT_WINDOW bytes, the next one announced with
  *     POSIX_FADV_WILLNEED so the kernel reads it while this one is
- *     hashed.  When a CPU would otherwise idle (fewer workers than CPUs,
- *     or no file left to claim) and the file has two windows or more,
- *     the worker's mapper thread maps the next windows (MAP_POPULATE,
- *     which reads what is not cached yet) while the worker hashes, so
- *     even one big file keeps a core busy with SHA-256 alone.
+ *     hashed.  As soon as a CPU idles (fewer workers hashing than CPUs:
+ *     one big file, or the last files of a checkpoint) and two windows
+ *     or more are left, the worker's mapper thread takes over mapping
+ *     the next windows (MAP_POPULATE, which reads what is not cached
+ *     yet) while the worker hashes, so even one big file keeps a core
+ *     busy with SHA-256 alone.
  *   - below that, or when mmap is refused, with read() into a buffer.
  * Hashing from the page cache saves the copy read() makes, which costs
  * about a tenth of the time SHA-NI needs for the same bytes.
@@ -47,7 +48,8 @@ struct pool {
 	int rootfd;
 	struct passport_entry **order;	/* largest first */
 	size_t n;
-	int spare_cpus;		/* the allocation has more CPUs than workers */
+	unsigned cpus;		/* CPUs of the allocation */
+	atomic_uint hashing;	/* workers hashing a file right now */
 	atomic_size_t next;
 	atomic_long failed;
 	const EVP_MD *md;
@@ -71,7 +73,7 @@ struct mapper {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int fd;			/* file to map; valid while busy */
-	uint64_t size;
+	uint64_t start, size;	/* map [start, size) */
 	int busy;		/* the mapper works on fd until it clears this */
 	int stop;		/* the worker gave up on the file */
 	int quit;
@@ -228,12 +230,13 @@ static void *mapper_main(void *arg)
 
 	pthread_mutex_lock(&m->lock);
 	for (;;) {
-		uint64_t off = 0;
+		uint64_t off;
 
 		while (!m->quit && !m->busy)
 			pthread_cond_wait(&m->cond, &m->lock);
 		if (m->quit)
 			break;
+		off = m->start;
 		while (!m->stop && off < m->size) {
 			struct window win;
 
@@ -296,33 +299,42 @@ static void mapper_release(struct mapper *m)
 	pthread_mutex_unlock(&m->lock);
 }
 
+/* mapper_start: let the mapper map fd's windows from off on. */
+static void mapper_start(struct mapper *m, int fd, uint64_t off, uint64_t size)
+{
+	pthread_mutex_lock(&m->lock);
+	m->fd = fd;
+	m->start = off;
+	m->size = size;
+	m->produced = m->consumed = 0;
+	m->stop = 0;
+	m->busy = 1;
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* want_mapper: a CPU is idle and at least two windows are left, so
+ * mapping ahead on it shortens the wall time.  While every CPU hashes,
+ * a mapper would only add thread switches. */
+static int want_mapper(const struct worker *w, uint64_t left)
+{
+	return w->mp.started && left >= 2 * (uint64_t)PASSPORT_WINDOW &&
+	       atomic_load(&w->pool->hashing) < w->pool->cpus;
+}
+
 /* hash_mapped: hash the first size bytes of fd through mmap windows.
  * Returns size, -1 with ->error set, or -2 when the file cannot be mapped
  * at all (the caller reads it instead). */
 static int64_t hash_mapped(struct worker *w, struct passport_entry *e, int fd,
 			   uint64_t size)
 {
-	struct pool *p = w->pool;
-	/* the mapper pays off when a CPU would otherwise idle: spare CPUs,
-	 * or no file left to claim; else it only adds switches */
-	int piped = w->mp.started && size >= 2 * (uint64_t)PASSPORT_WINDOW &&
-		    (p->spare_cpus || atomic_load(&p->next) >= p->n);
 	struct mapper *m = &w->mp;
 	volatile struct window cur = { 0 };
 	volatile uint64_t off = 0;
 	volatile int64_t rc = (int64_t)size;
+	volatile int piped = 0;
 	sigjmp_buf jb;
 
-	if (piped) {
-		pthread_mutex_lock(&m->lock);
-		m->fd = fd;
-		m->size = size;
-		m->produced = m->consumed = 0;
-		m->stop = 0;
-		m->busy = 1;
-		pthread_cond_broadcast(&m->cond);
-		pthread_mutex_unlock(&m->lock);
-	}
 	if (sigsetjmp(jb, 1)) {
 		bus_jump = NULL;
 		fail(e, "changed while hashed (cut short at or after byte %llu, "
@@ -332,9 +344,14 @@ static int64_t hash_mapped(struct worker *w, struct passport_entry *e, int fd,
 		goto out;
 	}
 	while (off < size) {
-		struct window win = next_window(w, fd, off, size, piped);
+		struct window win;
 		int ok;
 
+		if (!piped && want_mapper(w, size - off)) {
+			mapper_start(m, fd, off, size);
+			piped = 1;
+		}
+		win = next_window(w, fd, off, size, piped);
 		if (!win.addr) {
 			if (off == 0) {
 				rc = -2;
@@ -463,8 +480,10 @@ static void *worker_main(void *arg)
 
 		if (i >= p->n)
 			break;
+		atomic_fetch_add(&p->hashing, 1);
 		if (hash_entry(w, p->order[i]) < 0)
 			atomic_fetch_add(&p->failed, 1);
+		atomic_fetch_sub(&p->hashing, 1);
 	}
 	return NULL;
 }
@@ -535,6 +554,7 @@ long passport_hash_entries(int rootfd, struct passport_entry **items, size_t n,
 		jobs = JOBS_MAX;
 	atomic_init(&p.next, 0);
 	atomic_init(&p.failed, 0);
+	atomic_init(&p.hashing, 0);
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
 	fetched = EVP_MD_fetch(NULL, "SHA256", NULL);	/* once, not per file */
 	p.md = fetched;
@@ -556,7 +576,7 @@ long passport_hash_entries(int rootfd, struct passport_entry **items, size_t n,
 		exl_errnof(err, ENOMEM, "couldn't start hashing");
 		goto out;
 	}
-	p.spare_cpus = passport_default_jobs() > made;
+	p.cpus = passport_default_jobs();
 	if (o && o->begin) {
 		uint64_t total = 0;
 		size_t k;
