@@ -170,16 +170,18 @@ static const char *one_dir(int argc, char **argv, const char *cmd)
 	return argv[optind];
 }
 
-/* user_path: a file the user named on the command line.  Its own
- * symlinks are the user's choice, so they are resolved here; the library
- * then opens the real file without following anything. */
-static char *user_path(const char *opt, const char *path)
+/* set_user_path: *var := a file the user named with option opt.  Its
+ * own symlinks are the user's choice, so they are resolved here; the
+ * library then opens the real file without following anything.  A
+ * repeated option replaces the earlier one. */
+static void set_user_path(char **var, const char *opt, const char *path)
 {
 	char *real = realpath(path, NULL);
 
 	if (!real)
 		cli_die(EXL_EXIT_ERROR, "%s %s: %m", opt, path);
-	return real;
+	free(*var);
+	*var = real;
 }
 
 /* rate_text: "1.2 GiB/s"; buf holds at least 40 bytes. */
@@ -211,15 +213,12 @@ static int cmd_generate(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "fj:qh", longopts, NULL)) != -1) {
 		if (common_opt(c, &co))
 			continue;
-		if (c == OPT_CONTRACT) {
-			free(contract);
-			contract = user_path("--contract", optarg);
-		} else if (c == OPT_RUN) {
-			free(run);
-			run = user_path("--run", optarg);
-		} else if (c == 'f') {
+		if (c == OPT_CONTRACT)
+			set_user_path(&contract, "--contract", optarg);
+		else if (c == OPT_RUN)
+			set_user_path(&run, "--run", optarg);
+		else if (c == 'f')
 			o.force = 1;
-		}
 	}
 	dir = one_dir(argc, argv, "generate");
 	o.contract_path = contract;
@@ -307,10 +306,9 @@ static int cmd_sign(int argc, char **argv)
 			o.verdict = optarg;
 		else if (c == OPT_REASON)
 			o.reason = optarg;
-		else if (c == OPT_KEY) {
-			free(key);
-			key = user_path("--key", optarg);
-		} else if (c == 'f')
+		else if (c == OPT_KEY)
+			set_user_path(&key, "--key", optarg);
+		else if (c == 'f')
 			o.force = 1;
 	}
 	dir = one_dir(argc, argv, "sign");
@@ -415,10 +413,9 @@ static int cmd_verify(int argc, char **argv)
 			continue;
 		if (c == OPT_REQUIRE)
 			o.require_signoff = 1;
-		else if (c == OPT_PUBKEY) {
-			free(pubkey);
-			pubkey = user_path("--pubkey", optarg);
-		} else if (c == OPT_JSON)
+		else if (c == OPT_PUBKEY)
+			set_user_path(&pubkey, "--pubkey", optarg);
+		else if (c == OPT_JSON)
 			json = 1;
 	}
 	dir = one_dir(argc, argv, "verify");
