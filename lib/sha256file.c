@@ -10,7 +10,7 @@
 
 #include "sha256file.h"
 
-static void to_hex(const unsigned char *md, unsigned int n, char *hex)
+void exl_hex_encode(const unsigned char *md, unsigned int n, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";
 	unsigned int i;
@@ -29,7 +29,7 @@ int exl_sha256_buf(const void *buf, size_t len, char hex[EXL_SHA256_HEX])
 
 	if (!EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL))
 		return -1;
-	to_hex(md, n, hex);
+	exl_hex_encode(md, n, hex);
 	return 0;
 }
 
@@ -76,7 +76,7 @@ int exl_sha256_file(const char *path, char hex[EXL_SHA256_HEX],
 		exl_errf(err, "couldn't hash %s", path);
 		goto out;
 	}
-	to_hex(md, n, hex);
+	exl_hex_encode(md, n, hex);
 	rc = 0;
 out:
 	EVP_MD_CTX_free(ctx);

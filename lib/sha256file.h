@@ -15,4 +15,7 @@ int exl_sha256_file(const char *path, char hex[EXL_SHA256_HEX],
 /* Hash a buffer into hex. */
 int exl_sha256_buf(const void *buf, size_t len, char hex[EXL_SHA256_HEX]);
 
+/* Lowercase hex of n digest bytes into hex (2n + 1 bytes). */
+void exl_hex_encode(const unsigned char *md, unsigned int n, char *hex);
+
 #endif
