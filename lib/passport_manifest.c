@@ -1,6 +1,6 @@
 /* passport_manifest.c - write and read MODEL_PASSPORT.json (see
  * passport_manifest.h). */
-#include "config.h"
+#include "exl_build.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +36,7 @@ static int load_contract(const char *path, json_object **contract,
 
 	if (exl_read_file(path, EXL_YAML_MAX, &text, &len, err) < 0)
 		return -1;
-	*contract = exl_yaml_parse(text, len, path, err);
+	*contract = exl_yaml_json_parse(text, len, path, err);
 	if (*contract && exl_sha256_buf(text, len, hex) == 0) {
 		*source = json_object_new_object();
 		exl_json_set_str(*source, "name", exl_basename(path));

@@ -268,7 +268,7 @@ static void parse_error(const yaml_parser_t *p, const char *text, size_t len,
 			 why);
 }
 
-json_object *exl_yaml_parse(const char *text, size_t len, const char *what,
+json_object *exl_yaml_json_parse(const char *text, size_t len, const char *what,
 			    struct exl_err *err)
 {
 	struct builder b = { .what = what, .err = err };
@@ -302,7 +302,7 @@ json_object *exl_yaml_parse(const char *text, size_t len, const char *what,
 	return b.root;
 }
 
-json_object *exl_yaml_read(const char *path, struct exl_err *err)
+json_object *exl_yaml_json_read(const char *path, struct exl_err *err)
 {
 	json_object *obj;
 	char *text;
@@ -310,7 +310,7 @@ json_object *exl_yaml_read(const char *path, struct exl_err *err)
 
 	if (exl_read_file(path, EXL_YAML_MAX, &text, &len, err) < 0)
 		return NULL;
-	obj = exl_yaml_parse(text, len, path, err);
+	obj = exl_yaml_json_parse(text, len, path, err);
 	free(text);
 	return obj;
 }

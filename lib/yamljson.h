@@ -18,7 +18,7 @@
 
 #include "exl_err.h"
 
-/* Largest YAML file exl_yaml_read accepts. */
+/* Largest YAML file exl_yaml_json_read accepts. */
 #define EXL_YAML_MAX (1u << 20)
 
 /* Deepest nesting accepted: below EXL_JSON_MAX_DEPTH, so the result can
@@ -27,11 +27,11 @@
 
 /* Convert text (len bytes) to a JSON object.  what names the input in
  * messages ("contract.yaml:12: ..."). */
-json_object *exl_yaml_parse(const char *text, size_t len, const char *what,
+json_object *exl_yaml_json_parse(const char *text, size_t len, const char *what,
 			    struct exl_err *err);
 
 /* Read path (a regular file, no symlink, at most EXL_YAML_MAX bytes) and
  * convert it. */
-json_object *exl_yaml_read(const char *path, struct exl_err *err);
+json_object *exl_yaml_json_read(const char *path, struct exl_err *err);
 
 #endif

@@ -5,7 +5,7 @@
  * line, shows progress on a terminal and turns results into messages and
  * exit codes.
  */
-#include "config.h"
+#include "exl_build.h"
 
 #include <getopt.h>
 #include <limits.h>

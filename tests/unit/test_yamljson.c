@@ -11,7 +11,7 @@ static const char *conv(const char *yaml)
 {
 	static char out[2048];
 	struct exl_err err;
-	json_object *o = exl_yaml_parse(yaml, strlen(yaml), "c.yaml", &err);
+	json_object *o = exl_yaml_json_parse(yaml, strlen(yaml), "c.yaml", &err);
 
 	if (!o) {
 		snprintf(out, sizeof(out), "%s", err.text);
@@ -87,7 +87,7 @@ int main(void)
 	       "NUL in a key refused");
 	is_str(conv("a: \xff\n"), "c.yaml:1:4: invalid leading UTF-8 octet",
 	       "invalid UTF-8 refused");
-	ok(!exl_yaml_read("/nonexistent/contract.yaml", &err) &&
+	ok(!exl_yaml_json_read("/nonexistent/contract.yaml", &err) &&
 	   strstr(err.text, "/nonexistent/contract.yaml"), "missing file named");
 	return done_testing();
 }
