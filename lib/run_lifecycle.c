@@ -331,33 +331,6 @@ static char *resumed_block(const struct exl_run_facts *f)
 	return exl_sb_take(&b, NULL);
 }
 
-/* load_doc / save_doc: the run log as a line model. */
-static int load_doc(const char *path, struct exl_doc *d, struct exl_err *err)
-{
-	char *text;
-	int rc;
-
-	if (exl_read_file(path, EXL_READ_MAX, &text, NULL, err) < 0)
-		return -1;
-	rc = exl_doc_parse(d, text, err);
-	free(text);
-	return rc;
-}
-
-static int save_doc(const char *path, const struct exl_doc *d,
-		    struct exl_err *err)
-{
-	size_t len;
-	char *text = exl_doc_render(d, &len);
-	int rc;
-
-	if (!text)
-		return exl_errnof(err, ENOMEM, "couldn't write %s", path);
-	rc = exl_write_atomic(path, text, len, 0644, err);
-	free(text);
-	return rc;
-}
-
 /* append_status: "- <stamp> — text" at the end of ## Status. */
 static int append_status(struct exl_doc *d, time_t when, const char *text)
 {
@@ -391,11 +364,11 @@ int exl_run_note(const char *run_log, time_t when, const char *text,
 	struct exl_doc d;
 	int rc;
 
-	if (load_doc(run_log, &d, err) < 0)
+	if (exl_doc_load(run_log, &d, err) < 0)
 		return -1;
 	rc = append_status(&d, when, text) < 0 ?
 	     exl_errnof(err, ENOMEM, "couldn't update %s", run_log) :
-	     save_doc(run_log, &d, err);
+	     exl_doc_save(run_log, &d, err);
 	exl_doc_free(&d);
 	return rc;
 }
@@ -410,7 +383,7 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	size_t rl = strlen(root);
 	int rc = -1;
 
-	if (load_doc(run_log, &d, err) < 0)
+	if (exl_doc_load(run_log, &d, err) < 0)
 		return -1;
 	if (f->job.restart_count > 0)
 		snprintf(msg, sizeof(msg), "requeued: job %s restarted (restart %d) on %s",
@@ -430,7 +403,7 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
 			goto out;
 		}
-	if (save_doc(run_log, &d, err) < 0)
+	if (exl_doc_save(run_log, &d, err) < 0)
 		goto out;
 	side = exl_path_join(state_dir, "run.json");
 	o = side ? exl_json_read(side, 1 << 22, err) : NULL;
@@ -1232,7 +1205,7 @@ static int with_run(const char *root, const char *job_id,
 			exl_errnof(err, errno, "couldn't stat %s", run_log);
 			goto out;
 		}
-		if (load_doc(run_log, &e.doc, err) < 0)
+		if (exl_doc_load(run_log, &e.doc, err) < 0)
 			goto out;
 		if (fn(&e, arg) < 0) {
 			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);

@@ -282,3 +282,17 @@ int exl_doc_load(const char *path, struct exl_doc *d, struct exl_err *err)
 	free(text);
 	return rc;
 }
+
+int exl_doc_save(const char *path, const struct exl_doc *d,
+		 struct exl_err *err)
+{
+	size_t len;
+	char *text = exl_doc_render(d, &len);
+	int rc;
+
+	if (!text)
+		return exl_errnof(err, ENOMEM, "couldn't write %s", path);
+	rc = exl_write_atomic(path, text, len, 0644, err);
+	free(text);
+	return rc;
+}

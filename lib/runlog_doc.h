@@ -70,4 +70,8 @@ const char *exl_doc_bullet_value(const char *line, const char *key);
  * it into d. */
 int exl_doc_load(const char *path, struct exl_doc *d, struct exl_err *err);
 
+/* Write d to path atomically (exl_write_atomic, mode 0644 when new). */
+int exl_doc_save(const char *path, const struct exl_doc *d,
+		 struct exl_err *err);
+
 #endif

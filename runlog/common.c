@@ -293,16 +293,8 @@ int rl_load_doc(const char *path, struct exl_doc *d)
 int rl_save_doc(const char *path, const struct exl_doc *d)
 {
 	struct exl_err err;
-	size_t len;
-	char *text = exl_doc_render(d, &len);
-	int rc;
+	int rc = exl_doc_save(path, d, &err);
 
-	if (!text) {
-		cli_err("couldn't write %s: out of memory", path);
-		return -1;
-	}
-	rc = exl_write_atomic(path, text, len, 0644, &err);
-	free(text);
 	if (rc < 0)
 		cli_err("%s", err.text);
 	return rc;
