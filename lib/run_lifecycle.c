@@ -1050,10 +1050,7 @@ static void experiment_row(const struct exl_doc *d, json_object *run,
 			  exl_json_str(run, "objective") : exl_json_str(run, "task");
 	row.metric = metric;
 	row.status = status;
-	if (group)
-		exl_title_case(group, title, sizeof(title));
-	else
-		snprintf(title, sizeof(title), "Run Logs");
+	exl_group_title(group, title, sizeof(title));
 	if (stem && exl_experiments_update(dir, title, &row,
 					   exl_json_str(run, "experiments_status"),
 					   &e) == 0)

@@ -100,10 +100,7 @@ int exl_timeline_update(const char *dir, const char *group,
 			goto out;
 		old = NULL;
 	}
-	if (group)
-		exl_title_case(group, title, sizeof(title));
-	else
-		snprintf(title, sizeof(title), "Run Logs");
+	exl_group_title(group, title, sizeof(title));
 	new = exl_timeline_add(old, title, file, when, &added);
 	if (!new) {
 		exl_errnof(err, ENOMEM, "couldn't update %s", path);

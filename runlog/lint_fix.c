@@ -456,10 +456,7 @@ static int rebuild_timeline(struct plan *p)
 		files[i].name = p->names[i];
 		files[i].when = p->info[i].start;
 	}
-	if (p->group)
-		exl_title_case(p->group, title, sizeof(title));
-	else
-		snprintf(title, sizeof(title), "Run Logs");
+	exl_group_title(p->group, title, sizeof(title));
 	text = exl_timeline_rebuild(old, title, files, p->n, &changed);
 	if (!text) {
 		cli_err("%s: out of memory", path);
