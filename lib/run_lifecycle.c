@@ -407,8 +407,7 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 		goto out;
 	side = exl_path_join(state_dir, "run.json");
 	o = side ? exl_json_read(side, 1 << 22, err) : NULL;
-	if (!o || !json_object_object_get_ex(o, "jobs", &jobs) ||
-	    !json_object_is_type(jobs, json_type_array)) {
+	if (!o || !(jobs = exl_json_array(o, "jobs"))) {
 		if (o)
 			exl_errf(err, "%s: no jobs array: the sidecar was edited", side);
 		goto out;
@@ -737,8 +736,7 @@ static json_object *last_job_entry(json_object *run, const char *job_id)
 	json_object *jobs, *hit = NULL;
 	size_t i, n;
 
-	if (!json_object_object_get_ex(run, "jobs", &jobs) ||
-	    !json_object_is_type(jobs, json_type_array))
+	if (!(jobs = exl_json_array(run, "jobs")))
 		return NULL;
 	n = json_object_array_length(jobs);
 	for (i = 0; i < n; i++) {

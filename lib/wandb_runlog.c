@@ -62,8 +62,7 @@ static json_object *pick_job(json_object *run, time_t t)
 	json_object *jobs, *hit = NULL, *last = NULL;
 	size_t i, n;
 
-	if (!json_object_object_get_ex(run, "jobs", &jobs) ||
-	    !json_object_is_type(jobs, json_type_array))
+	if (!(jobs = exl_json_array(run, "jobs")))
 		return NULL;
 	n = json_object_array_length(jobs);
 	for (i = 0; i < n; i++) {
