@@ -10,6 +10,7 @@
 #include "jsonfile.h"
 #include "layout.h"
 #include "names.h"
+#include "owned.h"
 #include "run_lifecycle.h"
 #include "runlog_doc.h"
 #include "wandb_rundir.h"
@@ -81,11 +82,10 @@ static json_object *pick_job(json_object *run, time_t t)
 	return hit ? hit : last;
 }
 
-/* real_value: a bullet value people set, not a placeholder. */
+/* real_value: a bullet value people set: not a placeholder, not "-". */
 static int real_value(const char *v)
 {
-	return v && *v && strcmp(v, "n/a") != 0 && strcmp(v, "-") != 0 &&
-	       strncmp(v, "_(", 2) != 0 && strncmp(v, "pending", 7) != 0;
+	return !exl_owned_placeholder(v) && strcmp(v, "-") != 0;
 }
 
 /* path_in: the path in a bullet value: inside the first pair of
