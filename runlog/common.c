@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "evidence.h"
 #include "fileio.h"
+#include "jsonfile.h"
 #include "layout.h"
 #include "run_lifecycle.h"
 #include "runlog.h"
@@ -270,6 +271,21 @@ int rl_lock(const char *root, const char *group)
 	free(dir);
 	free(lock);
 	return fd;
+}
+
+json_object *rl_sidecar(const char *root, const char *group,
+			const char *stem, char **path)
+{
+	char *sd = exl_layout_state_dir(root, group, stem);
+	char *side = sd ? exl_path_join(sd, "run.json") : NULL;
+	json_object *o = side ? exl_json_read(side, 1 << 22, NULL) : NULL;
+
+	free(sd);
+	if (path)
+		*path = side;
+	else
+		free(side);
+	return o;
 }
 
 int rl_load_doc(const char *path, struct exl_doc *d)
