@@ -28,10 +28,13 @@ static const char usage[] =
 "  -w, --write  update <group>/experiments.md (group lock, atomic write)\n"
 "  -h, --help   this help\n";
 
-/* One experiment of the directory: its row and the status the machine
- * wrote last into it (see exl_exp_prev_status). */
+/* One experiment of the directory: its row, its sidecar (NULL: none)
+ * and the status the machine wrote last into the row (see
+ * exl_exp_prev_status). */
 struct exp_run {
 	struct exl_exp_row row;
+	json_object *side;
+	char *side_path;
 	char *prev;
 };
 
@@ -89,6 +92,33 @@ static char *write_all(const char *dir, const char *path, const char *title,
 	return text;
 }
 
+/* record_status: a status --write left in a run's row goes into its
+ * sidecar as experiments_status, as the plugin records the status it
+ * writes, so that either may update the other's later.  A run without a
+ * sidecar has nothing to record; a sidecar that cannot be written is
+ * reported (experiments.md is written already). */
+static void record_status(struct exp_run *r, size_t n, const char *text)
+{
+	struct exl_err err;
+	char *cell;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *was = exl_json_str(r[i].side, "experiments_status");
+
+		cell = NULL;
+		if (r[i].side &&
+		    exl_experiments_find(text, r[i].row.run, &cell) == 1 &&
+		    strcmp(cell, r[i].row.status) == 0 &&
+		    (!was || strcmp(was, cell) != 0)) {
+			exl_json_set_str(r[i].side, "experiments_status", cell);
+			if (exl_json_write(r[i].side_path, r[i].side, &err) < 0)
+				cli_err("%s", err.text);
+		}
+		free(cell);
+	}
+}
+
 /* exp_dir: one directory's table. */
 static int exp_dir(const struct rl *c, const char *group,
 		   struct exl_scan_entry *v, size_t n, void *arg)
@@ -127,14 +157,12 @@ static int exp_dir(const struct rl *c, const char *group,
 		goto out;
 	}
 	/* what the machine wrote last: runlog's own status words, else
-	 * what the plugin recorded in the sidecar */
+	 * what the sidecar records */
 	for (i = 0; i < nr; i++) {
-		json_object *side = rl_sidecar(c->root, group, runs[i].row.run,
-					       NULL);
-
+		runs[i].side = rl_sidecar(c->root, group, runs[i].row.run,
+					  &runs[i].side_path);
 		runs[i].prev = exl_exp_prev_status(old, runs[i].row.run,
-				exl_json_str(side, "experiments_status"));
-		json_object_put(side);
+				exl_json_str(runs[i].side, "experiments_status"));
 	}
 	if (group)
 		exl_title_case(group, title, sizeof(title));
@@ -146,11 +174,16 @@ static int exp_dir(const struct rl *c, const char *group,
 	putchar('\n');
 	if (write && (!old || strcmp(old, text) != 0))
 		fprintf(stderr, "%s: wrote %s\n", cli_prog(), path);
+	if (write)
+		record_status(runs, nr, text);
 	rc = 0;
 out:
 	exl_unlock(fd);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
+		json_object_put(runs[i].side);
+		free(runs[i].side_path);
 		free(runs[i].prev);
+	}
 	free(text);
 	free(old);
 	free(path);

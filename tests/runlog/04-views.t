@@ -84,4 +84,8 @@ grep -q '^| \[2026-03-14_plug\](2026-03-14_plug.md) | test run | val_loss 0.091 
 ok $? "the plugin's status follows the run; its run cell stays"
 grep -q '^| 2026-03-14_mine | test run | val_loss 0.091 | discard | worse |$' "$R/arx5/experiments.md"
 ok $? "a person's verdict stays whatever the sidecar says"
+grep -q '"experiments_status": *"timeout"' "$R/.exp-log/runs/arx5/2026-03-14_plug/run.json"
+ok $? "the status runlog wrote is recorded in the sidecar, for the plugin"
+grep -q '"experiments_status": *"Timeout"' "$R/.exp-log/runs/arx5/2026-03-14_mine/run.json"
+ok $? "not where the person's verdict stays"
 done_testing
