@@ -356,8 +356,22 @@ static int append_status(struct exl_doc *d, time_t when, const char *text)
 	return rc;
 }
 
-/* resume_run: append a resumed job block to an existing run log, add the
- * job to its sidecar and point the job index at it. */
+/* start_run: how a new or resumed run's begin ends: the tracker's
+ * init_run, the W&B dir (when f has one), the job index (rel, srel:
+ * run log and state dir relative to root) and the caller's paths. */
+static int start_run(const char *root, struct exl_run_facts *f,
+		     const char *run_log, const char *state_dir,
+		     const char *rel, const char *srel, int resumed,
+		     struct exl_run_paths *out, struct exl_err *err)
+{
+	init_event(f, state_dir, resumed);
+	if (f->wandb_dir[0] && exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
+		return -1;
+	if (write_index(root, f, rel, srel, err) < 0)
+		return -1;
+	return fill_paths(out, run_log, state_dir, f, resumed, err);
+}
+
 int exl_run_note(const char *run_log, time_t when, const char *text,
 		 struct exl_err *err)
 {
@@ -373,6 +387,8 @@ int exl_run_note(const char *run_log, time_t when, const char *text,
 	return rc;
 }
 
+/* resume_run: append a resumed job block to an existing run log, add the
+ * job to its sidecar and point the job index at it. */
 static int resume_run(const char *root, struct exl_run_facts *f,
 		      const char *run_log, const char *state_dir,
 		      struct exl_run_paths *out, struct exl_err *err)
@@ -415,21 +431,17 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	json_object_array_add(jobs, job_json(&f->job));
 	if (exl_json_write(side, o, err) < 0)
 		goto out;
-	init_event(f, state_dir, 1);
-	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0) {
-		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
-		if (exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
-			goto out;
-	}
 	if (strncmp(run_log, root, rl) != 0 || strncmp(state_dir, root, rl) != 0) {
 		exl_errf(err, "%s: not under the run-log root %s", run_log, root);
 		goto out;
 	}
 	rel = strdup(run_log + rl + 1);
 	srel = strdup(state_dir + rl + 1);
-	if (!rel || !srel || write_index(root, f, rel, srel, err) < 0)
+	if (!rel || !srel)
 		goto out;
-	rc = fill_paths(out, run_log, state_dir, f, 1, err);
+	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
+		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
+	rc = start_run(root, f, run_log, state_dir, rel, srel, 1, out, err);
 out:
 	json_object_put(o);
 	free(rel);
@@ -506,12 +518,7 @@ static int create_run(const char *root, const char *gdir,
 		goto out;
 	if (exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
 		goto out;
-	init_event(f, sdir, 0);
-	if (f->wandb_dir[0] && exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
-		goto out;
-	if (write_index(root, f, rel, srel, err) < 0)
-		goto out;
-	rc = fill_paths(out, path, sdir, f, 0, err);
+	rc = start_run(root, f, path, sdir, rel, srel, 0, out, err);
 out:
 	json_object_put(o);
 	free(side);
