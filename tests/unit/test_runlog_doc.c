@@ -108,6 +108,19 @@ int main(void)
 		free(big);
 	}
 
+	{
+		size_t n;
+		const char *t = exl_doc_value_trim("  `a b`  \t", &n);
+
+		ok(n == 3 && strncmp(t, "a b", 3) == 0, "value trim: blanks and backticks");
+		t = exl_doc_value_trim("`x", &n);
+		ok(n == 2 && strncmp(t, "`x", 2) == 0, "value trim: a lone backtick stays");
+		t = exl_doc_value_trim("``", &n);
+		ok(n == 0, "value trim: empty code span");
+		t = exl_doc_value_trim("\tx ", &n);
+		ok(n == 2 && strncmp(t, "\tx", 2) == 0, "value trim: a leading tab stays");
+	}
+
 	/* load and save: the file round trip */
 	if (td_init() < 0)
 		return 1;
