@@ -6,22 +6,9 @@
 #include <strings.h>
 
 #include "evidence.h"
+#include "timefmt.h"
 
 #define EM_DASH "\xe2\x80\x94"
-
-/* digits: n decimal digits at s, value into *v. */
-static int digits(const char *s, int n, int *v)
-{
-	int i, x = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		x = x * 10 + (s[i] - '0');
-	}
-	*v = x;
-	return 0;
-}
 
 /* local_time: a local wall-clock time as seconds since the epoch.
  * mktime() would do, but glibc's re-checks the time zone file on every
@@ -46,8 +33,9 @@ static time_t local_time(int y, int mo, int d, int h, int mi)
 /* date_parts: "YYYY-MM-DD" at s. */
 static int date_parts(const char *s, int *y, int *mo, int *d)
 {
-	if (digits(s, 4, y) < 0 || s[4] != '-' || digits(s + 5, 2, mo) < 0 ||
-	    s[7] != '-' || digits(s + 8, 2, d) < 0 || *mo < 1 || *mo > 12 ||
+	if (exl_digits(s, 4, y) < 0 || s[4] != '-' ||
+	    exl_digits(s + 5, 2, mo) < 0 || s[7] != '-' ||
+	    exl_digits(s + 8, 2, d) < 0 || *mo < 1 || *mo > 12 ||
 	    *d < 1 || *d > 31 || *y < 1970)
 		return -1;
 	return 0;
@@ -73,8 +61,8 @@ static const char *entry(const char *l, int f[5])
 		return NULL;
 	l += 2;
 	if (date_parts(l, &f[0], &f[1], &f[2]) < 0 || l[10] != ' ' ||
-	    digits(l + 11, 2, &f[3]) < 0 || l[13] != ':' ||
-	    digits(l + 14, 2, &f[4]) < 0 || f[3] > 23 || f[4] > 59)
+	    exl_digits(l + 11, 2, &f[3]) < 0 || l[13] != ':' ||
+	    exl_digits(l + 14, 2, &f[4]) < 0 || f[3] > 23 || f[4] > 59)
 		return NULL;
 	l += 16;
 	if (strncmp(l, " " EM_DASH " ", 5) == 0)

@@ -184,6 +184,13 @@ static int update_row(struct exl_md_row *r, const size_t col[C_COUNT],
 	return rc;
 }
 
+/* render_row: r as a line, in row's style. */
+static char *render_row(const struct exl_md_row *r,
+			const struct exl_experiment_row *row)
+{
+	return row->plain ? exl_md_row_render_padded(r) : exl_md_row_render(r);
+}
+
 /* new_row: the rendered row for a run not in the table yet. */
 static char *new_row(size_t ncols, const size_t col[C_COUNT],
 		     const struct exl_experiment_row *row)
@@ -193,7 +200,8 @@ static char *new_row(size_t ncols, const size_t col[C_COUNT],
 	char *text = NULL;
 	int diff = 0;
 
-	if (!stem || asprintf(&link, "[%s](%s.md)", stem, stem) < 0) {
+	if (!stem || (row->plain ? !(link = strdup(stem)) :
+		      asprintf(&link, "[%s](%s.md)", stem, stem) < 0)) {
 		free(stem);
 		return NULL;
 	}
@@ -204,22 +212,25 @@ static char *new_row(size_t ncols, const size_t col[C_COUNT],
 	    put(&r, col[C_METRIC], row->metric ? row->metric : "", &diff) == 0 &&
 	    put(&r, col[C_STATUS], row->status ? row->status : "", &diff) == 0 &&
 	    put(&r, col[C_NOTES], row->notes ? row->notes : "", &diff) == 0)
-		text = exl_md_row_render(&r);
+		text = render_row(&r, row);
 	exl_md_row_free(&r);
 	free(link);
 	free(stem);
 	return text;
 }
 
-/* delimiter: "|---|---|...|" for n columns. */
-static char *delimiter(size_t n)
+/* delimiter: "|-----|------|...|" for n columns; aligned: as wide as
+ * HEADER's cells (n is C_COUNT then). */
+static char *delimiter(size_t n, int aligned)
 {
 	struct exl_sb b = { 0 };
 	size_t i;
 
 	exl_sb_printf(&b, "|");
 	for (i = 0; i < n; i++)
-		exl_sb_printf(&b, "%s|", i == 0 ? "-----" : "------");
+		exl_sb_printf(&b, "%.*s|",
+			      aligned ? (int)strlen(col_name[i]) + 2 :
+			      i == 0 ? 5 : 6, "----------------");
 	return exl_sb_take(&b, NULL);
 }
 
@@ -227,7 +238,8 @@ static char *delimiter(size_t n)
 static int new_table(struct exl_doc *d, const struct exl_experiment_row *row)
 {
 	static const size_t col[C_COUNT] = { 0, 1, 2, 3, 4 };
-	char *line = new_row(C_COUNT, col, row), *delim = delimiter(C_COUNT);
+	char *line = new_row(C_COUNT, col, row);
+	char *delim = delimiter(C_COUNT, row->plain);
 	int rc = -1;
 
 	if (line && delim &&
@@ -271,7 +283,7 @@ static int fix_delimiter(struct exl_doc *d, size_t h, size_t ncols)
 	}
 	if (rc == 0)
 		exl_md_row_free(&r);
-	line = delimiter(ncols);
+	line = delimiter(ncols, 0);
 	rc = line ? exl_doc_insert(d, h + 1, line) : -1;
 	free(line);
 	return rc < 0 ? -1 : 1;
@@ -342,7 +354,7 @@ static int upsert_table(struct exl_doc *d, size_t h,
 		    update_row(&r, col, row, prev_status, &diff) < 0)
 			goto out;
 		if (diff) {
-			if (!(line = exl_md_row_render(&r)))
+			if (!(line = render_row(&r, row)))
 				goto out;
 			replace_line(d, (size_t)at, line);
 			*changed = 1;
@@ -415,6 +427,65 @@ char *exl_experiments_upsert(const char *text, const char *title,
 		exl_errnof(err, ENOMEM, "couldn't update experiments.md");
 	exl_doc_free(&d);
 	return out;
+}
+
+/* body_start: the first row of the table whose header is at h, as the
+ * text stands (a missing delimiter row is not put back here). */
+static int body_start(const struct exl_doc *d, size_t h, size_t *from)
+{
+	struct exl_md_row r;
+	int rc;
+
+	*from = h + 1;
+	if (*from >= d->n)
+		return 0;
+	rc = exl_md_row_parse(d->lines[*from], &r);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		if (exl_md_row_is_separator(&r))
+			(*from)++;
+		exl_md_row_free(&r);
+	}
+	return 0;
+}
+
+int exl_experiments_find(const char *text, const char *run, char **status)
+{
+	struct exl_doc d = { 0 };
+	struct exl_md_row hdr = { 0 }, r = { 0 };
+	size_t col[C_COUNT], from, end;
+	long h, at;
+	int rc = -1;
+
+	if (status)
+		*status = NULL;
+	if (exl_doc_parse(&d, text ? text : "", NULL) < 0)
+		return -1;
+	h = find_header(&d);
+	if (h < 0) {
+		rc = 0;
+		goto out;
+	}
+	if (exl_md_row_parse(d.lines[h], &hdr) != 0 ||
+	    map_columns(&hdr, col) < 0 ||
+	    body_start(&d, (size_t)h, &from) < 0)
+		goto out;
+	at = find_row(&d, from, col[C_RUN], run, &end);
+	if (at == -2)
+		goto out;
+	rc = at >= 0;
+	if (rc && status) {
+		if (exl_md_row_parse(d.lines[at], &r) != 0 ||
+		    !(*status = exl_md_cell_text(col[C_STATUS] < r.n ?
+						 r.cells[col[C_STATUS]] : "")))
+			rc = -1;
+	}
+out:
+	exl_md_row_free(&r);
+	exl_md_row_free(&hdr);
+	exl_doc_free(&d);
+	return rc;
 }
 
 int exl_experiments_update(const char *dir, const char *title,

@@ -28,6 +28,16 @@
  * a header without one of the five gets it appended (with its delimiter
  * cell), which leaves the rows valid markdown.  A missing delimiter row
  * is put back.  A file without a table gets one appended.
+ *
+ * Two writers share these rules: the plugin (a new row names its run as
+ * a link, as above) and `runlog experiments` / `runlog lint --fix`, which
+ * write rows in their plain style (row.plain): the run cell of a new row
+ * is the bare stem, an empty cell reads "|  |" in every row they write,
+ * and a table they start has a delimiter row as wide as its header:
+ *
+ *   | run | description | metric | status | notes |
+ *   |-----|-------------|--------|--------|-------|
+ *   | 2026-03-11_train_baseline | ... | completed |  |
  */
 #ifndef EXL_EXPERIMENTS_H
 #define EXL_EXPERIMENTS_H
@@ -44,6 +54,7 @@ struct exl_experiment_row {
 	const char *status;		/* "running", "completed", "failed
 					 * (exit 1)"; NULL: leave */
 	const char *notes;		/* for a new row only; NULL: empty */
+	int plain;			/* runlog's plain style (above) */
 };
 
 /* The experiments.md text with row added or updated.  text may be NULL
@@ -54,6 +65,12 @@ char *exl_experiments_upsert(const char *text, const char *title,
 			     const struct exl_experiment_row *row,
 			     const char *prev_status, int *changed,
 			     struct exl_err *err);
+
+/* Does experiments.md text have a row for run (found as an upsert would
+ * find it)?  Returns 1 with the row's status cell as text in *status
+ * (newly allocated; status may be NULL), 0 when there is none, -1 when
+ * out of memory. */
+int exl_experiments_find(const char *text, const char *run, char **status);
 
 /* Read-modify-write dir/experiments.md atomically (written only when it
  * changes).  The caller holds the group lock. */

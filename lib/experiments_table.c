@@ -1,19 +1,13 @@
-/* experiments_table.c - experiments.md from run logs (see
+/* experiments_table.c - experiments.md rows from run logs (see
  * experiments_table.h). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "experiments_table.h"
 #include "jobstate.h"
 #include "status_row.h"
-#include "strbuf.h"
-
-#define NCELL 5
-#define HEADER "| run | description | metric | status | notes |\n" \
-	       "|-----|-------------|--------|--------|-------|\n"
 
 int exl_exp_is_experiment(const struct exl_run_summary *s)
 {
@@ -62,95 +56,19 @@ void exl_exp_row(const char *stem, const struct exl_run_summary *s,
 		r->status[i] = (char)tolower((unsigned char)r->status[i]);
 }
 
-/* cells: split a table line "| a | b |" into trimmed cells (pointers
- * into buf, which is modified).  Returns the count. */
-static int cells(char *buf, char **c, int max)
+void exl_exp_upsert_row(const struct exl_exp_row *r,
+			struct exl_experiment_row *out)
 {
-	char *p = buf, *bar;
-	int n = 0;
-
-	while (*p == ' ')
-		p++;
-	if (*p != '|')
-		return 0;
-	p++;
-	while (n < max && (bar = strchr(p, '|'))) {
-		char *e = bar;
-
-		*bar = '\0';
-		while (*p == ' ')
-			p++;
-		while (e > p && e[-1] == ' ')
-			*--e = '\0';
-		c[n++] = p;
-		p = bar + 1;
-	}
-	return n;
+	memset(out, 0, sizeof(*out));
+	out->run = r->run;
+	out->description = r->description;
+	out->metric = r->metric;
+	out->status = r->status;
+	out->notes = r->notes;
+	out->plain = 1;
 }
 
-/* run_cell_is: does a run cell ("2026-03-11_x", "`2026-03-11_x.md`",
- * "[x](x.md)") name run? */
-static int run_cell_is(const char *cell, const char *run)
-{
-	size_t rl = strlen(run);
-	const char *p = cell;
-
-	while ((p = strstr(p, run))) {
-		char before = p == cell ? ' ' : p[-1], after = p[rl];
-
-		if (!(isalnum((unsigned char)before) || before == '_' ||
-		      before == '-') &&
-		    !(isalnum((unsigned char)after) || after == '_' ||
-		      after == '-'))
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
-static int is_row(const char *line)
-{
-	while (*line == ' ')
-		line++;
-	return *line == '|';
-}
-
-/* line_is_run: is this table line the row of run? */
-static int line_is_run(const char *line, size_t len, const char *run)
-{
-	char buf[1024], *c[NCELL];
-
-	if (len >= sizeof(buf) || !is_row(line))
-		return 0;
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	return cells(buf, c, NCELL) >= 1 && run_cell_is(c[0], run);
-}
-
-int exl_exp_has_row(const char *text, const char *run)
-{
-	const char *p = text;
-
-	while (p && *p) {
-		size_t ll = strcspn(p, "\n");
-
-		if (line_is_run(p, ll, run))
-			return 1;
-		p += ll + (p[ll] == '\n');
-	}
-	return 0;
-}
-
-static void emit_row(struct exl_sb *b, const struct exl_exp_row *r,
-		     const char *status, const char *notes)
-{
-	exl_sb_printf(b, "| %s | %s | %s | %s | %s |\n", r->run,
-		      r->description, r->metric, status, notes);
-}
-
-/* generated_status: a status cell this code wrote (a run state), as
- * opposed to a person's verdict ("keep", "discard"). */
-static int generated_status(const char *cell)
+int exl_exp_generated_status(const char *cell)
 {
 	char up[32];
 	size_t i;
@@ -163,68 +81,14 @@ static int generated_status(const char *cell)
 	return islower((unsigned char)cell[0]) && exl_state_is_final(up);
 }
 
-/* upsert_line: a table line of an existing row, refreshed from r. */
-static void upsert_line(struct exl_sb *b, const char *line, size_t len,
-			const struct exl_exp_row *r)
+char *exl_exp_prev_status(const char *text, const char *run,
+			  const char *recorded)
 {
-	char buf[1024], *c[NCELL];
-	int n;
+	char *cell = NULL;
 
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	n = cells(buf, c, NCELL);
-	emit_row(b, r, n > 3 && !generated_status(c[3]) ? c[3] : r->status,
-		 n > 4 && c[4][0] ? c[4] : r->notes);
-}
-
-char *exl_exp_render(const char *old, const char *title,
-		     const struct exl_exp_row *rows, size_t n, int *added)
-{
-	struct exl_sb b = { 0 };
-	const char *p = old;
-	char *done = calloc(n ? n : 1, 1);
-	int in_table = 0, had_table = 0;
-	size_t i;
-
-	*added = 0;
-	if (!done)
-		return NULL;
-	if (!old || !*old)
-		exl_sb_printf(&b, "# %s\n\n", title);
-	while (p && *p) {
-		size_t ll = strcspn(p, "\n");
-		int row = is_row(p);
-
-		for (i = 0; row && ll < 1024 && i < n; i++)
-			if (!done[i] && line_is_run(p, ll, rows[i].run))
-				break;
-		if (row && ll < 1024 && i < n) {
-			upsert_line(&b, p, ll, &rows[i]);
-			done[i] = 1;
-		} else {
-			if (in_table && !row) {
-				/* the table ends: new rows go here */
-				for (i = 0; i < n; i++)
-					if (!done[i]) {
-						emit_row(&b, &rows[i], rows[i].status,
-							 rows[i].notes);
-						done[i] = 1;
-						(*added)++;
-					}
-			}
-			exl_sb_printf(&b, "%.*s\n", (int)ll, p);
-		}
-		in_table = row;
-		had_table |= row;
-		p += ll + (p[ll] == '\n');
-	}
-	if (!had_table && n)
-		exl_sb_printf(&b, "%s" HEADER, old && *old ? "\n" : "");
-	for (i = 0; i < n; i++)
-		if (!done[i]) {
-			emit_row(&b, &rows[i], rows[i].status, rows[i].notes);
-			(*added)++;
-		}
-	free(done);
-	return exl_sb_take(&b, NULL);
+	if (exl_experiments_find(text, run, &cell) == 1 &&
+	    exl_exp_generated_status(cell))
+		return cell;
+	free(cell);
+	return recorded ? strdup(recorded) : NULL;
 }

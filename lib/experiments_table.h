@@ -1,18 +1,17 @@
-/* experiments_table.h - the comparison table of a group's experiments
- * (experiments.md: run | description | metric | status | notes), built
- * from the run logs.
+/* experiments_table.h - experiments.md rows built from run logs, for
+ * `runlog experiments` and `runlog lint --fix`.
  *
- * Read side only, kept in this one file so it can be folded into the
- * upsert of lib/experiments.c (branch `progress`) when both land: rows
- * come from runs with run_type "experiment"; a row already in
- * experiments.md keeps the status and notes a person wrote there, and
- * rows of runs that are gone are kept as they are.
+ * The table itself (finding a run's row, who owns which cell, repairs)
+ * is lib/experiments.c's; this file only makes a row from a run log's
+ * summary and says which status cells runlog writes itself.  Rows come
+ * from runs with run_type "experiment".
  */
 #ifndef EXL_EXPERIMENTS_TABLE_H
 #define EXL_EXPERIMENTS_TABLE_H
 
 #include <stddef.h>
 
+#include "experiments.h"
 #include "runlog_summary.h"
 
 struct exl_exp_row {
@@ -30,16 +29,20 @@ int exl_exp_is_experiment(const struct exl_run_summary *s);
 void exl_exp_row(const char *stem, const struct exl_run_summary *s,
 		 struct exl_exp_row *r);
 
-/* Does experiments.md text have a row for run (stem)? */
-int exl_exp_has_row(const char *text, const char *run);
+/* r as exl_experiments_upsert takes it, in runlog's plain style (the
+ * strings stay r's). */
+void exl_exp_upsert_row(const struct exl_exp_row *r,
+			struct exl_experiment_row *out);
 
-/* The new experiments.md text: old (NULL: none yet, titled
- * "# <title> Experiments") with rows for the given runs upserted: an
- * existing row keeps its status and notes cells when they are filled,
- * description and metric are refreshed; new rows are appended.  Lines
- * outside the table are kept.  *added counts the new rows.  NULL when
- * memory ran out. */
-char *exl_exp_render(const char *old, const char *title,
-		     const struct exl_exp_row *rows, size_t n, int *added);
+/* Is a status cell one exl_exp_row writes ("open", "ended", a final
+ * scheduler state in lower case), not a person's verdict ("keep")? */
+int exl_exp_generated_status(const char *cell);
+
+/* The prev_status to upsert run's row of text with: its status cell
+ * when that is one exl_exp_row writes, else recorded (the status the
+ * plugin wrote last, from the run's sidecar; may be NULL).  Newly
+ * allocated; NULL for none. */
+char *exl_exp_prev_status(const char *text, const char *run,
+			  const char *recorded);
 
 #endif

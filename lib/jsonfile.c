@@ -100,6 +100,16 @@ int exl_json_has(json_object *o, const char *key)
 	return o && json_object_object_get_ex(o, key, &v) && v != NULL;
 }
 
+json_object *exl_json_array(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_array))
+		return NULL;
+	return v;
+}
+
 void exl_json_set_str(json_object *o, const char *key, const char *val)
 {
 	if (val)

@@ -29,6 +29,9 @@ const char *exl_json_str(json_object *o, const char *key);
 long long exl_json_int(json_object *o, const char *key, long long dflt);
 int exl_json_has(json_object *o, const char *key);
 
+/* The array at key, NULL when it is missing or not an array. */
+json_object *exl_json_array(json_object *o, const char *key);
+
 /* Setters that do nothing for a NULL value (a field left unset). */
 void exl_json_set_str(json_object *o, const char *key, const char *val);
 void exl_json_set_int(json_object *o, const char *key, long long val);

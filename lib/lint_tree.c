@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "experiments_table.h"
+#include "experiments.h"
 #include "fileio.h"
 #include "lint.h"
-#include "timeline_build.h"
+#include "timeline.h"
 
 /* read_opt: dir/name, NULL with *missing set when it does not exist. */
 static char *read_opt(const char *dir, const char *name, char **path,
@@ -70,7 +70,7 @@ static void rule_experiments(const char *dir, const struct exl_lint_info *info,
 			     size_t n, struct exl_findings *out)
 {
 	size_t i, exps = 0;
-	int missing;
+	int missing, has;
 	char *path, *text;
 
 	for (i = 0; i < n; i++)
@@ -90,7 +90,10 @@ static void rule_experiments(const char *dir, const struct exl_lint_info *info,
 		if (!info[i].experiment || nl < 4 || nl - 3 >= sizeof(stem))
 			continue;
 		snprintf(stem, sizeof(stem), "%.*s", (int)(nl - 3), info[i].name);
-		if (!exl_exp_has_row(text, stem))
+		has = exl_experiments_find(text, stem, NULL);
+		if (has < 0)
+			out->nomem = 1;
+		else if (!has)
 			exl_findings_add(out, path, last_line(text),
 					 "experiments-missing", 1,
 					 "runlog lint --fix adds the row",

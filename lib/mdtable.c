@@ -81,15 +81,30 @@ void exl_md_row_free(struct exl_md_row *r)
 	r->n = 0;
 }
 
-char *exl_md_row_render(const struct exl_md_row *r)
+/* render: the row; an empty cell as "| |", or "|  |" with pad. */
+static char *render(const struct exl_md_row *r, int pad)
 {
 	struct exl_sb b = { 0 };
 	size_t i;
 
 	exl_sb_printf(&b, "|");
-	for (i = 0; i < r->n; i++)
-		exl_sb_printf(&b, r->cells[i][0] ? " %s |" : " |", r->cells[i]);
+	for (i = 0; i < r->n; i++) {
+		if (r->cells[i][0])
+			exl_sb_printf(&b, " %s |", r->cells[i]);
+		else
+			exl_sb_printf(&b, pad ? "  |" : " |");
+	}
 	return exl_sb_take(&b, NULL);
+}
+
+char *exl_md_row_render(const struct exl_md_row *r)
+{
+	return render(r, 0);
+}
+
+char *exl_md_row_render_padded(const struct exl_md_row *r)
+{
+	return render(r, 1);
 }
 
 int exl_md_row_is_separator(const struct exl_md_row *r)

@@ -20,8 +20,12 @@ struct exl_md_row {
 int exl_md_row_parse(const char *line, struct exl_md_row *r);
 void exl_md_row_free(struct exl_md_row *r);
 
-/* "| a | b |", newly allocated (NULL when out of memory). */
+/* "| a | b |", newly allocated (NULL when out of memory).  An empty
+ * cell reads "| |". */
 char *exl_md_row_render(const struct exl_md_row *r);
+
+/* The same with an empty cell as "|  |" (the blanks kept either side). */
+char *exl_md_row_render_padded(const struct exl_md_row *r);
 
 /* A delimiter row: every cell is dashes with optional colons (":--:"). */
 int exl_md_row_is_separator(const struct exl_md_row *r);

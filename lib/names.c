@@ -92,3 +92,11 @@ void exl_task_from_job_name(const char *job_name, char *out, size_t len)
 		}
 	}
 }
+
+void exl_group_title(const char *group, char *out, size_t len)
+{
+	if (group)
+		exl_title_case(group, out, len);
+	else
+		snprintf(out, len, "Run Logs");
+}

@@ -25,4 +25,8 @@ int exl_valid_group(const char *group);
 /* "arx5_multitask" -> "Arx5 Multitask" (timeline titles). */
 void exl_title_case(const char *in, char *out, size_t len);
 
+/* A group's title in timeline.md and experiments.md: the group
+ * title-cased, "Run Logs" for the flat level (group NULL). */
+void exl_group_title(const char *group, char *out, size_t len);
+
 #endif

@@ -12,30 +12,13 @@ int exl_owned_placeholder(const char *v)
 	       strncmp(v, "pending", 7) == 0;
 }
 
-/* norm_eq: equal once surrounding spaces and one pair of backticks are
- * dropped (exl_doc_get_key reads values that way). */
+/* norm_eq: equal as exl_doc_get_key reads values. */
 static int norm_eq(const char *a, const char *b)
 {
 	size_t la, lb;
 
-	while (*a == ' ')
-		a++;
-	while (*b == ' ')
-		b++;
-	la = strlen(a);
-	lb = strlen(b);
-	while (la && a[la - 1] == ' ')
-		la--;
-	while (lb && b[lb - 1] == ' ')
-		lb--;
-	if (la >= 2 && a[0] == '`' && a[la - 1] == '`') {
-		a++;
-		la -= 2;
-	}
-	if (lb >= 2 && b[0] == '`' && b[lb - 1] == '`') {
-		b++;
-		lb -= 2;
-	}
+	a = exl_doc_value_trim(a, &la);
+	b = exl_doc_value_trim(b, &lb);
 	return la == lb && memcmp(a, b, la) == 0;
 }
 

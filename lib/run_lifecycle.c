@@ -331,33 +331,6 @@ static char *resumed_block(const struct exl_run_facts *f)
 	return exl_sb_take(&b, NULL);
 }
 
-/* load_doc / save_doc: the run log as a line model. */
-static int load_doc(const char *path, struct exl_doc *d, struct exl_err *err)
-{
-	char *text;
-	int rc;
-
-	if (exl_read_file(path, EXL_READ_MAX, &text, NULL, err) < 0)
-		return -1;
-	rc = exl_doc_parse(d, text, err);
-	free(text);
-	return rc;
-}
-
-static int save_doc(const char *path, const struct exl_doc *d,
-		    struct exl_err *err)
-{
-	size_t len;
-	char *text = exl_doc_render(d, &len);
-	int rc;
-
-	if (!text)
-		return exl_errnof(err, ENOMEM, "couldn't write %s", path);
-	rc = exl_write_atomic(path, text, len, 0644, err);
-	free(text);
-	return rc;
-}
-
 /* append_status: "- <stamp> — text" at the end of ## Status. */
 static int append_status(struct exl_doc *d, time_t when, const char *text)
 {
@@ -383,23 +356,39 @@ static int append_status(struct exl_doc *d, time_t when, const char *text)
 	return rc;
 }
 
-/* resume_run: append a resumed job block to an existing run log, add the
- * job to its sidecar and point the job index at it. */
+/* start_run: how a new or resumed run's begin ends: the tracker's
+ * init_run, the W&B dir (when f has one), the job index (rel, srel:
+ * run log and state dir relative to root) and the caller's paths. */
+static int start_run(const char *root, struct exl_run_facts *f,
+		     const char *run_log, const char *state_dir,
+		     const char *rel, const char *srel, int resumed,
+		     struct exl_run_paths *out, struct exl_err *err)
+{
+	init_event(f, state_dir, resumed);
+	if (f->wandb_dir[0] && exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
+		return -1;
+	if (write_index(root, f, rel, srel, err) < 0)
+		return -1;
+	return fill_paths(out, run_log, state_dir, f, resumed, err);
+}
+
 int exl_run_note(const char *run_log, time_t when, const char *text,
 		 struct exl_err *err)
 {
 	struct exl_doc d;
 	int rc;
 
-	if (load_doc(run_log, &d, err) < 0)
+	if (exl_doc_load(run_log, &d, err) < 0)
 		return -1;
 	rc = append_status(&d, when, text) < 0 ?
 	     exl_errnof(err, ENOMEM, "couldn't update %s", run_log) :
-	     save_doc(run_log, &d, err);
+	     exl_doc_save(run_log, &d, err);
 	exl_doc_free(&d);
 	return rc;
 }
 
+/* resume_run: append a resumed job block to an existing run log, add the
+ * job to its sidecar and point the job index at it. */
 static int resume_run(const char *root, struct exl_run_facts *f,
 		      const char *run_log, const char *state_dir,
 		      struct exl_run_paths *out, struct exl_err *err)
@@ -410,7 +399,7 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	size_t rl = strlen(root);
 	int rc = -1;
 
-	if (load_doc(run_log, &d, err) < 0)
+	if (exl_doc_load(run_log, &d, err) < 0)
 		return -1;
 	if (f->job.restart_count > 0)
 		snprintf(msg, sizeof(msg), "requeued: job %s restarted (restart %d) on %s",
@@ -430,12 +419,11 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
 			goto out;
 		}
-	if (save_doc(run_log, &d, err) < 0)
+	if (exl_doc_save(run_log, &d, err) < 0)
 		goto out;
 	side = exl_path_join(state_dir, "run.json");
 	o = side ? exl_json_read(side, 1 << 22, err) : NULL;
-	if (!o || !json_object_object_get_ex(o, "jobs", &jobs) ||
-	    !json_object_is_type(jobs, json_type_array)) {
+	if (!o || !(jobs = exl_json_array(o, "jobs"))) {
 		if (o)
 			exl_errf(err, "%s: no jobs array: the sidecar was edited", side);
 		goto out;
@@ -443,21 +431,17 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	json_object_array_add(jobs, job_json(&f->job));
 	if (exl_json_write(side, o, err) < 0)
 		goto out;
-	init_event(f, state_dir, 1);
-	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0) {
-		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
-		if (exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
-			goto out;
-	}
 	if (strncmp(run_log, root, rl) != 0 || strncmp(state_dir, root, rl) != 0) {
 		exl_errf(err, "%s: not under the run-log root %s", run_log, root);
 		goto out;
 	}
 	rel = strdup(run_log + rl + 1);
 	srel = strdup(state_dir + rl + 1);
-	if (!rel || !srel || write_index(root, f, rel, srel, err) < 0)
+	if (!rel || !srel)
 		goto out;
-	rc = fill_paths(out, run_log, state_dir, f, 1, err);
+	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
+		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
+	rc = start_run(root, f, run_log, state_dir, rel, srel, 1, out, err);
 out:
 	json_object_put(o);
 	free(rel);
@@ -534,12 +518,7 @@ static int create_run(const char *root, const char *gdir,
 		goto out;
 	if (exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
 		goto out;
-	init_event(f, sdir, 0);
-	if (f->wandb_dir[0] && exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
-		goto out;
-	if (write_index(root, f, rel, srel, err) < 0)
-		goto out;
-	rc = fill_paths(out, path, sdir, f, 0, err);
+	rc = start_run(root, f, path, sdir, rel, srel, 0, out, err);
 out:
 	json_object_put(o);
 	free(side);
@@ -764,8 +743,7 @@ static json_object *last_job_entry(json_object *run, const char *job_id)
 	json_object *jobs, *hit = NULL;
 	size_t i, n;
 
-	if (!json_object_object_get_ex(run, "jobs", &jobs) ||
-	    !json_object_is_type(jobs, json_type_array))
+	if (!(jobs = exl_json_array(run, "jobs")))
 		return NULL;
 	n = json_object_array_length(jobs);
 	for (i = 0; i < n; i++) {
@@ -1077,10 +1055,7 @@ static void experiment_row(const struct exl_doc *d, json_object *run,
 			  exl_json_str(run, "objective") : exl_json_str(run, "task");
 	row.metric = metric;
 	row.status = status;
-	if (group)
-		exl_title_case(group, title, sizeof(title));
-	else
-		snprintf(title, sizeof(title), "Run Logs");
+	exl_group_title(group, title, sizeof(title));
 	if (stem && exl_experiments_update(dir, title, &row,
 					   exl_json_str(run, "experiments_status"),
 					   &e) == 0)
@@ -1232,7 +1207,7 @@ static int with_run(const char *root, const char *job_id,
 			exl_errnof(err, errno, "couldn't stat %s", run_log);
 			goto out;
 		}
-		if (load_doc(run_log, &e.doc, err) < 0)
+		if (exl_doc_load(run_log, &e.doc, err) < 0)
 			goto out;
 		if (fn(&e, arg) < 0) {
 			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);

@@ -178,6 +178,23 @@ long exl_doc_find_key(const struct exl_doc *d, size_t sec, const char *key)
 	return -1;
 }
 
+const char *exl_doc_value_trim(const char *v, size_t *len)
+{
+	size_t n;
+
+	while (*v == ' ')
+		v++;
+	n = strlen(v);
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n >= 2 && v[0] == '`' && v[n - 1] == '`') {
+		v++;
+		n -= 2;
+	}
+	*len = n;
+	return v;
+}
+
 char *exl_doc_get_key(const struct exl_doc *d, size_t sec, const char *key)
 {
 	long i = exl_doc_find_key(d, sec, key);
@@ -186,14 +203,7 @@ char *exl_doc_get_key(const struct exl_doc *d, size_t sec, const char *key)
 
 	if (i < 0)
 		return NULL;
-	v = key_value(d->lines[i], key);
-	len = strlen(v);
-	while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t'))
-		len--;
-	if (len >= 2 && v[0] == '`' && v[len - 1] == '`') {
-		v++;
-		len -= 2;
-	}
+	v = exl_doc_value_trim(key_value(d->lines[i], key), &len);
 	return strndup(v, len);
 }
 
@@ -279,6 +289,20 @@ int exl_doc_load(const char *path, struct exl_doc *d, struct exl_err *err)
 	if (exl_read_file(path, EXL_READ_MAX, &text, NULL, err) < 0)
 		return -1;
 	rc = exl_doc_parse(d, text, err);
+	free(text);
+	return rc;
+}
+
+int exl_doc_save(const char *path, const struct exl_doc *d,
+		 struct exl_err *err)
+{
+	size_t len;
+	char *text = exl_doc_render(d, &len);
+	int rc;
+
+	if (!text)
+		return exl_errnof(err, ENOMEM, "couldn't write %s", path);
+	rc = exl_write_atomic(path, text, len, 0644, err);
 	free(text);
 	return rc;
 }

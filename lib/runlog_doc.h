@@ -48,6 +48,11 @@ long exl_doc_find_key(const struct exl_doc *d, size_t sec, const char *key);
  * removed, newly allocated; NULL when the key is absent. */
 char *exl_doc_get_key(const struct exl_doc *d, size_t sec, const char *key);
 
+/* A value as exl_doc_get_key reads it: leading spaces, trailing spaces
+ * and tabs, then one pair of surrounding backticks dropped.  Returns
+ * where it starts in v, its length in *len. */
+const char *exl_doc_value_trim(const char *v, size_t *len);
+
 /* Set "- KEY: value" in the section at sec: replaces the value of an
  * existing line, or inserts the line after the section's last bullet. */
 int exl_doc_set_key(struct exl_doc *d, size_t sec, const char *key,
@@ -69,5 +74,9 @@ const char *exl_doc_bullet_value(const char *line, const char *key);
 /* Read the run log at path (no symlink, EXL_READ_MAX at most) and parse
  * it into d. */
 int exl_doc_load(const char *path, struct exl_doc *d, struct exl_err *err);
+
+/* Write d to path atomically (exl_write_atomic, mode 0644 when new). */
+int exl_doc_save(const char *path, const struct exl_doc *d,
+		 struct exl_err *err);
 
 #endif

@@ -152,8 +152,7 @@ int exl_sample_brief(json_object *obj, struct exl_sample_brief *b)
 	b->cpu_pct_valid = exl_json_num(obj, "cpu_pct", &b->cpu_pct);
 	if (exl_json_num(obj, "rss_mib", &v))
 		b->rss_mib = (long long)v;
-	if (!json_object_object_get_ex(obj, "gpus", &gpus) ||
-	    !json_object_is_type(gpus, json_type_array))
+	if (!(gpus = exl_json_array(obj, "gpus")))
 		return 0;
 	b->gpu_on = 1;
 	n = json_object_array_length(gpus);

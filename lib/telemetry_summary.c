@@ -159,8 +159,7 @@ static int on_sample(struct tsum_node *n, json_object *o)
 		n->mem_avail_min = min_or(n->mem_avail_min, v);
 	if (exl_json_num(o, "fs_free_mib", &v))
 		n->fs_free_min = min_or(n->fs_free_min, v);
-	if (!json_object_object_get_ex(o, "gpus", &gpus) ||
-	    !json_object_is_type(gpus, json_type_array))
+	if (!(gpus = exl_json_array(o, "gpus")))
 		return 0;
 	n->gpu_seen = 1;
 	len = json_object_array_length(gpus);

@@ -329,8 +329,7 @@ static void md_alloc(struct exl_sb *b, json_object *hw)
 	char s[64];
 
 	json_object_object_get_ex(hw, "alloc", &a);
-	if (json_object_object_get_ex(hw, "gpus", &gpus) &&
-	    json_object_is_type(gpus, json_type_array)) {
+	if ((gpus = exl_json_array(hw, "gpus"))) {
 		n = json_object_array_length(gpus);
 		for (i = 0; i < n; i++) {
 			json_object *g = json_object_array_get_idx(gpus, i);
@@ -382,8 +381,7 @@ char *exl_topo_md_value(json_object *hw)
 	md_count(&b, cpu, "threads", "thread", ", ");
 	exl_sb_printf(&b, "%lld NUMA), ", exl_json_int(cpu, "numa", 0));
 	md_size_mib(&b, exl_json_int(hw, "mem_mib", 0));
-	if (json_object_object_get_ex(hw, "gpus", &gpus) &&
-	    json_object_is_type(gpus, json_type_array))
+	if ((gpus = exl_json_array(hw, "gpus")))
 		md_gpus(&b, gpus);
 	md_alloc(&b, hw);
 	return exl_sb_take(&b, NULL);

@@ -112,7 +112,6 @@ int exl_parse_iso(const char *s, time_t *out)
 	char sign = 'Z';
 	long off = 0;
 
-	memset(&tm, 0, sizeof(tm));
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
 		   &n) != 6)
 		return -1;
@@ -125,15 +124,36 @@ int exl_parse_iso(const char *s, time_t *out)
 	} else if (*s != 'Z') {
 		return -1;
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
+	if (exl_tm_set(&tm, y, mo, d, h, mi, sec) < 0)
 		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
 	*out = timegm(&tm) - (sign == '-' ? -off : off);
+	return 0;
+}
+
+int exl_digits(const char *s, int n, int *v)
+{
+	int i, x = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		x = x * 10 + (s[i] - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+int exl_tm_set(struct tm *tm, int y, int mo, int d, int h, int mi, int s)
+{
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+		return -1;
+	memset(tm, 0, sizeof(*tm));
+	tm->tm_year = y - 1900;
+	tm->tm_mon = mo - 1;
+	tm->tm_mday = d;
+	tm->tm_hour = h;
+	tm->tm_min = mi;
+	tm->tm_sec = s;
+	tm->tm_isdst = -1;
 	return 0;
 }

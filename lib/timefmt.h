@@ -30,4 +30,13 @@ int exl_minutes_limit(unsigned int minutes, char *buf, size_t len);
 /* Parse exl_time_iso's output back (any offset).  Returns -1 if malformed. */
 int exl_parse_iso(const char *s, time_t *out);
 
+/* n decimal digits at s, their value in *v.  -1 when one is not a digit
+ * (*v untouched). */
+int exl_digits(const char *s, int n, int *v);
+
+/* Set tm to a calendar date and time (tm_isdst -1, for mktime to find;
+ * timegm ignores it).  -1 when a field is out of range: month 1-12, day
+ * 1-31, hour at most 23, minute at most 59, second at most 60. */
+int exl_tm_set(struct tm *tm, int y, int mo, int d, int h, int mi, int s);
+
 #endif

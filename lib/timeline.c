@@ -11,42 +11,66 @@
 #include "timefmt.h"
 #include "timeline.h"
 
-/* numbered: the N of a line "N. ...", or 0. */
-static long numbered(const char *l)
+int exl_timeline_lists(const char *text, const char *file)
+{
+	size_t fl = strlen(file);
+	const char *p = text;
+
+	while (text && (p = strchr(p, '`'))) {
+		if (strncmp(p + 1, file, fl) == 0 && p[1 + fl] == '`')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+const char *exl_timeline_entry(const char *line, long *n)
 {
 	char *end;
-	long n;
+	long v;
 
-	if (!isdigit((unsigned char)*l))
-		return 0;
-	n = strtol(l, &end, 10);
-	return (*end == '.' && end[1] == ' ') ? n : 0;
+	if (!isdigit((unsigned char)*line))
+		return NULL;
+	v = strtol(line, &end, 10);
+	if (end[0] != '.' || end[1] != ' ')
+		return NULL;
+	if (n)
+		*n = v;
+	return end + 2;
+}
+
+void exl_timeline_put_title(struct exl_sb *b, const char *title)
+{
+	exl_sb_printf(b, "# %s Timeline\n\n", title);
+}
+
+void exl_timeline_put_entry(struct exl_sb *b, long n, const char *file,
+			    const char *human)
+{
+	exl_sb_printf(b, "%ld. `%s` — %s\n", n, file, human);
 }
 
 char *exl_timeline_add(const char *text, const char *title,
 		       const char *file, time_t when, int *added)
 {
 	struct exl_sb b = { 0 };
-	char human[64], needle[512];
+	char human[64];
 	const char *p;
-	long last = 0;
+	long last = 0, n;
 	size_t tl;
 
 	*added = 0;
-	snprintf(needle, sizeof(needle), "`%s`", file);
 	exl_time_human(when, 0, human, sizeof(human));
 	if (!text || !*text) {
-		exl_sb_printf(&b, "# %s Timeline\n\n", title);
+		exl_timeline_put_title(&b, title);
 		text = "";
 	} else {
-		if (strstr(text, needle))
+		if (exl_timeline_lists(text, file))
 			return strdup(text);
 		exl_sb_printf(&b, "%s", text);
 	}
 	for (p = text; *p; ) {
-		long n = numbered(p);
-
-		if (n > last)
+		if (exl_timeline_entry(p, &n) && n > last)
 			last = n;
 		p = strchr(p, '\n');
 		if (!p)
@@ -56,7 +80,7 @@ char *exl_timeline_add(const char *text, const char *title,
 	tl = strlen(text);
 	if (tl > 0 && text[tl - 1] != '\n')
 		exl_sb_printf(&b, "\n");
-	exl_sb_printf(&b, "%ld. `%s` — %s\n", last + 1, file, human);
+	exl_timeline_put_entry(&b, last + 1, file, human);
 	*added = 1;
 	return exl_sb_take(&b, NULL);
 }
@@ -76,10 +100,7 @@ int exl_timeline_update(const char *dir, const char *group,
 			goto out;
 		old = NULL;
 	}
-	if (group)
-		exl_title_case(group, title, sizeof(title));
-	else
-		snprintf(title, sizeof(title), "Run Logs");
+	exl_group_title(group, title, sizeof(title));
 	new = exl_timeline_add(old, title, file, when, &added);
 	if (!new) {
 		exl_errnof(err, ENOMEM, "couldn't update %s", path);

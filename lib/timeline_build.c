@@ -19,29 +19,6 @@ struct item {
 	size_t seq;
 };
 
-int exl_timeline_lists(const char *text, const char *file)
-{
-	size_t fl = strlen(file);
-	const char *p = text;
-
-	while (text && (p = strchr(p, '`'))) {
-		if (strncmp(p + 1, file, fl) == 0 && p[1 + fl] == '`')
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
-/* entry_text: after "N. " of a numbered line, or NULL. */
-static const char *entry_text(const char *l)
-{
-	if (!isdigit((unsigned char)*l))
-		return NULL;
-	while (isdigit((unsigned char)*l))
-		l++;
-	return (l[0] == '.' && l[1] == ' ') ? l + 2 : NULL;
-}
-
 /* entry_file: the `name` an entry starts with, newly allocated. */
 static char *entry_file(const char *t, size_t len)
 {
@@ -90,7 +67,7 @@ static long parse_old(const char *old, struct item *it, size_t *nit,
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
-		const char *t = entry_text(p);
+		const char *t = exl_timeline_entry(p, NULL);
 		const char *next = nl ? nl + 1 : p + ll;
 
 		if (t) {
@@ -159,7 +136,7 @@ char *exl_timeline_rebuild(const char *old, const char *title,
 	}
 	qsort(it, nit, sizeof(*it), cmp_item);
 	if (!old || head == 0)
-		exl_sb_printf(&b, "# %s Timeline\n\n", title);
+		exl_timeline_put_title(&b, title);
 	else
 		exl_sb_printf(&b, "%.*s%s", (int)head, old,
 			      old[head - 1] == '\n' ? "" : "\n");
@@ -172,8 +149,7 @@ char *exl_timeline_rebuild(const char *old, const char *title,
 		} else {
 			if (it[i].key)
 				exl_time_human(it[i].key, 0, human, sizeof(human));
-			exl_sb_printf(&b, "%zu. `%s` — %s\n", i + 1, it[i].file,
-				      human);
+			exl_timeline_put_entry(&b, (long)i + 1, it[i].file, human);
 		}
 		if (it[i].tail_len)
 			exl_sb_printf(&b, "%.*s%s", (int)it[i].tail_len, it[i].tail,

@@ -13,13 +13,12 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "timeline.h"
+
 struct exl_tl_file {
 	const char *name;	/* "2026-02-20_train.md" */
 	time_t when;		/* its date when the name has none, 0: unknown */
 };
-
-/* Does the timeline text list file (as "`file`")? */
-int exl_timeline_lists(const char *text, const char *file);
 
 /* The rebuilt text (malloc'd; NULL when memory ran out).  old may be
  * NULL (no timeline.md yet: titled "# <title> Timeline").  *changed

@@ -8,25 +8,12 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "timefmt.h"
 #include "wandb_names.h"
-
-/* digits: n ASCII digits at p, their value in *v. */
-static int digits(const char *p, int n, int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		*v = *v * 10 + (p[i] - '0');
-	}
-	return 0;
-}
 
 int exl_wandb_dir_kind(const char *name, time_t *when, const char **id)
 {
-	struct tm tm = { 0 };
+	struct tm tm;
 	int offline = 0, y, mo, d, h, mi, s;
 	const char *p = name;
 
@@ -38,23 +25,15 @@ int exl_wandb_dir_kind(const char *name, time_t *when, const char **id)
 		return -1;
 	p += 4;
 	/* YYYYMMDD_HHMMSS-ID */
-	if (digits(p, 4, &y) < 0 || digits(p + 4, 2, &mo) < 0 ||
-	    digits(p + 6, 2, &d) < 0 || p[8] != '_' ||
-	    digits(p + 9, 2, &h) < 0 || digits(p + 11, 2, &mi) < 0 ||
-	    digits(p + 13, 2, &s) < 0 || p[15] != '-' || p[16] == '\0')
+	if (exl_digits(p, 4, &y) < 0 || exl_digits(p + 4, 2, &mo) < 0 ||
+	    exl_digits(p + 6, 2, &d) < 0 || p[8] != '_' ||
+	    exl_digits(p + 9, 2, &h) < 0 || exl_digits(p + 11, 2, &mi) < 0 ||
+	    exl_digits(p + 13, 2, &s) < 0 || p[15] != '-' || p[16] == '\0')
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+	if (exl_tm_set(&tm, y, mo, d, h, mi, s) < 0)
 		return -1;
-	if (when) {
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = s;
-		tm.tm_isdst = -1;
+	if (when)
 		*when = mktime(&tm);
-	}
 	if (id)
 		*id = p + 16;
 	return offline;

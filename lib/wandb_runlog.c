@@ -10,6 +10,7 @@
 #include "jsonfile.h"
 #include "layout.h"
 #include "names.h"
+#include "owned.h"
 #include "run_lifecycle.h"
 #include "runlog_doc.h"
 #include "wandb_rundir.h"
@@ -62,8 +63,7 @@ static json_object *pick_job(json_object *run, time_t t)
 	json_object *jobs, *hit = NULL, *last = NULL;
 	size_t i, n;
 
-	if (!json_object_object_get_ex(run, "jobs", &jobs) ||
-	    !json_object_is_type(jobs, json_type_array))
+	if (!(jobs = exl_json_array(run, "jobs")))
 		return NULL;
 	n = json_object_array_length(jobs);
 	for (i = 0; i < n; i++) {
@@ -82,11 +82,10 @@ static json_object *pick_job(json_object *run, time_t t)
 	return hit ? hit : last;
 }
 
-/* real_value: a bullet value people set, not a placeholder. */
+/* real_value: a bullet value people set: not a placeholder, not "-". */
 static int real_value(const char *v)
 {
-	return v && *v && strcmp(v, "n/a") != 0 && strcmp(v, "-") != 0 &&
-	       strncmp(v, "_(", 2) != 0 && strncmp(v, "pending", 7) != 0;
+	return !exl_owned_placeholder(v) && strcmp(v, "-") != 0;
 }
 
 /* path_in: the path in a bullet value: inside the first pair of

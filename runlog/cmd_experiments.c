@@ -1,7 +1,8 @@
 /* cmd_experiments.c - `runlog experiments [GROUP]`: the comparison table
  * of a group's experiments (run | description | metric | status |
- * notes), regenerated from the run logs and printed; --write updates
- * experiments.md, keeping a person's status and notes. */
+ * notes), each run's row upserted from its run log by lib/experiments.c
+ * and printed; --write updates experiments.md, keeping a person's
+ * status and notes. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "cli.h"
 #include "experiments_table.h"
 #include "fileio.h"
+#include "jsonfile.h"
 #include "layout.h"
 #include "runlog.h"
 
@@ -26,19 +28,110 @@ static const char usage[] =
 "  -w, --write  update <group>/experiments.md (group lock, atomic write)\n"
 "  -h, --help   this help\n";
 
+/* One experiment of the directory: its row, its sidecar (NULL: none)
+ * and the status the machine wrote last into the row (see
+ * exl_exp_prev_status). */
+struct exp_run {
+	struct exl_exp_row row;
+	json_object *side;
+	char *side_path;
+	char *prev;
+};
+
+/* upsert_all: the table with every run's row upserted in memory (text
+ * NULL: no experiments.md yet).  NULL after a message. */
+static char *upsert_all(const char *text, const char *title,
+			const struct exp_run *r, size_t n)
+{
+	struct exl_experiment_row row;
+	char *cur = text ? strdup(text) : NULL, *next;
+	struct exl_err err;
+	int changed;
+	size_t i;
+
+	if (text && !cur) {
+		cli_err("out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		exl_exp_upsert_row(&r[i].row, &row);
+		next = exl_experiments_upsert(cur, title, &row, r[i].prev,
+					      &changed, &err);
+		free(cur);
+		if (!(cur = next)) {
+			cli_err("%s", err.text);
+			return NULL;
+		}
+	}
+	return cur;
+}
+
+/* write_all: every run's row upserted into dir/experiments.md, then the
+ * file's text.  The caller holds the group lock.  NULL after a
+ * message. */
+static char *write_all(const char *dir, const char *path, const char *title,
+		       const struct exp_run *r, size_t n)
+{
+	struct exl_experiment_row row;
+	struct exl_err err;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		exl_exp_upsert_row(&r[i].row, &row);
+		if (exl_experiments_update(dir, title, &row, r[i].prev,
+					   &err) < 0) {
+			cli_err("%s", err.text);
+			return NULL;
+		}
+	}
+	if (exl_read_file(path, EXL_READ_MAX, &text, NULL, &err) < 0) {
+		cli_err("%s", err.text);
+		return NULL;
+	}
+	return text;
+}
+
+/* record_status: a status --write left in a run's row goes into its
+ * sidecar as experiments_status, as the plugin records the status it
+ * writes, so that either may update the other's later.  A run without a
+ * sidecar has nothing to record; a sidecar that cannot be written is
+ * reported (experiments.md is written already). */
+static void record_status(struct exp_run *r, size_t n, const char *text)
+{
+	struct exl_err err;
+	char *cell;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *was = exl_json_str(r[i].side, "experiments_status");
+
+		cell = NULL;
+		if (r[i].side &&
+		    exl_experiments_find(text, r[i].row.run, &cell) == 1 &&
+		    strcmp(cell, r[i].row.status) == 0 &&
+		    (!was || strcmp(was, cell) != 0)) {
+			exl_json_set_str(r[i].side, "experiments_status", cell);
+			if (exl_json_write(r[i].side_path, r[i].side, &err) < 0)
+				cli_err("%s", err.text);
+		}
+		free(cell);
+	}
+}
+
 /* exp_dir: one directory's table. */
 static int exp_dir(const struct rl *c, const char *group,
 		   struct exl_scan_entry *v, size_t n, void *arg)
 {
-	struct exl_exp_row *rows = calloc(n ? n : 1, sizeof(*rows));
+	struct exp_run *runs = calloc(n ? n : 1, sizeof(*runs));
 	char title[160], *dir = exl_layout_group_dir(c->root, group);
 	char *path = dir ? exl_path_join(dir, "experiments.md") : NULL;
 	char *old = NULL, *text = NULL;
-	int write = *(int *)arg, added, fd = -1, rc = -1;
+	int write = *(int *)arg, fd = -1, rc = -1;
 	struct exl_err err;
 	size_t i, nr = 0;
 
-	if (!rows || !path) {
+	if (!runs || !path) {
 		cli_err("out of memory");
 		goto out;
 	}
@@ -50,7 +143,7 @@ static int exp_dir(const struct rl *c, const char *group,
 		    nl - 3 >= sizeof(stem))
 			continue;
 		snprintf(stem, sizeof(stem), "%.*s", (int)(nl - 3), v[i].name);
-		exl_exp_row(stem, &v[i].sum, &rows[nr++]);
+		exl_exp_row(stem, &v[i].sum, &runs[nr++].row);
 	}
 	rc = 0;
 	if (!nr)
@@ -63,34 +156,39 @@ static int exp_dir(const struct rl *c, const char *group,
 		cli_err("%s", err.text);
 		goto out;
 	}
-	if (group) {
-		exl_title_case(group, title, sizeof(title) - 16);
-		strcat(title, " Experiments");
-	} else {
-		snprintf(title, sizeof(title), "Experiments");
+	/* what the machine wrote last: runlog's own status words, else
+	 * what the sidecar records */
+	for (i = 0; i < nr; i++) {
+		runs[i].side = rl_sidecar(c->root, group, runs[i].row.run,
+					  &runs[i].side_path);
+		runs[i].prev = exl_exp_prev_status(old, runs[i].row.run,
+				exl_json_str(runs[i].side, "experiments_status"));
 	}
-	text = exl_exp_render(old, title, rows, nr, &added);
-	if (!text) {
-		cli_err("out of memory");
+	if (group)
+		exl_title_case(group, title, sizeof(title));
+	text = write ? write_all(dir, path, group ? title : NULL, runs, nr) :
+		       upsert_all(old, group ? title : NULL, runs, nr);
+	if (!text)
 		goto out;
-	}
 	fputs(text, stdout);
 	putchar('\n');
-	if (write && (!old || strcmp(old, text) != 0)) {
-		if (exl_write_atomic(path, text, strlen(text), 0644, &err) < 0) {
-			cli_err("%s", err.text);
-			goto out;
-		}
+	if (write && (!old || strcmp(old, text) != 0))
 		fprintf(stderr, "%s: wrote %s\n", cli_prog(), path);
-	}
+	if (write)
+		record_status(runs, nr, text);
 	rc = 0;
 out:
 	exl_unlock(fd);
+	for (i = 0; i < nr; i++) {
+		json_object_put(runs[i].side);
+		free(runs[i].side_path);
+		free(runs[i].prev);
+	}
 	free(text);
 	free(old);
 	free(path);
 	free(dir);
-	free(rows);
+	free(runs);
 	return rc;
 }
 

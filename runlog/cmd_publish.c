@@ -110,9 +110,8 @@ static void submit_dir(const struct rl_run *run, char *out, size_t len)
 {
 	size_t nl = strlen(run->name);
 	char *stem = strndup(run->name, nl > 3 ? nl - 3 : nl);
-	char *sd = stem ? exl_layout_state_dir(run->root, rl_group(run), stem) : NULL;
-	char *side = sd ? exl_path_join(sd, "run.json") : NULL;
-	json_object *o = side ? exl_json_read(side, 1 << 22, NULL) : NULL;
+	json_object *o = stem ? rl_sidecar(run->root, rl_group(run), stem, NULL) :
+				NULL;
 	const char *v = exl_json_str(o, "submit_dir");
 
 	if (v && v[0] == '/')
@@ -120,8 +119,6 @@ static void submit_dir(const struct rl_run *run, char *out, size_t len)
 	else
 		rl_base_dir(run->root, out, len);
 	json_object_put(o);
-	free(side);
-	free(sd);
 	free(stem);
 }
 

@@ -76,10 +76,7 @@ static int print_dir(const struct rl *c, const char *group,
 			text = NULL;
 		free(tl);
 	}
-	if (group)
-		exl_title_case(group, title, sizeof(title));
-	else
-		snprintf(title, sizeof(title), "Run Logs");
+	exl_group_title(group, title, sizeof(title));
 	printf("%s%s Timeline%s%s\n", rl_color(c, RL_BOLD), title,
 	       rl_color(c, RL_RESET), text ? "" : " (no timeline.md)");
 	for (i = 0; i < n; i++)

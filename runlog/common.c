@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "evidence.h"
 #include "fileio.h"
+#include "jsonfile.h"
 #include "layout.h"
 #include "run_lifecycle.h"
 #include "runlog.h"
@@ -272,6 +273,21 @@ int rl_lock(const char *root, const char *group)
 	return fd;
 }
 
+json_object *rl_sidecar(const char *root, const char *group,
+			const char *stem, char **path)
+{
+	char *sd = exl_layout_state_dir(root, group, stem);
+	char *side = sd ? exl_path_join(sd, "run.json") : NULL;
+	json_object *o = side ? exl_json_read(side, 1 << 22, NULL) : NULL;
+
+	free(sd);
+	if (path)
+		*path = side;
+	else
+		free(side);
+	return o;
+}
+
 int rl_load_doc(const char *path, struct exl_doc *d)
 {
 	struct exl_err err;
@@ -293,16 +309,8 @@ int rl_load_doc(const char *path, struct exl_doc *d)
 int rl_save_doc(const char *path, const struct exl_doc *d)
 {
 	struct exl_err err;
-	size_t len;
-	char *text = exl_doc_render(d, &len);
-	int rc;
+	int rc = exl_doc_save(path, d, &err);
 
-	if (!text) {
-		cli_err("couldn't write %s: out of memory", path);
-		return -1;
-	}
-	rc = exl_write_atomic(path, text, len, 0644, &err);
-	free(text);
 	if (rc < 0)
 		cli_err("%s", err.text);
 	return rc;

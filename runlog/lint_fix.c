@@ -456,10 +456,7 @@ static int rebuild_timeline(struct plan *p)
 		files[i].name = p->names[i];
 		files[i].when = p->info[i].start;
 	}
-	if (p->group)
-		exl_title_case(p->group, title, sizeof(title));
-	else
-		snprintf(title, sizeof(title), "Run Logs");
+	exl_group_title(p->group, title, sizeof(title));
 	text = exl_timeline_rebuild(old, title, files, p->n, &changed);
 	if (!text) {
 		cli_err("%s: out of memory", path);
@@ -481,48 +478,66 @@ out:
 	return rc;
 }
 
-/* add_experiments: missing rows of experiments.md. */
+/* add_row: r's row into *text (NULL: no experiments.md yet) unless it
+ * has one; *added counts it.  -1 when out of memory. */
+static int add_row(char **text, const char *title,
+		   const struct exl_exp_row *r, int *added)
+{
+	struct exl_experiment_row row;
+	int has = exl_experiments_find(*text, r->run, NULL), changed;
+	char *next;
+
+	if (has)
+		return has < 0 ? -1 : 0;
+	exl_exp_upsert_row(r, &row);
+	next = exl_experiments_upsert(*text, title, &row, NULL, &changed, NULL);
+	if (!next)
+		return -1;
+	free(*text);
+	*text = next;
+	(*added)++;
+	return 0;
+}
+
+/* add_experiments: missing rows of experiments.md (rows already there
+ * are left as they are). */
 static int add_experiments(struct plan *p)
 {
-	struct exl_exp_row *rows = calloc(p->n ? p->n : 1, sizeof(*rows));
-	char path[RL_PATH], title[160], *old = NULL, *text = NULL, *buf = NULL;
-	size_t i, nr = 0, cap = 0;
+	char path[RL_PATH], title[160], *text = NULL, *buf = NULL;
+	size_t i, cap = 0;
 	struct exl_err err;
 	int added = 0, rc = -1;
 
 	snprintf(path, sizeof(path), "%s/experiments.md", p->dir);
-	if (!rows)
+	if (exl_read_file(path, EXL_READ_MAX, &text, NULL, &err) < 0 &&
+	    errno != ENOENT) {
+		cli_err("%s", err.text);
 		goto out;
+	}
+	if (p->group)
+		exl_title_case(p->group, title, sizeof(title));
 	for (i = 0; i < p->n; i++) {
 		struct exl_run_summary s = { 0 };
+		struct exl_exp_row r;
 		char *run, *stem, *error = NULL;
+		int bad = 0;
 
 		if (!p->info[i].experiment)
 			continue;
 		run = fmt("%s/%s", p->dir, p->names[i]);
 		stem = stem_of(p->names[i]);
-		if (run && stem && exl_scan_read_one(run, &buf, &cap, &s, &error) == 0)
-			exl_exp_row(stem, &s, &rows[nr++]);
+		if (run && stem && exl_scan_read_one(run, &buf, &cap, &s, &error) == 0) {
+			exl_exp_row(stem, &s, &r);
+			bad = add_row(&text, p->group ? title : NULL, &r, &added) < 0;
+		}
 		exl_summary_free(&s);
 		free(error);
 		free(run);
 		free(stem);
-	}
-	if (exl_read_file(path, EXL_READ_MAX, &old, NULL, &err) < 0 &&
-	    errno != ENOENT) {
-		cli_err("%s", err.text);
-		goto out;
-	}
-	if (p->group) {
-		exl_title_case(p->group, title, sizeof(title) - 12);
-		strcat(title, " Experiments");
-	} else {
-		snprintf(title, sizeof(title), "Experiments");
-	}
-	text = exl_exp_render(old, title, rows, nr, &added);
-	if (!text) {
-		cli_err("%s: out of memory", path);
-		goto out;
+		if (bad) {
+			cli_err("%s: out of memory", path);
+			goto out;
+		}
 	}
 	rc = 0;
 	if (!added)
@@ -535,8 +550,6 @@ static int add_experiments(struct plan *p)
 out:
 	free(buf);
 	free(text);
-	free(old);
-	free(rows);
 	return rc;
 }
 

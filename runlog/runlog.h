@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "ckpt_state.h"
 #include "names.h"
 #include "runlog_doc.h"
@@ -77,6 +79,12 @@ const char *rl_group(const struct rl_run *run);
 /* Take the group lock of run (creating the locks directory).  Returns
  * the fd for exl_unlock, or -1 after a message. */
 int rl_lock(const char *root, const char *group);
+
+/* The sidecar (run.json) of the run log stem of group (NULL: flat)
+ * under root, its path in *path (may be NULL; caller frees).  NULL when
+ * the run has none or it cannot be read. */
+json_object *rl_sidecar(const char *root, const char *group,
+			const char *stem, char **path);
 
 /* Read a run log into a line model / write it back atomically.  -1
  * after a message. */

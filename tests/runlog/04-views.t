@@ -68,4 +68,24 @@ grep -q '^| 2026-03-11_base | test run | val_loss 0.091 | keep | baseline |$' "$
 ok $? "a person's verdict and note survive a rewrite"
 grep -q '^| 2026-03-12_lr | test run | val_loss 0.091 | completed |  |$' "$R/arx5/experiments.md"
 ok $? "the generated status follows the run"
+
+# a status the plugin wrote (its sidecar says so) follows the run too; a
+# person's stays, sidecar or not
+for t in plug mine; do
+	mklog "$R/arx5/2026-03-14_$t.md" 214 TIMEOUT
+	mkdir -p "$R/.exp-log/runs/arx5/2026-03-14_$t"
+	printf '{"experiments_status": "Timeout"}\n' \
+		>"$R/.exp-log/runs/arx5/2026-03-14_$t/run.json"
+done
+printf '| [2026-03-14_plug](2026-03-14_plug.md) | x | y | Timeout | |\n| 2026-03-14_mine | x | y | discard | worse |\n' \
+	>>"$R/arx5/experiments.md"
+runlog experiments arx5 --write >/dev/null 2>&1
+grep -q '^| \[2026-03-14_plug\](2026-03-14_plug.md) | test run | val_loss 0.091 | timeout |  |$' "$R/arx5/experiments.md"
+ok $? "the plugin's status follows the run; its run cell stays"
+grep -q '^| 2026-03-14_mine | test run | val_loss 0.091 | discard | worse |$' "$R/arx5/experiments.md"
+ok $? "a person's verdict stays whatever the sidecar says"
+grep -q '"experiments_status": *"timeout"' "$R/.exp-log/runs/arx5/2026-03-14_plug/run.json"
+ok $? "the status runlog wrote is recorded in the sidecar, for the plugin"
+grep -q '"experiments_status": *"Timeout"' "$R/.exp-log/runs/arx5/2026-03-14_mine/run.json"
+ok $? "not where the person's verdict stays"
 done_testing

@@ -16,7 +16,7 @@ static int changed;
 static char *up(const char *text, const char *run, const char *desc,
 		const char *metric, const char *status, const char *prev)
 {
-	struct exl_experiment_row row = { run, desc, metric, status, NULL };
+	struct exl_experiment_row row = { run, desc, metric, status, NULL, 0 };
 	char *out = exl_experiments_upsert(text, NULL, &row, prev, &changed,
 					   &err);
 
@@ -57,7 +57,7 @@ static void test_rows(void)
 static void test_new_file(void)
 {
 	struct exl_experiment_row row = { "2026-03-11_train_baseline",
-		"front cam, default LR", "val_loss 0.028", "running", "first" };
+		"front cam, default LR", "val_loss 0.028", "running", "first", 0 };
 	char *t;
 
 	t = exl_experiments_upsert(NULL, "Arx5 Multitask", &row, NULL, &changed,
@@ -202,9 +202,73 @@ static void test_malformed(void)
 	free(long_desc);
 }
 
+static void test_plain(void)
+{
+	struct exl_experiment_row row = { "2026-03-11_a", "x", "val_loss 1",
+					  "open", NULL, 1 };
+	char *t, *u;
+
+	t = exl_experiments_upsert(NULL, "Arx5", &row, NULL, &changed, &err);
+	is_str(t, "# Arx5 Experiments\n\n"
+	       "| run | description | metric | status | notes |\n"
+	       "|-----|-------------|--------|--------|-------|\n"
+	       "| 2026-03-11_a | x | val_loss 1 | open |  |\n",
+	       "plain: bare stem, padded empty cell, delimiter as wide as the header");
+	row.status = "completed";
+	u = exl_experiments_upsert(t, "Arx5", &row, "open", &changed, &err);
+	ok(changed && strstr(u, "\n| 2026-03-11_a | x | val_loss 1 | completed |  |\n"),
+	   "plain: a rewritten row keeps empty cells padded");
+	free(u);
+	free(t);
+	t = up(NULL, "r1", "d", "m", "completed", NULL);
+	row.run = "r2";
+	u = exl_experiments_upsert(t, NULL, &row, NULL, &changed, &err);
+	ok(strstr(u, "| [r1](r1.md) | d | m | completed | |\n"
+		  "| r2 | x | val_loss 1 | completed |  |\n") != NULL,
+	   "plain row in a plugin's table; the plugin's row untouched");
+	free(u);
+	free(t);
+	t = exl_md_row_render_padded(&(struct exl_md_row){
+		(char *[]){ "a", "", "b\\|" }, 3 });
+	is_str(t, "| a |  | b\\| |", "padded rendering");
+	free(t);
+}
+
+static void test_find(void)
+{
+	const char *text =
+		"# E\n\n```\n| run | x |\n| r9 | y |\n```\n"
+		"| Run | Status | Notes |\n|---|---|---|\n"
+		"| [r1](r1.md) | keep \\| maybe | n |\n"
+		"| `r2` | | |\n"
+		"| r3.md |\n"
+		"\n| r4 | after the table |\n";
+	char *st = NULL;
+
+	ok(exl_experiments_find(text, "r1", &st) == 1, "find: link");
+	is_str(st, "keep | maybe", "find: the status cell as text");
+	free(st);
+	ok(exl_experiments_find(text, "r2", &st) == 1 && st && !*st,
+	   "find: `stem`, empty status");
+	free(st);
+	ok(exl_experiments_find(text, "r3", &st) == 1 && st && !*st,
+	   "find: stem.md, short row");
+	free(st);
+	ok(exl_experiments_find(text, "r", NULL) == 0 &&
+	   exl_experiments_find(text, "r4", NULL) == 0 &&
+	   exl_experiments_find(text, "r9", NULL) == 0,
+	   "find: no prefix match, nothing after the table or in code");
+	ok(exl_experiments_find("| run | status |\n| r1 | a |\n", "r1", &st) == 1 &&
+	   strcmp(st, "a") == 0, "find: a table without its delimiter row");
+	free(st);
+	ok(exl_experiments_find(NULL, "r1", NULL) == 0 &&
+	   exl_experiments_find("| r1 | x |\n", "r1", NULL) == 0,
+	   "find: no table");
+}
+
 static void test_update_file(void)
 {
-	struct exl_experiment_row row = { "r1", "d", "m", "running", NULL };
+	struct exl_experiment_row row = { "r1", "d", "m", "running", NULL, 0 };
 	char *text = NULL;
 	struct stat st1, st2;
 
@@ -240,6 +304,8 @@ int main(void)
 	test_ownership();
 	test_human_table();
 	test_malformed();
+	test_plain();
+	test_find();
 	test_update_file();
 	td_cleanup();
 	return done_testing();

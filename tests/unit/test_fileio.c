@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "jsonfile.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/exl-fileio-XXXXXX";
@@ -138,6 +139,16 @@ int main(void)
 		is_str(exl_basename("/a/b/c.md"), "c.md", "basename");
 		free(j);
 		free(d);
+	}
+	{
+		const char *js = "{\"jobs\": [1, 2], \"n\": 3}";
+		json_object *o = exl_json_parse(js, strlen(js), "test", NULL);
+		json_object *a = exl_json_array(o, "jobs");
+
+		ok(a && json_object_array_length(a) == 2, "json array");
+		ok(!exl_json_array(o, "n") && !exl_json_array(o, "none") &&
+		   !exl_json_array(NULL, "jobs"), "no array: NULL");
+		json_object_put(o);
 	}
 	{
 		char cmd[300];

@@ -68,6 +68,10 @@ int main(void)
 	is_str(title, "Arx5 Multitask", "title case");
 	exl_title_case("libero-subtask__v2_", title, sizeof(title));
 	is_str(title, "Libero Subtask V2", "title case collapses separators");
+	exl_group_title("arx5_multitask", title, sizeof(title));
+	is_str(title, "Arx5 Multitask", "group title");
+	exl_group_title(NULL, title, sizeof(title));
+	is_str(title, "Run Logs", "flat level's title");
 
 	ok(exl_layout_safe_rel("grp/2026-01-01_x.md") == 0, "safe relative");
 	ok(exl_layout_safe_rel("/etc/passwd") < 0, "absolute refused");

@@ -1,9 +1,12 @@
 /* Unit tests: the run-log line model keeps human lines intact. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "fileio.h"
 #include "runlog_doc.h"
 #include "tap.h"
+#include "testdir.h"
 
 static const char *text =
 	"# train — baseline\n"
@@ -104,5 +107,40 @@ int main(void)
 		   "line bomb refused");
 		free(big);
 	}
+
+	{
+		size_t n;
+		const char *t = exl_doc_value_trim("  `a b`  \t", &n);
+
+		ok(n == 3 && strncmp(t, "a b", 3) == 0, "value trim: blanks and backticks");
+		t = exl_doc_value_trim("`x", &n);
+		ok(n == 2 && strncmp(t, "`x", 2) == 0, "value trim: a lone backtick stays");
+		t = exl_doc_value_trim("``", &n);
+		ok(n == 0, "value trim: empty code span");
+		t = exl_doc_value_trim("\tx ", &n);
+		ok(n == 2 && strncmp(t, "\tx", 2) == 0, "value trim: a leading tab stays");
+	}
+
+	/* load and save: the file round trip */
+	if (td_init() < 0)
+		return 1;
+	ok(exl_doc_load(td_path("none.md"), &d, &err) < 0, "load: missing file");
+	ok(td_write("a.md", "x\r\ny", "w") == 0 &&
+	   exl_doc_load(td_path("a.md"), &d, &err) == 0 && d.n == 2,
+	   "load: read and split");
+	ok(exl_doc_insert(&d, 1, "- added") == 0 &&
+	   exl_doc_save(td_path("a.md"), &d, &err) == 0 &&
+	   exl_read_file(td_path("a.md"), 1 << 10, &out, NULL, &err) == 0,
+	   "save");
+	is_str(out, "x\n- added\ny\n", "saved as rendered");
+	free(out);
+	exl_doc_free(&d);
+	ok(symlink(td_path("a.md"), td_path("b.md")) == 0 &&
+	   exl_doc_parse(&d, "z", &err) == 0 &&
+	   exl_doc_save(td_path("b.md"), &d, &err) < 0 &&
+	   exl_doc_load(td_path("b.md"), &d, &err) < 0,
+	   "no save or load through a symlink");
+	exl_doc_free(&d);
+	td_cleanup();
 	return done_testing();
 }

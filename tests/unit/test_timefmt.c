@@ -88,5 +88,26 @@ int main(void)
 	is_str(buf, "2-01:01:00", "multi-day limit");
 	exl_minutes_limit(0xffffffffu, buf, sizeof(buf));
 	is_str(buf, "UNLIMITED", "infinite limit");
+
+	{
+		struct tm tm;
+		int v = 7;
+
+		ok(exl_digits("2026-", 4, &v) == 0 && v == 2026, "four digits");
+		ok(exl_digits("2a", 2, &v) < 0 && v == 2026,
+		   "a non-digit refused, value untouched");
+		ok(exl_digits("-1", 2, &v) < 0, "no sign");
+		ok(exl_tm_set(&tm, 2026, 2, 25, 14, 2, 60) == 0 &&
+		   tm.tm_year == 126 && tm.tm_mon == 1 && tm.tm_mday == 25 &&
+		   tm.tm_hour == 14 && tm.tm_min == 2 && tm.tm_sec == 60 &&
+		   tm.tm_isdst == -1, "tm set (leap second allowed)");
+		ok(exl_tm_set(&tm, 2026, 0, 1, 0, 0, 0) < 0 &&
+		   exl_tm_set(&tm, 2026, 13, 1, 0, 0, 0) < 0 &&
+		   exl_tm_set(&tm, 2026, 1, 0, 0, 0, 0) < 0 &&
+		   exl_tm_set(&tm, 2026, 1, 32, 0, 0, 0) < 0 &&
+		   exl_tm_set(&tm, 2026, 1, 1, 24, 0, 0) < 0 &&
+		   exl_tm_set(&tm, 2026, 1, 1, 0, 60, 0) < 0 &&
+		   exl_tm_set(&tm, 2026, 1, 1, 0, 0, 61) < 0, "fields out of range");
+	}
 	return done_testing();
 }

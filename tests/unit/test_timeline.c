@@ -36,5 +36,17 @@ int main(void)
 	free(t2);
 	free(t3);
 	free(t4);
+
+	{
+		long n = -1;
+
+		is_str(exl_timeline_entry("12. `a.md` — x", &n), "`a.md` — x",
+		       "entry text");
+		is_int(n, 12, "entry number");
+		ok(!exl_timeline_entry("3.", NULL) && !exl_timeline_entry("3.x", NULL) &&
+		   !exl_timeline_entry(" 3. x", NULL) && !exl_timeline_entry("- 3. x", NULL),
+		   "not entries");
+		ok(exl_timeline_entry("0. x", &n) && n == 0, "0 is a number too");
+	}
 	return done_testing();
 }

@@ -10,6 +10,7 @@
 #include "../unit/tap.h"
 #include "sized.h"
 #include "wandb_log.h"
+#include "wandb_names.h"
 #include "wandb_records.h"
 #include "wandb_write.h"
 
@@ -442,8 +443,30 @@ static void test_writer_file(void)
 	rmdir(dir);
 }
 
+/* run directory names: mode, local time and id */
+static void test_dir_names(void)
+{
+	struct tm tm = { .tm_year = 126, .tm_mon = 2, .tm_mday = 11,
+			 .tm_hour = 14, .tm_min = 2, .tm_sec = 9, .tm_isdst = -1 };
+	const char *id = NULL;
+	time_t when = 0;
+
+	ok(exl_wandb_dir_kind("offline-run-20260311_140209-abc1", &when, &id) == 1 &&
+	   when == mktime(&tm) && strcmp(id, "abc1") == 0,
+	   "dir name: offline run, local time, id");
+	ok(exl_wandb_dir_kind("run-20260311_140209-x-2", NULL, &id) == 0 &&
+	   strcmp(id, "x-2") == 0, "dir name: online run");
+	ok(exl_wandb_dir_kind("run-20261311_140209-x", &when, NULL) < 0 &&
+	   exl_wandb_dir_kind("run-20260311_240209-x", &when, NULL) < 0 &&
+	   exl_wandb_dir_kind("run-2026031a_140209-x", &when, NULL) < 0 &&
+	   exl_wandb_dir_kind("run-20260311_140209-", &when, NULL) < 0 &&
+	   exl_wandb_dir_kind("latest-run", &when, NULL) < 0,
+	   "dir name: bad dates and shapes refused");
+}
+
 int main(void)
 {
+	test_dir_names();
 	test_well_formed();
 	test_truncated_tail();
 	test_corrupt_middle();
