@@ -1,10 +1,20 @@
-# gen-runlogs.awk - synthetic run logs as the plugin writes them, for the
-# benchmarks: awk -v root=DIR -v n=COUNT -f gen-runlogs.awk
+# gen-runlogs.awk - synthetic run logs as the plugin writes them, with
+# the run index it keeps, for the benchmarks:
+#   awk -v root=DIR -v n=COUNT -v now=EPOCH -v recent=ISO -v recent_day=DAY \
+#       -v old=ISO -v old_day=DAY -v old_epoch=EPOCH -f gen-runlogs.awk
 # n logs in 100 groups, each group with its timeline.md; every run has
-# its sidecar and job index entry (job ids from 100000); 30% are open.
+# its sidecar and job index entry (job ids from 100000).  Of every 100
+# runs, one is open, one ended at `recent` (an hour ago: the default view
+# of runlog status shows it), one at `old` (three days ago: still in the
+# index, not shown), the rest in February (no longer indexed).
 BEGIN {
 	srand(7)
-	system("mkdir -p " root "/.exp-log/jobs " root "/.exp-log/locks")
+	recent_epoch = now - 3600
+	system("mkdir -p " root "/.exp-log/jobs " root "/.exp-log/locks " \
+	       root "/.exp-log/index/open " root "/.exp-log/index/ended/" recent_day \
+	       " " root "/.exp-log/index/ended/" old_day)
+	printf("exp-log run index 1\n") > (root "/.exp-log/index/format")
+	close(root "/.exp-log/index/format")
 	for (i = 0; i < n; i++) {
 		g = sprintf("g%03d", i % 100)
 		if (i < 100)
@@ -13,7 +23,13 @@ BEGIN {
 		stem = sprintf("2026-02-%02d_train_%05d", day, i)
 		f = root "/" g "/" stem ".md"
 		id = 100000 + i
-		open_run = (i % 10) < 3
+		kind = i % 100	# 0 open, 1 ended an hour ago, 2 three days ago
+		open_run = kind == 0
+		endt = sprintf("2026-02-%02dT21:01:00+00:00", day)
+		if (kind == 1)
+			endt = recent
+		if (kind == 2)
+			endt = old
 		printf("# train_%05d — sweep point %d\n\n", i, i) > f
 		printf("## Mode\n- run_type: experiment\n- objective: sweep point %d\n\n", i) > f
 		printf("## Config\n- script: `/home/u/proj/slurm/train.sh`\n") > f
@@ -28,7 +44,7 @@ BEGIN {
 		if (open_run)
 			printf("- end: _(filled when the job ends)_\n- end_human: _(filled when the job ends)_\n- runtime: _(filled when the job ends)_\n") > f
 		else
-			printf("- end: `2026-02-%02dT21:01:00+00:00`\n- end_human: `Day, Feb %dth, 2026`\n- runtime: `12:00:00`\n", day, day) > f
+			printf("- end: `%s`\n- end_human: `Day, Feb %dth, 2026`\n- runtime: `12:00:00`\n", endt, day) > f
 		printf("- nodes: `gpu-a[01-02]` (2)\n- partition: gpu\n- time_limit: `1-00:00:00`\n- signal: B:TERM@90\n\n") > f
 		printf("## Status\n- 2026-02-%02d 09:01 — started: job %d on gpu-a01 (2 nodes)\n", day, id) > f
 		for (k = 1; k <= 12; k++)
@@ -51,6 +67,15 @@ BEGIN {
 		x = root "/.exp-log/jobs/" id ".json"
 		printf("{\n  \"run_log\": \"%s/%s.md\",\n  \"state_dir\": \".exp-log/runs/%s/%s\",\n  \"group\": \"%s\"\n}\n", g, stem, g, stem, g) > x
 		close(x)
+		if (kind <= 2) {
+			e = root "/.exp-log/index/" (kind == 0 ? "open" : "ended/" \
+			    (kind == 1 ? recent_day : old_day)) "/" id
+			printf("{\"job_id\":\"%d\",\"run_log\":\"%s/%s.md\"", id, g, stem) > e
+			if (kind > 0)
+				printf(",\"end\":%d", kind == 1 ? recent_epoch : old_epoch) > e
+			printf("}\n") > e
+			close(e)
+		}
 		tl = root "/" g "/timeline.md"
 		if (i < 100)
 			printf("# %s Timeline\n\n", g) > tl

@@ -1,7 +1,9 @@
 #!/bin/bash
-# runlog-status.sh - `runlog status` over 10,000 run logs and one
-# scheduler query, against a bare `squeue` on the same test bed, in the
-# same run (DESIGN.md §8: goal <= 2x).  Needs root (it starts the test
+# runlog-status.sh - `runlog status` over a root of 10,000 run logs and
+# one scheduler query, against a bare `squeue` on the same test bed, in
+# the same run (DESIGN.md §8: goal <= 2x).  The default view reads the
+# run index (open runs and those that ended in the last 24 h); --all,
+# which reads every run log, is timed beside it.  Needs root (it starts the test
 # bed) and a built tree:
 #
 #   bench/runlog-status.sh [BUILDDIR]        (default: ./build)
@@ -33,7 +35,13 @@ if [ "${1:-}" = --inner ]; then
 	done
 
 	# synthetic run logs as the plugin writes them
-	awk -v root="$root" -v n="${RUNS:-10000}" -f "$src/bench/gen-runlogs.awk"
+	now=$(date +%s)
+	awk -v root="$root" -v n="${RUNS:-10000}" -v now="$now" \
+		-v recent="$(date -u -d @$((now - 3600)) +%FT%T+00:00)" \
+		-v recent_day="$(date -u -d @$((now - 3600)) +%F)" \
+		-v old="$(date -u -d @$((now - 3 * 86400)) +%FT%T+00:00)" \
+		-v old_day="$(date -u -d @$((now - 3 * 86400)) +%F)" \
+		-v old_epoch=$((now - 3 * 86400)) -f "$src/bench/gen-runlogs.awk"
 	chown -R "$EXP_LOG_TESTBED_USER:" "$root"
 	nlogs=$(find "$root" -name '*_train_*.md' | wc -l)
 	bytes=$(find "$root" -name '*_train_*.md' -printf '%s\n' | awk '{ s += $1 } END { print s }')
@@ -50,27 +58,34 @@ if [ "${1:-}" = --inner ]; then
 	# warm the page cache and libslurm's plugins once
 	squeue >/dev/null
 	"$runlog" status --all "$root" >/dev/null 2>&1
-	rows=$("$runlog" status --all --json "$root" 2>/dev/null | grep -c '"run":')
-	sq="" rl="" fs=""
+	rows=$("$runlog" status --json "$root" 2>/dev/null | grep -c '"run":')
+	allrows=$("$runlog" status --all --json "$root" 2>/dev/null | grep -c '"run":')
+	sq="" rl="" ra="" fs=""
 	for i in $(seq 1 "${REPEAT:-5}"); do
 		sq="$sq $(ms squeue)"
-		rl="$rl $(ms "$runlog" status --all "$root")"
+		rl="$rl $(ms "$runlog" status "$root")"
+		ra="$ra $(ms "$runlog" status --all "$root")"
 		# the floor of any check that a run log changed: one stat each
 		fs="$fs $(ms find "$root" -path '*/.exp-log' -prune -o -name '*.md' -printf '%T@ %s\n')"
 	done
 	msq=$(echo $sq | median)
 	mrl=$(echo $rl | median)
+	mra=$(echo $ra | median)
 	mfs=$(echo $fs | median)
-	echo "run logs:        $nlogs ($((bytes / 1024)) KiB) in 100 groups, $rows rows, ${JOBS:-4} real jobs"
+	echo "run logs:        $nlogs ($((bytes / 1024)) KiB) in 100 groups, ${JOBS:-4} real jobs"
+	echo "rows:            $rows in the default view (open + ended in 24 h, from the run index), $allrows with --all"
 	echo "machine:         $(nproc) CPUs"
 	echo "squeue (ms):    $sq   median $msq"
-	echo "runlog status --all (ms):$rl   median $mrl"
+	echo "runlog status (ms):$rl   median $mrl"
+	echo "runlog status --all (ms):$ra   median $mra"
 	echo "find -printf, a stat per run log (ms):$fs   median $mfs"
-	awk -v a="$mrl" -v b="$msq" -v f="$mfs" 'BEGIN { r = b > 0 ? a / b : 0;
+	awk -v a="$mrl" -v b="$msq" -v x="$mra" -v f="$mfs" 'BEGIN { r = b > 0 ? a / b : 0;
 		printf("ratio runlog status / squeue: %.2fx (goal <= 2x): %s\n", r,
 		       r <= 2 ? "met" : "NOT met");
-		printf("ratio find (stat only) / squeue: %.2fx; runlog status / find: %.2fx\n",
-		       b > 0 ? f / b : 0, f > 0 ? a / f : 0) }'
+		printf("ratio runlog status --all / squeue: %.2fx (reads every run log)\n",
+		       b > 0 ? x / b : 0);
+		printf("ratio find (stat only) / squeue: %.2fx; runlog status --all / find: %.2fx\n",
+		       b > 0 ? f / b : 0, f > 0 ? x / f : 0) }'
 	exit 0
 fi
 

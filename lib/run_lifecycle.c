@@ -19,7 +19,9 @@
 #include "owned.h"
 #include "privdrop.h"
 #include "progress.h"
+#include "run_index.h"
 #include "run_lifecycle.h"
+#include "runlog_scan.h"
 #include "runlog_doc.h"
 #include "strbuf.h"
 #include "timefmt.h"
@@ -265,10 +267,12 @@ static int write_index(const char *root, const struct exl_run_facts *f,
 	return rc;
 }
 
-/* read_index: run log and state dir (absolute) and group of a job.
- * Returns 1 when the job has no index. */
-static int read_index(const char *root, const char *job_id, char **run_log,
-		      char **state_dir, char **group, struct exl_err *err)
+/* read_index: run log and state dir (absolute) and group of a job; with
+ * relp, the run log relative to root too.  Returns 1 when the job has no
+ * index. */
+static int read_index_rel(const char *root, const char *job_id,
+			  char **run_log, char **state_dir, char **group,
+			  char **relp, struct exl_err *err)
 {
 	char *path = exl_layout_job_index(root, job_id);
 	const char *rl, *sd, *g;
@@ -276,6 +280,8 @@ static int read_index(const char *root, const char *job_id, char **run_log,
 	int rc = -1;
 
 	*run_log = *state_dir = *group = NULL;
+	if (relp)
+		*relp = NULL;
 	if (!path)
 		return exl_errnof(err, ENOMEM, "couldn't read job index");
 	o = exl_json_read(path, 1 << 16, err);
@@ -294,12 +300,22 @@ static int read_index(const char *root, const char *job_id, char **run_log,
 		*run_log = exl_path_join(root, rl);
 		*state_dir = exl_path_join(root, sd);
 		*group = g ? strdup(g) : NULL;
-		rc = (*run_log && *state_dir && (!g || *group)) ? 0 :
+		if (relp)
+			*relp = strdup(rl);
+		rc = (*run_log && *state_dir && (!g || *group) &&
+		      (!relp || *relp)) ? 0 :
 		     exl_errnof(err, ENOMEM, "couldn't read job index");
 	}
 	json_object_put(o);
 	free(path);
 	return rc;
+}
+
+static int read_index(const char *root, const char *job_id, char **run_log,
+		      char **state_dir, char **group, struct exl_err *err)
+{
+	return read_index_rel(root, job_id, run_log, state_dir, group, NULL,
+			      err);
 }
 
 /* resumed_block: text of a "## Job (resumed)" block. */
@@ -387,20 +403,69 @@ int exl_run_note(const char *run_log, time_t when, const char *text,
 	return rc;
 }
 
+/* job_key: the job id as the run index records it; NULL when it cannot
+ * be an index key. */
+static const char *job_key(const char *job_id)
+{
+	return exl_index_valid_key(job_id) == 0 ? job_id : NULL;
+}
+
+/* run_key: the run index key of job_id's execution of rel: the job id,
+ * or rel's hash key when the id cannot be a file name. */
+static void run_key(const char *job_id, const char *rel, char *key,
+		    size_t len)
+{
+	if (job_key(job_id))
+		snprintf(key, len, "%s", job_id);
+	else
+		exl_index_hash_key(rel, key, len);
+}
+
+/* unlist_earlier: the run's earlier executions (the sidecar's jobs
+ * before this one, n of them) are no longer its open ones.  Best effort:
+ * an entry left behind names a run that is listed anyway. */
+static void unlist_earlier(const char *root, json_object *jobs, size_t n,
+			   const char *rel, const char *key)
+{
+	char old[EXL_INDEX_KEY_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *id = exl_json_str(json_object_array_get_idx(jobs, i),
+					      "job_id");
+
+		if (!id)
+			continue;
+		run_key(id, rel, old, sizeof(old));
+		if (strcmp(old, key) != 0)
+			(void)exl_index_drop(root, old, rel, NULL);
+	}
+}
+
 /* resume_run: append a resumed job block to an existing run log, add the
- * job to its sidecar and point the job index at it. */
+ * job to its sidecar and point the job index and the run index at it. */
 static int resume_run(const char *root, struct exl_run_facts *f,
 		      const char *run_log, const char *state_dir,
 		      struct exl_run_paths *out, struct exl_err *err)
 {
-	struct exl_doc d;
+	struct exl_doc d = { 0 };
 	char *block = NULL, *side = NULL, msg[4700], *rel = NULL, *srel = NULL;
+	char key[EXL_INDEX_KEY_MAX + 1];
 	json_object *o = NULL, *jobs;
-	size_t rl = strlen(root);
+	size_t rl = strlen(root), n;
 	int rc = -1;
 
+	if (strncmp(run_log, root, rl) != 0 || run_log[rl] != '/' ||
+	    strncmp(state_dir, root, rl) != 0 || state_dir[rl] != '/')
+		return exl_errf(err, "%s: not under the run-log root %s", run_log, root);
+	rel = strdup(run_log + rl + 1);
+	srel = strdup(state_dir + rl + 1);
+	if (!rel || !srel) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+		goto out;
+	}
 	if (exl_doc_load(run_log, &d, err) < 0)
-		return -1;
+		goto out;
 	if (f->job.restart_count > 0)
 		snprintf(msg, sizeof(msg), "requeued: job %s restarted (restart %d) on %s",
 			 f->job.job_id, f->job.restart_count, f->job.batch_host);
@@ -419,6 +484,10 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
 			goto out;
 		}
+	/* listed as open before the log says so again */
+	run_key(f->job.job_id, rel, key, sizeof(key));
+	if (exl_index_open(root, key, job_key(f->job.job_id), rel, err) < 0)
+		goto out;
 	if (exl_doc_save(run_log, &d, err) < 0)
 		goto out;
 	side = exl_path_join(state_dir, "run.json");
@@ -426,19 +495,15 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	if (!o || !(jobs = exl_json_array(o, "jobs"))) {
 		if (o)
 			exl_errf(err, "%s: no jobs array: the sidecar was edited", side);
+		else if (!side)
+			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
 		goto out;
 	}
+	n = json_object_array_length(jobs);
 	json_object_array_add(jobs, job_json(&f->job));
 	if (exl_json_write(side, o, err) < 0)
 		goto out;
-	if (strncmp(run_log, root, rl) != 0 || strncmp(state_dir, root, rl) != 0) {
-		exl_errf(err, "%s: not under the run-log root %s", run_log, root);
-		goto out;
-	}
-	rel = strdup(run_log + rl + 1);
-	srel = strdup(state_dir + rl + 1);
-	if (!rel || !srel)
-		goto out;
+	unlist_earlier(root, jobs, n, rel, key);
 	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
 		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
 	rc = start_run(root, f, run_log, state_dir, rel, srel, 1, out, err);
@@ -461,9 +526,10 @@ static int create_run(const char *root, const char *gdir,
 	char date[16], stem[EXL_NAME_MAX + 32], name[EXL_NAME_MAX + 40];
 	char *path = NULL, *sdir = NULL, *text = NULL, *side = NULL;
 	char rel[EXL_NAME_MAX * 2 + 64], srel[EXL_NAME_MAX * 2 + 128];
+	char key[EXL_INDEX_KEY_MAX + 1];
 	json_object *o = NULL;
 	struct stat st;
-	int i, rc = -1, made;
+	int i, rc = -1, made = -1, listed = 0;
 
 	exl_time_date(f->job.start, date, sizeof(date));
 	for (i = 1; i < 1000; i++) {
@@ -493,6 +559,16 @@ static int create_run(const char *root, const char *gdir,
 			exl_errnof(err, ENOMEM, "couldn't render run log");
 			goto out;
 		}
+		if (group)
+			snprintf(rel, sizeof(rel), "%s/%s", group, name);
+		else
+			snprintf(rel, sizeof(rel), "%s", name);
+		/* listed as open before it exists: a crash in between leaves
+		 * an entry naming a missing log, which readers skip */
+		run_key(f->job.job_id, rel, key, sizeof(key));
+		if (exl_index_open(root, key, job_key(f->job.job_id), rel, err) < 0)
+			goto out;
+		listed = 1;
 		made = exl_create_exclusive(path, text, strlen(text), 0644, err);
 		if (made < 0)
 			goto out;
@@ -506,10 +582,6 @@ static int create_run(const char *root, const char *gdir,
 	}
 	if (note && exl_run_note(path, f->job.start, note, err) < 0)
 		goto out;
-	if (group)
-		snprintf(rel, sizeof(rel), "%s/%s", group, name);
-	else
-		snprintf(rel, sizeof(rel), "%s", name);
 	snprintf(srel, sizeof(srel), EXL_META_DIR "/runs/%s/%s",
 		 group ? group : EXL_FLAT_KEY, stem);
 	side = exl_path_join(sdir, "run.json");
@@ -520,6 +592,10 @@ static int create_run(const char *root, const char *gdir,
 		goto out;
 	rc = start_run(root, f, path, sdir, rel, srel, 0, out, err);
 out:
+	/* no log of ours at the listed path: unlist it (a failure leaves
+	 * an entry the reader skips or reads harmlessly) */
+	if (listed && made != 0)
+		(void)exl_index_drop(root, key, rel, NULL);
 	json_object_put(o);
 	free(side);
 	free(text);
@@ -528,14 +604,39 @@ out:
 	return rc;
 }
 
-/* make_meta_dirs: the root, the group dir and .exp-log's subdirs. */
+/* fresh_root: does root hold no run log and no exp-log state yet?  An
+ * index started now then knows every run (run_index.h): the first
+ * writer stamps it.  Two first writers may both decide so; both list
+ * their runs. */
+static int fresh_root(const char *root)
+{
+	char *jobs = exl_path_join(root, EXL_META_DIR "/jobs");
+	struct exl_scan sc;
+	struct stat st;
+	int fresh;
+
+	if (!jobs)
+		return 0;
+	fresh = lstat(jobs, &st) < 0 && errno == ENOENT;
+	free(jobs);
+	if (!fresh)
+		return 0;
+	if (lstat(root, &st) < 0)
+		return errno == ENOENT;
+	fresh = exl_scan_list(root, NULL, &sc, NULL) == 0 && sc.n == 0;
+	exl_scan_free(&sc);
+	return fresh;
+}
+
+/* make_meta_dirs: the root, the group dir, .exp-log's subdirs and the
+ * run index. */
 static int make_meta_dirs(const char *root, const char *gdir,
 			  struct exl_err *err)
 {
 	static const char *const sub[] = { "jobs", "locks", "runs" };
 	char *meta = exl_path_join(root, EXL_META_DIR), *p;
+	int rc = 0, fresh = fresh_root(root);
 	size_t i;
-	int rc = 0;
 
 	if (!meta)
 		return exl_errnof(err, ENOMEM, "couldn't create %s", root);
@@ -547,6 +648,8 @@ static int make_meta_dirs(const char *root, const char *gdir,
 			rc = -1;
 		free(p);
 	}
+	if (rc == 0 && exl_index_init(root, fresh, err) < 0)
+		rc = -1;
 	free(meta);
 	return rc;
 }
@@ -1130,6 +1233,8 @@ struct run_edit {
 	json_object *run;
 	const char *run_log;
 	const char *state_dir;
+	int ended;		/* the scheduler's final state is recorded */
+	time_t end;		/* and the job's end time */
 };
 
 /* file_id: what tells us a file was rewritten (editors rename a new file
@@ -1161,6 +1266,21 @@ static int same_file_id(const struct file_id *a, const struct file_id *b)
 	       a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
+/* index_end: the run's execution job_id ended (its log says so now):
+ * from open to recently ended in the run index. */
+static int index_end(const char *root, const char *job_id, const char *rel,
+		     time_t end, const char *run_log, struct exl_err *err)
+{
+	char key[EXL_INDEX_KEY_MAX + 1];
+	struct exl_err ie;
+
+	run_key(job_id, rel, key, sizeof(key));
+	if (exl_index_end(root, key, job_key(job_id), rel, end, 0, &ie) == 0)
+		return 0;
+	return exl_errf(err, "%s closed, but the run index was not updated: %s",
+			run_log, ie.text);
+}
+
 /* How often a change races a person's editor before we give up. */
 #define EXL_EDIT_RETRIES 5
 
@@ -1173,14 +1293,15 @@ static int with_run(const char *root, const char *job_id,
 		    int (*fn)(struct run_edit *e, void *arg), void *arg,
 		    struct exl_err *err)
 {
-	char *run_log = NULL, *state_dir = NULL, *group = NULL;
+	char *run_log = NULL, *state_dir = NULL, *group = NULL, *rel = NULL;
 	char *lock = NULL, *side = NULL, *text = NULL;
 	struct run_edit e = { 0 };
 	struct file_id before, after;
 	int fd = -1, rc, tries;
 	size_t len;
 
-	rc = read_index(root, job_id, &run_log, &state_dir, &group, err);
+	rc = read_index_rel(root, job_id, &run_log, &state_dir, &group, &rel,
+			    err);
 	if (rc != 0)
 		return rc;
 	rc = -1;
@@ -1200,6 +1321,7 @@ static int with_run(const char *root, const char *job_id,
 		json_object_put(e.run);
 		free(text);
 		text = NULL;
+		e.ended = 0;
 		e.run = exl_json_read(side, 1 << 22, err);
 		if (!e.run)
 			goto out;
@@ -1228,6 +1350,8 @@ static int with_run(const char *root, const char *job_id,
 	if (exl_write_atomic(run_log, text, len, 0644, err) < 0 ||
 	    exl_json_write(side, e.run, err) < 0)
 		goto out;
+	if (e.ended && index_end(root, job_id, rel, e.end, run_log, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	exl_unlock(fd);
@@ -1239,6 +1363,7 @@ out:
 	free(run_log);
 	free(state_dir);
 	free(group);
+	free(rel);
 	return rc;
 }
 
@@ -1270,8 +1395,11 @@ static int put_end(struct run_edit *ed, void *arg)
 	if (close_out(&ed->doc, job, ed->state_dir, now, owned, a->err) < 0 ||
 	    close_out_run(&ed->doc, ed->run, job, ed->state_dir, a->err) < 0)
 		return -1;
-	if (exl_state_is_final(exl_json_str(job, "sched_state")))
+	if (exl_state_is_final(exl_json_str(job, "sched_state"))) {
 		experiment_row(&ed->doc, ed->run, job, ed->run_log);
+		ed->ended = 1;
+		ed->end = (time_t)exl_json_int(job, "end", (long long)now);
+	}
 	return 0;
 }
 

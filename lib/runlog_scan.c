@@ -168,6 +168,122 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+int exl_scan_valid_rel(const char *rel)
+{
+	const char *slash, *name;
+	char group[96];
+
+	if (!rel || strlen(rel) >= 1024 || exl_layout_safe_rel(rel) < 0)
+		return -1;
+	slash = strchr(rel, '/');
+	name = slash ? slash + 1 : rel;
+	if (strchr(name, '/') || !exl_scan_is_runlog_name(name))
+		return -1;
+	if (!slash)
+		return 0;
+	if ((size_t)(slash - rel) >= sizeof(group))
+		return -1;
+	memcpy(group, rel, (size_t)(slash - rel));
+	group[slash - rel] = '\0';
+	return exl_valid_group(group) == 0 ? 0 : -1;
+}
+
+int exl_scan_list_level(const char *root, const char *group,
+			struct exl_scan *sc, struct exl_err *err)
+{
+	if (group)
+		return exl_scan_list(root, group, sc, err);
+	memset(sc, 0, sizeof(*sc));
+	sc->root = strdup(root);
+	if (!sc->root)
+		return exl_errnof(err, ENOMEM, "couldn't list %s", root);
+	if (list_dir(sc, NULL, 0, err) < 0)
+		return -1;
+	if (sc->n)
+		qsort(sc->v, sc->n, sizeof(*sc->v), cmp_entry);
+	return 0;
+}
+
+static int cmp_rel(const void *a, const void *b)
+{
+	return exl_scan_order(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* group_of: sc's copy of rel's group (added when new), NULL when rel is
+ * flat; *nomem set when memory ran out. */
+static const char *group_of(struct exl_scan *sc, const char *rel, int *nomem)
+{
+	const char *slash = strchr(rel, '/');
+	size_t gl, i;
+
+	if (!slash)
+		return NULL;
+	gl = (size_t)(slash - rel);
+	for (i = sc->ngroups; i-- > 0; )
+		if (strncmp(sc->groups[i], rel, gl) == 0 && !sc->groups[i][gl])
+			return sc->groups[i];
+	if (sc->ngroups == sc->gcap) {
+		size_t cap = sc->gcap ? sc->gcap * 2 : 16;
+		void *nv = realloc(sc->groups, cap * sizeof(*sc->groups));
+
+		if (!nv)
+			goto nomem;
+		sc->groups = nv;
+		sc->gcap = cap;
+	}
+	sc->groups[sc->ngroups] = strndup(rel, gl);
+	if (!sc->groups[sc->ngroups])
+		goto nomem;
+	return sc->groups[sc->ngroups++];
+nomem:
+	*nomem = 1;
+	return NULL;
+}
+
+int exl_scan_pick(const char *root, const char *group,
+		  const char *const *rels, size_t n, struct exl_scan *sc,
+		  struct exl_err *err)
+{
+	const char **v;
+	size_t i, m = 0;
+	int nomem = 0;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->root = strdup(root);
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!sc->root || !v) {
+		free(v);
+		return exl_errnof(err, ENOMEM, "couldn't list %s", root);
+	}
+	if (group && exl_valid_group(group) < 0) {
+		free(v);
+		return exl_errf(err, "%s: not a valid group name", group);
+	}
+	for (i = 0; i < n; i++) {
+		size_t gl = group ? strlen(group) : 0;
+
+		if (exl_scan_valid_rel(rels[i]) < 0 ||
+		    (group && (strncmp(rels[i], group, gl) != 0 ||
+			       rels[i][gl] != '/')))
+			continue;
+		v[m++] = rels[i];
+	}
+	if (m)
+		qsort(v, m, sizeof(*v), cmp_rel);
+	for (i = 0; i < m && !nomem; i++) {
+		const char *g, *slash;
+
+		if (i > 0 && strcmp(v[i], v[i - 1]) == 0)
+			continue;
+		g = group_of(sc, v[i], &nomem);
+		slash = strchr(v[i], '/');
+		if (!nomem && add_entry(sc, g, slash ? slash + 1 : v[i]) < 0)
+			nomem = 1;
+	}
+	free(v);
+	return nomem ? exl_errnof(err, ENOMEM, "couldn't list %s", root) : 0;
+}
+
 int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
 		  struct exl_err *err)
 {
@@ -216,7 +332,7 @@ static int fail(int fd, char **error, const char *what, const char *why)
  * file is name in directory dfd when dfd >= 0 (a shorter lookup). */
 static int read_entry(int dfd, const char *name, const char *path,
 		      char **buf, size_t *cap, struct exl_run_summary *s,
-		      char **error, struct exl_file_id *id)
+		      char **error, struct exl_file_id *id, int *gone)
 {
 	struct stat st;
 	size_t len = 0;
@@ -228,6 +344,8 @@ static int read_entry(int dfd, const char *name, const char *path,
 	fd = dfd >= 0 ? openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 			       O_NONBLOCK) :
 	     open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 && gone)
+		*gone = errno == ENOENT;
 	if (fd < 0)
 		return fail(-1, error, "couldn't open: ", errno == ELOOP ?
 			    "a symlink, not followed" : strerror(errno));
@@ -273,7 +391,7 @@ static int read_entry(int dfd, const char *name, const char *path,
 int exl_scan_read_one(const char *path, char **buf, size_t *cap,
 		      struct exl_run_summary *s, char **error)
 {
-	return read_entry(-1, NULL, path, buf, cap, s, error, NULL);
+	return read_entry(-1, NULL, path, buf, cap, s, error, NULL, NULL);
 }
 
 /* from_cache: take the cached summary when the file is unchanged. */
@@ -316,7 +434,7 @@ static void *work(void *arg)
 		if (from_cache(e, w->dfd[i]))
 			continue;
 		rc = read_entry(w->dfd[i], e->name, e->path, &buf, &cap, &e->sum,
-				&e->error, &e->id);
+				&e->error, &e->id, &e->gone);
 		e->ok = rc == 0;
 		if (rc == -2)
 			w->nomem = 1;

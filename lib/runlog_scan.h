@@ -24,6 +24,7 @@ struct exl_scan_entry {
 	const char *group;	/* NULL: directly in the root; else the
 				 * listing's groups[] string */
 	int ok;			/* summary read */
+	int gone;		/* not read: the file does not exist */
 	char *error;		/* why not, newly allocated */
 	struct exl_run_summary sum;
 	struct exl_file_id id;	/* the file the summary was read from */
@@ -53,12 +54,31 @@ int exl_scan_is_runlog_name(const char *name);
 int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
 		  struct exl_err *err);
 
+/* Is rel a run log path under a root: "<name>.md" or "<group>/<name>.md"
+ * with a valid group and a run-log name, no "..", no leading '/'?  0
+ * when it is. */
+int exl_scan_valid_rel(const char *rel);
+
+/* List only one level: the run logs of group, or with group NULL those
+ * directly in the root (no groups). */
+int exl_scan_list_level(const char *root, const char *group,
+			struct exl_scan *sc, struct exl_err *err);
+
+/* List the run logs named by rels[0..n) (relative to root) instead of
+ * reading directories: each once, only group's when group is set, in
+ * listing order.  Names that fail exl_scan_valid_rel are left out.
+ * Nothing is checked on disk: an entry whose file is missing is marked
+ * gone when read. */
+int exl_scan_pick(const char *root, const char *group,
+		  const char *const *rels, size_t n, struct exl_scan *sc,
+		  struct exl_err *err);
+
 /* Read every listed run log's summary on nthreads threads (0: one per
  * online CPU, at most 8).  An entry with a cached summary (see
  * summary_cache.h) whose file is unchanged (device, inode, size, mtime)
  * takes the cached one without opening the file.  A file that cannot
- * be read gets ok = 0 and an error text; only running out of memory
- * fails the call. */
+ * be read gets ok = 0 and an error text (and gone = 1 when it does not
+ * exist); only running out of memory fails the call. */
 int exl_scan_summaries(struct exl_scan *sc, int nthreads,
 		       struct exl_err *err);
 

@@ -1,5 +1,6 @@
 /* cmd_status.c - `runlog status`: one row per run, state from the
  * scheduler (one query for all jobs) reconciled with the run logs. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "cli.h"
 #include "layout.h"
+#include "run_index.h"
 #include "summary_cache.h"
 #include "rows.h"
 #include "rl_sched.h"
@@ -22,8 +24,9 @@ static const char usage[] =
 "an open log whose job the scheduler no longer knows is LOST.\n"
 "\n"
 "  -g, --group G   only the runs of group G\n"
-"  -a, --all       every run (default: open runs and runs that ended in\n"
-"                  the last 24 hours)\n"
+"  -a, --all       every run log under DIR (default: open runs and runs\n"
+"                  that ended in the last 24 hours, from the run index\n"
+"                  that exp-log keeps; see runlog reindex)\n"
 "  -j, --json      a JSON array of objects (keys: see runlog(1), OUTPUT)\n"
 "      --sacct     ask sacct (once) about open runs slurmctld forgot\n"
 "      --strict    exit 1 when the scheduler did not answer or a run is\n"
@@ -171,7 +174,7 @@ static void emit(const struct rl *c, struct rl_out *o, const char *text,
 }
 
 static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
-		       size_t hidden)
+		       size_t hidden, int indexed)
 {
 	struct cell *k = calloc(n * NCOL + 1, sizeof(*k));
 	struct rl_out a = { 0 }, o = { 0 };
@@ -218,7 +221,12 @@ static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
 	}
 	if (n == 0)
 		rl_out_str(&o, "no runs to show\n");
-	if (hidden) {
+	if (indexed) {
+		/* the index lists recent runs only: how many older ones
+		 * there are is not known without reading them all */
+		rl_out_str(&o, "(open runs and runs that ended in the last "
+			   "24 h; --all for every run)\n");
+	} else if (hidden) {
 		char buf[128];
 
 		snprintf(buf, sizeof(buf), "(%zu run%s that ended more than 24 h "
@@ -314,6 +322,15 @@ static int parse(int argc, char **argv, struct status_opts *o,
 	return 0;
 }
 
+/* has_meta: is root a root exp-log writes to (.exp-log exists)? */
+static int has_meta(const struct rl *c)
+{
+	char meta[RL_PATH + 16];
+
+	snprintf(meta, sizeof(meta), "%s/" EXL_META_DIR, c->root);
+	return access(meta, F_OK) == 0;
+}
+
 /* save_cache: remember the summaries for the next run when one that
  * can be cached was read afresh or a cached run log is gone, in a root
  * exp-log manages (.exp-log exists).  A cache that cannot be written
@@ -333,6 +350,52 @@ static void save_cache(const struct rl *c, const struct exl_scan *sc,
 	snprintf(meta, sizeof(meta), "%s/" EXL_META_DIR, c->root);
 	if (path && (fresh || used != cache->n) && access(meta, W_OK) == 0)
 		exl_cache_write(path, sc, c->now, &err);
+}
+
+/* How far back the default view looks, and the slack it gives clocks
+ * when it picks ended runs from the index (the log decides). */
+#define RECENT_S 86400
+#define INDEX_SLACK_S (6 * 3600)
+
+/* pick_runs: the open and recently ended runs the run index lists, read.
+ * 1 when the root has no usable index (the caller reads every run log);
+ * -1 after a message. */
+static int pick_runs(const struct rl *c, const struct status_opts *o,
+		     struct exl_scan *sc)
+{
+	struct exl_index_list l;
+	struct exl_err err;
+	const char **rels;
+	size_t i;
+	int rc;
+
+	memset(sc, 0, sizeof(*sc));
+	if (!exl_index_ready(c->root))
+		return 1;
+	if (exl_index_read(c->root, c->now - RECENT_S - INDEX_SLACK_S, &l,
+			   &err) < 0) {
+		exl_index_list_free(&l);
+		if (errno != ENOMEM)
+			return 1;
+		cli_err("%s", err.text);
+		return -1;
+	}
+	rels = malloc((l.n ? l.n : 1) * sizeof(*rels));
+	if (!rels) {
+		exl_index_list_free(&l);
+		cli_err("out of memory");
+		return -1;
+	}
+	for (i = 0; i < l.n; i++)
+		rels[i] = l.v[i].rel;
+	rc = exl_scan_pick(c->root, o->group, rels, l.n, sc, &err);
+	free(rels);
+	exl_index_list_free(&l);
+	if (rc == 0)
+		rc = exl_scan_summaries(sc, (int)o->threads, &err);
+	if (rc < 0)
+		cli_err("%s", err.text);
+	return rc;
 }
 
 /* read_runs: list the run logs and read their summaries, unchanged ones
@@ -369,7 +432,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	struct exl_scan sc;
 	struct rl_row *rows = NULL;
 	size_t i, n = 0, hidden = 0, lost = 0;
-	int rc;
+	int rc, indexed = 0;
 
 	rc = parse(argc, argv, &o, c);
 	if (rc)
@@ -377,8 +440,19 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	/* the query runs while the logs are read */
 	if (rl_sched_start(&q, v.why, sizeof(v.why)) < 0)
 		q.pid = -1;
-	cpath = o.group ? NULL : exl_cache_path(c->root);
-	if (read_runs(c, &o, cpath, &sc, &cache) < 0) {
+	if (!o.all) {
+		rc = pick_runs(c, &o, &sc);
+		indexed = rc == 0;
+		if (rc > 0)
+			exl_scan_free(&sc);
+		if (rc > 0 && has_meta(c))
+			cli_err("%s has no run index (older exp-log, or run logs "
+				"written by hand): every run log read; `runlog "
+				"reindex` builds it", c->root);
+	}
+	if (!indexed && rc >= 0)
+		cpath = o.group ? NULL : exl_cache_path(c->root);
+	if (rc < 0 || (!indexed && read_runs(c, &o, cpath, &sc, &cache) < 0)) {
 		rl_sched_finish(&q, &v.jobs, v.why, sizeof(v.why));
 		rl_sched_view_free(&v);
 		exl_scan_free(&sc);
@@ -403,6 +477,9 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		struct rl_row *row = &rows[n];
 
 		if (!sc.v[i].ok) {
+			/* an index entry may outlive its log (runlog(1)) */
+			if (indexed && sc.v[i].gone)
+				continue;
 			cli_err("%s: %s", sc.v[i].path, sc.v[i].error ?
 				sc.v[i].error : "unreadable");
 			continue;
@@ -417,11 +494,14 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		n++;
 	}
 	qsort(rows, n, sizeof(*rows), newest_first);
-	if ((o.json ? print_json(rows, n) : print_table(c, rows, n, hidden)) < 0)
+	if ((o.json ? print_json(rows, n) :
+	     print_table(c, rows, n, hidden, indexed)) < 0)
 		rc = EXL_EXIT_ERROR;
 	else
 		rc = (o.strict && (!v.ok || lost)) ? EXL_EXIT_CHECK : EXL_EXIT_OK;
-	save_cache(c, &sc, &cache, cpath);
+	/* the index view read a few logs: the cache is for --all */
+	if (!indexed)
+		save_cache(c, &sc, &cache, cpath);
 out:
 	free(rows);
 	rl_sched_view_free(&v);

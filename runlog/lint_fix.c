@@ -14,6 +14,7 @@
 #include "jsonfile.h"
 #include "layout.h"
 #include "lint_fix.h"
+#include "run_index.h"
 #include "runlog_scan.h"
 #include "status_row.h"
 #include "timefmt.h"
@@ -283,11 +284,12 @@ static int moved_init(struct moved *m, const struct plan *p, const char *old,
 }
 
 /* rename_run: move dir/old to dir/new with the state it owns: its state
- * dir, the sidecar's and job index's paths, the references in the run
- * log, timeline.md and experiments.md. */
+ * dir, the sidecar's and job index's paths, its run index entries, the
+ * references in the run log, timeline.md and experiments.md. */
 static int rename_run(struct plan *p, const char *old, const char *new)
 {
 	struct moved m = { 0 };
+	struct exl_err err;
 	struct stat st;
 	int has_state, rc = -1;
 
@@ -308,6 +310,10 @@ static int rename_run(struct plan *p, const char *old, const char *new)
 	if (link(m.opath, m.npath) < 0 || unlink(m.opath) < 0) {
 		cli_err("couldn't rename %s to %s: %s", m.opath, m.npath,
 			strerror(errno));
+		goto out;
+	}
+	if (exl_index_rename(p->c->root, m.orel, m.nrel, &err) < 0) {
+		cli_err("%s", err.text);
 		goto out;
 	}
 	if (has_state && rename(m.osd, m.nsd) < 0) {

@@ -24,6 +24,7 @@ static const struct {
 	{ "close", cmd_close, "record how a run outside Slurm ended" },
 	{ "lint", cmd_lint, "check run logs for the common mistakes (--fix)" },
 	{ "publish", cmd_publish, "sanitized TRAINING_LOG.md + README.md skeleton" },
+	{ "reindex", cmd_reindex, "rebuild the run index that status reads" },
 };
 
 #define NCMD (sizeof(commands) / sizeof(commands[0]))

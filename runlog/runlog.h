@@ -44,6 +44,7 @@ int cmd_note(struct rl *c, int argc, char **argv);
 int cmd_close(struct rl *c, int argc, char **argv);
 int cmd_lint(struct rl *c, int argc, char **argv);
 int cmd_publish(struct rl *c, int argc, char **argv);
+int cmd_reindex(struct rl *c, int argc, char **argv);
 
 /* Set c->root from dir (relative to the working directory).  -1 with a
  * message when it does not fit. */

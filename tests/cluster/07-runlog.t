@@ -50,6 +50,17 @@ sed -e "s/^- execution_id: .*/- execution_id: 999999/" \
 	"$ff" >"$fv"
 chown "$TUSER:" "$fv"
 
+# the jobs' runs are in the run index the plugin keeps; a log copied in
+# by hand is not, until `runlog reindex`
+d=$(date -u +%F)
+[ -f "$R/.exp-log/index/open/$idr" ] && [ -f "$R/.exp-log/index/open/$idp" ] &&
+	[ -f "$R/.exp-log/index/ended/$d/$idf" ] && [ ! -e "$R/.exp-log/index/open/$idf" ]
+ok $? "run index: running and held jobs open, the finished one ended today"
+rl status 2>/dev/null | grep -q "^rl/$(basename "$fv") "
+is $? 1 "a hand-copied log is not in the default view"
+rl reindex >/dev/null
+ok $? "reindex"
+
 rl status >out 2>err
 ok $? "status exits 0"
 [ ! -s err ]

@@ -7,6 +7,7 @@
 testbed_up
 R=$WORK/run_logs
 N=${EXP_LOG_SCALE_TASKS:-200}
+RUNLOG=$top_builddir/runlog/runlog
 
 cat >"$WORK/human_edit.py" <<'PY'
 import os, sys, time, glob
@@ -74,4 +75,10 @@ for f in "$R"/sweep/*_t_*.md; do
 	awk 'length($0) > 0 && !/^(#|- |  |\||[0-9]+\. |my |$)/ { exit 1 }' "$f" || bad=$((bad + 1))
 done
 is "$bad" 0 "no torn line and every machine field filled"
+# the run index, written concurrently by $N jobs: all ended, none open
+idx=$R/.exp-log/index
+is "$(ls "$idx/open" | wc -l)" 0 "run index: no run left open"
+is "$(cat "$idx"/ended/*/* | grep -c '"run_log":"sweep/')" "$N" "run index: $N ended entries"
+is "$(as_user "$RUNLOG" status 2>/dev/null | grep -c '^sweep/.* COMPLETED ')" "$N" \
+	"status from the index shows all $N"
 done_testing

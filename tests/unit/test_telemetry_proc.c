@@ -131,7 +131,9 @@ static void tree(void)
 	nap(1.0);
 	ok(exl_proc_sample(tr, &a, &u) == 0 && u.cpu_pct_valid,
 	   "second sample has CPU%%");
-	ok(u.cpu_pct > 40 && u.cpu_pct < 250, "one busy child: CPU %.1f%%",
+	/* a spinning child gets a third of a core or less when make check
+	 * runs tests in parallel on a small machine: only "clearly busy" */
+	ok(u.cpu_pct > 10 && u.cpu_pct < 250, "one busy child: CPU %.1f%%",
 	   u.cpu_pct);
 	ok(u.cpu_s > 0.3, "CPU seconds %.2f", u.cpu_s);
 	ok(u.rss_bytes >= 32 * MIB && u.rss_bytes < 4096 * MIB,

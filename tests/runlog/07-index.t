@@ -1,0 +1,152 @@
+#!/bin/bash
+# The run index: the default view of runlog status reads the open and
+# recently ended runs it lists, writers keep it, `runlog reindex`
+# rebuilds it, and hostile or stale entries are skipped, never followed.
+. "$(dirname "$0")/lib.sh"
+R=$T/run_logs
+I=$R/.exp-log/index
+today=$(date -u +%F)
+
+# rows ARGS...: the RUN column of runlog status ARGS, one line
+rows() {
+	runlog status "$@" 2>/dev/null | awk 'NR > 1 && !/^hint|^\(|^no runs/ { print $1 }' |
+		sort | tr '\n' ' '
+}
+
+# a fresh root: its first run log stamps the index, which lists it open
+a=$(runlog new --task alpha --group g1 --id 9001)
+ok $? "new in a fresh root"
+b=$(runlog new --task beta --id 9002)
+is "$(cat "$I/format")" "exp-log run index 1" "the first run log stamps the index"
+[ -f "$I/open/9001" ] && [ -f "$I/open/9002" ]
+ok $? "one open entry per run, named by its execution id"
+grep -q '"run_log":"g1/'"$(basename "$a")"'"' "$I/open/9001"
+ok $? "the entry names the run log relative to the root"
+is "$(rows)" "$(basename "$b") g1/$(basename "$a") " "status lists the open runs"
+runlog status 2>&1 >/dev/null | grep -q "no run index"
+is $? 1 "no fallback message for an indexed root"
+
+# closing moves the run to the ended day of its end
+runlog close beta --exit 0 >/dev/null
+ok $? "close"
+[ ! -e "$I/open/9002" ] && [ -f "$I/ended/$today/9002" ]
+ok $? "closed: open entry gone, ended entry under today's day"
+grep -q '"end":[0-9]' "$I/ended/$today/9002"
+ok $? "the ended entry records when"
+is "$(rows)" "$(basename "$b") g1/$(basename "$a") " "a run that just ended is still shown"
+
+# a run log dropped in by hand is not in the index until reindex
+mklog "$R/g2/2026-03-11_manual.md" 4711 open
+is "$(rows)" "$(basename "$b") g1/$(basename "$a") " "a log the index does not list: not read"
+is "$(rows --all)" "$(basename "$b") g1/$(basename "$a") g2/2026-03-11_manual.md " \
+	"--all reads every run log"
+out=$(runlog reindex)
+ok $? "reindex"
+is "$out" "$R: 3 run logs, 2 open, 1 recently ended; 1 index entry changed" \
+	"reindex says what it found and changed"
+ls "$I/open" | grep -q '^+r[0-9a-f]\{16\}$'
+ok $? "a log without a job index gets a hash key"
+is "$(rows)" "$(basename "$b") g1/$(basename "$a") g2/2026-03-11_manual.md " \
+	"after reindex the default view shows it"
+is "$(runlog reindex | sed 's/.*; //')" "0 index entries changed" "a second reindex changes nothing"
+
+# a run that ended two days ago: kept in the index, left out by the view
+mklog "$R/g2/2026-03-09_old.md" 4712 TIMEOUT
+old=$(date -u -d '2 days ago' +%FT%T+00:00)
+sed -i "s/^- end: .*/- end: \`$old\`/" "$R/g2/2026-03-09_old.md"
+runlog reindex >/dev/null
+[ -n "$(ls "$I/ended/$(date -u -d '2 days ago' +%F)")" ]
+ok $? "an end two days ago is filed under its day"
+rows | grep -q 2026-03-09_old
+is $? 1 "not in the default view"
+rows --all | grep -q 2026-03-09_old
+ok $? "in --all"
+# one that ended a month ago is not indexed at all
+mklog "$R/g2/2026-01-01_ancient.md" 4713 COMPLETED
+sed -i "s/^- end: .*/- end: \`$(date -u -d '30 days ago' +%FT%T+00:00)\`/" \
+	"$R/g2/2026-01-01_ancient.md"
+runlog reindex >/dev/null
+grep -rl 2026-01-01_ancient "$I" >/dev/null
+is $? 1 "runs that ended more than 7 days ago are not listed"
+
+# an entry whose log was deleted: skipped without a word, then dropped
+rm "$a"
+out=$(runlog status 2>err)
+ok $? "status with an entry naming a missing log"
+grep -q "$(basename "$a")" err
+is $? 1 "no error for a log that is gone"
+is "$(runlog reindex --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["changed"], sorted(d))')" \
+	"1 ['changed', 'ended', 'open', 'root', 'run_logs', 'unreadable']" \
+	"reindex --json: keys, the stale entry dropped"
+[ ! -e "$I/open/9001" ]
+ok $? "the stale open entry is gone"
+
+# hostile entries are skipped, never followed, and pruned by reindex
+ln -s /etc/passwd "$I/open/evil"
+printf 'not json\n' >"$I/open/garbage"
+printf '{"job_id":"1","run_log":"../../etc/x.md"}\n' >"$I/open/escape"
+printf '{"job_id":"2","run_log":"/etc/x.md"}\n' >"$I/open/absolute"
+mkdir "$I/open/adir"
+ln -s /etc "$R/g2/linked.md" 2>/dev/null
+printf '{"job_id":"3","run_log":"g2/linked.md"}\n' >"$I/open/3"
+out=$(runlog status 2>err)
+ok $? "status with hostile entries"
+echo "$out" | grep -q 'passwd\|etc/x'
+is $? 1 "nothing outside the root is shown"
+grep -q "linked.md" err
+ok $? "a symlinked run log named by an entry is refused out loud"
+rm "$R/g2/linked.md"
+runlog reindex >/dev/null
+ok $? "reindex over hostile entries"
+[ ! -e "$I/open/evil" ] && [ ! -e "$I/open/garbage" ] && [ ! -e "$I/open/escape" ] &&
+	[ ! -e "$I/open/absolute" ] && [ ! -e "$I/open/3" ]
+ok $? "reindex removes what is not an entry"
+
+# a group directory removed by hand: its entries go
+mklog "$R/g3/2026-03-12_gone.md" 4714 open
+runlog reindex >/dev/null
+grep -rl 2026-03-12_gone "$I" >/dev/null
+ok $? "g3 indexed"
+rm -r "$R/g3"
+runlog reindex >/dev/null
+grep -rl 2026-03-12_gone "$I" >/dev/null
+is $? 1 "a removed group's entries go"
+
+# lint --fix renames an ended run: its index entry follows
+S=$T/managed
+f=$(runlog --root "$S" new --task train --id 77777)
+runlog --root "$S" close train >/dev/null
+stem=$(basename "$f" .md)
+bad=train_${stem%%_*}
+mv "$f" "$S/$bad.md"
+mv "$S/.exp-log/runs/+flat/$stem" "$S/.exp-log/runs/+flat/$bad"
+sed -i "s|$stem|$bad|g" "$S/.exp-log/runs/+flat/$bad/run.json" \
+	"$S/.exp-log/jobs/77777.json" "$S/timeline.md" "$S/.exp-log/index/ended/$today/77777"
+runlog lint "$S" --fix --yes >/dev/null
+grep -q "\"run_log\":\"$stem.md\"" "$S/.exp-log/index/ended/$today/77777"
+ok $? "lint --fix: the ended entry names the new file"
+
+# a root from an exp-log without the index: every log read, once told
+O=$T/older
+mklog "$O/g1/2026-03-11_open.md" 5001 open
+mkdir -p "$O/.exp-log/jobs"
+out=$(runlog --root "$O" status 2>err)
+is "$(echo "$out" | awk 'NR == 2 { print $1 }')" "g1/2026-03-11_open.md" "no index: falls back to reading every log"
+grep -q "has no run index .*runlog reindex" err
+ok $? "and says how to build one"
+runlog --root "$O" reindex >/dev/null
+ok $? "reindex an older root"
+runlog --root "$O" status 2>&1 >/dev/null | grep -q "no run index"
+is $? 1 "indexed now"
+is "$(runlog --root "$O" status 2>/dev/null | awk 'NR == 2 { print $1 }')" \
+	"g1/2026-03-11_open.md" "the same run from the index"
+# a root with hand-written logs only and no .exp-log: no message
+H=$T/hand
+mklog "$H/2026-03-11_x.md" 6001 open
+runlog --root "$H" status 2>&1 >/dev/null | grep -q "no run index"
+is $? 1 "no message for a root exp-log does not manage"
+
+is "$(rc runlog reindex extra)" 2 "reindex: unexpected argument is a usage error"
+runlog reindex --help | grep -q "^Usage: runlog reindex"
+ok $? "reindex --help"
+done_testing
