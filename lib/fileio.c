@@ -128,8 +128,7 @@ fail:
 	return -1;
 }
 
-/* write_all: write len bytes, retrying short writes and EINTR. */
-static int write_all(int fd, const void *buf, size_t len)
+int exl_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -191,7 +190,7 @@ static char *write_temp(const char *path, const void *buf, size_t len,
 		free(tmp);
 		return NULL;
 	}
-	if (fchmod(fd, mode) < 0 || write_all(fd, buf, len) < 0 ||
+	if (fchmod(fd, mode) < 0 || exl_write_all(fd, buf, len) < 0 ||
 	    fsync(fd) < 0) {
 		exl_errnof(err, errno, "couldn't write %s", path);
 		close(fd);

@@ -22,6 +22,9 @@
 int exl_read_file(const char *path, size_t max, char **bufp, size_t *lenp,
 		  struct exl_err *err);
 
+/* write(2) all of buf, retrying short writes and EINTR; -1 with errno. */
+int exl_write_all(int fd, const void *buf, size_t len);
+
 /* Replace path with buf atomically (temp + fsync + rename).  mode is used
  * for a new file; an existing file keeps its mode.  Refuses when path is a
  * symlink or not a regular file. */

@@ -132,21 +132,6 @@ static int index_dir_err(const char *root, const char *sub, const char *day,
 
 /* Entries ------------------------------------------------------------ */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* put_entry: key in directory dfd holds {job_id, run_log[, end]}: a temp
  * file, fsync, rename over key (whatever key was, even a symlink: the
  * name is replaced, nothing is written through it), fsync of dfd. */
@@ -174,8 +159,8 @@ static int put_entry(int dfd, const char *key, const char *job_id,
 		exl_errnof(err, errno, "couldn't write run index entry %s", key);
 		goto out;
 	}
-	if (!text || write_all(fd, text, strlen(text)) < 0 ||
-	    write_all(fd, "\n", 1) < 0 || fsync(fd) < 0) {
+	if (!text || exl_write_all(fd, text, strlen(text)) < 0 ||
+	    exl_write_all(fd, "\n", 1) < 0 || fsync(fd) < 0) {
 		saved = text ? errno : ENOMEM;
 		close(fd);
 		(void)unlinkat(dfd, tmp, 0);	/* cleanup: the error is saved */

@@ -67,24 +67,34 @@ static int add_entry(struct exl_scan *sc, const char *group, const char *name)
 	return 0;
 }
 
-static int add_group(struct exl_scan *sc, const char *group)
+const char *exl_scan_group(struct exl_scan *sc, const char *name,
+			   size_t len)
 {
 	char *g;
+	size_t i;
 
+	for (i = sc->ngroups; i-- > 0; )
+		if (strncmp(sc->groups[i], name, len) == 0 && !sc->groups[i][len])
+			return sc->groups[i];
 	if (sc->ngroups == sc->gcap) {
 		size_t cap = sc->gcap ? sc->gcap * 2 : 16;
 		void *nv = realloc(sc->groups, cap * sizeof(*sc->groups));
 
 		if (!nv)
-			return -1;
+			return NULL;
 		sc->groups = nv;
 		sc->gcap = cap;
 	}
-	g = strdup(group);
+	g = strndup(name, len);
 	if (!g)
-		return -1;
+		return NULL;
 	sc->groups[sc->ngroups++] = g;
-	return 0;
+	return g;
+}
+
+static int add_group(struct exl_scan *sc, const char *group)
+{
+	return exl_scan_group(sc, group, strlen(group)) ? 0 : -1;
 }
 
 /* kind: DT_DIR / DT_REG / DT_LNK / other for a directory entry,
@@ -213,31 +223,14 @@ static int cmp_rel(const void *a, const void *b)
  * flat; *nomem set when memory ran out. */
 static const char *group_of(struct exl_scan *sc, const char *rel, int *nomem)
 {
-	const char *slash = strchr(rel, '/');
-	size_t gl, i;
+	const char *slash = strchr(rel, '/'), *g;
 
 	if (!slash)
 		return NULL;
-	gl = (size_t)(slash - rel);
-	for (i = sc->ngroups; i-- > 0; )
-		if (strncmp(sc->groups[i], rel, gl) == 0 && !sc->groups[i][gl])
-			return sc->groups[i];
-	if (sc->ngroups == sc->gcap) {
-		size_t cap = sc->gcap ? sc->gcap * 2 : 16;
-		void *nv = realloc(sc->groups, cap * sizeof(*sc->groups));
-
-		if (!nv)
-			goto nomem;
-		sc->groups = nv;
-		sc->gcap = cap;
-	}
-	sc->groups[sc->ngroups] = strndup(rel, gl);
-	if (!sc->groups[sc->ngroups])
-		goto nomem;
-	return sc->groups[sc->ngroups++];
-nomem:
-	*nomem = 1;
-	return NULL;
+	g = exl_scan_group(sc, rel, (size_t)(slash - rel));
+	if (!g)
+		*nomem = 1;
+	return g;
 }
 
 int exl_scan_pick(const char *root, const char *group,

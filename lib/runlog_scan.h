@@ -59,6 +59,11 @@ int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
  * when it is. */
 int exl_scan_valid_rel(const char *rel);
 
+/* The group name (its first len bytes) as sc stores it: found among
+ * sc->groups or added to them.  NULL when memory ran out. */
+const char *exl_scan_group(struct exl_scan *sc, const char *name,
+			   size_t len);
+
 /* List only one level: the run logs of group, or with group NULL those
  * directly in the root (no groups). */
 int exl_scan_list_level(const char *root, const char *group,

@@ -163,7 +163,7 @@ static int append_locked(int fd, const char *path,
 	buf = exit_bytes(size, code, runtime, s->last_num, &len);
 	if (!buf)
 		return exl_errnof(err, ENOMEM, "couldn't finalize %s", path);
-	if (exl_wandb_write_all(fd, buf, len) < 0) {
+	if (exl_write_all(fd, buf, len) < 0) {
 		int e = errno;
 
 		/* a half-written record would be a torn tail of our making */

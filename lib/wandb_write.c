@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "wandb_log.h"
 #include "wandb_write.h"
 
@@ -13,23 +14,6 @@ struct exl_wandb_writer {
 	uint64_t size;
 	char *path;
 };
-
-int exl_wandb_write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 struct exl_wandb_writer *exl_wandb_writer_create(const char *path,
 						 struct exl_err *err)
@@ -50,7 +34,7 @@ struct exl_wandb_writer *exl_wandb_writer_create(const char *path,
 		free(w);
 		return NULL;
 	}
-	if (exl_wandb_write_all(w->fd, exl_wandb_file_header, EXL_WANDB_HEADER_LEN) < 0) {
+	if (exl_write_all(w->fd, exl_wandb_file_header, EXL_WANDB_HEADER_LEN) < 0) {
 		exl_errnof(err, errno, "couldn't write %s", path);
 		close(w->fd);
 		free(w->path);
@@ -74,7 +58,7 @@ int exl_wandb_writer_add(struct exl_wandb_writer *w, const void *data,
 	framed = exl_wandb_frame(w->size, data, len, &n);
 	if (!framed)
 		return exl_errnof(err, ENOMEM, "couldn't write %s", w->path);
-	if (exl_wandb_write_all(w->fd, framed, n) < 0)
+	if (exl_write_all(w->fd, framed, n) < 0)
 		rc = exl_errnof(err, errno, "couldn't write %s", w->path);
 	else
 		w->size += n;

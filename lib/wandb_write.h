@@ -63,7 +63,4 @@ uint64_t exl_wandb_writer_size(const struct exl_wandb_writer *w);
 /* fsync and close; frees w even on error. */
 int exl_wandb_writer_close(struct exl_wandb_writer *w, struct exl_err *err);
 
-/* write(2) all of buf, retrying short writes and EINTR; -1 with errno. */
-int exl_wandb_write_all(int fd, const void *buf, size_t len);
-
 #endif

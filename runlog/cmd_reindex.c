@@ -124,7 +124,7 @@ static int add_index_groups(const struct rl *c, struct exl_scan *sc)
 {
 	struct exl_index_list l;
 	struct exl_err err;
-	size_t i, j, gl;
+	size_t i;
 	int rc = 0;
 
 	if (exl_index_read(c->root, 0, &l, &err) < 0) {
@@ -134,36 +134,13 @@ static int add_index_groups(const struct rl *c, struct exl_scan *sc)
 	}
 	for (i = 0; rc == 0 && i < l.n; i++) {
 		const char *rel = l.v[i].rel, *slash = strchr(rel, '/');
-		int known = 0;
 
-		if (!slash)
-			continue;
-		gl = (size_t)(slash - rel);
-		for (j = 0; j < sc->ngroups && !known; j++)
-			known = strlen(sc->groups[j]) == gl &&
-				strncmp(sc->groups[j], rel, gl) == 0;
-		if (known)
-			continue;
-		if (sc->ngroups == sc->gcap) {
-			size_t cap = sc->gcap ? sc->gcap * 2 : 16;
-			void *nv = realloc(sc->groups, cap * sizeof(*sc->groups));
-
-			if (!nv) {
-				rc = -1;
-				break;
-			}
-			sc->groups = nv;
-			sc->gcap = cap;
-		}
-		sc->groups[sc->ngroups] = strndup(rel, gl);
-		if (!sc->groups[sc->ngroups])
+		if (slash && !exl_scan_group(sc, rel, (size_t)(slash - rel))) {
+			cli_err("out of memory");
 			rc = -1;
-		else
-			sc->ngroups++;
+		}
 	}
 	exl_index_list_free(&l);
-	if (rc < 0)
-		cli_err("out of memory");
 	return rc;
 }
 
