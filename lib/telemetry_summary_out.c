@@ -214,7 +214,8 @@ static void md_errors(struct exl_sb *b, const struct tsum_node *n,
 		exl_sb_printf(b, ")");
 	}
 	if (!n && t->failed)
-		exl_sb_printf(b, "; GPU failures in %llu samples", t->failed);
+		exl_sb_printf(b, "; GPU failures in %llu sample%s", t->failed,
+			      t->failed == 1 ? "" : "s");
 	if (t->xid > 0)
 		exl_sb_printf(b, "; XID errors: %lld", t->xid);
 	if (t->ecc_uncorr > 0)
@@ -276,8 +277,9 @@ int exl_tsum_md_each(const struct exl_tsum *s, exl_tsum_line_fn fn,
 	if (s->nnodes == 0 || t.samples == 0) {
 		exl_sb_printf(&b, "no samples");
 	} else {
-		exl_sb_printf(&b, "%d node%s, %llu samples; ", t.nnodes,
-			      t.nnodes > 1 ? "s" : "", t.samples);
+		exl_sb_printf(&b, "%d node%s, %llu sample%s; ", t.nnodes,
+			      t.nnodes > 1 ? "s" : "", t.samples,
+			      t.samples == 1 ? "" : "s");
 		md_gpu(&b, s, &t);
 		md_rss(&b, &t, t.nnodes > 1);
 		md_errors(&b, NULL, &t);
@@ -286,7 +288,8 @@ int exl_tsum_md_each(const struct exl_tsum *s, exl_tsum_line_fn fn,
 		return -1;
 	for (i = 0; i < s->nnodes; i++) {
 		tsum_node_totals(s, &s->node[i], &t);
-		exl_sb_printf(&b, "%llu samples; ", t.samples);
+		exl_sb_printf(&b, "%llu sample%s; ", t.samples,
+			      t.samples == 1 ? "" : "s");
 		md_gpu(&b, s, &t);
 		md_rss(&b, &t, 0);
 		md_errors(&b, &s->node[i], &t);

@@ -258,6 +258,16 @@ static void edge_cases(void)
 	free(md);
 	exl_tsum_free(s);
 
+	/* one sample: counted in the singular */
+	snprintf(p, sizeof(p), "%s/telemetry/h1.jsonl", sub);
+	put_file(p, "{\"type\":\"sample\",\"t\":10,\"rss_mib\":4}\n");
+	ok(exl_tsum_read(sub, &o, &s, &err) == 0, "one sample read");
+	md = s ? exl_tsum_md(s) : NULL;
+	ok(md && strstr(md, "- telemetry: 1 node, 1 sample; ") &&
+	   strstr(md, "\n- telemetry h1: 1 sample; "), "1 sample, not 1 samples");
+	free(md);
+	exl_tsum_free(s);
+
 	snprintf(p, sizeof(p), "%s/telemetry", sub);
 	rm_tree(p);
 	ok(symlink(dir, p) == 0, "telemetry dir replaced by a symlink");
