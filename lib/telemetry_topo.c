@@ -344,7 +344,8 @@ static void md_alloc(struct exl_sb *b, json_object *hw)
 		return;
 	exl_sb_printf(b, "; allocated: ");
 	if (a && exl_json_has(a, "ncpus"))
-		exl_sb_printf(b, "%lld CPUs (%s)", exl_json_int(a, "ncpus", 0),
+		exl_sb_printf(b, "%lld CPU%s (%s)", exl_json_int(a, "ncpus", 0),
+			      exl_json_int(a, "ncpus", 0) == 1 ? "" : "s",
 			      md_str(a, "cpus", s, sizeof(s)));
 	else
 		exl_sb_printf(b, "CPUs unknown");

@@ -71,6 +71,16 @@ static void gpu_node(void)
 	       "0000:99:00.0, NUMA 1), 1x PCI 10de:2330 (0000:b1:00.0, NUMA 1); "
 	       "allocated: 16 CPUs (0-15), 62.5 GiB", "hardware text");
 	free(md);
+	{
+		struct exl_topo_alloc one = { "3", 0 };
+		json_object *h1 = exl_topo_to_json(&t, "n2", &one);
+		char *m1 = h1 ? exl_topo_md_value(h1) : NULL;
+
+		ok(m1 && strstr(m1, "; allocated: 1 CPU (3)") &&
+		   !strstr(m1, "1 CPUs"), "one CPU in the singular");
+		free(m1);
+		json_object_put(h1);
+	}
 	ok(json_object_object_get_ex(hw, "gpus", &gpus) &&
 	   json_object_array_length(gpus) == 4, "JSON lists 4 GPUs");
 	g = json_object_array_get_idx(gpus, 2);
