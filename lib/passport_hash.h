@@ -39,11 +39,12 @@ struct passport_hash_opts {
 	void *progress_arg;	/* for both */
 };
 
-/* Files from this size on are mapped, in windows of PASSPORT_WINDOW
- * bytes; smaller ones are read in PASSPORT_READ_CHUNK pieces. */
+/* Files from this size on are read in PASSPORT_READ_CHUNK pieces at
+ * known offsets, or mapped ahead in windows of PASSPORT_WINDOW bytes
+ * when a CPU is idle; smaller ones are read to their end in one go. */
 #define PASSPORT_MAP_MIN (256u << 10)
 #define PASSPORT_WINDOW (8u << 20)
-#define PASSPORT_READ_CHUNK (256u << 10)
+#define PASSPORT_READ_CHUNK (1u << 20)
 
 /* Worker threads to use: SLURM_CPUS_ON_NODE when set (the allocation),
  * bounded by the CPUs this process may run on (sched_getaffinity). */
