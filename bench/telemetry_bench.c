@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "telemetry_sampler.h"
+#include "telemetry/telemetry_sampler.h"
 
 #define WORKERS 8
 #define MAIN_THREADS 32

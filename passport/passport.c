@@ -6,6 +6,7 @@
  * exit codes.
  */
 #include "exl_build.h"
+#include "util/units.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -17,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "passport_manifest.h"
-#include "passport_sign.h"
-#include "passport_verify.h"
+#include "cli/cli.h"
+#include "passport/passport_manifest.h"
+#include "passport/passport_sign.h"
+#include "passport/passport_verify.h"
 
 static const char usage_text[] =
 "Usage: passport COMMAND CKPT_DIR [OPTIONS]\n"
@@ -187,7 +188,7 @@ static void set_user_path(char **var, const char *opt, const char *path)
 /* rate_text: "1.2 GiB/s"; buf holds at least 40 bytes. */
 static void rate_text(uint64_t bytes, double secs, char *buf, size_t len)
 {
-	cli_human_bytes(secs > 0 ? (uint64_t)((double)bytes / secs) : 0, buf,
+	exl_human_bytes(secs > 0 ? (uint64_t)((double)bytes / secs) : 0, buf,
 			len - 3);
 	strcat(buf, "/s");
 }
@@ -234,7 +235,7 @@ static int cmd_generate(int argc, char **argv)
 	if (!co.quiet) {
 		double secs = elapsed(&pr);
 
-		cli_human_bytes(res.bytes, size, sizeof(size));
+		exl_human_bytes(res.bytes, size, sizeof(size));
 		rate_text(res.bytes, secs, rate, sizeof(rate));
 		printf("wrote %s/%s: %zu file%s (%s), %zu symlink%s; hashed in %.2f s (%s, %u thread%s)\n",
 		       dir, PASSPORT_FILE, res.files, res.files == 1 ? "" : "s",
@@ -350,7 +351,7 @@ static void print_summary(const char *dir, const struct passport_report *rep)
 	size_t bad = passport_report_file_problems(rep), i;
 	char bytes[32];
 
-	cli_human_bytes(rep->bytes_hashed, bytes, sizeof(bytes));
+	exl_human_bytes(rep->bytes_hashed, bytes, sizeof(bytes));
 	if (!rep->passport_found) {
 		printf("FAILED: %s: no valid %s\n", dir, PASSPORT_FILE);
 		return;

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "jobstate.h"
-#include "run_lifecycle.h"
+#include "cli/cli.h"
+#include "util/jobstate.h"
+#include "job/run_lifecycle.h"
 #include "runlog.h"
-#include "runlog_scan.h"
-#include "status_row.h"
+#include "runstore/runlog_scan.h"
+#include "runstore/status_row.h"
 
 static const char usage[] =
 "Usage: runlog close RUN [--state STATE] [--exit CODE]\n"

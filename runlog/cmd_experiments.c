@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "experiments_table.h"
-#include "fileio.h"
-#include "jsonfile.h"
-#include "layout.h"
+#include "cli/cli.h"
+#include "runstore/experiments_table.h"
+#include "util/fileio.h"
+#include "util/jsonfile.h"
+#include "runstore/layout.h"
 #include "runlog.h"
 
 static const char usage[] =

@@ -9,12 +9,12 @@
 
 #include <json-c/json.h>
 
-#include "cli.h"
-#include "fileio.h"
-#include "layout.h"
+#include "cli/cli.h"
+#include "util/fileio.h"
+#include "runstore/layout.h"
 #include "lint_fix.h"
 #include "runlog.h"
-#include "runlog_scan.h"
+#include "runstore/runlog_scan.h"
 
 static const char usage[] =
 "Usage: runlog lint [DIR] [--group G] [--json] [--fix [--yes]]\n"

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "fileio.h"
-#include "layout.h"
-#include "run_lifecycle.h"
+#include "cli/cli.h"
+#include "util/fileio.h"
+#include "runstore/layout.h"
+#include "job/run_lifecycle.h"
 #include "runlog.h"
 
 static const char usage[] =

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "fileio.h"
-#include "run_lifecycle.h"
+#include "cli/cli.h"
+#include "util/fileio.h"
+#include "job/run_lifecycle.h"
 #include "runlog.h"
 
 static const char usage[] =

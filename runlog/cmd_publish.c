@@ -9,17 +9,17 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "ckpt_state.h"
-#include "cli.h"
-#include "fileio.h"
-#include "jsonfile.h"
-#include "layout.h"
-#include "model_card.h"
+#include "runstore/ckpt_state.h"
+#include "cli/cli.h"
+#include "util/fileio.h"
+#include "util/jsonfile.h"
+#include "runstore/layout.h"
+#include "runstore/model_card.h"
 #include "rl_spawn.h"
 #include "runlog.h"
-#include "runlog_summary.h"
-#include "config.h"
-#include "sanitize.h"
+#include "runstore/runlog_summary.h"
+#include "config/config.h"
+#include "runstore/sanitize.h"
 
 static const char usage[] =
 "Usage: runlog publish RUN --out DIR [--force] [--passport PATH]\n"

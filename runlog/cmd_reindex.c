@@ -9,13 +9,13 @@
 
 #include <json-c/json.h>
 
-#include "cli.h"
-#include "fileio.h"
-#include "layout.h"
-#include "run_index.h"
+#include "cli/cli.h"
+#include "util/fileio.h"
+#include "runstore/layout.h"
+#include "runstore/run_index.h"
 #include "runlog.h"
-#include "runlog_scan.h"
-#include "status_row.h"
+#include "runstore/runlog_scan.h"
+#include "runstore/status_row.h"
 
 static const char usage[] =
 "Usage: runlog reindex [--json]\n"

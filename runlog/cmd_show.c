@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "fileio.h"
+#include "cli/cli.h"
+#include "util/fileio.h"
 #include "rl_sched.h"
 #include "rows.h"
 

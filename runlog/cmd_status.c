@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "layout.h"
-#include "run_index.h"
-#include "summary_cache.h"
+#include "cli/cli.h"
+#include "runstore/layout.h"
+#include "runstore/run_index.h"
+#include "runstore/summary_cache.h"
 #include "rows.h"
 #include "rl_sched.h"
 

@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "evidence.h"
-#include "fileio.h"
-#include "layout.h"
+#include "cli/cli.h"
+#include "runstore/evidence.h"
+#include "util/fileio.h"
+#include "runstore/layout.h"
 #include "runlog.h"
-#include "status_row.h"
-#include "timefmt.h"
-#include "timeline_build.h"
+#include "runstore/status_row.h"
+#include "util/timefmt.h"
+#include "runstore/timeline_build.h"
 
 static const char usage[] =
 "Usage: runlog timeline [GROUP]\n"

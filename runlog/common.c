@@ -7,14 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "evidence.h"
-#include "fileio.h"
-#include "jsonfile.h"
-#include "layout.h"
-#include "run_lifecycle.h"
+#include "cli/cli.h"
+#include "runstore/evidence.h"
+#include "util/fileio.h"
+#include "util/jsonfile.h"
+#include "runstore/layout.h"
+#include "job/run_lifecycle.h"
 #include "runlog.h"
-#include "runlog_scan.h"
+#include "runstore/runlog_scan.h"
 
 /* absolute: path made absolute against the working directory. */
 static int absolute(const char *path, char *out, size_t len)

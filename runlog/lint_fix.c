@@ -8,17 +8,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "experiments_table.h"
-#include "fileio.h"
-#include "jsonfile.h"
-#include "layout.h"
+#include "cli/cli.h"
+#include "runstore/experiments_table.h"
+#include "util/fileio.h"
+#include "util/jsonfile.h"
+#include "runstore/layout.h"
 #include "lint_fix.h"
-#include "run_index.h"
-#include "runlog_scan.h"
-#include "status_row.h"
-#include "timefmt.h"
-#include "timeline_build.h"
+#include "runstore/run_index.h"
+#include "runstore/runlog_scan.h"
+#include "runstore/status_row.h"
+#include "util/timefmt.h"
+#include "runstore/timeline_build.h"
 
 /* What one directory's repair does. */
 struct plan {

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "lint.h"
+#include "runstore/lint.h"
 #include "runlog.h"
 
 /* Repair (or, apply == 0, describe) what the findings of directory dir

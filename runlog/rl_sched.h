@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "sched_job.h"
+#include "runstore/sched_job.h"
 
 /* How long the query may take before the child is killed. */
 #define RL_SCHED_TIMEOUT 60

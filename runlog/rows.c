@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "rows.h"
 #include "rl_sched.h"
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 /* local_alive: for "local:<host>:<pid>" on this host, does pid live? */
 static int local_alive(const char *job_id)

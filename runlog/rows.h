@@ -4,12 +4,12 @@
 #ifndef RUNLOG_ROWS_H
 #define RUNLOG_ROWS_H
 
-#include "ckpt_state.h"
+#include "runstore/ckpt_state.h"
 #include "outbuf.h"
 #include "runlog.h"
-#include "runlog_scan.h"
-#include "sched_job.h"
-#include "status_row.h"
+#include "runstore/runlog_scan.h"
+#include "runstore/sched_job.h"
+#include "runstore/status_row.h"
 
 struct rl_row {
 	const struct exl_scan_entry *e;

@@ -10,10 +10,10 @@
 
 #include <json-c/json.h>
 
-#include "ckpt_state.h"
-#include "names.h"
-#include "runlog_doc.h"
-#include "runlog_scan.h"
+#include "runstore/ckpt_state.h"
+#include "util/names.h"
+#include "runstore/runlog_doc.h"
+#include "runstore/runlog_scan.h"
 
 #define RL_PATH 4096
 

@@ -14,15 +14,15 @@
 
 #include <slurm/slurm.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "exp_run.h"
-#include "fileio.h"
-#include "jobstate.h"
-#include "jsonfile.h"
-#include "sigspec.h"
-#include "timefmt.h"
-#include "tracker_events.h"
-#include "wandb_append.h"
+#include "util/fileio.h"
+#include "util/jobstate.h"
+#include "util/jsonfile.h"
+#include "util/sigspec.h"
+#include "util/timefmt.h"
+#include "watch/tracker_events.h"
+#include "wandb/wandb_append.h"
 
 #define EXP_RUN_DEFAULT_KILLWAIT 30
 

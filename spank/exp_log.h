@@ -13,13 +13,13 @@
 
 #include <slurm/spank.h>
 
-#include "config.h"
-#include "monitor_proc.h"
-#include "plugargs.h"
-#include "options.h"
-#include "run_facts.h"
-#include "run_monitor.h"
-#include "run_lifecycle.h"
+#include "config/config.h"
+#include "watch/monitor_proc.h"
+#include "config/plugargs.h"
+#include "opts/options.h"
+#include "runstore/run_facts.h"
+#include "job/run_monitor.h"
+#include "job/run_lifecycle.h"
 
 struct exp_log_ctx {
 	struct exl_opts *opts;	/* the thin plugin's option values */

@@ -14,8 +14,8 @@
 #include <slurm/spank.h>
 
 #include "exp_log.h"
-#include "fileio.h"
-#include "sigspec.h"
+#include "util/fileio.h"
+#include "util/sigspec.h"
 
 /* Largest /proc/self/cmdline and job script we read for --signal. */
 #define EXP_LOG_CMDLINE_MAX (1u << 20)

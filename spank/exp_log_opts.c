@@ -14,7 +14,7 @@
 
 #include "exp_log_core.h"
 #include "exp_log_thin.h"
-#include "options.h"
+#include "opts/options.h"
 
 struct exp_log_thin exp_log_thin;
 

@@ -19,10 +19,10 @@
 #include <slurm/spank.h>
 
 #include "exp_log.h"
-#include "fileio.h"
-#include "layout.h"
-#include "privdrop.h"
-#include "run_facts.h"
+#include "util/fileio.h"
+#include "runstore/layout.h"
+#include "util/privdrop.h"
+#include "runstore/run_facts.h"
 
 /* getenv_job: a job environment variable into buf ("" if unset). */
 static void getenv_job(spank_t sp, const char *name, char *buf, size_t len)

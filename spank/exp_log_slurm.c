@@ -14,7 +14,7 @@
 #include <slurm/spank.h>
 
 #include "exp_log.h"
-#include "run_facts.h"
+#include "runstore/run_facts.h"
 
 /* state_name: Slurm's name for a base job state.  libslurm has this as
  * job_state_string(), but 22.05 does not declare it in slurm.h. */

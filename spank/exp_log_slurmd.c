@@ -20,8 +20,8 @@
 #include <slurm/spank.h>
 
 #include "exp_log.h"
-#include "jobstate.h"
-#include "privdrop.h"
+#include "util/jobstate.h"
+#include "util/privdrop.h"
 
 #define EXP_LOG_MAX_GROUPS 256
 

@@ -13,7 +13,7 @@
 #include <slurm/spank.h>
 
 #include "exp_log.h"
-#include "telemetry_sampler.h"
+#include "telemetry/telemetry_sampler.h"
 
 static struct {
 	struct exl_sampler *s;

@@ -6,7 +6,7 @@
 #include <slurm/spank.h>
 
 #include "exp_log_core.h"
-#include "options.h"
+#include "opts/options.h"
 
 struct exp_log_thin {
 	struct exl_opts opts;	/* values from the option callbacks */

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "timefmt.h"
+#include "cli/cli.h"
+#include "util/units.h"
+#include "util/timefmt.h"
 #include "wsync.h"
 
 static const char list_usage[] =
@@ -183,11 +184,11 @@ static void print_run(const struct wrun *w)
 		       tty_safe(s->project, b, sizeof(b)));
 	printf("\n  dir: %s\n", tty_safe(show_path(r->dir, c, sizeof(c)), b, sizeof(b)));
 	if (r->have_size) {
-		cli_human_bytes(r->size.total, tot, sizeof(tot));
-		cli_human_bytes(r->size.history, hist, sizeof(hist));
-		cli_human_bytes(r->size.media, med, sizeof(med));
-		cli_human_bytes(r->size.files, fil, sizeof(fil));
-		cli_human_bytes(r->size.staging, stg, sizeof(stg));
+		exl_human_bytes(r->size.total, tot, sizeof(tot));
+		exl_human_bytes(r->size.history, hist, sizeof(hist));
+		exl_human_bytes(r->size.media, med, sizeof(med));
+		exl_human_bytes(r->size.files, fil, sizeof(fil));
+		exl_human_bytes(r->size.staging, stg, sizeof(stg));
 		printf("  size: %s (history %s, media %s, files %s, staging %s)\n",
 		       tot, hist, med, fil, stg);
 	}
@@ -214,8 +215,8 @@ static void print_text_list(const struct wrun *runs, size_t n,
 
 	for (i = 0; i < n; i++)
 		print_run(&runs[i]);
-	cli_human_bytes(t->bytes, tot, sizeof(tot));
-	cli_human_bytes(t->staging, stg, sizeof(stg));
+	exl_human_bytes(t->bytes, tot, sizeof(tot));
+	exl_human_bytes(t->staging, stg, sizeof(stg));
 	printf("%zu run%s: %zu unsynced, %zu unfinished, %zu damaged; %s, staging %s\n",
 	       t->runs, t->runs == 1 ? "" : "s", t->unsynced, t->unfinished,
 	       t->damaged, tot, stg);

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "wandb_slim.h"
+#include "cli/cli.h"
+#include "util/units.h"
+#include "wandb/wandb_slim.h"
 #include "wsync.h"
 
 static const char slim_usage[] =
@@ -67,8 +68,8 @@ static void print_plan(const struct wrun *w, const struct exl_wandb_slim_plan *p
 	char b1[32], b2[32], s1[512], s2[4096];
 	size_t i;
 
-	cli_human_bytes(p->removable, b1, sizeof(b1));
-	cli_human_bytes(p->kept, b2, sizeof(b2));
+	exl_human_bytes(p->removable, b1, sizeof(b1));
+	exl_human_bytes(p->kept, b2, sizeof(b2));
 	printf("%s (%s): %zu item%s, %s removable, %s kept\n",
 	       tty_safe(show_path(w->run.dir, s2, sizeof(s2)), s1, sizeof(s1)),
 	       w->run.synced ? "synced" : "unsynced", p->n, p->n == 1 ? "" : "s",
@@ -76,7 +77,7 @@ static void print_plan(const struct wrun *w, const struct exl_wandb_slim_plan *p
 	for (i = 0; i < p->n; i++) {
 		const struct exl_wandb_slim_item *it = &p->items[i];
 
-		cli_human_bytes(it->bytes, b1, sizeof(b1));
+		exl_human_bytes(it->bytes, b1, sizeof(b1));
 		printf("  %-6s %10s  %-16s  %s%s\n", it->keep ? "keep" : "remove",
 		       b1, it->what,
 		       tty_safe(show_path(it->path, s2, sizeof(s2)), s1, sizeof(s1)),
@@ -189,10 +190,10 @@ int cmd_slim(int argc, char **argv)
 		json_object_object_add(top, "freed_bytes", json_object_new_int64((int64_t)freed));
 		print_json(top);
 	} else if (!o.yes) {
-		cli_human_bytes(removable, b, sizeof(b));
+		exl_human_bytes(removable, b, sizeof(b));
 		printf("dry run: nothing removed; run again with --yes to remove %s\n", b);
 	} else {
-		cli_human_bytes(freed, b, sizeof(b));
+		exl_human_bytes(freed, b, sizeof(b));
 		printf("removed %s\n", b);
 	}
 	return failed ? EXL_EXIT_ERROR : EXL_EXIT_OK;

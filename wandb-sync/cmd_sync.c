@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "sync_item.h"
 #include "sync_text.h"
-#include "wandb_token.h"
+#include "wandb/wandb_token.h"
 
 static const char sync_usage[] =
 	"usage: exp-wandb-sync sync RUN... [options]\n"

@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "fileio.h"
-#include "layout.h"
-#include "wandb_names.h"
+#include "cli/cli.h"
+#include "util/fileio.h"
+#include "runstore/layout.h"
+#include "wandb/wandb_names.h"
 #include "wsync.h"
 
 void free_strv(char **v)

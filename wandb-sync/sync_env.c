@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "util/fileio.h"
 #include "sync_item.h"
-#include "wandb_token.h"
+#include "wandb/wandb_token.h"
 
 extern char **environ;
 

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "sync_item.h"
-#include "wandb_names.h"
+#include "wandb/wandb_names.h"
 
 /* sync_collect_named: the runs given on the command line. */
 int sync_collect_named(char **args, size_t n, struct sync_item **out)

@@ -8,9 +8,9 @@
 
 #include <json-c/json.h>
 
-#include "wandb_discover.h"
-#include "wandb_rundir.h"
-#include "wandb_runlog.h"
+#include "wandb/wandb_discover.h"
+#include "wandb/wandb_rundir.h"
+#include "job/wandb_runlog.h"
 
 /* Version of the --json output documented in exp-wandb-sync(1). */
 #define WSYNC_JSON_SCHEMA 1

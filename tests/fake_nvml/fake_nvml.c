@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nvml_abi.h"
+#include "telemetry/nvml_abi.h"
 
 #define MAXG 64
 #define MAXV 256

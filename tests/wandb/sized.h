@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wandb_write.h"
+#include "wandb/wandb_write.h"
 
 /* A history record exactly want bytes long (its value string sized to
  * hit it); p is NULL when no value length gets there. */

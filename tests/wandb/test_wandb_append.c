@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include "../unit/tap.h"
-#include "fileio.h"
+#include "util/fileio.h"
 #include "sized.h"
-#include "wandb_append.h"
-#include "wandb_log.h"
-#include "wandb_records.h"
-#include "wandb_write.h"
+#include "wandb/wandb_append.h"
+#include "wandb/wandb_log.h"
+#include "wandb/wandb_records.h"
+#include "wandb/wandb_write.h"
 
 static char tmp[64];
 

@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include "../unit/tap.h"
-#include "wandb_append.h"
-#include "wandb_log.h"
-#include "wandb_records.h"
-#include "wandb_write.h"
+#include "wandb/wandb_append.h"
+#include "wandb/wandb_log.h"
+#include "wandb/wandb_records.h"
+#include "wandb/wandb_write.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 

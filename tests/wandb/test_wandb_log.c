@@ -9,10 +9,10 @@
 
 #include "../unit/tap.h"
 #include "sized.h"
-#include "wandb_log.h"
-#include "wandb_names.h"
-#include "wandb_records.h"
-#include "wandb_write.h"
+#include "wandb/wandb_log.h"
+#include "wandb/wandb_names.h"
+#include "wandb/wandb_records.h"
+#include "wandb/wandb_write.h"
 
 /* A file built in memory, record by record. */
 struct mfile {

@@ -14,10 +14,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
-#include "wandb_append.h"
-#include "wandb_records.h"
-#include "wandb_write.h"
+#include "util/fileio.h"
+#include "wandb/wandb_append.h"
+#include "wandb/wandb_records.h"
+#include "wandb/wandb_write.h"
 
 static int dump(const char *path)
 {

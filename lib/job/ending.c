@@ -1,0 +1,220 @@
+/* ending.c - the story of a job's end (see ending.h). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "job/ending.h"
+#include "util/fileio.h"
+#include "util/jobstate.h"
+#include "util/jsonfile.h"
+#include "util/sigspec.h"
+
+struct witness {
+	int have;		/* exp-run.json present and sane */
+	char term_signal[32];
+	double term_time;
+	int grace;
+	double exited_after;
+	int killed;
+	int exit_code;
+	int wstatus;
+};
+
+/* read_witness: exp-run's result for rank 0, if any. */
+static void read_witness(const char *state_dir, struct witness *w)
+{
+	char *path;
+	json_object *o, *v;
+	const char *s;
+
+	memset(w, 0, sizeof(*w));
+	if (!state_dir)
+		return;
+	path = exl_path_join(state_dir, "exp-run.json");
+	o = path ? exl_json_read(path, 1 << 16, NULL) : NULL;
+	free(path);
+	if (!o)
+		return;
+	w->have = exl_json_has(o, "exit_code");
+	w->exit_code = (int)exl_json_int(o, "exit_code", -1);
+	w->wstatus = (int)exl_json_int(o, "wstatus", w->exit_code << 8);
+	s = exl_json_str(o, "term_signal");
+	if (s) {
+		snprintf(w->term_signal, sizeof(w->term_signal), "%s", s);
+		if (json_object_object_get_ex(o, "term_time", &v))
+			w->term_time = json_object_get_double(v);
+		if (json_object_object_get_ex(o, "exited_after", &v))
+			w->exited_after = json_object_get_double(v);
+		if (json_object_object_get_ex(o, "killed", &v))
+			w->killed = json_object_get_boolean(v);
+		w->grace = (int)exl_json_int(o, "grace", 0);
+	}
+	json_object_put(o);
+}
+
+/* first_seen: the first time exp-run recorded signal name, 0 if never. */
+static double first_seen(const char *state_dir, const char *name)
+{
+	char *path = state_dir ? exl_path_join(state_dir, "signals.jsonl") : NULL;
+	char *buf = NULL, *p, *nl;
+	double t = 0;
+
+	if (!path || exl_read_file(path, 16u << 20, &buf, NULL, NULL) < 0) {
+		free(path);
+		return 0;
+	}
+	for (p = buf; p && *p && t == 0; p = nl ? nl + 1 : NULL) {
+		json_object *o, *v;
+		const char *s;
+
+		nl = strchr(p, '\n');
+		o = exl_json_parse(p, nl ? (size_t)(nl - p) : strlen(p), path, NULL);
+		s = exl_json_str(o, "signal");
+		if (s && strcmp(s, name) == 0 &&
+		    json_object_object_get_ex(o, "time", &v))
+			t = json_object_get_double(v);
+		json_object_put(o);
+	}
+	free(buf);
+	free(path);
+	return t;
+}
+
+static void clock_of(double t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm))
+		strftime(buf, len, "%H:%M:%S", &tm);
+	else
+		snprintf(buf, len, "?");
+}
+
+/* warning_due: when the job's --signal warning was due, 0 if it has none. */
+static double warning_due(const struct exl_ending_in *in)
+{
+	int secs = in->signal_spec ? exl_sigspec_secs(in->signal_spec) : -1;
+
+	if (secs < 0 || in->time_limit_min == 0 ||
+	    in->time_limit_min >= 0xfffffffeu)
+		return 0;
+	return (double)in->start + (double)in->time_limit_min * 60 - secs;
+}
+
+/* spec_sig_name: "SIGTERM" from "B:TERM@90". */
+static void spec_sig_name(const char *spec, char *buf, size_t len)
+{
+	const char *sig = strchr(spec, ':') ? strchr(spec, ':') + 1 : spec;
+
+	snprintf(buf, len, "SIG%.*s", (int)strcspn(sig, "@"), sig);
+}
+
+/* story_index: which entry of how[] tells this end, -1 for a normal end. */
+static int story_index(const struct exl_ending_in *in, const struct witness *w,
+		       const char *const *states)
+{
+	int i, timeout = -1, hit = -1;
+
+	for (i = 0; states[i]; i++) {
+		if (strcmp(states[i], "TIMEOUT") == 0)
+			timeout = i;
+		if (in->sched_state && strcmp(in->sched_state, states[i]) == 0)
+			hit = i;
+	}
+	/* A program that stops on the --signal warning ends before the limit,
+	 * so Slurm says FAILED or COMPLETED: the time limit still ended it.
+	 * Slurm may send the warning up to 60 s early (sbatch(1), --signal). */
+	if ((hit < 0 || hit == timeout) && w->have && w->term_signal[0] &&
+	    warning_due(in) > 0) {
+		char want[32];
+		double due = warning_due(in);
+
+		spec_sig_name(in->signal_spec, want, sizeof(want));
+		if (strcmp(want, w->term_signal) == 0 && w->term_time >= due - 65 &&
+		    w->term_time <= due + 65)
+			hit = timeout;
+	}
+	return hit;
+}
+
+void exl_ending_text(const struct exl_ending_in *in, char *buf, size_t len)
+{
+	static const char *const states[] = { "TIMEOUT", "CANCELLED",
+		"PREEMPTED", "OUT_OF_MEMORY", "NODE_FAIL", "DEADLINE",
+		"BOOT_FAIL", "REQUEUED", NULL };
+	static const char *const words[] = { "time limit", "cancelled",
+		"preempted", "out of memory", "node failure", "deadline",
+		"node boot failure", "requeued", NULL };
+	struct witness w;
+	char at[16], ex[64];
+	int i, n;
+
+	read_witness(in->state_dir, &w);
+	i = story_index(in, &w, states);
+	if (i < 0) {
+		/* a normal end: the exit status says it all */
+		exl_final_text(in->sched_state, in->have_status, in->wstatus, buf,
+			       len);
+		return;
+	}
+	n = snprintf(buf, len, "%s", words[i]);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (w.have && w.term_signal[0]) {
+		clock_of(w.term_time, at, sizeof(at));
+		if (WIFSIGNALED(w.wstatus)) {
+			char sig[32];
+
+			snprintf(ex, sizeof(ex), "killed by %s",
+				 exl_signal_name(WTERMSIG(w.wstatus), sig,
+						 sizeof(sig)));
+		} else {
+			snprintf(ex, sizeof(ex), "exited %d", WEXITSTATUS(w.wstatus));
+		}
+		snprintf(buf + n, len - (size_t)n,
+			 ": %s at %s (grace %d s), %s after %.0f s%s", w.term_signal,
+			 at, w.grace, ex, w.exited_after,
+			 w.killed ? ", SIGKILLed when the grace ran out" : "");
+	} else if (in->have_status) {
+		exl_exit_text(in->wstatus, ex, sizeof(ex));
+		snprintf(buf + n, len - (size_t)n, ": batch script ended with %s%s",
+			 ex, w.have ? "" : " (no exp-run record)");
+	}
+}
+
+int exl_ending_signal_note(const struct exl_ending_in *in, char *buf,
+			   size_t len)
+{
+	char due_s[16], seen_s[16], name[32];
+	const char *spec = in->signal_spec, *sig;
+	double due, seen;
+	int secs;
+
+	if (!spec || !*spec || in->time_limit_min == 0xffffffffu ||
+	    in->time_limit_min == 0xfffffffeu || in->time_limit_min == 0)
+		return -1;
+	secs = exl_sigspec_secs(spec);
+	if (secs < 0)
+		return -1;
+	sig = strchr(spec, ':') ? strchr(spec, ':') + 1 : spec;
+	snprintf(name, sizeof(name), "SIG%.*s", (int)strcspn(sig, "@"), sig);
+	due = (double)in->start + (double)in->time_limit_min * 60 - secs;
+	if (in->end && (double)in->end < due - 65)	/* see story_index */
+		return -1;
+	clock_of(due, due_s, sizeof(due_s));
+	seen = first_seen(in->state_dir, name);
+	if (seen > 0) {
+		clock_of(seen, seen_s, sizeof(seen_s));
+		snprintf(buf, len, "warning signal %s (--signal=%s) was due at %s; exp-run saw it at %s",
+			 name, spec, due_s, seen_s);
+	} else {
+		snprintf(buf, len, "warning signal %s (--signal=%s) was due at %s; no exp-run record of it%s",
+			 name, spec, due_s,
+			 in->sched_state && strcmp(in->sched_state, "TIMEOUT") == 0 ?
+			 " (run the program under exp-run to catch it)" : "");
+	}
+	return 0;
+}

@@ -1,0 +1,92 @@
+/* run_lifecycle.h - creating a run log when a job starts and closing it
+ * when the job ends.  All file work for one group happens under that
+ * group's lock: lock, re-read, modify, write temp, fsync, rename.
+ */
+#ifndef EXL_RUN_LIFECYCLE_H
+#define EXL_RUN_LIFECYCLE_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "util/exl_err.h"
+#include "runstore/run_facts.h"
+
+/* How long a writer waits for a group lock before giving up. */
+#define EXL_LOCK_TIMEOUT 60
+
+struct exl_run_paths {
+	char run_log[4096];	/* absolute path of the markdown file */
+	char state_dir[4096];	/* EXP_LOG_STATE */
+	int resumed;		/* the job id already had a run log */
+	char wandb_dir[4200];	/* WANDB_DIR when --exp-wandb=offline */
+};
+
+/* Create the run log for f under root: run log, state dir with run.json
+ * and config snapshot, timeline entry, job index.  Fills f->config_* and
+ * out.  A requeued job (restart_count > 0 and an index entry for its id)
+ * and a job with --exp-resume get a "## Job (resumed)" block in the
+ * existing file instead, unless the task or the config's sha256 differs:
+ * then a new run log says why it did not resume. */
+int exl_run_begin(const char *root, struct exl_run_facts *f,
+		  struct exl_run_paths *out, struct exl_err *err);
+
+struct exl_run_end {
+	time_t end;		/* when the job ended; 0: now */
+	int have_status;	/* wstatus is known (batch step exit) */
+	int wstatus;
+	const char *sched_state;	/* Slurm's state name, NULL: unknown */
+	const char *source;	/* "step" or "epilog", for the sidecar */
+};
+
+/* Record how job job_id ended in its run log: Job block end fields,
+ * Results, a Status line when the verdict is new.  Safe to call several
+ * times and from several nodes: later calls only add what is new, and the
+ * scheduler's state wins over what the batch step saw.  Returns 1 when the
+ * job has no run log under root (nothing to do). */
+int exl_run_end(const char *root, const char *job_id,
+		const struct exl_run_end *e, struct exl_err *err);
+
+/* exl_run_end from a root context: in a child that has dropped to the
+ * job's uid, gid and groups for good (privdrop.h), at most 60 s. */
+int exl_run_end_as_user(uid_t uid, gid_t gid, const gid_t *groups,
+			int ngroups, const char *root, const char *job_id,
+			const struct exl_run_end *e, struct exl_err *err);
+
+struct exl_results_fields;
+
+/* Write the progress facts (final step, first/last losses, one-liner)
+ * and the checkpoint path (NULL: none found) into Results; lines a human
+ * changed are kept. */
+int exl_run_results(const char *root, const char *job_id,
+		    const struct exl_results_fields *rf, const char *checkpoint,
+		    struct exl_err *err);
+
+struct exl_env_result;
+
+/* Record an environment capture (env_capture in exp-log.yaml): a Config
+ * line "- env <name>: `path` (sha256 `...`)" and the sidecar's
+ * "environment" object. */
+int exl_run_env(const char *root, const char *job_id, const char *name,
+		const struct exl_env_result *r, struct exl_err *err);
+
+/* Set "- key: value" in a section (created at the end if missing) and
+ * in the sidecar under "facts" (value as given), unless a person changed
+ * the line. */
+int exl_run_fact(const char *root, const char *job_id, const char *section,
+		 const char *key, const char *value, struct exl_err *err);
+
+/* The state dir of job_id's run (from the job index).  1 when the job has
+ * no run log. */
+int exl_run_state_dir(const char *root, const char *job_id, char *out,
+		      size_t len, struct exl_err *err);
+
+/* Append a Status line to the run log at run_log; the caller holds the
+ * group lock. */
+int exl_run_note(const char *run_log, time_t when, const char *text,
+		 struct exl_err *err);
+
+/* Append a timestamped Status line to the run log of job_id. */
+int exl_run_status(const char *root, const char *job_id, const char *text,
+		   struct exl_err *err);
+
+#endif

@@ -1,0 +1,207 @@
+/* run_monitor.c - evidence while the job runs, Results at its end. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "watch/checkpoint_find.h"
+#include "config/config.h"
+#include "watch/env_capture.h"
+#include "util/fileio.h"
+#include "util/jsonfile.h"
+#include "watch/monitor_proc.h"
+#include "watch/progress.h"
+#include "job/run_lifecycle.h"
+#include "job/run_monitor.h"
+#include "telemetry/telemetry_sample.h"
+#include "watch/tracker_events.h"
+
+/* scan_all: read what is new in every source. */
+static void scan_all(struct exl_progress *p,
+		     const struct exl_run_monitor_cfg *c, const char *metrics,
+		     time_t now)
+{
+	int rc;
+
+	if (c->stdout_path && *c->stdout_path)
+		do {
+			rc = exl_progress_scan(p, c->stdout_path, EXL_SRC_STDOUT,
+					       now, NULL);
+		} while (rc == 2);
+	if (c->stderr_path && *c->stderr_path &&
+	    (!c->stdout_path || strcmp(c->stderr_path, c->stdout_path) != 0))
+		do {
+			rc = exl_progress_scan(p, c->stderr_path, EXL_SRC_STDERR,
+					       now, NULL);
+		} while (rc == 2);
+	do {
+		rc = exl_progress_scan(p, metrics, EXL_SRC_METRICS, now, NULL);
+	} while (rc == 2);
+}
+
+/* log_event: mirror the latest metrics into the built-in tracker. */
+static void log_event(const struct exl_progress *p, const char *state_dir)
+{
+	json_object *o, *m;
+	const struct exl_loss_point *tr = exl_series_last(exl_progress_train(p));
+	const struct exl_loss_point *va = exl_series_last(exl_progress_val(p));
+
+	if (!p->have_step && !tr)
+		return;
+	o = json_object_new_object();
+	m = json_object_new_object();
+	if (p->have_step)
+		exl_json_set_int(m, "step", p->last_step);
+	if (tr)
+		json_object_object_add(m, "loss", json_object_new_double(tr->value));
+	if (va)
+		json_object_object_add(m, "val_loss",
+				       json_object_new_double(va->value));
+	json_object_object_add(o, "metrics", m);
+	exl_events_append(state_dir, "log", o, NULL);
+	json_object_put(o);
+}
+
+/* status_lines: the evidence line and one line per new error quote. */
+static void status_lines(struct exl_progress *p,
+			 const struct exl_run_monitor_cfg *c, time_t now)
+{
+	char line[1024];
+	int gpu = c->gpu_util ? c->gpu_util(c->gpu_arg) : -1;
+
+	while (exl_progress_take_errors(p, line, sizeof(line)) == 1)
+		exl_run_status(c->root, c->job_id, line, NULL);
+	if (c->status_interval > 0 &&
+	    exl_progress_status_text(p, now, c->status_interval,
+				     c->stall_intervals, gpu, line,
+				     sizeof(line)) == 0)
+		exl_run_status(c->root, c->job_id, line, NULL);
+	exl_progress_mark_status(p, now);
+}
+
+/* final_results: Results fields, the newest checkpoint and its artifact
+ * event, once the job's program is done. */
+static void final_results(struct exl_progress *p,
+			  const struct exl_run_monitor_cfg *c)
+{
+	struct exl_results_fields rf;
+	char ckpt[4096] = "";
+	struct stat st;
+
+	exl_progress_results(p, &rf);
+	if (!c->work_dir || !*c->work_dir ||
+	    exl_checkpoint_newest(c->work_dir, c->config->checkpoint_patterns,
+				  c->config->n_checkpoint_patterns,
+				  c->job_start, ckpt, sizeof(ckpt), NULL) != 0)
+		ckpt[0] = '\0';
+	exl_run_results(c->root, c->job_id, &rf, ckpt[0] ? ckpt : NULL, NULL);
+	if (ckpt[0] && stat(ckpt, &st) == 0) {
+		json_object *o = json_object_new_object();
+
+		exl_json_set_str(o, "name", "checkpoint");
+		exl_json_set_str(o, "path", ckpt);
+		exl_json_set_int(o, "size_bytes", (long long)st.st_size);
+		exl_events_append(c->state_dir, "log_artifact", o, NULL);
+		json_object_put(o);
+	}
+}
+
+/* capture_env: the site's environment-capture commands, once, beside the
+ * run log (<state dir>/env/<name>.txt), while the job starts. */
+static void capture_env(const struct exl_run_monitor_cfg *c)
+{
+	char *dir = exl_path_join(c->state_dir, "env"), path[4300];
+	struct exl_env_result r;
+	struct exl_err err;
+	size_t i;
+
+	if (!c->n_env || !dir || exl_mkdir_p(dir, 0755, &err) < 0) {
+		free(dir);
+		return;
+	}
+	for (i = 0; i < c->n_env; i++) {
+		snprintf(path, sizeof(path), "%s/%s.txt", dir, c->env_names[i]);
+		if (exl_env_capture(c->env_commands[i], c->submit_dir, path, 300,
+				    &r, &err) == 0)
+			exl_run_env(c->root, c->job_id, c->env_names[i], &r, NULL);
+		else {
+			char line[700];
+
+			snprintf(line, sizeof(line), "env capture %s failed: %s",
+				 c->env_names[i], err.text);
+			exl_run_status(c->root, c->job_id, line, NULL);
+		}
+	}
+	free(dir);
+}
+
+int exl_run_monitor_gpu_util(void *arg)
+{
+	struct exl_sample_brief b;
+
+	if (!arg || exl_telemetry_latest(arg, &b, NULL) != 0 || !b.gpu_on ||
+	    b.ngpus_ok == 0)
+		return -1;
+	return (int)(b.gpu_util_mean + 0.5);
+}
+
+void exl_run_monitor(void *arg, int stop_fd)
+{
+	const struct exl_run_monitor_cfg *c = arg;
+	struct exl_patterns pat;
+	struct exl_progress *p;
+	char *state = NULL, *metrics = NULL;
+	double tick = c->tick > 0 ? c->tick : 60;
+	time_t now, next;
+	int stop = 0;
+
+	if (c->status_interval > 0 && tick > c->status_interval)
+		tick = c->status_interval;
+	if (exl_config_patterns(c->config, &pat, NULL) < 0 &&
+	    exl_patterns_default(&pat, NULL) < 0)
+		return;
+	p = malloc(sizeof(*p));
+	state = exl_path_join(c->state_dir, "progress.json");
+	metrics = exl_path_join(c->state_dir, "metrics.jsonl");
+	if (!p || !state || !metrics)
+		goto out;
+	exl_progress_init(p, &pat);
+	/* a requeued or resumed run continues its series */
+	if (exl_progress_load(p, state, NULL) < 0)
+		exl_progress_init(p, &pat);
+	capture_env(c);
+	next = time(NULL) + c->status_interval;
+	while (!stop) {
+		stop = exl_monitor_wait(stop_fd, tick);
+		now = time(NULL);
+		scan_all(p, c, metrics, now);
+		if (stop)
+			break;
+		if (c->status_interval > 0 && now >= next) {
+			status_lines(p, c, now);
+			log_event(p, c->state_dir);
+			next += c->status_interval;
+			if (next <= now)
+				next = now + c->status_interval;
+		}
+		exl_progress_save(p, state, NULL);
+	}
+	/* the program is done: the last evidence, then Results */
+	{
+		char line[1024];
+
+		while (exl_progress_take_errors(p, line, sizeof(line)) == 1)
+			exl_run_status(c->root, c->job_id, line, NULL);
+	}
+	log_event(p, c->state_dir);
+	exl_progress_save(p, state, NULL);
+	final_results(p, c);
+	exl_progress_free(p);
+out:
+	free(p);
+	free(state);
+	free(metrics);
+	exl_patterns_free(&pat);
+}

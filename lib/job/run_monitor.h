@@ -1,0 +1,54 @@
+/* run_monitor.h - the batch step's watcher: evidence lines in Status while
+ * the job runs, Results at its end.
+ *
+ * Runs in the detached, unprivileged monitor process (monitor_proc.h).
+ * Every tick it reads what is new in the job's stdout, stderr and
+ * $EXP_LOG_STATE/metrics.jsonl (progress.h); every status interval it
+ * appends one Status line with concrete evidence (or "stalled"), plus a
+ * quote of each new error line.  When asked to stop it reads the rest and
+ * writes final step, losses, the loss one-liner and the newest checkpoint
+ * into Results.  Its tracker state survives in <state dir>/progress.json,
+ * so a resumed or requeued job continues the same series.
+ */
+#ifndef EXL_RUN_MONITOR_H
+#define EXL_RUN_MONITOR_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "util/exl_err.h"
+
+struct exl_config;
+
+struct exl_run_monitor_cfg {
+	const char *root;		/* run-log root */
+	const char *job_id;
+	const char *state_dir;
+	const char *stdout_path;	/* "" or NULL: unknown */
+	const char *stderr_path;	/* may equal stdout_path */
+	const char *work_dir;		/* checkpoint globs are relative to it */
+	time_t job_start;
+	int status_interval;		/* seconds, 0: no periodic lines */
+	int stall_intervals;		/* intervals without progress: stalled */
+	double tick;			/* seconds between reads, 0: default */
+	/* patterns, checkpoint globs: the merged configuration */
+	const struct exl_config *config;
+	/* environment capture commands (name, command), run once at start */
+	const char *const *env_names;
+	const char *const *env_commands;
+	size_t n_env;
+	const char *submit_dir;		/* where they run */
+	/* latest GPU utilization in percent, -1 when unknown */
+	int (*gpu_util)(void *arg);
+	void *gpu_arg;
+};
+
+/* A gpu_util callback: the mean GPU utilization of the newest sample in
+ * the telemetry file arg (a path), -1 when there is none or GPUs are off. */
+int exl_run_monitor_gpu_util(void *arg);
+
+/* The monitor body: run until stop_fd is readable (see monitor_proc.h).
+ * arg is a struct exl_run_monitor_cfg. */
+void exl_run_monitor(void *arg, int stop_fd);
+
+#endif

@@ -1,0 +1,327 @@
+/* wandb_runlog.c - link W&B runs to exp-log run logs (wandb_runlog.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fileio.h"
+#include "util/jsonfile.h"
+#include "runstore/layout.h"
+#include "util/names.h"
+#include "runstore/owned.h"
+#include "job/run_lifecycle.h"
+#include "runstore/runlog_doc.h"
+#include "wandb/wandb_rundir.h"
+#include "job/wandb_runlog.h"
+
+/* A W&B run may start a little before the job's recorded start (clocks
+ * of different nodes): accept this much. */
+#define START_SLACK_S 300
+
+/* Largest run.json read. */
+#define RUN_JSON_MAX (4u << 20)
+
+/* split_state_dir: from an absolute path below
+ * <root>/.exp-log/runs/<g>/<stem>/, the root, group and state dir. */
+static int split_state_dir(const char *abs, struct exl_wandb_link *l)
+{
+	static const char mark[] = "/" EXL_META_DIR "/runs/";
+	const char *p = abs, *hit = NULL, *g, *stem, *end;
+
+	while ((p = strstr(p, mark))) {
+		hit = p;
+		p += 1;
+	}
+	if (!hit)
+		return 1;
+	g = hit + strlen(mark);
+	stem = strchr(g, '/');
+	if (!stem || stem == g)
+		return 1;
+	stem++;
+	end = strchr(stem, '/');
+	if (!end || end == stem)
+		return 1;	/* the run must be inside the state dir */
+	l->root = hit == abs ? strdup("/") : strndup(abs, (size_t)(hit - abs));
+	l->state_dir = strndup(abs, (size_t)(end - abs));
+	if (strncmp(g, EXL_FLAT_KEY "/", strlen(EXL_FLAT_KEY) + 1) != 0)
+		l->group = strndup(g, (size_t)(stem - 1 - g));
+	if (!l->root || !l->state_dir ||
+	    (strncmp(g, EXL_FLAT_KEY "/", strlen(EXL_FLAT_KEY) + 1) && !l->group))
+		return -1;
+	if (l->group && exl_valid_group(l->group) < 0)
+		return 1;
+	return 0;
+}
+
+/* pick_job: the job whose [start, end] holds t (the last such), else
+ * the last job. */
+static json_object *pick_job(json_object *run, time_t t)
+{
+	json_object *jobs, *hit = NULL, *last = NULL;
+	size_t i, n;
+
+	if (!(jobs = exl_json_array(run, "jobs")))
+		return NULL;
+	n = json_object_array_length(jobs);
+	for (i = 0; i < n; i++) {
+		json_object *j = json_object_array_get_idx(jobs, i);
+		long long start, end;
+
+		if (!json_object_is_type(j, json_type_object) ||
+		    !exl_json_str(j, "job_id"))
+			continue;
+		last = j;
+		start = exl_json_int(j, "start", 0);
+		end = exl_json_int(j, "end", LLONG_MAX);
+		if (t && (long long)t >= start - START_SLACK_S && (long long)t <= end)
+			hit = j;
+	}
+	return hit ? hit : last;
+}
+
+/* real_value: a bullet value people set: not a placeholder, not "-". */
+static int real_value(const char *v)
+{
+	return !exl_owned_placeholder(v) && strcmp(v, "-") != 0;
+}
+
+/* path_in: the path in a bullet value: inside the first pair of
+ * backticks, else the first word; relative ones joined onto base.  NULL
+ * when there is none (or no base for a relative one). */
+static char *path_in(const char *v, const char *base)
+{
+	const char *a = strchr(v, '`'), *b = a ? strchr(a + 1, '`') : NULL;
+	char *p, *abs;
+
+	p = a && b ? strndup(a + 1, (size_t)(b - a - 1)) :
+		     strndup(v, strcspn(v, " \t"));
+	if (!p)
+		return NULL;
+	if (!real_value(p) || (p[0] != '/' && !base)) {
+		free(p);
+		return NULL;
+	}
+	if (p[0] == '/')
+		return p;
+	abs = exl_path_join(base, p);
+	free(p);
+	return abs;
+}
+
+/* find_checkpoints: every path the run log names as a checkpoint. */
+static int find_checkpoints(const struct exl_doc *d, const char *base,
+			    struct exl_wandb_link *l)
+{
+	static const char *const keys[] = { "checkpoint", "checkpoints",
+					    "resumed from" };
+	size_t i, k;
+
+	for (i = 0; i < d->n; i++) {
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			const char *v = exl_doc_bullet_value(d->lines[i], keys[k]);
+			char *p, **n;
+
+			if (!v || !(p = path_in(v, base)))
+				continue;
+			n = realloc(l->checkpoints,
+				    (l->ncheckpoints + 1) * sizeof(*n));
+			if (!n) {
+				free(p);
+				return -1;
+			}
+			l->checkpoints = n;
+			l->checkpoints[l->ncheckpoints++] = p;
+		}
+	}
+	return 0;
+}
+
+/* read_doc_facts: destination and checkpoints from the markdown. */
+static int read_doc_facts(struct exl_wandb_link *l, const char *submit_dir,
+			  struct exl_err *err)
+{
+	struct exl_doc d;
+	long sec;
+	int rc = 0;
+
+	if (exl_doc_load(l->run_log, &d, err) < 0)
+		return -1;
+	sec = exl_doc_find_section(&d, "W&B", 0);
+	if (sec >= 0) {
+		l->entity = exl_doc_get_key(&d, (size_t)sec, "entity");
+		l->project = exl_doc_get_key(&d, (size_t)sec, "project");
+		if (!real_value(l->entity)) {
+			free(l->entity);
+			l->entity = NULL;
+		}
+		if (!real_value(l->project)) {
+			free(l->project);
+			l->project = NULL;
+		}
+	}
+	if (find_checkpoints(&d, submit_dir, l) < 0)
+		rc = exl_errnof(err, ENOMEM, "couldn't read %s", l->run_log);
+	exl_doc_free(&d);
+	return rc;
+}
+
+int exl_wandb_link_find(const char *run_dir, time_t run_start,
+			struct exl_wandb_link *l, struct exl_err *err)
+{
+	char *abs = exl_wandb_abs_path(run_dir), *side = NULL;
+	json_object *run = NULL, *job;
+	const char *rel;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if (!abs)
+		return exl_errnof(err, ENOMEM, "couldn't look for the run log of %s",
+				  run_dir);
+	rc = split_state_dir(abs, l);
+	free(abs);
+	if (rc != 0)
+		goto out;
+	rc = -1;
+	side = exl_path_join(l->state_dir, "run.json");
+	if (!side) {
+		exl_errnof(err, ENOMEM, "couldn't read a run.json");
+		goto out;
+	}
+	run = exl_json_read(side, RUN_JSON_MAX, err);
+	if (!run) {
+		rc = errno == ENOENT ? 1 : -1;
+		goto out;
+	}
+	rel = exl_json_str(run, "run_log");
+	if (exl_layout_safe_rel(rel) < 0) {
+		exl_errf(err, "%s: unsafe or missing run_log", side);
+		goto out;
+	}
+	l->run_log = exl_path_join(l->root, rel);
+	job = pick_job(run, run_start);
+	if (job) {
+		l->job_id = strdup(exl_json_str(job, "job_id"));
+		l->job_running = !exl_json_has(job, "end");
+	}
+	if (!l->run_log || (job && !l->job_id)) {
+		exl_errnof(err, ENOMEM, "couldn't read %s", side);
+		goto out;
+	}
+	rc = read_doc_facts(l, exl_json_str(run, "submit_dir"), err);
+out:
+	json_object_put(run);
+	free(side);
+	if (rc != 0)
+		exl_wandb_link_free(l);
+	return rc;
+}
+
+void exl_wandb_link_free(struct exl_wandb_link *l)
+{
+	size_t i;
+
+	free(l->root);
+	free(l->group);
+	free(l->state_dir);
+	free(l->run_log);
+	free(l->job_id);
+	free(l->entity);
+	free(l->project);
+	for (i = 0; i < l->ncheckpoints; i++)
+		free(l->checkpoints[i]);
+	free(l->checkpoints);
+	memset(l, 0, sizeof(*l));
+}
+
+/* merge_url: set "- key: url" in the section at sec, keeping a
+ * different URL a person or an earlier sync put there. */
+static int merge_url(struct exl_doc *d, size_t sec, const char *key,
+		     const char *url)
+{
+	char *old = exl_doc_get_key(d, sec, key), *v = NULL;
+	int rc;
+
+	if (old && real_value(old) && strstr(old, url)) {
+		free(old);
+		return 0;
+	}
+	if (old && real_value(old) && asprintf(&v, "%s, %s", old, url) < 0) {
+		free(old);
+		return -1;
+	}
+	rc = exl_doc_set_key(d, sec, key, v ? v : url);
+	free(v);
+	free(old);
+	return rc;
+}
+
+/* last_job_block: index of the last "## Job" / "## Job (resumed)". */
+static long last_job_block(const struct exl_doc *d)
+{
+	long i;
+
+	for (i = (long)d->n - 1; i >= 0; i--)
+		if (strcmp(d->lines[i], "## Job") == 0 ||
+		    strcmp(d->lines[i], "## Job (resumed)") == 0)
+			return i;
+	return -1;
+}
+
+/* update_doc: the two URL lines. */
+static int update_doc(struct exl_doc *d, const char *job_id, const char *url)
+{
+	long blk = job_id ? exl_doc_find_job_block(d, job_id) : -1, sec;
+
+	if (blk < 0)
+		blk = last_job_block(d);
+	if (blk >= 0 && merge_url(d, (size_t)blk, "wandb", url) < 0)
+		return -1;
+	sec = exl_doc_find_section(d, "W&B", 0);
+	if (sec < 0) {
+		/* a person removed the section: put it back at the end */
+		if (exl_doc_insert(d, d->n, "") < 0 ||
+		    exl_doc_insert(d, d->n, "## W&B") < 0)
+			return -1;
+		sec = (long)d->n - 1;
+	}
+	return merge_url(d, (size_t)sec, "synced", url);
+}
+
+int exl_wandb_link_record_url(const struct exl_wandb_link *l,
+			      const char *url, struct exl_err *err)
+{
+	char *lock = exl_layout_lock(l->root, l->group), *dir = NULL, *text;
+	struct exl_doc d = { 0 };
+	size_t len;
+	int fd = -1, rc = -1;
+
+	dir = lock ? exl_dirname(lock) : NULL;
+	if (!dir) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", l->run_log);
+		goto out;
+	}
+	if (exl_mkdir_p(dir, 0755, err) < 0)
+		goto out;
+	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
+	if (fd < 0)
+		goto out;
+	/* re-read under the lock: someone may have edited it meanwhile */
+	if (exl_doc_load(l->run_log, &d, err) < 0)
+		goto out;
+	if (update_doc(&d, l->job_id, url) < 0 ||
+	    !(text = exl_doc_render(&d, &len))) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", l->run_log);
+		goto out;
+	}
+	rc = exl_write_atomic(l->run_log, text, len, 0644, err);
+	free(text);
+out:
+	exl_unlock(fd);
+	exl_doc_free(&d);
+	free(dir);
+	free(lock);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/* run_facts.h - what is known about a run when its job starts.
+ *
+ * Filled by the plugin from Slurm (job record, job environment) and by
+ * the tools; rendered into the run log and its JSON sidecar by lib/.
+ */
+#ifndef EXL_RUN_FACTS_H
+#define EXL_RUN_FACTS_H
+
+#include <time.h>
+
+#include "watch/dataset.h"
+#include "watch/gitstate.h"
+#include "util/names.h"
+#include "opts/options.h"
+#include "util/sha256file.h"
+
+struct exl_job_facts {
+	char job_id[32];
+	char array_id[80];	/* "1230_4" for array tasks, else "" */
+	char job_name[256];
+	char user[64];
+	time_t submitted;
+	time_t start;
+	char nodes[1024];	/* node list, "n[1-3]" */
+	int nnodes;
+	char partition[128];
+	unsigned int time_limit_min;	/* Slurm minutes, 0xffffffff: none */
+	char signal_spec[64];	/* "B:TERM@90", "" when none */
+	char batch_host[256];
+	char script[4096];	/* job script or command */
+	char work_dir[4096];	/* the job's working directory */
+	char stdout_path[4096];	/* expanded --output file ("" if unknown) */
+	char stderr_path[4096];	/* expanded --error file (may equal stdout) */
+	char tres[512];		/* allocated TRES: "cpu=4,mem=2000M,gres/gpu=2" */
+	char submit_dir[4096];
+	int restart_count;	/* SLURM_RESTART_COUNT */
+};
+
+struct exl_run_facts {
+	const struct exl_opts *opts;
+	char task[EXL_NAME_MAX + 1];	/* sanitized file-name task */
+	char config_abs[4096];		/* "" when no --exp-config */
+	char config_sha256[EXL_SHA256_HEX];
+	char config_snapshot[4096];
+	char config_error[512];		/* why hashing/snapshot failed */
+	char resumed_from[4096];	/* checkpoint a resumed job starts from */
+	char dataset_abs[4096];		/* --exp-dataset resolved ("" if URL/none) */
+	struct exl_dataset dataset;
+	char wandb_dir[4200];		/* WANDB_DIR for --exp-wandb=offline */
+	double price_per_gpu_hour;	/* site config; <= 0: no cost line */
+	char currency[16];
+	char patch_path[4096];		/* uncommitted changes, "" when clean */
+	char patch_sha256[EXL_SHA256_HEX];
+	struct exl_gitstate git;
+	struct exl_job_facts job;
+};
+
+/* Render the initial run log.  Returns a malloc'd NUL-terminated text. */
+char *exl_runlog_render(const struct exl_run_facts *f);
+
+/* Placeholder text for fields the end of the job fills in. */
+#define EXL_PENDING "_(filled when the job ends)_"
+
+#endif

@@ -1,0 +1,532 @@
+/* runlog_scan.c - list and summarise run logs (see runlog_scan.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/fileio.h"
+#include "runstore/layout.h"
+#include "util/names.h"
+#include "runstore/runlog_scan.h"
+
+int exl_scan_is_runlog_name(const char *name)
+{
+	static const char *const not_runs[] = { "timeline.md",
+		"experiments.md", "README.md", "TRAINING_LOG.md", NULL };
+	size_t n = strlen(name);
+	int i;
+
+	if (n < 4 || name[0] == '.' || strcmp(name + n - 3, ".md") != 0)
+		return 0;
+	for (i = 0; not_runs[i]; i++)
+		if (strcmp(name, not_runs[i]) == 0)
+			return 0;
+	return 1;
+}
+
+/* add_entry: one allocation holds the path; rel points into it and
+ * group at the listing's own copy of the group name. */
+static int add_entry(struct exl_scan *sc, const char *group, const char *name)
+{
+	size_t rl = strlen(sc->root), gl = group ? strlen(group) + 1 : 0;
+	size_t nl = strlen(name);
+	struct exl_scan_entry *e;
+	char *p;
+
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 256;
+		void *nv = realloc(sc->v, cap * sizeof(*sc->v));
+
+		if (!nv)
+			return -1;
+		sc->v = nv;
+		sc->cap = cap;
+	}
+	p = malloc(rl + 1 + gl + nl + 1);
+	if (!p)
+		return -1;
+	e = &sc->v[sc->n];
+	memset(e, 0, sizeof(*e));
+	memcpy(p, sc->root, rl);
+	p[rl] = '/';
+	if (group) {
+		memcpy(p + rl + 1, group, gl - 1);
+		p[rl + gl] = '/';
+	}
+	memcpy(p + rl + 1 + gl, name, nl + 1);
+	e->path = p;
+	e->rel = p + rl + 1;
+	e->name = e->rel + gl;
+	e->group = group;
+	sc->n++;
+	return 0;
+}
+
+const char *exl_scan_group(struct exl_scan *sc, const char *name,
+			   size_t len)
+{
+	char *g;
+	size_t i;
+
+	for (i = sc->ngroups; i-- > 0; )
+		if (strncmp(sc->groups[i], name, len) == 0 && !sc->groups[i][len])
+			return sc->groups[i];
+	if (sc->ngroups == sc->gcap) {
+		size_t cap = sc->gcap ? sc->gcap * 2 : 16;
+		void *nv = realloc(sc->groups, cap * sizeof(*sc->groups));
+
+		if (!nv)
+			return NULL;
+		sc->groups = nv;
+		sc->gcap = cap;
+	}
+	g = strndup(name, len);
+	if (!g)
+		return NULL;
+	sc->groups[sc->ngroups++] = g;
+	return g;
+}
+
+static int add_group(struct exl_scan *sc, const char *group)
+{
+	return exl_scan_group(sc, group, strlen(group)) ? 0 : -1;
+}
+
+/* kind: DT_DIR / DT_REG / DT_LNK / other for a directory entry,
+ * without following a symlink. */
+static int kind(int dfd, const struct dirent *de)
+{
+	struct stat st;
+
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type;
+	if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return DT_UNKNOWN;
+	return S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG :
+	       S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+}
+
+/* list_dir: the run logs of one directory (group NULL: the root).  With
+ * groups set, subdirectories that are valid group names are listed too. */
+static int list_dir(struct exl_scan *sc, const char *group, int groups,
+		    struct exl_err *err)
+{
+	char *dir = exl_layout_group_dir(sc->root, group);
+	struct dirent *de;
+	int dfd, rc = 0;
+	DIR *dp;
+
+	if (!dir)
+		return exl_errnof(err, ENOMEM, "couldn't list %s", sc->root);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dp = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!dp) {
+		rc = exl_errnof(err, errno, "couldn't list %s", dir);
+		if (dfd >= 0)
+			close(dfd);
+		free(dir);
+		return rc;
+	}
+	while (rc == 0 && (errno = 0, de = readdir(dp))) {
+		int k;
+
+		if (de->d_name[0] == '.')
+			continue;
+		k = kind(dfd, de);
+		/* a symlink is listed so that reading it fails out loud */
+		if ((k == DT_REG || k == DT_LNK) &&
+		    exl_scan_is_runlog_name(de->d_name))
+			rc = add_entry(sc, group, de->d_name);
+		else if (k == DT_DIR && groups && exl_valid_group(de->d_name) == 0)
+			rc = add_group(sc, de->d_name);
+		if (rc < 0)
+			exl_errnof(err, ENOMEM, "couldn't list %s", dir);
+	}
+	if (rc == 0 && errno)
+		rc = exl_errnof(err, errno, "couldn't list %s", dir);
+	closedir(dp);
+	free(dir);
+	return rc;
+}
+
+int exl_scan_order(const char *a, const char *b)
+{
+	int ga = strchr(a, '/') != NULL, gb = strchr(b, '/') != NULL;
+
+	if (ga != gb)
+		return ga ? 1 : -1;
+	return strcmp(a, b);
+}
+
+/* cmp_entry: exl_scan_order, with the group already known. */
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct exl_scan_entry *x = a, *y = b;
+
+	if (!x->group != !y->group)
+		return x->group ? 1 : -1;
+	return strcmp(x->rel, y->rel);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int exl_scan_valid_rel(const char *rel)
+{
+	const char *slash, *name;
+	char group[96];
+
+	if (!rel || strlen(rel) >= 1024 || exl_layout_safe_rel(rel) < 0)
+		return -1;
+	slash = strchr(rel, '/');
+	name = slash ? slash + 1 : rel;
+	if (strchr(name, '/') || !exl_scan_is_runlog_name(name))
+		return -1;
+	if (!slash)
+		return 0;
+	if ((size_t)(slash - rel) >= sizeof(group))
+		return -1;
+	memcpy(group, rel, (size_t)(slash - rel));
+	group[slash - rel] = '\0';
+	return exl_valid_group(group) == 0 ? 0 : -1;
+}
+
+int exl_scan_list_level(const char *root, const char *group,
+			struct exl_scan *sc, struct exl_err *err)
+{
+	if (group)
+		return exl_scan_list(root, group, sc, err);
+	memset(sc, 0, sizeof(*sc));
+	sc->root = strdup(root);
+	if (!sc->root)
+		return exl_errnof(err, ENOMEM, "couldn't list %s", root);
+	if (list_dir(sc, NULL, 0, err) < 0)
+		return -1;
+	if (sc->n)
+		qsort(sc->v, sc->n, sizeof(*sc->v), cmp_entry);
+	return 0;
+}
+
+static int cmp_rel(const void *a, const void *b)
+{
+	return exl_scan_order(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* group_of: sc's copy of rel's group (added when new), NULL when rel is
+ * flat; *nomem set when memory ran out. */
+static const char *group_of(struct exl_scan *sc, const char *rel, int *nomem)
+{
+	const char *slash = strchr(rel, '/'), *g;
+
+	if (!slash)
+		return NULL;
+	g = exl_scan_group(sc, rel, (size_t)(slash - rel));
+	if (!g)
+		*nomem = 1;
+	return g;
+}
+
+int exl_scan_pick(const char *root, const char *group,
+		  const char *const *rels, size_t n, struct exl_scan *sc,
+		  struct exl_err *err)
+{
+	const char **v;
+	size_t i, m = 0;
+	int nomem = 0;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->root = strdup(root);
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!sc->root || !v) {
+		free(v);
+		return exl_errnof(err, ENOMEM, "couldn't list %s", root);
+	}
+	if (group && exl_valid_group(group) < 0) {
+		free(v);
+		return exl_errf(err, "%s: not a valid group name", group);
+	}
+	for (i = 0; i < n; i++) {
+		size_t gl = group ? strlen(group) : 0;
+
+		if (exl_scan_valid_rel(rels[i]) < 0 ||
+		    (group && (strncmp(rels[i], group, gl) != 0 ||
+			       rels[i][gl] != '/')))
+			continue;
+		v[m++] = rels[i];
+	}
+	if (m)
+		qsort(v, m, sizeof(*v), cmp_rel);
+	for (i = 0; i < m && !nomem; i++) {
+		const char *g, *slash;
+
+		if (i > 0 && strcmp(v[i], v[i - 1]) == 0)
+			continue;
+		g = group_of(sc, v[i], &nomem);
+		slash = strchr(v[i], '/');
+		if (!nomem && add_entry(sc, g, slash ? slash + 1 : v[i]) < 0)
+			nomem = 1;
+	}
+	free(v);
+	return nomem ? exl_errnof(err, ENOMEM, "couldn't list %s", root) : 0;
+}
+
+int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
+		  struct exl_err *err)
+{
+	size_t i;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->root = strdup(root);
+	if (!sc->root)
+		return exl_errnof(err, ENOMEM, "couldn't list %s", root);
+	if (group) {
+		if (exl_valid_group(group) < 0)
+			return exl_errf(err, "%s: not a valid group name", group);
+		if (add_group(sc, group) < 0)
+			return exl_errnof(err, ENOMEM, "couldn't list %s", root);
+		return list_dir(sc, sc->groups[0], 0, err);
+	}
+	if (list_dir(sc, NULL, 1, err) < 0)
+		return -1;
+	if (sc->ngroups)
+		qsort(sc->groups, sc->ngroups, sizeof(*sc->groups), cmp_str);
+	for (i = 0; i < sc->ngroups; i++) {
+		struct exl_err e;
+
+		/* an unreadable group must not hide the others */
+		if (list_dir(sc, sc->groups[i], 0, &e) < 0 && errno == ENOMEM)
+			return exl_errnof(err, ENOMEM, "couldn't list %s", root);
+	}
+	if (sc->n)
+		qsort(sc->v, sc->n, sizeof(*sc->v), cmp_entry);
+	return 0;
+}
+
+/* fail: close fd, store a message in *error; -2 when even that fails. */
+static int fail(int fd, char **error, const char *what, const char *why)
+{
+	if (fd >= 0)
+		close(fd);
+	if (asprintf(error, "%s%s", what, why) < 0) {
+		*error = NULL;
+		return -2;
+	}
+	return -1;
+}
+
+/* read_entry: exl_scan_read_one, also giving the file's identity; the
+ * file is name in directory dfd when dfd >= 0 (a shorter lookup). */
+static int read_entry(int dfd, const char *name, const char *path,
+		      char **buf, size_t *cap, struct exl_run_summary *s,
+		      char **error, struct exl_file_id *id, int *gone)
+{
+	struct stat st;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	*error = NULL;
+	memset(s, 0, sizeof(*s));
+	fd = dfd >= 0 ? openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+			       O_NONBLOCK) :
+	     open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 && gone)
+		*gone = errno == ENOENT;
+	if (fd < 0)
+		return fail(-1, error, "couldn't open: ", errno == ELOOP ?
+			    "a symlink, not followed" : strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return fail(fd, error, "couldn't stat: ", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fail(fd, error, "not a regular file", "");
+	if ((size_t)st.st_size > EXL_READ_MAX)
+		return fail(fd, error, "larger than 16 MiB: ",
+			    "trim it (run logs are meant to stay small)");
+	if ((size_t)st.st_size + 1 > *cap) {
+		char *nb = realloc(*buf, (size_t)st.st_size + 1);
+
+		if (!nb) {
+			close(fd);
+			return -2;
+		}
+		*buf = nb;
+		*cap = (size_t)st.st_size + 1;
+	}
+	/* read what fstat promised; a file that grows meanwhile is cut */
+	while (len + 1 < *cap) {
+		n = read(fd, *buf + len, *cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail(fd, error, "couldn't read: ", strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (exl_summary_parse(*buf, len, s) < 0) {
+		exl_summary_free(s);
+		return -2;
+	}
+	s->mtime = st.st_mtime;
+	if (id)
+		exl_file_id(&st, id);
+	return 0;
+}
+
+int exl_scan_read_one(const char *path, char **buf, size_t *cap,
+		      struct exl_run_summary *s, char **error)
+{
+	return read_entry(-1, NULL, path, buf, cap, s, error, NULL, NULL);
+}
+
+/* from_cache: take the cached summary when the file is unchanged. */
+static int from_cache(struct exl_scan_entry *e, int dfd)
+{
+	struct exl_file_id id;
+	struct stat st;
+
+	if (!e->cached ||
+	    (dfd >= 0 ? fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) :
+			lstat(e->path, &st)) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	exl_file_id(&st, &id);
+	if (!exl_file_id_eq(&id, &e->cached->id))
+		return 0;
+	e->sum = e->cached->sum;
+	e->id = id;
+	e->ok = 1;
+	return 1;
+}
+
+struct worker {
+	struct exl_scan *sc;
+	const int *dfd;		/* each entry's directory, -1: use the path */
+	size_t *next;		/* shared cursor, atomically advanced */
+	int nomem;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	char *buf = NULL;
+	size_t cap = 0, i;
+
+	while ((i = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) < w->sc->n) {
+		struct exl_scan_entry *e = &w->sc->v[i];
+		int rc;
+
+		if (from_cache(e, w->dfd[i]))
+			continue;
+		rc = read_entry(w->dfd[i], e->name, e->path, &buf, &cap, &e->sum,
+				&e->error, &e->id, &e->gone);
+		e->ok = rc == 0;
+		if (rc == -2)
+			w->nomem = 1;
+	}
+	free(buf);
+	return NULL;
+}
+
+/* Directories opened for relative lookups, at most this many. */
+#define MAX_DIR_FDS 256
+
+/* dir_fds: each entry's directory as an O_PATH descriptor, opened once
+ * per directory (entries of a directory are contiguous); -1 where that
+ * failed or too many are open already.  fds[] collects them to close. */
+static int *dir_fds(const struct exl_scan *sc, int *fds, int *nfds)
+{
+	int *dfd = malloc((sc->n ? sc->n : 1) * sizeof(*dfd));
+	size_t i;
+
+	*nfds = 0;
+	for (i = 0; dfd && i < sc->n; i++) {
+		const struct exl_scan_entry *e = &sc->v[i];
+		char *dir;
+
+		if (i > 0 && (!e->group == !sc->v[i - 1].group) &&
+		    (!e->group || strcmp(e->group, sc->v[i - 1].group) == 0)) {
+			dfd[i] = dfd[i - 1];
+			continue;
+		}
+		dfd[i] = -1;
+		if (*nfds == MAX_DIR_FDS)
+			continue;
+		dir = exl_layout_group_dir(sc->root, e->group);
+		if (dir)
+			dfd[i] = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+				      O_CLOEXEC);
+		if (dfd[i] >= 0)
+			fds[(*nfds)++] = dfd[i];
+		free(dir);
+	}
+	return dfd;
+}
+
+int exl_scan_summaries(struct exl_scan *sc, int nthreads, struct exl_err *err)
+{
+	struct worker w[8];
+	pthread_t tid[8];
+	size_t next = 0;
+	int fds[MAX_DIR_FDS], nfds, *dfd;
+	int i, started = 0, nomem = 0;
+
+	dfd = dir_fds(sc, fds, &nfds);
+	if (!dfd)
+		return exl_errnof(err, ENOMEM, "couldn't read run logs");
+	if (nthreads <= 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		nthreads = cpus > 0 ? (int)cpus : 1;
+	}
+	if (nthreads > 8)
+		nthreads = 8;
+	/* threads only pay off for many files */
+	if ((size_t)nthreads > sc->n / 64 + 1)
+		nthreads = (int)(sc->n / 64 + 1);
+	for (i = 0; i < nthreads; i++) {
+		w[i].sc = sc;
+		w[i].dfd = dfd;
+		w[i].next = &next;
+		w[i].nomem = 0;
+	}
+	for (i = 1; i < nthreads; i++) {
+		if (pthread_create(&tid[i], NULL, work, &w[i]) != 0)
+			break;
+		started++;
+	}
+	work(&w[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(tid[i], NULL);
+	for (i = 0; i < nthreads; i++)
+		nomem |= w[i].nomem;
+	for (i = 0; i < nfds; i++)
+		close(fds[i]);
+	free(dfd);
+	return nomem ? exl_errnof(err, ENOMEM, "couldn't read run logs") : 0;
+}
+
+void exl_scan_free(struct exl_scan *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n; i++) {
+		free(sc->v[i].path);
+		free(sc->v[i].error);
+		exl_summary_free(&sc->v[i].sum);
+	}
+	for (i = 0; i < sc->ngroups; i++)
+		free(sc->groups[i]);
+	free(sc->groups);
+	free(sc->v);
+	free(sc->root);
+	memset(sc, 0, sizeof(*sc));
+}

@@ -1,0 +1,296 @@
+/* summary_cache.c - remembered run-log summaries (see summary_cache.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fileio.h"
+#include "runstore/layout.h"
+#include "runstore/runlog_scan.h"
+#include "util/strbuf.h"
+#include "runstore/summary_cache.h"
+
+#define MAGIC "exp-log summary cache 1\n"
+#define NFIELD 31
+/* Largest cache file read back. */
+#define CACHE_MAX (256u << 20)
+
+void exl_file_id(const struct stat *st, struct exl_file_id *id)
+{
+	id->dev = (unsigned long long)st->st_dev;
+	id->ino = (unsigned long long)st->st_ino;
+	id->size = (unsigned long long)st->st_size;
+	id->mtime_s = (long long)st->st_mtim.tv_sec;
+	id->mtime_ns = (long long)st->st_mtim.tv_nsec;
+}
+
+int exl_file_id_eq(const struct exl_file_id *a, const struct exl_file_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_s == b->mtime_s && a->mtime_ns == b->mtime_ns;
+}
+
+char *exl_cache_path(const char *root)
+{
+	char *p;
+
+	return asprintf(&p, "%s/" EXL_META_DIR "/cache/summaries", root) < 0 ?
+	       NULL : p;
+}
+
+/* Writing ------------------------------------------------------------ */
+
+static void put_str(struct exl_sb *b, const char *s)
+{
+	const char *run;
+
+	if (!s) {
+		exl_sb_printf(b, "\t\\N");
+		return;
+	}
+	exl_sb_printf(b, "\t");
+	for (run = s; *s; s++) {
+		const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" :
+				  *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+
+		if (!esc)
+			continue;
+		exl_sb_printf(b, "%.*s%s", (int)(s - run), run, esc);
+		run = s + 1;
+	}
+	exl_sb_printf(b, "%s", run);
+}
+
+static void put_rec(struct exl_sb *b, const struct exl_scan_entry *e)
+{
+	const struct exl_run_summary *s = &e->sum;
+	const struct exl_file_id *id = &e->id;
+
+	exl_sb_printf(b, "%s", e->rel);
+	exl_sb_printf(b, "\t%llu\t%llu\t%llu\t%lld\t%lld", id->dev, id->ino,
+		      id->size, id->mtime_s, id->mtime_ns);
+	exl_sb_printf(b, "\t%d\t%lld\t%lld\t%d\t%d\t%d\t%lld", s->job_blocks,
+		      (long long)s->start, (long long)s->end, s->has_end_key,
+		      s->wandb_local, s->wandb_pending, (long long)s->last_stamp);
+	exl_sb_printf(b, "\t%lld\t%.17g\t%d\t%d\t%.17g", s->ev.step, s->ev.loss,
+		      s->ev.gpu_util, s->ev.have_val_loss, s->ev.val_loss);
+	put_str(b, s->ev.loss_name);
+	put_str(b, s->title);
+	put_str(b, s->run_type);
+	put_str(b, s->objective);
+	put_str(b, s->job_id);
+	put_str(b, s->sched_state);
+	put_str(b, s->exit_text);
+	put_str(b, s->checkpoint);
+	put_str(b, s->final_step);
+	put_str(b, s->end_val_loss);
+	put_str(b, s->end_train_loss);
+	put_str(b, s->wandb_url);
+	put_str(b, s->last_status);
+	exl_sb_printf(b, "\n");
+}
+
+int exl_cache_worthy(const struct exl_scan_entry *e, time_t now)
+{
+	/* a racy entry: its next change may keep this mtime */
+	return e->ok && !strchr(e->rel, '\t') && !strchr(e->rel, '\n') &&
+	       e->id.mtime_s < (long long)now - 1;
+}
+
+int exl_cache_write(const char *path, const struct exl_scan *sc, time_t now,
+		    struct exl_err *err)
+{
+	struct exl_sb b = { 0 };
+	char *dir = exl_dirname(path), *text;
+	size_t i, len;
+	int rc;
+
+	exl_sb_printf(&b, MAGIC);
+	for (i = 0; i < sc->n; i++)
+		if (exl_cache_worthy(&sc->v[i], now))
+			put_rec(&b, &sc->v[i]);
+	text = exl_sb_take(&b, &len);
+	if (!text || !dir) {
+		free(text);
+		free(dir);
+		return exl_errnof(err, ENOMEM, "couldn't write %s", path);
+	}
+	rc = exl_mkdir_p(dir, 0755, err) < 0 ? -1 :
+	     exl_write_atomic(path, text, len, 0644, err);
+	free(text);
+	free(dir);
+	return rc;
+}
+
+/* Reading ------------------------------------------------------------ */
+
+/* unescape: the escaped field at p, in place; NULL for "\N". */
+static char *unescape(char *p)
+{
+	char *w, *r = strchr(p, '\\');
+
+	if (!r)
+		return p;
+	if (strcmp(p, "\\N") == 0)
+		return NULL;
+	for (w = r; *r; r++) {
+		if (*r != '\\') {
+			*w++ = *r;
+			continue;
+		}
+		r++;
+		*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' :
+		       *r == '\\' ? '\\' : '?';
+		if (!*r)
+			break;
+	}
+	*w = '\0';
+	return p;
+}
+
+/* sll: a decimal integer, by hand (strtoll's locale handling shows up
+ * when ten thousand records are read). */
+static int sll(const char *s, long long *v)
+{
+	unsigned long long u = 0;
+	int neg = *s == '-';
+
+	s += neg;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || u > (~0ULL >> 1) / 10)
+			return -1;
+		u = u * 10 + (unsigned)(*s - '0');
+	}
+	*v = neg ? -(long long)u : (long long)u;
+	return 0;
+}
+
+static int ull(const char *s, unsigned long long *v)
+{
+	long long x;
+
+	if (*s == '-' || sll(s, &x) < 0)
+		return -1;
+	*v = (unsigned long long)x;
+	return 0;
+}
+
+static int dbl(const char *s, double *v)
+{
+	char *end;
+
+	*v = strtod(s, &end);
+	return end == s || *end ? -1 : 0;
+}
+
+/* parse_rec: one line split into fields f[] -> r.  -1 if malformed. */
+static int parse_rec(char **f, struct exl_cache_rec *r)
+{
+	struct exl_run_summary *s = &r->sum;
+	long long v[9];
+	char **str[] = { &s->title, &s->run_type, &s->objective, &s->job_id,
+			 &s->sched_state, &s->exit_text, &s->checkpoint,
+			 &s->final_step, &s->end_val_loss, &s->end_train_loss,
+			 &s->wandb_url, &s->last_status };
+	char *ln;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	if (!f[0][0] || ull(f[1], &r->id.dev) < 0 || ull(f[2], &r->id.ino) < 0 ||
+	    ull(f[3], &r->id.size) < 0 || sll(f[4], &r->id.mtime_s) < 0 ||
+	    sll(f[5], &r->id.mtime_ns) < 0)
+		return -1;
+	for (i = 0; i < 7; i++)
+		if (sll(f[6 + i], &v[i]) < 0)
+			return -1;
+	if (sll(f[13], &s->ev.step) < 0 || dbl(f[14], &s->ev.loss) < 0 ||
+	    sll(f[15], &v[7]) < 0 || sll(f[16], &v[8]) < 0 ||
+	    dbl(f[17], &s->ev.val_loss) < 0)
+		return -1;
+	r->rel = f[0];
+	s->job_blocks = (int)v[0];
+	s->start = (time_t)v[1];
+	s->end = (time_t)v[2];
+	s->has_end_key = v[3] != 0;
+	s->wandb_local = v[4] != 0;
+	s->wandb_pending = v[5] != 0;
+	s->last_stamp = (time_t)v[6];
+	s->ev.gpu_util = v[7] >= -1 && v[7] <= 100 ? (int)v[7] : -1;
+	s->ev.have_val_loss = v[8] != 0;
+	ln = unescape(f[18]);
+	if (ln)
+		snprintf(s->ev.loss_name, sizeof(s->ev.loss_name), "%s", ln);
+	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		*str[i] = unescape(f[19 + i]);
+	s->mtime = (time_t)r->id.mtime_s;
+	s->borrowed = 1;
+	return 0;
+}
+
+int exl_cache_load(const char *path, struct exl_summary_cache *c)
+{
+	size_t len, lines = 0, i;
+	char *p, *nl;
+
+	memset(c, 0, sizeof(*c));
+	if (exl_read_file(path, CACHE_MAX, &c->buf, &len, NULL) < 0)
+		return errno == ENOMEM ? -1 : 0;
+	if (strncmp(c->buf, MAGIC, strlen(MAGIC)) != 0) {
+		free(c->buf);
+		c->buf = NULL;
+		return 0;
+	}
+	for (i = 0; i < len; i++)
+		lines += c->buf[i] == '\n';
+	c->v = calloc(lines + 1, sizeof(*c->v));
+	if (!c->v) {
+		exl_cache_free(c);
+		return -1;
+	}
+	for (p = c->buf + strlen(MAGIC);
+	     (nl = memchr(p, '\n', len - (size_t)(p - c->buf))); p = nl + 1) {
+		char *f[NFIELD], *q = p;
+		int nf = 0;
+
+		*nl = '\0';
+		while (nf < NFIELD) {
+			f[nf++] = q;
+			q = memchr(q, '\t', (size_t)(nl - q));
+			if (!q)
+				break;
+			*q++ = '\0';
+		}
+		if (nf != NFIELD || q || parse_rec(f, &c->v[c->n]) < 0)
+			continue;
+		/* out of order lines would break the merge: stop trusting */
+		if (c->n && exl_scan_order(c->v[c->n - 1].rel, c->v[c->n].rel) >= 0)
+			break;
+		c->n++;
+	}
+	return 0;
+}
+
+void exl_cache_match(const struct exl_summary_cache *c, struct exl_scan *sc)
+{
+	size_t i = 0, j = 0;
+
+	while (i < sc->n && j < c->n) {
+		int o = exl_scan_order(sc->v[i].rel, c->v[j].rel);
+
+		if (o == 0)
+			sc->v[i++].cached = &c->v[j++];
+		else if (o < 0)
+			i++;
+		else
+			j++;
+	}
+}
+
+void exl_cache_free(struct exl_summary_cache *c)
+{
+	free(c->v);
+	free(c->buf);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,71 @@
+/* summary_cache.h - run-log summaries remembered between runs of
+ * `runlog status`, so that ten thousand unchanged run logs cost one
+ * stat each instead of an open, a read and a parse.
+ *
+ * One file per root, <root>/.exp-log/cache/summaries: a version line,
+ * then one line per run log, sorted as the scanner sorts (the flat level
+ * first, then by rel): the file's identity (device, inode, size, mtime
+ * in ns) and every summary field, tab separated, escaped.  A record is
+ * used only when the file still has that identity; a file changed within
+ * a second of the cache being written is not cached at all (its next
+ * change could keep the same mtime on a coarse file system).  The cache
+ * is read as hostile input: a malformed line is ignored, a bad file is
+ * no cache.  Writing it is best effort (atomic, mode 0644).
+ */
+#ifndef EXL_SUMMARY_CACHE_H
+#define EXL_SUMMARY_CACHE_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "util/exl_err.h"
+#include "runstore/runlog_summary.h"
+
+/* What identifies the version of a file that a summary was read from. */
+struct exl_file_id {
+	unsigned long long dev, ino, size;
+	long long mtime_s, mtime_ns;
+};
+
+void exl_file_id(const struct stat *st, struct exl_file_id *id);
+int exl_file_id_eq(const struct exl_file_id *a, const struct exl_file_id *b);
+
+struct exl_cache_rec {
+	const char *rel;
+	struct exl_file_id id;
+	struct exl_run_summary sum;	/* borrowed strings */
+};
+
+struct exl_summary_cache {
+	char *buf;			/* the file, unescaped in place */
+	struct exl_cache_rec *v;
+	size_t n;
+};
+
+struct exl_scan;
+
+/* The cache file of root, newly allocated. */
+char *exl_cache_path(const char *root);
+
+/* Load path into c.  A missing, unreadable or malformed file gives an
+ * empty cache (0); -1 only when memory runs out. */
+int exl_cache_load(const char *path, struct exl_summary_cache *c);
+
+/* Point each listed entry of sc at the record with its rel (both are
+ * sorted alike, so this is one merge). */
+void exl_cache_match(const struct exl_summary_cache *c, struct exl_scan *sc);
+
+struct exl_scan_entry;
+
+/* May entry e go into a cache written at now: read, and not changed
+ * within a second of now? */
+int exl_cache_worthy(const struct exl_scan_entry *e, time_t now);
+
+/* Write the summaries of sc (the worthy entries) to path, atomically. */
+int exl_cache_write(const char *path, const struct exl_scan *sc, time_t now,
+		    struct exl_err *err);
+
+void exl_cache_free(struct exl_summary_cache *c);
+
+#endif

@@ -1,0 +1,52 @@
+/* Unit tests: timeline.md entries. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tap.h"
+#include "runstore/timeline.h"
+
+int main(void)
+{
+	struct tm tm = { .tm_year = 126, .tm_mon = 1, .tm_mday = 20,
+			 .tm_hour = 12, .tm_isdst = -1 };
+	char *t1, *t2, *t3, *t4;
+	time_t when;
+	int added;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	when = mktime(&tm);
+	t1 = exl_timeline_add(NULL, "Arx5 Multitask", "2026-02-20_train.md",
+			      when, &added);
+	is_str(t1, "# Arx5 Multitask Timeline\n\n1. `2026-02-20_train.md` — Friday, Feb 20th\n",
+	       "new timeline");
+	ok(added, "added");
+	t2 = exl_timeline_add(t1, "x", "2026-02-21_train.md", when + 86400,
+			      &added);
+	ok(added && strstr(t2, "2. `2026-02-21_train.md` — Saturday, Feb 21st\n"),
+	   "second entry numbered 2");
+	t3 = exl_timeline_add(t2, "x", "2026-02-21_train.md", when, &added);
+	ok(!added && strcmp(t3, t2) == 0, "duplicate entry not added");
+	t4 = exl_timeline_add("# T Timeline\n\n1. `a.md` — x\nhuman note\n7. `b.md` — y",
+			      "x", "c.md", when, &added);
+	is_str(t4, "# T Timeline\n\n1. `a.md` — x\nhuman note\n7. `b.md` — y\n8. `c.md` — Friday, Feb 20th\n",
+	       "numbering continues after human edits; missing newline fixed");
+	free(t1);
+	free(t2);
+	free(t3);
+	free(t4);
+
+	{
+		long n = -1;
+
+		is_str(exl_timeline_entry("12. `a.md` — x", &n), "`a.md` — x",
+		       "entry text");
+		is_int(n, 12, "entry number");
+		ok(!exl_timeline_entry("3.", NULL) && !exl_timeline_entry("3.x", NULL) &&
+		   !exl_timeline_entry(" 3. x", NULL) && !exl_timeline_entry("- 3. x", NULL),
+		   "not entries");
+		ok(exl_timeline_entry("0. x", &n) && n == 0, "0 is a number too");
+	}
+	return done_testing();
+}

@@ -1,0 +1,55 @@
+/* Unit tests: rebuilding timeline.md from the run logs present. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "runstore/timeline_build.h"
+
+int main(void)
+{
+	struct exl_tl_file files[] = {
+		{ "2026-02-21_train.md", 0 },
+		{ "2026-02-20_train.md", 0 },
+		{ "2026-02-20_train_2.md", 0 },
+		{ "eval.md", 1771848000 },	/* 2026-02-23 12:00 UTC */
+	};
+	char *t;
+	int changed;
+
+	setenv("TZ", "UTC", 1);
+	t = exl_timeline_rebuild(NULL, "Arx5 Multitask", files, 4, &changed);
+	is_str(t, "# Arx5 Multitask Timeline\n\n"
+	       "1. `2026-02-20_train.md` — Friday, Feb 20th\n"
+	       "2. `2026-02-20_train_2.md` — Friday, Feb 20th\n"
+	       "3. `2026-02-21_train.md` — Saturday, Feb 21st\n"
+	       "4. `eval.md` — Monday, Feb 23rd\n",
+	       "new timeline in date order, _2 after its twin");
+	ok(changed, "changed");
+	free(t);
+
+	t = exl_timeline_rebuild("# Mine\n\nintro line\n\n"
+				 "1. `2026-02-21_train.md` — Sat — diverged!\n"
+				 "  a note under it\n"
+				 "2. `gone.md` — kept although missing\n",
+				 "X", files, 3, &changed);
+	is_str(t, "# Mine\n\nintro line\n\n"
+	       "1. `2026-02-20_train.md` — Friday, Feb 20th\n"
+	       "2. `2026-02-20_train_2.md` — Friday, Feb 20th\n"
+	       "3. `2026-02-21_train.md` — Sat — diverged!\n"
+	       "  a note under it\n"
+	       "4. `gone.md` — kept although missing\n",
+	       "title, prose, remarks and notes kept; renumbered");
+	free(t);
+
+	t = exl_timeline_rebuild("# T\n\n1. `2026-02-20_train.md` — Friday, Feb 20th\n",
+				 "T", files + 1, 1, &changed);
+	ok(t && !changed, "complete timeline: unchanged");
+	free(t);
+	t = exl_timeline_rebuild("", "Run Logs", files, 0, &changed);
+	is_str(t, "# Run Logs Timeline\n\n", "empty");
+	free(t);
+	ok(exl_timeline_lists("1. `a.md` — x", "a.md"), "lists");
+	ok(!exl_timeline_lists("1. `ba.md` — x", "a.md"), "not a suffix match");
+	ok(!exl_timeline_lists(NULL, "a.md"), "no text");
+	return done_testing();
+}

@@ -1,0 +1,115 @@
+/* timeline.c - maintain timeline.md (see timeline.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fileio.h"
+#include "util/names.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+#include "runstore/timeline.h"
+
+int exl_timeline_lists(const char *text, const char *file)
+{
+	size_t fl = strlen(file);
+	const char *p = text;
+
+	while (text && (p = strchr(p, '`'))) {
+		if (strncmp(p + 1, file, fl) == 0 && p[1 + fl] == '`')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+const char *exl_timeline_entry(const char *line, long *n)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)*line))
+		return NULL;
+	v = strtol(line, &end, 10);
+	if (end[0] != '.' || end[1] != ' ')
+		return NULL;
+	if (n)
+		*n = v;
+	return end + 2;
+}
+
+void exl_timeline_put_title(struct exl_sb *b, const char *title)
+{
+	exl_sb_printf(b, "# %s Timeline\n\n", title);
+}
+
+void exl_timeline_put_entry(struct exl_sb *b, long n, const char *file,
+			    const char *human)
+{
+	exl_sb_printf(b, "%ld. `%s` — %s\n", n, file, human);
+}
+
+char *exl_timeline_add(const char *text, const char *title,
+		       const char *file, time_t when, int *added)
+{
+	struct exl_sb b = { 0 };
+	char human[64];
+	const char *p;
+	long last = 0, n;
+	size_t tl;
+
+	*added = 0;
+	exl_time_human(when, 0, human, sizeof(human));
+	if (!text || !*text) {
+		exl_timeline_put_title(&b, title);
+		text = "";
+	} else {
+		if (exl_timeline_lists(text, file))
+			return strdup(text);
+		exl_sb_printf(&b, "%s", text);
+	}
+	for (p = text; *p; ) {
+		if (exl_timeline_entry(p, &n) && n > last)
+			last = n;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	tl = strlen(text);
+	if (tl > 0 && text[tl - 1] != '\n')
+		exl_sb_printf(&b, "\n");
+	exl_timeline_put_entry(&b, last + 1, file, human);
+	*added = 1;
+	return exl_sb_take(&b, NULL);
+}
+
+int exl_timeline_update(const char *dir, const char *group,
+			const char *file, time_t when, struct exl_err *err)
+{
+	char *path = exl_path_join(dir, "timeline.md");
+	char *old = NULL, *new = NULL;
+	char title[128];
+	int added, rc = -1;
+
+	if (!path)
+		return exl_errnof(err, ENOMEM, "couldn't update timeline");
+	if (exl_read_file(path, EXL_READ_MAX, &old, NULL, err) < 0) {
+		if (errno != ENOENT)
+			goto out;
+		old = NULL;
+	}
+	exl_group_title(group, title, sizeof(title));
+	new = exl_timeline_add(old, title, file, when, &added);
+	if (!new) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", path);
+		goto out;
+	}
+	rc = added ? exl_write_atomic(path, new, strlen(new), 0644, err) : 0;
+out:
+	free(old);
+	free(new);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,46 @@
+/* timeline.h - the per-group chronological index, timeline.md.
+ *
+ *   # Arx5 Multitask Timeline
+ *
+ *   1. `2026-02-20_train.md` — Friday, Feb 20th
+ *   2. `2026-02-21_eval.md` — Saturday, Feb 21st (a person's remark)
+ *
+ * An entry is a line "N. text" (N any run of digits); the file it names
+ * is the first "`name`" of the text.  exl_timeline_add appends one entry
+ * (the plugin, runlog new); timeline_build.h rebuilds the whole list.
+ */
+#ifndef EXL_TIMELINE_H
+#define EXL_TIMELINE_H
+
+#include <time.h>
+
+#include "util/exl_err.h"
+#include "util/strbuf.h"
+
+/* Does the timeline text (may be NULL) list file (as "`file`")? */
+int exl_timeline_lists(const char *text, const char *file);
+
+/* If line is an entry "N. text", return text and store N in *n (may be
+ * NULL; LONG_MAX when it does not fit); else NULL. */
+const char *exl_timeline_entry(const char *line, long *n);
+
+/* Append the title "# <title> Timeline" and a blank line to b. */
+void exl_timeline_put_title(struct exl_sb *b, const char *title);
+
+/* Append the generated entry "N. `file` — human" (one line) to b. */
+void exl_timeline_put_entry(struct exl_sb *b, long n, const char *file,
+			    const char *human);
+
+/* Add "N. `file` — Weekday, Mon Dth" to timeline text (NULL: new file
+ * titled "# <Title> Timeline").  An entry already naming file is left as
+ * it is.  Returns the new malloc'd text, or NULL on allocation failure;
+ * *added tells whether an entry was appended. */
+char *exl_timeline_add(const char *text, const char *title,
+		       const char *file, time_t when, int *added);
+
+/* Read-modify-write dir/timeline.md atomically.  The caller holds the
+ * group lock.  group is NULL for a flat run_logs directory. */
+int exl_timeline_update(const char *dir, const char *group,
+			const char *file, time_t when, struct exl_err *err);
+
+#endif

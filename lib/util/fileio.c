@@ -1,0 +1,355 @@
+/* fileio.c - atomic writes, locks, no-follow opens (see fileio.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/fileio.h"
+
+char *exl_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *p = malloc(dl + nl + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (dl == 0 || dir[dl - 1] != '/')
+		p[dl++] = '/';
+	memcpy(p + dl, name, nl + 1);
+	return p;
+}
+
+int exl_path_resolve(const char *base, const char *path, char *out,
+		     size_t len)
+{
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(out, len, "%s", path);
+	else
+		n = snprintf(out, len, "%s/%s", base, path);
+	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+}
+
+char *exl_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, slash - path);
+}
+
+const char *exl_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int exl_read_file(const char *path, size_t max, char **bufp, size_t *lenp,
+		  struct exl_err *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0, cap;
+	ssize_t n;
+	int fd;
+
+	*bufp = NULL;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return exl_errf(err, "%s: is a symlink, refusing to follow it", path);
+		return exl_errnof(err, errno, "couldn't open %s", path);
+	}
+	if (fstat(fd, &st) < 0) {
+		exl_errnof(err, errno, "couldn't stat %s", path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		exl_errf(err, "%s: not a regular file", path);
+		goto fail;
+	}
+	if ((size_t)st.st_size > max) {
+		exl_errf(err, "%s: too large (%lld bytes, limit %zu)", path,
+			 (long long)st.st_size, max);
+		goto fail;
+	}
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap);
+	if (!buf) {
+		exl_errnof(err, ENOMEM, "couldn't read %s", path);
+		goto fail;
+	}
+	for (;;) {
+		if (len + 1 >= cap) {
+			char *nb;
+
+			if (cap > max + 1) {
+				exl_errf(err, "%s: grew past %zu bytes while read", path, max);
+				goto fail;
+			}
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				exl_errnof(err, ENOMEM, "couldn't read %s", path);
+				goto fail;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			exl_errnof(err, errno, "couldn't read %s", path);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	*bufp = buf;
+	if (lenp)
+		*lenp = len;
+	return 0;
+fail:
+	free(buf);
+	close(fd);
+	return -1;
+}
+
+int exl_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* fsync_dir: make a rename or link in dir durable. */
+static int fsync_dir(const char *path)
+{
+	char *dir = exl_dirname(path);
+	int fd, rc = 0;
+
+	if (!dir)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -1;
+	if (fsync(fd) < 0 && errno != EINVAL)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+/* write_temp: write buf into a fresh temp file beside path.  Returns the
+ * malloc'd temp name, or NULL with err set (and no temp left behind). */
+static char *write_temp(const char *path, const void *buf, size_t len,
+			mode_t mode, struct exl_err *err)
+{
+	size_t tl = strlen(path) + 32;
+	char *tmp = malloc(tl);
+	int fd = -1, i;
+
+	if (!tmp) {
+		exl_errnof(err, ENOMEM, "couldn't write %s", path);
+		return NULL;
+	}
+	for (i = 0; i < 100; i++) {
+		snprintf(tmp, tl, "%s.tmp.%ld.%d", path, (long)getpid(),
+			 (int)((unsigned)rand() % 100000));
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  mode);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		exl_errnof(err, errno, "couldn't create a temp file for %s", path);
+		free(tmp);
+		return NULL;
+	}
+	if (fchmod(fd, mode) < 0 || exl_write_all(fd, buf, len) < 0 ||
+	    fsync(fd) < 0) {
+		exl_errnof(err, errno, "couldn't write %s", path);
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return NULL;
+	}
+	if (close(fd) < 0) {
+		exl_errnof(err, errno, "couldn't write %s", path);
+		unlink(tmp);
+		free(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
+int exl_write_atomic(const char *path, const void *buf, size_t len,
+		     mode_t mode, struct exl_err *err)
+{
+	struct stat st;
+	char *tmp;
+
+	if (lstat(path, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return exl_errf(err, "%s: is a symlink, refusing to write through it", path);
+		if (!S_ISREG(st.st_mode))
+			return exl_errf(err, "%s: not a regular file", path);
+		mode = st.st_mode & 07777;
+	} else if (errno != ENOENT) {
+		return exl_errnof(err, errno, "couldn't stat %s", path);
+	}
+	tmp = write_temp(path, buf, len, mode, err);
+	if (!tmp)
+		return -1;
+	if (rename(tmp, path) < 0) {
+		exl_errnof(err, errno, "couldn't replace %s", path);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	if (fsync_dir(path) < 0)
+		return exl_errnof(err, errno, "couldn't sync the directory of %s", path);
+	return 0;
+}
+
+int exl_create_exclusive(const char *path, const void *buf, size_t len,
+			 mode_t mode, struct exl_err *err)
+{
+	char *tmp = write_temp(path, buf, len, mode, err);
+	int rc = 0;
+
+	if (!tmp)
+		return -1;
+	if (link(tmp, path) < 0) {
+		if (errno == EEXIST)
+			rc = 1;
+		else
+			rc = exl_errnof(err, errno, "couldn't create %s", path);
+	}
+	unlink(tmp);
+	free(tmp);
+	if (rc == 0 && fsync_dir(path) < 0)
+		return exl_errnof(err, errno, "couldn't sync the directory of %s", path);
+	return rc;
+}
+
+int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct timespec delay = { 0, 20 * 1000 * 1000 };
+	time_t deadline = time(NULL) + timeout_s;
+	int fd;
+
+	fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return exl_errf(err, "%s: is a symlink, refusing to lock through it", lockpath);
+		return exl_errnof(err, errno, "couldn't open lock file %s", lockpath);
+	}
+	/* Poll instead of F_SETLKW: no signal juggling inside slurmstepd, and
+	 * a bounded wait even on a filesystem whose lock daemon hangs. */
+	for (;;) {
+		if (fcntl(fd, F_SETLK, &fl) == 0)
+			return fd;
+		if (errno != EACCES && errno != EAGAIN && errno != EINTR) {
+			exl_errnof(err, errno, "couldn't lock %s", lockpath);
+			close(fd);
+			return -1;
+		}
+		if (time(NULL) >= deadline) {
+			exl_errf(err, "timed out after %d s waiting for lock %s",
+				 timeout_s, lockpath);
+			close(fd);
+			return -1;
+		}
+		nanosleep(&delay, NULL);
+		if (delay.tv_nsec < 200 * 1000 * 1000)
+			delay.tv_nsec += 10 * 1000 * 1000;
+	}
+}
+
+void exl_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* closing drops the fcntl lock */
+}
+
+int exl_mkdir_p(const char *path, mode_t mode, struct exl_err *err)
+{
+	char *p = strdup(path), *s;
+	struct stat st;
+	int rc = 0;
+
+	if (!p)
+		return exl_errnof(err, ENOMEM, "couldn't create %s", path);
+	for (s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			rc = exl_errnof(err, errno, "couldn't create directory %s", p);
+			break;
+		}
+		if (lstat(p, &st) < 0) {
+			rc = exl_errnof(err, errno, "couldn't stat %s", p);
+			break;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			/* Symlinks are tolerated above the last component
+			 * (sites link /scratch and the like); the last one
+			 * must be a real directory. */
+			if (!(S_ISLNK(st.st_mode) && c != '\0' && stat(p, &st) == 0 &&
+			      S_ISDIR(st.st_mode))) {
+				rc = exl_errf(err, "%s: exists and is not a directory%s", p,
+					      S_ISLNK(st.st_mode) ? " (a symlink)" : "");
+				break;
+			}
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+int exl_copy_file(const char *src, const char *dst, size_t max,
+		  struct exl_err *err)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (exl_read_file(src, max, &buf, &len, err) < 0)
+		return -1;
+	rc = exl_write_atomic(dst, buf, len, 0644, err);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,68 @@
+/* fileio.h - safe file operations shared by the plugin and the tools.
+ *
+ * Every write of a file people read goes through exl_write_atomic: a temp
+ * file in the same directory, fsync, rename, fsync of the directory, so a
+ * crash or a full disk leaves either the old or the new file, never half of
+ * one.  Opens never follow a symlink in the last component (O_NOFOLLOW), so
+ * a planted link cannot redirect a write.
+ */
+#ifndef EXL_FILEIO_H
+#define EXL_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/exl_err.h"
+
+/* Largest file exl_read_file accepts unless told otherwise. */
+#define EXL_READ_MAX (16u << 20)
+
+/* Read a whole regular file (not a symlink) into a NUL-terminated buffer.
+ * Files larger than max bytes are refused.  *lenp may be NULL. */
+int exl_read_file(const char *path, size_t max, char **bufp, size_t *lenp,
+		  struct exl_err *err);
+
+/* write(2) all of buf, retrying short writes and EINTR; -1 with errno. */
+int exl_write_all(int fd, const void *buf, size_t len);
+
+/* Replace path with buf atomically (temp + fsync + rename).  mode is used
+ * for a new file; an existing file keeps its mode.  Refuses when path is a
+ * symlink or not a regular file. */
+int exl_write_atomic(const char *path, const void *buf, size_t len,
+		     mode_t mode, struct exl_err *err);
+
+/* Create path with buf only if it does not exist yet (O_EXCL), through a
+ * temp file and link(2) so readers never see a partial file.  Returns 0,
+ * 1 when the file already existed, -1 on error. */
+int exl_create_exclusive(const char *path, const void *buf, size_t len,
+			 mode_t mode, struct exl_err *err);
+
+/* Take an exclusive fcntl lock on lockpath (created if missing, never
+ * through a symlink).  Blocks up to timeout_s seconds.  Returns the fd to
+ * pass to exl_unlock, or -1. */
+int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err);
+void exl_unlock(int fd);
+
+/* mkdir -p: create path and missing parents with mode.  Existing
+ * components must be directories; a symlink as the last component is
+ * refused. */
+int exl_mkdir_p(const char *path, mode_t mode, struct exl_err *err);
+
+/* Copy src to dst atomically (dst is replaced), refusing symlinks and
+ * non-regular files, at most max bytes. */
+int exl_copy_file(const char *src, const char *dst, size_t max,
+		  struct exl_err *err);
+
+/* Join dir and name into a newly allocated string ("dir/name"). */
+char *exl_path_join(const char *dir, const char *name);
+
+/* path as is when absolute, else base/path, into out.  -1 when it does
+ * not fit. */
+int exl_path_resolve(const char *base, const char *path, char *out,
+		     size_t len);
+
+/* Directory part and last component of path, newly allocated. */
+char *exl_dirname(const char *path);
+const char *exl_basename(const char *path);
+
+#endif

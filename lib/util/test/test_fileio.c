@@ -1,0 +1,161 @@
+/* Unit tests: atomic writes, exclusive create, locks, no-follow rules. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/fileio.h"
+#include "util/jsonfile.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/exl-fileio-XXXXXX";
+
+static char *p(const char *name)
+{
+	static char buf[8][256];
+	static int i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+static int count_entries(void)
+{
+	char cmd[300];
+	FILE *f;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls -A %s | wc -l", dir);
+	f = popen(cmd, "r");
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		pclose(f);
+	}
+	return n;
+}
+
+int main(void)
+{
+	struct exl_err err;
+	struct stat st;
+	char *buf = NULL;
+	size_t len;
+	int fd, fd2, rc;
+	pid_t pid;
+
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	ok(exl_write_atomic(p("a.md"), "hello\n", 6, 0640, &err) == 0,
+	   "atomic write creates");
+	ok(stat(p("a.md"), &st) == 0 && (st.st_mode & 0777) == 0640,
+	   "new file gets the requested mode");
+	ok(exl_read_file(p("a.md"), 100, &buf, &len, &err) == 0 && len == 6 &&
+	   strcmp(buf, "hello\n") == 0, "read back");
+	free(buf);
+	chmod(p("a.md"), 0600);
+	ok(exl_write_atomic(p("a.md"), "bye\n", 4, 0644, &err) == 0,
+	   "atomic write replaces");
+	ok(stat(p("a.md"), &st) == 0 && (st.st_mode & 0777) == 0600,
+	   "replacement keeps the existing mode");
+	is_int(count_entries(), 1, "no temp file left behind");
+
+	ok(exl_read_file(p("a.md"), 2, &buf, &len, &err) < 0 &&
+	   strstr(err.text, "too large"), "size limit enforced: %s", err.text);
+	ok(exl_read_file(p("missing"), 100, &buf, &len, &err) < 0 &&
+	   errno == ENOENT, "missing file reports ENOENT");
+
+	ok(symlink(p("a.md"), p("link.md")) == 0, "make a symlink");
+	ok(exl_read_file(p("link.md"), 100, &buf, &len, &err) < 0 &&
+	   strstr(err.text, "symlink"), "read refuses symlink: %s", err.text);
+	ok(exl_write_atomic(p("link.md"), "x", 1, 0644, &err) < 0 &&
+	   strstr(err.text, "symlink"), "write refuses symlink");
+	ok(exl_read_file(p("a.md"), 100, &buf, &len, &err) == 0 &&
+	   strcmp(buf, "bye\n") == 0, "symlink target untouched");
+	free(buf);
+	ok(exl_lock(p("link.md"), 1, &err) < 0, "lock refuses symlink");
+
+	rc = exl_create_exclusive(p("new.md"), "one", 3, 0644, &err);
+	is_int(rc, 0, "exclusive create");
+	rc = exl_create_exclusive(p("new.md"), "two", 3, 0644, &err);
+	is_int(rc, 1, "exclusive create reports existing file");
+	ok(exl_read_file(p("new.md"), 100, &buf, &len, &err) == 0 &&
+	   strcmp(buf, "one") == 0, "existing file not overwritten");
+	free(buf);
+
+	ok(exl_mkdir_p(p("x/y/z"), 0755, &err) == 0, "mkdir -p");
+	ok(exl_mkdir_p(p("x/y/z"), 0755, &err) == 0, "mkdir -p is idempotent");
+	ok(exl_mkdir_p(p("a.md/sub"), 0755, &err) < 0, "file in the way refused");
+	ok(symlink(p("x"), p("xl")) == 0 && exl_mkdir_p(p("xl"), 0755, &err) < 0,
+	   "symlink as last component refused");
+	ok(exl_mkdir_p(p("xl/y/w"), 0755, &err) == 0,
+	   "symlink above the last component tolerated");
+
+	ok(exl_write_atomic(p("x"), "x", 1, 0644, &err) < 0,
+	   "write refuses a directory");
+	ok(exl_copy_file(p("a.md"), p("copy.md"), 100, &err) == 0,
+	   "copy file");
+
+	/* locks: a second process can't take the lock while we hold it */
+	fd = exl_lock(p("g.lock"), 5, &err);
+	ok(fd >= 0, "take lock");
+	pid = fork();
+	if (pid == 0) {
+		struct exl_err e2;
+		int f2 = exl_lock(p("g.lock"), 1, &e2);
+
+		_exit(f2 < 0 && strstr(e2.text, "timed out") ? 0 : 1);
+	}
+	ok(pid > 0 && waitpid(pid, &rc, 0) == pid && WIFEXITED(rc) &&
+	   WEXITSTATUS(rc) == 0, "second locker times out while held");
+	exl_unlock(fd);
+	fd2 = exl_lock(p("g.lock"), 1, &err);
+	ok(fd2 >= 0, "lock free again after unlock");
+	exl_unlock(fd2);
+
+	/* unwritable directory: clean error, nothing created */
+	if (geteuid() != 0) {
+		chmod(p("x"), 0555);
+		ok(exl_write_atomic(p("x/f"), "a", 1, 0644, &err) < 0 &&
+		   strstr(err.text, "temp file"), "read-only dir: %s", err.text);
+		chmod(p("x"), 0755);
+	} else {
+		diag("running as root: read-only dir case is covered by the cluster tests");
+	}
+
+	{
+		char *j = exl_path_join("/a/", "b"), *d = exl_dirname("/a/b/c");
+
+		is_str(j, "/a/b", "path join avoids double slash");
+		is_str(d, "/a/b", "dirname");
+		is_str(exl_basename("/a/b/c.md"), "c.md", "basename");
+		free(j);
+		free(d);
+	}
+	{
+		const char *js = "{\"jobs\": [1, 2], \"n\": 3}";
+		json_object *o = exl_json_parse(js, strlen(js), "test", NULL);
+		json_object *a = exl_json_array(o, "jobs");
+
+		ok(a && json_object_array_length(a) == 2, "json array");
+		ok(!exl_json_array(o, "n") && !exl_json_array(o, "none") &&
+		   !exl_json_array(NULL, "jobs"), "no array: NULL");
+		json_object_put(o);
+	}
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			diag("couldn't remove %s", dir);
+	}
+	return done_testing();
+}

@@ -1,0 +1,48 @@
+/* checkpoint_find.h - the newest checkpoint file a run wrote.
+ *
+ * Globs are relative to a base directory (the job's working directory),
+ * with '/' between components: "ckpt/step_[0-9]*.pt", "last.ckpt".  Each
+ * component is matched with fnmatch(3) (FNM_PERIOD: '*' does not match a
+ * leading dot).  A component that is exactly ** matches zero or more
+ * directory levels, at most max_depth of them, hidden directories
+ * excluded: "out" + "/" + "**" is every file below out, "runs" + "/" +
+ * "**" + "/last.ckpt" every last.ckpt below runs.  Only regular files
+ * count; symlinks are never followed, neither to files nor to
+ * directories, so a link cannot lead the search out of the tree.
+ * Subdirectories that cannot be opened are passed over.
+ */
+#ifndef EXL_CHECKPOINT_FIND_H
+#define EXL_CHECKPOINT_FIND_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "util/exl_err.h"
+
+#define EXL_CKPT_MAX_DEPTH 8		/* levels one "**" may span */
+#define EXL_CKPT_MAX_ENTRIES 100000	/* directory entries examined */
+
+struct exl_ckpt_query {
+	const char *base_dir;
+	char *const *globs;
+	size_t n_globs;
+	time_t since;		/* files modified before this are ignored */
+	int max_depth;		/* 0: EXL_CKPT_MAX_DEPTH */
+	size_t max_entries;	/* 0: EXL_CKPT_MAX_ENTRIES */
+};
+
+/* The newest matching regular file (by mtime, nanoseconds included; on a
+ * tie the name that sorts last by strverscmp, so step_1000 beats
+ * step_999) as base_dir/relative-path in out.  Returns 0 when found, 1
+ * when nothing matches, -1 on error: base_dir not a readable directory,
+ * a glob that is empty, absolute or has a ".." component, more than
+ * max_entries entries examined, or out too small. */
+int exl_checkpoint_search(const struct exl_ckpt_query *q, char *out,
+			  size_t len, struct exl_err *err);
+
+/* exl_checkpoint_search with the default limits. */
+int exl_checkpoint_newest(const char *base_dir, char *const *globs, size_t n,
+			  time_t since, char *out, size_t len,
+			  struct exl_err *err);
+
+#endif

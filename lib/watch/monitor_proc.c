@@ -1,0 +1,157 @@
+/* monitor_proc.c - detached per-step watcher process (see monitor_proc.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "watch/monitor_proc.h"
+
+/* become_user: make an effective-uid drop permanent (or drop from root). */
+static int become_user(uid_t uid, gid_t gid)
+{
+	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+		return -1;
+	if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+		return -1;
+	return 0;
+}
+
+/* close_other_fds: the monitor keeps only stdio and its two pipes, so it
+ * never holds a job's files or slurmstepd's sockets open. */
+static void close_other_fds(int keep1, int keep2)
+{
+	struct rlimit rl;
+	int fd, max = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536)
+		max = (int)rl.rlim_cur;
+	for (fd = 3; fd < max; fd++)
+		if (fd != keep1 && fd != keep2)
+			close(fd);
+}
+
+int exl_monitor_start(struct exl_monitor *m, uid_t uid, gid_t gid,
+		      exl_monitor_fn fn, void *arg, struct exl_err *err)
+{
+	int stop[2], done[2], pid_pipe[2], status;
+	pid_t child, gc = -1;
+
+	m->stop_fd = m->done_fd = -1;
+	m->pid = -1;
+	if (pipe2(stop, O_CLOEXEC) < 0)
+		return exl_errnof(err, errno, "couldn't create monitor pipe");
+	if (pipe2(done, O_CLOEXEC) < 0) {
+		close(stop[0]);
+		close(stop[1]);
+		return exl_errnof(err, errno, "couldn't create monitor pipe");
+	}
+	if (pipe2(pid_pipe, O_CLOEXEC) < 0) {
+		close(stop[0]);
+		close(stop[1]);
+		close(done[0]);
+		close(done[1]);
+		return exl_errnof(err, errno, "couldn't create monitor pipe");
+	}
+	child = fork();
+	if (child < 0) {
+		int e = errno;
+
+		close(stop[0]);
+		close(stop[1]);
+		close(done[0]);
+		close(done[1]);
+		close(pid_pipe[0]);
+		close(pid_pipe[1]);
+		return exl_errnof(err, e, "couldn't fork monitor");
+	}
+	if (child == 0) {
+		/* first child: drop for good, detach, report the grandchild */
+		close(stop[1]);
+		close(done[0]);
+		close(pid_pipe[0]);
+		if (become_user(uid, gid) < 0)
+			_exit(2);
+		setsid();
+		gc = fork();
+		if (gc != 0) {
+			if (write(pid_pipe[1], &gc, sizeof(gc)) < 0)
+				_exit(3);
+			_exit(gc > 0 ? 0 : 4);
+		}
+		close(pid_pipe[1]);
+		signal(SIGPIPE, SIG_IGN);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_IGN);
+		close_other_fds(stop[0], done[1]);
+		fn(arg, stop[0]);
+		_exit(0);	/* done[1] closes here: the stopper sees EOF */
+	}
+	close(stop[0]);
+	close(done[1]);
+	close(pid_pipe[1]);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (read(pid_pipe[0], &gc, sizeof(gc)) != sizeof(gc))
+		gc = -1;
+	close(pid_pipe[0]);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || gc <= 0) {
+		close(stop[1]);
+		close(done[0]);
+		return exl_errf(err, "monitor did not start (uid %u: status %d)",
+				(unsigned)uid, WIFEXITED(status) ?
+				WEXITSTATUS(status) : -1);
+	}
+	m->stop_fd = stop[1];
+	m->done_fd = done[0];
+	m->pid = gc;
+	return 0;
+}
+
+int exl_monitor_wait(int stop_fd, double secs)
+{
+	struct pollfd p = { .fd = stop_fd, .events = POLLIN };
+	struct timespec t0, t1;
+	double left = secs;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		rc = poll(&p, 1, left > 0 ? (int)(left * 1000) : 0);
+		if (rc > 0)
+			return 1;
+		if (rc == 0)
+			return 0;
+		if (errno != EINTR)
+			return 1;	/* can't wait: treat as stop */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = secs - ((double)(t1.tv_sec - t0.tv_sec) +
+			       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		if (left <= 0)
+			return 0;
+	}
+}
+
+int exl_monitor_stop(struct exl_monitor *m, int timeout_s)
+{
+	char buf[64];
+	int rc = -1;
+
+	if (m->stop_fd < 0)
+		return 0;
+	close(m->stop_fd);
+	m->stop_fd = -1;
+	if (exl_monitor_wait(m->done_fd, timeout_s) == 1) {
+		while (read(m->done_fd, buf, sizeof(buf)) > 0)
+			;
+		rc = 0;
+	}
+	close(m->done_fd);
+	m->done_fd = -1;
+	return rc;
+}

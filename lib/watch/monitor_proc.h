@@ -1,0 +1,42 @@
+/* monitor_proc.h - a watcher process beside a job step.
+ *
+ * The batch step's evidence lines (and each step's telemetry) come from a
+ * small process that runs as the job's user for the whole step.  It is
+ * started from slurmstepd's user_init hook, where the effective uid is
+ * already the user's: the child makes the drop permanent (setresgid,
+ * setresuid; stepd has set the supplementary groups), detaches with a
+ * double fork so Slurm's process tracking never waits for it, and runs
+ * fn(arg, stop_fd).  fn must return when stop_fd becomes readable (EOF):
+ * that happens when exl_monitor_stop closes the other end, or when
+ * slurmstepd dies.  exl_monitor_stop then waits (bounded) until fn has
+ * returned, so the monitor's last writes land before the step's own.
+ */
+#ifndef EXL_MONITOR_PROC_H
+#define EXL_MONITOR_PROC_H
+
+#include <sys/types.h>
+
+#include "util/exl_err.h"
+
+struct exl_monitor {
+	int stop_fd;		/* write end: close to ask the monitor to end */
+	int done_fd;		/* read end: EOF once the monitor has ended */
+	pid_t pid;		/* the detached monitor, for logs */
+};
+
+typedef void (*exl_monitor_fn)(void *arg, int stop_fd);
+
+/* Start fn as a detached process owned by uid/gid.  The caller's euid
+ * must be uid (or the caller is root).  m is reset first. */
+int exl_monitor_start(struct exl_monitor *m, uid_t uid, gid_t gid,
+		      exl_monitor_fn fn, void *arg, struct exl_err *err);
+
+/* Ask the monitor to end and wait up to timeout_s for it.  Returns 0 when
+ * it ended in time, -1 otherwise (it is then left to finish alone). */
+int exl_monitor_stop(struct exl_monitor *m, int timeout_s);
+
+/* Sleep until stop_fd is readable or secs (may be fractional) passed.
+ * Returns 1 when asked to stop, 0 on timeout. */
+int exl_monitor_wait(int stop_fd, double secs);
+
+#endif

@@ -1,0 +1,178 @@
+/* Unit tests: finding the newest checkpoint by globs. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "watch/checkpoint_find.h"
+#include "tap.h"
+#include "testdir.h"
+
+#define T0 ((time_t)1704110400)
+
+static struct exl_err err;
+static char out[4200];
+
+/* touch: create td_root/name (parents must exist) with mtime t + ns. */
+static void touch(const char *name, time_t t, long ns)
+{
+	struct timespec ts[2] = { { t, ns }, { t, ns } };
+
+	td_write(name, "w", "w");
+	utimensat(AT_FDCWD, td_path(name), ts, AT_SYMLINK_NOFOLLOW);
+}
+
+static void mkdirs(const char *name)
+{
+	mkdir(td_path(name), 0755);
+}
+
+/* newest: search base (relative to td_root) for one or two globs. */
+static int newest(const char *base, const char *g1, const char *g2,
+		  time_t since)
+{
+	char *globs[2] = { (char *)g1, (char *)g2 };
+
+	return exl_checkpoint_newest(td_path(base), globs, g2 ? 2 : 1, since,
+				     out, sizeof(out), &err);
+}
+
+/* rel: out without the td_root/base/ prefix. */
+static const char *rel(const char *base)
+{
+	size_t n = strlen(td_path(base));
+
+	return strncmp(out, td_path(base), n) == 0 ? out + n + 1 : out;
+}
+
+static void test_basic(void)
+{
+	mkdirs("run");
+	mkdirs("run/ckpt");
+	touch("run/ckpt/step_999.pt", T0, 0);
+	touch("run/ckpt/step_1000.pt", T0, 0);
+	touch("run/ckpt/step_final.pt", T0 - 50, 0);
+	touch("run/ckpt/.hidden.pt", T0 + 500, 0);
+	is_int(newest("run", "ckpt/*.pt", NULL, 0), 0, "found");
+	is_str(rel("run"), "ckpt/step_1000.pt",
+	       "same mtime: the name that sorts last by version wins");
+	touch("run/ckpt/step_5.pt", T0, 1000);
+	newest("run", "ckpt/*.pt", NULL, 0);
+	is_str(rel("run"), "ckpt/step_5.pt", "nanoseconds decide");
+	touch("run/ckpt/step_5.pt", T0 - 100, 0);
+	newest("run", "ckpt/step_[0-9]*.pt", NULL, 0);
+	is_str(rel("run"), "ckpt/step_1000.pt", "[...] class");
+	newest("run", "ckpt/step_fina?.pt", NULL, 0);
+	is_str(rel("run"), "ckpt/step_final.pt", "? wildcard");
+	is_int(newest("run", "ckpt/*.pt", NULL, T0 + 1), 1,
+	       "since: nothing new enough");
+	is_int(newest("run", "ckpt/*.safetensors", NULL, 0), 1, "no match");
+	is_int(newest("run", "nope/*.pt", NULL, 0), 1, "missing subdir: none");
+	touch("run/last.ckpt", T0 + 10, 0);
+	is_int(newest("run", "ckpt/*.pt", "last.ckpt", 0), 0, "two globs");
+	is_str(rel("run"), "last.ckpt", "newest across globs");
+	ok(exl_checkpoint_newest(td_path("run/"), (char *[]){ "./last.ckpt" }, 1,
+				 0, out, sizeof(out), &err) == 0 &&
+	   strcmp(out, td_path("run/last.ckpt")) == 0,
+	   "trailing slash and ./ normalised: %s", out);
+}
+
+static void test_recursive(void)
+{
+	char deep[256] = "tree";
+	int i;
+
+	mkdirs("tree");
+	mkdirs("tree/a");
+	mkdirs("tree/a/b");
+	mkdirs("tree/.git");
+	touch("tree/top.pt", T0, 0);
+	touch("tree/a/b/mid.pt", T0 + 5, 0);
+	touch("tree/.git/newest.pt", T0 + 99, 0);
+	touch("tree/a/notes.txt", T0 + 50, 0);
+	newest("tree", "**/*.pt", NULL, 0);
+	is_str(rel("tree"), "a/b/mid.pt", "** spans levels, skips .git");
+	newest("tree", "**", NULL, 0);
+	is_str(rel("tree"), "a/notes.txt", "a lone ** matches every file");
+	ok(newest("tree", "a/**", NULL, 0) == 0 &&
+	   strcmp(rel("tree"), "a/notes.txt") == 0, "dir/** below dir only");
+	is_int(newest("tree", "a/**", NULL, T0 + 51), 1,
+	       "dir/** with since: nothing new enough");
+	ok(newest("tree", "a/**/mid.pt", NULL, 0) == 0 &&
+	   strcmp(rel("tree"), "a/b/mid.pt") == 0, "dir/**/name");
+	ok(newest("tree", "**/top.pt", NULL, 0) == 0 &&
+	   strcmp(rel("tree"), "top.pt") == 0, "** matches zero levels");
+	for (i = 0; i < 10; i++) {
+		strcat(deep, "/d");
+		mkdirs(deep);
+	}
+	strcat(deep, "/bottom.pt");
+	touch(deep, T0 + 1000, 0);
+	newest("tree", "**/*.pt", NULL, 0);
+	is_str(rel("tree"), "a/b/mid.pt", "** stops after 8 levels");
+	{
+		char *g[] = { "**/bottom.pt" };
+		struct exl_ckpt_query q = { td_path("tree"), g, 1, 0, 12, 0 };
+
+		ok(exl_checkpoint_search(&q, out, sizeof(out), &err) == 0 &&
+		   strstr(out, "/d/d/d/d/d/d/d/d/d/d/bottom.pt"),
+		   "deeper with a larger depth limit");
+		q.max_entries = 5;
+		ok(exl_checkpoint_search(&q, out, sizeof(out), &err) < 0 &&
+		   strstr(err.text, "more than 5 entries"), "entry cap: %s",
+		   err.text);
+	}
+}
+
+static void test_symlinks(void)
+{
+	mkdirs("outside");
+	touch("outside/evil.pt", T0 + 9999, 0);
+	mkdirs("s");
+	touch("s/real.pt", T0, 0);
+	ok(symlink(td_path("outside"), td_path("s/linked")) == 0 &&
+	   symlink("real.pt", td_path("s/latest.pt")) == 0, "make symlinks");
+	ok(newest("s", "**/*.pt", NULL, 0) == 0 &&
+	   strcmp(rel("s"), "real.pt") == 0, "** does not enter a symlinked dir");
+	is_int(newest("s", "linked/*.pt", NULL, 0), 1,
+	       "a literal symlinked dir is not entered");
+	is_int(newest("s", "latest.pt", NULL, 0), 1, "a symlinked file is no file");
+	touch("s/dir.pt", T0, 0);
+	unlink(td_path("s/dir.pt"));
+	mkdirs("s/dir.pt");
+	ok(newest("s", "*.pt", NULL, 0) == 0 && strcmp(rel("s"), "real.pt") == 0,
+	   "directories are not checkpoints");
+}
+
+static void test_errors(void)
+{
+	static char *const bad[] = { "", "/etc/*", "../x", "a/../b", "./." };
+	char small[8];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(exl_checkpoint_newest(td_path("run"), &bad[i], 1, 0, out,
+					 sizeof(out), &err) < 0,
+		   "glob '%s' refused: %s", bad[i], err.text);
+	ok(exl_checkpoint_newest(td_path("none"), (char *[]){ "*" }, 1, 0, out,
+				 sizeof(out), &err) < 0 &&
+	   strstr(err.text, "couldn't open"), "missing base: %s", err.text);
+	ok(exl_checkpoint_newest(td_path("run"), (char *[]){ "last.ckpt" }, 1,
+				 0, small, sizeof(small), &err) < 0 &&
+	   strstr(err.text, "too long"), "short output buffer");
+	is_int(exl_checkpoint_newest(td_path("run"), NULL, 0, 0, out,
+				     sizeof(out), &err), 1, "no globs: none");
+}
+
+int main(void)
+{
+	if (td_init() < 0)
+		return 1;
+	test_basic();
+	test_recursive();
+	test_symlinks();
+	test_errors();
+	td_cleanup();
+	return done_testing();
+}

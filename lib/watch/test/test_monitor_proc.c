@@ -1,0 +1,95 @@
+/* Unit tests: the detached monitor process starts, stops on request, and
+ * its last writes land before exl_monitor_stop returns. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/fileio.h"
+#include "watch/monitor_proc.h"
+#include "tap.h"
+
+static char path[] = "/tmp/exl-mon-XXXXXX";
+
+/* ticker: one line per 50 ms, "stopped" at the end after a slow write. */
+static void ticker(void *arg, int stop_fd)
+{
+	FILE *f = fopen(arg, "a");
+
+	if (!f)
+		return;
+	while (!exl_monitor_wait(stop_fd, 0.05)) {
+		fprintf(f, "tick %d\n", (int)getppid());
+		fflush(f);
+	}
+	usleep(200 * 1000);	/* a slow final write */
+	fprintf(f, "stopped uid=%d\n", (int)getuid());
+	fclose(f);
+}
+
+/* exited: the process is gone or a zombie waiting for init to reap it. */
+static int exited(pid_t pid)
+{
+	char p[64], buf[256], *rp;
+	FILE *f;
+	int gone = 1;
+
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	f = fopen(p, "r");
+	if (!f)
+		return 1;
+	if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
+		gone = rp[2] == 'Z' || rp[2] == 'X';
+	fclose(f);
+	return gone;
+}
+
+static void quick(void *arg, int stop_fd)
+{
+	(void)arg;
+	(void)stop_fd;
+}
+
+static void stubborn(void *arg, int stop_fd)
+{
+	(void)arg;
+	(void)stop_fd;
+	sleep(3);
+}
+
+int main(void)
+{
+	struct exl_monitor m;
+	struct exl_err err;
+	char *text = NULL;
+	int fd;
+
+	fd = mkstemp(path);
+	if (fd < 0)
+		return 1;
+	close(fd);
+	ok(exl_monitor_start(&m, getuid(), getgid(), ticker, path, &err) == 0,
+	   "start");
+	ok(m.pid > 0 && kill(m.pid, 0) == 0, "monitor is alive");
+	ok(exl_monitor_wait(m.done_fd, 0.3) == 0, "it keeps running");
+	ok(exl_monitor_stop(&m, 5) == 0, "stop waits for it");
+	ok(exl_read_file(path, 1 << 20, &text, NULL, &err) == 0 &&
+	   strstr(text, "tick 1\n") && strstr(text, "stopped uid="),
+	   "ticked detached (parent is init) and finished its last write");
+	free(text);
+	usleep(100 * 1000);
+	ok(exited(m.pid), "monitor gone after stop");
+	is_int(m.stop_fd, -1, "stop fd closed");
+
+	ok(exl_monitor_start(&m, getuid(), getgid(), quick, NULL, &err) == 0,
+	   "a monitor that returns at once");
+	ok(exl_monitor_stop(&m, 5) == 0, "stop after it ended is fine");
+	ok(exl_monitor_start(&m, getuid(), getgid(), stubborn, NULL, &err) == 0,
+	   "a monitor that ignores stop");
+	ok(exl_monitor_stop(&m, 1) < 0, "stop gives up after the timeout");
+	ok(exl_monitor_stop(&m, 1) == 0, "second stop is a no-op");
+	unlink(path);
+	return done_testing();
+}
