@@ -96,6 +96,7 @@ static int slim_one(const char *arg, const struct slim_opts *o,
 		    uint64_t *total_freed)
 {
 	struct exl_wandb_slim_plan plan;
+	struct exl_wandb_keep keep;
 	struct exl_err e = { { 0 } };
 	uint64_t freed = 0;
 	struct wrun w;
@@ -106,7 +107,11 @@ static int slim_one(const char *arg, const struct slim_opts *o,
 	if (w.link_error[0])
 		cli_err("warning: %s: run log unreadable, checkpoints it names are not known: %s",
 			arg, w.link_error);
-	if (exl_wandb_slim_plan(&w.run, w.linked ? &w.link : NULL, o->flags,
+	keep.run_log = w.link.run_log;
+	keep.state_dir = w.link.state_dir;
+	keep.checkpoints = w.link.checkpoints;
+	keep.ncheckpoints = w.link.ncheckpoints;
+	if (exl_wandb_slim_plan(&w.run, w.linked ? &keep : NULL, o->flags,
 				&plan, &e) < 0) {
 		cli_err("%s", e.text);
 		free_wrun(&w);

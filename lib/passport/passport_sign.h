@@ -23,7 +23,7 @@
 
 #include "util/exl_err.h"
 #include "passport/passport_hash.h"
-#include "passport/passport_verify.h"
+#include "passport/passport_check.h"
 
 #define SIGNOFF_SCHEMA "exp-log/signoff"
 #define SIGNOFF_SCHEMA_VERSION 1

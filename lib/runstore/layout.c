@@ -64,3 +64,12 @@ int exl_layout_safe_rel(const char *rel)
 	}
 	return 0;
 }
+
+int exl_scan_order(const char *a, const char *b)
+{
+	int ga = strchr(a, '/') != NULL, gb = strchr(b, '/') != NULL;
+
+	if (ga != gb)
+		return ga ? 1 : -1;
+	return strcmp(a, b);
+}

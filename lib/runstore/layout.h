@@ -27,4 +27,8 @@ char *exl_layout_job_index(const char *root, const char *job_id);
  * has no "..", no leading '/', and no empty component.  0 when safe. */
 int exl_layout_safe_rel(const char *rel);
 
+/* The listing order of two rels: the flat level ("name.md") first, then
+ * by byte order, so each group's entries are contiguous. */
+int exl_scan_order(const char *a, const char *b);
+
 #endif

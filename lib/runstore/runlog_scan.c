@@ -154,14 +154,6 @@ static int list_dir(struct exl_scan *sc, const char *group, int groups,
 	return rc;
 }
 
-int exl_scan_order(const char *a, const char *b)
-{
-	int ga = strchr(a, '/') != NULL, gb = strchr(b, '/') != NULL;
-
-	if (ga != gb)
-		return ga ? 1 : -1;
-	return strcmp(a, b);
-}
 
 /* cmp_entry: exl_scan_order, with the group already known. */
 static int cmp_entry(const void *a, const void *b)

@@ -39,10 +39,6 @@ struct exl_scan {
 	size_t ngroups, gcap;
 };
 
-/* The listing order of two rels: the flat level ("name.md") first, then
- * by byte order, so each group's entries are contiguous. */
-int exl_scan_order(const char *a, const char *b);
-
 /* Does name look like a run log (*.md, not timeline/experiments/README,
  * not hidden)? */
 int exl_scan_is_runlog_name(const char *name);
@@ -94,5 +90,19 @@ int exl_scan_read_one(const char *path, char **buf, size_t *cap,
 		      struct exl_run_summary *s, char **error);
 
 void exl_scan_free(struct exl_scan *sc);
+
+/* The summary cache applied to a scan (scan_cache.c) -------------- */
+
+/* Point each listed entry of sc at the record with its rel (both are
+ * sorted alike, so this is one merge). */
+void exl_cache_match(const struct exl_summary_cache *c, struct exl_scan *sc);
+
+/* May entry e go into a cache written at now: read, and not changed
+ * within a second of now? */
+int exl_cache_worthy(const struct exl_scan_entry *e, time_t now);
+
+/* Write the summaries of sc (the worthy entries) to path, atomically. */
+int exl_cache_write(const char *path, const struct exl_scan *sc, time_t now,
+		    struct exl_err *err);
 
 #endif

@@ -6,7 +6,6 @@
 
 #include "util/fileio.h"
 #include "runstore/layout.h"
-#include "runstore/runlog_scan.h"
 #include "util/strbuf.h"
 #include "runstore/summary_cache.h"
 
@@ -61,12 +60,11 @@ static void put_str(struct exl_sb *b, const char *s)
 	exl_sb_printf(b, "%s", run);
 }
 
-static void put_rec(struct exl_sb *b, const struct exl_scan_entry *e)
+void exl_cache_put(struct exl_sb *b, const char *rel,
+		   const struct exl_file_id *id,
+		   const struct exl_run_summary *s)
 {
-	const struct exl_run_summary *s = &e->sum;
-	const struct exl_file_id *id = &e->id;
-
-	exl_sb_printf(b, "%s", e->rel);
+	exl_sb_printf(b, "%s", rel);
 	exl_sb_printf(b, "\t%llu\t%llu\t%llu\t%lld\t%lld", id->dev, id->ino,
 		      id->size, id->mtime_s, id->mtime_ns);
 	exl_sb_printf(b, "\t%d\t%lld\t%lld\t%d\t%d\t%d\t%lld", s->job_blocks,
@@ -90,26 +88,18 @@ static void put_rec(struct exl_sb *b, const struct exl_scan_entry *e)
 	exl_sb_printf(b, "\n");
 }
 
-int exl_cache_worthy(const struct exl_scan_entry *e, time_t now)
+void exl_cache_begin(struct exl_sb *b)
 {
-	/* a racy entry: its next change may keep this mtime */
-	return e->ok && !strchr(e->rel, '\t') && !strchr(e->rel, '\n') &&
-	       e->id.mtime_s < (long long)now - 1;
+	exl_sb_printf(b, MAGIC);
 }
 
-int exl_cache_write(const char *path, const struct exl_scan *sc, time_t now,
-		    struct exl_err *err)
+int exl_cache_store(const char *path, struct exl_sb *b, struct exl_err *err)
 {
-	struct exl_sb b = { 0 };
 	char *dir = exl_dirname(path), *text;
-	size_t i, len;
+	size_t len;
 	int rc;
 
-	exl_sb_printf(&b, MAGIC);
-	for (i = 0; i < sc->n; i++)
-		if (exl_cache_worthy(&sc->v[i], now))
-			put_rec(&b, &sc->v[i]);
-	text = exl_sb_take(&b, &len);
+	text = exl_sb_take(b, &len);
 	if (!text || !dir) {
 		free(text);
 		free(dir);
@@ -270,22 +260,6 @@ int exl_cache_load(const char *path, struct exl_summary_cache *c)
 		c->n++;
 	}
 	return 0;
-}
-
-void exl_cache_match(const struct exl_summary_cache *c, struct exl_scan *sc)
-{
-	size_t i = 0, j = 0;
-
-	while (i < sc->n && j < c->n) {
-		int o = exl_scan_order(sc->v[i].rel, c->v[j].rel);
-
-		if (o == 0)
-			sc->v[i++].cached = &c->v[j++];
-		else if (o < 0)
-			i++;
-		else
-			j++;
-	}
 }
 
 void exl_cache_free(struct exl_summary_cache *c)

@@ -43,8 +43,6 @@ struct exl_summary_cache {
 	size_t n;
 };
 
-struct exl_scan;
-
 /* The cache file of root, newly allocated. */
 char *exl_cache_path(const char *root);
 
@@ -52,19 +50,16 @@ char *exl_cache_path(const char *root);
  * empty cache (0); -1 only when memory runs out. */
 int exl_cache_load(const char *path, struct exl_summary_cache *c);
 
-/* Point each listed entry of sc at the record with its rel (both are
- * sorted alike, so this is one merge). */
-void exl_cache_match(const struct exl_summary_cache *c, struct exl_scan *sc);
+struct exl_sb;
 
-struct exl_scan_entry;
-
-/* May entry e go into a cache written at now: read, and not changed
- * within a second of now? */
-int exl_cache_worthy(const struct exl_scan_entry *e, time_t now);
-
-/* Write the summaries of sc (the worthy entries) to path, atomically. */
-int exl_cache_write(const char *path, const struct exl_scan *sc, time_t now,
-		    struct exl_err *err);
+/* Writing: begin with the header, put one record per summary (sorted by
+ * exl_scan_order of rel), then store, which writes the file atomically
+ * and frees the buffer. */
+void exl_cache_begin(struct exl_sb *b);
+void exl_cache_put(struct exl_sb *b, const char *rel,
+		   const struct exl_file_id *id,
+		   const struct exl_run_summary *sum);
+int exl_cache_store(const char *path, struct exl_sb *b, struct exl_err *err);
 
 void exl_cache_free(struct exl_summary_cache *c);
 

@@ -228,7 +228,7 @@ static void add_referenced(struct planner *p, const struct exl_wandb_run *r)
 }
 
 /* decide: keep or remove each item. */
-static void decide(struct planner *p, const struct exl_wandb_link *link,
+static void decide(struct planner *p, const struct exl_wandb_keep *link,
 		   unsigned flags)
 {
 	struct exl_wandb_slim_plan *pl = p->plan;
@@ -284,7 +284,7 @@ static int cmp_item(const void *a, const void *b)
 }
 
 int exl_wandb_slim_plan(const struct exl_wandb_run *run,
-			const struct exl_wandb_link *link, unsigned flags,
+			const struct exl_wandb_keep *link, unsigned flags,
 			struct exl_wandb_slim_plan *plan, struct exl_err *err)
 {
 	struct planner p = { .plan = plan };

@@ -23,7 +23,6 @@
 
 #include "util/exl_err.h"
 #include "wandb/wandb_rundir.h"
-#include "job/wandb_runlog.h"
 
 #define EXL_WANDB_SLIM_UNSYNCED 0x1u	/* also staging unsynced runs need */
 
@@ -43,10 +42,20 @@ struct exl_wandb_slim_plan {
 	uint64_t removable, kept;		/* bytes */
 };
 
-/* Plan for the run in run (loaded with EXL_WANDB_LOAD_LOG); link is its
- * run log or NULL. */
+/* What the run's run log says must stay: its exp-log state directory
+ * (the area around the run searched for staging) and the checkpoints
+ * the log names (never removed). */
+struct exl_wandb_keep {
+	const char *run_log;		/* named in the reasons */
+	const char *state_dir;
+	char *const *checkpoints;
+	size_t ncheckpoints;
+};
+
+/* Plan for the run in run (loaded with EXL_WANDB_LOAD_LOG); keep comes
+ * from its run log, or is NULL when the run has none. */
 int exl_wandb_slim_plan(const struct exl_wandb_run *run,
-			const struct exl_wandb_link *link, unsigned flags,
+			const struct exl_wandb_keep *keep, unsigned flags,
 			struct exl_wandb_slim_plan *plan, struct exl_err *err);
 
 /* Remove the removable items (never following a symlink).  Returns the

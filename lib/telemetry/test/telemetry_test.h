@@ -40,7 +40,7 @@ static __attribute__((unused)) const char *fake_nvml(void)
 	return p ? p : "../fake_nvml/.libs/fake_nvml.so";
 }
 
-/* An hwloc XML fixture from tests/unit/hwloc-data. */
+/* An hwloc XML fixture from lib/telemetry/test/hwloc-data. */
 static __attribute__((unused)) const char *hwloc_fixture(const char *name)
 {
 	static char buf[4][1024];

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""The shape of lib/, checked (TAP): the libraries' dependencies run one
+way (the order below, also in doc/architecture.md), no file-level include
+cycle, no library file includes a CLI header, no .c file directly in lib/,
+and only the run store's layout code spells `.exp-log` paths."""
+import os
+import re
+import sys
+
+ORDER = ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
+         'runstore', 'passport', 'job', 'cli']
+# what each library may include besides itself (lower in ORDER is not
+# enough: domain libraries stay independent of each other)
+ALLOWED = {
+    'util': [],
+    'opts': ['util'],
+    'watch': ['util'],
+    'config': ['util', 'opts', 'watch'],
+    'telemetry': ['util', 'opts'],
+    'wandb': ['util'],
+    'runstore': ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb'],
+    'passport': ['util', 'runstore'],
+    'job': ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
+            'runstore'],
+    'cli': ['util'],
+}
+# the one place that names the state directory's paths
+LAYOUT_FILES = {'lib/runstore/layout.c', 'lib/runstore/layout.h'}
+
+top = sys.argv[1] if len(sys.argv) > 1 else '.'
+lib = os.path.join(top, 'lib')
+inc = re.compile(r'^#\s*include\s+"([^"]+)"', re.M)
+n = 0
+failed = 0
+
+
+def ok(cond, name, detail=''):
+    global n, failed
+    n += 1
+    print('%s %d - %s' % ('ok' if cond else 'not ok', n, name))
+    if not cond:
+        failed += 1
+        for line in detail.splitlines():
+            print('#   ' + line)
+
+
+files = {}
+for mod in ORDER:
+    d = os.path.join(lib, mod)
+    for f in sorted(os.listdir(d)):
+        if f.endswith(('.c', '.h')):
+            files['%s/%s' % (mod, f)] = open(os.path.join(d, f)).read()
+
+loose = [f for f in os.listdir(lib) if f.endswith('.c')]
+ok(not loose, 'no .c file directly in lib/', ' '.join(loose))
+mods = sorted(m for m in os.listdir(lib)
+              if os.path.isdir(os.path.join(lib, m)))
+ok(mods == sorted(ORDER), 'the libraries are ' + ' '.join(ORDER),
+   'found: ' + ' '.join(mods))
+
+bad = []
+cli = []
+edges = {}
+for path, text in files.items():
+    mod = path.split('/')[0]
+    for h in inc.findall(text):
+        if '/' not in h:
+            continue
+        hm = h.split('/')[0]
+        if hm not in ORDER:
+            continue
+        base = os.path.splitext(path)[0]
+        # an edge to a header counts when a .c implements it: a file
+        # that uses another file's functions
+        if h[:-2] + '.c' in files:
+            edges.setdefault(base, set()).add(os.path.splitext(h)[0])
+        if hm == 'cli' and mod != 'cli':
+            cli.append('%s includes %s' % (path, h))
+        elif hm != mod and hm not in ALLOWED[mod]:
+            bad.append('%s includes %s' % (path, h))
+ok(not bad, 'library dependencies run one way', '\n'.join(bad))
+ok(not cli, 'no library file includes a CLI header', '\n'.join(cli))
+
+# file-level cycles: a .c/.h pair is one node
+state = {}
+cycle = []
+
+
+def visit(u, stack):
+    state[u] = 1
+    stack.append(u)
+    for v in sorted(edges.get(u, ())):
+        if v == u:
+            continue
+        if state.get(v) == 1 and not cycle:
+            cycle.extend(stack[stack.index(v):] + [v])
+        elif v not in state:
+            visit(v, stack)
+    stack.pop()
+    state[u] = 2
+
+
+for u in sorted(edges):
+    if u not in state:
+        visit(u, [])
+ok(not cycle, 'no file-level include cycle', ' -> '.join(cycle))
+
+spelled = []
+# a path literal (no spaces: help texts may name the directory)
+pat = re.compile(r'"(%s)?/?\.exp-log[/"]')
+for root in ('lib', 'runlog', 'spank', 'wandb-sync', 'passport',
+             'sbatch-wrappers'):
+    for dp, _, fs in os.walk(os.path.join(top, root)):
+        if '/test' in dp:
+            continue
+        for f in fs:
+            if not f.endswith('.c'):
+                continue
+            p = os.path.relpath(os.path.join(dp, f), top)
+            if p in LAYOUT_FILES:
+                continue
+            for i, line in enumerate(open(os.path.join(dp, f)), 1):
+                if pat.search(line) and not line.lstrip().startswith(('/*', '*')):
+                    spelled.append('%s:%d: %s' % (p, i, line.strip()))
+ok(not spelled, '.exp-log paths are spelled only in runstore/layout.c',
+   '\n'.join(spelled))
+print('1..%d' % n)
+sys.exit(1 if failed else 0)
