@@ -218,7 +218,7 @@ int cmd_reindex(struct rl *c, int argc, char **argv)
 		cli_err("%s", err.text);
 		return EXL_EXIT_ERROR;
 	}
-	meta = exl_path_join(c->root, EXL_META_DIR);
+	meta = exl_layout_meta(c->root);
 	if (!meta || exl_mkdir_p(meta, 0755, &err) < 0 ||
 	    exl_index_init(c->root, 0, &err) < 0) {
 		cli_err("%s", meta ? err.text : "out of memory");

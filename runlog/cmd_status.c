@@ -325,10 +325,11 @@ static int parse(int argc, char **argv, struct status_opts *o,
 /* has_meta: is root a root exp-log writes to (.exp-log exists)? */
 static int has_meta(const struct rl *c)
 {
-	char meta[RL_PATH + 16];
+	char *meta = exl_layout_meta(c->root);
+	int yes = meta && access(meta, F_OK) == 0;
 
-	snprintf(meta, sizeof(meta), "%s/" EXL_META_DIR, c->root);
-	return access(meta, F_OK) == 0;
+	free(meta);
+	return yes;
 }
 
 /* save_cache: remember the summaries for the next run when one that
@@ -338,18 +339,20 @@ static int has_meta(const struct rl *c)
 static void save_cache(const struct rl *c, const struct exl_scan *sc,
 		       const struct exl_summary_cache *cache, const char *path)
 {
-	char meta[RL_PATH + 16];
 	struct exl_err err;
 	size_t i, fresh = 0, used = 0;
+	char *meta;
 
 	for (i = 0; i < sc->n; i++) {
 		fresh += sc->v[i].ok && !sc->v[i].sum.borrowed &&
 			 exl_cache_worthy(&sc->v[i], c->now);
 		used += sc->v[i].sum.borrowed;
 	}
-	snprintf(meta, sizeof(meta), "%s/" EXL_META_DIR, c->root);
-	if (path && (fresh || used != cache->n) && access(meta, W_OK) == 0)
+	meta = exl_layout_meta(c->root);
+	if (meta && path && (fresh || used != cache->n) &&
+	    access(meta, W_OK) == 0)
 		exl_cache_write(path, sc, c->now, &err);
+	free(meta);
 }
 
 /* How far back the default view looks, and the slack it gives clocks

@@ -55,11 +55,12 @@ void rl_base_dir(const char *root, char *out, size_t len)
 
 static int has_meta(const char *dir)
 {
-	char p[RL_PATH + 16];
+	char *p = exl_layout_meta(dir);
 	struct stat st;
+	int yes = p && lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
 
-	snprintf(p, sizeof(p), "%s/" EXL_META_DIR, dir);
-	return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	free(p);
+	return yes;
 }
 
 /* set_group: group from a directory name, "" when it is not one. */

@@ -255,7 +255,6 @@ static void moved_free(struct moved *m)
 static int moved_init(struct moved *m, const struct plan *p, const char *old,
 		      const char *new)
 {
-	const char *g = p->group ? p->group : EXL_FLAT_KEY;
 	const char *gp = p->group ? p->group : "", *sl = p->group ? "/" : "";
 	char **v = (char **)m;
 	size_t i;
@@ -266,8 +265,8 @@ static int moved_init(struct moved *m, const struct plan *p, const char *old,
 	m->npath = fmt("%s/%s", p->dir, new);
 	m->orel = fmt("%s%s%s", gp, sl, old);
 	m->nrel = fmt("%s%s%s", gp, sl, new);
-	m->osrel = fmt(EXL_META_DIR "/runs/%s/%s", g, m->os ? m->os : "");
-	m->nsrel = fmt(EXL_META_DIR "/runs/%s/%s", g, m->ns ? m->ns : "");
+	m->osrel = exl_layout_state_rel(p->group, m->os ? m->os : "");
+	m->nsrel = exl_layout_state_rel(p->group, m->ns ? m->ns : "");
 	m->osd = fmt("%s/%s", p->c->root, m->osrel ? m->osrel : "");
 	m->nsd = fmt("%s/%s", p->c->root, m->nsrel ? m->nsrel : "");
 	m->side = fmt("%s/run.json", m->nsd ? m->nsd : "");

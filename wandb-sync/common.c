@@ -53,9 +53,9 @@ size_t default_roots(char ***roots)
 	size_t n = 0;
 
 	*roots = v;
-	if (!v || add_if_dir(roots, &n, strdup("run_logs/" EXL_META_DIR "/runs")) < 0 ||
+	if (!v || add_if_dir(roots, &n, exl_layout_runs_dir("run_logs")) < 0 ||
 	    (env && *env &&
-	     add_if_dir(roots, &n, exl_path_join(env, EXL_META_DIR "/runs")) < 0) ||
+	     add_if_dir(roots, &n, exl_layout_runs_dir(env)) < 0) ||
 	    add_if_dir(roots, &n, strdup("wandb")) < 0 ||
 	    add_if_dir(roots, &n, strdup(".wandb")) < 0)
 		cli_err("out of memory: some default roots left out");

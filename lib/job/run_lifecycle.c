@@ -525,7 +525,7 @@ static int create_run(const char *root, const char *gdir,
 	const char *group = f->opts->group;
 	char date[16], stem[EXL_NAME_MAX + 32], name[EXL_NAME_MAX + 40];
 	char *path = NULL, *sdir = NULL, *text = NULL, *side = NULL;
-	char rel[EXL_NAME_MAX * 2 + 64], srel[EXL_NAME_MAX * 2 + 128];
+	char rel[EXL_NAME_MAX * 2 + 64], *srel = NULL;
 	char key[EXL_INDEX_KEY_MAX + 1];
 	json_object *o = NULL;
 	struct stat st;
@@ -582,8 +582,10 @@ static int create_run(const char *root, const char *gdir,
 	}
 	if (note && exl_run_note(path, f->job.start, note, err) < 0)
 		goto out;
-	snprintf(srel, sizeof(srel), EXL_META_DIR "/runs/%s/%s",
-		 group ? group : EXL_FLAT_KEY, stem);
+	if (!(srel = exl_layout_state_rel(group, stem))) {
+		exl_errnof(err, ENOMEM, "couldn't create a run log");
+		goto out;
+	}
 	side = exl_path_join(sdir, "run.json");
 	o = run_json(f, rel, sdir);
 	if (!side || exl_json_write(side, o, err) < 0)
@@ -596,6 +598,7 @@ out:
 	 * an entry the reader skips or reads harmlessly) */
 	if (listed && made != 0)
 		(void)exl_index_drop(root, key, rel, NULL);
+	free(srel);
 	json_object_put(o);
 	free(side);
 	free(text);
@@ -610,7 +613,7 @@ out:
  * their runs. */
 static int fresh_root(const char *root)
 {
-	char *jobs = exl_path_join(root, EXL_META_DIR "/jobs");
+	char *jobs = exl_layout_jobs_dir(root);
 	struct exl_scan sc;
 	struct stat st;
 	int fresh;
@@ -633,8 +636,8 @@ static int fresh_root(const char *root)
 static int make_meta_dirs(const char *root, const char *gdir,
 			  struct exl_err *err)
 {
-	static const char *const sub[] = { "jobs", "locks", "runs" };
-	char *meta = exl_path_join(root, EXL_META_DIR), *p;
+	const char *const *sub = exl_layout_meta_subdirs();
+	char *meta = exl_layout_meta(root), *p;
 	int rc = 0, fresh = fresh_root(root);
 	size_t i;
 
@@ -642,7 +645,7 @@ static int make_meta_dirs(const char *root, const char *gdir,
 		return exl_errnof(err, ENOMEM, "couldn't create %s", root);
 	if (exl_mkdir_p(gdir, 0755, err) < 0 || exl_mkdir_p(meta, 0755, err) < 0)
 		rc = -1;
-	for (i = 0; rc == 0 && i < sizeof(sub) / sizeof(sub[0]); i++) {
+	for (i = 0; rc == 0 && sub[i]; i++) {
 		p = exl_path_join(meta, sub[i]);
 		if (!p || exl_mkdir_p(p, 0755, err) < 0)
 			rc = -1;

@@ -23,37 +23,16 @@
 /* Largest run.json read. */
 #define RUN_JSON_MAX (4u << 20)
 
-/* split_state_dir: from an absolute path below
- * <root>/.exp-log/runs/<g>/<stem>/, the root, group and state dir. */
+/* split_state_dir: the root, group and state dir of a W&B run inside a
+ * run's state dir (see exl_layout_split_state_dir). */
 static int split_state_dir(const char *abs, struct exl_wandb_link *l)
 {
-	static const char mark[] = "/" EXL_META_DIR "/runs/";
-	const char *p = abs, *hit = NULL, *g, *stem, *end;
+	int rc = exl_layout_split_state_dir(abs, 1, &l->root, &l->group,
+					    &l->state_dir);
 
-	while ((p = strstr(p, mark))) {
-		hit = p;
-		p += 1;
-	}
-	if (!hit)
+	if (rc == 0 && l->group && exl_valid_group(l->group) < 0)
 		return 1;
-	g = hit + strlen(mark);
-	stem = strchr(g, '/');
-	if (!stem || stem == g)
-		return 1;
-	stem++;
-	end = strchr(stem, '/');
-	if (!end || end == stem)
-		return 1;	/* the run must be inside the state dir */
-	l->root = hit == abs ? strdup("/") : strndup(abs, (size_t)(hit - abs));
-	l->state_dir = strndup(abs, (size_t)(end - abs));
-	if (strncmp(g, EXL_FLAT_KEY "/", strlen(EXL_FLAT_KEY) + 1) != 0)
-		l->group = strndup(g, (size_t)(stem - 1 - g));
-	if (!l->root || !l->state_dir ||
-	    (strncmp(g, EXL_FLAT_KEY "/", strlen(EXL_FLAT_KEY) + 1) && !l->group))
-		return -1;
-	if (l->group && exl_valid_group(l->group) < 0)
-		return 1;
-	return 0;
+	return rc;
 }
 
 /* pick_job: the job whose [start, end] holds t (the last such), else

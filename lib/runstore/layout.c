@@ -5,6 +5,9 @@
 
 #include "runstore/layout.h"
 
+#define META_DIR ".exp-log"
+#define FLAT_KEY "+flat"	/* '+' is not allowed in group names */
+
 static char *fmt_path(const char *fmt, const char *a, const char *b,
 		      const char *c)
 {
@@ -17,7 +20,7 @@ static char *fmt_path(const char *fmt, const char *a, const char *b,
 
 static const char *gkey(const char *group)
 {
-	return group ? group : EXL_FLAT_KEY;
+	return group ? group : FLAT_KEY;
 }
 
 char *exl_layout_group_dir(const char *root, const char *group)
@@ -27,20 +30,117 @@ char *exl_layout_group_dir(const char *root, const char *group)
 
 char *exl_layout_lock(const char *root, const char *group)
 {
-	return fmt_path("%s/" EXL_META_DIR "/locks/%s.lock%s", root,
+	return fmt_path("%s/" META_DIR "/locks/%s.lock%s", root,
 			gkey(group), "");
 }
 
 char *exl_layout_state_dir(const char *root, const char *group,
 			   const char *stem)
 {
-	return fmt_path("%s/" EXL_META_DIR "/runs/%s/%s", root, gkey(group),
+	return fmt_path("%s/" META_DIR "/runs/%s/%s", root, gkey(group),
 			stem);
 }
 
 char *exl_layout_job_index(const char *root, const char *job_id)
 {
-	return fmt_path("%s/" EXL_META_DIR "/jobs/%s.json%s", root, job_id, "");
+	return fmt_path("%s/" META_DIR "/jobs/%s.json%s", root, job_id, "");
+}
+
+char *exl_layout_meta(const char *root)
+{
+	return fmt_path("%s/" META_DIR "%s%s", root, "", "");
+}
+
+char *exl_layout_jobs_dir(const char *root)
+{
+	return fmt_path("%s/" META_DIR "/jobs%s%s", root, "", "");
+}
+
+char *exl_layout_runs_dir(const char *root)
+{
+	return fmt_path("%s/" META_DIR "/runs%s%s", root, "", "");
+}
+
+char *exl_layout_index_format(const char *root)
+{
+	return fmt_path("%s/" META_DIR "/index/format%s%s", root, "", "");
+}
+
+char *exl_layout_summary_cache(const char *root)
+{
+	return fmt_path("%s/" META_DIR "/cache/summaries%s%s", root, "", "");
+}
+
+char *exl_layout_index_dir(const char *root, const char *sub,
+			   const char *day)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/" META_DIR "/index/%s%s%s", root, sub,
+		     day ? "/" : "", day ? day : "") < 0)
+		return NULL;
+	return p;
+}
+
+char *exl_layout_state_rel(const char *group, const char *stem)
+{
+	return fmt_path(META_DIR "/runs/%s/%s%s", gkey(group), stem, "");
+}
+
+const char *const *exl_layout_meta_subdirs(void)
+{
+	static const char *const sub[] = { "jobs", "locks", "runs", NULL };
+
+	return sub;
+}
+
+size_t exl_layout_index_parts(const char *sub, const char *day,
+			      const char *parts[4])
+{
+	parts[0] = META_DIR;
+	parts[1] = "index";
+	parts[2] = sub;
+	parts[3] = day;
+	return day ? 4 : 3;
+}
+
+int exl_layout_split_state_dir(const char *abs, int below, char **root,
+			       char **group, char **state_dir)
+{
+	static const char mark[] = "/" META_DIR "/runs/";
+	const char *p = abs, *hit = NULL, *g, *stem, *end;
+	int flat;
+
+	*root = *group = *state_dir = NULL;
+	while ((p = strstr(p, mark))) {
+		hit = p;
+		p += 1;
+	}
+	if (!hit)
+		return 1;
+	g = hit + strlen(mark);
+	stem = strchr(g, '/');
+	if (!stem || stem == g)
+		return 1;
+	stem++;
+	end = strchr(stem, '/');
+	if (end == stem || (below && !end))
+		return 1;
+	if (!end)
+		end = stem + strlen(stem);
+	flat = strncmp(g, FLAT_KEY "/", strlen(FLAT_KEY) + 1) == 0;
+	*root = hit == abs ? strdup("/") : strndup(abs, (size_t)(hit - abs));
+	*state_dir = strndup(abs, (size_t)(end - abs));
+	if (!flat)
+		*group = strndup(g, (size_t)(stem - 1 - g));
+	if (!*root || !*state_dir || (!flat && !*group)) {
+		free(*root);
+		free(*group);
+		free(*state_dir);
+		*root = *group = *state_dir = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int exl_layout_safe_rel(const char *rel)

@@ -4,24 +4,59 @@
  *   <root>/<group>/timeline.md             the group's timeline
  *   <root>/.exp-log/runs/<group>/<stem>/   the run's state dir
  *        run.json                          JSON sidecar (machine state)
- *   <root>/.exp-log/jobs/<jobid>.json      job id -> run index
+ *   <root>/.exp-log/jobs/<jobid>.json      job id -> run (the sidecar's
+ *                                          list, kept beside it)
+ *   <root>/.exp-log/index/open/<jobid>     runs open now (runlog status)
+ *   <root>/.exp-log/index/ended/<day>/...  runs ended that day
+ *   <root>/.exp-log/index/format           the index's format stamp
  *   <root>/.exp-log/locks/<group>.lock     one lock per group
+ *   <root>/.exp-log/cache/summaries        runlog status --all's cache
  *
+ * This file is the only place that spells these paths, or takes one
+ * apart (exl_layout_split_state_dir).
  * A flat root (no group) uses "+flat" where a group name would go; '+'
  * is not allowed in group names, so the two never collide.
  */
 #ifndef EXL_LAYOUT_H
 #define EXL_LAYOUT_H
 
-#define EXL_META_DIR ".exp-log"
-#define EXL_FLAT_KEY "+flat"
+#include <stddef.h>
 
-/* Each returns a newly allocated path; group may be NULL (flat). */
+/* Each returns a newly allocated path (NULL: out of memory); group may
+ * be NULL (flat). */
 char *exl_layout_group_dir(const char *root, const char *group);
 char *exl_layout_lock(const char *root, const char *group);
 char *exl_layout_state_dir(const char *root, const char *group,
 			   const char *stem);
 char *exl_layout_job_index(const char *root, const char *job_id);
+char *exl_layout_meta(const char *root);		/* <root>/.exp-log */
+char *exl_layout_jobs_dir(const char *root);
+char *exl_layout_runs_dir(const char *root);		/* the state dirs */
+char *exl_layout_index_format(const char *root);
+char *exl_layout_summary_cache(const char *root);
+/* <root>/.exp-log/index/<sub>[/<day>], for messages. */
+char *exl_layout_index_dir(const char *root, const char *sub,
+			   const char *day);
+
+/* The state dir relative to the root: ".exp-log/runs/<g>/<stem>". */
+char *exl_layout_state_rel(const char *group, const char *stem);
+
+/* The directories below <root>/.exp-log that every writer makes, NULL
+ * terminated. */
+const char *const *exl_layout_meta_subdirs(void);
+
+/* The components of index dir <sub>[/<day>] below the root, from
+ * ".exp-log" down, into parts; returns their count (3 or 4). */
+size_t exl_layout_index_parts(const char *sub, const char *day,
+			      const char *parts[4]);
+
+/* The inverse of exl_layout_state_dir: for an absolute path at or below
+ * <root>/.exp-log/runs/<g>/<stem>/ (the last such mark in the path),
+ * set *root, *group (NULL for a flat root) and *state_dir, newly
+ * allocated.  below: the path must lie strictly inside the state dir.
+ * 0 on success, 1 when the path is not there, -1 out of memory. */
+int exl_layout_split_state_dir(const char *abs, int below, char **root,
+			       char **group, char **state_dir);
 
 /* A relative path stored in an index or sidecar is trusted only when it
  * has no "..", no leading '/', and no empty component.  0 when safe. */

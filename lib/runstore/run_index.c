@@ -104,11 +104,12 @@ static int dir_at(int at, const char *name, int create)
 static int index_dir(const char *root, const char *sub, const char *day,
 		     int create)
 {
-	const char *comp[4] = { EXL_META_DIR, "index", sub, day };
-	int fd, next, i, saved;
+	const char *comp[4];
+	size_t n = exl_layout_index_parts(sub, day, comp), i;
+	int fd, next, saved;
 
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	for (i = 0; fd >= 0 && i < 4 && comp[i]; i++) {
+	for (i = 0; fd >= 0 && i < n; i++) {
 		next = dir_at(fd, comp[i], create && i > 0);
 		saved = errno;
 		close(fd);
@@ -123,10 +124,14 @@ static int index_dir_err(const char *root, const char *sub, const char *day,
 {
 	int fd = index_dir(root, sub, day, create);
 
-	if (fd < 0)
-		exl_errnof(err, errno, "couldn't open %s/" EXL_META_DIR
-			   "/index/%s%s%s", root, sub, day ? "/" : "",
-			   day ? day : "");
+	if (fd < 0) {
+		int saved = errno;
+		char *p = exl_layout_index_dir(root, sub, day);
+
+		exl_errnof(err, saved, "couldn't open %s", p ? p : root);
+		free(p);
+		errno = saved;
+	}
 	return fd;
 }
 
@@ -409,7 +414,7 @@ int exl_index_stamp(const char *root, struct exl_err *err)
 	char *path;
 	int rc;
 
-	if (asprintf(&path, "%s/" EXL_META_DIR "/index/format", root) < 0)
+	if (!(path = exl_layout_index_format(root)))
 		return exl_errnof(err, ENOMEM, "couldn't stamp the run index");
 	rc = exl_write_atomic(path, EXL_INDEX_MAGIC, strlen(EXL_INDEX_MAGIC),
 			      0644, err);
@@ -422,7 +427,7 @@ int exl_index_ready(const char *root)
 	char *path, *text = NULL;
 	int fd, ready;
 
-	if (asprintf(&path, "%s/" EXL_META_DIR "/index/format", root) < 0)
+	if (!(path = exl_layout_index_format(root)))
 		return 0;
 	ready = exl_read_file(path, 64, &text, NULL, NULL) == 0 &&
 		strcmp(text, EXL_INDEX_MAGIC) == 0;

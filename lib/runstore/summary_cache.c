@@ -31,10 +31,7 @@ int exl_file_id_eq(const struct exl_file_id *a, const struct exl_file_id *b)
 
 char *exl_cache_path(const char *root)
 {
-	char *p;
-
-	return asprintf(&p, "%s/" EXL_META_DIR "/cache/summaries", root) < 0 ?
-	       NULL : p;
+	return exl_layout_summary_cache(root);
 }
 
 /* Writing ------------------------------------------------------------ */
