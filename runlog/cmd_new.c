@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "util/fileio.h"
 #include "runstore/layout.h"
+#include "runstore/run_edit.h"
 #include "job/run_lifecycle.h"
 #include "runlog.h"
 
@@ -189,28 +190,32 @@ static int gather(const struct new_opts *n, struct exl_run_facts *f)
 	return 0;
 }
 
+/* put_no_signal: "- signal: n/a (not a Slurm job)" in the Job block. */
+static int put_no_signal(struct exl_run_edit *e, void *arg)
+{
+	long blk = exl_doc_find_section(&e->doc, "Job", 0);
+
+	(void)arg;
+	if (blk < 0 || exl_doc_find_key(&e->doc, (size_t)blk, "signal") < 0)
+		return 1;
+	return exl_doc_set_key(&e->doc, (size_t)blk, "signal",
+			       "n/a (not a Slurm job)") < 0 ? -1 : 0;
+}
+
 /* fix_signal: a run outside Slurm has no signal spec to advise on. */
 static int fix_signal(const struct rl_run *run)
 {
-	struct exl_doc d;
-	long blk;
-	int fd, rc = -1;
+	struct exl_run_edit e = { .run_log = run->path };
+	char *lock = exl_layout_lock(run->root, rl_group(run));
+	struct exl_err err;
+	int rc = -1;
 
-	fd = rl_lock(run->root, rl_group(run));
-	if (fd < 0)
-		return -1;
-	if (rl_load_doc(run->path, &d) == 0) {
-		blk = exl_doc_find_section(&d, "Job", 0);
-		if (blk >= 0 && exl_doc_find_key(&d, (size_t)blk, "signal") >= 0 &&
-		    exl_doc_set_key(&d, (size_t)blk, "signal",
-				    "n/a (not a Slurm job)") < 0)
-			cli_err("%s: out of memory", run->path);
-		else
-			rc = rl_save_doc(run->path, &d);
-		exl_doc_free(&d);
-	}
-	exl_unlock(fd);
-	return rc;
+	if (!lock)
+		cli_err("out of memory");
+	else if ((rc = exl_run_edit(&e, lock, put_no_signal, NULL, &err)) < 0)
+		cli_err("%s", err.text);
+	free(lock);
+	return rc < 0 ? -1 : 0;
 }
 
 int cmd_new(struct rl *c, int argc, char **argv)

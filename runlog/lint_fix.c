@@ -13,6 +13,7 @@
 #include "util/fileio.h"
 #include "util/jsonfile.h"
 #include "runstore/layout.h"
+#include "runstore/run_edit.h"
 #include "lint_fix.h"
 #include "runstore/run_index.h"
 #include "runstore/runlog_scan.h"
@@ -392,52 +393,72 @@ static int do_renames(struct plan *p, const struct exl_findings *f)
 	return 0;
 }
 
-/* human_dates: add start_human / end_human beside ISO-only stamps. */
-static int human_dates(struct plan *p, const char *name)
+/* put_human_dates: start_human / end_human beside ISO-only stamps in
+ * every job block; *arg counts what was added (the edit writes only
+ * when something was). */
+static int put_human_dates(struct exl_run_edit *e, void *arg)
 {
 	static const char *const keys[][2] = { { "start", "start_human" },
 					       { "end", "end_human" } };
-	char path[RL_PATH], human[64];
-	struct exl_doc d;
+	struct exl_doc *d = &e->doc;
+	int *added = arg, rc = 0;
+	char human[64];
 	size_t i, k;
-	int added = 0, rc = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", p->dir, name);
-	if (rl_load_doc(path, &d) < 0)
-		return -1;
-	for (i = 0; rc == 0 && i < d.n; i++) {
-		if (strncmp(d.lines[i], "## Job", 6) != 0)
+	*added = 0;
+	for (i = 0; rc == 0 && i < d->n; i++) {
+		if (strncmp(d->lines[i], "## Job", 6) != 0)
 			continue;
 		for (k = 0; rc == 0 && k < 2; k++) {
-			long l = exl_doc_find_key(&d, i, keys[k][0]);
+			long l = exl_doc_find_key(d, i, keys[k][0]);
 			char *v, *line;
 			time_t t;
 
-			if (l < 0 || exl_doc_find_key(&d, i, keys[k][1]) >= 0)
+			if (l < 0 || exl_doc_find_key(d, i, keys[k][1]) >= 0)
 				continue;
-			v = exl_doc_get_key(&d, i, keys[k][0]);
+			v = exl_doc_get_key(d, i, keys[k][0]);
 			if (v && exl_parse_iso(v, &t) == 0 &&
 			    exl_time_human(t, 1, human, sizeof(human)) == 0) {
 				line = fmt("- %s: `%s`", keys[k][1], human);
-				if (!line || exl_doc_insert(&d, (size_t)l + 1, line) < 0)
+				if (!line || exl_doc_insert(d, (size_t)l + 1, line) < 0)
 					rc = -1;
 				else
-					added++;
+					(*added)++;
 				free(line);
 			}
 			free(v);
 		}
 	}
-	if (rc < 0)
-		cli_err("%s: out of memory", path);
-	else if (added) {
+	return rc < 0 ? -1 : *added ? 0 : 1;
+}
+
+/* dry_run_edit: a dry run counts what would be added, writing nothing. */
+static int dry_run_edit(struct exl_run_edit *e, void *arg)
+{
+	return put_human_dates(e, arg) < 0 ? -1 : 1;
+}
+
+/* human_dates: add start_human / end_human beside ISO-only stamps (the
+ * plan holds the group lock when it applies). */
+static int human_dates(struct plan *p, const char *name)
+{
+	struct exl_run_edit e = { 0 };
+	char path[RL_PATH];
+	struct exl_err err;
+	int added = 0, rc;
+
+	snprintf(path, sizeof(path), "%s/%s", p->dir, name);
+	e.run_log = path;
+	rc = exl_run_edit(&e, NULL, p->apply ? put_human_dates : dry_run_edit,
+			  &added, &err);
+	if (rc < 0) {
+		cli_err("%s", err.text);
+		return -1;
+	}
+	if (added)
 		say(p, "add %d human-readable date%s to %s", added,
 		    added == 1 ? "" : "s", path);
-		if (p->apply)
-			rc = rl_save_doc(path, &d);
-	}
-	exl_doc_free(&d);
-	return rc;
+	return 0;
 }
 
 /* rebuild_timeline: timeline.md from the run logs now present. */

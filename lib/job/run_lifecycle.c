@@ -23,6 +23,7 @@
 #include "job/run_lifecycle.h"
 #include "runstore/runlog_scan.h"
 #include "runstore/runlog_doc.h"
+#include "runstore/run_edit.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "runstore/timeline.h"
@@ -388,19 +389,25 @@ static int start_run(const char *root, struct exl_run_facts *f,
 	return fill_paths(out, run_log, state_dir, f, resumed, err);
 }
 
+struct note_arg {
+	time_t when;
+	const char *text;
+};
+
+static int put_note(struct exl_run_edit *e, void *arg)
+{
+	const struct note_arg *a = arg;
+
+	return append_status(&e->doc, a->when, a->text);
+}
+
 int exl_run_note(const char *run_log, time_t when, const char *text,
 		 struct exl_err *err)
 {
-	struct exl_doc d;
-	int rc;
+	struct exl_run_edit e = { .run_log = run_log };
+	struct note_arg a = { when, text };
 
-	if (exl_doc_load(run_log, &d, err) < 0)
-		return -1;
-	rc = append_status(&d, when, text) < 0 ?
-	     exl_errnof(err, ENOMEM, "couldn't update %s", run_log) :
-	     exl_doc_save(run_log, &d, err);
-	exl_doc_free(&d);
-	return rc;
+	return exl_run_edit(&e, NULL, put_note, &a, err) < 0 ? -1 : 0;
 }
 
 /* job_key: the job id as the run index records it; NULL when it cannot
@@ -1229,46 +1236,6 @@ static int close_out_run(struct exl_doc *d, json_object *run, json_object *job,
 	return 0;
 }
 
-/* A run being changed under its group lock: the run log as lines, its
- * sidecar, and where they live. */
-struct run_edit {
-	struct exl_doc doc;
-	json_object *run;
-	const char *run_log;
-	const char *state_dir;
-	int ended;		/* the scheduler's final state is recorded */
-	time_t end;		/* and the job's end time */
-};
-
-/* file_id: what tells us a file was rewritten (editors rename a new file
- * over the old one, or rewrite it in place). */
-struct file_id {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-};
-
-static int file_id_of(const char *path, struct file_id *id)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return -1;
-	id->dev = st.st_dev;
-	id->ino = st.st_ino;
-	id->size = st.st_size;
-	id->mtime = st.st_mtim;
-	return 0;
-}
-
-static int same_file_id(const struct file_id *a, const struct file_id *b)
-{
-	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-	       a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec;
-}
-
 /* index_end: the run's execution job_id ended (its log says so now):
  * from open to recently ended in the run index. */
 static int index_end(const char *root, const char *job_id, const char *rel,
@@ -1284,84 +1251,32 @@ static int index_end(const char *root, const char *job_id, const char *rel,
 			run_log, ie.text);
 }
 
-/* How often a change races a person's editor before we give up. */
-#define EXL_EDIT_RETRIES 5
-
-/* with_run: lock the group of job_id's run, load its log and sidecar, call
- * fn, save both.  A person saving the file by hand meanwhile (editors do
- * not take our lock) is noticed before the rename and the whole edit is
- * redone on their version, so their change is never lost.  Returns 1 when
+/* with_run: change job_id's run log and sidecar under the group lock
+ * (exl_run_edit: a person's save meanwhile is kept), then move the run
+ * to "ended" in the run index when the change closed it.  Returns 1 when
  * the job has no run log. */
 static int with_run(const char *root, const char *job_id,
-		    int (*fn)(struct run_edit *e, void *arg), void *arg,
-		    struct exl_err *err)
+		    exl_run_edit_fn fn, void *arg, struct exl_err *err)
 {
 	char *run_log = NULL, *state_dir = NULL, *group = NULL, *rel = NULL;
-	char *lock = NULL, *side = NULL, *text = NULL;
-	struct run_edit e = { 0 };
-	struct file_id before, after;
-	int fd = -1, rc, tries;
-	size_t len;
+	struct exl_run_edit e = { 0 };
+	char *lock;
+	int rc;
 
 	rc = read_index_rel(root, job_id, &run_log, &state_dir, &group, &rel,
 			    err);
 	if (rc != 0)
 		return rc;
-	rc = -1;
 	lock = exl_layout_lock(root, group);
-	side = exl_path_join(state_dir, "run.json");
-	if (!lock || !side) {
-		exl_errnof(err, ENOMEM, "couldn't update run log");
-		goto out;
-	}
-	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
-	if (fd < 0)
-		goto out;
 	e.run_log = run_log;
 	e.state_dir = state_dir;
-	for (tries = 0; tries < EXL_EDIT_RETRIES; tries++) {
-		exl_doc_free(&e.doc);
-		json_object_put(e.run);
-		free(text);
-		text = NULL;
-		e.ended = 0;
-		e.run = exl_json_read(side, 1 << 22, err);
-		if (!e.run)
-			goto out;
-		if (file_id_of(run_log, &before) < 0) {
-			exl_errnof(err, errno, "couldn't stat %s", run_log);
-			goto out;
-		}
-		if (exl_doc_load(run_log, &e.doc, err) < 0)
-			goto out;
-		if (fn(&e, arg) < 0) {
-			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
-			goto out;
-		}
-		text = exl_doc_render(&e.doc, &len);
-		if (!text) {
-			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
-			goto out;
-		}
-		if (file_id_of(run_log, &after) == 0 && same_file_id(&before, &after))
-			break;
-	}
-	if (tries == EXL_EDIT_RETRIES) {
-		exl_errf(err, "%s keeps changing under us: not updated", run_log);
-		goto out;
-	}
-	if (exl_write_atomic(run_log, text, len, 0644, err) < 0 ||
-	    exl_json_write(side, e.run, err) < 0)
-		goto out;
-	if (e.ended && index_end(root, job_id, rel, e.end, run_log, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	exl_unlock(fd);
-	exl_doc_free(&e.doc);
-	json_object_put(e.run);
-	free(text);
-	free(side);
+	rc = lock ? exl_run_edit(&e, lock, fn, arg, err) :
+		    exl_errnof(err, ENOMEM, "couldn't update run log");
+	if (rc == 1)
+		rc = 0;
+	if (rc == 0 && e.closed &&
+	    index_end(root, job_id, rel, e.end, run_log, err) < 0)
+		rc = -1;
 	free(lock);
 	free(run_log);
 	free(state_dir);
@@ -1376,7 +1291,7 @@ struct end_arg {
 	struct exl_err *err;
 };
 
-static int put_end(struct run_edit *ed, void *arg)
+static int put_end(struct exl_run_edit *ed, void *arg)
 {
 	struct end_arg *a = arg;
 	json_object *job = last_job_entry(ed->run, a->job_id);
@@ -1400,7 +1315,7 @@ static int put_end(struct run_edit *ed, void *arg)
 		return -1;
 	if (exl_state_is_final(exl_json_str(job, "sched_state"))) {
 		experiment_row(&ed->doc, ed->run, job, ed->run_log);
-		ed->ended = 1;
+		ed->closed = 1;
 		ed->end = (time_t)exl_json_int(job, "end", (long long)now);
 	}
 	return 0;
@@ -1416,7 +1331,7 @@ int exl_run_end(const char *root, const char *job_id,
 	return with_run(root, job_id, put_end, &a, err);
 }
 
-static int put_status(struct run_edit *ed, void *arg)
+static int put_status(struct exl_run_edit *ed, void *arg)
 {
 	return append_status(&ed->doc, time(NULL), arg);
 }
@@ -1432,7 +1347,7 @@ struct results_arg {
 	const char *checkpoint;
 };
 
-static int put_results(struct run_edit *ed, void *arg)
+static int put_results(struct exl_run_edit *ed, void *arg)
 {
 	const struct results_arg *a = arg;
 	struct exl_doc *d = &ed->doc;
@@ -1477,7 +1392,7 @@ struct env_arg {
 	const struct exl_env_result *r;
 };
 
-static int put_env(struct run_edit *ed, void *arg)
+static int put_env(struct exl_run_edit *ed, void *arg)
 {
 	const struct env_arg *a = arg;
 	long sec = exl_doc_find_section(&ed->doc, "Config", 0);
@@ -1515,7 +1430,7 @@ struct fact_arg {
 	const char *section, *key, *value;
 };
 
-static int put_fact(struct run_edit *ed, void *arg)
+static int put_fact(struct exl_run_edit *ed, void *arg)
 {
 	const struct fact_arg *a = arg;
 	long sec = exl_doc_find_section(&ed->doc, a->section, 0);

@@ -11,9 +11,6 @@
 #include "util/exl_err.h"
 #include "runstore/run_facts.h"
 
-/* How long a writer waits for a group lock before giving up. */
-#define EXL_LOCK_TIMEOUT 60
-
 struct exl_run_paths {
 	char run_log[4096];	/* absolute path of the markdown file */
 	char state_dir[4096];	/* EXP_LOG_STATE */

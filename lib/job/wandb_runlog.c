@@ -11,7 +11,7 @@
 #include "runstore/layout.h"
 #include "util/names.h"
 #include "runstore/owned.h"
-#include "job/run_lifecycle.h"
+#include "runstore/run_edit.h"
 #include "runstore/runlog_doc.h"
 #include "wandb/wandb_rundir.h"
 #include "job/wandb_runlog.h"
@@ -269,38 +269,28 @@ static int update_doc(struct exl_doc *d, const char *job_id, const char *url)
 	return merge_url(d, (size_t)sec, "synced", url);
 }
 
+struct url_arg {
+	const char *job_id;
+	const char *url;
+};
+
+static int put_url(struct exl_run_edit *e, void *arg)
+{
+	const struct url_arg *a = arg;
+
+	return update_doc(&e->doc, a->job_id, a->url) < 0 ? -1 : 0;
+}
+
 int exl_wandb_link_record_url(const struct exl_wandb_link *l,
 			      const char *url, struct exl_err *err)
 {
-	char *lock = exl_layout_lock(l->root, l->group), *dir = NULL, *text;
-	struct exl_doc d = { 0 };
-	size_t len;
-	int fd = -1, rc = -1;
+	struct exl_run_edit e = { .run_log = l->run_log };
+	struct url_arg a = { l->job_id, url };
+	char *lock = exl_layout_lock(l->root, l->group);
+	int rc;
 
-	dir = lock ? exl_dirname(lock) : NULL;
-	if (!dir) {
-		exl_errnof(err, ENOMEM, "couldn't update %s", l->run_log);
-		goto out;
-	}
-	if (exl_mkdir_p(dir, 0755, err) < 0)
-		goto out;
-	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
-	if (fd < 0)
-		goto out;
-	/* re-read under the lock: someone may have edited it meanwhile */
-	if (exl_doc_load(l->run_log, &d, err) < 0)
-		goto out;
-	if (update_doc(&d, l->job_id, url) < 0 ||
-	    !(text = exl_doc_render(&d, &len))) {
-		exl_errnof(err, ENOMEM, "couldn't update %s", l->run_log);
-		goto out;
-	}
-	rc = exl_write_atomic(l->run_log, text, len, 0644, err);
-	free(text);
-out:
-	exl_unlock(fd);
-	exl_doc_free(&d);
-	free(dir);
+	rc = lock ? exl_run_edit(&e, lock, put_url, &a, err) :
+		    exl_errnof(err, ENOMEM, "couldn't update %s", l->run_log);
 	free(lock);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }

@@ -37,6 +37,9 @@ int exl_write_atomic(const char *path, const void *buf, size_t len,
 int exl_create_exclusive(const char *path, const void *buf, size_t len,
 			 mode_t mode, struct exl_err *err);
 
+/* How long a writer waits for a group lock before giving up. */
+#define EXL_LOCK_TIMEOUT 60
+
 /* Take an exclusive fcntl lock on lockpath (created if missing, never
  * through a symlink).  Blocks up to timeout_s seconds.  Returns the fd to
  * pass to exl_unlock, or -1. */

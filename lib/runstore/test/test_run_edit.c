@@ -1,0 +1,163 @@
+/* Unit tests: the one locked edit.  A person's editor saves the run log
+ * while a writer is changing it (the save is made from inside the
+ * writer's callback, the worst moment): the change is redone on the
+ * person's version and both survive, with the log alone and with its
+ * sidecar; a log that never stops changing is refused, not clobbered. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "tmpdir.h"
+#include "runstore/run_edit.h"
+#include "util/fileio.h"
+#include "util/jsonfile.h"
+
+struct race {
+	const char *path;
+	int calls;		/* how often the change ran */
+	int saves;		/* hand saves to make, one per call */
+	int hand_rename;	/* save as editors do: new file renamed over */
+};
+
+/* hand_save: what a person's editor does, without our lock. */
+static void hand_save(struct race *r)
+{
+	char *text = NULL, tmp[4200];
+	FILE *f;
+
+	if (exl_read_file(r->path, 1 << 20, &text, NULL, NULL) < 0)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.swp", r->path);
+	f = fopen(r->hand_rename ? tmp : r->path, "w");
+	if (f) {
+		fprintf(f, "%shand edit %d\n", text, r->calls);
+		fclose(f);
+		if (r->hand_rename && rename(tmp, r->path) < 0)
+			perror("rename");
+	}
+	free(text);
+}
+
+static int change(struct exl_run_edit *e, void *arg)
+{
+	struct race *r = arg;
+
+	r->calls++;
+	if (r->saves > 0) {
+		r->saves--;
+		hand_save(r);
+	}
+	if (e->run)
+		exl_json_set_int(e->run, "edits", r->calls);
+	e->closed = 1;
+	e->end = 42;
+	return exl_doc_append(&e->doc, 0, "- added by the writer");
+}
+
+static int nothing(struct exl_run_edit *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	return 1;
+}
+
+static void write_log(const char *path)
+{
+	static const char t[] = "## Status\n- first\n";
+
+	if (exl_write_atomic(path, t, strlen(t), 0644, NULL) < 0)
+		perror(path);
+}
+
+int main(void)
+{
+	char dir[256], log[512], sdir[512], side[600], lock[600], *text = NULL;
+	struct exl_run_edit e;
+	struct exl_err err;
+	struct race r;
+	json_object *o;
+	struct stat st;
+	int rc, hand;
+
+	if (!tmpdir_make(dir, sizeof(dir)))
+		return 1;
+	snprintf(log, sizeof(log), "%s/run.md", dir);
+	snprintf(sdir, sizeof(sdir), "%s/state", dir);
+	snprintf(side, sizeof(side), "%s/run.json", sdir);
+	snprintf(lock, sizeof(lock), "%s/locks/g.lock", dir);
+	mkdir(sdir, 0755);
+
+	for (hand = 0; hand < 2; hand++) {
+		write_log(log);
+		memset(&e, 0, sizeof(e));
+		e.run_log = log;
+		r = (struct race){ .path = log, .saves = 1, .hand_rename = hand };
+		rc = exl_run_edit(&e, lock, change, &r, &err);
+		is_int(rc, 0, "%s save: edit succeeds", hand ? "rename" : "in-place");
+		is_int(r.calls, 2, "%s save: the change was redone once",
+		       hand ? "rename" : "in-place");
+		free(text);
+		text = NULL;
+		ok(exl_read_file(log, 1 << 20, &text, NULL, NULL) == 0 &&
+		   strstr(text, "hand edit 1\n") &&
+		   strstr(text, "- added by the writer"),
+		   "%s save: the hand edit and the change are both kept",
+		   hand ? "rename" : "in-place");
+		ok(e.closed && e.end == 42, "closed and end reach the caller");
+	}
+	ok(stat(lock, &st) == 0, "the lock's directory was made");
+
+	/* with the sidecar: loaded, changed, saved with the log */
+	write_log(log);
+	o = json_object_new_object();
+	exl_json_write(side, o, NULL);
+	json_object_put(o);
+	memset(&e, 0, sizeof(e));
+	e.run_log = log;
+	e.state_dir = sdir;
+	r = (struct race){ .path = log, .saves = 2 };
+	rc = exl_run_edit(&e, NULL, change, &r, &err);
+	is_int(rc, 0, "sidecar: edit succeeds after two hand saves");
+	o = exl_json_read(side, 1 << 20, NULL);
+	ok(o && exl_json_int(o, "edits", 0) == 3,
+	   "sidecar: saved from the last try");
+	json_object_put(o);
+
+	/* a log that changes on every try is left alone */
+	write_log(log);
+	memset(&e, 0, sizeof(e));
+	e.run_log = log;
+	r = (struct race){ .path = log, .saves = EXL_EDIT_RETRIES };
+	rc = exl_run_edit(&e, NULL, change, &r, &err);
+	is_int(rc, -1, "always changing: refused");
+	ok(strstr(err.text, "keeps changing") != NULL, "and says so: %s",
+	   err.text);
+	free(text);
+	text = NULL;
+	ok(exl_read_file(log, 1 << 20, &text, NULL, NULL) == 0 &&
+	   !strstr(text, "- added by the writer") &&
+	   strstr(text, "hand edit 5\n"), "every hand edit kept, nothing written");
+
+	/* nothing to write: the file is not touched */
+	memset(&e, 0, sizeof(e));
+	e.run_log = log;
+	stat(log, &st);
+	rc = exl_run_edit(&e, NULL, nothing, NULL, &err);
+	is_int(rc, 1, "nothing to write: 1");
+
+	/* a missing log is an error naming it */
+	memset(&e, 0, sizeof(e));
+	snprintf(side, sizeof(side), "%s/none.md", dir);
+	e.run_log = side;
+	rc = exl_run_edit(&e, NULL, change, &r, &err);
+	ok(rc == -1 && strstr(err.text, "none.md"), "missing log: %s",
+	   err.text);
+
+	free(text);
+	tmpdir_remove(dir);
+	return done_testing();
+}
