@@ -71,7 +71,8 @@ static int parse_sync(int argc, char **argv, struct sync_opts *o)
 				return EXL_EXIT_USAGE;
 			break;
 		case 'T':
-			if (parse_count("--timeout", optarg, 7 * 86400, &o->timeout) < 0)
+			if (parse_count("sync", "--timeout", optarg, 7 * 86400,
+					&o->timeout) < 0)
 				return EXL_EXIT_USAGE;
 			break;
 		case 'h':

@@ -43,6 +43,8 @@ esync sync --jobs 0 "$T"
 check "sync --jobs 0: exit 2" is "$rc" 2
 esync sync --timeout -5 "$T"
 check "sync --timeout -5: exit 2" is "$rc" 2
+check "sync --timeout -5: one line with a hint" \
+	test "$(cat "$T/err")" = "exp-wandb-sync sync: --timeout: expected a number from 0 to 604800, not '-5'; try 'exp-wandb-sync sync --help'"
 esync list --jobs x
 check "list --jobs x: exit 2" is "$rc" 2
 esync list --json --paths
