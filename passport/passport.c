@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,18 @@
 #include "passport/passport_manifest.h"
 #include "passport/passport_sign.h"
 #include "passport/passport_verify.h"
+
+/* The options and exit status every command shares. */
+#define COMMON_HELP \
+"Options for every command:\n" \
+"  -j, --jobs N   hash with N threads (default: the CPUs of this\n" \
+"                 allocation: SLURM_CPUS_ON_NODE, CPU affinity)\n" \
+"  -q, --quiet    no progress bar, no summary line\n" \
+"  -h, --help     show this help\n" \
+"  -V, --version  show the version\n" \
+"\n" \
+"Exit status: 0 ok, 1 verification failed or signing refused, 2 usage,\n" \
+"3 could not do the work.  See passport(1).\n"
 
 static const char usage_text[] =
 "Usage: passport COMMAND CKPT_DIR [OPTIONS]\n"
@@ -35,22 +48,58 @@ static const char usage_text[] =
 "  verify CKPT_DIR [--require-signoff] [--pubkey PUB.pem] [--json]\n"
 "      check files, passport/signoff binding and signature\n"
 "\n"
-"Options for every command:\n"
-"  -j, --jobs N   hash with N threads (default: the CPUs of this\n"
-"                 allocation: SLURM_CPUS_ON_NODE, CPU affinity)\n"
-"  -q, --quiet    no progress bar, no summary line\n"
-"  -h, --help     show this help\n"
-"      --version  show the version\n"
-"\n"
-"Exit status: 0 ok, 1 verification failed or signing refused, 2 usage,\n"
-"3 could not do the work.  See passport(1).\n";
+COMMON_HELP;
 
-static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
+/* Each command's help; its first paragraph is the usage line shown
+ * when the operands are missing. */
+static const char generate_usage[] =
+"Usage: passport generate CKPT_DIR [--contract FILE.yaml] [--run RUNLOG]\n"
+"                         [--force] [--jobs N] [--quiet]\n"
+"\n"
+"Hash every file of CKPT_DIR and write CKPT_DIR/MODEL_PASSPORT.json.\n"
+"\n"
+"      --contract FILE.yaml  the model contract to record\n"
+"      --run RUNLOG          the run log of the job that made it\n"
+"  -f, --force               replace an existing passport\n"
+"\n"
+COMMON_HELP;
+static const char sign_usage[] =
+"Usage: passport sign CKPT_DIR --verdict pass|soft_signal [--reason TEXT]\n"
+"                     [--key KEY.pem] [--force] [--jobs N] [--quiet]\n"
+"\n"
+"Re-verify every file of CKPT_DIR, then write CKPT_DIR/SIGNOFF.json.\n"
+"\n"
+"      --verdict V     pass, or soft_signal (which needs --reason)\n"
+"      --reason TEXT   why\n"
+"      --key KEY.pem   sign with this ed25519 private key (mode 600)\n"
+"  -f, --force         replace an existing signoff\n"
+"\n"
+COMMON_HELP;
+static const char verify_usage[] =
+"Usage: passport verify CKPT_DIR [--require-signoff] [--pubkey PUB.pem]\n"
+"                       [--json] [--jobs N] [--quiet]\n"
+"\n"
+"Check every file of CKPT_DIR against its passport, the signoff's binding\n"
+"and signature.\n"
+"\n"
+"      --require-signoff  fail without a SIGNOFF.json\n"
+"      --pubkey PUB.pem   the signer's public key the signature must match\n"
+"      --json             a JSON report (schema in passport(1))\n"
+"\n"
+COMMON_HELP;
+
+/* usage_error: a usage message for command cmd (NULL: passport
+ * itself), then exit 2. */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+usage_error(const char *cmd, const char *fmt, ...)
 {
-	fprintf(stderr, "%s: ", cli_prog());
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '%s --help'.\n", cli_prog());
-	exit(EXL_EXIT_USAGE);
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	exit(cli_usage_err(cmd, "%s", msg));
 }
 
 /* Thread-safe progress: workers report, one line on a terminal. */
@@ -111,45 +160,39 @@ static double elapsed(const struct progress *p)
 	       (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
 }
 
-/* The options every command shares; -1 in *quiet etc. means unset. */
+/* The options every command shares, and the command they belong to. */
 struct common {
+	const char *cmd, *help;
+	char **argv;
 	unsigned jobs;
 	int quiet;
 };
 
-enum { OPT_VERSION = 256, OPT_CONTRACT, OPT_RUN, OPT_VERDICT, OPT_REASON,
+enum { OPT_CONTRACT = 256, OPT_RUN, OPT_VERDICT, OPT_REASON,
        OPT_KEY, OPT_PUBKEY, OPT_REQUIRE, OPT_JSON };
-
-static unsigned parse_jobs(const char *s)
-{
-	char *end;
-	long v;
-
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < 1 || v > 256)
-		usage_error("--jobs: expected a number from 1 to 256, not '%s'", s);
-	return (unsigned)v;
-}
 
 /* common_opt: handle an option every command has; 0 if c is not one. */
 static int common_opt(int c, struct common *co)
 {
+	long jobs;
+
 	switch (c) {
 	case 'j':
-		co->jobs = parse_jobs(optarg);
+		if (cli_parse_jobs(co->cmd, "--jobs", optarg, 256, &jobs) < 0)
+			exit(EXL_EXIT_USAGE);
+		co->jobs = (unsigned)jobs;
 		return 1;
 	case 'q':
 		co->quiet = 1;
 		return 1;
 	case 'h':
-		fputs(usage_text, stdout);
+		fputs(co->help, stdout);
 		exit(EXL_EXIT_OK);
-	case OPT_VERSION:
-		printf("passport (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		exit(EXL_EXIT_OK);
+	case 'V':
+		exit(cli_version());
 	case '?':
-		fprintf(stderr, "Try '%s --help'.\n", cli_prog());
-		exit(EXL_EXIT_USAGE);
+	case ':':
+		exit(cli_bad_option(c, co->argv, co->cmd));
 	default:
 		return 0;
 	}
@@ -159,15 +202,16 @@ static int common_opt(int c, struct common *co)
 	{ "jobs", required_argument, NULL, 'j' }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, OPT_VERSION }
+	{ "version", no_argument, NULL, 'V' }
 
 /* one_dir: the single CKPT_DIR operand left after the options. */
-static const char *one_dir(int argc, char **argv, const char *cmd)
+static const char *one_dir(int argc, char **argv, const char *cmd,
+			   const char *cmd_usage)
 {
 	if (optind >= argc)
-		usage_error("%s: missing CKPT_DIR", cmd);
+		exit(cli_missing(cmd, "CKPT_DIR", cmd_usage));
 	if (optind + 1 < argc)
-		usage_error("unexpected argument '%s'", argv[optind + 1]);
+		usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
 	return argv[optind];
 }
 
@@ -204,14 +248,15 @@ static int cmd_generate(int argc, char **argv)
 	};
 	struct passport_gen_opts o = { 0 };
 	struct passport_gen_result res;
-	struct common co = { 0 };
+	struct common co = { .cmd = "generate", .help = generate_usage,
+			     .argv = argv };
 	char *contract = NULL, *run = NULL, size[40], rate[40];
 	const char *dir;
 	struct progress pr;
 	struct exl_err err;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "fj:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":fj:qhV", longopts, NULL)) != -1) {
 		if (common_opt(c, &co))
 			continue;
 		if (c == OPT_CONTRACT)
@@ -221,7 +266,7 @@ static int cmd_generate(int argc, char **argv)
 		else if (c == 'f')
 			o.force = 1;
 	}
-	dir = one_dir(argc, argv, "generate");
+	dir = one_dir(argc, argv, "generate", generate_usage);
 	o.contract_path = contract;
 	o.runlog_path = run;
 	o.hash.jobs = co.jobs;
@@ -293,14 +338,15 @@ static int cmd_sign(int argc, char **argv)
 	};
 	struct passport_sign_opts o = { 0 };
 	struct passport_report rep;
-	struct common co = { 0 };
+	struct common co = { .cmd = "sign", .help = sign_usage,
+			     .argv = argv };
 	struct progress pr;
 	struct exl_err err;
 	char *key = NULL;
 	const char *dir;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "fj:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":fj:qhV", longopts, NULL)) != -1) {
 		if (common_opt(c, &co))
 			continue;
 		if (c == OPT_VERDICT)
@@ -312,11 +358,12 @@ static int cmd_sign(int argc, char **argv)
 		else if (c == 'f')
 			o.force = 1;
 	}
-	dir = one_dir(argc, argv, "sign");
+	dir = one_dir(argc, argv, "sign", sign_usage);
 	if (!o.verdict)
-		usage_error("%s", "sign: --verdict pass|soft_signal is required");
+		exit(cli_missing("sign", "--verdict pass|soft_signal",
+				 sign_usage));
 	if (passport_verdict_check(o.verdict, o.reason, &err) < 0)
-		usage_error("sign: %s", err.text);
+		usage_error("sign", "%s", err.text);
 	if (key)
 		warn_key_mode(key);
 	o.key_path = key;
@@ -328,9 +375,12 @@ static int cmd_sign(int argc, char **argv)
 	die_on_error(rc, &rep, &err);
 	if (rc == 1) {
 		print_file_problems(stdout, &rep);
-		cli_err("%s: refusing to sign: %zu of %zu entries do not match %s",
-			dir, passport_report_file_problems(&rep), rep.nfiles,
-			PASSPORT_FILE);
+		size_t bad = passport_report_file_problems(&rep);
+
+		cli_err("%s: refusing to sign: %zu of %zu %s %s not match %s",
+			dir, bad, rep.nfiles,
+			cli_plural(rep.nfiles, "entry", "entries"),
+			bad == 1 ? "does" : "do", PASSPORT_FILE);
 		passport_report_free(&rep);
 		return EXL_EXIT_CHECK;
 	}
@@ -338,8 +388,9 @@ static int cmd_sign(int argc, char **argv)
 		cli_err("warning: %s has no weight files (see WEIGHT FILES in passport(1)): the signoff binds only the passport",
 			dir);
 	if (!co.quiet)
-		printf("wrote %s/%s: verdict %s, %zu weight files, %s\n", dir,
+		printf("wrote %s/%s: verdict %s, %zu weight %s, %s\n", dir,
 		       SIGNOFF_FILE, o.verdict, rep.signed_weights,
+		       cli_plural(rep.signed_weights, "file", "files"),
 		       o.key_path ? "signed (ed25519)" : "not signed (no --key)");
 	passport_report_free(&rep);
 	return EXL_EXIT_OK;
@@ -358,11 +409,15 @@ static void print_summary(const char *dir, const struct passport_report *rep)
 	}
 	printf("%s: %s: ", rep->ok ? "OK" : "FAILED", dir);
 	if (bad == 0) {
-		printf("%zu entries match (%s hashed)", rep->nfiles, bytes);
+		printf("%zu %s (%s hashed)", rep->nfiles,
+		       rep->nfiles == 1 ? "entry matches" : "entries match",
+		       bytes);
 	} else {
 		const char *sep = "";
 
-		printf("%zu of %zu entries differ (", bad, rep->nfiles);
+		printf("%zu of %zu %s %s (", bad, rep->nfiles,
+		       cli_plural(rep->nfiles, "entry", "entries"),
+		       bad == 1 ? "differs" : "differ");
 		for (i = 1; i < PASSPORT_NSTATUS; i++) {
 			if (!rep->counts[i])
 				continue;
@@ -401,7 +456,8 @@ static int cmd_verify(int argc, char **argv)
 	};
 	struct passport_verify_opts o = { 0 };
 	struct passport_report rep;
-	struct common co = { 0 };
+	struct common co = { .cmd = "verify", .help = verify_usage,
+			     .argv = argv };
 	struct progress pr;
 	struct exl_err err;
 	char *pubkey = NULL;
@@ -409,7 +465,7 @@ static int cmd_verify(int argc, char **argv)
 	int c, json = 0, rc;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:qhV", longopts, NULL)) != -1) {
 		if (common_opt(c, &co))
 			continue;
 		if (c == OPT_REQUIRE)
@@ -419,7 +475,7 @@ static int cmd_verify(int argc, char **argv)
 		else if (c == OPT_JSON)
 			json = 1;
 	}
-	dir = one_dir(argc, argv, "verify");
+	dir = one_dir(argc, argv, "verify", verify_usage);
 	o.pubkey_path = pubkey;
 	o.hash.jobs = co.jobs;
 	progress_init(&pr, co.quiet || json, &o.hash);
@@ -460,18 +516,20 @@ int main(int argc, char **argv)
 
 	cli_init(argv[0]);
 	if (argc < 2)
-		usage_error("%s", "missing COMMAND (generate, sign or verify)");
+		return cli_missing(NULL, "COMMAND (generate, sign or verify)",
+				   usage_text);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);
 		return EXL_EXIT_OK;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("passport (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return EXL_EXIT_OK;
-	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
+		return cli_version();
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].run(argc - 1, argv + 1);
-	usage_error("unknown command '%s' (generate, sign or verify)", argv[1]);
+	if (argv[1][0] == '-')
+		return cli_usage_err(NULL, "unknown option '%s'", argv[1]);
+	return cli_usage_err(NULL, "unknown command '%s' (generate, sign or "
+			     "verify)", argv[1]);
 }

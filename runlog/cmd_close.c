@@ -71,7 +71,7 @@ int cmd_close(struct rl *c, int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "s:e:h", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":s:e:h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			state = optarg;
@@ -88,9 +88,11 @@ int cmd_close(struct rl *c, int argc, char **argv)
 		case 'h':
 			return rl_help(usage);
 		default:
-			return rl_usage("close", "unknown option");
+			return cli_bad_option(ch, argv, "close");
 		}
 	}
+	if (argc == optind)
+		return cli_missing("close", "RUN", usage);
 	if (argc - optind != 1)
 		return rl_usage("close", "give one RUN");
 	rc = rl_find_run(c, argv[optind], &run);

@@ -202,13 +202,13 @@ int cmd_experiments(struct rl *c, int argc, char **argv)
 	int ch, write = 0;
 
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "wh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":wh", lo, NULL)) != -1) {
 		if (ch == 'w')
 			write = 1;
 		else if (ch == 'h')
 			return rl_help(usage);
 		else
-			return rl_usage("experiments", "unknown option");
+			return cli_bad_option(ch, argv, "experiments");
 	}
 	if (argc - optind > 1)
 		return rl_usage("experiments", "one GROUP at most");

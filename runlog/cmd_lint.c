@@ -178,7 +178,7 @@ static int parse(int argc, char **argv, struct lint_opts *o, struct rl *c)
 
 	memset(o, 0, sizeof(*o));
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "g:jyh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":g:jyh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
 			o->group = optarg;
@@ -195,7 +195,7 @@ static int parse(int argc, char **argv, struct lint_opts *o, struct rl *c)
 		case 'h':
 			return -1;
 		default:
-			return rl_usage("lint", "unknown option");
+			return cli_bad_option(ch, argv, "lint");
 		}
 	}
 	if (o->yes && !o->fix)

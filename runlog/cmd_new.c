@@ -101,7 +101,7 @@ static int parse(int argc, char **argv, struct new_opts *n)
 	size_t i;
 
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "t:g:m:o:c:d:s:h", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":t:g:m:o:c:d:s:h", lo, NULL)) != -1) {
 		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 			if (map[i].ch == ch)
 				break;
@@ -130,13 +130,13 @@ static int parse(int argc, char **argv, struct new_opts *n)
 		case 'h':
 			return -1;
 		default:
-			return rl_usage("new", "unknown option");
+			return cli_bad_option(ch, argv, "new");
 		}
 	}
 	if (optind != argc)
 		return rl_usage("new", "unexpected argument %s", argv[optind]);
 	if (!n->o.task)
-		return rl_usage("new", "--task is required");
+		return cli_missing("new", "--task NAME", usage);
 	if (n->id && n->pid)
 		return rl_usage("new", "--id and --pid exclude each other");
 	return 0;

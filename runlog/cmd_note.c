@@ -54,13 +54,14 @@ int cmd_note(struct rl *c, int argc, char **argv)
 	int ch, fd, rc;
 
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:h", lo, NULL)) != -1) {
 		if (ch == 'h')
 			return rl_help(usage);
-		return rl_usage("note", "unknown option");
+		return cli_bad_option(ch, argv, "note");
 	}
 	if (argc - optind < 2)
-		return rl_usage("note", "give RUN and TEXT");
+		return cli_missing("note", argc - optind ? "TEXT" : "RUN and TEXT",
+				   usage);
 	memcpy(text, "note: ", 6);
 	if (join(argc - optind - 1, argv + optind + 1, text + 6,
 		 sizeof(text) - 6) < 0)

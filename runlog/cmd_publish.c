@@ -71,7 +71,7 @@ static int parse(int argc, char **argv, struct pub_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->passport = "passport";
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "o:fh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":o:fh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
 			o->out = optarg;
@@ -94,9 +94,11 @@ static int parse(int argc, char **argv, struct pub_opts *o)
 		case 'h':
 			return -1;
 		default:
-			return rl_usage("publish", "unknown option");
+			return cli_bad_option(ch, argv, "publish");
 		}
 	}
+	if (argc == optind)
+		return cli_missing("publish", "RUN", usage);
 	if (argc - optind != 1)
 		return rl_usage("publish", "give one RUN");
 	if (!o->out)

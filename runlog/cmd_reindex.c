@@ -20,8 +20,9 @@
 static const char usage[] =
 "Usage: runlog reindex [--json]\n"
 "\n"
-"Rebuild the run index under DIR/.exp-log/index, which the default view\n"
-"of `runlog status` reads instead of every run log: read all run logs,\n"
+"Rebuild the run index of the root (runlog --root DIR; default\n"
+"./run_logs) in .exp-log/index, which the default view of `runlog\n"
+"status` reads instead of every run log: read all run logs,\n"
 "list the open ones and those that ended in the last 7 days, drop\n"
 "entries that name nothing, and mark the index complete.  exp-log keeps\n"
 "the index itself; run this once for a root written by an older exp-log,\n"
@@ -203,13 +204,13 @@ int cmd_reindex(struct rl *c, int argc, char **argv)
 	int ch, json = 0, rc;
 
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "jh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":jh", lo, NULL)) != -1) {
 		if (ch == 'j')
 			json = 1;
 		else if (ch == 'h')
 			return rl_help(usage);
 		else
-			return rl_usage("reindex", "unknown option");
+			return cli_bad_option(ch, argv, "reindex");
 	}
 	if (optind < argc)
 		return rl_usage("reindex", "%s: unexpected argument", argv[optind]);

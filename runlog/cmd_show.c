@@ -95,7 +95,7 @@ int cmd_show(struct rl *c, int argc, char **argv)
 	size_t cap = 0;
 
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "jrh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":jrh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
@@ -109,9 +109,11 @@ int cmd_show(struct rl *c, int argc, char **argv)
 		case 'h':
 			return rl_help(usage);
 		default:
-			return rl_usage("show", "unknown option");
+			return cli_bad_option(ch, argv, "show");
 		}
 	}
+	if (argc == optind)
+		return cli_missing("show", "RUN", usage);
 	if (argc - optind != 1 || (json && raw))
 		return rl_usage("show", "give one RUN (and --json or --raw)");
 	rc = rl_read_run(c, argv[optind], &run, &text);

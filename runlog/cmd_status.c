@@ -11,11 +11,13 @@
 #include "runstore/layout.h"
 #include "runstore/run_index.h"
 #include "runstore/summary_cache.h"
+#include "util/text_utf8.h"
 #include "rows.h"
 #include "rl_sched.h"
 
 static const char usage[] =
 "Usage: runlog status [DIR] [--group G] [--all] [--json] [--sacct] [--strict]\n"
+"                     [--threads N]\n"
 "\n"
 "One row per run under DIR (default: the root, ./run_logs): run file,\n"
 "mode, job id, state, elapsed / time left, last step and loss, GPU util,\n"
@@ -52,9 +54,10 @@ static const char *const col_name[NCOL] = { "RUN", "MODE", "JOB", "STATE",
 /* Evidence older than this on a running job is shown as stale. */
 #define STALE_S 3600
 
-/* A cell: text in the arena, and its color. */
+/* A cell: text in the arena, its display width (columns: a CJK
+ * character takes two), and its color. */
 struct cell {
-	unsigned int off, len;
+	unsigned int off, len, width;
 	const char *color;
 };
 
@@ -82,6 +85,7 @@ static void put(struct rl_out *a, struct cell *k, const char *text,
 	k->off = (unsigned int)a->len;
 	rl_out_str(a, text);
 	k->len = (unsigned int)(a->len - k->off);
+	k->width = (unsigned int)exl_utf8_width(text, k->len);
 	k->color = color;
 }
 
@@ -159,8 +163,10 @@ static void fill_cells(struct rl_out *a, const struct rl_row *row,
 	put(a, &k[COL_PASSPORT], exl_ckpt_state_name(row->pp), NULL);
 }
 
+/* emit: one cell of display width cw, padded to the column width. */
 static void emit(const struct rl *c, struct rl_out *o, const char *text,
-		 size_t len, const char *color, size_t width, int last)
+		 size_t len, size_t cw, const char *color, size_t width,
+		 int last)
 {
 	int colored = color && c->color;
 
@@ -170,7 +176,7 @@ static void emit(const struct rl *c, struct rl_out *o, const char *text,
 	if (colored)
 		rl_out_str(o, RL_RESET);
 	if (!last)
-		rl_out_pad(o, width - len + 2);
+		rl_out_pad(o, width - cw + 2);
 }
 
 static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
@@ -190,20 +196,20 @@ static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
 	for (r = 0; r < n; r++) {
 		fill_cells(&a, &rows[r], k + r * NCOL);
 		for (i = 0; i < NCOL; i++)
-			if (k[r * NCOL + i].len > w[i])
-				w[i] = k[r * NCOL + i].len;
+			if (k[r * NCOL + i].width > w[i])
+				w[i] = k[r * NCOL + i].width;
 	}
 	for (i = 0; n && i < NCOL; i++)
-		emit(c, &o, col_name[i], strlen(col_name[i]), RL_BOLD, w[i],
-		     i == NCOL - 1);
+		emit(c, &o, col_name[i], strlen(col_name[i]),
+		     strlen(col_name[i]), RL_BOLD, w[i], i == NCOL - 1);
 	if (n)
 		rl_out_char(&o, '\n');
 	for (r = 0; r < n && !a.failed; r++) {
 		for (i = 0; i < NCOL; i++) {
 			const struct cell *x = &k[r * NCOL + i];
 
-			emit(c, &o, a.p + x->off, x->len, x->color, w[i],
-			     i == NCOL - 1);
+			emit(c, &o, a.p + x->off, x->len, x->width, x->color,
+			     w[i], i == NCOL - 1);
 		}
 		rl_out_char(&o, '\n');
 	}
@@ -286,7 +292,7 @@ static int parse(int argc, char **argv, struct status_opts *o,
 
 	memset(o, 0, sizeof(*o));
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "g:ajt:h", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":g:ajt:h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
 			o->group = optarg;
@@ -304,15 +310,14 @@ static int parse(int argc, char **argv, struct status_opts *o,
 			o->strict = 1;
 			break;
 		case 't':
-			o->threads = rl_parse_count(optarg);
-			if (o->threads < 1 || o->threads > 64)
-				return rl_usage("status", "--threads %s: give 1-64",
-						optarg);
+			if (cli_parse_jobs("status", "--threads", optarg, 64,
+					   &o->threads) < 0)
+				return EXL_EXIT_USAGE;
 			break;
 		case 'h':
 			return -1;
 		default:
-			return rl_usage("status", "unknown option");
+			return cli_bad_option(ch, argv, "status");
 		}
 	}
 	if (argc - optind > 1)
@@ -440,6 +445,8 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	rc = parse(argc, argv, &o, c);
 	if (rc)
 		return rc < 0 ? rl_help(usage) : rc;
+	if (rl_check_root(c) < 0)
+		return EXL_EXIT_ERROR;
 	/* the query runs while the logs are read */
 	if (rl_sched_start(&q, v.why, sizeof(v.why)) < 0)
 		q.pid = -1;

@@ -109,10 +109,10 @@ int cmd_timeline(struct rl *c, int argc, char **argv)
 	int ch;
 
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		if (ch == 'h')
 			return rl_help(usage);
-		return rl_usage("timeline", "unknown option");
+		return cli_bad_option(ch, argv, "timeline");
 	}
 	if (argc - optind > 1)
 		return rl_usage("timeline", "one GROUP at most");

@@ -45,6 +45,25 @@ int rl_set_root(struct rl *c, const char *dir)
 	return 0;
 }
 
+int rl_check_root(const struct rl *c)
+{
+	struct stat st;
+
+	if (stat(c->root, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		cli_err("%s: not a directory: name the run-log root with "
+			"--root DIR", c->root);
+	} else if (errno == ENOENT || errno == ENOTDIR) {
+		cli_err("%s: no such directory: run where you submitted the jobs "
+			"(the default root is ./run_logs) or name the root "
+			"with --root DIR", c->root);
+	} else {
+		cli_err("%s: %s", c->root, strerror(errno));
+	}
+	return -1;
+}
+
 void rl_base_dir(const char *root, char *out, size_t len)
 {
 	char *d = exl_dirname(root);
@@ -338,14 +357,13 @@ void rl_duration(long s, char *buf, size_t len)
 
 int rl_usage(const char *cmd, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fprintf(stderr, "%s %s: ", cli_prog(), cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": see %s %s --help\n", cli_prog(), cmd);
-	return EXL_EXIT_USAGE;
+	return cli_usage_err(cmd, "%s", msg);
 }
 
 int rl_help(const char *text)

@@ -29,12 +29,15 @@ static const struct {
 
 #define NCMD (sizeof(commands) / sizeof(commands[0]))
 
+#define USAGE_LINE \
+	"Usage: runlog [--root DIR] [--color=WHEN | --no-color] COMMAND [ARGS]\n"
+
 static void usage(FILE *f)
 {
 	size_t i;
 
 	fprintf(f,
-"Usage: runlog [--root DIR] [--color=WHEN] COMMAND [ARGS]\n"
+USAGE_LINE
 "\n"
 "The researcher's view of exp-log run logs (default root: ./run_logs).\n"
 "\n"
@@ -51,8 +54,8 @@ static void usage(FILE *f)
 "  -V, --version     print the version\n"
 "  -h, --help        this help; `runlog COMMAND --help` for a command\n"
 "\n"
-"Exit status: 0 success, 1 a check found something (lint findings,\n"
-"status --strict), 2 usage, 3 error.  See runlog(1).\n");
+"Exit status: 0 success, 1 a check found something (lint findings, also\n"
+"in a --fix dry run; status --strict), 2 usage, 3 error.  See runlog(1).\n");
 }
 
 int main(int argc, char **argv)
@@ -72,7 +75,7 @@ int main(int argc, char **argv)
 
 	cli_init("runlog");
 	memset(&c, 0, sizeof(c));
-	while ((ch = getopt_long(argc, argv, "+C:Vh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:C:Vh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			root = optarg;
@@ -85,27 +88,23 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "auto") == 0)
 				color = -1;
 			else
-				cli_die(EXL_EXIT_USAGE, "--color=%s: use auto, always or never",
-					optarg);
+				return cli_usage_err(NULL, "--color=%s: use auto, "
+						     "always or never", optarg);
 			break;
 		case 'n':
 			color = 0;
 			break;
 		case 'V':
-			printf("runlog (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return EXL_EXIT_OK;
+			return cli_version();
 		case 'h':
 			usage(stdout);
 			return EXL_EXIT_OK;
 		default:
-			usage(stderr);
-			return EXL_EXIT_USAGE;
+			return cli_bad_option(ch, argv, NULL);
 		}
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXL_EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return cli_missing(NULL, "COMMAND", USAGE_LINE);
 	c.color = color >= 0 ? color : cli_color_stdout();
 	c.now = time(NULL);
 	if (rl_set_root(&c, root) < 0)
@@ -113,6 +112,5 @@ int main(int argc, char **argv)
 	for (i = 0; i < NCMD; i++)
 		if (strcmp(argv[optind], commands[i].name) == 0)
 			return commands[i].fn(&c, argc - optind, argv + optind);
-	cli_err("%s: unknown command (see runlog --help)", argv[optind]);
-	return EXL_EXIT_USAGE;
+	return cli_usage_err(NULL, "unknown command '%s'", argv[optind]);
 }

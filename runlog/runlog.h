@@ -50,6 +50,10 @@ int cmd_reindex(struct rl *c, int argc, char **argv);
  * message when it does not fit. */
 int rl_set_root(struct rl *c, const char *dir);
 
+/* Is the root a directory?  -1 after a message that says how to name
+ * it (--root DIR) when it is not. */
+int rl_check_root(const struct rl *c);
+
 /* Resolve RUN: a path to a run log, or a file name, stem or
  * "group/name" under c->root.  Returns 0, or an exit code after a
  * message (EXL_EXIT_USAGE when RUN names no run log or several). */
@@ -111,8 +115,8 @@ const char *rl_color(const struct rl *c, const char *code);
 /* Seconds as "3d04h", "5h07m", "12m", "45s"; "-" when negative. */
 void rl_duration(long secs, char *buf, size_t len);
 
-/* "runlog CMD: message: see runlog CMD --help" on stderr; returns
- * EXL_EXIT_USAGE. */
+/* "runlog CMD: message; try 'runlog CMD --help'" on stderr (see
+ * cli_usage_err); returns EXL_EXIT_USAGE. */
 int rl_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -32,10 +32,12 @@ static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
 				 SIGUSR2, SIGCONT };
 #define NFWD (sizeof(forwarded) / sizeof(forwarded[0]))
 
+#define USAGE_LINE "Usage: exp-run [OPTIONS] -- CMD [ARGS...]\n"
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: exp-run [OPTIONS] -- CMD [ARGS...]\n"
+USAGE_LINE
 "Run CMD in its own process group inside a Slurm job: forward signals to\n"
 "it, give it a grace period after SIGTERM, record how it ended, finalize\n"
 "the run's trackers, and exit with CMD's status.\n"
@@ -51,7 +53,8 @@ static void usage(FILE *f)
 "  -V, --version   version\n"
 "\n"
 "Exit status: CMD's exit code, 128+N when CMD died of signal N, 125 when\n"
-"exp-run itself failed, 126/127 when CMD could not be run.\n");
+"exp-run itself failed (a usage error included), 126/127 when CMD could\n"
+"not be run.  See exp-run(1).\n");
 }
 
 static int parse_secs(const char *opt, const char *val)
@@ -59,9 +62,11 @@ static int parse_secs(const char *opt, const char *val)
 	char *end;
 	long n = strtol(val, &end, 10);
 
-	if (end == val || *end || n < 0 || n > 86400)
-		cli_die(EXP_RUN_EXIT_SELF, "--%s: invalid value '%s': give seconds (0-86400)",
-			opt, val);
+	if (end == val || *end || n < 0 || n > 86400) {
+		cli_usage_err(NULL, "--%s: invalid value '%s': give seconds "
+			      "(0-86400)", opt, val);
+		exit(EXP_RUN_EXIT_SELF);
+	}
 	return (int)n;
 }
 
@@ -115,7 +120,7 @@ int main(int argc, char **argv)
 
 	cli_init("exp-run");
 	exp_run_init(&r);
-	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			r.grace = parse_secs("grace", optarg);
@@ -133,15 +138,16 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("exp-run %s\n", PACKAGE_VERSION);
+			cli_version();
 			return 0;
 		default:
-			usage(stderr);
+			/* a usage error is exp-run's own failure: 125 */
+			cli_bad_option(c, argv, NULL);
 			return EXP_RUN_EXIT_SELF;
 		}
 	}
 	if (optind >= argc) {
-		cli_err("missing command: exp-run [OPTIONS] -- CMD [ARGS...]");
+		cli_missing(NULL, "CMD", USAGE_LINE);
 		return EXP_RUN_EXIT_SELF;
 	}
 	exp_run_load_env(&r);

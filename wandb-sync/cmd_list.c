@@ -10,7 +10,7 @@
 #include "wsync.h"
 
 static const char list_usage[] =
-	"usage: exp-wandb-sync list [ROOT...] [--json] [--paths] [--jobs N]\n"
+	"Usage: exp-wandb-sync list [ROOT...] [--json | --paths] [--jobs N]\n"
 	"\n"
 	"Find W&B run directories under each ROOT (default: ./run_logs/.exp-log/runs,\n"
 	"$EXP_LOG_DIR/.exp-log/runs, ./wandb, ./.wandb) and show for each run: its id,\n"
@@ -233,7 +233,7 @@ static int parse_list(int argc, char **argv, struct list_opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o->json = 1;
@@ -242,20 +242,20 @@ static int parse_list(int argc, char **argv, struct list_opts *o)
 			o->paths = 1;
 			break;
 		case 'j':
-			if (parse_count("--jobs", optarg, 256, &o->jobs) < 0)
+			if (cli_parse_jobs("list", "--jobs", optarg, 256,
+					   &o->jobs) < 0)
 				return EXL_EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(list_usage, stdout);
 			return EXL_EXIT_OK;
 		default:
-			fputs(list_usage, stderr);
-			return EXL_EXIT_USAGE;
+			return cli_bad_option(c, argv, "list");
 		}
 	}
 	if (o->json && o->paths) {
-		cli_err("list: --json and --paths do not go together");
-		return EXL_EXIT_USAGE;
+		return cli_usage_err("list", "--json and --paths do not go "
+				     "together");
 	}
 	return -1;
 }

@@ -10,7 +10,7 @@
 #include "wsync.h"
 
 static const char slim_usage[] =
-	"usage: exp-wandb-sync slim RUN... [--yes] [--include-unsynced] [--json]\n"
+	"Usage: exp-wandb-sync slim RUN... [--yes] [--include-unsynced] [--json]\n"
 	"\n"
 	"Show the transient W&B data of each RUN (a run directory): artifact staging\n"
 	"copies and artifact cache trees, in the run and around it.  Nothing else is\n"
@@ -89,11 +89,12 @@ static void print_plan(const struct wrun *w, const struct exl_wandb_slim_plan *p
 	}
 }
 
-/* slim_one: plan (and with --yes apply) for one run.  Returns the
- * number of failures (a bad RUN counts as one). */
+/* slim_one: plan (and with --yes apply) for one run; *shown counts
+ * the runs whose plan was made.  Returns the number of failures (a bad
+ * RUN counts as one). */
 static int slim_one(const char *arg, const struct slim_opts *o,
 		    json_object *out, uint64_t *total_removable,
-		    uint64_t *total_freed)
+		    uint64_t *total_freed, int *shown)
 {
 	struct exl_wandb_slim_plan plan;
 	struct exl_wandb_keep keep;
@@ -117,6 +118,7 @@ static int slim_one(const char *arg, const struct slim_opts *o,
 		free_wrun(&w);
 		return 1;
 	}
+	(*shown)++;
 	if (!o->json)
 		print_plan(&w, &plan);
 	if (o->yes) {
@@ -145,7 +147,7 @@ static int parse_slim(int argc, char **argv, struct slim_opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'y':
 			o->yes = 1;
@@ -160,15 +162,11 @@ static int parse_slim(int argc, char **argv, struct slim_opts *o)
 			fputs(slim_usage, stdout);
 			return EXL_EXIT_OK;
 		default:
-			fputs(slim_usage, stderr);
-			return EXL_EXIT_USAGE;
+			return cli_bad_option(c, argv, "slim");
 		}
 	}
-	if (optind >= argc) {
-		cli_err("slim: name at least one run directory");
-		fputs(slim_usage, stderr);
-		return EXL_EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return cli_missing("slim", "RUN (a W&B run directory)", slim_usage);
 	return -1;
 }
 
@@ -178,14 +176,15 @@ int cmd_slim(int argc, char **argv)
 	uint64_t removable = 0, freed = 0;
 	json_object *runs = NULL, *top;
 	char b[32];
-	int i, failed = 0, rc = parse_slim(argc, argv, &o);
+	int i, failed = 0, shown = 0, rc = parse_slim(argc, argv, &o);
 
 	if (rc >= 0)
 		return rc;
 	if (o.json)
 		runs = json_object_new_array();
 	for (i = optind; i < argc; i++)
-		failed += slim_one(argv[i], &o, runs, &removable, &freed);
+		failed += slim_one(argv[i], &o, runs, &removable, &freed,
+				   &shown);
 	if (o.json) {
 		top = json_object_new_object();
 		json_object_object_add(top, "schema", json_object_new_int(WSYNC_JSON_SCHEMA));
@@ -194,6 +193,8 @@ int cmd_slim(int argc, char **argv)
 		json_object_object_add(top, "removable_bytes", json_object_new_int64((int64_t)removable));
 		json_object_object_add(top, "freed_bytes", json_object_new_int64((int64_t)freed));
 		print_json(top);
+	} else if (!shown) {
+		/* every RUN was refused: the errors said it all */
 	} else if (!o.yes) {
 		exl_human_bytes(removable, b, sizeof(b));
 		printf("dry run: nothing removed; run again with --yes to remove %s\n", b);

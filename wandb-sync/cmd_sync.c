@@ -11,8 +11,7 @@
 #include "wandb/wandb_token.h"
 
 static const char sync_usage[] =
-	"usage: exp-wandb-sync sync RUN... [options]\n"
-	"       exp-wandb-sync sync --all-unsynced [ROOT...] [options]\n"
+	"Usage: exp-wandb-sync sync [OPTIONS] RUN... | --all-unsynced [ROOT...]\n"
 	"\n"
 	"Upload offline W&B runs with `wandb sync`, a few at a time, and write each\n"
 	"synced URL into the run's exp-log run log (its job block and ## W&B).  A dry\n"
@@ -56,7 +55,7 @@ static int parse_sync(int argc, char **argv, struct sync_opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "e:p:j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:p:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': o->entity = optarg; break;
 		case 'p': o->project = optarg; break;
@@ -67,39 +66,31 @@ static int parse_sync(int argc, char **argv, struct sync_opts *o)
 		case 'K': o->token_file = optarg; break;
 		case 'J': o->json = 1; break;
 		case 'j':
-			if (parse_count("--jobs", optarg, 64, &o->jobs) < 0)
+			if (cli_parse_jobs("sync", "--jobs", optarg, 64,
+					   &o->jobs) < 0)
 				return EXL_EXIT_USAGE;
 			break;
 		case 'T':
-			if (parse_count("--timeout", optarg, 7 * 86400, &o->timeout) < 0)
+			if (parse_count("sync", "--timeout", optarg, 7 * 86400,
+					&o->timeout) < 0)
 				return EXL_EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(sync_usage, stdout);
 			return EXL_EXIT_OK;
 		default:
-			fputs(sync_usage, stderr);
-			return EXL_EXIT_USAGE;
+			return cli_bad_option(c, argv, "sync");
 		}
 	}
-	if (o->yes && o->dry_run) {
-		cli_err("sync: --yes and --dry-run contradict each other");
-		return EXL_EXIT_USAGE;
-	}
-	if (o->jobs == 0) {
-		cli_err("sync: --jobs must be at least 1");
-		return EXL_EXIT_USAGE;
-	}
-	if (!o->all_unsynced && optind >= argc) {
-		cli_err("sync: name the runs to sync, or pass --all-unsynced");
-		fputs(sync_usage, stderr);
-		return EXL_EXIT_USAGE;
-	}
+	if (o->yes && o->dry_run)
+		return cli_usage_err("sync", "--yes and --dry-run contradict "
+				     "each other");
+	if (!o->all_unsynced && optind >= argc)
+		return cli_missing("sync", "RUN (or --all-unsynced)", sync_usage);
 	if ((o->entity && valid_wandb_name(o->entity) < 0) ||
-	    (o->project && valid_wandb_name(o->project) < 0)) {
-		cli_err("sync: --entity and --project take W&B names: letters, digits, '-', '_', '.'");
-		return EXL_EXIT_USAGE;
-	}
+	    (o->project && valid_wandb_name(o->project) < 0))
+		return cli_usage_err("sync", "--entity and --project take W&B "
+				     "names: letters, digits, '-', '_', '.'");
 	return -1;
 }
 

@@ -290,7 +290,8 @@ const char *show_time(time_t t, char *buf, size_t len)
 	return buf;
 }
 
-int parse_count(const char *opt, const char *val, long max, long *out)
+int parse_count(const char *cmd, const char *opt, const char *val, long max,
+		long *out)
 {
 	char *end;
 	long v;
@@ -298,7 +299,8 @@ int parse_count(const char *opt, const char *val, long max, long *out)
 	errno = 0;
 	v = strtol(val, &end, 10);
 	if (errno || end == val || *end || v < 0 || v > max) {
-		cli_err("%s: expected a number from 0 to %ld, got '%s'", opt, max, val);
+		cli_usage_err(cmd, "%s: expected a number from 0 to %ld, not '%s'",
+			      opt, max, val);
 		return -1;
 	}
 	*out = v;

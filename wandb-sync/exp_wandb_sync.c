@@ -15,7 +15,7 @@
 #include "wsync.h"
 
 static const char usage[] =
-	"usage: exp-wandb-sync COMMAND [OPTIONS] [ARGS]\n"
+	"Usage: exp-wandb-sync COMMAND [OPTIONS] [ARGS]\n"
 	"\n"
 	"Offline W&B runs on a cluster: find them, slim them, sync them.\n"
 	"\n"
@@ -23,12 +23,16 @@ static const char usage[] =
 	"  list [ROOT...]        show every W&B run: id, state, size, synced, run log\n"
 	"  slim RUN...           remove transient artifact staging/cache data (dry run\n"
 	"                        unless --yes)\n"
-	"  sync RUN...|--all-unsynced\n"
+	"  sync RUN...|--all-unsynced [ROOT...]\n"
 	"                        upload runs with `wandb sync` and record their URLs\n"
 	"                        in the exp-log run logs (dry run unless --yes)\n"
 	"\n"
-	"`exp-wandb-sync COMMAND --help` shows a command's options; the manual is\n"
-	"exp-wandb-sync(1).  Exit status: 0 ok, 1 some syncs failed, 2 usage, 3 error.\n";
+	"  -h, --help            this help; `exp-wandb-sync COMMAND --help` shows a\n"
+	"                        command's options\n"
+	"  -V, --version         print the version\n"
+	"\n"
+	"The manual is exp-wandb-sync(1).  Exit status: 0 ok, 1 some syncs failed,\n"
+	"2 usage, 3 error.\n";
 
 int main(int argc, char **argv)
 {
@@ -43,22 +47,20 @@ int main(int argc, char **argv)
 	size_t i;
 
 	cli_init(argv[0]);
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return EXL_EXIT_USAGE;
-	}
+	if (argc < 2)
+		return cli_missing(NULL, "COMMAND (list, slim or sync)", usage);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		return EXL_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("exp-wandb-sync (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return EXL_EXIT_OK;
-	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))
+		return cli_version();
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	cli_err("unknown command '%s' (try --help)", argv[1]);
-	return EXL_EXIT_USAGE;
+	if (argv[1][0] == '-')
+		return cli_usage_err(NULL, "unknown option '%s'", argv[1]);
+	return cli_usage_err(NULL, "unknown command '%s' (list, slim or sync)",
+			     argv[1]);
 }

@@ -113,7 +113,8 @@ void sync_print_summary(const struct sync_summary *s)
 		return;
 	}
 	if (s->failed)
-		printf("%zu of %zu syncs failed\n", s->failed, s->ok + s->failed);
+		printf("%zu of %zu sync%s failed\n", s->failed, s->ok + s->failed,
+		       s->ok + s->failed == 1 ? "" : "s");
 	else
 		printf("%zu run%s synced, %zu skipped\n", s->ok, s->ok == 1 ? "" : "s",
 		       s->skipped);

@@ -66,8 +66,10 @@ const char *tty_safe(const char *s, char *buf, size_t len);
 /* "2026-03-11 14:02" (local time), "-" for 0. */
 const char *show_time(time_t t, char *buf, size_t len);
 
-/* Parse a positive integer option; -1 (message printed) when bad. */
-int parse_count(const char *opt, const char *val, long max, long *out);
+/* Parse a non-negative integer option of command cmd; -1 (a usage
+ * message printed) when bad.  -j/--jobs use cli_parse_jobs instead. */
+int parse_count(const char *cmd, const char *opt, const char *val, long max,
+		long *out);
 
 /* JSON helpers: a string or null, an absolute path (exl_wandb_abs_path)
  * or null, an integer or null. */

@@ -209,8 +209,8 @@ void exl_sample_brief_text(const struct exl_sample_brief *b, char *buf,
 	else if (b->ngpus == 0)
 		add(buf, len, &off, "no GPU allocated");
 	else if (b->ngpus_ok == 0)
-		add(buf, len, &off, "GPU util n/a (%d GPUs not answering)",
-		    b->ngpus);
+		add(buf, len, &off, "GPU util n/a (%d GPU%s not answering)",
+		    b->ngpus, b->ngpus == 1 ? "" : "s");
 	else
 		add(buf, len, &off, "GPU util %.0f%% (%d GPU%s, max %lld%%)",
 		    b->gpu_util_mean, b->ngpus_ok, b->ngpus_ok > 1 ? "s" : "",

@@ -354,8 +354,9 @@ static void md_alloc(struct exl_sb *b, json_object *hw)
 		md_size_mib(b, exl_json_int(a, "mem_mb", 0));
 	}
 	if (known)
-		exl_sb_printf(b, ", %zu of %zu GPUs", nalloc,
-			      json_object_array_length(gpus));
+		exl_sb_printf(b, ", %zu of %zu GPU%s", nalloc,
+			      json_object_array_length(gpus),
+			      json_object_array_length(gpus) == 1 ? "" : "s");
 }
 
 /* "2 sockets" / "1 socket", then sep. */

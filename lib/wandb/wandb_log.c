@@ -143,9 +143,10 @@ static void end_damage(struct exl_wandb_reader *r, uint64_t off)
 		return;
 	r->st.corrupt++;
 	r->st.skipped += off - r->bad_off;
-	add_problem(r, "corrupt data at offset %llu (%s): %llu bytes skipped",
+	add_problem(r, "corrupt data at offset %llu (%s): %llu byte%s skipped",
 		    (unsigned long long)r->bad_off, r->bad_reason,
-		    (unsigned long long)(off - r->bad_off));
+		    (unsigned long long)(off - r->bad_off),
+		    off - r->bad_off == 1 ? "" : "s");
 	r->in_damage = 0;
 }
 
@@ -242,9 +243,10 @@ static int finish(struct exl_wandb_reader *r, struct exl_err *err)
 			return -1;
 		if (torn) {
 			r->st.tail_offset = r->bad_off;
-			add_problem(r, "incomplete tail at offset %llu (%llu bytes): %s",
+			add_problem(r, "incomplete tail at offset %llu (%llu byte%s): %s",
 				    (unsigned long long)r->bad_off,
 				    (unsigned long long)(r->st.size - r->bad_off),
+				    r->st.size - r->bad_off == 1 ? "" : "s",
 				    r->bad_reason);
 			if (r->st.end == EXL_WANDB_END_CLEAN)
 				r->st.end = EXL_WANDB_END_TORN;
@@ -424,8 +426,8 @@ static int check_header(struct exl_wandb_reader *r, struct exl_err *err)
 	if (size < EXL_WANDB_HEADER_LEN) {
 		r->st.end = EXL_WANDB_END_BAD_HEADER;
 		r->st.valid_until = 0;
-		add_problem(r, "incomplete header (%llu bytes)",
-			    (unsigned long long)size);
+		add_problem(r, "incomplete header (%llu byte%s)",
+			    (unsigned long long)size, size == 1 ? "" : "s");
 		r->done = 1;
 		return 0;
 	}

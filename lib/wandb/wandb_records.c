@@ -222,8 +222,10 @@ static int summarize(struct exl_wandb_reader *rd, const char *name,
 	    s->log.nproblems < EXL_WANDB_MAX_PROBLEMS)
 		snprintf(s->log.problems[s->log.nproblems++],
 			 sizeof(s->log.problems[0]),
-			 "%llu intact records are not valid protobuf",
-			 (unsigned long long)s->kinds[EXL_WK_UNDECODABLE]);
+			 "%llu intact %s not valid protobuf",
+			 (unsigned long long)s->kinds[EXL_WK_UNDECODABLE],
+			 s->kinds[EXL_WK_UNDECODABLE] == 1 ? "record is" :
+			 "records are");
 	exl_wandb_reader_free(rd);
 	if (rc < 0)
 		exl_wandb_summary_free(s);

@@ -13,6 +13,9 @@ is 0 "help exits 0"
 run "$PASSPORT" --version
 is 0 "--version exits 0"
 ok grep -q "^passport (exp-log) " "$out" -- "--version names the package"
+run "$PASSPORT" -V
+is 0 "-V exits 0"
+ok grep -q "^passport (exp-log) " "$out" -- "-V is --version"
 
 run "$PASSPORT"
 is 2 "no command: exit 2"
@@ -21,13 +24,15 @@ is 2 "unknown command: exit 2"
 ok grep -q "unknown command 'frobnicate'" "$err" -- "says which command"
 run "$PASSPORT" generate
 is 2 "missing CKPT_DIR: exit 2"
+ok grep -q "^Usage: passport generate CKPT_DIR" "$err" -- "missing CKPT_DIR: the command's usage line"
 run "$PASSPORT" generate a b
 is 2 "two directories: exit 2"
 run "$PASSPORT" verify --bogus x
 is 2 "unknown option: exit 2"
+ok test "$(cat "$err")" = "passport verify: unknown option '--bogus'; try 'passport verify --help'" -- "unknown option: one line, a hint"
 run "$PASSPORT" sign x
 is 2 "sign without --verdict: exit 2"
-ok grep -q "verdict pass|soft_signal is required" "$err" -- "says --verdict is needed"
+ok grep -q "^passport sign: missing --verdict pass|soft_signal$" "$err" -- "says --verdict is needed"
 run "$PASSPORT" sign x --verdict maybe
 is 2 "unknown verdict: exit 2"
 run "$PASSPORT" sign x --verdict soft_signal

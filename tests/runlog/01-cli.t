@@ -28,7 +28,7 @@ is "$(rc runlog close x --state RUNNING)" 2 "close --state must be final"
 is "$(rc runlog close x --exit 300)" 2 "close --exit 0-255"
 err=$(runlog status a b 2>&1)
 case $err in
-"runlog status: one DIR at most: see runlog status --help") ok 0 "usage message names the command and the help" ;;
+"runlog status: one DIR at most; try 'runlog status --help'") ok 0 "usage message names the command and the help" ;;
 *) ok 1 "usage message"; diag "$err" ;;
 esac
 is "$(rc runlog status "$T/none")" 3 "missing root: error (3)"

@@ -84,7 +84,7 @@ esync sync $K --yes "$TRN"
 check "failure: exit 1" is "$rc" 1
 check "failure: says so" out_has "FAILED  trn00004  wandb sync exited with status 1"
 check "failure: stderr tail" out_has "| wandb: ERROR Error while calling W&B API: permission denied"
-check "failure: count" out_has "1 of 1 syncs failed"
+check "failure: count" out_has "1 of 1 sync failed"
 check "failure: run log untouched" cmp -s "$RL" "$T/rl-before"
 check "failure: no marker" test ! -e "$TRN/run-trn00004.wandb.synced"
 rm "$TRN/.fake-fail"

@@ -204,6 +204,11 @@ static void test_bad_header(void)
 	ok(summarize(&m, &s) == 0 && s.log.end == EXL_WANDB_END_BAD_HEADER,
 	   "short header: bad header");
 	exl_wandb_summary_free(&s);
+	m.len = 1;
+	ok(summarize(&m, &s) == 0 && s.log.nproblems == 1 &&
+	   strcmp(s.log.problems[0], "incomplete header (1 byte)") == 0,
+	   "one-byte file: '1 byte', singular: %s", s.log.problems[0]);
+	exl_wandb_summary_free(&s);
 	m.len = 0;
 	ok(summarize(&m, &s) == 0 && s.log.end == EXL_WANDB_END_EMPTY,
 	   "empty file: empty");

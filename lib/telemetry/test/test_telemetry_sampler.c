@@ -352,6 +352,12 @@ static void latest_file(void)
 	   b.gpu_on && b.ngpus == 0, "large file: the newest line");
 	exl_sample_brief_text(&b, big, sizeof(big));
 	is_str(big, "no GPU allocated", "brief without GPUs");
+	memset(&b, 0, sizeof(b));
+	b.gpu_on = 1;
+	b.ngpus = 1;
+	exl_sample_brief_text(&b, big, sizeof(big));
+	ok(strncmp(big, "GPU util n/a (1 GPU not answering)", 34) == 0,
+	   "one GPU not answering: singular (%s)", big);
 	snprintf(p, sizeof(p), "%s/missing.jsonl", dir);
 	ok(exl_telemetry_latest(p, &b, &err) < 0, "missing file: %s",
 	   err.text);

@@ -189,6 +189,21 @@ static void cpulists(void)
 	is_int(exl_cpulist_count(NULL), -1, "cpulist NULL");
 }
 
+/* one_gpu: "1 of 1 GPU", not "1 of 1 GPUs". */
+static void one_gpu(void)
+{
+	json_object *hw = json_tokener_parse(
+		"{\"node\": \"n1\", \"gpus\": [{\"model\": \"G\", "
+		"\"allocated\": true}], \"alloc\": {\"cpus\": \"0\"}}");
+	char *md = hw ? exl_topo_md_value(hw) : NULL;
+	size_t n = md ? strlen(md) : 0;
+
+	ok(n > 12 && strcmp(md + n - 12, ", 1 of 1 GPU") == 0,
+	   "one GPU allocated of one: singular (%s)", md ? md : "NULL");
+	free(md);
+	json_object_put(hw);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -200,6 +215,7 @@ int main(void)
 	merged();
 	errors_and_live();
 	cpulists();
+	one_gpu();
 	rm_tree(dir);
 	return done_testing();
 }
