@@ -1373,6 +1373,30 @@ struct end_arg {
 	struct exl_err *err;
 };
 
+/* drop_provisional: the batch step's verdict was written before the
+ * scheduler's final state was known; the final one takes its place, so a
+ * run log has one final Status line.  A line a person changed stays. */
+static void drop_provisional(struct exl_doc *d, const char *prev)
+{
+	long sec = exl_doc_find_section(d, "Status", 0);
+	size_t i, plen = strlen(prev), l;
+
+	if (sec < 0)
+		return;
+	for (i = exl_doc_section_end(d, (size_t)sec); i > (size_t)sec + 1; i--) {
+		const char *line = d->lines[i - 1], *dash;
+
+		l = strlen(line);
+		dash = strstr(line, " — ");
+		if (strncmp(line, "- ", 2) == 0 && dash &&
+		    dash + strlen(" — ") + plen == line + l &&
+		    strcmp(dash + strlen(" — "), prev) == 0) {
+			exl_doc_delete(d, i - 1);
+			return;
+		}
+	}
+}
+
 static int put_end(struct run_edit *ed, void *arg)
 {
 	struct end_arg *a = arg;
@@ -1381,12 +1405,17 @@ static int put_end(struct run_edit *ed, void *arg)
 	time_t now = time(NULL);
 	const char *prev;
 	char text[256];
+	int was_final;
 
 	if (!job)
 		return 0;	/* the sidecar was edited: nothing to merge into */
+	was_final = exl_state_is_final(exl_json_str(job, "sched_state"));
 	merge_end(job, &a->e);
 	verdict(job, text, sizeof(text));
 	prev = exl_json_str(job, "verdict");
+	if (prev && strcmp(prev, text) != 0 && !was_final &&
+	    exl_state_is_final(exl_json_str(job, "sched_state")))
+		drop_provisional(&ed->doc, prev);
 	if (update_doc(&ed->doc, job, a->job_id,
 		       prev && strcmp(prev, text) == 0 ? NULL : text, now,
 		       owned) < 0)
