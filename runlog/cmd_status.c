@@ -13,6 +13,8 @@
 #include "summary_cache.h"
 #include "rows.h"
 #include "rl_sched.h"
+#include "timefmt.h"
+#include "unlogged.h"
 
 static const char usage[] =
 "Usage: runlog status [DIR] [--group G] [--all] [--json] [--sacct] [--strict]\n"
@@ -422,6 +424,19 @@ static int read_runs(const struct rl *c, const struct status_opts *o,
 	return 0;
 }
 
+/* warn_unlogged: a job whose run log could not be written left a note in
+ * the user's home (lib/unlogged.h); say so until it is removed. */
+static void warn_unlogged(const struct exl_unlogged *u, void *arg)
+{
+	char when[32];
+
+	(void)arg;
+	exl_time_stamp(u->when, when, sizeof(when));
+	cli_err("warning: job %s (%s) has no run log: %s (run-log directory %s); "
+		"remove %s once read", u->job_id, when, u->error, u->root,
+		u->path);
+}
+
 int cmd_status(struct rl *c, int argc, char **argv)
 {
 	struct exl_summary_cache cache = { 0 };
@@ -437,6 +452,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	rc = parse(argc, argv, &o, c);
 	if (rc)
 		return rc < 0 ? rl_help(usage) : rc;
+	exl_unlogged_each(getenv("HOME"), 20, warn_unlogged, NULL);
 	/* the query runs while the logs are read */
 	if (rl_sched_start(&q, v.why, sizeof(v.why)) < 0)
 		q.pid = -1;

@@ -23,6 +23,7 @@
 #include "layout.h"
 #include "privdrop.h"
 #include "run_facts.h"
+#include "unlogged.h"
 
 /* getenv_job: a job environment variable into buf ("" if unset). */
 static void getenv_job(spank_t sp, const char *name, char *buf, size_t len)
@@ -185,6 +186,25 @@ static int job_has_index(const char *root, const char *job_id)
 	return rc;
 }
 
+/* note_unlogged: the run log could not be written: leave the fallback
+ * record in the user's home, where `runlog status` shows it (we run as
+ * the user here: user_init). */
+static void note_unlogged(spank_t sp, uid_t uid, const char *error)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	struct passwd *pw;
+	struct exl_err err;
+	char home[1024] = "";
+
+	getenv_job(sp, "HOME", home, sizeof(home));
+	if (home[0] != '/' && (pw = getpwuid(uid)) && pw->pw_dir)
+		snprintf(home, sizeof(home), "%s", pw->pw_dir);
+	if (exl_unlogged_write(home, c->job_id, c->root, error, time(NULL),
+			       &err) < 0)
+		slurm_error("exp-log: job %s: couldn't leave a note in %s either: %s",
+			    c->job_id, home, err.text);
+}
+
 /* own_run: create (or resume) the run log and start the monitor; the
  * batch step, or step 0 on the first node of a job without one. */
 static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
@@ -197,6 +217,7 @@ static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
 	if (exl_run_begin(c->root, f, &c->paths, &err) < 0) {
 		slurm_error("exp-log: job %s: couldn't write run log: %s", c->job_id,
 			    err.text);
+		note_unlogged(sp, uid, err.text);
 		return -1;
 	}
 	c->owner = 1;
