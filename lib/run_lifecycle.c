@@ -27,6 +27,7 @@
 #include "timefmt.h"
 #include "timeline.h"
 #include "tracker_events.h"
+#include "unlogged.h"
 #include "ending.h"
 #include "telemetry_summary.h"
 #include "wandb_append.h"
@@ -1578,11 +1579,19 @@ struct end_as_arg {
 	const struct exl_run_end *e;
 };
 
+/* end_in_child: as the user; a run log that can't be written leaves the
+ * fallback record in the user's home (unlogged.h). */
 static int end_in_child(void *arg, struct exl_err *err)
 {
 	const struct end_as_arg *a = arg;
+	struct exl_err ue;
 
-	return exl_run_end(a->root, a->job_id, a->e, err) < 0 ? -1 : 0;
+	if (exl_run_end(a->root, a->job_id, a->e, err) >= 0)
+		return 0;
+	if (a->e->home)
+		(void)exl_unlogged_write(a->e->home, a->job_id, a->root,
+					 err->text, time(NULL), &ue);
+	return -1;
 }
 
 int exl_run_end_as_user(uid_t uid, gid_t gid, const gid_t *groups,

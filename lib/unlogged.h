@@ -1,6 +1,6 @@
 /* unlogged.h - the fallback record of a job whose run log could not be
- * written (run-log directory removed, read-only or full after the job was
- * submitted).  It lives in the user's home, not in the broken directory:
+ * written or closed (run-log directory removed, read-only or full after
+ * the job was submitted).  It lives in the user's home, not in the broken directory:
  *   $HOME/.cache/exp-log/unlogged/<job id>.json
  * and `runlog status` shows each one as a warning until it is removed. */
 #ifndef EXL_UNLOGGED_H

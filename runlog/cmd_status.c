@@ -432,8 +432,8 @@ static void warn_unlogged(const struct exl_unlogged *u, void *arg)
 
 	(void)arg;
 	exl_time_stamp(u->when, when, sizeof(when));
-	cli_err("warning: job %s (%s) has no run log: %s (run-log directory %s); "
-		"remove %s once read", u->job_id, when, u->error, u->root,
+	cli_err("warning: job %s (%s): its run log in %s could not be written: "
+		"%s; remove %s once read", u->job_id, when, u->root, u->error,
 		u->path);
 }
 

@@ -186,19 +186,26 @@ static int job_has_index(const char *root, const char *job_id)
 	return rc;
 }
 
+/* job_home: the job's $HOME, else the passwd entry's ("" if neither). */
+static void job_home(spank_t sp, uid_t uid, char *home, size_t len)
+{
+	struct passwd *pw;
+
+	getenv_job(sp, "HOME", home, len);
+	if (home[0] != '/' && (pw = getpwuid(uid)) && pw->pw_dir)
+		snprintf(home, len, "%s", pw->pw_dir);
+}
+
 /* note_unlogged: the run log could not be written: leave the fallback
  * record in the user's home, where `runlog status` shows it (we run as
  * the user here: user_init). */
 static void note_unlogged(spank_t sp, uid_t uid, const char *error)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	struct passwd *pw;
 	struct exl_err err;
-	char home[1024] = "";
+	char home[1024];
 
-	getenv_job(sp, "HOME", home, sizeof(home));
-	if (home[0] != '/' && (pw = getpwuid(uid)) && pw->pw_dir)
-		snprintf(home, sizeof(home), "%s", pw->pw_dir);
+	job_home(sp, uid, home, sizeof(home));
 	if (exl_unlogged_write(home, c->job_id, c->root, error, time(NULL),
 			       &err) < 0)
 		slurm_error("exp-log: job %s: couldn't leave a note in %s either: %s",
@@ -307,6 +314,7 @@ int exp_log_remote_task_exit(spank_t sp)
 int exp_log_remote_exit(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
+	char home[1024];
 	struct exl_run_end e;
 	struct exl_err err;
 	uid_t uid;
@@ -337,6 +345,8 @@ int exp_log_remote_exit(spank_t sp)
 	e.have_status = c->have_status;
 	e.wstatus = c->wstatus;
 	e.source = "step";
+	job_home(sp, uid, home, sizeof(home));
+	e.home = home[0] == '/' ? home : NULL;
 	if (exl_run_end_as_user(uid, gid, gids, ngids, c->root, c->job_id, &e,
 				&err) < 0) {
 		slurm_error("exp-log: job %s: couldn't close run log: %s",

@@ -1,9 +1,11 @@
 #!/bin/bash
 # An unusable run-log directory is refused at submission, as the user, in
 # one "sbatch: error: exp-log:" line that names the directory and the fix
-# (Slurm adds its "Invalid --exp-log argument"), and no job is submitted.  (Outside allowed_roots: 10-config.t.)  A directory
-# that breaks after submission does not stop the job, and the failure
-# reaches `runlog status` through the fallback record in the user's home.
+# (Slurm adds its "Invalid --exp-log argument"), and no job is submitted.
+# (Outside allowed_roots: 10-config.t.)  A directory that breaks after
+# submission (before the job starts, or while it runs) does not stop the
+# job, and the failure reaches `runlog status` through the fallback record
+# in the user's home.
 . "$(dirname "$0")/lib.sh"
 testbed_up
 RUNLOG=$top_builddir/runlog/runlog
@@ -44,10 +46,26 @@ for i in $(seq 1 20); do [ -s "$note" ] && break; sleep 0.5; done
 ok $([ -s "$note" ]; echo $?) "a fallback record in the user's home: $note"
 is "$(stat -c %U "$note" 2>/dev/null)" "$TUSER" "written as the user"
 out=$(as_user "$RUNLOG" status 2>&1 >/dev/null)
-echo "$out" | grep -q "^runlog: warning: job $id (.*) has no run log: .*Permission denied (run-log directory $WORK/late); remove $note once read$"
+echo "$out" | grep -q "^runlog: warning: job $id (.*): its run log in $WORK/late could not be written: .*Permission denied; remove $note once read$"
 ok $? "runlog status shows it: $out"
 as_user rm -f "$note"
 out=$(as_user "$RUNLOG" status 2>&1 >/dev/null)
-echo "$out" | grep -q "has no run log"
+echo "$out" | grep -q "could not be written"
 ok $((! $?)) "gone once the record is removed"
+
+# the directory breaks while the job runs: the run log can't be closed
+as_user mkdir -p mid
+id=$(submit --exp-log=mid -o mid.out --wrap="sleep 6; echo ran; exit 5")
+for i in $(seq 1 60); do run_log_of "$WORK/mid" "$id" >/dev/null && break; sleep 0.5; done
+ok $(run_log_of "$WORK/mid" "$id" >/dev/null; echo $?) "mid-run: the run log was created"
+chmod 555 "$WORK/mid"
+wait_job_done "$id" 60
+is "$(scontrol show job "$id" | sed -n 's/.*ExitCode=\([0-9:]*\).*/\1/p')" "5:0" \
+	"mid-run: the job kept its own exit code"
+note=$WORK/.cache/exp-log/unlogged/$id.json
+for i in $(seq 1 20); do [ -s "$note" ] && break; sleep 0.5; done
+out=$(as_user "$RUNLOG" status 2>&1 >/dev/null)
+echo "$out" | grep -q "^runlog: warning: job $id (.*): its run log in $WORK/mid could not be written: .*Permission denied; remove $note once read$"
+ok $? "mid-run: runlog status shows it: $out"
+chmod 755 "$WORK/mid"
 done_testing
