@@ -105,7 +105,7 @@ static double now_s(void)
 struct loop {
 	struct exp_run *r;
 	struct exp_run_witness w;
-	struct exp_run_match m;
+	struct exl_sigmatch m;
 	pid_t pid;
 	int status, done;
 	double deadline;	/* grace over at, 0: no grace running */
@@ -128,7 +128,7 @@ static void witness_gone(struct loop *l)
 	int sig;
 
 	exp_run_witness_stop(&l->w);
-	while ((sig = exp_run_match_due(&l->m, 0, 1, &at)) > 0)
+	while ((sig = exl_sigmatch_due(&l->m, 0, 1, &at)) > 0)
 		decide(l, sig, at, EXP_RUN_FORWARDED);
 }
 
@@ -151,7 +151,7 @@ static void on_signal(struct loop *l, int sig, double now)
 	}
 	if (l->w.fd < 0)
 		decide(l, sig, now, EXP_RUN_FORWARDED);
-	else if (exp_run_match_arrived(&l->m, sig, now))
+	else if (exl_sigmatch_arrived(&l->m, sig, now))
 		decide(l, sig, now, EXP_RUN_STEP_WIDE);
 }
 
@@ -166,14 +166,14 @@ static void on_witness(struct loop *l, double now)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (exp_run_match_witnessed(&l->m, sigs[i], now, &at))
+		if (exl_sigmatch_witnessed(&l->m, sigs[i], now, &at))
 			decide(l, sigs[i], at, EXP_RUN_STEP_WIDE);
 }
 
 /* poll_ms: until the grace runs out or a pending signal falls due. */
 static int poll_ms(const struct loop *l, double now)
 {
-	double next = exp_run_match_next(&l->m);
+	double next = exl_sigmatch_next(&l->m);
 
 	if (l->deadline > 0 && (next == 0 || l->deadline < next))
 		next = l->deadline;
@@ -202,7 +202,7 @@ static void supervise(struct loop *l, int sfd)
 			on_signal(l, (int)si.ssi_signo, now);
 		if (rc > 0 && l->w.fd >= 0 && p[1].revents)
 			on_witness(l, now);
-		while (!l->done && (sig = exp_run_match_due(&l->m, now, 0, &at)) > 0)
+		while (!l->done && (sig = exl_sigmatch_due(&l->m, now, 0, &at)) > 0)
 			decide(l, sig, at, EXP_RUN_FORWARDED);
 		if (!l->done && l->deadline > 0 && now >= l->deadline) {
 			exp_run_grace_expired(l->r, now);
@@ -211,7 +211,7 @@ static void supervise(struct loop *l, int sfd)
 		}
 	}
 	/* signals still waiting for the witness came too late for CMD */
-	while ((sig = exp_run_match_due(&l->m, 0, 1, &at)) > 0)
+	while ((sig = exl_sigmatch_due(&l->m, 0, 1, &at)) > 0)
 		decide(l, sig, at, EXP_RUN_CMD_ENDED);
 }
 

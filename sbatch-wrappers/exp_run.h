@@ -7,6 +7,8 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "sigmatch.h"
+
 /* exp-run's own failure (bad usage, no fork): distinct from CMD's codes. */
 #define EXP_RUN_EXIT_SELF 125
 
@@ -74,37 +76,5 @@ int exp_run_witness_start(struct exp_run_witness *w, const sigset_t *set,
 int exp_run_witness_read(struct exp_run_witness *w, int *sigs, int max);
 
 void exp_run_witness_stop(struct exp_run_witness *w);
-
-/* Seconds exp-run waits for the witness before it forwards a signal. */
-#define EXP_RUN_MATCH_S 0.3
-#define EXP_RUN_NSIG 65
-
-/* Pairs the signals exp-run received with those the witness received. */
-struct exp_run_match {
-	struct exp_run_match_sig {
-		int pending;	/* received by exp-run, witness not yet */
-		double first;	/* arrival of the oldest pending one */
-		double due;	/* forward when the witness is silent until */
-		int credit;	/* received by the witness first */
-		double credit_at;
-	} sig[EXP_RUN_NSIG];
-};
-
-/* exp-run received sig: 1 when the witness already had it (step-wide,
- * don't forward), 0 when it is now pending. */
-int exp_run_match_arrived(struct exp_run_match *m, int sig, double now);
-
-/* The witness received sig: 1 when it matches a pending one (step-wide;
- * *arrived is when exp-run got it), 0 otherwise. */
-int exp_run_match_witnessed(struct exp_run_match *m, int sig, double now,
-			    double *arrived);
-
-/* A pending signal whose wait is over (all: any pending one), to be
- * forwarded; 0 when none.  *arrived is when exp-run got it. */
-int exp_run_match_due(struct exp_run_match *m, double now, int all,
-		      double *arrived);
-
-/* When the next pending signal falls due, 0 when none is pending. */
-double exp_run_match_next(const struct exp_run_match *m);
 
 #endif
