@@ -14,6 +14,8 @@
 #include "util/text_utf8.h"
 #include "rows.h"
 #include "rl_sched.h"
+#include "util/timefmt.h"
+#include "runstore/unlogged.h"
 
 static const char usage[] =
 "Usage: runlog status [DIR] [--group G] [--all] [--json] [--sacct] [--strict]\n"
@@ -430,6 +432,19 @@ static int read_runs(const struct rl *c, const struct status_opts *o,
 	return 0;
 }
 
+/* warn_unlogged: a job whose run log could not be written left a note in
+ * the user's home (lib/unlogged.h); say so until it is removed. */
+static void warn_unlogged(const struct exl_unlogged *u, void *arg)
+{
+	char when[32];
+
+	(void)arg;
+	exl_time_stamp(u->when, when, sizeof(when));
+	cli_err("warning: job %s (%s): its run log in %s could not be written: "
+		"%s; remove %s once read", u->job_id, when, u->root, u->error,
+		u->path);
+}
+
 int cmd_status(struct rl *c, int argc, char **argv)
 {
 	struct exl_summary_cache cache = { 0 };
@@ -445,6 +460,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	rc = parse(argc, argv, &o, c);
 	if (rc)
 		return rc < 0 ? rl_help(usage) : rc;
+	exl_unlogged_each(getenv("HOME"), 20, warn_unlogged, NULL);
 	if (rl_check_root(c) < 0)
 		return EXL_EXIT_ERROR;
 	/* the query runs while the logs are read */

@@ -4,7 +4,9 @@
  *
  * Runs CMD in its own process group and forwards SIGTERM, SIGINT, SIGHUP,
  * SIGQUIT, SIGUSR1, SIGUSR2 and SIGCONT to that group, recording when each
- * arrived.  After a terminating signal (TERM, INT, HUP, QUIT) the group
+ * arrived, unless Slurm sent the signal to every process of the step: then
+ * CMD has it already (see exp_run_witness.c), and each signal reaches CMD
+ * exactly once.  After a terminating signal (TERM, INT, HUP, QUIT) the group
  * gets a grace period to save and exit, then SIGKILL.  Whatever happens,
  * exp-run records how CMD ended, finalizes the trackers (events.jsonl,
  * offline W&B runs) and exits with CMD's status (128+N for signal N), so
@@ -38,9 +40,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 USAGE_LINE
-"Run CMD in its own process group inside a Slurm job: forward signals to\n"
-"it, give it a grace period after SIGTERM, record how it ended, finalize\n"
-"the run's trackers, and exit with CMD's status.\n"
+"Run CMD in its own process group inside a Slurm job: forward the signals\n"
+"that Slurm sent to exp-run alone (each reaches CMD once), give CMD a\n"
+"grace period after SIGTERM, record how it ended, finalize the run's\n"
+"trackers, and exit with CMD's status.\n"
 "\n"
 "  --grace=SECS    grace after a terminating signal (default: the job's\n"
 "                  --signal=...@SECS, or Slurm's KillWait, minus a margin)\n"
@@ -70,14 +73,17 @@ static int parse_secs(const char *opt, const char *val)
 	return (int)n;
 }
 
-/* spawn: fork CMD into a new process group with default signals. */
-static pid_t spawn(char **argv, const sigset_t *orig)
+/* spawn: fork CMD into a new process group with default signals; wfd
+ * (the witness pipe) is closed in the child. */
+static pid_t spawn(char **argv, const sigset_t *orig, int wfd)
 {
 	pid_t pid = fork();
 
 	if (pid < 0)
 		cli_die(EXP_RUN_EXIT_SELF, "couldn't fork: %s", strerror(errno));
 	if (pid == 0) {
+		if (wfd >= 0)
+			close(wfd);
 		setpgid(0, 0);
 		sigprocmask(SIG_SETMASK, orig, NULL);
 		execvp(argv[0], argv);
@@ -100,6 +106,120 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The supervisor's state while CMD runs. */
+struct loop {
+	struct exp_run *r;
+	struct exp_run_witness w;
+	struct exl_sigmatch m;
+	pid_t pid;
+	int status, done;
+	double deadline;	/* grace over at, 0: no grace running */
+};
+
+/* decide: what became of a signal that arrived at when. */
+static void decide(struct loop *l, int sig, double when,
+		   enum exp_run_sent sent)
+{
+	if (sent == EXP_RUN_FORWARDED && kill(-l->pid, sig) < 0)
+		sent = EXP_RUN_CMD_ENDED;
+	if (exp_run_signal(l->r, sig, when, sent) && !l->deadline)
+		l->deadline = when + l->r->grace_used;
+}
+
+/* witness_gone: without it nothing tells step-wide signals: forward. */
+static void witness_gone(struct loop *l)
+{
+	double at;
+	int sig;
+
+	exp_run_witness_stop(&l->w);
+	while ((sig = exl_sigmatch_due(&l->m, 0, 1, &at)) > 0)
+		decide(l, sig, at, EXP_RUN_FORWARDED);
+}
+
+static void on_signal(struct loop *l, int sig, double now)
+{
+	if (sig == SIGCHLD) {
+		pid_t w;
+		int st;
+
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (w == l->pid) {
+				l->status = st;
+				l->done = 1;
+			} else if (w == l->w.pid) {
+				l->w.pid = 0;
+				witness_gone(l);
+			}
+		}
+		return;
+	}
+	if (l->w.fd < 0)
+		decide(l, sig, now, EXP_RUN_FORWARDED);
+	else if (exl_sigmatch_arrived(&l->m, sig, now))
+		decide(l, sig, now, EXP_RUN_STEP_WIDE);
+}
+
+static void on_witness(struct loop *l, double now)
+{
+	int sigs[64], n, i;
+	double at;
+
+	n = exp_run_witness_read(&l->w, sigs, 64);
+	if (n < 0) {
+		witness_gone(l);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (exl_sigmatch_witnessed(&l->m, sigs[i], now, &at))
+			decide(l, sigs[i], at, EXP_RUN_STEP_WIDE);
+}
+
+/* poll_ms: until the grace runs out or a pending signal falls due. */
+static int poll_ms(const struct loop *l, double now)
+{
+	double next = exl_sigmatch_next(&l->m);
+
+	if (l->deadline > 0 && (next == 0 || l->deadline < next))
+		next = l->deadline;
+	if (next == 0)
+		return -1;
+	return next > now ? (int)((next - now) * 1000) + 1 : 0;
+}
+
+static void supervise(struct loop *l, int sfd)
+{
+	double at;
+	int sig;
+
+	while (!l->done) {
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
+				       { .fd = l->w.fd, .events = POLLIN } };
+		struct signalfd_siginfo si;
+		double now = now_s();
+		int rc = poll(p, l->w.fd >= 0 ? 2 : 1, poll_ms(l, now));
+
+		if (rc < 0 && errno != EINTR)
+			cli_die(EXP_RUN_EXIT_SELF, "poll: %s", strerror(errno));
+		now = now_s();
+		if (rc > 0 && (p[0].revents & POLLIN) &&
+		    read(sfd, &si, sizeof(si)) == sizeof(si))
+			on_signal(l, (int)si.ssi_signo, now);
+		if (rc > 0 && l->w.fd >= 0 && p[1].revents)
+			on_witness(l, now);
+		while (!l->done && (sig = exl_sigmatch_due(&l->m, now, 0, &at)) > 0)
+			decide(l, sig, at, EXP_RUN_FORWARDED);
+		if (!l->done && l->deadline > 0 && now >= l->deadline) {
+			exp_run_grace_expired(l->r, now);
+			kill(-l->pid, SIGKILL);
+			l->deadline = -1;	/* once */
+		}
+	}
+	/* signals still waiting for the witness came too late for CMD */
+	while ((sig = exl_sigmatch_due(&l->m, 0, 1, &at)) > 0)
+		decide(l, sig, at, EXP_RUN_CMD_ENDED);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -112,10 +232,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct exp_run r;
-	sigset_t mask, orig;
-	double deadline = 0;
-	pid_t pid;
-	int c, sfd, status = 0, done = 0;
+	struct loop l;
+	sigset_t mask, orig, watched;
+	int c, sfd;
 	size_t i;
 
 	cli_init("exp-run");
@@ -155,52 +274,26 @@ int main(int argc, char **argv)
 	sigemptyset(&mask);
 	for (i = 0; i < NFWD; i++)
 		sigaddset(&mask, forwarded[i]);
+	watched = mask;
 	sigaddset(&mask, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &mask, &orig) < 0 ||
 	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0)
 		cli_die(EXP_RUN_EXIT_SELF, "couldn't set up signals: %s",
 			strerror(errno));
+	memset(&l, 0, sizeof(l));
+	l.r = &r;
+	/* without a witness every signal is forwarded, as before */
+	if (exp_run_witness_start(&l.w, &watched, sfd) < 0)
+		l.w.fd = -1;
 	r.start = now_s();
-	pid = spawn(argv + optind, &orig);
-	r.pgid = pid;
-
-	while (!done) {
-		struct pollfd p = { .fd = sfd, .events = POLLIN };
-		struct signalfd_siginfo si;
-		int timeout = -1, rc;
-
-		if (deadline > 0) {
-			double left = deadline - now_s();
-
-			timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
-		}
-		rc = poll(&p, 1, timeout);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc == 0 && deadline > 0) {
-			exp_run_grace_expired(&r, now_s());
-			kill(-pid, SIGKILL);
-			deadline = 0;
-			continue;
-		}
-		if (rc < 0 || read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (si.ssi_signo == SIGCHLD) {
-			pid_t w;
-
-			while ((w = waitpid(-1, &status, WNOHANG)) > 0)
-				if (w == pid)
-					done = 1;
-			continue;
-		}
-		kill(-pid, (int)si.ssi_signo);
-		if (exp_run_signal(&r, (int)si.ssi_signo, now_s()) && !deadline)
-			deadline = now_s() + r.grace_used;
-	}
+	l.pid = spawn(argv + optind, &orig, l.w.fd);
+	r.pgid = l.pid;
+	supervise(&l, sfd);
+	exp_run_witness_stop(&l.w);
 	r.end = now_s();
-	r.wstatus = status;
+	r.wstatus = l.status;
 	exp_run_finish(&r);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	if (WIFSIGNALED(l.status))
+		return 128 + WTERMSIG(l.status);
+	return WEXITSTATUS(l.status);
 }

@@ -4,7 +4,10 @@
 #ifndef EXP_RUN_H
 #define EXP_RUN_H
 
+#include <signal.h>
 #include <sys/types.h>
+
+#include "util/sigmatch.h"
 
 /* exp-run's own failure (bad usage, no fork): distinct from CMD's codes. */
 #define EXP_RUN_EXIT_SELF 125
@@ -38,13 +41,40 @@ void exp_run_load_env(struct exp_run *r);
  * is the job's warning signal, else KillWait; minus the margin. */
 int exp_run_grace_for(const struct exp_run *r, int sig);
 
-/* Record a forwarded signal.  Returns 1 when it starts the grace period
- * (the first terminating signal); r->grace_used is then set. */
-int exp_run_signal(struct exp_run *r, int sig, double when);
+/* What exp-run did with a signal it received. */
+enum exp_run_sent {
+	EXP_RUN_FORWARDED,	/* sent to CMD's process group */
+	EXP_RUN_STEP_WIDE,	/* Slurm signalled every process: CMD has it */
+	EXP_RUN_CMD_ENDED,	/* CMD had ended before it could be sent */
+};
+
+/* Record a signal that arrived at time when.  Returns 1 when it starts
+ * the grace period (the first terminating signal); r->grace_used is then
+ * set. */
+int exp_run_signal(struct exp_run *r, int sig, double when,
+		   enum exp_run_sent sent);
 
 void exp_run_grace_expired(struct exp_run *r, double when);
 
 /* Record how CMD ended and finalize the trackers. */
 void exp_run_finish(struct exp_run *r);
+
+/* The witness (exp_run_witness.c): a child in a process group of its own
+ * that reports each signal it receives, one byte per signal, on fd. */
+struct exp_run_witness {
+	pid_t pid;		/* 0: none */
+	int fd;			/* -1: none (never started, or it died) */
+};
+
+/* Start the witness for the signals in set (blocked in the caller);
+ * keep_fd is closed in the child.  -1 when it could not be started. */
+int exp_run_witness_start(struct exp_run_witness *w, const sigset_t *set,
+			  int keep_fd);
+
+/* Signals the witness reported, up to max into sigs: their count, 0 for
+ * none yet, -1 when the witness is gone. */
+int exp_run_witness_read(struct exp_run_witness *w, int *sigs, int max);
+
+void exp_run_witness_stop(struct exp_run_witness *w);
 
 #endif

@@ -128,18 +128,25 @@ static void record(const struct exp_run *r, int sig, double when,
 	free(path);
 }
 
-int exp_run_signal(struct exp_run *r, int sig, double when)
+int exp_run_signal(struct exp_run *r, int sig, double when,
+		   enum exp_run_sent sent)
 {
-	char action[96];
+	static const char *const what[] = {
+		[EXP_RUN_FORWARDED] = "forwarded",
+		[EXP_RUN_STEP_WIDE] = "not forwarded: Slurm signalled every process of the step",
+		[EXP_RUN_CMD_ENDED] = "not forwarded: the command had ended",
+	};
+	char action[128];
 
 	if (!is_terminating(sig) || r->term_signal) {
-		record(r, sig, when, "forwarded");
+		record(r, sig, when, what[sent]);
 		return 0;
 	}
 	r->term_signal = sig;
 	r->term_time = when;
 	r->grace_used = exp_run_grace_for(r, sig);
-	snprintf(action, sizeof(action), "forwarded; grace %d s", r->grace_used);
+	snprintf(action, sizeof(action), "%s; grace %d s", what[sent],
+		 r->grace_used);
 	record(r, sig, when, action);
 	return 1;
 }

@@ -16,6 +16,7 @@
 #include "exp_log.h"
 #include "util/fileio.h"
 #include "util/sigspec.h"
+#include "runstore/root_usable.h"
 
 /* Largest /proc/self/cmdline and job script we read for --signal. */
 #define EXP_LOG_CMDLINE_MAX (1u << 20)
@@ -124,7 +125,8 @@ int exp_log_check_root(void)
 
 	if (submit_root(root, sizeof(root)) < 0)
 		return -1;
-	if (exp_log_root_allowed(root, &err) < 0) {
+	if (exp_log_root_allowed(root, &err) < 0 ||
+	    exl_root_usable(root, &err) < 0) {
 		slurm_error("%s", err.text);
 		return -1;
 	}

@@ -23,6 +23,7 @@
 #include "runstore/layout.h"
 #include "util/privdrop.h"
 #include "runstore/run_facts.h"
+#include "runstore/unlogged.h"
 
 /* getenv_job: a job environment variable into buf ("" if unset). */
 static void getenv_job(spank_t sp, const char *name, char *buf, size_t len)
@@ -185,6 +186,32 @@ static int job_has_index(const char *root, const char *job_id)
 	return rc;
 }
 
+/* job_home: the job's $HOME, else the passwd entry's ("" if neither). */
+static void job_home(spank_t sp, uid_t uid, char *home, size_t len)
+{
+	struct passwd *pw;
+
+	getenv_job(sp, "HOME", home, len);
+	if (home[0] != '/' && (pw = getpwuid(uid)) && pw->pw_dir)
+		snprintf(home, len, "%s", pw->pw_dir);
+}
+
+/* note_unlogged: the run log could not be written: leave the fallback
+ * record in the user's home, where `runlog status` shows it (we run as
+ * the user here: user_init). */
+static void note_unlogged(spank_t sp, uid_t uid, const char *error)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	struct exl_err err;
+	char home[1024];
+
+	job_home(sp, uid, home, sizeof(home));
+	if (exl_unlogged_write(home, c->job_id, c->root, error, time(NULL),
+			       &err) < 0)
+		slurm_error("exp-log: job %s: couldn't leave a note in %s either: %s",
+			    c->job_id, home, err.text);
+}
+
 /* own_run: create (or resume) the run log and start the monitor; the
  * batch step, or step 0 on the first node of a job without one. */
 static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
@@ -197,6 +224,7 @@ static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
 	if (exl_run_begin(c->root, f, &c->paths, &err) < 0) {
 		slurm_error("exp-log: job %s: couldn't write run log: %s", c->job_id,
 			    err.text);
+		note_unlogged(sp, uid, err.text);
 		return -1;
 	}
 	c->owner = 1;
@@ -286,6 +314,7 @@ int exp_log_remote_task_exit(spank_t sp)
 int exp_log_remote_exit(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
+	char home[1024];
 	struct exl_run_end e;
 	struct exl_err err;
 	uid_t uid;
@@ -316,6 +345,8 @@ int exp_log_remote_exit(spank_t sp)
 	e.have_status = c->have_status;
 	e.wstatus = c->wstatus;
 	e.source = "step";
+	job_home(sp, uid, home, sizeof(home));
+	e.home = home[0] == '/' ? home : NULL;
 	if (exl_run_end_as_user(uid, gid, gids, ngids, c->root, c->job_id, &e,
 				&err) < 0) {
 		slurm_error("exp-log: job %s: couldn't close run log: %s",

@@ -44,6 +44,8 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 	struct exl_err err;
 	char state[64], job_id[32];
 	const char *root;
+	struct passwd *pw;
+	char home[1024];
 	uint32_t jobid = 0;
 	uid_t uid = 0;
 	gid_t gid = 0;
@@ -77,6 +79,10 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 	e.wstatus = code;
 	e.sched_state = state;
 	e.source = "epilog";
+	/* a copy: getpwuid's buffer is shared */
+	if ((pw = getpwuid(uid)) && pw->pw_dir &&
+	    snprintf(home, sizeof(home), "%s", pw->pw_dir) < (int)sizeof(home))
+		e.home = home;
 	if (exl_run_end_as_user(uid, gid, groups, ngroups, root, job_id, &e,
 				&err) < 0) {
 		slurm_error("exp-log: epilog: job %s: couldn't close run log: %s",

@@ -112,6 +112,25 @@ static void spec_sig_name(const char *spec, char *buf, size_t len)
 	snprintf(buf, len, "SIG%.*s", (int)strcspn(sig, "@"), sig);
 }
 
+/* shell_killed_by_warning: the batch shell died of the job's --signal=B:
+ * warning and no exp-run saw it: exp-run (if any) was not the batch shell,
+ * and Slurm signals only the batch shell for B: (sbatch(1), --signal).
+ * Slurm may send the warning up to 60 s before it is due. */
+static int shell_killed_by_warning(const struct exl_ending_in *in)
+{
+	char want[32], name[32];
+	double due = warning_due(in);
+
+	if (!in->signal_spec || strncmp(in->signal_spec, "B:", 2) != 0 ||
+	    due <= 0 || !in->have_status || !WIFSIGNALED(in->wstatus) ||
+	    !in->end || (double)in->end < due - 65 ||
+	    (double)in->end > due + 65)
+		return 0;
+	spec_sig_name(in->signal_spec, want, sizeof(want));
+	exl_signal_name(WTERMSIG(in->wstatus), name, sizeof(name));
+	return strcmp(want, name) == 0 && first_seen(in->state_dir, want) == 0;
+}
+
 /* story_index: which entry of how[] tells this end, -1 for a normal end. */
 static int story_index(const struct exl_ending_in *in, const struct witness *w,
 		       const char *const *states)
@@ -153,6 +172,13 @@ void exl_ending_text(const struct exl_ending_in *in, char *buf, size_t len)
 	int i, n;
 
 	read_witness(in->state_dir, &w);
+	if (shell_killed_by_warning(in)) {
+		spec_sig_name(in->signal_spec, ex, sizeof(ex));
+		clock_of((double)in->end, at, sizeof(at));
+		snprintf(buf, len, "time limit warning: the batch shell was killed by %s (--signal=%s) at %s, before the program could save",
+			 ex, in->signal_spec, at);
+		return;
+	}
 	i = story_index(in, &w, states);
 	if (i < 0) {
 		/* a normal end: the exit status says it all */
@@ -204,6 +230,12 @@ int exl_ending_signal_note(const struct exl_ending_in *in, char *buf,
 	due = (double)in->start + (double)in->time_limit_min * 60 - secs;
 	if (in->end && (double)in->end < due - 65)	/* see story_index */
 		return -1;
+	if (shell_killed_by_warning(in)) {
+		clock_of((double)in->end, seen_s, sizeof(seen_s));
+		snprintf(buf, len, "the batch shell was killed by the warning signal %s (--signal=%s) at %s, before the program could save: Slurm sends a B: signal to the batch shell only; start the program with `exec exp-run -- CMD` so that exp-run is the batch shell and gives the program its grace",
+			 name, spec, seen_s);
+		return 0;
+	}
 	clock_of(due, due_s, sizeof(due_s));
 	seen = first_seen(in->state_dir, name);
 	if (seen > 0) {

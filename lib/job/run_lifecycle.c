@@ -32,6 +32,7 @@
 #include "telemetry/telemetry_summary.h"
 #include "wandb/wandb_append.h"
 #include "watch/env_capture.h"
+#include "runstore/unlogged.h"
 
 /* set_path: snprintf into a fixed path buffer, failing on truncation. */
 static int set_path(char *dst, size_t len, const char *src,
@@ -1291,6 +1292,30 @@ struct end_arg {
 	struct exl_err *err;
 };
 
+/* drop_provisional: the batch step's verdict was written before the
+ * scheduler's final state was known; the final one takes its place, so a
+ * run log has one final Status line.  A line a person changed stays. */
+static void drop_provisional(struct exl_doc *d, const char *prev)
+{
+	long sec = exl_doc_find_section(d, "Status", 0);
+	size_t i, plen = strlen(prev), l;
+
+	if (sec < 0)
+		return;
+	for (i = exl_doc_section_end(d, (size_t)sec); i > (size_t)sec + 1; i--) {
+		const char *line = d->lines[i - 1], *dash;
+
+		l = strlen(line);
+		dash = strstr(line, " — ");
+		if (strncmp(line, "- ", 2) == 0 && dash &&
+		    dash + strlen(" — ") + plen == line + l &&
+		    strcmp(dash + strlen(" — "), prev) == 0) {
+			exl_doc_delete(d, i - 1);
+			return;
+		}
+	}
+}
+
 static int put_end(struct exl_run_edit *ed, void *arg)
 {
 	struct end_arg *a = arg;
@@ -1299,12 +1324,17 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 	time_t now = time(NULL);
 	const char *prev;
 	char text[256];
+	int was_final;
 
 	if (!job)
 		return 0;	/* the sidecar was edited: nothing to merge into */
+	was_final = exl_state_is_final(exl_json_str(job, "sched_state"));
 	merge_end(job, &a->e);
 	verdict(job, text, sizeof(text));
 	prev = exl_json_str(job, "verdict");
+	if (prev && strcmp(prev, text) != 0 && !was_final &&
+	    exl_state_is_final(exl_json_str(job, "sched_state")))
+		drop_provisional(&ed->doc, prev);
 	if (update_doc(&ed->doc, job, a->job_id,
 		       prev && strcmp(prev, text) == 0 ? NULL : text, now,
 		       owned) < 0)
@@ -1467,11 +1497,19 @@ struct end_as_arg {
 	const struct exl_run_end *e;
 };
 
+/* end_in_child: as the user; a run log that can't be written leaves the
+ * fallback record in the user's home (unlogged.h). */
 static int end_in_child(void *arg, struct exl_err *err)
 {
 	const struct end_as_arg *a = arg;
+	struct exl_err ue;
 
-	return exl_run_end(a->root, a->job_id, a->e, err) < 0 ? -1 : 0;
+	if (exl_run_end(a->root, a->job_id, a->e, err) >= 0)
+		return 0;
+	if (a->e->home)
+		(void)exl_unlogged_write(a->e->home, a->job_id, a->root,
+					 err->text, time(NULL), &ue);
+	return -1;
 }
 
 int exl_run_end_as_user(uid_t uid, gid_t gid, const gid_t *groups,

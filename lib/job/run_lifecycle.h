@@ -33,6 +33,9 @@ struct exl_run_end {
 	int wstatus;
 	const char *sched_state;	/* Slurm's state name, NULL: unknown */
 	const char *source;	/* "step" or "epilog", for the sidecar */
+	const char *home;	/* exl_run_end_as_user: the fallback record
+				 * (unlogged.h) goes here when the run log
+				 * can't be written; NULL: none */
 };
 
 /* Record how job job_id ended in its run log: Job block end fields,

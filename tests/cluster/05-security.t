@@ -27,10 +27,12 @@ grep -q "exp-log: epilog: job $id: couldn't close run log: .*symlink" "$TB"/log/
 ok $? "epilog logged the refusal"
 rm -f /root/exp-log-target.$$
 
-# read-only run-log dir: the job runs and keeps its own exit code
+# run-log dir made read-only after submission (a read-only one is refused
+# at submission: 14-rundir.t): the job runs and keeps its own exit code
 as_user mkdir -p ro
+id=$(submit --hold --exp-log=ro --wrap="echo ran; exit 7" -o ro.out)
 chmod 555 "$WORK/ro"
-id=$(submit --exp-log=ro --wrap="echo ran; exit 7" -o ro.out)
+scontrol release "$id"
 wait_job_done "$id" 60
 is "$(job_state "$id")" FAILED "job ran and failed with its own code"
 is "$(scontrol show job "$id" | sed -n 's/.*ExitCode=\([0-9:]*\).*/\1/p')" "7:0" "exit code 7 kept"

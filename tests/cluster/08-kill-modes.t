@@ -1,6 +1,7 @@
 #!/bin/bash
 # Every way a job can end, with the program under exp-run: the run log
-# ends with the right final state and the built-in tracker (events.jsonl)
+# ends with the right final state, in one final Status line that agrees
+# with Results and the scheduler, and the built-in tracker (events.jsonl)
 # is finalized with the right exit code.  Prints the modes x outcomes table.
 . "$(dirname "$0")/lib.sh"
 export EXP_LOG_TESTBED_SLURMD_TIMEOUT=10
@@ -84,6 +85,19 @@ for n in "${!ID[@]}"; do
 	is "$code" "${WANT_EXIT[$n]}" "$n: events.jsonl finish exit_code"
 	ended=$(key "$f" ended)
 	ok $([ -n "$ended" ]; echo $?) "$n: Results says how it ended"
+	# exactly one final Status line, agreeing with Results (scheduler
+	# state and exit) and so with the scheduler
+	fin=$(section "$f" Status | grep -E '^- [^—]* — (completed|failed|cancelled|time limit reached|out of memory|node failure|preempted|deadline reached|node boot failure|requeued|ended|batch script killed)')
+	is "$(printf '%s' "$fin" | grep -c .)" 1 "$n: one final Status line"
+	case $st in
+	COMPLETED) want="completed*" ;;
+	FAILED) want="failed*" ;;
+	*) want="* (scheduler state $st)*" ;;
+	esac
+	ex=$(key "$f" exit)
+	text=${fin#*— }
+	[[ $text == $want && $text == *"${ex:+, $ex}" ]]
+	ok $? "$n: the final line agrees with Results ($st, $ex): $text"
 	wb=$(ls "$sd"/wandb/wandb/offline-run-*/run-*.wandb 2>/dev/null | head -1)
 	wcode=$(python3 "$WBF" read --kv "$wb" 2>/dev/null | sed -n 's/^exit_code=//p')
 	is "$wcode" "${WANDB_EXIT[$n]}" "$n: the W&B offline run got an exit record"

@@ -24,6 +24,17 @@ static void put(const char *name, const char *text)
 	}
 }
 
+/* unlink_rec: no exp-run records at all. */
+static void unlink_rec(void)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/exp-run.json", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/signals.jsonl", dir);
+	unlink(p);
+}
+
 int main(void)
 {
 	struct exl_ending_in in = { 0 };
@@ -92,6 +103,30 @@ int main(void)
 	exl_ending_text(&in, buf, sizeof(buf));
 	is_str(buf, "cancelled: SIGTERM at 14:01:40 (grace 27 s), killed by SIGKILL after 27 s, SIGKILLed when the grace ran out",
 	       "cancelled, grace ran out");
+
+	/* exp-run not exec'd: the B: warning killed the batch shell 12 s
+	 * before it was due; exp-run never saw it */
+	unlink_rec();
+	in.sched_state = "FAILED";
+	in.have_status = 1;
+	in.wstatus = SIGTERM;
+	in.end = start + 498;
+	exl_ending_text(&in, buf, sizeof(buf));
+	is_str(buf, "time limit warning: the batch shell was killed by SIGTERM (--signal=B:TERM@90) at 14:08:18, before the program could save",
+	       "shell killed by the warning: Results");
+	ok(exl_ending_signal_note(&in, buf, sizeof(buf)) == 0 &&
+	   strstr(buf, "the batch shell was killed by the warning signal SIGTERM (--signal=B:TERM@90) at 14:08:18, before the program could save") == buf &&
+	   strstr(buf, "`exec exp-run -- CMD`") && !strstr(buf, "due"),
+	   "shell killed by the warning: what happened, the fix, no due time: %s", buf);
+	in.signal_spec = "TERM@90";
+	exl_ending_text(&in, buf, sizeof(buf));
+	is_str(buf, "failed, signal 15 (SIGTERM)",
+	       "without B: the warning never goes to the shell");
+	in.signal_spec = "B:TERM@90";
+	in.end = start + 100;
+	exl_ending_text(&in, buf, sizeof(buf));
+	is_str(buf, "failed, signal 15 (SIGTERM)",
+	       "a TERM long before the warning is not the warning");
 
 	put("exp-run.json", "{ not json");
 	in.sched_state = "OUT_OF_MEMORY";

@@ -169,8 +169,30 @@ int main(void)
 	md = slurp("arx5_multitask/2026-02-25_train_2.md");
 	ok(strstr(md, "time limit reached (scheduler state TIMEOUT), signal 15 (SIGTERM)") != NULL,
 	   "scheduler verdict added");
+	is_int(count(md, "batch script killed by signal"), 0,
+	       "the step's provisional line gave way to the scheduler's");
 	ok(strstr(md, "## Next\n- resume: resubmit with `--exp-resume`; point it at the last checkpoint") &&
 	   !strstr(md, "- _(what to do next"), "Next suggests resuming after a time limit");
+	free(md);
+
+	/* cancelled under a non-exec'd exp-run: the batch script exits 143
+	 * and the step says "failed"; the epilog's CANCELLED replaces it */
+	facts(&f, &o, "70", "cancelme");
+	ok(exl_run_begin(root, &f, &paths, &err) == 0, "cancelled run begins");
+	e = (struct exl_run_end){ .end = f.job.start + 20, .have_status = 1,
+				  .wstatus = 143 << 8, .source = "step" };
+	exl_run_end(root, "70", &e, &err);
+	e.sched_state = "CANCELLED";
+	e.source = "epilog";
+	exl_run_end(root, "70", &e, &err);
+	exl_run_end(root, "70", &e, &err);	/* another node's epilog */
+	md = slurp("arx5_multitask/2026-02-25_cancelme.md");
+	is_int(count(md, "— failed, exit code 143"), 0,
+	       "cancelled: no provisional \"failed\" line left");
+	is_int(count(md, "— cancelled (scheduler state CANCELLED), exit code 143\n"),
+	       1, "cancelled: one final Status line");
+	ok(strstr(md, "- scheduler_state: CANCELLED\n") != NULL,
+	   "cancelled: Results agrees");
 	free(md);
 
 	/* the job is requeued: same file, a resumed block */
@@ -278,8 +300,8 @@ int main(void)
 	}
 	tl = slurp("arx5_multitask/timeline.md");
 	is_int(count(tl, "_sweep_"), 20, "20 sweep entries in the timeline");
-	ok(strstr(tl, "\n24. `") != NULL && !strstr(tl, "\n25. `"),
-	   "numbered 1..24 without gaps or repeats");
+	ok(strstr(tl, "\n25. `") != NULL && !strstr(tl, "\n26. `"),
+	   "numbered 1..25 without gaps or repeats");
 	free(tl);
 
 	/* flat root, unreadable config */
