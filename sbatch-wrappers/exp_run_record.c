@@ -15,6 +15,7 @@
 #include <slurm/slurm.h>
 
 #include "cli/cli.h"
+#include "runstore/exprun_record.h"
 #include "exp_run.h"
 #include "util/fileio.h"
 #include "util/jobstate.h"
@@ -107,25 +108,14 @@ static void record(const struct exp_run *r, int sig, double when,
 		   const char *action)
 {
 	struct exl_err err;
-	json_object *o;
-	char iso[40], name[32], *path;
+	char name[32];
 
 	if (!r->state_dir)
 		return;
-	path = exl_path_join(r->state_dir, "signals.jsonl");
-	o = json_object_new_object();
-	exl_time_iso((time_t)when, iso, sizeof(iso));
-	json_object_object_add(o, "time", json_object_new_double(when));
-	exl_json_set_str(o, "iso", iso);
-	if (sig)
-		exl_json_set_str(o, "signal", exl_signal_name(sig, name, sizeof(name)));
-	exl_json_set_int(o, "rank", r->rank);
-	exl_json_set_str(o, "host", r->host);
-	exl_json_set_str(o, "action", action);
-	if (path && exl_jsonl_append(path, o, &err) < 0)
+	if (exl_exprun_signal_add(r->state_dir, when,
+				  sig ? exl_signal_name(sig, name, sizeof(name)) : NULL,
+				  r->rank, r->host, action, &err) < 0)
 		cli_err("couldn't record signal: %s", err.text);
-	json_object_put(o);
-	free(path);
 }
 
 int exp_run_signal(struct exp_run *r, int sig, double when,
@@ -165,39 +155,28 @@ static int exit_code_of(int ws)
 
 static void write_result(const struct exp_run *r)
 {
+	struct exl_exprun_result res = { 0 };
 	struct exl_err err;
-	json_object *o;
-	char name[32], text[64], *path, file[64];
 
 	if (!r->state_dir)
 		return;
-	snprintf(file, sizeof(file), r->rank ? "exp-run.%d.json" : "exp-run.json",
-		 r->rank);
-	path = exl_path_join(r->state_dir, file);
-	o = json_object_new_object();
-	exl_exit_text(r->wstatus, text, sizeof(text));
-	exl_json_set_int(o, "exit_code", exit_code_of(r->wstatus));
-	exl_json_set_int(o, "wstatus", r->wstatus);
-	exl_json_set_str(o, "exit", text);
-	json_object_object_add(o, "start", json_object_new_double(r->start));
-	json_object_object_add(o, "end", json_object_new_double(r->end));
-	exl_json_set_int(o, "rank", r->rank);
-	exl_json_set_str(o, "host", r->host);
+	res.exit_code = exit_code_of(r->wstatus);
+	res.wstatus = r->wstatus;
+	exl_exit_text(r->wstatus, res.exit, sizeof(res.exit));
+	res.start = r->start;
+	res.end = r->end;
+	res.rank = r->rank;
+	snprintf(res.host, sizeof(res.host), "%s", r->host);
 	if (r->term_signal) {
-		exl_json_set_str(o, "term_signal",
-				 exl_signal_name(r->term_signal, name, sizeof(name)));
-		json_object_object_add(o, "term_time",
-				       json_object_new_double(r->term_time));
-		exl_json_set_int(o, "grace", r->grace_used);
-		json_object_object_add(o, "exited_after",
-				       json_object_new_double(r->end - r->term_time));
-		json_object_object_add(o, "killed",
-				       json_object_new_boolean(r->killed));
+		exl_signal_name(r->term_signal, res.term_signal,
+				sizeof(res.term_signal));
+		res.term_time = r->term_time;
+		res.grace = r->grace_used;
+		res.exited_after = r->end - r->term_time;
+		res.killed = r->killed;
 	}
-	if (path && exl_json_write(path, o, &err) < 0)
+	if (exl_exprun_write(r->state_dir, &res, &err) < 0)
 		cli_err("couldn't record the result: %s", err.text);
-	json_object_put(o);
-	free(path);
 }
 
 /* finish_wandb: offline W&B runs in WANDB_DIR without an exit record get

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "job/ending.h"
+#include "runstore/exprun_record.h"
 #include "util/fileio.h"
 #include "util/jobstate.h"
 #include "util/jsonfile.h"
@@ -13,73 +14,20 @@
 
 struct witness {
 	int have;		/* exp-run.json present and sane */
-	char term_signal[32];
-	double term_time;
-	int grace;
-	double exited_after;
-	int killed;
-	int exit_code;
-	int wstatus;
+	struct exl_exprun_result r;
 };
 
 /* read_witness: exp-run's result for rank 0, if any. */
 static void read_witness(const char *state_dir, struct witness *w)
 {
-	char *path;
-	json_object *o, *v;
-	const char *s;
-
 	memset(w, 0, sizeof(*w));
-	if (!state_dir)
-		return;
-	path = exl_path_join(state_dir, "exp-run.json");
-	o = path ? exl_json_read(path, 1 << 16, NULL) : NULL;
-	free(path);
-	if (!o)
-		return;
-	w->have = exl_json_has(o, "exit_code");
-	w->exit_code = (int)exl_json_int(o, "exit_code", -1);
-	w->wstatus = (int)exl_json_int(o, "wstatus", w->exit_code << 8);
-	s = exl_json_str(o, "term_signal");
-	if (s) {
-		snprintf(w->term_signal, sizeof(w->term_signal), "%s", s);
-		if (json_object_object_get_ex(o, "term_time", &v))
-			w->term_time = json_object_get_double(v);
-		if (json_object_object_get_ex(o, "exited_after", &v))
-			w->exited_after = json_object_get_double(v);
-		if (json_object_object_get_ex(o, "killed", &v))
-			w->killed = json_object_get_boolean(v);
-		w->grace = (int)exl_json_int(o, "grace", 0);
-	}
-	json_object_put(o);
+	w->have = state_dir && exl_exprun_read(state_dir, &w->r) == 0;
 }
 
 /* first_seen: the first time exp-run recorded signal name, 0 if never. */
 static double first_seen(const char *state_dir, const char *name)
 {
-	char *path = state_dir ? exl_path_join(state_dir, "signals.jsonl") : NULL;
-	char *buf = NULL, *p, *nl;
-	double t = 0;
-
-	if (!path || exl_read_file(path, 16u << 20, &buf, NULL, NULL) < 0) {
-		free(path);
-		return 0;
-	}
-	for (p = buf; p && *p && t == 0; p = nl ? nl + 1 : NULL) {
-		json_object *o, *v;
-		const char *s;
-
-		nl = strchr(p, '\n');
-		o = exl_json_parse(p, nl ? (size_t)(nl - p) : strlen(p), path, NULL);
-		s = exl_json_str(o, "signal");
-		if (s && strcmp(s, name) == 0 &&
-		    json_object_object_get_ex(o, "time", &v))
-			t = json_object_get_double(v);
-		json_object_put(o);
-	}
-	free(buf);
-	free(path);
-	return t;
+	return state_dir ? exl_exprun_signal_first(state_dir, name) : 0;
 }
 
 static void clock_of(double t, char *buf, size_t len)
@@ -146,14 +94,14 @@ static int story_index(const struct exl_ending_in *in, const struct witness *w,
 	/* A program that stops on the --signal warning ends before the limit,
 	 * so Slurm says FAILED or COMPLETED: the time limit still ended it.
 	 * Slurm may send the warning up to 60 s early (sbatch(1), --signal). */
-	if ((hit < 0 || hit == timeout) && w->have && w->term_signal[0] &&
+	if ((hit < 0 || hit == timeout) && w->have && w->r.term_signal[0] &&
 	    warning_due(in) > 0) {
 		char want[32];
 		double due = warning_due(in);
 
 		spec_sig_name(in->signal_spec, want, sizeof(want));
-		if (strcmp(want, w->term_signal) == 0 && w->term_time >= due - 65 &&
-		    w->term_time <= due + 65)
+		if (strcmp(want, w->r.term_signal) == 0 && w->r.term_time >= due - 65 &&
+		    w->r.term_time <= due + 65)
 			hit = timeout;
 	}
 	return hit;
@@ -189,21 +137,21 @@ void exl_ending_text(const struct exl_ending_in *in, char *buf, size_t len)
 	n = snprintf(buf, len, "%s", words[i]);
 	if (n < 0 || (size_t)n >= len)
 		return;
-	if (w.have && w.term_signal[0]) {
-		clock_of(w.term_time, at, sizeof(at));
-		if (WIFSIGNALED(w.wstatus)) {
+	if (w.have && w.r.term_signal[0]) {
+		clock_of(w.r.term_time, at, sizeof(at));
+		if (WIFSIGNALED(w.r.wstatus)) {
 			char sig[32];
 
 			snprintf(ex, sizeof(ex), "killed by %s",
-				 exl_signal_name(WTERMSIG(w.wstatus), sig,
+				 exl_signal_name(WTERMSIG(w.r.wstatus), sig,
 						 sizeof(sig)));
 		} else {
-			snprintf(ex, sizeof(ex), "exited %d", WEXITSTATUS(w.wstatus));
+			snprintf(ex, sizeof(ex), "exited %d", WEXITSTATUS(w.r.wstatus));
 		}
 		snprintf(buf + n, len - (size_t)n,
-			 ": %s at %s (grace %d s), %s after %.0f s%s", w.term_signal,
-			 at, w.grace, ex, w.exited_after,
-			 w.killed ? ", SIGKILLed when the grace ran out" : "");
+			 ": %s at %s (grace %d s), %s after %.0f s%s", w.r.term_signal,
+			 at, w.r.grace, ex, w.r.exited_after,
+			 w.r.killed ? ", SIGKILLed when the grace ran out" : "");
 	} else if (in->have_status) {
 		exl_exit_text(in->wstatus, ex, sizeof(ex));
 		snprintf(buf + n, len - (size_t)n, ": batch script ended with %s%s",

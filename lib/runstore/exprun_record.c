@@ -1,0 +1,166 @@
+/* exprun_record.c - exp-run's records in a state dir (see
+ * exprun_record.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "runstore/exprun_record.h"
+#include "util/fileio.h"
+#include "util/jsonfile.h"
+#include "util/timefmt.h"
+
+#define RESULT_FILE "exp-run.json"
+#define SIGNALS_FILE "signals.jsonl"
+/* Largest result and signal log read back. */
+#define RESULT_MAX (1u << 16)
+#define SIGNALS_MAX (16u << 20)
+
+static char *result_path(const char *state_dir, int rank)
+{
+	char *p;
+
+	if (rank == 0)
+		return exl_path_join(state_dir, RESULT_FILE);
+	if (asprintf(&p, "%s/exp-run.%d.json", state_dir, rank) < 0)
+		return NULL;
+	return p;
+}
+
+static void set_double(json_object *o, const char *key, double v)
+{
+	json_object_object_add(o, key, json_object_new_double(v));
+}
+
+static double get_double(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+	       json_object_get_double(v) : 0;
+}
+
+int exl_exprun_write(const char *state_dir, const struct exl_exprun_result *r,
+		     struct exl_err *err)
+{
+	char *path = result_path(state_dir, r->rank);
+	json_object *o = json_object_new_object();
+	int rc;
+
+	if (!path || !o) {
+		free(path);
+		json_object_put(o);
+		return exl_errnof(err, ENOMEM, "couldn't record the result");
+	}
+	exl_json_set_int(o, "exit_code", r->exit_code);
+	exl_json_set_int(o, "wstatus", r->wstatus);
+	exl_json_set_str(o, "exit", r->exit);
+	set_double(o, "start", r->start);
+	set_double(o, "end", r->end);
+	exl_json_set_int(o, "rank", r->rank);
+	exl_json_set_str(o, "host", r->host);
+	if (r->term_signal[0]) {
+		exl_json_set_str(o, "term_signal", r->term_signal);
+		set_double(o, "term_time", r->term_time);
+		exl_json_set_int(o, "grace", r->grace);
+		set_double(o, "exited_after", r->exited_after);
+		json_object_object_add(o, "killed",
+				       json_object_new_boolean(r->killed));
+	}
+	rc = exl_json_write(path, o, err);
+	json_object_put(o);
+	free(path);
+	return rc;
+}
+
+int exl_exprun_read(const char *state_dir, struct exl_exprun_result *r)
+{
+	char *path = result_path(state_dir, 0);
+	json_object *o, *v;
+	const char *s;
+
+	memset(r, 0, sizeof(*r));
+	if (!path)
+		return -1;
+	o = exl_json_read(path, RESULT_MAX, NULL);
+	free(path);
+	if (!o || !exl_json_has(o, "exit_code")) {
+		json_object_put(o);
+		return 1;
+	}
+	r->exit_code = (int)exl_json_int(o, "exit_code", -1);
+	r->wstatus = (int)exl_json_int(o, "wstatus",
+				       (long long)(r->exit_code & 0xff) << 8);
+	snprintf(r->exit, sizeof(r->exit), "%s",
+		 exl_json_str(o, "exit") ? exl_json_str(o, "exit") : "");
+	r->start = get_double(o, "start");
+	r->end = get_double(o, "end");
+	r->rank = (int)exl_json_int(o, "rank", 0);
+	snprintf(r->host, sizeof(r->host), "%s",
+		 exl_json_str(o, "host") ? exl_json_str(o, "host") : "");
+	s = exl_json_str(o, "term_signal");
+	if (s) {
+		snprintf(r->term_signal, sizeof(r->term_signal), "%s", s);
+		r->term_time = get_double(o, "term_time");
+		r->exited_after = get_double(o, "exited_after");
+		r->killed = json_object_object_get_ex(o, "killed", &v) &&
+			    json_object_get_boolean(v);
+		r->grace = (int)exl_json_int(o, "grace", 0);
+	}
+	json_object_put(o);
+	return 0;
+}
+
+int exl_exprun_signal_add(const char *state_dir, double when,
+			  const char *sig_name, int rank, const char *host,
+			  const char *action, struct exl_err *err)
+{
+	char *path = exl_path_join(state_dir, SIGNALS_FILE), iso[40];
+	json_object *o = json_object_new_object();
+	int rc;
+
+	if (!path || !o) {
+		free(path);
+		json_object_put(o);
+		return exl_errnof(err, ENOMEM, "couldn't record a signal");
+	}
+	exl_time_iso((time_t)when, iso, sizeof(iso));
+	set_double(o, "time", when);
+	exl_json_set_str(o, "iso", iso);
+	if (sig_name)
+		exl_json_set_str(o, "signal", sig_name);
+	exl_json_set_int(o, "rank", rank);
+	exl_json_set_str(o, "host", host);
+	exl_json_set_str(o, "action", action);
+	rc = exl_jsonl_append(path, o, err);
+	json_object_put(o);
+	free(path);
+	return rc;
+}
+
+double exl_exprun_signal_first(const char *state_dir, const char *sig_name)
+{
+	char *path = exl_path_join(state_dir, SIGNALS_FILE);
+	char *buf = NULL, *p, *nl;
+	double t = 0;
+
+	if (!path || exl_read_file(path, SIGNALS_MAX, &buf, NULL, NULL) < 0) {
+		free(path);
+		return 0;
+	}
+	for (p = buf; p && *p && t == 0; p = nl ? nl + 1 : NULL) {
+		json_object *o;
+		const char *s;
+
+		nl = strchr(p, '\n');
+		o = exl_json_parse(p, nl ? (size_t)(nl - p) : strlen(p), path, NULL);
+		s = exl_json_str(o, "signal");
+		if (s && strcmp(s, sig_name) == 0)
+			t = get_double(o, "time");
+		json_object_put(o);
+	}
+	free(buf);
+	free(path);
+	return t;
+}
