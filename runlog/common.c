@@ -297,7 +297,7 @@ json_object *rl_sidecar(const char *root, const char *group,
 			const char *stem, char **path)
 {
 	char *sd = exl_layout_state_dir(root, group, stem);
-	char *side = sd ? exl_path_join(sd, "run.json") : NULL;
+	char *side = sd ? exl_layout_sidecar(sd) : NULL;
 	json_object *o = side ? exl_json_read(side, 1 << 22, NULL) : NULL;
 
 	free(sd);

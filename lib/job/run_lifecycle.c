@@ -498,7 +498,7 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 		goto out;
 	if (exl_doc_save(run_log, &d, err) < 0)
 		goto out;
-	side = exl_path_join(state_dir, "run.json");
+	side = exl_layout_sidecar(state_dir);
 	o = side ? exl_json_read(side, 1 << 22, err) : NULL;
 	if (!o || !(jobs = exl_json_array(o, "jobs"))) {
 		if (o)
@@ -594,7 +594,7 @@ static int create_run(const char *root, const char *gdir,
 		exl_errnof(err, ENOMEM, "couldn't create a run log");
 		goto out;
 	}
-	side = exl_path_join(sdir, "run.json");
+	side = exl_layout_sidecar(sdir);
 	o = run_json(f, rel, sdir);
 	if (!side || exl_json_write(side, o, err) < 0)
 		goto out;
@@ -748,7 +748,7 @@ static char *resume_target(const char *gdir, const struct exl_run_facts *f,
 static int same_run(const char *state_dir, const struct exl_run_facts *f,
 		    char *why, size_t len)
 {
-	char *side = exl_path_join(state_dir, "run.json");
+	char *side = exl_layout_sidecar(state_dir);
 	struct exl_err e;
 	json_object *o = side ? exl_json_read(side, 1 << 22, &e) : NULL;
 	json_object *cfg;

@@ -164,7 +164,7 @@ int exl_wandb_link_find(const char *run_dir, time_t run_start,
 	if (rc != 0)
 		goto out;
 	rc = -1;
-	side = exl_path_join(l->state_dir, "run.json");
+	side = exl_layout_sidecar(l->state_dir);
 	if (!side) {
 		exl_errnof(err, ENOMEM, "couldn't read a run.json");
 		goto out;

@@ -46,6 +46,11 @@ char *exl_layout_job_index(const char *root, const char *job_id)
 	return fmt_path("%s/" META_DIR "/jobs/%s.json%s", root, job_id, "");
 }
 
+char *exl_layout_sidecar(const char *state_dir)
+{
+	return fmt_path("%s/run.json%s%s", state_dir, "", "");
+}
+
 char *exl_layout_meta(const char *root)
 {
 	return fmt_path("%s/" META_DIR "%s%s", root, "", "");

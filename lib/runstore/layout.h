@@ -30,6 +30,7 @@ char *exl_layout_state_dir(const char *root, const char *group,
 			   const char *stem);
 char *exl_layout_job_index(const char *root, const char *job_id);
 char *exl_layout_meta(const char *root);		/* <root>/.exp-log */
+char *exl_layout_sidecar(const char *state_dir);	/* .../run.json */
 char *exl_layout_jobs_dir(const char *root);
 char *exl_layout_runs_dir(const char *root);		/* the state dirs */
 char *exl_layout_index_format(const char *root);

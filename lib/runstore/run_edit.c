@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "runstore/layout.h"
 #include "runstore/run_edit.h"
 #include "util/fileio.h"
 #include "util/jsonfile.h"
@@ -70,7 +71,7 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 	int rc = -1, tries, r = 0;
 	size_t len = 0;
 
-	if (e->state_dir && !(side = exl_path_join(e->state_dir, "run.json")))
+	if (e->state_dir && !(side = exl_layout_sidecar(e->state_dir)))
 		return exl_errnof(err, ENOMEM, "couldn't update %s", e->run_log);
 	for (tries = 0; tries < EXL_EDIT_RETRIES; tries++) {
 		drop_loaded(e);

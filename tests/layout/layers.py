@@ -107,7 +107,7 @@ ok(not cycle, 'no file-level include cycle', ' -> '.join(cycle))
 
 spelled = []
 # a path literal (no spaces: help texts may name the directory)
-pat = re.compile(r'"(%s)?/?\.exp-log[/"]')
+pat = re.compile(r'"(%s)?/?\.exp-log[/"]|"run\.json"')
 for root in ('lib', 'runlog', 'spank', 'wandb-sync', 'passport',
              'sbatch-wrappers'):
     for dp, _, fs in os.walk(os.path.join(top, root)):
@@ -122,7 +122,7 @@ for root in ('lib', 'runlog', 'spank', 'wandb-sync', 'passport',
             for i, line in enumerate(open(os.path.join(dp, f)), 1):
                 if pat.search(line) and not line.lstrip().startswith(('/*', '*')):
                     spelled.append('%s:%d: %s' % (p, i, line.strip()))
-ok(not spelled, '.exp-log paths are spelled only in runstore/layout.c',
+ok(not spelled, '.exp-log paths and run.json are spelled only in runstore/layout.c',
    '\n'.join(spelled))
 print('1..%d' % n)
 sys.exit(1 if failed else 0)

@@ -46,6 +46,8 @@ int main(void)
 	check_path(exl_layout_job_index("/r", "42"), "/r/.exp-log/jobs/42.json",
 		   "job index");
 	check_path(exl_layout_meta("/r"), "/r/.exp-log", "meta dir");
+	check_path(exl_layout_sidecar("/r/.exp-log/runs/g/s"),
+		   "/r/.exp-log/runs/g/s/run.json", "sidecar");
 	check_path(exl_layout_jobs_dir("/r"), "/r/.exp-log/jobs", "jobs dir");
 	check_path(exl_layout_runs_dir("run_logs"), "run_logs/.exp-log/runs",
 		   "runs dir");
