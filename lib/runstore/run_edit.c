@@ -62,23 +62,41 @@ static int load(struct exl_run_edit *e, char *side, struct file_id *before,
 	return exl_doc_load(e->run_log, &e->doc, err);
 }
 
-/* edit_held: the change, with the group lock held. */
+/* A run log's identity when it was loaded: has it changed since? */
+struct loaded {
+	const char *path;
+	struct file_id id;
+};
+
+static int changed_since(void *arg)
+{
+	struct loaded *l = arg;
+	struct file_id now;
+
+	return file_id_of(l->path, &now) < 0 || !same_file_id(&l->id, &now);
+}
+
+/* edit_held: the change, with the group lock held.  A person's save is
+ * looked for after the change is made and again just before the new
+ * file replaces theirs; either way the change is redone on their
+ * version. */
 static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 		     struct exl_err *err)
 {
 	char *side = NULL, *text = NULL;
-	struct file_id before = { 0 }, after;
-	int rc = -1, tries, r = 0;
+	int rc = -1, tries, r = 0, w;
 	size_t len = 0;
 
 	if (e->state_dir && !(side = exl_layout_sidecar(e->state_dir)))
 		return exl_errnof(err, ENOMEM, "couldn't update %s", e->run_log);
 	for (tries = 0; tries < EXL_EDIT_RETRIES; tries++) {
+		struct loaded l = { e->run_log, { 0 } };
+
 		drop_loaded(e);
 		free(text);
 		text = NULL;
 		e->closed = 0;
-		if (load(e, side, &before, err) < 0)
+		if (load(e, side, &l.id, err) < 0)
 			goto out;
 		if (err)
 			err->text[0] = '\0';
@@ -89,12 +107,22 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 					   e->run_log);
 			goto out;
 		}
-		if (r == 0 && !(text = exl_doc_render(&e->doc, &len))) {
+		if (r == 1) {
+			if (!changed_since(&l)) {
+				rc = 1;
+				goto out;
+			}
+			continue;
+		}
+		if (!(text = exl_doc_render(&e->doc, &len))) {
 			exl_errnof(err, ENOMEM, "couldn't update %s", e->run_log);
 			goto out;
 		}
-		if (file_id_of(e->run_log, &after) == 0 &&
-		    same_file_id(&before, &after))
+		w = exl_write_atomic_unless(e->run_log, text, len, 0644,
+					    changed_since, &l, err);
+		if (w < 0)
+			goto out;
+		if (w == 0)
 			break;
 	}
 	if (tries == EXL_EDIT_RETRIES) {
@@ -102,12 +130,7 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 			 e->run_log);
 		goto out;
 	}
-	if (r == 1) {
-		rc = 1;
-		goto out;
-	}
-	if (exl_write_atomic(e->run_log, text, len, 0644, err) < 0 ||
-	    (side && exl_json_write(side, e->run, err) < 0))
+	if (side && exl_json_write(side, e->run, err) < 0)
 		goto out;
 	rc = 0;
 out:

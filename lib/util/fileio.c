@@ -210,6 +210,13 @@ static char *write_temp(const char *path, const void *buf, size_t len,
 int exl_write_atomic(const char *path, const void *buf, size_t len,
 		     mode_t mode, struct exl_err *err)
 {
+	return exl_write_atomic_unless(path, buf, len, mode, NULL, NULL, err);
+}
+
+int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
+			    mode_t mode, int (*changed)(void *arg), void *arg,
+			    struct exl_err *err)
+{
 	struct stat st;
 	char *tmp;
 
@@ -225,6 +232,13 @@ int exl_write_atomic(const char *path, const void *buf, size_t len,
 	tmp = write_temp(path, buf, len, mode, err);
 	if (!tmp)
 		return -1;
+	/* the slow part (write, fsync) is done: the last look before the
+	 * rename leaves only microseconds for a change to slip through */
+	if (changed && changed(arg)) {
+		unlink(tmp);
+		free(tmp);
+		return 1;
+	}
 	if (rename(tmp, path) < 0) {
 		exl_errnof(err, errno, "couldn't replace %s", path);
 		unlink(tmp);

@@ -31,6 +31,13 @@ int exl_write_all(int fd, const void *buf, size_t len);
 int exl_write_atomic(const char *path, const void *buf, size_t len,
 		     mode_t mode, struct exl_err *err);
 
+/* exl_write_atomic, but after the temp file is written and synced and
+ * just before the rename, ask changed(arg): when it says yes (non-zero)
+ * the temp file is dropped and 1 returned, the file left as it is. */
+int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
+			    mode_t mode, int (*changed)(void *arg), void *arg,
+			    struct exl_err *err);
+
 /* Create path with buf only if it does not exist yet (O_EXCL), through a
  * temp file and link(2) so readers never see a partial file.  Returns 0,
  * 1 when the file already existed, -1 on error. */
