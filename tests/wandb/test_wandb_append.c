@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../unit/tap.h"
+#include "../include/tap.h"
 #include "util/fileio.h"
 #include "sized.h"
 #include "wandb/wandb_append.h"

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../unit/tap.h"
+#include "../include/tap.h"
 #include "wandb/wandb_append.h"
 #include "wandb/wandb_log.h"
 #include "wandb/wandb_records.h"

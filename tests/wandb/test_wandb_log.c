@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../unit/tap.h"
+#include "../include/tap.h"
 #include "sized.h"
 #include "wandb/wandb_log.h"
 #include "wandb/wandb_names.h"
