@@ -1,6 +1,8 @@
 #!/bin/bash
 # TAP: the man pages make generated from man/*.in carry this version and
 # NEWS's release date, and no @NAME@ is left in them.
+: "${top_srcdir:?run through make check}"
+# shellcheck source=tests/include/tap.sh
 . "$top_srcdir/tests/include/tap.sh"
 
 : "${MAN_PAGES:?run through make check}"

@@ -10,7 +10,7 @@ TAP_FUNCS="plan ok is isnt like unlike check check_not skip skip_all diag bail d
 
 for dir in runlog passport wandb cluster; do
 	d=$top_srcdir/tests/$dir
-	bad= unlisted= nums=
+	bad='' unlisted='' nums=''
 	for f in "$d"/*.t; do
 		name=$(basename "$f")
 		[[ $name =~ ^[0-9][0-9]-[a-z0-9]+(-[a-z0-9]+)*\.t$ ]] ||
@@ -30,7 +30,7 @@ for dir in runlog passport wandb cluster; do
 		grep -qE '^[^#]*\. .*((tests/include|\.\./include)/tap|tests/cluster/lib)\.sh"?$' "$lib"
 	own=
 	for fn in $TAP_FUNCS; do
-		grep -qE "^[[:space:]]*$fn[[:space:]]*\(\)" "$lib" && own="$own $fn"
+		grep -qE "^[[:space:]]*${fn}[[:space:]]*\(\)" "$lib" && own="$own $fn"
 	done
 	is "$own" "" "tests/$dir/lib.sh defines none of tap.sh's functions"
 done

@@ -3,6 +3,7 @@
 # and exit status are compared with what a TAP harness must see.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 TAPSH=$top_srcdir/tests/include/tap.sh
+# shellcheck source=tests/include/tap.sh
 . "$TAPSH"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tap-t.XXXXXX") || bail "mktemp failed"
