@@ -1,62 +1,15 @@
-# lib.sh - shared helpers for the cluster tests: TAP output, a private
-# test bed (munged + slurmctld + 3 slurmd on loopback, see
-# contrib/testbed/exp-log-testbed), jobs submitted as an unprivileged user.
+# lib.sh - shared helpers for the cluster tests (TAP comes from
+# tests/include/tap.sh): a private test bed (munged + slurmctld + 3 slurmd
+# on loopback, see contrib/testbed/exp-log-testbed), jobs submitted as an
+# unprivileged user.
 #
 # A test file sources this, calls testbed_up, runs checks with ok/is, and
 # ends with done_testing.  The bed is stopped on exit, even on failure.
 
-TAP_N=0
-TAP_FAILED=0
-
-ok() {	# ok CONDITION-STATUS DESCRIPTION
-	local rc=$1
-	shift
-	TAP_N=$((TAP_N + 1))
-	if [ "$rc" -eq 0 ]; then
-		echo "ok $TAP_N - $*"
-	else
-		echo "not ok $TAP_N - $*"
-		TAP_FAILED=$((TAP_FAILED + 1))
-	fi
-}
-
-check() {	# check DESCRIPTION -- CMD...: ok when CMD succeeds
-	local desc=$1
-	shift
-	[ "$1" = -- ] && shift
-	"$@" >/dev/null 2>&1
-	ok $? "$desc"
-}
-
-is() {	# is GOT WANT DESCRIPTION
-	local got=$1 want=$2
-	shift 2
-	if [ "$got" = "$want" ]; then
-		ok 0 "$*"
-	else
-		ok 1 "$*"
-		echo "#   got:  '$got'"
-		echo "#   want: '$want'"
-	fi
-}
-
-diag() { echo "# $*"; }
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-
-done_testing() {
-	echo "1..$TAP_N"
-	[ "$TAP_FAILED" -eq 0 ]
-	exit $?
-}
-
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+# shellcheck disable=SC1091
+. "$top_srcdir/tests/include/tap.sh"
 
 # Prerequisites: root (the bed starts daemons) and Slurm's commands.  On a
 # laptop the cluster tier skips; CI sets EXP_LOG_REQUIRE_CLUSTER=1 so a
@@ -72,8 +25,6 @@ require_cluster() {
 	fi
 }
 
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
 TESTBED=$top_srcdir/contrib/testbed/exp-log-testbed
 PLUGIN=${EXP_LOG_PLUGIN:-$top_builddir/spank/.libs/exp_log.so}
 TB=

@@ -1,65 +1,43 @@
-# lib.sh - TAP helpers for the passport CLI tests (sourced by t*.t).
+# lib.sh - helpers for the passport CLI tests (sourced by NN-name.t); TAP
+# comes from tests/include/tap.sh.
 #
 #   run CMD...            run, keep exit code in $rc, output in $out/$err
-#   is RC DESC            the last run exited with RC
-#   ok COND... -- DESC    a test command succeeds (e.g. grep -q ...)
-#   skip DESC WHY         a skipped test
-#   done_testing          plan line, exit status
+#   exits RC DESC         the last run exited with RC
+# After any failed test the last run's stdout and stderr are shown.
 set -u
 
+: "${TESTS_SRCDIR:=$(cd "$(dirname "$0")" && pwd)}"
+# shellcheck disable=SC1091
+. "$TESTS_SRCDIR/../include/tap.sh"
+
 PASSPORT=${PASSPORT:-passport}
-n=0
-failed=0
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/passport-t.XXXXXX")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/passport-t.XXXXXX") || bail "mktemp failed"
 out=$WORK/stdout
 err=$WORK/stderr
+: >"$out"
+: >"$err"
 rc=0
 trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-pass_fail() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-		sed 's/^/#   stdout: /' "$out" | head -20
-		sed 's/^/#   stderr: /' "$err" | head -20
-	fi
+# show_run: the last run's output, as diagnostics (TAP_ON_FAIL hook).
+show_run() {
+	sed 's/^/#   stdout: /' "$out" | head -20
+	sed 's/^/#   stderr: /' "$err" | head -20
 }
+TAP_ON_FAIL=show_run
 
 run() {
 	"$@" >"$out" 2>"$err"
 	rc=$?
 }
 
-is() {
-	[ "$rc" -eq "$1" ]
-	local r=$?
-	[ $r -eq 0 ] || echo "#   exit status $rc, expected $1"
-	pass_fail $r "$2"
-}
-
-ok() {
-	local cmd=() desc
-	while [ "$1" != "--" ]; do
-		cmd+=("$1")
-		shift
-	done
-	shift
-	desc=$1
-	"${cmd[@]}" >/dev/null 2>&1
-	pass_fail $? "$desc"
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-
-done_testing() {
-	echo "1..$n"
-	exit $failed
+exits() {	# exits RC DESC: the last run exited with RC
+	if [ "$rc" -eq "$1" ]; then
+		ok 0 "$2"
+	else
+		diag "  exit status $rc, expected $1"
+		ok 1 "$2"
+	fi
 }
 
 # make_ckpt DIR: a small Hugging Face style checkpoint.

@@ -1,6 +1,7 @@
-# lib.sh - helpers for the runlog CLI tests: TAP output (shared with the
-# cluster tier), a scratch directory, and `runlog` from the build tree,
-# under valgrind when RUNLOG_VALGRIND is set (make check-valgrind).
+# lib.sh - helpers for the runlog CLI tests: a scratch directory, and
+# `runlog` from the build tree, under valgrind when RUNLOG_VALGRIND is set
+# (make check-valgrind).  TAP (tests/include/tap.sh) and the run-log
+# readers key/section come with the cluster tier's lib.sh.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"

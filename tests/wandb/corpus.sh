@@ -1,6 +1,6 @@
 # corpus.sh - a corpus of W&B run directories for the CLI tests, built
 # with both producers (wandb-tool: our C writer; wandbfile.py: the
-# independent Python one).  Source after tap-lib.sh; make_corpus DIR.
+# independent Python one).  Source after lib.sh; make_corpus DIR.
 #
 # DIR/rl is an exp-log run-log root with one run log (group g1, task
 # train) whose state dir holds the offline runs of its two jobs:

@@ -1,5 +1,5 @@
 /* test_wandb_log.c - the .wandb framing reader and the record decoder on
- * files built by our own writer (t0001-python-cross.t checks the same code
+ * files built by our own writer (01-python-cross.t checks the same code
  * against files built by the independent Python producer). */
 #include <stdint.h>
 #include <stdio.h>

@@ -13,39 +13,39 @@ openssl genpkey -algorithm ed25519 -out "$WORK/key2.pem" 2>/dev/null
 openssl pkey -in "$WORK/key2.pem" -pubout -out "$WORK/pub2.pem" 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/ec.pem" 2>/dev/null
 umask 022
-ok test -s "$WORK/key.pem" -a -s "$WORK/pub.pem" -- "keys made with openssl genpkey"
+check "keys made with openssl genpkey" -- test -s "$WORK/key.pem" -a -s "$WORK/pub.pem"
 
 run "$PASSPORT" sign "$ck" --verdict soft_signal
-is 2 "soft_signal without a reason is refused"
-ok test ! -e "$ck/SIGNOFF.json" -- "no signoff written"
+exits 2 "soft_signal without a reason is refused"
+check "no signoff written" -- test ! -e "$ck/SIGNOFF.json"
 run "$PASSPORT" sign "$ck" --verdict soft_signal --reason "   "
-is 2 "a blank reason is no reason"
+exits 2 "a blank reason is no reason"
 
 run "$PASSPORT" sign "$ck" --verdict soft_signal --reason 'val loss "spiked" at step 9k' --key "$WORK/key.pem"
-is 0 "signed with an Ed25519 key"
-ok grep -q "signed (ed25519)" "$out" -- "says it is signed"
-ok test ! -s "$err" -- "no warning for a 0600 key"
-ok grep -q '"verdict_reason": "val loss \\"spiked\\" at step 9k"' "$ck/SIGNOFF.json" -- "reason recorded"
-ok grep -q '"algorithm": "ed25519"' "$ck/SIGNOFF.json" -- "signature recorded"
+exits 0 "signed with an Ed25519 key"
+check "says it is signed" -- grep -q "signed (ed25519)" "$out"
+check "no warning for a 0600 key" -- test ! -s "$err"
+check "reason recorded" -- grep -q '"verdict_reason": "val loss \\"spiked\\" at step 9k"' "$ck/SIGNOFF.json"
+check "signature recorded" -- grep -q '"algorithm": "ed25519"' "$ck/SIGNOFF.json"
 
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/pub.pem"
-is 0 "verifies with the public key"
-ok grep -q "signature valid (key [0-9a-f]\{16\}, matches --pubkey)" "$out" -- "summary says the signer matches"
+exits 0 "verifies with the public key"
+check "summary says the signer matches" -- grep -q "signature valid (key [0-9a-f]\{16\}, matches --pubkey)" "$out"
 run "$PASSPORT" verify "$ck"
-is 0 "verifies without --pubkey (integrity only)"
-ok grep -q "not pinned" "$out" -- "and says the signer is not pinned"
+exits 0 "verifies without --pubkey (integrity only)"
+check "and says the signer is not pinned" -- grep -q "not pinned" "$out"
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/pub2.pem"
-is 1 "another public key: exit 1"
-ok grep -q "^signature: made with key [0-9a-f]\{16\}, not with the given public key" "$out" -- "says the key differs"
+exits 1 "another public key: exit 1"
+check "says the key differs" -- grep -q "^signature: made with key [0-9a-f]\{16\}, not with the given public key" "$out"
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/key.pem"
-is 3 "a private key as --pubkey: exit 3"
-ok grep -q "not a PEM public key" "$err" -- "says what a public key is"
+exits 3 "a private key as --pubkey: exit 3"
+check "says what a public key is" -- grep -q "not a PEM public key" "$err"
 
 if command -v jq >/dev/null; then
 	jq -cjS 'del(.signature)' "$ck/SIGNOFF.json" >"$WORK/msg"
 	jq -r .signature.value "$ck/SIGNOFF.json" | base64 -d >"$WORK/sig"
 	run openssl pkeyutl -verify -pubin -inkey "$WORK/pub.pem" -rawin -in "$WORK/msg" -sigfile "$WORK/sig"
-	is 0 "jq + openssl alone verify the signature (canonical JSON)"
+	exits 0 "jq + openssl alone verify the signature (canonical JSON)"
 else
 	skip "jq + openssl alone verify the signature" "jq not installed"
 fi
@@ -54,8 +54,8 @@ fi
 cp "$ck/SIGNOFF.json" "$WORK/good.json"
 sed -i 's/"verdict": "soft_signal"/"verdict": "pass"/' "$ck/SIGNOFF.json"
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/pub.pem"
-is 1 "altered verdict: exit 1"
-ok grep -q "^signature: does not match the document" "$out" -- "altered: reported"
+exits 1 "altered verdict: exit 1"
+check "altered: reported" -- grep -q "^signature: does not match the document" "$out"
 
 # forged: a real signature of the same key, lifted from another document
 mkdir "$WORK/other"
@@ -67,35 +67,35 @@ theirs=$(grep '"value"' "$WORK/other/SIGNOFF.json" | sed 's/.*"value": "\(.*\)".
 ours=$(grep '"value"' "$ck/SIGNOFF.json" | sed 's/.*"value": "\(.*\)".*/\1/')
 sed -i "s|$ours|$theirs|" "$ck/SIGNOFF.json"
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/pub.pem"
-is 1 "transplanted signature: exit 1"
-ok grep -q "forged" "$out" -- "forged: reported"
+exits 1 "transplanted signature: exit 1"
+check "forged: reported" -- grep -q "forged" "$out"
 
 # forged: the attacker re-signs with their own key
 cp "$WORK/good.json" "$ck/SIGNOFF.json"
 run "$PASSPORT" sign "$ck" --verdict pass --key "$WORK/key2.pem" --force
-is 0 "someone else signs"
+exits 0 "someone else signs"
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/pub.pem"
-is 1 "pinned to the real signer: exit 1"
+exits 1 "pinned to the real signer: exit 1"
 
 run "$PASSPORT" sign "$ck" --verdict pass --key "$WORK/ec.pem" --force
-is 3 "an EC key is refused: exit 3"
-ok grep -q "not an Ed25519 key" "$err" -- "says Ed25519 is needed"
+exits 3 "an EC key is refused: exit 3"
+check "says Ed25519 is needed" -- grep -q "not an Ed25519 key" "$err"
 run "$PASSPORT" sign "$ck" --verdict pass --key "$WORK/missing.pem" --force
-is 3 "a missing key file: exit 3"
+exits 3 "a missing key file: exit 3"
 chmod 644 "$WORK/key.pem"
 run "$PASSPORT" sign "$ck" --verdict pass --key "$WORK/key.pem" --force
-is 0 "a readable key still signs"
-ok grep -q "warning: .*key.pem can be read by other users" "$err" -- "but warns"
+exits 0 "a readable key still signs"
+check "but warns" -- grep -q "warning: .*key.pem can be read by other users" "$err"
 
 run "$PASSPORT" sign "$ck" --verdict pass
-is 3 "an existing signoff is kept without --force"
-ok grep -q "[-]-force" "$err" -- "says --force"
+exits 3 "an existing signoff is kept without --force"
+check "says --force" -- grep -q "[-]-force" "$err"
 
 echo "changed" >>"$ck/config.json"
 cp "$ck/SIGNOFF.json" "$WORK/before.json"
 run "$PASSPORT" sign "$ck" --verdict pass --force
-is 1 "sign refuses a tree that does not match its passport"
-ok grep -q "^size mismatch: config.json" "$out" -- "and says which file"
-ok grep -q "refusing to sign" "$err" -- "and says it refused"
-ok cmp "$ck/SIGNOFF.json" "$WORK/before.json" -- "the old signoff is untouched"
+exits 1 "sign refuses a tree that does not match its passport"
+check "and says which file" -- grep -q "^size mismatch: config.json" "$out"
+check "and says it refused" -- grep -q "refusing to sign" "$err"
+check "the old signoff is untouched" -- cmp "$ck/SIGNOFF.json" "$WORK/before.json"
 done_testing

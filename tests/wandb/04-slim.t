@@ -1,7 +1,7 @@
-#!/bin/sh
+#!/bin/bash
 # exp-wandb-sync slim: only artifact staging/cache data goes, and never
 # what an unsynced run or the run log's checkpoints still need.
-. "${WANDB_TESTS_SRC:-.}/tap-lib.sh"
+. "${WANDB_TESTS_SRC:-.}/lib.sh"
 . "$WANDB_TESTS_SRC/corpus.sh"
 
 command -v "$PY" >/dev/null 2>&1 || skip_all "python3 not found (builds the corpus)"
@@ -19,7 +19,7 @@ snapshot >"$T/before"
 find "$C" -type f | sort >"$T/all-before"
 
 esync slim "$B"
-check "dry run: exit 0" is "$rc" 0
+check "dry run: exit 0" eq "$rc" 0
 check "dry run: says nothing was removed" out_has "dry run: nothing removed"
 check "dry run: every file still there" sh -c "find '$C' -type f | sort | cmp -s - '$T/all-before'"
 check "dry run: stg-b (unreferenced) would go" grep -q "remove .*artifact staging .*stg-b" "$T/out"
@@ -32,17 +32,17 @@ check "dry run: the checkpoint is kept" grep -q "keep .*staging/ckpt.pt" "$T/out
 check "dry run: and says why" out_has "named as a checkpoint in $C/rl/g1/2026-01-01_train.md"
 
 esync slim --json "$B"
-check "json: exit 0" is "$rc" 0
-check "json: dry run" is "$(jget 'd["dry_run"]')" true
+check "json: exit 0" eq "$rc" 0
+check "json: dry run" eq "$(jget 'd["dry_run"]')" true
 check "json: removable bytes (200000+300000+50000+10000)" \
-	is "$(jget 'd["runs"][0]["removable_bytes"]')" 560000
-check "json: kept bytes (40000+60000)" is "$(jget 'd["runs"][0]["kept_bytes"]')" 100000
-check "json: 6 items" is "$(jget 'len(d["runs"][0]["items"])')" 6
+	eq "$(jget 'd["runs"][0]["removable_bytes"]')" 560000
+check "json: kept bytes (40000+60000)" eq "$(jget 'd["runs"][0]["kept_bytes"]')" 100000
+check "json: 6 items" eq "$(jget 'len(d["runs"][0]["items"])')" 6
 check "json: no media, history or config among them" \
-	is "$(jget 'any(("files/" in i["path"]) or i["path"].endswith(".wandb") for i in d["runs"][0]["items"])')" false
+	eq "$(jget 'any(("files/" in i["path"]) or i["path"].endswith(".wandb") for i in d["runs"][0]["items"])')" false
 
 esync slim --yes "$B"
-check "--yes: exit 0" is "$rc" 0
+check "--yes: exit 0" eq "$rc" 0
 check "--yes: says how much" out_has "removed 546.9 KiB"
 check "--yes: stg-a gone" test ! -e "$STG/stg-a"
 check "--yes: stg-b gone" test ! -e "$STG/stg-b"
@@ -85,6 +85,6 @@ esync slim --yes "$T/home/offline-run-20260102_000000-plain007"
 check "parent not a W&B dir: nothing outside the run touched" test -e "$T/home/artifacts/staging/global"
 
 esync slim "$T/nope"
-check "missing run: exit 3" is "$rc" 3
+check "missing run: exit 3" eq "$rc" 3
 
 done_testing

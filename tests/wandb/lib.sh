@@ -1,50 +1,15 @@
-# tap-lib.sh - a few helpers for the shell tests in tests/wandb (TAP out).
+# lib.sh - helpers for the shell tests in tests/wandb; TAP comes from
+# tests/include/tap.sh (check DESC CMD..., done_testing, ...).
 #
-#   . "$WANDB_TESTS_SRC/tap-lib.sh"
-#   check "description" command args...     # ok when it exits 0
-#   check_not "description" command args...
-#   done_testing
+#   . "$WANDB_TESTS_SRC/lib.sh"
+#   esync ARGS...; check "description" eq "$rc" 0; check ... out_has TEXT
 #
 # Every script works in its own temp dir ($T), removed at exit.
 
-t_n=0
-t_failed=0
-
-check() {
-	t_desc=$1
-	shift
-	t_n=$((t_n + 1))
-	if "$@"; then
-		echo "ok $t_n - $t_desc"
-	else
-		t_failed=$((t_failed + 1))
-		echo "not ok $t_n - $t_desc"
-	fi
-}
-
-check_not() {
-	t_desc=$1
-	shift
-	if "$@"; then t_rc=1; else t_rc=0; fi
-	check "$t_desc" test "$t_rc" -eq 0
-}
-
-diag() {
-	echo "# $*"
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-
-done_testing() {
-	echo "1..$t_n"
-	test "$t_failed" -eq 0
-}
-
 : "${WANDB_TESTS_SRC:?run through make check}"
 : "${WANDB_TESTS_BUILD:?run through make check}"
+# shellcheck disable=SC1091
+. "$WANDB_TESTS_SRC/../include/tap.sh"
 PY=${PYTHON3:-python3}
 WANDBFILE="$WANDB_TESTS_SRC/wandbfile.py"
 TOOL="$WANDB_TESTS_BUILD/wandb-tool"
@@ -65,8 +30,8 @@ r = $1
 print(json.dumps(r) if not isinstance(r, str) else r)" "$T/out"
 }
 
-# is VALUE EXPECTED: equal, or say what was got.
-is() {
+# eq VALUE EXPECTED: equal, or say what was got (a predicate for check).
+eq() {
 	[ "$1" = "$2" ] || { diag "got '$1', want '$2'"; return 1; }
 }
 

@@ -39,22 +39,22 @@ cat >"$WORK/2026-02-25_train.md" <<'MD'
 - synced: https://wandb.ai/me/proj/runs/abc123
 MD
 run "$PASSPORT" generate "$ck" --contract "$WORK/contract.yaml" --run "$WORK/2026-02-25_train.md"
-is 0 "generate with contract and run log"
+exits 0 "generate with contract and run log"
 p=$ck/MODEL_PASSPORT.json
-ok grep -q '"stats_file": "assets/norm_stats.json"' "$p" -- "contract embedded"
-ok grep -q '"dim": 7' "$p" -- "contract numbers stay numbers"
-ok grep -q '"name": "contract.yaml"' "$p" -- "contract source named"
-ok grep -q '"4242"' "$p" -- "job id"
-ok grep -q '"commit": "0123456789abcdef0123456789abcdef01234567"' "$p" -- "git commit"
-ok grep -q '"config_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"' "$p" -- "config sha256"
-ok grep -q '"dataset": "hf://datasets/org/demos"' "$p" -- "dataset"
-ok grep -q '"wandb_url": "https://wandb.ai/me/proj/runs/abc123"' "$p" -- "W&B URL"
-ok grep -q '"run_log": "2026-02-25_train.md"' "$p" -- "run log named"
-ok test "$(grep -c '/scratch\|/home/me' "$p")" -eq 0 -- "no cluster paths published"
+check "contract embedded" -- grep -q '"stats_file": "assets/norm_stats.json"' "$p"
+check "contract numbers stay numbers" -- grep -q '"dim": 7' "$p"
+check "contract source named" -- grep -q '"name": "contract.yaml"' "$p"
+check "job id" -- grep -q '"4242"' "$p"
+check "git commit" -- grep -q '"commit": "0123456789abcdef0123456789abcdef01234567"' "$p"
+check "config sha256" -- grep -q '"config_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"' "$p"
+check "dataset" -- grep -q '"dataset": "hf://datasets/org/demos"' "$p"
+check "W&B URL" -- grep -q '"wandb_url": "https://wandb.ai/me/proj/runs/abc123"' "$p"
+check "run log named" -- grep -q '"run_log": "2026-02-25_train.md"' "$p"
+check "no cluster paths published" -- test "$(grep -c '/scratch\|/home/me' "$p")" -eq 0
 
 ln -s "$WORK/contract.yaml" "$WORK/contract-link.yaml"
 run "$PASSPORT" generate "$ck" --contract "$WORK/contract-link.yaml" --force
-is 0 "a contract named through the user's own symlink is fine"
+exits 0 "a contract named through the user's own symlink is fine"
 run "$PASSPORT" verify "$ck"
-is 0 "and verifies"
+exits 0 "and verifies"
 done_testing

@@ -12,16 +12,16 @@ fresh() {
 # tamper DESC LINE-REGEX: verify must fail and print a matching line.
 tamper() {
 	run "$PASSPORT" verify "$ck" --require-signoff
-	is 1 "$1: verify exits 1"
-	ok grep -Eq "$2" "$out" -- "$1: reported"
-	ok grep -q "^FAILED: " "$out" -- "$1: summary says FAILED"
+	exits 1 "$1: verify exits 1"
+	check "$1: reported" -- grep -Eq "$2" "$out"
+	check "$1: summary says FAILED" -- grep -q "^FAILED: " "$out"
 }
 
 fresh
 printf 'X' | dd of="$ck/model-00002-of-00002.safetensors" bs=1 seek=10 conv=notrunc 2>/dev/null
 tamper "modified" "^hash mismatch: model-00002-of-00002.safetensors \(expected sha256 [0-9a-f]{16}\.\.\., found [0-9a-f]{16}\.\.\.\)$"
 run "$PASSPORT" verify "$ck" --json
-ok grep -q '"status": "hash_mismatch"' "$out" -- "modified: JSON status"
+check "modified: JSON status" -- grep -q '"status": "hash_mismatch"' "$out"
 
 fresh
 truncate -s 100 "$ck/model-00001-of-00002.safetensors"
@@ -53,7 +53,7 @@ echo "v2" >"$WORK/other/config.json"
 "$PASSPORT" generate "$WORK/other" --force -q
 cp "$WORK/other/MODEL_PASSPORT.json" "$ck/MODEL_PASSPORT.json"
 tamper "swapped passport" "^(hash|size) mismatch: config.json"
-ok grep -q "^signoff: made for another MODEL_PASSPORT.json" "$out" -- "swapped passport: signoff binding broken"
+check "swapped passport: signoff binding broken" -- grep -q "^signoff: made for another MODEL_PASSPORT.json" "$out"
 
 # swapped signoff: a valid signoff of the other checkpoint
 fresh
@@ -71,5 +71,5 @@ tamper "passport edited to hide a change" "^signoff: made for another MODEL_PASS
 
 fresh
 run "$PASSPORT" verify "$ck" --require-signoff
-is 0 "untouched: exit 0"
+exits 0 "untouched: exit 0"
 done_testing

@@ -1,8 +1,8 @@
-#!/bin/sh
+#!/bin/bash
 # The W&B API key: read only from a private file (or the environment),
 # handed to the child only in its environment, never printed, logged or
 # written anywhere.
-. "${WANDB_TESTS_SRC:-.}/tap-lib.sh"
+. "${WANDB_TESTS_SRC:-.}/lib.sh"
 
 mkdir -p "$T/bin" "$T/home" "$T/wandb"
 cp "$WANDB_TESTS_SRC/fake-wandb" "$T/bin/wandb"
@@ -44,34 +44,34 @@ keep
 check "group-readable file: reported in the dry run" out_has "accessible by group or others (mode 0640)"
 esync sync $D --yes "$R"
 keep
-check "group-readable file: --yes refuses, exit 3" is "$rc" 3
+check "group-readable file: --yes refuses, exit 3" eq "$rc" 3
 check "group-readable file: tells how to fix it" err_has "chmod 600"
 check "group-readable file: wandb never called" test ! -e "$T/calls"
 chmod 604 "$T/home/.wandb_token"
 esync sync $D --yes "$R"
 keep
-check "world-readable file: refused" is "$rc" 3
+check "world-readable file: refused" eq "$rc" 3
 chmod 600 "$T/home/.wandb_token"
 
 ln -s "$T/home/.wandb_token" "$T/link"
 esync sync $D --yes --wandb-token-file "$T/link" "$R"
 keep
-check "symlinked key file: refused" is "$rc" 3
+check "symlinked key file: refused" eq "$rc" 3
 check "symlinked key file: says why" err_has "symlink"
 : >"$T/empty"
 chmod 600 "$T/empty"
 esync sync $D --yes --wandb-token-file "$T/empty" "$R"
 keep
-check "empty key file: refused" is "$rc" 3
+check "empty key file: refused" eq "$rc" 3
 esync sync $D --yes --wandb-token-file "$T/missing" "$R"
 keep
-check "missing key file: refused" is "$rc" 3
+check "missing key file: refused" eq "$rc" 3
 
 # the environment, when there is no key file at all
 mv "$T/home/.wandb_token" "$T/home/.t" && mv "$T/home/.wandb_key" "$T/home/.k"
 esync sync $D --yes "$R"
 keep
-check "no key anywhere: exit 3" is "$rc" 3
+check "no key anywhere: exit 3" eq "$rc" 3
 check "no key anywhere: says how to make one" err_has "create ~/.wandb_token"
 WANDB_API_KEY=$KEY
 export WANDB_API_KEY
@@ -81,7 +81,7 @@ keep
 check "WANDB_API_KEY in the environment: used" out_has "API key: from WANDB_API_KEY"
 esync sync $D --yes "$R"
 keep
-check "WANDB_API_KEY: synced" is "$rc" 0
+check "WANDB_API_KEY: synced" eq "$rc" 0
 check "WANDB_API_KEY: the child got it" grep -q "key=ok" "$T/calls"
 unset WANDB_API_KEY
 mv "$T/home/.t" "$T/home/.wandb_token" && mv "$T/home/.k" "$T/home/.wandb_key"
@@ -102,7 +102,7 @@ rm "$R/run-key00001.wandb.synced"
 touch "$R/.fake-leak"
 esync sync $D --yes "$R"
 keep
-check "leaky child: failure reported" is "$rc" 1
+check "leaky child: failure reported" eq "$rc" 1
 check "leaky child: its stderr tail is shown" out_has "wandb: ERROR login failed for key [redacted]"
 esync sync $D --yes --json "$R"
 keep

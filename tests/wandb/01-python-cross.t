@@ -1,7 +1,7 @@
-#!/bin/sh
+#!/bin/bash
 # Our C reader against files built by the independent Python producer
 # (wandbfile.py), and our C writer/appender against its reader.
-. "${WANDB_TESTS_SRC:-.}/tap-lib.sh"
+. "${WANDB_TESTS_SRC:-.}/lib.sh"
 
 command -v "$PY" >/dev/null 2>&1 || skip_all "python3 not found"
 
