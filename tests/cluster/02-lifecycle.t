@@ -52,7 +52,7 @@ is "$(key "$f" dirty)" "yes" "dirty work tree noticed"
 is "$(key "$f" dataset)" "/data/set.tar (not found on the compute node: No such file or directory)" "dataset, checked on the node"
 grep -q "^- runtime: \`00:00:0[2-9]\` (start \`" "$f"
 ok $? "Results runtime HH:MM:SS with start and end"
-grep -Eq '^- [0-9-]{10} [0-9:]{5} — completed, exit code 0$' "$f"
+grep -Eq '^- [0-9-]{10} [0-9:]{8} — completed, exit code 0$' "$f"
 ok $? "final Status line"
 is "$(grep -c '— completed, exit code 0' "$f")" 1 "exactly one final line"
 for s in Mode Config Job Status Results "W&B" Next; do

@@ -38,7 +38,7 @@ is "$(runlog status --json | python3 -c 'import json,sys; r=json.load(sys.stdin)
 	"RUNNING local" "status: RUNNING while the process lives"
 runlog note train_front "looked at the curves, step 300 loss 0.41"
 ok $? "note by task name"
-grep -Eq "^- $today [0-9:]{5} — note: looked at the curves, step 300 loss 0.41\$" "$f"
+grep -Eq "^- $today [0-9]{2}:[0-9]{2}:[0-9]{2} — note: looked at the curves, step 300 loss 0.41\$" "$f"
 ok $? "note line appended to Status"
 runlog note "$f" "-dash first"
 grep -q "note: -dash first\$" "$f"
