@@ -189,11 +189,18 @@ int exl_status_is_event(const char *text)
 		"time limit", "out of memory", "node failure", "preempted",
 		"deadline", "node boot failure", "ended", "batch script killed",
 		"submitted", "pending", "signal", "grace", "closed", "note:",
-		NULL };
+		/* what the plugin states when there is no step to give */
+		"traceback", "error", "warning", "stalled", "no output",
+		"running, no progress", "config problem", "env capture",
+		"W&B", "exp-log", "exp-run", NULL };
+	const char *p = text;
 	int i;
 
 	for (i = 0; ev[i]; i++)
 		if (strncasecmp(text, ev[i], strlen(ev[i])) == 0)
 			return 1;
-	return 0;
+	/* "12 more error lines in stdout/stderr not quoted" */
+	while (isdigit((unsigned char)*p))
+		p++;
+	return p > text && strncmp(p, " more error line", 16) == 0;
 }

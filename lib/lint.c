@@ -92,10 +92,17 @@ static long at(const struct ctx *c, long sec, const char *key)
 	return sec >= 0 ? sec + 1 : (long)c->d->n + (c->d->n == 0);
 }
 
+/* The plugin's own words for a job submitted without --exp-mode
+ * (runlog_render.c): an explicit statement, not a forgotten field. */
+#define PLUGIN_NO_MODE "unspecified (use --exp-mode="
+
 static void rule_run_type(struct ctx *c)
 {
 	if (exl_value_present(c->s.run_type) &&
 	    strncmp(c->s.run_type, "unspecified", 11) != 0)
+		return;
+	if (c->s.run_type && strncmp(c->s.run_type, PLUGIN_NO_MODE,
+				     strlen(PLUGIN_NO_MODE)) == 0)
 		return;
 	exl_findings_add(c->out, c->path, at(c, c->mode, "run_type"),
 			 "run-type-missing", 0,
@@ -142,7 +149,9 @@ static void rule_status(struct ctx *c)
 
 static void rule_checkpoint(struct ctx *c)
 {
+	/* "none found (looked for ...)" is the plugin's finding, not a gap */
 	if (!exl_summary_closed(&c->s) || exl_value_present(c->s.checkpoint) ||
+	    (c->s.checkpoint && strncmp(c->s.checkpoint, "none found", 10) == 0) ||
 	    (c->s.run_type && strncmp(c->s.run_type, "pipeline", 8) == 0))
 		return;
 	exl_findings_add(c->out, c->path, at(c, c->results, "checkpoint"),
