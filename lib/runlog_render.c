@@ -7,6 +7,7 @@
 #include "run_facts.h"
 #include "strbuf.h"
 #include "timefmt.h"
+#include "wandb_local.h"
 
 static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 {
@@ -118,9 +119,12 @@ char *exl_runlog_render(const struct exl_run_facts *f)
 		exl_sb_printf(&b, "- config_snapshot: `%s`\n", f->config_snapshot);
 	exl_sb_printf(&b, "\n## W&B\n");
 	if (f->wandb_dir[0]) {
-		exl_sb_printf(&b, "- local: `%s`\n", f->wandb_dir);
-		exl_sb_printf(&b, "- synced: pending — run `exp-wandb-sync sync %s`\n",
-			      f->wandb_dir);
+		char local[4400];
+
+		/* the offline run is named (or its absence said) at the end */
+		exl_wandb_local_start(f->wandb_dir, local, sizeof(local));
+		exl_sb_printf(&b, "- local: %s\n", local);
+		exl_sb_printf(&b, "- synced: n/a until the job ends\n");
 	} else if (o->wandb && strcmp(o->wandb, "disabled") == 0) {
 		exl_sb_printf(&b, "- local: disabled (--exp-wandb=disabled)\n");
 		exl_sb_printf(&b, "- synced: n/a\n");
