@@ -342,7 +342,9 @@ static char *resumed_block(const struct exl_run_facts *f)
 		      lim);
 	exl_sb_printf(&b, "- signal: %s\n", j->signal_spec[0] ? j->signal_spec : "none");
 	if (f->resumed_from[0])
-		exl_sb_printf(&b, "- resumed from: `%s`\n", f->resumed_from);
+		exl_sb_printf(&b, "- resumed from: `%s`%s\n", f->resumed_from,
+			      f->resumed_from_missing ?
+			      " (not found when the job started)" : "");
 	else
 		exl_sb_printf(&b, "- resumed from: no checkpoint found (use --exp-checkpoint=PATH)\n");
 	return exl_sb_take(&b, NULL);

@@ -8,7 +8,7 @@ printf 'lr: 0.1\n' >cfg.yaml
 
 sleep 300 &
 worker=$!
-f=$(runlog new --task "train front" --group cams --mode experiment \
+f=$(runlog new --task train_front --group cams --mode experiment \
 	--objective "does the front camera suffice" --config cfg.yaml \
 	--dataset /data/set.tar --script "python train.py" --pid $worker)
 ok $? "new exits 0"
@@ -59,6 +59,10 @@ ok $? "final Status line"
 is "$(rc runlog close train_front)" 3 "closing twice refused"
 is "$(runlog status --all 2>/dev/null | awk 'NR == 2 { print $4 }')" FAILED "status: FAILED from the log"
 
+is "$(rc runlog new --task "train front" --mode experiment)" 2 \
+	"a task that would be renamed is refused, not silently changed"
+runlog new --task "train front" --mode experiment 2>&1 | grep -q -- "--task: invalid name 'train front': .*(e.g. --task=train_front)"
+ok $? "the message names --task and a name that works"
 is "$(rc runlog new --task x --mode foo)" 2 "bad --mode: usage"
 runlog new --task x --mode foo 2>&1 | grep -q -- "--mode: invalid value 'foo'"
 ok $? "the message names --mode, not --exp-mode"

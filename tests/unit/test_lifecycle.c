@@ -317,6 +317,17 @@ int main(void)
 		is_str(md, "precious\n", "symlink target untouched");
 		free(md);
 	}
+	/* --exp-checkpoint on a fresh run is recorded, missing or not */
+	facts(&f, &o, "75", "fromckpt");
+	snprintf(f.resumed_from, sizeof(f.resumed_from), "/nonexistent/nosuch.pt");
+	f.resumed_from_missing = 1;
+	ok(exl_run_begin(root, &f, &paths, &err) == 0, "run with a checkpoint");
+	md = slurp("arx5_multitask/2026-02-25_fromckpt.md");
+	ok(strstr(md, "- resumed from: `/nonexistent/nosuch.pt` (not found when "
+		  "the job started)\n") != NULL,
+	   "--exp-checkpoint recorded in Job, and that it was missing");
+	free(md);
+
 	/* --exp-wandb=offline: "pending" only with an offline run to sync */
 	{
 		char run[4400], file[4500];
