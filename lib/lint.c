@@ -372,3 +372,22 @@ void exl_lint_doc(const struct exl_doc *d, const char *path,
 	}
 	exl_summary_free(&c.s);
 }
+
+const char *exl_lint_not_runlog(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	if (!text || len == 0)
+		return "empty file";
+	if (memchr(text, '\0', len))
+		return "binary file (NUL bytes)";
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if ((end - p > 2 && p[0] == '#' && p[1] == ' ') ||
+		    (end - p > 3 && p[0] == '#' && p[1] == '#' && p[2] == ' '))
+			return NULL;
+		p = nl ? nl + 1 : end;
+	}
+	return "no \"# \" title or \"## \" section";
+}

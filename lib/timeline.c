@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "fileio.h"
 #include "names.h"
 #include "strbuf.h"
@@ -112,4 +113,13 @@ out:
 	free(new);
 	free(path);
 	return rc;
+}
+
+int exl_timeline_when(const char *name, time_t start, time_t *when)
+{
+	if (start > 0) {
+		*when = start;
+		return 0;
+	}
+	return name && exl_parse_date(name, when) == 0 ? 0 : -1;
 }

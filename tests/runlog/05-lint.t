@@ -79,4 +79,24 @@ grep -q "\`$stem.md\`" "$S/timeline.md" && ! grep -q "$bad" "$S/timeline.md"
 ok $? "timeline follows"
 runlog --root "$S" close "$stem" 2>&1 | grep -q "already closed"
 ok $? "the renamed run is still found through its index"
+
+# one order for a group, and only run logs are entries (issue 14 item 12)
+G=$T/order/run_logs/g
+mkdir -p "$G"
+for n in alpha:15 zeta:14; do
+	printf '# %s — t\n\n## Mode\n- run_type: replication\n\n## Job\n- execution_id: 1\n- start: `2026-02-25T%s:00:00+00:00`\n- start_human: `Wednesday, Feb 25th, 2026`\n\n## Status\n- 2026-02-25 %s:00:00 — started: job 1 on n1 (1 node)\n' \
+		"${n%%:*}" "${n#*:}" "${n#*:}" >"$G/2026-02-25_${n%%:*}.md"
+done
+printf '# G Timeline\n\n1. `2026-02-25_zeta.md` — Wednesday, Feb 25th\n2. `2026-02-25_alpha.md` — Wednesday, Feb 25th\n' >"$G/timeline.md"
+printf '\x00\x01binary\x00' >"$G/2026-02-26_blob.md"
+: >"$G/2026-02-26_empty.md"
+before=$(sha256sum <"$G/timeline.md")
+runlog lint "$T/order/run_logs" --fix --yes >out
+is "$(sha256sum <"$G/timeline.md")" "$before" \
+	"--fix keeps the plugin's start order and adds no other .md"
+grep -q "2026-02-26_blob.md:1: not-a-run-log: binary file" out &&
+	grep -q "2026-02-26_empty.md:1: not-a-run-log: empty file" out
+ok $? "a binary and an empty .md are reported as not run logs"
+is "$(runlog --root "$T/order/run_logs" timeline 2>/dev/null | grep -o '20[0-9-]*_[a-z]*\.md' | head -2 | tr '\n' ' ')" \
+	"2026-02-25_zeta.md 2026-02-25_alpha.md " "runlog timeline: the same order"
 done_testing
