@@ -172,6 +172,21 @@ static int block_has_url(const struct exl_doc *d, size_t sec)
 	return 0;
 }
 
+/* The plugin's own to-do for an offline run it found (wandb_local.c):
+ * "pending — run `exp-wandb-sync sync DIR`" names the run and the
+ * command, so it is a stated step, not a forgotten URL. */
+#define PLUGIN_PENDING "pending — run `exp-wandb-sync sync "
+
+static int plugin_pending(const struct ctx *c)
+{
+	char *v = key_line(c, c->wandb, "synced") >= 0 ?
+		  exl_doc_get_key(c->d, (size_t)c->wandb, "synced") : NULL;
+	int yes = v && strncmp(v, PLUGIN_PENDING, strlen(PLUGIN_PENDING)) == 0;
+
+	free(v);
+	return yes;
+}
+
 static void rule_wandb(struct ctx *c)
 {
 	size_t i, blocks = 0;
@@ -179,7 +194,8 @@ static void rule_wandb(struct ctx *c)
 
 	if (!c->s.wandb_url) {
 		if (exl_summary_closed(&c->s) &&
-		    (c->s.wandb_local || c->s.wandb_pending))
+		    (c->s.wandb_local || c->s.wandb_pending) &&
+		    !plugin_pending(c))
 			exl_findings_add(c->out, c->path, at(c, c->wandb, "synced"),
 					 "wandb-url-missing", 0,
 					 "sync the offline run (exp-wandb-sync) and record "

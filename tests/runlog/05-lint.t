@@ -33,7 +33,7 @@ runlog lint --fix >plan
 is $? 1 "dry run still reports the findings"
 grep -q '^would: rename train_2026-03-11.md to 2026-03-11_train.md$' plan
 ok $? "plans the rename"
-grep -q "^would: write $R/timeline.md (11 runs, in date order)\$" plan
+grep -q "^would: write $R/timeline.md (12 runs, in date order)\$" plan
 ok $? "plans the timeline"
 grep -q '^dry run: 5 changes planned; run again with --yes to make them$' plan
 ok $? "says it is a dry run"
@@ -47,7 +47,7 @@ ok $? "five repairs"
 	[ ! -e "$R/train_2026-03-11.md" ] && [ ! -e "$R/eval.md" ]
 ok $? "renamed to <date>_<task>.md"
 is "$(sed -n 3p "$R/timeline.md")" "1. \`2026-03-11_clean.md\` — Wednesday, Mar 11th" "timeline written"
-is "$(tail -1 "$R/timeline.md")" "11. \`2026-03-13_eval.md\` — Friday, Mar 13th" "in date order"
+is "$(tail -1 "$R/timeline.md")" "12. \`2026-03-13_eval.md\` — Friday, Mar 13th" "in date order"
 grep -q '^| 2026-03-11_clean | a run log with nothing to fix | ' "$R/experiments.md"
 ok $? "experiments row"
 grep -q '^- start_human: `Wednesday, Mar 11th, 2026`$' "$R/2026-03-11_iso_only.md"
