@@ -117,10 +117,20 @@ static int lint_dir(const struct rl *c, const char *group,
 	for (i = 0; i < n; i++) {
 		struct exl_doc d;
 		struct exl_err err;
-		char *text;
+		const char *why;
+		size_t len = 0;
+		char *text = NULL;
 
-		if (exl_read_file(v[i].path, EXL_READ_MAX, &text, NULL, &err) < 0 ||
-		    exl_doc_parse(&d, text ? text : "", &err) < 0) {
+		if (exl_read_file(v[i].path, EXL_READ_MAX, &text, &len, &err) == 0 &&
+		    (why = exl_lint_not_runlog(text, len)) != NULL) {
+			/* never an entry of timeline.md or experiments.md */
+			exl_findings_add(f, v[i].path, 1, "not-a-run-log", 0,
+					 "move it out of the run-log directory",
+					 "%s", why);
+			free(text);
+			continue;
+		}
+		if (!text || exl_doc_parse(&d, text, &err) < 0) {
 			exl_findings_add(f, v[i].path, 1, "unreadable", 0,
 					 "make it a readable run log", "%s", err.text);
 			free(text);

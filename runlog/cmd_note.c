@@ -13,7 +13,7 @@
 static const char usage[] =
 "Usage: runlog note RUN TEXT...\n"
 "\n"
-"Append \"- YYYY-MM-DD HH:MM — note: TEXT\" to the Status section of RUN\n"
+"Append \"- YYYY-MM-DD HH:MM:SS — note: TEXT\" to RUN's Status section\n"
 "(a path, a file name or a stem under the root), under the group lock.\n"
 "Notes are for people: they do not count as progress evidence.\n"
 "\n"

@@ -64,8 +64,8 @@ static int print_dir(const struct rl *c, const char *group,
 	}
 	for (i = 0; i < n; i++) {
 		t[i].e = &v[i];
-		if (exl_parse_date(v[i].name, &t[i].when) < 0)
-			t[i].when = v[i].sum.start;
+		if (exl_timeline_when(v[i].name, v[i].sum.start, &t[i].when) < 0)
+			t[i].when = 0;
 	}
 	qsort(t, n, sizeof(*t), by_date);
 	path = exl_layout_group_dir(c->root, group);

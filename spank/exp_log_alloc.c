@@ -105,7 +105,7 @@ static int submit_root(char *root, size_t len)
 		return -1;
 	for (size_t i = 0; first && i < c->probs.count &&
 	     i < EXL_CONFIG_PROBLEMS_MAX; i++)
-		slurm_error("exp-log: %s", c->probs.msg[i]);
+		slurm_info("exp-log: warning: %s", c->probs.msg[i]);
 	if (!getcwd(cwd, sizeof(cwd))) {
 		slurm_error("exp-log: couldn't read the current directory: %s",
 			    strerror(errno));

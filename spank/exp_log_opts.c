@@ -38,6 +38,11 @@ static int exp_log_opt_cb(int val, const char *arg, int remote)
 		t->opts_failed = 1;
 		return -1;
 	}
+	/* a checkpoint may come from a job this one depends on: warn, and
+	 * the run log records it as given */
+	if (!remote && val == EXL_OPT_CHECKPOINT && access(arg, F_OK) < 0)
+		slurm_info("exp-log: warning: --exp-checkpoint: '%s' does not exist now (%s); recorded as given",
+			   arg, strerror(errno));
 	/* sbatch ignores a failing init_post_opt: refuse here instead */
 	if (!remote && val == EXL_OPT_LOG &&
 	    (!(core = exp_log_thin_core()) || core->check_root() < 0)) {

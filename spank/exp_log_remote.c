@@ -94,9 +94,10 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
 				     &f->dataset);
 	else if (f->opts->dataset)
 		exl_dataset_describe(f->opts->dataset, 0, &f->dataset);
-	if (f->opts->checkpoint)
-		exl_path_resolve(j->submit_dir, f->opts->checkpoint,
-				 f->resumed_from, sizeof(f->resumed_from));
+	if (f->opts->checkpoint &&
+	    exl_path_resolve(j->submit_dir, f->opts->checkpoint,
+			     f->resumed_from, sizeof(f->resumed_from)) == 0)
+		f->resumed_from_missing = access(f->resumed_from, F_OK) < 0;
 	f->price_per_gpu_hour = exp_log_ctx.cfg.cost_per_gpu_hour;
 	if (exp_log_ctx.cfg.currency)
 		snprintf(f->currency, sizeof(f->currency), "%.15s",

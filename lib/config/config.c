@@ -11,13 +11,14 @@
 #include "util/fileio.h"
 #include "watch/progress.h"
 
+/* Checkpoints by default: weight files of the common frameworks anywhere
+ * below the working directory (8 levels, hidden folders skipped, only
+ * files written during the job), and any file in a top-level
+ * checkpoint folder (TensorFlow's ckpt-N.index and .data-* have no
+ * telling extension).  One "**" glob, so the tree is walked once. */
 static const char *const default_checkpoints[] = {
-	"checkpoints/**",
+	"**/" EXL_CONFIG_CHECKPOINT_FILES,
 	"checkpoint*/**",
-	"*.ckpt",
-	"*.pt",
-	"*.pth",
-	"*.safetensors",
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -36,6 +36,9 @@
 #define EXL_CONFIG_STALL_INTERVALS 3
 #define EXL_CONFIG_TELEMETRY_INTERVAL 30
 #define EXL_CONFIG_HASH_MAX (1LL << 30)
+/* the file names of the default checkpoint glob (checkpoint_find.h) */
+#define EXL_CONFIG_CHECKPOINT_FILES \
+	"*.@(pt|pth|bin|ckpt|safetensors|h5|hdf5|keras|pkl|npz|msgpack|onnx|gguf)"
 #define EXL_CONFIG_NVML_LIBRARY "libnvidia-ml.so.1"
 
 struct exl_env_capture {

@@ -33,6 +33,7 @@
 #include "wandb/wandb_append.h"
 #include "watch/env_capture.h"
 #include "runstore/unlogged.h"
+#include "runstore/wandb_local.h"
 
 /* set_path: snprintf into a fixed path buffer, failing on truncation. */
 static int set_path(char *dst, size_t len, const char *src,
@@ -343,7 +344,9 @@ static char *resumed_block(const struct exl_run_facts *f)
 		      lim);
 	exl_sb_printf(&b, "- signal: %s\n", j->signal_spec[0] ? j->signal_spec : "none");
 	if (f->resumed_from[0])
-		exl_sb_printf(&b, "- resumed from: `%s`\n", f->resumed_from);
+		exl_sb_printf(&b, "- resumed from: `%s`%s\n", f->resumed_from,
+			      f->resumed_from_missing ?
+			      " (not found when the job started)" : "");
 	else
 		exl_sb_printf(&b, "- resumed from: no checkpoint found (use --exp-checkpoint=PATH)\n");
 	return exl_sb_take(&b, NULL);
@@ -1085,7 +1088,8 @@ static int telemetry_results(struct exl_doc *d, json_object *run,
  * record with the job's exit code, so a later sync shows them failed or
  * finished instead of running forever.  Once per execution. */
 static int finalize_wandb(struct exl_doc *d, json_object *job,
-			  const char *state_dir, int code, time_t now)
+			  const char *state_dir, int code, time_t now,
+			  json_object *owned)
 {
 	struct exl_wandb_finalize_report rep;
 	struct exl_err e;
@@ -1102,6 +1106,8 @@ static int finalize_wandb(struct exl_doc *d, json_object *job,
 	memset(&rep, 0, sizeof(rep));
 	rc = exl_wandb_finalize_dir(dir, code, (int)(now - start),
 				    EXL_WANDB_REPAIR_TAIL, &rep, &e);
+	if (rc >= 0 && exl_wandb_local_end(d, dir, &rep, owned) < 0)
+		rc = exl_errnof(&e, ENOMEM, "no memory");
 	free(dir);
 	exl_json_set_int(job, "wandb_finalized", rep.appended);
 	if (rc < 0) {
@@ -1182,6 +1188,23 @@ static void experiment_row(const struct exl_doc *d, json_object *run,
 	free(dir);
 }
 
+/* ckpt_not_searched: a checkpoint line still waiting at the end (srun and
+ * salloc jobs have no monitor; a killed monitor never got there) says so
+ * instead of promising a value that will never come. */
+static int ckpt_not_searched(struct exl_doc *d, size_t res, json_object *owned)
+{
+	char *cur = exl_doc_get_key(d, res, "checkpoint");
+	int waiting = cur && strcmp(cur, EXL_PENDING) == 0;
+
+	free(cur);
+	if (!waiting)
+		return 0;
+	return exl_owned_set(d, res, "Results", "checkpoint",
+			     "not searched (only a batch script's monitor looks "
+			     "for checkpoints, and none ran to the end)",
+			     owned) < 0 ? -1 : 0;
+}
+
 static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 		     time_t now, json_object *owned, struct exl_err *err)
 {
@@ -1205,7 +1228,8 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	exl_ending_text(&in, ended, sizeof(ended));
 	res = exl_doc_find_section(d, "Results", 0);
 	if (res >= 0 &&
-	    exl_owned_set(d, (size_t)res, "Results", "ended", ended, owned) < 0)
+	    (exl_owned_set(d, (size_t)res, "Results", "ended", ended, owned) < 0 ||
+	     ckpt_not_searched(d, (size_t)res, owned) < 0))
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	if (!exl_json_has(job, "signal_note") &&
 	    exl_ending_signal_note(&in, note, sizeof(note)) == 0) {
@@ -1220,7 +1244,7 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	       strcmp(in.sched_state, "COMPLETED") == 0 ? 0 : 1;
 	if (exl_events_finish(state_dir, code, in.sched_state, &terr) < 0)
 		exl_json_set_str(job, "tracker_error", terr.text);
-	if (finalize_wandb(d, job, state_dir, code, now) < 0 ||
+	if (finalize_wandb(d, job, state_dir, code, now, owned) < 0 ||
 	    suggest_next(d, in.sched_state) < 0)
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	return 0;

@@ -188,7 +188,10 @@ void exl_run_monitor(void *arg, int stop_fd)
 		}
 		exl_progress_save(p, state, NULL);
 	}
-	/* the program is done: the last evidence, then Results */
+	/* the program is done: read to EOF, unterminated last line too,
+	 * then the last evidence, then Results */
+	p->at_end = 1;
+	scan_all(p, c, metrics, time(NULL));
 	{
 		char line[1024];
 

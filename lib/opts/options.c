@@ -180,10 +180,18 @@ int exl_opts_set(struct exl_opts *o, enum exl_opt_id id, const char *val,
 			return exl_errf(err, "exp-log: --exp-group: invalid name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
 					val, EXL_NAME_MAX);
 		return replace(&o->group, val);
-	case EXL_OPT_TASK:
+	case EXL_OPT_TASK: {
+		char safe[EXL_NAME_MAX + 1];
+
 		if (check_text(d->name, val, err) < 0)
 			return -1;
+		/* the file name is <date>_<task>.md: never change it silently */
+		exl_sanitize_name(val, safe);
+		if (strcmp(safe, val) != 0)
+			return exl_errf(err, "exp-log: --exp-task: invalid name '%.100s': use 1-%d letters, digits, '.', '_' or '-' (e.g. --exp-task=%s)",
+					val, EXL_NAME_MAX, safe);
 		return replace(&o->task, val);
+	}
 	case EXL_OPT_MODE:
 		mode = exl_parse_mode(val, err);
 		if (!mode)

@@ -15,10 +15,10 @@
  * call (a stat and a lock), which dominates reading thousands of run
  * logs; localtime_r() does not.  A time in a DST gap or overlap gets
  * the offset in force just after it. */
-static time_t local_time(int y, int mo, int d, int h, int mi)
+static time_t local_time(int y, int mo, int d, int h, int mi, int sec)
 {
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-			 .tm_hour = h, .tm_min = mi };
+			 .tm_hour = h, .tm_min = mi, .tm_sec = sec };
 	struct tm lt;
 	time_t utc = timegm(&tm), t;
 
@@ -47,13 +47,14 @@ int exl_parse_date(const char *s, time_t *out)
 
 	if (date_parts(s, &y, &mo, &d) < 0)
 		return -1;
-	*out = local_time(y, mo, d, 12, 0);
+	*out = local_time(y, mo, d, 12, 0, 0);
 	return *out == (time_t)-1 ? -1 : 0;
 }
 
-/* entry: split "- YYYY-MM-DD HH:MM — text" into its stamp fields and
- * return the text, or NULL when l is not such an entry. */
-static const char *entry(const char *l, int f[5])
+/* entry: split "- YYYY-MM-DD HH:MM[:SS] — text" into its stamp fields
+ * (f[5] is 0 without seconds) and return the text, or NULL when l is not
+ * such an entry. */
+static const char *entry(const char *l, int f[6])
 {
 	while (*l == ' ')
 		l++;
@@ -65,6 +66,9 @@ static const char *entry(const char *l, int f[5])
 	    exl_digits(l + 14, 2, &f[4]) < 0 || f[3] > 23 || f[4] > 59)
 		return NULL;
 	l += 16;
+	f[5] = 0;
+	if (l[0] == ':' && exl_digits(l + 1, 2, &f[5]) == 0 && f[5] <= 60)
+		l += 3;
 	if (strncmp(l, " " EM_DASH " ", 5) == 0)
 		return l + 5;
 	if (strncmp(l, " -- ", 4) == 0)
@@ -76,18 +80,18 @@ static const char *entry(const char *l, int f[5])
 
 const char *exl_status_text(const char *l)
 {
-	int f[5];
+	int f[6];
 
 	return entry(l, f);
 }
 
 const char *exl_status_line(const char *l, time_t *when)
 {
-	int f[5];
+	int f[6];
 	const char *text = entry(l, f);
 
 	if (text)
-		*when = local_time(f[0], f[1], f[2], f[3], f[4]);
+		*when = local_time(f[0], f[1], f[2], f[3], f[4], f[5]);
 	return text;
 }
 
@@ -185,11 +189,18 @@ int exl_status_is_event(const char *text)
 		"time limit", "out of memory", "node failure", "preempted",
 		"deadline", "node boot failure", "ended", "batch script killed",
 		"submitted", "pending", "signal", "grace", "closed", "note:",
-		NULL };
+		/* what the plugin states when there is no step to give */
+		"traceback", "error", "warning", "stalled", "no output",
+		"running, no progress", "config problem", "env capture",
+		"W&B", "exp-log", "exp-run", NULL };
+	const char *p = text;
 	int i;
 
 	for (i = 0; ev[i]; i++)
 		if (strncasecmp(text, ev[i], strlen(ev[i])) == 0)
 			return 1;
-	return 0;
+	/* "12 more error lines in stdout/stderr not quoted" */
+	while (isdigit((unsigned char)*p))
+		p++;
+	return p > text && strncmp(p, " more error line", 16) == 0;
 }

@@ -34,8 +34,11 @@ struct exl_evidence {
 void exl_evidence_parse(const char *text, struct exl_evidence *ev);
 
 /* True when a Status text records a lifecycle event (started, requeued,
- * completed, failed, cancelled, a scheduler verdict, a human note)
- * rather than progress; such lines need no step or loss. */
+ * completed, failed, cancelled, a scheduler verdict, a human note) or
+ * one of the plugin's own statements without a step (a quoted traceback
+ * or error, a warning, "stalled", "no output yet", "running, no progress
+ * parsed yet", a config problem) rather than progress; such lines need
+ * no step or loss. */
 int exl_status_is_event(const char *text);
 
 /* True when text is a note a person added ("note: ..."). */

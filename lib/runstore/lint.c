@@ -92,10 +92,17 @@ static long at(const struct ctx *c, long sec, const char *key)
 	return sec >= 0 ? sec + 1 : (long)c->d->n + (c->d->n == 0);
 }
 
+/* The plugin's own words for a job submitted without --exp-mode
+ * (runlog_render.c): an explicit statement, not a forgotten field. */
+#define PLUGIN_NO_MODE "unspecified (use --exp-mode="
+
 static void rule_run_type(struct ctx *c)
 {
 	if (exl_value_present(c->s.run_type) &&
 	    strncmp(c->s.run_type, "unspecified", 11) != 0)
+		return;
+	if (c->s.run_type && strncmp(c->s.run_type, PLUGIN_NO_MODE,
+				     strlen(PLUGIN_NO_MODE)) == 0)
 		return;
 	exl_findings_add(c->out, c->path, at(c, c->mode, "run_type"),
 			 "run-type-missing", 0,
@@ -142,7 +149,9 @@ static void rule_status(struct ctx *c)
 
 static void rule_checkpoint(struct ctx *c)
 {
+	/* "none found (looked for ...)" is the plugin's finding, not a gap */
 	if (!exl_summary_closed(&c->s) || exl_value_present(c->s.checkpoint) ||
+	    (c->s.checkpoint && strncmp(c->s.checkpoint, "none found", 10) == 0) ||
 	    (c->s.run_type && strncmp(c->s.run_type, "pipeline", 8) == 0))
 		return;
 	exl_findings_add(c->out, c->path, at(c, c->results, "checkpoint"),
@@ -163,6 +172,21 @@ static int block_has_url(const struct exl_doc *d, size_t sec)
 	return 0;
 }
 
+/* The plugin's own to-do for an offline run it found (wandb_local.c):
+ * "pending — run `exp-wandb-sync sync DIR`" names the run and the
+ * command, so it is a stated step, not a forgotten URL. */
+#define PLUGIN_PENDING "pending — run `exp-wandb-sync sync "
+
+static int plugin_pending(const struct ctx *c)
+{
+	char *v = key_line(c, c->wandb, "synced") >= 0 ?
+		  exl_doc_get_key(c->d, (size_t)c->wandb, "synced") : NULL;
+	int yes = v && strncmp(v, PLUGIN_PENDING, strlen(PLUGIN_PENDING)) == 0;
+
+	free(v);
+	return yes;
+}
+
 static void rule_wandb(struct ctx *c)
 {
 	size_t i, blocks = 0;
@@ -170,7 +194,8 @@ static void rule_wandb(struct ctx *c)
 
 	if (!c->s.wandb_url) {
 		if (exl_summary_closed(&c->s) &&
-		    (c->s.wandb_local || c->s.wandb_pending))
+		    (c->s.wandb_local || c->s.wandb_pending) &&
+		    !plugin_pending(c))
 			exl_findings_add(c->out, c->path, at(c, c->wandb, "synced"),
 					 "wandb-url-missing", 0,
 					 "sync the offline run (exp-wandb-sync) and record "
@@ -362,4 +387,23 @@ void exl_lint_doc(const struct exl_doc *d, const char *path,
 		info->start = start;
 	}
 	exl_summary_free(&c.s);
+}
+
+const char *exl_lint_not_runlog(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	if (!text || len == 0)
+		return "empty file";
+	if (memchr(text, '\0', len))
+		return "binary file (NUL bytes)";
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if ((end - p > 2 && p[0] == '#' && p[1] == ' ') ||
+		    (end - p > 3 && p[0] == '#' && p[1] == '#' && p[2] == ' '))
+			return NULL;
+		p = nl ? nl + 1 : end;
+	}
+	return "no \"# \" title or \"## \" section";
 }

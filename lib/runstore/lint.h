@@ -52,6 +52,11 @@ void exl_lint_doc(const struct exl_doc *d, const char *path,
 		  const char *base, struct exl_findings *out,
 		  struct exl_lint_info *info);
 
+/* Why a .md file in a run-log directory is no run log (empty, binary,
+ * no "# " title or "## " section), or NULL when it may be one.  Such a
+ * file is reported, never added to timeline.md or experiments.md. */
+const char *exl_lint_not_runlog(const char *text, size_t len);
+
 /* Check the directory dir (a group, or the root when group is NULL)
  * holding the run logs in info[0..n-1]. */
 void exl_lint_dir(const char *dir, const char *group,

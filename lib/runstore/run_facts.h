@@ -44,6 +44,7 @@ struct exl_run_facts {
 	char config_snapshot[4096];
 	char config_error[512];		/* why hashing/snapshot failed */
 	char resumed_from[4096];	/* checkpoint a resumed job starts from */
+	int resumed_from_missing;	/* it did not exist when the job started */
 	char dataset_abs[4096];		/* --exp-dataset resolved ("" if URL/none) */
 	struct exl_dataset dataset;
 	char wandb_dir[4200];		/* WANDB_DIR for --exp-wandb=offline */

@@ -7,6 +7,7 @@
 #include "runstore/run_facts.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
+#include "runstore/wandb_local.h"
 
 static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 {
@@ -57,8 +58,9 @@ static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 }
 
 /* render_job_block: the "## Job" section; also used for resumed blocks. */
-static void render_job(struct exl_sb *b, const struct exl_job_facts *j)
+static void render_job(struct exl_sb *b, const struct exl_run_facts *f)
 {
+	const struct exl_job_facts *j = &f->job;
 	char sub[40], st[40], human[64], lim[32];
 
 	exl_time_iso(j->submitted, sub, sizeof(sub));
@@ -82,6 +84,11 @@ static void render_job(struct exl_sb *b, const struct exl_job_facts *j)
 		  "none (add --signal=B:TERM@90 for a grace period)");
 	if (j->tres[0])
 		exl_sb_printf(b, "- resources: `%s`\n", j->tres);
+	/* --exp-checkpoint is recorded as given, even when it is missing */
+	if (f->resumed_from[0])
+		exl_sb_printf(b, "- resumed from: `%s`%s\n", f->resumed_from,
+			      f->resumed_from_missing ?
+			      " (not found when the job started)" : "");
 	exl_sb_printf(b, "\n");
 }
 
@@ -103,7 +110,7 @@ char *exl_runlog_render(const struct exl_run_facts *f)
 	exl_sb_printf(&b, "- objective: %s\n\n", o->objective ? o->objective :
 		  "_(one line: what this run should show)_");
 	render_config(&b, f);
-	render_job(&b, &f->job);
+	render_job(&b, f);
 	exl_sb_printf(&b, "## Status\n");
 	exl_sb_printf(&b, "- %s — started: job %s on %s (%d node%s)\n\n", stamp,
 		  f->job.job_id, f->job.batch_host[0] ? f->job.batch_host :
@@ -118,9 +125,12 @@ char *exl_runlog_render(const struct exl_run_facts *f)
 		exl_sb_printf(&b, "- config_snapshot: `%s`\n", f->config_snapshot);
 	exl_sb_printf(&b, "\n## W&B\n");
 	if (f->wandb_dir[0]) {
-		exl_sb_printf(&b, "- local: `%s`\n", f->wandb_dir);
-		exl_sb_printf(&b, "- synced: pending — run `exp-wandb-sync sync %s`\n",
-			      f->wandb_dir);
+		char local[4400];
+
+		/* the offline run is named (or its absence said) at the end */
+		exl_wandb_local_start(f->wandb_dir, local, sizeof(local));
+		exl_sb_printf(&b, "- local: %s\n", local);
+		exl_sb_printf(&b, "- synced: n/a until the job ends\n");
 	} else if (o->wandb && strcmp(o->wandb, "disabled") == 0) {
 		exl_sb_printf(&b, "- local: disabled (--exp-wandb=disabled)\n");
 		exl_sb_printf(&b, "- synced: n/a\n");

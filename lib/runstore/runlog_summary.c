@@ -85,7 +85,7 @@ static int present(struct line l)
 	if (l.len == 0 || starts(l, "_("))
 		return 0;
 	return !(starts(l, "n/a") || starts(l, "none") || starts(l, "pending") ||
-		 starts(l, "unknown"));
+		 starts(l, "unknown") || starts(l, "disabled"));
 }
 
 int exl_value_present(const char *v)

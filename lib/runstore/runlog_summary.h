@@ -50,7 +50,7 @@ int exl_summary_parse(const char *text, size_t len,
 void exl_summary_free(struct exl_run_summary *s);
 
 /* A value as the run log shows it, with backticks and placeholders
- * ("_(...)_", "n/a", "none", "pending", empty) taken as "no value".
+ * ("_(...)_", "n/a", "none", "pending", "disabled", empty) taken as "no value".
  * Returns 1 when v says something, 0 otherwise. */
 int exl_value_present(const char *v);
 

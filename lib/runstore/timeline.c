@@ -10,6 +10,7 @@
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "runstore/timeline.h"
+#include "runstore/evidence.h"
 
 int exl_timeline_lists(const char *text, const char *file)
 {
@@ -112,4 +113,13 @@ out:
 	free(new);
 	free(path);
 	return rc;
+}
+
+int exl_timeline_when(const char *name, time_t start, time_t *when)
+{
+	if (start > 0) {
+		*when = start;
+		return 0;
+	}
+	return name && exl_parse_date(name, when) == 0 ? 0 : -1;
 }

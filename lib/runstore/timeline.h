@@ -24,6 +24,13 @@ int exl_timeline_lists(const char *text, const char *file);
  * NULL; LONG_MAX when it does not fit); else NULL. */
 const char *exl_timeline_entry(const char *line, long *n);
 
+/* The one order of a group, used by the plugin (it appends at job
+ * start), `runlog timeline` and `runlog lint --fix`: a run's start as
+ * its log records it; without one, the date of its file name (noon).
+ * Ties go by file name.  Returns 0 with *when set, -1 when neither is
+ * known. */
+int exl_timeline_when(const char *name, time_t start, time_t *when);
+
 /* Append the title "# <title> Timeline" and a blank line to b. */
 void exl_timeline_put_title(struct exl_sb *b, const char *title);
 

@@ -36,12 +36,10 @@ static time_t file_key(const char *name, const struct exl_tl_file *files,
 	time_t t;
 	size_t i;
 
-	if (name && exl_parse_date(name, &t) == 0)
-		return t;
 	for (i = 0; name && i < n; i++)
-		if (strcmp(files[i].name, name) == 0)
+		if (strcmp(files[i].name, name) == 0 && files[i].when)
 			return files[i].when;
-	return 0;
+	return exl_timeline_when(name, 0, &t) == 0 ? t : 0;
 }
 
 static int cmp_item(const void *a, const void *b)

@@ -4,8 +4,9 @@
  * The title and any prose above the list are kept; every existing entry
  * keeps its text (a person's remark after the date survives) and the
  * lines below it; files missing from the list get "`file` — Weekday,
- * Mon Dth"; then entries are ordered by date (from the file name, else
- * the run's start) and renumbered 1..N.
+ * Mon Dth"; then entries are ordered as the plugin appends them: by the
+ * run's start from the log (exl_timeline_when), then by name, and
+ * renumbered 1..N.
  */
 #ifndef EXL_TIMELINE_BUILD_H
 #define EXL_TIMELINE_BUILD_H
@@ -17,7 +18,7 @@
 
 struct exl_tl_file {
 	const char *name;	/* "2026-02-20_train.md" */
-	time_t when;		/* its date when the name has none, 0: unknown */
+	time_t when;		/* the run's start from the log, 0: unknown */
 };
 
 /* The rebuilt text (malloc'd; NULL when memory ran out).  old may be

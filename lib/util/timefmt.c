@@ -68,7 +68,7 @@ int exl_time_stamp(time_t t, char *buf, size_t len)
 
 	if (!localtime_r(&t, &tm))
 		return -1;
-	return strftime(buf, len, "%Y-%m-%d %H:%M", &tm) ? 0 : -1;
+	return strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) ? 0 : -1;
 }
 
 int exl_time_date(time_t t, char *buf, size_t len)

@@ -14,7 +14,8 @@ int exl_time_iso(time_t t, char *buf, size_t len);
 /* "Wednesday, Feb 25th, 2026" (with_year) or "Wednesday, Feb 25th". */
 int exl_time_human(time_t t, int with_year, char *buf, size_t len);
 
-/* Status-line stamp: "2026-02-25 14:02". */
+/* Status-line stamp with seconds, "2026-02-25 14:02:07", so that ages
+ * computed from the line (runlog status's AGE) are exact. */
 int exl_time_stamp(time_t t, char *buf, size_t len);
 
 /* YYYY-MM-DD for run-log file names. */

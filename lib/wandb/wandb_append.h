@@ -50,6 +50,7 @@ struct exl_wandb_finalize_report {
 	unsigned failed;	/* I/O errors */
 	unsigned ndetail;	/* lines kept below (refused and failed) */
 	char detail[8][512];
+	char newest[4096];	/* the offline run dir with the latest name */
 };
 
 /* Finalize every offline run under wandb_dir (WANDB_DIR: looks in it and

@@ -41,6 +41,10 @@ static void finalize_run(const char *run_dir, int code, int runtime,
 		return;
 	}
 	rep->runs++;
+	/* offline-run-<YYYYmmdd_HHMMSS>-<id>: the latest name is the newest */
+	if (!rep->newest[0] || strcmp(exl_basename(run_dir),
+				      exl_basename(rep->newest)) > 0)
+		snprintf(rep->newest, sizeof(rep->newest), "%s", run_dir);
 	rc = exl_wandb_append_exit(log, code, runtime, flags, &e);
 	switch (rc) {
 	case EXL_WANDB_APPENDED:

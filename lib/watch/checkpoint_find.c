@@ -103,7 +103,7 @@ static int each_entry(struct search *s, int fd, size_t rel_len, char **comp,
 			break;
 		}
 		if (star ? de->d_name[0] == '.' :
-		    fnmatch(comp[0], de->d_name, FNM_PERIOD) != 0)
+		    fnmatch(comp[0], de->d_name, FNM_PERIOD | FNM_EXTMATCH) != 0)
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
@@ -130,7 +130,7 @@ static int walk(struct search *s, int fd, size_t rel_len, char **comp,
 			return -1;
 		return each_entry(s, fd, rel_len, comp, nc, comp, nc, stars);
 	}
-	if (strpbrk(comp[0], "*?[\\"))
+	if (strpbrk(comp[0], "*?[\\("))
 		return each_entry(s, fd, rel_len, comp, nc, comp + 1, nc - 1,
 				  stars);
 	if (nc > 1)

@@ -3,7 +3,7 @@
  * Globs are relative to a base directory (the job's working directory),
  * with '/' between components: "ckpt/step_[0-9]*.pt", "last.ckpt".  Each
  * component is matched with fnmatch(3) (FNM_PERIOD: '*' does not match a
- * leading dot).  A component that is exactly ** matches zero or more
+ * leading dot; FNM_EXTMATCH: "*.@(pt|bin)" is either extension).  A component that is exactly ** matches zero or more
  * directory levels, at most max_depth of them, hidden directories
  * excluded: "out" + "/" + "**" is every file below out, "runs" + "/" +
  * "**" + "/last.ckpt" every last.ckpt below runs.  Only regular files

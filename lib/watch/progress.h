@@ -195,6 +195,8 @@ enum { EXL_SET_TEXT, EXL_SET_METRICS, EXL_SET_COUNT };
 struct exl_progress {
 	const struct exl_patterns *pat;	/* borrowed */
 	long long scan_max;	/* bytes one scan call reads; 0: EXL_SCAN_MAX */
+	int at_end;		/* the program is done: the final scan also
+				 * takes an unterminated last line */
 	time_t started;		/* first scan, 0 before */
 	time_t last_progress;	/* 0: no progress seen yet */
 	time_t last_output;	/* last scan that read a new line, 0: none */
@@ -222,7 +224,8 @@ void exl_progress_free(struct exl_progress *p);
  * Opens without following a symlink; a different path, a different inode
  * or a file now shorter than what was read (or with other first bytes)
  * is read again from the start.  An unterminated last line is left for
- * the next scan.  When stdout and stderr are one file (Slurm's default),
+ * the next scan, unless p->at_end is set (the final scan when the
+ * program is done: everything up to EOF counts).  When stdout and stderr are one file (Slurm's default),
  * scan it once, as EXL_SRC_STDOUT.  Returns 0 when all of the file was
  * read, 2 when it stopped after scan_max bytes (call again), 1 when
  * the file does not exist (yet), -1 on error. */

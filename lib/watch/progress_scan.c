@@ -266,8 +266,17 @@ static int read_new(struct exl_progress *p, enum exl_src_kind kind, int fd,
 			rc = exl_errnof(err, errno, "couldn't read %s", path);
 			break;
 		}
-		if (n == 0)
+		if (n == 0) {
+			/* the final scan: what the program wrote last,
+			 * newline or not (buf has room for the NUL) */
+			if (p->at_end && fill > 0 && !src->skipping) {
+				process_line(p, kind, buf, fill, t);
+				if (t > p->last_output)
+					p->last_output = t;
+				pos += (long long)fill;
+			}
 			break;
+		}
 		budget -= n;
 		fill += (size_t)n;
 		used = split(p, kind, buf, fill, t);

@@ -60,4 +60,29 @@ ok $? "stalling job closed"
 grep -q "— stalled: no progress for 3 intervals" "$fs"
 ok $? "no progress for 3 intervals is written as stalled"
 is "$(grep -c '^| \[' "$R/ev/experiments.md")" 1 "non-experiment runs are not in the table"
+
+# errors from wherever the program writes them, up to its last byte
+cat >"$WORK/last.sh" <<'S'
+#!/bin/bash
+echo "step 1 loss 0.5"
+echo "RuntimeError: CUDA out of memory (last words on stdout)"
+printf 'NCCL error in: last words on stderr' >&2
+exit 1
+S
+chmod +x "$WORK/last.sh"
+chown "$TUSER:" "$WORK/last.sh"
+id1=$(submit --exp-log --exp-group=last --exp-task=same -o same.out last.sh)
+id2=$(submit --exp-log --exp-group=last --exp-task=split -o split.out -e split.err last.sh)
+f1=$(wait_final "$R" "$id1" 60)
+f2=$(wait_final "$R" "$id2" 60)
+grep -q "error in stdout: \`RuntimeError: CUDA out of memory (last words on stdout)\`" "$f1" &&
+	grep -q "error in stdout: \`NCCL error in: last words on stderr\`" "$f1"
+rc=$?
+ok $rc "one file for both: stdout's error and stderr's last, unterminated line quoted"
+[ $rc -eq 0 ] || section "$f1" Status | sed 's/^/#   /'
+grep -q "error in stdout: \`RuntimeError: CUDA out of memory (last words on stdout)\`" "$f2" &&
+	grep -q "error in stderr: \`NCCL error in: last words on stderr\`" "$f2"
+rc=$?
+ok $rc "sbatch -e: the stderr file's last, unterminated line quoted too"
+[ $rc -eq 0 ] || section "$f2" Status | sed 's/^/#   /'
 done_testing

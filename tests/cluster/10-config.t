@@ -54,10 +54,12 @@ chown "$TUSER:" "$home/.config/exp-log.yaml"
 out=$(user_sbatch --parsable --exp-log="$ALLOWED/logs" --exp-mode=experiment --wrap=true 2>&1)
 id=$(echo "$out" | grep -E '^[0-9]+$')
 ok $([ -n "$id" ]; echo $?) "an invalid user file does not stop the submission"
-echo "$out" | grep -q "exp-log: $home/.config/exp-log.yaml:2: status.interval: expected seconds"
-ok $? "the problem names file, line and key"
-echo "$out" | grep -q "exp-log: $home/.config/exp-log.yaml:3: colour: unknown key"
+echo "$out" | grep -q "exp-log: warning: $home/.config/exp-log.yaml:2: status.interval: expected seconds"
+ok $? "the problem names file, line and key, as a warning"
+echo "$out" | grep -q "exp-log: warning: $home/.config/exp-log.yaml:3: colour: unknown key"
 ok $? "an unknown key is named"
+echo "$out" | grep -q "error:"
+ok $(( $? == 0 )) "not 'sbatch: error:' when the job is submitted: $out"
 f=$(wait_final "$ALLOWED/logs" "$id" 60)
 ok $? "the job ran and its log closed"
 grep -q "— config problem: $home/.config/exp-log.yaml:2: status.interval" "$f"

@@ -11,6 +11,26 @@
 # shellcheck disable=SC1091
 . "$top_srcdir/tests/include/tap.sh"
 
+# lint_run_logs: every run log the test's jobs wrote must lint clean as
+# the plugin left it (issue 14: lint-clean by construction).  The roots
+# are the parents of the .exp-log sidecar directories below the test
+# bed; a test that damages a root on purpose names it in LINT_SKIP.
+lint_run_logs() {
+	local runlog=$top_builddir/runlog/runlog root out n=0 rc
+	[ -n "${TB:-}" ] && [ -d "$TB" ] && [ -x "$runlog" ] || return 0
+	while IFS= read -r root; do
+		case " ${LINT_SKIP:-} " in *" $root "*) continue ;; esac
+		n=$((n + 1))
+		out=$("$runlog" lint "$root" 2>&1)
+		rc=$?
+		ok $rc "runlog lint exits 0 on the run logs the plugin wrote in $root"
+		[ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
+	done < <(find "$TB" -xdev -type d -name .exp-log -printf '%h\n' \
+		 2>/dev/null | sort -u)
+	[ "$n" -gt 0 ] || diag "no run logs to lint"
+}
+TAP_BEFORE_END=lint_run_logs
+
 # Prerequisites: root (the bed starts daemons) and Slurm's commands.  On a
 # laptop the cluster tier skips; CI sets EXP_LOG_REQUIRE_CLUSTER=1 so a
 # missing prerequisite fails instead of silently skipping.

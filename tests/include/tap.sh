@@ -18,7 +18,8 @@
 #   done_testing               check the plan, exit 0 when all passed
 #
 # A folder may set TAP_ON_FAIL to the name of a function that prints more
-# context (as diagnostics) after each failed test.
+# context (as diagnostics) after each failed test, and TAP_BEFORE_END to
+# one that runs its last checks when done_testing is called.
 
 TAP_N=0
 TAP_FAILED=0
@@ -158,6 +159,7 @@ bail() {	# bail TEXT...
 }
 
 done_testing() {
+	[ -z "${TAP_BEFORE_END:-}" ] || "$TAP_BEFORE_END"
 	if [ -z "$TAP_PLAN" ]; then
 		echo "1..$TAP_N"
 	elif [ "$TAP_PLAN" -ne "$TAP_N" ]; then

@@ -8,7 +8,7 @@ printf 'lr: 0.1\n' >cfg.yaml
 
 sleep 300 &
 worker=$!
-f=$(runlog new --task "train front" --group cams --mode experiment \
+f=$(runlog new --task train_front --group cams --mode experiment \
 	--objective "does the front camera suffice" --config cfg.yaml \
 	--dataset /data/set.tar --script "python train.py" --pid $worker)
 ok $? "new exits 0"
@@ -38,7 +38,7 @@ is "$(runlog status --json | python3 -c 'import json,sys; r=json.load(sys.stdin)
 	"RUNNING local" "status: RUNNING while the process lives"
 runlog note train_front "looked at the curves, step 300 loss 0.41"
 ok $? "note by task name"
-grep -Eq "^- $today [0-9:]{5} — note: looked at the curves, step 300 loss 0.41\$" "$f"
+grep -Eq "^- $today [0-9]{2}:[0-9]{2}:[0-9]{2} — note: looked at the curves, step 300 loss 0.41\$" "$f"
 ok $? "note line appended to Status"
 runlog note "$f" "-dash first"
 grep -q "note: -dash first\$" "$f"
@@ -59,6 +59,10 @@ ok $? "final Status line"
 is "$(rc runlog close train_front)" 3 "closing twice refused"
 is "$(runlog status --all 2>/dev/null | awk 'NR == 2 { print $4 }')" FAILED "status: FAILED from the log"
 
+is "$(rc runlog new --task "train front" --mode experiment)" 2 \
+	"a task that would be renamed is refused, not silently changed"
+runlog new --task "train front" --mode experiment 2>&1 | grep -q -- "--task: invalid name 'train front': .*(e.g. --task=train_front)"
+ok $? "the message names --task and a name that works"
 is "$(rc runlog new --task x --mode foo)" 2 "bad --mode: usage"
 runlog new --task x --mode foo 2>&1 | grep -q -- "--mode: invalid value 'foo'"
 ok $? "the message names --mode, not --exp-mode"

@@ -33,7 +33,7 @@ runlog lint --fix >plan
 is $? 1 "dry run still reports the findings"
 grep -q '^would: rename train_2026-03-11.md to 2026-03-11_train.md$' plan
 ok $? "plans the rename"
-grep -q "^would: write $R/timeline.md (10 runs, in date order)\$" plan
+grep -q "^would: write $R/timeline.md (12 runs, in date order)\$" plan
 ok $? "plans the timeline"
 grep -q '^dry run: 5 changes planned; run again with --yes to make them$' plan
 ok $? "says it is a dry run"
@@ -47,7 +47,7 @@ ok $? "five repairs"
 	[ ! -e "$R/train_2026-03-11.md" ] && [ ! -e "$R/eval.md" ]
 ok $? "renamed to <date>_<task>.md"
 is "$(sed -n 3p "$R/timeline.md")" "1. \`2026-03-11_clean.md\` — Wednesday, Mar 11th" "timeline written"
-is "$(tail -1 "$R/timeline.md")" "10. \`2026-03-13_eval.md\` — Friday, Mar 13th" "in date order"
+is "$(tail -1 "$R/timeline.md")" "12. \`2026-03-13_eval.md\` — Friday, Mar 13th" "in date order"
 grep -q '^| 2026-03-11_clean | a run log with nothing to fix | ' "$R/experiments.md"
 ok $? "experiments row"
 grep -q '^- start_human: `Wednesday, Mar 11th, 2026`$' "$R/2026-03-11_iso_only.md"
@@ -79,4 +79,24 @@ grep -q "\`$stem.md\`" "$S/timeline.md" && ! grep -q "$bad" "$S/timeline.md"
 ok $? "timeline follows"
 runlog --root "$S" close "$stem" 2>&1 | grep -q "already closed"
 ok $? "the renamed run is still found through its index"
+
+# one order for a group, and only run logs are entries (issue 14 item 12)
+G=$T/order/run_logs/g
+mkdir -p "$G"
+for n in alpha:15 zeta:14; do
+	printf '# %s — t\n\n## Mode\n- run_type: replication\n\n## Job\n- execution_id: 1\n- start: `2026-02-25T%s:00:00+00:00`\n- start_human: `Wednesday, Feb 25th, 2026`\n\n## Status\n- 2026-02-25 %s:00:00 — started: job 1 on n1 (1 node)\n' \
+		"${n%%:*}" "${n#*:}" "${n#*:}" >"$G/2026-02-25_${n%%:*}.md"
+done
+printf '# G Timeline\n\n1. `2026-02-25_zeta.md` — Wednesday, Feb 25th\n2. `2026-02-25_alpha.md` — Wednesday, Feb 25th\n' >"$G/timeline.md"
+printf '\x00\x01binary\x00' >"$G/2026-02-26_blob.md"
+: >"$G/2026-02-26_empty.md"
+before=$(sha256sum <"$G/timeline.md")
+runlog lint "$T/order/run_logs" --fix --yes >out
+is "$(sha256sum <"$G/timeline.md")" "$before" \
+	"--fix keeps the plugin's start order and adds no other .md"
+grep -q "2026-02-26_blob.md:1: not-a-run-log: binary file" out &&
+	grep -q "2026-02-26_empty.md:1: not-a-run-log: empty file" out
+ok $? "a binary and an empty .md are reported as not run logs"
+is "$(runlog --root "$T/order/run_logs" timeline 2>/dev/null | grep -o '20[0-9-]*_[a-z]*\.md' | head -2 | tr '\n' ' ')" \
+	"2026-02-25_zeta.md 2026-02-25_alpha.md " "runlog timeline: the same order"
 done_testing

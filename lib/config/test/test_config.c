@@ -150,9 +150,9 @@ static void test_defaults(void)
 		   !strcmp(c.error_patterns[i], exl_error_patterns_default[i]),
 		   "progress.h's error pattern %zu", i);
 	is_int(c.n_error_patterns, i, "and no other error pattern");
-	is_int(c.n_checkpoint_patterns, 6, "six checkpoint globs");
-	is_str(c.checkpoint_patterns[0], "checkpoints/**",
-	       "checkpoints/**: the whole tree");
+	is_int(c.n_checkpoint_patterns, 2, "two checkpoint globs");
+	is_str(c.checkpoint_patterns[0], "**/" EXL_CONFIG_CHECKPOINT_FILES,
+	       "weight files in any sub-folder");
 	ok(c.n_env_capture == 0 && c.n_sanitize == 0, "no env, no rules");
 	exl_config_free(&c);
 	ok(!c.pattern_step && !c.error_patterns && c.n_error_patterns == 0,

@@ -339,6 +339,64 @@ int main(void)
 		is_str(md, "precious\n", "symlink target untouched");
 		free(md);
 	}
+	/* --exp-checkpoint on a fresh run is recorded, missing or not */
+	facts(&f, &o, "75", "fromckpt");
+	snprintf(f.resumed_from, sizeof(f.resumed_from), "/nonexistent/nosuch.pt");
+	f.resumed_from_missing = 1;
+	ok(exl_run_begin(root, &f, &paths, &err) == 0, "run with a checkpoint");
+	md = slurp("arx5_multitask/2026-02-25_fromckpt.md");
+	ok(strstr(md, "- resumed from: `/nonexistent/nosuch.pt` (not found when "
+		  "the job started)\n") != NULL,
+	   "--exp-checkpoint recorded in Job, and that it was missing");
+	free(md);
+
+	/* --exp-wandb=offline: "pending" only with an offline run to sync */
+	{
+		char run[4400], file[4500];
+
+		o.wandb = strdup("offline");
+		facts(&f, &o, "70", "nowandb");
+		ok(exl_run_begin(root, &f, &paths, &err) == 0 &&
+		   paths.wandb_dir[0], "offline W&B run begins");
+		md = slurp("arx5_multitask/2026-02-25_nowandb.md");
+		ok(strstr(md, "- local: none yet (offline runs go to `") &&
+		   strstr(md, "- synced: n/a until the job ends\n") &&
+		   !strstr(md, "pending"), "no pending while nothing exists");
+		free(md);
+		e = (struct exl_run_end){ .end = f.job.start + 9, .have_status = 1,
+					  .source = "epilog",
+					  .sched_state = "COMPLETED" };
+		exl_run_end(root, "70", &e, &err);
+		md = slurp("arx5_multitask/2026-02-25_nowandb.md");
+		ok(strstr(md, "- local: none created (the job never started W&B; "
+			  "WANDB_DIR was `") &&
+		   strstr(md, "- synced: n/a (nothing to sync)\n") &&
+		   !strstr(md, "exp-wandb-sync sync"),
+		   "no offline run: says none was created, suggests nothing");
+		free(md);
+
+		facts(&f, &o, "71", "withwandb");
+		ok(exl_run_begin(root, &f, &paths, &err) == 0, "second begins");
+		snprintf(run, sizeof(run), "%s/wandb", paths.wandb_dir);
+		mkdir(run, 0755);
+		snprintf(run, sizeof(run),
+			 "%s/wandb/offline-run-20260225_140211-abc123",
+			 paths.wandb_dir);
+		mkdir(run, 0755);
+		snprintf(file, sizeof(file), "%s/run-abc123.wandb", run);
+		fp = fopen(file, "w");
+		fclose(fp);
+		e.end = f.job.start + 9;
+		exl_run_end(root, "71", &e, &err);
+		md = slurp("arx5_multitask/2026-02-25_withwandb.md");
+		snprintf(file, sizeof(file), "- local: `%s`\n", run);
+		ok(strstr(md, file) != NULL, "the offline run directory is named");
+		snprintf(file, sizeof(file),
+			 "- synced: pending — run `exp-wandb-sync sync %s`\n", run);
+		ok(strstr(md, file) != NULL, "and the command names that run: %s",
+		   file);
+		free(md);
+	}
 	{
 		char cmd[600];
 

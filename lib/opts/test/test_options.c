@@ -59,7 +59,14 @@ int main(void)
 	   strstr(err.text, "--exp-config: empty value"), "empty config refused");
 	ok(exl_opts_set(&o, EXL_OPT_DATASET, "https://example.org/d.tar", &err) == 0,
 	   "dataset URL");
-	ok(exl_opts_set(&o, EXL_OPT_TASK, "train front", &err) == 0, "task");
+	ok(exl_opts_set(&o, EXL_OPT_TASK, "train_front", &err) == 0, "task");
+	ok(exl_opts_set(&o, EXL_OPT_TASK, "bad name/x", &err) < 0 &&
+	   strstr(err.text, "--exp-task: invalid name 'bad name/x'") &&
+	   strstr(err.text, "(e.g. --exp-task=bad_name_x)"),
+	   "a task that would be changed is refused, not changed: %s", err.text);
+	is_str(o.task, "train_front", "the refused task leaves the old one");
+	ok(exl_opts_set(&o, EXL_OPT_TASK, ".hidden", &err) < 0,
+	   "a leading dot is refused");
 	{
 		char big[2000];
 

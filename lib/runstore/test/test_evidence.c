@@ -1,9 +1,11 @@
 /* Unit tests: Status lines and the progress evidence in them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "runstore/evidence.h"
+#include "util/timefmt.h"
 #include "tap.h"
 
 static void lines(void)
@@ -17,6 +19,21 @@ static void lines(void)
 	x = exl_status_line("- 2026-03-11 15:07 \xe2\x80\x94 running, step 5", &t);
 	is_str(x, "running, step 5", "em dash entry");
 	is_int(t, want, "stamp as local time");
+	x = exl_status_line("- 2026-03-11 15:07:42 \xe2\x80\x94 running", &t);
+	is_str(x, "running", "entry with seconds");
+	is_int(t, want + 42, "the stamp's seconds count");
+	{
+		/* what the plugin writes reads back to the second, so an
+		 * age computed from the line (runlog status's AGE) is exact */
+		time_t now = time(NULL), back = 0;
+		char stamp[32], line[96];
+
+		exl_time_stamp(now, stamp, sizeof(stamp));
+		snprintf(line, sizeof(line), "- %s \xe2\x80\x94 running", stamp);
+		ok(exl_status_line(line, &back) && back == now,
+		   "written stamp round trip to the second: %s", line);
+	}
+	ok(!exl_status_line("- 2026-03-11 15:07:4 — x", &t), "one-digit seconds");
 	x = exl_status_line("  * 2026-03-11 15:07 - done", &t);
 	is_str(x, "done", "indented star bullet, ascii dash");
 	is_str(exl_status_line("- 2026-03-11 15:07 -- x", &t), "x", "double dash");

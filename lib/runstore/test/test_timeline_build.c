@@ -45,6 +45,27 @@ int main(void)
 				 "T", files + 1, 1, &changed);
 	ok(t && !changed, "complete timeline: unchanged");
 	free(t);
+	{
+		/* one order with the plugin, which appends at job start: the
+		 * start the logs record, not the name, decides within a day */
+		struct exl_tl_file two[] = {
+			{ "2026-02-25_alpha.md", 1772031600 },	/* 15:00 UTC */
+			{ "2026-02-25_zeta.md", 1772028000 },	/* 14:00 UTC */
+		};
+
+		t = exl_timeline_rebuild(NULL, "T", two, 2, &changed);
+		is_str(t, "# T Timeline\n\n"
+		       "1. `2026-02-25_zeta.md` — Wednesday, Feb 25th\n"
+		       "2. `2026-02-25_alpha.md` — Wednesday, Feb 25th\n",
+		       "same day: ordered by the logs' start times");
+		free(t);
+		t = exl_timeline_rebuild("# T Timeline\n\n"
+					 "1. `2026-02-25_zeta.md` — Wednesday, Feb 25th\n"
+					 "2. `2026-02-25_alpha.md` — Wednesday, Feb 25th\n",
+					 "T", two, 2, &changed);
+		ok(t && !changed, "the plugin's own order is not renumbered");
+		free(t);
+	}
 	t = exl_timeline_rebuild("", "Run Logs", files, 0, &changed);
 	is_str(t, "# Run Logs Timeline\n\n", "empty");
 	free(t);

@@ -62,7 +62,7 @@ int main(void)
 	ok(exl_parse_iso("2026-13-25T15:02:11Z", &back) < 0, "bad month refused");
 	ok(exl_parse_iso("yesterday", &back) < 0, "garbage refused");
 	exl_time_stamp(t, buf, sizeof(buf));
-	is_str(buf, "2026-02-25 14:02", "status stamp");
+	is_str(buf, "2026-02-25 14:02:11", "status stamp with seconds");
 	exl_time_date(t, buf, sizeof(buf));
 	is_str(buf, "2026-02-25", "file date");
 

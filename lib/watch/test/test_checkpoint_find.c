@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "watch/checkpoint_find.h"
+#include "config/config.h"
 #include "tap.h"
 #include "testdir.h"
 
@@ -145,6 +146,43 @@ static void test_symlinks(void)
 	   "directories are not checkpoints");
 }
 
+/* The default globs (config.c) find weights where programs write them:
+ * ckpt/model.bin, ckpt/step_N.pt, Hugging Face's checkpoint-500/, a
+ * Keras .h5, while old files, logs and hidden folders do not count. */
+static void test_defaults(void)
+{
+	struct exl_config c;
+
+	ok(exl_config_defaults(&c) == 0, "default config");
+	mkdirs("w");
+	mkdirs("w/ckpt");
+	mkdirs("w/out");
+	mkdirs("w/out/checkpoint-500");
+	mkdirs("w/.cache");
+	touch("w/ckpt/model.bin", T0 + 10, 0);
+	touch("w/train.log", T0 + 90, 0);
+	touch("w/.cache/x.pt", T0 + 95, 0);
+	touch("w/old.pt", T0 - 100, 0);
+#define FIND() exl_checkpoint_newest(td_path("w"), c.checkpoint_patterns, \
+				     c.n_checkpoint_patterns, T0, out, \
+				     sizeof(out), &err)
+	ok(FIND() == 0 && strcmp(rel("w"), "ckpt/model.bin") == 0,
+	   "ckpt/model.bin found by default: %s", out);
+	touch("w/ckpt/step_20.pt", T0 + 20, 0);
+	ok(FIND() == 0 && strcmp(rel("w"), "ckpt/step_20.pt") == 0,
+	   "ckpt/step_N.pt found by default: %s", out);
+	touch("w/out/checkpoint-500/model.safetensors", T0 + 30, 0);
+	touch("w/out/checkpoint-500/trainer_state.json", T0 + 29, 0);
+	ok(FIND() == 0 &&
+	   strcmp(rel("w"), "out/checkpoint-500/model.safetensors") == 0,
+	   "Hugging Face checkpoint-500/ found: %s", out);
+	touch("w/ckpt/weights.h5", T0 + 40, 0);
+	ok(FIND() == 0 && strcmp(rel("w"), "ckpt/weights.h5") == 0,
+	   "a .h5 found: %s", out);
+#undef FIND
+	exl_config_free(&c);
+}
+
 static void test_errors(void)
 {
 	static char *const bad[] = { "", "/etc/*", "../x", "a/../b", "./." };
@@ -172,6 +210,7 @@ int main(void)
 	test_basic();
 	test_recursive();
 	test_symlinks();
+	test_defaults();
 	test_errors();
 	td_cleanup();
 	return done_testing();

@@ -223,6 +223,35 @@ static void test_mtime(void)
 	       "progress found in an old file is timed by its mtime");
 }
 
+/* The final scan (the program is done) reads to EOF: a last line
+ * without a newline, written just before exit, is quoted too, from a
+ * separate stderr file as from stdout. */
+static void test_final_scan(void)
+{
+	char line[512];
+
+	fresh();
+	td_write("out2", "step 5 loss 0.5\nRuntimeError: CUDA out of memory", "w");
+	td_write("err2", "step 6\nNCCL error in: nccl.cpp:1 rank 0", "w");
+	scan("out2", EXL_SRC_STDOUT, T0);
+	scan("err2", EXL_SRC_STDERR, T0);
+	is_int(p->n_errors, 0, "while running, an unterminated line waits");
+	p->at_end = 1;
+	scan("out2", EXL_SRC_STDOUT, T0 + 1);
+	scan("err2", EXL_SRC_STDERR, T0 + 1);
+	is_int(p->n_errors, 2, "the final scan takes the last lines");
+	ok(exl_progress_take_errors(p, line, sizeof(line)) == 1 &&
+	   strcmp(line, "error in stdout: `RuntimeError: CUDA out of memory`") == 0,
+	   "stdout's last line quoted: %s", line);
+	ok(exl_progress_take_errors(p, line, sizeof(line)) == 1 &&
+	   strstr(line, "error in stderr: `NCCL error in: nccl.cpp:1 rank 0`"),
+	   "stderr file's last line quoted: %s", line);
+	is_int(p->src[EXL_SRC_STDOUT].lines, 2, "counted once");
+	scan("out2", EXL_SRC_STDOUT, T0 + 2);
+	is_int(p->src[EXL_SRC_STDOUT].lines, 2, "not read twice");
+	p->at_end = 0;
+}
+
 static void test_errors(void)
 {
 	char line[512], text[400];
@@ -408,6 +437,7 @@ int main(void)
 	test_cap();
 	test_files();
 	test_mtime();
+	test_final_scan();
 	test_errors();
 	test_status();
 	test_results();
