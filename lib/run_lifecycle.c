@@ -517,6 +517,21 @@ out:
 	return rc;
 }
 
+/* undo_create: remove what a failed create_run wrote: the run log, its
+ * run.json (side may be NULL) and the job's index file. */
+static void undo_create(const char *root, const char *job_id,
+			const char *path, const char *side)
+{
+	char *jidx = exl_layout_job_index(root, job_id);
+
+	(void)unlink(path);
+	if (side)
+		(void)unlink(side);
+	if (jidx)
+		(void)unlink(jidx);
+	free(jidx);
+}
+
 /* create_run: pick a free "<date>_<task>[_N].md" and write everything. */
 static int create_run(const char *root, const char *gdir,
 		      struct exl_run_facts *f, const char *note,
@@ -588,13 +603,18 @@ static int create_run(const char *root, const char *gdir,
 	o = run_json(f, rel, sdir);
 	if (!side || exl_json_write(side, o, err) < 0)
 		goto out;
-	if (exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
+	if (start_run(root, f, path, sdir, rel, srel, 0, out, err) < 0 ||
+	    exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
 		goto out;
-	rc = start_run(root, f, path, sdir, rel, srel, 0, out, err);
+	rc = 0;
 out:
+	/* all or nothing: a run that failed half-way takes back its log,
+	 * sidecar and job index (we hold the group lock), then its entry */
+	if (rc < 0 && made == 0)
+		undo_create(root, f->job.job_id, path, side);
 	/* no log of ours at the listed path: unlist it (a failure leaves
 	 * an entry the reader skips or reads harmlessly) */
-	if (listed && made != 0)
+	if (listed && (made != 0 || rc < 0))
 		(void)exl_index_drop(root, key, rel, NULL);
 	json_object_put(o);
 	free(side);

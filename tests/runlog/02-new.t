@@ -70,4 +70,19 @@ ok $? "new with --id"
 is "$(rc runlog new --task vm --id gcp-vm-7)" 3 "the same id twice refused"
 is "$(runlog status --json 2>/dev/null | python3 -c 'import json,sys; print([r["state"] for r in json.load(sys.stdin) if r["job_id"] == "gcp-vm-7"][0])')" \
 	UNKNOWN "a cloud id: UNKNOWN"
+
+# all or nothing: a new run whose timeline.md is refused leaves no trace
+mkdir -p "$R/trap"
+printf '# Trap Timeline\n' >"$T/elsewhere.md"
+ln -s "$T/elsewhere.md" "$R/trap/timeline.md"
+is "$(rc runlog new --task half --group trap --id half-1)" 3 "a symlinked timeline.md fails new"
+ls "$R/trap" | grep -q half
+is $? 1 "no run log left behind"
+grep -rqs half-1 "$R/.exp-log/index"
+is $? 1 "no open index entry left behind"
+[ -e "$R/.exp-log/jobs/half-1.json" ]
+is $? 1 "no job index left behind"
+rm "$R/trap/timeline.md"
+runlog new --task half --group trap --id half-1 >/dev/null
+ok $? "the same id works once the cause is gone"
 done_testing
