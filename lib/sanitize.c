@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "regex_bound.h"
 #include "sanitize.h"
 #include "strbuf.h"
 
@@ -50,6 +51,12 @@ int exl_san_add_regex(struct exl_sanitizer *s, const char *re,
 
 	if (!r)
 		return -1;
+	if (exl_regex_bounded(re, msg, sizeof(msg)) < 0) {
+		free(r->repl);
+		free(r->what);
+		return exl_errf(err, "%s: regex '%.80s' refused: %s", what, re,
+				msg);
+	}
 	rc = regcomp(&r->re, re, REG_EXTENDED | (icase ? REG_ICASE : 0));
 	if (rc != 0) {
 		regerror(rc, &r->re, msg, sizeof(msg));
