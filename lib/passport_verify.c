@@ -13,6 +13,7 @@
 #include "jsonfile.h"
 #include "passport_manifest.h"
 #include "passport_sign.h"
+#include "passport_trust.h"
 #include "passport_verify.h"
 
 #define REPORT_SCHEMA "exp-log/passport-verify"
@@ -327,6 +328,33 @@ static void check_signature(json_object *so, EVP_PKEY *pinned,
 	passport_report_problem(rep, "signature: %s", why.text);
 }
 
+/* check_trust: a valid signature proves the signoff unaltered, not who
+ * signed it (anyone can re-sign with their own key).  With
+ * --require-signoff the signer must be pinned (--pubkey) or listed in a
+ * trusted-keys file. */
+static void check_trust(const struct passport_verify_opts *o,
+			struct passport_report *rep)
+{
+	struct exl_err why;
+	int rc;
+
+	if (rep->sig == PASSPORT_SIG_VALID && !rep->key_pinned) {
+		rc = passport_key_trusted(rep->key_id, o->trusted_keys,
+					  rep->trusted_by,
+					  sizeof(rep->trusted_by), &why);
+		if (rc < 0)
+			passport_report_problem(rep, "trusted keys: %s", why.text);
+		rep->key_trusted = rc == 1;
+	}
+	if (!o->require_signoff || rep->key_pinned || rep->key_trusted)
+		return;
+	if (rep->sig == PASSPORT_SIG_ABSENT)
+		passport_report_problem(rep, "signoff: not signed: --require-signoff needs a signature by a trusted key (passport sign --key)");
+	else if (rep->sig == PASSPORT_SIG_VALID)
+		passport_report_problem(rep, "signature: key %s is not trusted: pass --pubkey or list it in a trusted-keys file (see passport(1))",
+					rep->key_id);
+}
+
 /* check_signoff: SIGNOFF.json against this passport. */
 static void check_signoff(const char *dir, const struct passport_doc *d,
 			  const struct passport_verify_opts *o,
@@ -377,6 +405,7 @@ static void check_signoff(const char *dir, const struct passport_doc *d,
 					PASSPORT_FILE, sha ? sha : "none", d->sha256);
 	check_weights(so, d, rep);
 	check_signature(so, pinned, rep);
+	check_trust(o, rep);
 	json_object_put(so);
 }
 
@@ -507,6 +536,9 @@ json_object *passport_report_json(const struct passport_report *rep,
 	exl_json_set_str(sig, "status", sig_names[rep->sig]);
 	json_object_object_add(sig, "key_id", str_or_null(rep->key_id));
 	json_object_object_add(sig, "pinned", json_object_new_boolean(rep->key_pinned));
+	json_object_object_add(sig, "trusted", json_object_new_boolean(rep->key_trusted));
+	json_object_object_add(sig, "trusted_by", rep->key_trusted ?
+			       json_object_new_string(rep->trusted_by) : NULL);
 	json_object_object_add(o, "signature", sig);
 	for (i = 0; i < rep->nproblems; i++)
 		json_object_array_add(probs, json_object_new_string(rep->problems[i]));

@@ -69,6 +69,8 @@ struct passport_report {
 	enum passport_sig sig;
 	char key_id[EXL_SHA256_HEX];	/* sha256 of the raw public key */
 	int key_pinned;		/* checked against --pubkey */
+	int key_trusted;	/* listed in a trusted-keys file */
+	char trusted_by[512];	/* that file */
 
 	char **problems;	/* one line each: passport, signoff, signature */
 	size_t nproblems;
@@ -79,6 +81,7 @@ struct passport_report {
 struct passport_verify_opts {
 	int require_signoff;
 	const char *pubkey_path;	/* pin the signer; implies a signature */
+	const char *trusted_keys;	/* NULL: the defaults (passport_trust.h) */
 	struct passport_hash_opts hash;
 };
 

@@ -40,8 +40,17 @@ ok test "$(grep -c '"path":' "$ck/SIGNOFF.json")" -eq 3 -- "exactly the 3 weight
 psum=$(sha256sum "$ck/MODEL_PASSPORT.json" | cut -d' ' -f1)
 ok grep -q "\"sha256\": \"$psum\"" "$ck/SIGNOFF.json" -- "signoff holds the passport's sha256"
 run "$PASSPORT" verify "$ck" --require-signoff
-is 0 "verify --require-signoff"
+is 1 "an unsigned signoff does not satisfy --require-signoff"
+ok grep -q "^signoff: not signed: --require-signoff needs a signature by a trusted key" "$out" -- "says it must be signed"
 ok grep -q "signoff pass by" "$out" -- "summary names the verdict"
+umask 077
+openssl genpkey -algorithm ed25519 -out "$WORK/key.pem" 2>/dev/null
+openssl pkey -in "$WORK/key.pem" -pubout -out "$WORK/pub.pem" 2>/dev/null
+umask 022
+"$PASSPORT" sign "$ck" --verdict pass --key "$WORK/key.pem" --force -q
+key_id "$WORK/pub.pem" >"$WORK/trusted-keys"
+run "$PASSPORT" verify "$ck" --require-signoff
+is 0 "verify --require-signoff, signed by a trusted key"
 
 cp "$ck/MODEL_PASSPORT.json" "$WORK/p1.json"
 run "$PASSPORT" generate "$ck" --jobs 1

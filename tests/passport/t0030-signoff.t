@@ -33,7 +33,26 @@ is 0 "verifies with the public key"
 ok grep -q "signature valid (key [0-9a-f]\{16\}, matches --pubkey)" "$out" -- "summary says the signer matches"
 run "$PASSPORT" verify "$ck"
 is 0 "verifies without --pubkey (integrity only)"
-ok grep -q "not pinned" "$out" -- "and says the signer is not pinned"
+ok grep -q "not trusted: pass --pubkey or list it in trusted-keys" "$out" -- "and says the signer is not trusted"
+# issue 19, finding 6: a trust decision needs a trusted key
+run "$PASSPORT" verify "$ck" --require-signoff
+is 1 "--require-signoff: a key nobody trusts fails"
+ok grep -q "^signature: key $(key_id "$WORK/pub.pem") is not trusted: pass --pubkey or list it in a trusted-keys file" "$out" -- "names the full key id"
+printf '# the release signer\n%s alice\n' "$(key_id "$WORK/pub.pem")" >"$WORK/trusted-keys"
+run "$PASSPORT" verify "$ck" --require-signoff
+is 0 "--require-signoff: a key in \$EXP_LOG_TRUSTED_KEYS passes"
+ok grep -q "trusted by $WORK/trusted-keys" "$out" -- "and says which file trusts it"
+mv "$WORK/trusted-keys" "$WORK/site-keys"
+run "$PASSPORT" verify "$ck" --require-signoff --trusted-keys "$WORK/site-keys"
+is 0 "--trusted-keys FILE"
+key_id "$WORK/pub2.pem" >"$WORK/trusted-keys"
+run "$PASSPORT" verify "$ck" --require-signoff
+is 1 "only another key trusted: fails"
+printf 'not-a-key\n' >"$WORK/trusted-keys"
+run "$PASSPORT" verify "$ck" --require-signoff
+is 1 "a malformed trusted-keys file trusts nothing"
+ok grep -q "^trusted keys: $WORK/trusted-keys:1: expected a key id" "$out" -- "and names file and line"
+mv "$WORK/site-keys" "$WORK/trusted-keys"
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/pub2.pem"
 is 1 "another public key: exit 1"
 ok grep -q "^signature: made with key [0-9a-f]\{16\}, not with the given public key" "$out" -- "says the key differs"
@@ -76,6 +95,8 @@ run "$PASSPORT" sign "$ck" --verdict pass --key "$WORK/key2.pem" --force
 is 0 "someone else signs"
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/pub.pem"
 is 1 "pinned to the real signer: exit 1"
+run "$PASSPORT" verify "$ck" --require-signoff
+is 1 "re-signed by an untrusted key: --require-signoff fails without --pubkey"
 
 run "$PASSPORT" sign "$ck" --verdict pass --key "$WORK/ec.pem" --force
 is 3 "an EC key is refused: exit 3"
