@@ -1314,11 +1314,11 @@ static int with_run(const char *root, const char *job_id,
 		    struct exl_err *err)
 {
 	char *run_log = NULL, *state_dir = NULL, *group = NULL, *rel = NULL;
-	char *lock = NULL, *side = NULL, *text = NULL;
+	char *lock = NULL, *side = NULL, *text = NULL, *orig = NULL;
 	struct run_edit e = { 0 };
 	struct file_id before, after;
 	int fd = -1, rc, tries;
-	size_t len;
+	size_t len, olen = 0;
 
 	rc = read_index_rel(root, job_id, &run_log, &state_dir, &group, &rel,
 			    err);
@@ -1349,7 +1349,10 @@ static int with_run(const char *root, const char *job_id,
 			exl_errnof(err, errno, "couldn't stat %s", run_log);
 			goto out;
 		}
-		if (exl_doc_load(run_log, &e.doc, err) < 0)
+		free(orig);
+		/* the bytes to put back if the sidecar cannot follow */
+		if (exl_read_file(run_log, EXL_READ_MAX, &orig, &olen, err) < 0 ||
+		    exl_doc_load(run_log, &e.doc, err) < 0)
 			goto out;
 		if (fn(&e, arg) < 0) {
 			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
@@ -1367,9 +1370,13 @@ static int with_run(const char *root, const char *job_id,
 		exl_errf(err, "%s keeps changing under us: not updated", run_log);
 		goto out;
 	}
-	if (exl_write_atomic(run_log, text, len, 0644, err) < 0 ||
-	    exl_json_write(side, e.run, err) < 0)
+	if (exl_write_atomic(run_log, text, len, 0644, err) < 0)
 		goto out;
+	if (exl_json_write(side, e.run, err) < 0) {
+		/* all or nothing: the log goes back to what it was */
+		(void)exl_write_atomic(run_log, orig, olen, 0644, NULL);
+		goto out;
+	}
 	if (e.ended && index_end(root, job_id, rel, e.end, run_log, err) < 0)
 		goto out;
 	rc = 0;
@@ -1377,6 +1384,7 @@ out:
 	exl_unlock(fd);
 	exl_doc_free(&e.doc);
 	json_object_put(e.run);
+	free(orig);
 	free(text);
 	free(side);
 	free(lock);
