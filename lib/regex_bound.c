@@ -5,7 +5,10 @@
  * unbounded, "e" with 14 "+" took 5.8 s and 10 MB, 16 "+" 76 s, and
  * "e{1,2000}" 1.5 s and 52 MB; within EXL_REGEX_NODES_MAX the worst
  * patterns tried (tests/unit/test_regex_bound.c) compile in a few ms and
- * under 4 MB.
+ * under 4 MB.  Stacked operators ("e+??...?+++", found by tests/fuzz) blow
+ * up glibc's closures while small, so they are refused outright.
+ * regexec is not bounded by this: glibc retries every start position, so
+ * a line of n bytes costs O(n^2) ("e+x" on 64 KiB of 'e': 15 s).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -74,7 +77,7 @@ int exl_regex_bounded(const char *pattern, char *why, size_t len)
 {
 	size_t total[DEPTH_MAX + 1], last[DEPTH_MAX + 1];
 	const char *p = pattern, *end;
-	int depth = 0;
+	int depth = 0, quant = 0;
 
 	if (strlen(pattern) > EXL_REGEX_LEN_MAX) {
 		snprintf(why, len, "longer than %d bytes", EXL_REGEX_LEN_MAX);
@@ -84,6 +87,17 @@ int exl_regex_bounded(const char *pattern, char *why, size_t len)
 	while (*p) {
 		size_t copies, item = 1;
 
+		/* "e+?", "e**", "e{2}{3}": stacked repetitions (undefined in
+		 * POSIX) make glibc's closures explode, whatever the size */
+		if (quant && (*p == '*' || *p == '?' || *p == '+' ||
+			      (*p == '{' && interval(p, &end, &copies)))) {
+			snprintf(why, len, "stacked repetition operators "
+				 "(like '+?' or '**') are not allowed: "
+				 "use one, or a group");
+			return -1;
+		}
+		quant = *p == '*' || *p == '?' || *p == '+' ||
+			(*p == '{' && interval(p, &end, &copies));
 		switch (*p) {
 		case '(':
 			if (depth == DEPTH_MAX) {
@@ -104,9 +118,11 @@ int exl_regex_bounded(const char *pattern, char *why, size_t len)
 			goto add;
 		case '*':
 		case '?':
+			/* no copy, but the item grows by the operator */
 			total[depth] = cap(total[depth] + 1);
+			last[depth] = cap(last[depth] + 1);
 			p++;
-			continue;
+			goto check;
 		case '+':
 			/* glibc: x+ is x x* */
 			total[depth] = cap(total[depth] + last[depth] + 1);
