@@ -45,8 +45,10 @@ static const char usage_text[] =
 "  sign CKPT_DIR --verdict pass|soft_signal [--reason TEXT] [--key KEY.pem]\n"
 "      [--force]\n"
 "      re-verify every file, then write CKPT_DIR/SIGNOFF.json\n"
-"  verify CKPT_DIR [--require-signoff] [--pubkey PUB.pem] [--json]\n"
-"      check files, passport/signoff binding and signature\n"
+"  verify CKPT_DIR [--require-signoff] [--pubkey PUB.pem]\n"
+"      [--trusted-keys FILE] [--json]\n"
+"      check files, passport/signoff binding and signature; a required\n"
+"      signoff must be signed by the pinned key or a trusted one\n"
 "\n"
 COMMON_HELP;
 
@@ -169,7 +171,7 @@ struct common {
 };
 
 enum { OPT_CONTRACT = 256, OPT_RUN, OPT_VERDICT, OPT_REASON,
-       OPT_KEY, OPT_PUBKEY, OPT_REQUIRE, OPT_JSON };
+       OPT_KEY, OPT_PUBKEY, OPT_REQUIRE, OPT_JSON, OPT_TRUSTED };
 
 /* common_opt: handle an option every command has; 0 if c is not one. */
 static int common_opt(int c, struct common *co)
@@ -434,9 +436,11 @@ static void print_summary(const char *dir, const struct passport_report *rep)
 	else
 		printf("; no signoff");
 	if (rep->sig == PASSPORT_SIG_VALID)
-		printf("; signature valid (key %.16s, %s)", rep->key_id,
+		printf("; signature valid (key %.16s, %s%s)", rep->key_id,
 		       rep->key_pinned ? "matches --pubkey" :
-		       "not pinned: pass --pubkey to check the signer");
+		       rep->key_trusted ? "trusted by " :
+		       "not trusted: pass --pubkey or list it in trusted-keys",
+		       rep->key_trusted ? rep->trusted_by : "");
 	else if (rep->sig == PASSPORT_SIG_INVALID)
 		printf("; signature INVALID");
 	if (rep->nproblems)
@@ -450,6 +454,7 @@ static int cmd_verify(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "require-signoff", no_argument, NULL, OPT_REQUIRE },
 		{ "pubkey", required_argument, NULL, OPT_PUBKEY },
+		{ "trusted-keys", required_argument, NULL, OPT_TRUSTED },
 		{ "json", no_argument, NULL, OPT_JSON },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
@@ -460,7 +465,7 @@ static int cmd_verify(int argc, char **argv)
 			     .argv = argv };
 	struct progress pr;
 	struct exl_err err;
-	char *pubkey = NULL;
+	char *pubkey = NULL, *trusted = NULL;
 	const char *dir;
 	int c, json = 0, rc;
 	size_t i;
@@ -472,16 +477,20 @@ static int cmd_verify(int argc, char **argv)
 			o.require_signoff = 1;
 		else if (c == OPT_PUBKEY)
 			set_user_path(&pubkey, "--pubkey", optarg);
+		else if (c == OPT_TRUSTED)
+			set_user_path(&trusted, "--trusted-keys", optarg);
 		else if (c == OPT_JSON)
 			json = 1;
 	}
 	dir = one_dir(argc, argv, "verify", verify_usage);
 	o.pubkey_path = pubkey;
+	o.trusted_keys = trusted;
 	o.hash.jobs = co.jobs;
 	progress_init(&pr, co.quiet || json, &o.hash);
 	rc = passport_verify(dir, &o, &rep, &err);
 	progress_done(&pr);
 	free(pubkey);
+	free(trusted);
 	die_on_error(rc, &rep, &err);
 	if (json) {
 		json_object *j = passport_report_json(&rep, dir);

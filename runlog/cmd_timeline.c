@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "runstore/evidence.h"
@@ -53,6 +54,7 @@ static int print_dir(const struct rl *c, const char *group,
 {
 	struct tl_entry *t = calloc(n ? n : 1, sizeof(*t));
 	char title[160], human[64], *path, *text = NULL;
+	const char *why = " (no timeline.md)";
 	struct exl_err err;
 	size_t i;
 	int wn = 0;
@@ -72,13 +74,20 @@ static int print_dir(const struct rl *c, const char *group,
 	if (path) {
 		char *tl = exl_path_join(path, "timeline.md");
 
-		if (!tl || exl_read_file(tl, EXL_READ_MAX, &text, NULL, &err) < 0)
-			text = NULL;
+		struct stat st;
+
+		/* one that exists but cannot be read (too large, a
+		 * symlink) is said to be so, not called missing */
+		if (tl && exl_read_file(tl, EXL_READ_MAX, &text, NULL, &err) < 0 &&
+		    lstat(tl, &st) == 0) {
+			cli_err("%s", err.text);
+			why = " (timeline.md not read: see above)";
+		}
 		free(tl);
 	}
 	exl_group_title(group, title, sizeof(title));
 	printf("%s%s Timeline%s%s\n", rl_color(c, RL_BOLD), title,
-	       rl_color(c, RL_RESET), text ? "" : " (no timeline.md)");
+	       rl_color(c, RL_RESET), text ? "" : why);
 	for (i = 0; i < n; i++)
 		if ((int)strlen(t[i].e->name) > wn)
 			wn = (int)strlen(t[i].e->name);

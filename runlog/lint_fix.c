@@ -283,6 +283,29 @@ static int moved_init(struct moved *m, const struct plan *p, const char *old,
 	return 0;
 }
 
+/* editable: can edit_file rewrite path (missing is fine)?  Says why not.
+ * Checked for every file of a rename before the first change, so a
+ * refusal (a symlink, a huge file) leaves no half-renamed run. */
+static int editable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : (cli_err("couldn't stat %s: %s",
+						      path, strerror(errno)), -1);
+	if (S_ISLNK(st.st_mode)) {
+		cli_err("%s: is a symlink, refusing to follow it: nothing renamed",
+			path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > EXL_READ_MAX) {
+		cli_err("%s: not a regular file of at most %u bytes: nothing renamed",
+			path, EXL_READ_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 /* rename_run: move dir/old to dir/new with the state it owns: its state
  * dir, the sidecar's and job index's paths, its run index entries, the
  * references in the run log, timeline.md and experiments.md. */
@@ -307,6 +330,8 @@ static int rename_run(struct plan *p, const char *old, const char *new)
 	if (!p->apply)
 		goto out;
 	rc = -1;
+	if (editable(m.tl) < 0 || editable(m.exp) < 0)
+		goto out;
 	if (link(m.opath, m.npath) < 0 || unlink(m.opath) < 0) {
 		cli_err("couldn't rename %s to %s: %s", m.opath, m.npath,
 			strerror(errno));

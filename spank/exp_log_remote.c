@@ -1,12 +1,17 @@
 /* exp_log_remote.c - slurmstepd side (S_CTX_REMOTE).
  *
- * user_init runs with the job user's effective uid: the batch step (or
- * step 0 on the first node of a job srun created) writes the run log and
- * exports EXP_LOG_RUN / EXP_LOG_STATE to the job.  task_exit records the
+ * user_init runs with the job user's effective uid but a saved uid of 0:
+ * the batch step (or step 0 on the first node of a job srun created)
+ * writes the run log in a child that has dropped to the job user for good
+ * (the git repository, dataset, run logs, timeline and experiments table
+ * are parsed there, never where root can come back), then exports
+ * EXP_LOG_RUN / EXP_LOG_STATE to the job.  task_exit records the
  * exit status; exit runs as root, so closing the run log happens in a
  * child that has dropped to the job's uid for good.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,26 +218,70 @@ static void note_unlogged(spank_t sp, uid_t uid, const char *error)
 			    c->job_id, home, err.text);
 }
 
-/* own_run: create (or resume) the run log and start the monitor; the
- * batch step, or step 0 on the first node of a job without one. */
-static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
-{
-	struct exp_log_ctx *c = &exp_log_ctx;
-	struct exl_err err;
+/* What the dropped child of user_init sends back: nothing but these. */
+struct begin_out {
+	struct exl_run_paths paths;
+	struct exl_job_facts job;
+};
 
-	c->batch = batch;
-	gather_facts(sp, f, uid);
-	if (exl_run_begin(c->root, f, &c->paths, &err) < 0) {
-		slurm_error("exp-log: job %s: couldn't write run log: %s", c->job_id,
-			    err.text);
-		note_unlogged(sp, uid, err.text);
+struct begin_arg {
+	spank_t sp;
+	struct exl_run_facts *f;
+	uid_t uid;
+	struct begin_out *out;
+};
+
+/* record_uids: test hook (tests/cluster/05-security.t): with
+ * EXP_LOG_TEST_UIDS_FILE in the job's environment, the process that
+ * parses the user's files appends its "Uid:" line of /proc/self/status
+ * (real, effective, saved, fs) there, opened as that process. */
+static void record_uids(spank_t sp)
+{
+	char path[4096], buf[2048], *uid;
+	ssize_t n;
+	int fd;
+
+	getenv_job(sp, "EXP_LOG_TEST_UIDS_FILE", path, sizeof(path));
+	if (path[0] != '/')
+		return;
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	uid = strstr(buf, "\nUid:");
+	if (!uid)
+		return;
+	uid++;
+	uid[strcspn(uid, "\n")] = '\0';
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd < 0)
+		return;
+	if (dprintf(fd, "%s\n", uid) < 0)
+		slurm_verbose("exp-log: couldn't write %s", path);
+	close(fd);
+}
+
+/* begin_in_child: as the job user for good: gather the facts (git,
+ * dataset), write the run log, timeline and experiments entries. */
+static int begin_in_child(void *arg, struct exl_err *err)
+{
+	struct begin_arg *a = arg;
+	struct exp_log_ctx *c = &exp_log_ctx;
+
+	struct passwd *pw = getpwuid(a->uid);
+
+	/* the user's own git configuration, not slurmstepd's HOME (root's,
+	 * which libgit2 could not read and would fail on) */
+	if (pw && pw->pw_dir && setenv("HOME", pw->pw_dir, 1) < 0)
+		return exl_errnof(err, errno, "couldn't set HOME");
+	record_uids(a->sp);
+	gather_facts(a->sp, a->f, a->uid);
+	if (exl_run_begin(c->root, a->f, &a->out->paths, err) < 0)
 		return -1;
-	}
-	c->owner = 1;
-	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
-	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
-	export_wandb(sp, c);
-	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
 	/* configuration problems, where the user will read them */
 	for (size_t i = 0; i < c->probs.count && i < EXL_CONFIG_PROBLEMS_MAX; i++) {
 		char line[EXL_CONFIG_PROBLEM_LEN + 32];
@@ -240,6 +289,49 @@ static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
 		snprintf(line, sizeof(line), "config problem: %s", c->probs.msg[i]);
 		exl_run_status(c->root, c->job_id, line, NULL);
 	}
+	a->out->job = a->f->job;
+	return 0;
+}
+
+/* How long the run log's start may take (git, dataset hashing). */
+#define EXP_LOG_BEGIN_TIMEOUT_S 300
+#define EXP_LOG_MAX_GROUPS 256
+
+/* own_run: create (or resume) the run log and start the monitor; the
+ * batch step, or step 0 on the first node of a job without one. */
+static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	static struct begin_out out;
+	struct begin_arg a = { sp, f, uid, &out };
+	gid_t gid, groups[EXP_LOG_MAX_GROUPS];
+	struct passwd *pw;
+	struct exl_err err;
+	int ngroups = EXP_LOG_MAX_GROUPS;
+
+	c->batch = batch;
+	if (spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS) {
+		slurm_error("exp-log: job %s: couldn't read the job's gid", c->job_id);
+		return -1;
+	}
+	pw = getpwuid(uid);
+	if (!pw || getgrouplist(pw->pw_name, gid, groups, &ngroups) < 0)
+		ngroups = 0;
+	memset(&out, 0, sizeof(out));
+	if (exl_as_user_out(uid, gid, groups, ngroups, EXP_LOG_BEGIN_TIMEOUT_S,
+			    begin_in_child, &a, &out, sizeof(out), &err) < 0) {
+		slurm_error("exp-log: job %s: couldn't write run log: %s", c->job_id,
+			    err.text);
+		note_unlogged(sp, uid, err.text);
+		return -1;
+	}
+	c->paths = out.paths;
+	f->job = out.job;
+	c->owner = 1;
+	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
+	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
+	export_wandb(sp, c);
+	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
 	if (batch)
 		start_monitor(sp, f, uid);
 	return 0;

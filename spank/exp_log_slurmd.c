@@ -7,7 +7,9 @@
  * the job's SPANK environment (spank_option_getopt), and the run-log root
  * comes from SPANK_EXP_LOG_DIR set at submission.  All file work happens in a child
  * that has dropped to the job's uid for good; every node tries, the group
- * lock serialises them and only new information is written.
+ * lock serialises them and only new information is written.  The root
+ * comes from the job's environment, so the site's allowed_roots are
+ * applied to it (in that child: the check looks at the path).
  */
 #include <grp.h>
 #include <stdint.h>
@@ -36,6 +38,23 @@ static int job_groups(uid_t uid, gid_t gid, gid_t *groups, int max)
 	return n;
 }
 
+struct close_arg {
+	const struct exl_config *site;
+	const char *root, *job_id;
+	const struct exl_run_end *e;
+};
+
+/* close_in_child: as the job user, refuse a root the site does not
+ * allow, then close the run log. */
+static int close_in_child(void *arg, struct exl_err *err)
+{
+	const struct close_arg *a = arg;
+
+	if (exl_config_root_allowed(a->site, a->root, err) < 0)
+		return -1;
+	return exl_run_end_noting(a->root, a->job_id, a->e, err);
+}
+
 int exp_log_slurmd_job_epilog(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
@@ -49,8 +68,11 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 	uint32_t jobid = 0;
 	uid_t uid = 0;
 	gid_t gid = 0;
+	struct exl_config site;
+	struct exl_config_problems probs;
+	struct close_arg a;
 	time_t end = 0;
-	int code = 0, ngroups;
+	int code = 0, ngroups, rc;
 
 	if (!c->opts->enabled)
 		return 0;
@@ -83,8 +105,18 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 	if ((pw = getpwuid(uid)) && pw->pw_dir &&
 	    snprintf(home, sizeof(home), "%s", pw->pw_dir) < (int)sizeof(home))
 		e.home = home;
-	if (exl_run_end_as_user(uid, gid, groups, ngroups, root, job_id, &e,
-				&err) < 0) {
+	/* the site file only (root's): the user's is never parsed here */
+	memset(&site, 0, sizeof(site));
+	memset(&probs, 0, sizeof(probs));
+	exl_config_load(&site, c->pargs.site_config, NULL, &probs);
+	a.site = &site;
+	a.root = root;
+	a.job_id = job_id;
+	a.e = &e;
+	rc = exl_as_user(uid, gid, groups, ngroups, 60, close_in_child, &a,
+			 &err);
+	exl_config_free(&site);
+	if (rc < 0) {
 		slurm_error("exp-log: epilog: job %s: couldn't close run log: %s",
 			    job_id, err.text);
 		return -1;

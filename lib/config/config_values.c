@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "config/config.h"
+#include "util/regex_bound.h"
 
 /* leading_count: parse the unsigned decimal at the start of s into *n
  * and point *end after it.  No sign, no blanks, no overflow. */
@@ -103,8 +104,11 @@ int exl_config_parse_bool(const char *s, int *val)
 int exl_config_regcomp(regex_t *re, const char *pattern, char *why,
 		       size_t whylen)
 {
-	int rc = regcomp(re, pattern, REG_EXTENDED);
+	int rc;
 
+	if (exl_regex_bounded(pattern, why, whylen) < 0)
+		return -1;
+	rc = regcomp(re, pattern, REG_EXTENDED);
 	if (rc != 0) {
 		regerror(rc, re, why, whylen);
 		return -1;

@@ -528,6 +528,21 @@ out:
 	return rc;
 }
 
+/* undo_create: remove what a failed create_run wrote: the run log, its
+ * run.json (side may be NULL) and the job's index file. */
+static void undo_create(const char *root, const char *job_id,
+			const char *path, const char *side)
+{
+	char *jidx = exl_layout_job_index(root, job_id);
+
+	(void)unlink(path);
+	if (side)
+		(void)unlink(side);
+	if (jidx)
+		(void)unlink(jidx);
+	free(jidx);
+}
+
 /* create_run: pick a free "<date>_<task>[_N].md" and write everything. */
 static int create_run(const char *root, const char *gdir,
 		      struct exl_run_facts *f, const char *note,
@@ -601,13 +616,18 @@ static int create_run(const char *root, const char *gdir,
 	o = run_json(f, rel, sdir);
 	if (!side || exl_json_write(side, o, err) < 0)
 		goto out;
-	if (exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
+	if (start_run(root, f, path, sdir, rel, srel, 0, out, err) < 0 ||
+	    exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
 		goto out;
-	rc = start_run(root, f, path, sdir, rel, srel, 0, out, err);
+	rc = 0;
 out:
+	/* all or nothing: a run that failed half-way takes back its log,
+	 * sidecar and job index (we hold the group lock), then its entry */
+	if (rc < 0 && made == 0)
+		undo_create(root, f->job.job_id, path, side);
 	/* no log of ours at the listed path: unlist it (a failure leaves
 	 * an entry the reader skips or reads harmlessly) */
-	if (listed && made != 0)
+	if (listed && (made != 0 || rc < 0))
 		(void)exl_index_drop(root, key, rel, NULL);
 	free(srel);
 	json_object_put(o);
@@ -1521,19 +1541,25 @@ struct end_as_arg {
 	const struct exl_run_end *e;
 };
 
-/* end_in_child: as the user; a run log that can't be written leaves the
- * fallback record in the user's home (unlogged.h). */
+int exl_run_end_noting(const char *root, const char *job_id,
+		       const struct exl_run_end *e, struct exl_err *err)
+{
+	struct exl_err ue;
+
+	if (exl_run_end(root, job_id, e, err) >= 0)
+		return 0;
+	if (e->home)
+		(void)exl_unlogged_write(e->home, job_id, root, err->text,
+					 time(NULL), &ue);
+	return -1;
+}
+
+/* end_in_child: as the user (exl_run_end_noting). */
 static int end_in_child(void *arg, struct exl_err *err)
 {
 	const struct end_as_arg *a = arg;
-	struct exl_err ue;
 
-	if (exl_run_end(a->root, a->job_id, a->e, err) >= 0)
-		return 0;
-	if (a->e->home)
-		(void)exl_unlogged_write(a->e->home, a->job_id, a->root,
-					 err->text, time(NULL), &ue);
-	return -1;
+	return exl_run_end_noting(a->root, a->job_id, a->e, err);
 }
 
 int exl_run_end_as_user(uid_t uid, gid_t gid, const gid_t *groups,

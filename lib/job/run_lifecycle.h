@@ -48,6 +48,12 @@ int exl_run_end(const char *root, const char *job_id,
 
 /* exl_run_end from a root context: in a child that has dropped to the
  * job's uid, gid and groups for good (privdrop.h), at most 60 s. */
+/* exl_run_end, and when the run log can't be written, the fallback
+ * record in e->home (unlogged.h) so that runlog status tells the user.
+ * Call it as the job's user. */
+int exl_run_end_noting(const char *root, const char *job_id,
+		       const struct exl_run_end *e, struct exl_err *err);
+
 int exl_run_end_as_user(uid_t uid, gid_t gid, const gid_t *groups,
 			int ngroups, const char *root, const char *job_id,
 			const struct exl_run_end *e, struct exl_err *err);

@@ -329,6 +329,9 @@ json_object *passport_report_json(const struct passport_report *rep,
 	exl_json_set_str(sig, "status", sig_names[rep->sig]);
 	json_object_object_add(sig, "key_id", str_or_null(rep->key_id));
 	json_object_object_add(sig, "pinned", json_object_new_boolean(rep->key_pinned));
+	json_object_object_add(sig, "trusted", json_object_new_boolean(rep->key_trusted));
+	json_object_object_add(sig, "trusted_by", rep->key_trusted ?
+			       json_object_new_string(rep->trusted_by) : NULL);
 	json_object_object_add(o, "signature", sig);
 	for (i = 0; i < rep->nproblems; i++)
 		json_object_array_add(probs, json_object_new_string(rep->problems[i]));

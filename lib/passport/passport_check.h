@@ -63,6 +63,8 @@ struct passport_report {
 	enum passport_sig sig;
 	char key_id[EXL_SHA256_HEX];	/* sha256 of the raw public key */
 	int key_pinned;		/* checked against --pubkey */
+	int key_trusted;	/* listed in a trusted-keys file */
+	char trusted_by[512];	/* that file */
 
 	char **problems;	/* one line each: passport, signoff, signature */
 	size_t nproblems;

@@ -13,6 +13,7 @@
 #include "util/jsonfile.h"
 #include "passport/passport_manifest.h"
 #include "passport/passport_sign.h"
+#include "passport/passport_trust.h"
 #include "passport/passport_verify.h"
 
 static char *dup_str(json_object *o, const char *key)
@@ -97,6 +98,33 @@ static void check_signature(json_object *so, EVP_PKEY *pinned,
 	passport_report_problem(rep, "signature: %s", why.text);
 }
 
+/* check_trust: a valid signature proves the signoff unaltered, not who
+ * signed it (anyone can re-sign with their own key).  With
+ * --require-signoff the signer must be pinned (--pubkey) or listed in a
+ * trusted-keys file. */
+static void check_trust(const struct passport_verify_opts *o,
+			struct passport_report *rep)
+{
+	struct exl_err why;
+	int rc;
+
+	if (rep->sig == PASSPORT_SIG_VALID && !rep->key_pinned) {
+		rc = passport_key_trusted(rep->key_id, o->trusted_keys,
+					  rep->trusted_by,
+					  sizeof(rep->trusted_by), &why);
+		if (rc < 0)
+			passport_report_problem(rep, "trusted keys: %s", why.text);
+		rep->key_trusted = rc == 1;
+	}
+	if (!o->require_signoff || rep->key_pinned || rep->key_trusted)
+		return;
+	if (rep->sig == PASSPORT_SIG_ABSENT)
+		passport_report_problem(rep, "signoff: not signed: --require-signoff needs a signature by a trusted key (passport sign --key)");
+	else if (rep->sig == PASSPORT_SIG_VALID)
+		passport_report_problem(rep, "signature: key %s is not trusted: pass --pubkey or list it in a trusted-keys file (see passport(1))",
+					rep->key_id);
+}
+
 /* check_signoff: SIGNOFF.json against this passport. */
 static void check_signoff(const char *dir, const struct passport_doc *d,
 			  const struct passport_verify_opts *o,
@@ -147,6 +175,7 @@ static void check_signoff(const char *dir, const struct passport_doc *d,
 					PASSPORT_FILE, sha ? sha : "none", d->sha256);
 	check_weights(so, d, rep);
 	check_signature(so, pinned, rep);
+	check_trust(o, rep);
 	json_object_put(so);
 }
 
@@ -191,3 +220,4 @@ out:
 	EVP_PKEY_free(pinned);
 	return rc;
 }
+

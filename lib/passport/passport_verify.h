@@ -25,6 +25,7 @@
 struct passport_verify_opts {
 	int require_signoff;
 	const char *pubkey_path;	/* pin the signer; implies a signature */
+	const char *trusted_keys;	/* NULL: the defaults (passport_trust.h) */
 	struct passport_hash_opts hash;
 };
 

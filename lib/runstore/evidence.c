@@ -152,7 +152,9 @@ void exl_evidence_parse(const char *text, struct exl_evidence *ev)
 		if (!after)
 			continue;
 		if ((strcmp(name, "step") == 0 || strcmp(name, "steps") == 0 ||
-		     strcmp(name, "global_step") == 0) && ev->step < 0 && v >= 0) {
+		     strcmp(name, "global_step") == 0) && ev->step < 0 && v >= 0 &&
+		    v < 9.2e18) {
+			/* 9.2e18: the first double past LLONG_MAX; NaN fails v >= 0 */
 			ev->step = (long long)v;
 		} else if (strcmp(name, "gpu_util") == 0 && ev->gpu_util < 0 &&
 			   v >= 0 && v <= 100) {

@@ -51,15 +51,20 @@ static void drop_loaded(struct exl_run_edit *e)
 }
 
 /* load: the sidecar (when asked for) and the run log, noting the log's
- * identity first so a save after it is seen. */
+ * identity first so a save after it is seen; *orig keeps the log's bytes
+ * (to put back when the sidecar cannot follow the log). */
 static int load(struct exl_run_edit *e, char *side, struct file_id *before,
-		struct exl_err *err)
+		char **orig, size_t *olen, struct exl_err *err)
 {
 	if (side && !(e->run = exl_json_read(side, SIDECAR_MAX, err)))
 		return -1;
 	if (file_id_of(e->run_log, before) < 0)
 		return exl_errnof(err, errno, "couldn't stat %s", e->run_log);
-	return exl_doc_load(e->run_log, &e->doc, err);
+	free(*orig);
+	*orig = NULL;
+	if (exl_read_file(e->run_log, EXL_READ_MAX, orig, olen, err) < 0)
+		return -1;
+	return exl_doc_parse(&e->doc, *orig, err);
 }
 
 /* A run log's identity when it was loaded: has it changed since? */
@@ -83,9 +88,9 @@ static int changed_since(void *arg)
 static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 		     struct exl_err *err)
 {
-	char *side = NULL, *text = NULL;
+	char *side = NULL, *text = NULL, *orig = NULL;
 	int rc = -1, tries, r = 0, w;
-	size_t len = 0;
+	size_t len = 0, olen = 0;
 
 	if (e->state_dir && !(side = exl_layout_sidecar(e->state_dir)))
 		return exl_errnof(err, ENOMEM, "couldn't update %s", e->run_log);
@@ -96,7 +101,7 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 		free(text);
 		text = NULL;
 		e->closed = 0;
-		if (load(e, side, &l.id, err) < 0)
+		if (load(e, side, &l.id, &orig, &olen, err) < 0)
 			goto out;
 		if (err)
 			err->text[0] = '\0';
@@ -130,11 +135,15 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 			 e->run_log);
 		goto out;
 	}
-	if (side && exl_json_write(side, e->run, err) < 0)
+	if (side && exl_json_write(side, e->run, err) < 0) {
+		/* all or nothing: the log goes back to what it was */
+		(void)exl_write_atomic(e->run_log, orig, olen, 0644, NULL);
 		goto out;
+	}
 	rc = 0;
 out:
 	drop_loaded(e);
+	free(orig);
 	free(text);
 	free(side);
 	return rc;

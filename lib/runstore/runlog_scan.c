@@ -406,6 +406,52 @@ struct worker {
 	int nomem;
 };
 
+/* group_fd: the group directory of e as an O_PATH descriptor, never
+ * through a symlink (the root itself may be one: the user named it);
+ * -1 with errno set. */
+static int group_fd(const struct exl_scan *sc, const struct exl_scan_entry *e)
+{
+	int rfd, fd, saved;
+
+	rfd = open(sc->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return -1;
+	fd = openat(rfd, e->group, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	saved = errno;
+	close(rfd);
+	errno = saved;
+	return fd;
+}
+
+/* read_one: the summary of entry e, its directory dfd (-1: none open;
+ * a group's is then opened here, so a path never goes through a
+ * symlinked group directory, whichever list the entry came from). */
+static int read_one(const struct exl_scan *sc, struct exl_scan_entry *e,
+		    int dfd, char **buf, size_t *cap)
+{
+	int own = -1, rc;
+
+	if (dfd < 0 && e->group) {
+		own = dfd = group_fd(sc, e);
+		if (dfd < 0) {
+			e->gone = errno == ENOENT;
+			return fail(-1, &e->error, "couldn't open its group "
+				    "directory: ", errno == ELOOP ||
+				    errno == ENOTDIR ? "a symlink, not followed" :
+				    strerror(errno));
+		}
+	}
+	if (from_cache(e, dfd))
+		rc = 0;
+	else
+		rc = read_entry(dfd, e->name, e->path, buf, cap, &e->sum,
+				&e->error, &e->id, &e->gone);
+	if (own >= 0)
+		close(own);
+	return rc;
+}
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
@@ -416,10 +462,7 @@ static void *work(void *arg)
 		struct exl_scan_entry *e = &w->sc->v[i];
 		int rc;
 
-		if (from_cache(e, w->dfd[i]))
-			continue;
-		rc = read_entry(w->dfd[i], e->name, e->path, &buf, &cap, &e->sum,
-				&e->error, &e->id, &e->gone);
+		rc = read_one(w->sc, e, w->dfd[i], &buf, &cap);
 		e->ok = rc == 0;
 		if (rc == -2)
 			w->nomem = 1;

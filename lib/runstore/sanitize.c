@@ -8,6 +8,7 @@
 #include "util/fileio.h"
 #include "runstore/sanitize.h"
 #include "util/strbuf.h"
+#include "util/regex_bound.h"
 
 static struct exl_san_rule *new_rule(struct exl_sanitizer *s,
 				     enum exl_san_kind kind, const char *repl,
@@ -50,6 +51,12 @@ int exl_san_add_regex(struct exl_sanitizer *s, const char *re,
 
 	if (!r)
 		return -1;
+	if (exl_regex_bounded(re, msg, sizeof(msg)) < 0) {
+		free(r->repl);
+		free(r->what);
+		return exl_errf(err, "%s: regex '%.80s' refused: %s", what, re,
+				msg);
+	}
 	rc = regcomp(&r->re, re, REG_EXTENDED | (icase ? REG_ICASE : 0));
 	if (rc != 0) {
 		regerror(rc, &r->re, msg, sizeof(msg));

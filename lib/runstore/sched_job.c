@@ -100,14 +100,17 @@ long exl_parse_elapsed(const char *s)
 
 	if (dash) {
 		days = strtol(s, &end, 10);
-		if (end != dash || days < 0)
+		/* bounded so the sum below cannot overflow */
+		if (end != dash || days < 0 || days > 1000000)
 			return -1;
 		p = dash + 1;
 	}
 	for (;;) {
 		if (!isdigit((unsigned char)*p) || n == 3)
 			return -1;
-		part[n++] = strtol(p, &end, 10);
+		part[n] = strtol(p, &end, 10);
+		if (part[n++] > 100000000)
+			return -1;
 		if (*end == '\0')
 			break;
 		if (*end != ':')

@@ -1,4 +1,6 @@
 /* status_row.c - reconcile a run log with the scheduler (see status_row.h). */
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +28,9 @@ int exl_local_id(const char *id, char *host, size_t len, long *pid)
 	colon = strrchr(h, ':');
 	if (!colon || colon == h || (size_t)(colon - h) >= len)
 		return -1;
+	errno = 0;
 	*pid = strtol(colon + 1, &end, 10);
-	if (*end || end == colon + 1 || *pid <= 0)
+	if (*end || end == colon + 1 || errno || *pid <= 0 || *pid > INT_MAX)
 		return -1;
 	snprintf(host, len, "%.*s", (int)(colon - h), h);
 	return 0;

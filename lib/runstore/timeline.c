@@ -1,6 +1,7 @@
 /* timeline.c - maintain timeline.md (see timeline.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,10 @@ const char *exl_timeline_entry(const char *line, long *n)
 
 	if (!isdigit((unsigned char)*line))
 		return NULL;
+	errno = 0;
 	v = strtol(line, &end, 10);
-	if (end[0] != '.' || end[1] != ' ')
+	/* LONG_MAX is refused too: the next entry (v + 1) must not wrap */
+	if (errno == ERANGE || v >= LONG_MAX || end[0] != '.' || end[1] != ' ')
 		return NULL;
 	if (n)
 		*n = v;

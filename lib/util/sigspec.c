@@ -75,8 +75,14 @@ int exl_sigspec_normalize(const char *spec, char *out, size_t len,
 int exl_sigspec_secs(const char *spec)
 {
 	const char *at = spec ? strrchr(spec, '@') : NULL;
+	char *end;
+	long v;
 
-	return at ? atoi(at + 1) : -1;
+	if (!at)
+		return -1;
+	v = strtol(at + 1, &end, 10);
+	/* the same range exl_sigspec_normalize accepts */
+	return end == at + 1 || v < 0 || v > 65535 ? -1 : (int)v;
 }
 
 /* Options of sbatch/salloc/srun that never take a separate argument; any

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "watch/progress.h"
+#include "util/regex_bound.h"
 
 const char *const exl_error_patterns_default[] = {
 	"CUDA out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED",
@@ -34,9 +35,12 @@ static const char *const pat_default[EXL_PAT_COUNT] = {
 int exl_pattern_regcomp(regex_t *re, const char *src, int progress,
 			char *why, size_t whylen)
 {
-	int rc = regcomp(re, src, progress ? REG_EXTENDED | REG_ICASE :
-			 REG_EXTENDED | REG_NOSUB);
+	int rc;
 
+	if (exl_regex_bounded(src, why, whylen) < 0)
+		return -1;
+	rc = regcomp(re, src, progress ? REG_EXTENDED | REG_ICASE :
+		     REG_EXTENDED | REG_NOSUB);
 	if (rc != 0) {
 		regerror(rc, re, why, whylen);
 		return -1;

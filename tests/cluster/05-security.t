@@ -27,6 +27,17 @@ grep -q "exp-log: epilog: job $id: couldn't close run log: .*symlink" "$TB"/log/
 ok $? "epilog logged the refusal"
 rm -f /root/exp-log-target.$$
 
+# issue 19, finding 7: the process of user_init that parses the user's
+# files (git, run logs, timeline, datasets) has no way back to root: its
+# real, effective, saved and fs uids are all the user's
+uids=$WORK/uids.txt
+id=$(EXP_LOG_TEST_UIDS_FILE=$uids submit --exp-log --exp-task=uids --wrap=true)
+wait_final "$R" "$id" 60 >/dev/null
+tuid=$(id -u "$TUSER")
+is "$(cat "$uids" 2>/dev/null)" "$(printf 'Uid:\t%s\t%s\t%s\t%s' "$tuid" "$tuid" "$tuid" "$tuid")" \
+	"user_init parses as the user alone (no saved uid 0)"
+is "$(stat -c %U "$(run_log_of "$R" "$id")")" "$TUSER" "and the run log is still the user's"
+
 # run-log dir made read-only after submission (a read-only one is refused
 # at submission: 14-rundir.t): the job runs and keeps its own exit code
 as_user mkdir -p ro

@@ -45,6 +45,26 @@ ok $? "and it is the command's output"
 grep -q "^- env broken: .*(exit code 2, sha256" "$f"
 ok $? "a failing capture command is recorded with its exit code"
 
+# issue 19, finding 7: the epilog takes the root from the job's
+# environment; the site's allowed_roots apply to it too.  The site drops
+# the root while the job runs: the epilog refuses to touch it.
+id=$(user_sbatch --parsable --exp-log="$ALLOWED/late" --wrap="sleep 6")
+for _ in $(seq 60); do
+	ls "$ALLOWED/late"/*.md >/dev/null 2>&1 && break
+	sleep 0.5
+done
+cp "$SITE" "$SITE.keep"
+sed -i "s#  - $ALLOWED\$#  - $ALLOWED.elsewhere#" "$SITE"
+wait_job_done "$id" 60
+for _ in $(seq 40); do
+	grep -q "exp-log: epilog: job $id: " "$TB"/log/slurmd-*.log && break
+	sleep 0.5
+done
+grep -q "exp-log: epilog: job $id: couldn't close run log: exp-log: run-log root $ALLOWED/late is outside the allowed run-log roots" "$TB"/log/slurmd-*.log
+ok $? "the epilog applies allowed_roots to the root from the job's environment"
+cp "$SITE.keep" "$SITE"
+rm -f "$SITE.keep"
+
 cat >"$home/.config/exp-log.yaml" <<Y
 status:
   interval: soon

@@ -40,8 +40,17 @@ check "exactly the 3 weight files" -- test "$(grep -c '"path":' "$ck/SIGNOFF.jso
 psum=$(sha256sum "$ck/MODEL_PASSPORT.json" | cut -d' ' -f1)
 check "signoff holds the passport's sha256" -- grep -q "\"sha256\": \"$psum\"" "$ck/SIGNOFF.json"
 run "$PASSPORT" verify "$ck" --require-signoff
-exits 0 "verify --require-signoff"
+exits 1 "an unsigned signoff does not satisfy --require-signoff"
+check "says it must be signed" -- grep -q "^signoff: not signed: --require-signoff needs a signature by a trusted key" "$out"
 check "summary names the verdict" -- grep -q "signoff pass by" "$out"
+umask 077
+openssl genpkey -algorithm ed25519 -out "$WORK/key.pem" 2>/dev/null
+openssl pkey -in "$WORK/key.pem" -pubout -out "$WORK/pub.pem" 2>/dev/null
+umask 022
+"$PASSPORT" sign "$ck" --verdict pass --key "$WORK/key.pem" --force -q
+key_id "$WORK/pub.pem" >"$WORK/trusted-keys"
+run "$PASSPORT" verify "$ck" --require-signoff
+exits 0 "verify --require-signoff, signed by a trusted key"
 
 cp "$ck/MODEL_PASSPORT.json" "$WORK/p1.json"
 run "$PASSPORT" generate "$ck" --jobs 1

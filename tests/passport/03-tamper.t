@@ -3,10 +3,15 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 ck=$WORK/ck
+umask 077
+openssl genpkey -algorithm ed25519 -out "$WORK/key.pem" 2>/dev/null
+openssl pkey -in "$WORK/key.pem" -pubout -out "$WORK/pub.pem" 2>/dev/null
+umask 022
+key_id "$WORK/pub.pem" >"$WORK/trusted-keys"
 fresh() {
 	rm -rf "$ck"
 	make_ckpt "$ck"
-	"$PASSPORT" generate "$ck" -q && "$PASSPORT" sign "$ck" --verdict pass -q
+	"$PASSPORT" generate "$ck" -q && "$PASSPORT" sign "$ck" --verdict pass --key "$WORK/key.pem" -q
 }
 
 # tamper DESC LINE-REGEX: verify must fail and print a matching line.

@@ -33,7 +33,26 @@ exits 0 "verifies with the public key"
 check "summary says the signer matches" -- grep -q "signature valid (key [0-9a-f]\{16\}, matches --pubkey)" "$out"
 run "$PASSPORT" verify "$ck"
 exits 0 "verifies without --pubkey (integrity only)"
-check "and says the signer is not pinned" -- grep -q "not pinned" "$out"
+check "and says the signer is not trusted" -- grep -q "not trusted: pass --pubkey or list it in trusted-keys" "$out"
+# issue 19, finding 6: a trust decision needs a trusted key
+run "$PASSPORT" verify "$ck" --require-signoff
+exits 1 "--require-signoff: a key nobody trusts fails"
+check "names the full key id" -- grep -q "^signature: key $(key_id "$WORK/pub.pem") is not trusted: pass --pubkey or list it in a trusted-keys file" "$out"
+printf '# the release signer\n%s alice\n' "$(key_id "$WORK/pub.pem")" >"$WORK/trusted-keys"
+run "$PASSPORT" verify "$ck" --require-signoff
+exits 0 "--require-signoff: a key in \$EXP_LOG_TRUSTED_KEYS passes"
+check "and says which file trusts it" -- grep -q "trusted by $WORK/trusted-keys" "$out"
+mv "$WORK/trusted-keys" "$WORK/site-keys"
+run "$PASSPORT" verify "$ck" --require-signoff --trusted-keys "$WORK/site-keys"
+exits 0 "--trusted-keys FILE"
+key_id "$WORK/pub2.pem" >"$WORK/trusted-keys"
+run "$PASSPORT" verify "$ck" --require-signoff
+exits 1 "only another key trusted: fails"
+printf 'not-a-key\n' >"$WORK/trusted-keys"
+run "$PASSPORT" verify "$ck" --require-signoff
+exits 1 "a malformed trusted-keys file trusts nothing"
+check "and names file and line" -- grep -q "^trusted keys: $WORK/trusted-keys:1: expected a key id" "$out"
+mv "$WORK/site-keys" "$WORK/trusted-keys"
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/pub2.pem"
 exits 1 "another public key: exit 1"
 check "says the key differs" -- grep -q "^signature: made with key [0-9a-f]\{16\}, not with the given public key" "$out"
@@ -76,6 +95,8 @@ run "$PASSPORT" sign "$ck" --verdict pass --key "$WORK/key2.pem" --force
 exits 0 "someone else signs"
 run "$PASSPORT" verify "$ck" --pubkey "$WORK/pub.pem"
 exits 1 "pinned to the real signer: exit 1"
+run "$PASSPORT" verify "$ck" --require-signoff
+exits 1 "re-signed by an untrusted key: --require-signoff fails without --pubkey"
 
 run "$PASSPORT" sign "$ck" --verdict pass --key "$WORK/ec.pem" --force
 exits 3 "an EC key is refused: exit 3"

@@ -18,6 +18,15 @@ err=$WORK/stderr
 : >"$err"
 rc=0
 trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+# the machine's /etc/exp-log and ~/.config trusted keys play no part
+export EXP_LOG_TRUSTED_KEYS=$WORK/trusted-keys
+
+# key_id PUB.pem: the id passport gives an Ed25519 public key (sha256 of
+# the raw 32-byte key, the last 32 bytes of its DER form)
+key_id() {
+	openssl pkey -pubin -in "$1" -outform DER 2>/dev/null | tail -c 32 |
+		sha256sum | cut -d' ' -f1
+}
 
 # show_run: the last run's output, as diagnostics (TAP_ON_FAIL hook).
 show_run() {

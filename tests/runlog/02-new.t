@@ -74,4 +74,37 @@ ok $? "new with --id"
 is "$(rc runlog new --task vm --id gcp-vm-7)" 3 "the same id twice refused"
 is "$(runlog status --json 2>/dev/null | python3 -c 'import json,sys; print([r["state"] for r in json.load(sys.stdin) if r["job_id"] == "gcp-vm-7"][0])')" \
 	UNKNOWN "a cloud id: UNKNOWN"
+
+# all or nothing: a close whose sidecar cannot be written leaves the log
+# (an immutable state dir: the sidecar reads, its new copy cannot be made)
+g=$(runlog new --task sidecar --id side-1)
+cp "$g" "$T/sidecar.before"
+sd=$R/.exp-log/runs/+flat/$(basename "$g" .md)
+if chattr +i "$sd" 2>/dev/null; then
+	r=$(rc runlog close "$g" --exit 0)
+	chattr -i "$sd"
+	is "$r" 3 "close fails when run.json cannot be written"
+	cmp -s "$g" "$T/sidecar.before"
+	ok $? "and the run log is as it was, not half closed"
+else
+	ok 0 "# SKIP close with an unwritable sidecar: no chattr +i here"
+	ok 0 "# SKIP the run log as it was: no chattr +i here"
+fi
+runlog close "$g" --exit 0 >/dev/null
+ok $? "closes once the sidecar can be written"
+
+# all or nothing: a new run whose timeline.md is refused leaves no trace
+mkdir -p "$R/trap"
+printf '# Trap Timeline\n' >"$T/elsewhere.md"
+ln -s "$T/elsewhere.md" "$R/trap/timeline.md"
+is "$(rc runlog new --task half --group trap --id half-1)" 3 "a symlinked timeline.md fails new"
+ls "$R/trap" | grep -q half
+is $? 1 "no run log left behind"
+grep -rqs half-1 "$R/.exp-log/index"
+is $? 1 "no open index entry left behind"
+[ -e "$R/.exp-log/jobs/half-1.json" ]
+is $? 1 "no job index left behind"
+rm "$R/trap/timeline.md"
+runlog new --task half --group trap --id half-1 >/dev/null
+ok $? "the same id works once the cause is gone"
 done_testing

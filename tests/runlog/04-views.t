@@ -45,6 +45,14 @@ is "$(sed -n 2p out | tr -s ' ')" \
 sed -n 3p out | grep -q '2026-03-12_lr.md .* open .*\[not in timeline.md\]$'
 ok $? "open run, marked missing from timeline.md"
 is "$(grep -c 'not in timeline.md' out)" 2 "two missing"
+cp "$R/arx5/timeline.md" "$T/timeline.keep"
+truncate -s 17M "$R/arx5/timeline.md"
+runlog timeline arx5 >out 2>err
+grep -q 'timeline.md: too large' err
+ok $? "a timeline.md over the size limit is called too large"
+grep -q 'no timeline.md' out
+is $? 1 "not missing"
+mv "$T/timeline.keep" "$R/arx5/timeline.md"
 
 # experiments: two experiments, one replication
 runlog experiments arx5 >out

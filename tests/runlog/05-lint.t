@@ -67,6 +67,18 @@ bad=train_${stem%%_*}
 mv "$f" "$S/$bad.md"
 mv "$S/.exp-log/runs/+flat/$stem" "$S/.exp-log/runs/+flat/$bad"
 sed -i "s|$stem|$bad|g" "$S/.exp-log/runs/+flat/$bad/run.json" "$S/.exp-log/jobs/77777.json" "$S/timeline.md"
+# all or nothing: a timeline.md that would be refused stops the rename
+# before anything moved (issue 19, finding 5)
+mv "$S/timeline.md" "$T/timeline.real"
+ln -s "$T/timeline.real" "$S/timeline.md"
+runlog lint "$S" --fix --yes >/dev/null 2>err
+grep -q "timeline.md: is a symlink, refusing to follow it: nothing renamed" err
+ok $? "a symlinked timeline.md refuses the rename"
+[ -f "$S/$bad.md" ] && [ ! -e "$f" ] && [ -d "$S/.exp-log/runs/+flat/$bad" ] &&
+	grep -q "$bad" "$S/.exp-log/jobs/77777.json"
+ok $? "and leaves run log, state dir and job index as they were"
+rm "$S/timeline.md"
+mv "$T/timeline.real" "$S/timeline.md"
 runlog lint "$S" --fix --yes >/dev/null
 [ -f "$f" ] && [ -d "$S/.exp-log/runs/+flat/$stem" ]
 ok $? "run log and state dir renamed"

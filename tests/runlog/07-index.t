@@ -96,6 +96,16 @@ is $? 1 "nothing outside the root is shown"
 grep -q "linked.md" err
 ok $? "a symlinked run log named by an entry is refused out loud"
 rm "$R/g2/linked.md"
+# a symlinked group directory: refused as the --all view refuses it
+mklog "$T/outside/2026-03-12_outsider.md" 4713 open
+ln -s "$T/outside" "$R/g4"
+printf '{"job_id":"4713","run_log":"g4/2026-03-12_outsider.md"}\n' >"$I/open/4713"
+out=$(runlog status 2>err)
+echo "$out" | grep -q 4713
+is $? 1 "a run log through a symlinked group directory is not read"
+grep -q "g4/2026-03-12_outsider.md.*symlink" err
+ok $? "and the refusal names it"
+rm "$R/g4" "$I/open/4713"
 runlog reindex >/dev/null
 ok $? "reindex over hostile entries"
 [ ! -e "$I/open/evil" ] && [ ! -e "$I/open/garbage" ] && [ ! -e "$I/open/escape" ] &&

@@ -192,6 +192,33 @@ static void run_cases(const struct bad_case *bad, size_t n, int item)
 	free(want);
 }
 
+/* issue 19, finding 1: a pattern glibc cannot compile in bounded memory
+ * is one clear problem naming file, line and key */
+static void test_costly_patterns(void)
+{
+	static const char *const yaml[] = {
+		"status:\n  errors: ['e++++++++++++++++++++++++']\n",
+		"status:\n  patterns:\n    step: 'step (e++++++++++++++++++++++++)'\n",
+		"sanitize:\n  - pattern: 'e++++++++++++++++++++++++'\n    replace: x\n",
+	};
+	static const char *const where[] = {
+		"t.yaml:2: status.errors[0]: ", "t.yaml:3: status.patterns.step: ",
+		"t.yaml:2: sanitize[0].pattern: ",
+	};
+	struct exl_config c;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		int rc = load_text(&c, yaml[i], i == 2);
+
+		ok(rc == -1 && probs.count == 1 &&
+		   strncmp(probs.msg[0], where[i], strlen(where[i])) == 0 &&
+		   strstr(probs.msg[0], "stacked repetition operators"),
+		   "costly pattern refused: %s", probs.count ? probs.msg[0] : "");
+		exl_config_free(&c);
+	}
+}
+
 static void test_errors(void)
 {
 	static const struct bad_case bad[] = {
@@ -1026,6 +1053,7 @@ int main(void)
 	test_values();
 	test_defaults();
 	test_errors();
+	test_costly_patterns();
 	test_partial();
 	test_malformed();
 	test_files();

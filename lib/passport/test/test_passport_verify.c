@@ -246,8 +246,13 @@ static void signoffs(void)
 	/* unsigned signoff, then a pinned key */
 	ok(sign("pass", NULL, NULL, 1, &rep, &err) == 0, "unsigned signoff");
 	passport_report_free(&rep);
-	is_int(check(1, NULL, &rep), 1, "unsigned signoff verifies without --pubkey");
+	is_int(check(0, NULL, &rep), 1, "unsigned signoff verifies without --require-signoff");
 	ok(rep.sig == PASSPORT_SIG_ABSENT, "no signature");
+	passport_report_free(&rep);
+	/* issue 19, finding 6: --require-signoff needs a trusted signer */
+	is_int(check(1, NULL, &rep), 0, "...but not with --require-signoff");
+	ok(has_problem(&rep, "signoff: not signed: --require-signoff needs a signature by a trusted key"),
+	   "says a trusted signature is needed");
 	passport_report_free(&rep);
 	is_int(check(1, key("pub.pem"), &rep), 0, "...but not with --pubkey");
 	ok(has_problem(&rep, "not signed"), "says it is not signed");
@@ -291,6 +296,8 @@ static void report_json(void)
 
 int main(void)
 {
+	/* the machine's trusted-keys files play no part */
+	setenv("EXP_LOG_TRUSTED_KEYS", "/nonexistent/trusted-keys", 1);
 	if (fx_start() < 0 || !mkdtemp(keys) ||
 	    fx_keypair("ED25519", key("key.pem"), key("pub.pem")) < 0 ||
 	    fx_keypair("ED25519", NULL, key("pub2.pem")) < 0)

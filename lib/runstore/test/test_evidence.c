@@ -73,6 +73,11 @@ static void evidence(void)
 	is_int(ev.step, -1, "substep is not step");
 	is_str(ev.loss_name, "", "myloss is not loss");
 	is_int(ev.gpu_util, -1, "util over 100%% ignored");
+	/* issue 19: a float past LLONG_MAX is no step (UB to cast) */
+	exl_evidence_parse("step 1e78, loss 0.5", &ev);
+	is_int(ev.step, -1, "step 1e78 ignored, not cast");
+	exl_evidence_parse("step nan", &ev);
+	is_int(ev.step, -1, "step nan ignored");
 	exl_evidence_parse("step , loss", &ev);
 	ok(ev.step == -1 && !ev.loss_name[0], "names without numbers");
 	exl_evidence_parse("", &ev);

@@ -43,6 +43,10 @@ static void sacct(void)
 	is_int(exl_parse_elapsed("02:03"), 123, "MM:SS");
 	is_int(exl_parse_elapsed("7"), 7, "SS");
 	is_int(exl_parse_elapsed("1-02:03"), -1, "days need HH:MM:SS");
+	is_int(exl_parse_elapsed("99999999999999-00:00:00"), -1,
+	       "days out of range, not overflowed");
+	is_int(exl_parse_elapsed("9999999999999999:00"), -1,
+	       "minutes out of range");
 	is_int(exl_parse_elapsed("1:2:3:4"), -1, "too many parts");
 	is_int(exl_parse_elapsed("aa"), -1, "junk");
 }

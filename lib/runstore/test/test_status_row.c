@@ -160,6 +160,10 @@ static void local_and_odd(void)
 	ok(exl_local_id("local::99", host, sizeof(host), &pid) < 0, "empty host");
 	ok(exl_local_id("local:h:", host, sizeof(host), &pid) < 0, "empty pid");
 	ok(exl_local_id("local:h:0", host, sizeof(host), &pid) < 0, "pid 0");
+	ok(exl_local_id("local:h:99999999999999999999", host, sizeof(host),
+			&pid) < 0, "pid past LONG_MAX");
+	ok(exl_local_id("local:h:4294967296", host, sizeof(host), &pid) < 0,
+	   "pid past INT_MAX");
 	ok(exl_local_id("123", host, sizeof(host), &pid) < 0, "a Slurm id");
 }
 

@@ -47,6 +47,16 @@ int main(void)
 		   !exl_timeline_entry(" 3. x", NULL) && !exl_timeline_entry("- 3. x", NULL),
 		   "not entries");
 		ok(exl_timeline_entry("0. x", &n) && n == 0, "0 is a number too");
+		/* issue 19: the next number must not wrap to a negative one */
+		ok(!exl_timeline_entry("9223372036854775807. x", &n),
+		   "LONG_MAX is no entry (its successor would wrap)");
+		ok(!exl_timeline_entry("99999999999999999999. x", &n),
+		   "a number past LONG_MAX is no entry");
+		t1 = exl_timeline_add("# T Timeline\n\n9223372036854775807. `a.md` — x\n",
+				      "x", "b.md", when, &added);
+		ok(t1 && !strstr(t1, "-9223372036854775808") &&
+		   strstr(t1, "\n1. `b.md`"), "the new entry is numbered 1, not wrapped");
+		free(t1);
 	}
 	return done_testing();
 }

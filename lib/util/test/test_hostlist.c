@@ -37,6 +37,23 @@ int main(void)
 	ok(exl_hostlist_expand("n[3-1]", 100, &v, &n) < 0, "backwards");
 	ok(exl_hostlist_expand("n[1-", 100, &v, &n) < 0, "unclosed");
 	ok(exl_hostlist_expand("n[a]", 100, &v, &n) < 0, "not a number");
+	ok(exl_hostlist_expand("n[]", 100, &v, &n) < 0, "empty bracket refused");
+	{
+		/* n[1-2] forty times then []: 2^40 recursions before the
+		 * names were counted first (issue 19, finding 2) */
+		char bomb[300] = "";
+		int i;
+
+		for (i = 0; i < 40; i++)
+			strcat(bomb, "n[1-2]");
+		ok(exl_hostlist_expand(bomb, 4096, &v, &n) < 0,
+		   "2^40 names refused before expanding");
+		strcat(bomb, "[]");
+		ok(exl_hostlist_expand(bomb, 4096, &v, &n) < 0,
+		   "2^40 x empty bracket refused at once");
+		ok(exl_hostlist_expand("a[1-3],b[1-2]", 4, &v, &n) < 0,
+		   "limit counts over all items");
+	}
 	ok(exl_hostlist_expand("", 100, &v, &n) == 0 && n == 0, "empty");
 	exl_hostlist_free(v, n);
 	return done_testing();

@@ -34,6 +34,8 @@ int main(void)
 		   "malformed '%s' refused", bad[i]);
 	is_int(exl_sigspec_secs("B:TERM@90"), 90, "seconds");
 	is_int(exl_sigspec_secs("TERM"), -1, "no seconds");
+	is_int(exl_sigspec_secs("TERM@99999999999"), -1, "seconds out of range");
+	is_int(exl_sigspec_secs("TERM@x"), -1, "seconds not a number");
 
 	{
 		char *const a[] = { "sbatch", "-o", "out", "--signal=B:TERM@30",

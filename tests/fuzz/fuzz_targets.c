@@ -1,0 +1,170 @@
+/* fuzz_targets.c - libFuzzer harnesses for every parser of user-writable
+ * input.  One binary per target: build with -DFUZZ_<TARGET> (fuzz.sh
+ * does).  Each harness feeds the bytes to the parser as the tools do and
+ * checks nothing but that it returns: ASan/UBSan, -timeout and
+ * -rss_limit_mb catch the rest (issue 19).
+ */
+#include <regex.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "runstore/evidence.h"
+#include "runstore/experiments_table.h"
+#include "util/hostlist.h"
+#include "util/jsonfile.h"
+#include "passport/passport_manifest.h"
+#include "passport/passport_tree.h"
+#include "util/regex_bound.h"
+#include "runstore/runlog_doc.h"
+#include "runstore/runlog_summary.h"
+#include "util/sigspec.h"
+#include "runstore/timeline.h"
+#include "wandb/wandb_log.h"
+#include "wandb/wandb_records.h"
+#include "util/yamljson.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* text: the input as a NUL-terminated string (malloc'd) */
+static char *text(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+
+	if (s) {
+		memcpy(s, data, size);
+		s[size] = '\0';
+	}
+	return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = text(data, size);
+	struct exl_err err;
+
+	if (!s)
+		return 0;
+#if defined(FUZZ_runlog_doc)
+	{	/* a run log: lines and sections, rendered back */
+		struct exl_doc d;
+		char *out;
+
+		if (exl_doc_parse(&d, s, &err) == 0) {
+			out = exl_doc_render(&d, NULL);
+			free(out);
+			exl_doc_free(&d);
+		}
+	}
+#elif defined(FUZZ_runlog_summary)
+	{	/* what runlog status reads from a run log */
+		struct exl_run_summary sum;
+
+		memset(&sum, 0, sizeof(sum));
+		if (exl_summary_parse((const char *)data, size, &sum) == 0)
+			exl_summary_free(&sum);
+	}
+#elif defined(FUZZ_timeline)
+	{	/* timeline.md: entries, numbering, a new entry added */
+		int added;
+		char *t = exl_timeline_add(s, "Fuzz", "2026-01-01_x.md", 0, &added);
+
+		free(t);
+		(void)exl_timeline_lists(s, "2026-01-01_x.md");
+	}
+#elif defined(FUZZ_experiments)
+	{	/* experiments.md: the table's status cells */
+		free(exl_exp_prev_status(s, "2026-01-01_x", "completed"));
+	}
+#elif defined(FUZZ_json)
+	{	/* JSON sidecars and run index entries */
+		json_object *o = exl_json_parse(s, size, "fuzz.json", &err);
+
+		json_object_put(o);
+	}
+#elif defined(FUZZ_yaml_config)
+	{	/* exp-log.yaml, as site (every key allowed) */
+		struct exl_config c;
+		struct exl_config_problems probs;
+
+		memset(&c, 0, sizeof(c));
+		memset(&probs, 0, sizeof(probs));
+		exl_config_load_buffer(&c, "fuzz.yaml", s, size, 1, &probs);
+		exl_config_free(&c);
+	}
+#elif defined(FUZZ_yaml)
+	{	/* contract.yaml and other YAML read as JSON */
+		json_object *o = exl_yaml_json_parse(s, size, "fuzz.yaml", &err);
+
+		json_object_put(o);
+	}
+#elif defined(FUZZ_wandb)
+	{	/* a .wandb file: every record, then the summary */
+		struct exl_wandb_reader *r;
+		struct exl_wandb_summary sum;
+		struct exl_wandb_rec rec;
+
+		r = exl_wandb_reader_mem(data, size, "fuzz.wandb", &err);
+		while (r && exl_wandb_next(r, &rec, &err) == 1)
+			;
+		exl_wandb_reader_free(r);
+		memset(&sum, 0, sizeof(sum));
+		if (exl_wandb_summarize_mem(data, size, &sum, &err) == 0)
+			exl_wandb_summary_free(&sum);
+	}
+#elif defined(FUZZ_passport)
+	{	/* MODEL_PASSPORT.json: the manifest */
+		json_object *o = exl_json_parse(s, size, "MODEL_PASSPORT.json",
+						&err);
+		struct passport_list l;
+
+		memset(&l, 0, sizeof(l));
+		if (o && passport_doc_parse(o, &l, &err) == 0)
+			passport_list_free(&l);
+		json_object_put(o);
+	}
+#elif defined(FUZZ_hostlist)
+	{	/* a run log's "- nodes:" value */
+		char **names;
+		size_t n;
+
+		if (exl_hostlist_expand(s, 4096, &names, &n) == 0)
+			exl_hostlist_free(names, n);
+	}
+#elif defined(FUZZ_sigspec)
+	{	/* --signal values and the signal line of a run log */
+		char out[64];
+
+		(void)exl_sigspec_normalize(s, out, sizeof(out), &err);
+		(void)exl_sigspec_secs(s);
+	}
+#elif defined(FUZZ_evidence)
+	{	/* a Status line's evidence, and its date */
+		struct exl_evidence ev;
+		time_t t;
+
+		exl_evidence_parse(s, &ev);
+		(void)exl_parse_date(s, &t);
+	}
+#elif defined(FUZZ_regex)
+	{	/* config patterns: what the bound accepts must compile and
+		 * match cheaply (-timeout, -rss_limit_mb catch it if not) */
+		char why[256];
+		regex_t re;
+		static const char line[] = "step 120 loss 0.53 val_loss 0.6 "
+			"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+
+		if (size <= EXL_REGEX_LEN_MAX &&
+		    exl_regex_bounded(s, why, sizeof(why)) == 0 &&
+		    regcomp(&re, s, REG_EXTENDED | REG_ICASE) == 0) {
+			(void)regexec(&re, line, 0, NULL, 0);
+			regfree(&re);
+		}
+	}
+#else
+#error "define FUZZ_<target>"
+#endif
+	free(s);
+	return 0;
+}
