@@ -8,7 +8,7 @@ import re
 import sys
 
 ORDER = ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
-         'runstore', 'passport', 'job', 'cli']
+         'runstore', 'report', 'passport', 'job', 'cli']
 # what each library may include besides itself (lower in ORDER is not
 # enough: domain libraries stay independent of each other)
 ALLOWED = {
@@ -19,6 +19,7 @@ ALLOWED = {
     'telemetry': ['util', 'opts'],
     'wandb': ['util'],
     'runstore': ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb'],
+    'report': ['util', 'watch', 'telemetry', 'runstore'],
     'passport': ['util', 'runstore'],
     'job': ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
             'runstore'],
