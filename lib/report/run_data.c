@@ -1,9 +1,14 @@
 /* run_data.c - a run's plottable series from its state dir (see
  * run_data.h). */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -64,14 +69,17 @@ static const char *ws(const char *p, const char *e)
 	return p;
 }
 
-/* Past a JSON string starting at p ('"'), NULL when unterminated. */
-static const char *skip_string(const char *p, const char *e)
+/* Past a JSON string starting at p ('"'), NULL when unterminated;
+ * *esc set when it has an escape. */
+static const char *skip_string(const char *p, const char *e, int *esc)
 {
 	for (p++; p < e; p++) {
-		if (*p == '\\')
+		if (*p == '\\') {
 			p++;
-		else if (*p == '"')
+			*esc = 1;
+		} else if (*p == '"') {
 			return p + 1;
+		}
 	}
 	return NULL;
 }
@@ -79,11 +87,11 @@ static const char *skip_string(const char *p, const char *e)
 /* Past any nested value ({...} or [...]), strings aware. */
 static const char *skip_nested(const char *p, const char *e)
 {
-	int depth = 0;
+	int depth = 0, esc;
 
 	while (p < e) {
 		if (*p == '"') {
-			p = skip_string(p, e);
+			p = skip_string(p, e, &esc);
 			if (!p)
 				return NULL;
 			continue;
@@ -97,6 +105,65 @@ static const char *skip_nested(const char *p, const char *e)
 		p++;
 	}
 	return NULL;
+}
+
+/* A number of at most 15 significant digits and a decimal exponent of
+ * at most 22 either way, exactly as strtod reads it (one rounding: the
+ * mantissa and the power of ten are exact doubles).  -1: use strtod. */
+static int fast_number(const char *p, size_t l, double *out)
+{
+	static const double pow10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
+		1e22,
+	};
+	const char *e = p + l;
+	unsigned long long m = 0;
+	int neg = 0, digits = 0, exp10 = 0, any = 0, x = 0, xneg = 0;
+
+	if (p < e && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	for (; p < e && *p >= '0' && *p <= '9'; p++, any = 1) {
+		if (m || *p != '0')
+			digits++;
+		m = m * 10 + (unsigned)(*p - '0');
+		if (digits > 15)
+			return -1;
+	}
+	if (p < e && *p == '.') {
+		for (p++; p < e && *p >= '0' && *p <= '9'; p++, any = 1) {
+			if (m || *p != '0')
+				digits++;
+			m = m * 10 + (unsigned)(*p - '0');
+			exp10--;
+			if (digits > 15)
+				return -1;
+		}
+	}
+	if (!any)
+		return -1;
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			xneg = *p++ == '-';
+		if (p == e)
+			return -1;
+		for (; p < e && *p >= '0' && *p <= '9'; p++) {
+			x = x * 10 + (*p - '0');
+			if (x > 400)
+				return -1;
+		}
+		exp10 += xneg ? -x : x;
+	}
+	if (p != e || exp10 > 22 || exp10 < -22)
+		return -1;
+	*out = exp10 >= 0 ? (double)m * pow10[exp10] :
+			    (double)m / pow10[-exp10];
+	if (neg)
+		*out = -*out;
+	return 0;
 }
 
 /* The numeric top-level pairs of one object line; -1 when malformed. */
@@ -113,6 +180,7 @@ static int parse_pairs(const char *p, const char *e, struct pair *out,
 		size_t klen;
 		char *end;
 		double v;
+		int esc = 0;
 
 		p = ws(p, e);
 		if (p < e && *p == '}')
@@ -120,7 +188,7 @@ static int parse_pairs(const char *p, const char *e, struct pair *out,
 		if (p == e || *p != '"')
 			return -1;
 		k = p + 1;
-		q = skip_string(p, e);
+		q = skip_string(p, e, &esc);
 		if (!q)
 			return -1;
 		klen = (size_t)(q - 1 - k);
@@ -131,7 +199,9 @@ static int parse_pairs(const char *p, const char *e, struct pair *out,
 		if (p == e)
 			return -1;
 		if (*p == '"') {
-			p = skip_string(p, e);
+			int vesc;
+
+			p = skip_string(p, e, &vesc);
 		} else if (*p == '{' || *p == '[') {
 			p = skip_nested(p, e);
 		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
@@ -140,13 +210,14 @@ static int parse_pairs(const char *p, const char *e, struct pair *out,
 
 			if (l >= sizeof(num) || p + l > e)
 				return -1;
-			memcpy(num, p, l);
-			num[l] = '\0';
-			v = strtod(num, &end);
-			if (*end)
-				return -1;
-			if (n < MAX_PAIRS && isfinite(v) &&
-			    !memchr(k, '\\', klen)) {
+			if (fast_number(p, l, &v) < 0) {
+				memcpy(num, p, l);
+				num[l] = '\0';
+				v = strtod(num, &end);
+				if (*end)
+					return -1;
+			}
+			if (n < MAX_PAIRS && isfinite(v) && !esc) {
 				out[n].key = k;
 				out[n].klen = klen;
 				out[n].v = v;
@@ -180,26 +251,37 @@ static int key_is(const struct pair *q, const char *k)
 	return strlen(k) == q->klen && memcmp(q->key, k, q->klen) == 0;
 }
 
-/* Index of the first of keys present among the pairs, -1 if none. */
-static int find_key(const struct pair *pr, size_t n, const char *const *keys)
-{
-	size_t i, j;
+/* The step, loss and val keys with their lengths, in order of
+ * preference (computed once: a million lines compare them). */
+enum { K_STEP, K_LOSS, K_VAL, K_COUNT };
+static const char *const *const key_lists[K_COUNT] = {
+	step_keys, loss_keys, val_keys,
+};
+static size_t key_len[K_COUNT][16];
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
-	for (j = 0; keys[j]; j++)
-		for (i = 0; i < n; i++)
-			if (key_is(&pr[i], keys[j]))
-				return (int)i;
-	return -1;
+static void key_init(void)
+{
+	size_t k, j;
+
+	for (k = 0; k < K_COUNT; k++)
+		for (j = 0; key_lists[k][j] && j < 16; j++)
+			key_len[k][j] = strlen(key_lists[k][j]);
 }
 
-static int in_list(const struct pair *q, const char *const *keys)
+/* Which list q's key is in (K_COUNT: none) and its rank there. */
+static int classify(const struct pair *q, int *rank)
 {
-	size_t j;
+	size_t k, j;
 
-	for (j = 0; keys[j]; j++)
-		if (key_is(q, keys[j]))
-			return 1;
-	return 0;
+	for (k = 0; k < K_COUNT; k++)
+		for (j = 0; key_lists[k][j] && j < 16; j++)
+			if (key_len[k][j] == q->klen &&
+			    memcmp(q->key, key_lists[k][j], q->klen) == 0) {
+				*rank = (int)j;
+				return (int)k;
+			}
+	return K_COUNT;
 }
 
 /* The scalar series named by q, created when there is room. */
@@ -225,17 +307,25 @@ int exl_rd_metrics_line(struct exl_run_data *d, const char *line,
 			size_t len, double *last_step)
 {
 	struct pair pr[MAX_PAIRS];
+	int cls[MAX_PAIRS], best[K_COUNT] = { -1, -1, -1 }, rank[K_COUNT];
 	size_t n, i;
-	int si, li, vi;
 	double step;
 
 	if (parse_pairs(line, line + len, pr, &n) < 0)
 		return -1;
-	si = find_key(pr, n, step_keys);
-	li = find_key(pr, n, loss_keys);
-	vi = find_key(pr, n, val_keys);
-	if (si >= 0) {
-		step = pr[si].v;
+	pthread_once(&key_once, key_init);
+	for (i = 0; i < n; i++) {
+		int r = 0;
+
+		cls[i] = classify(&pr[i], &r);
+		if (cls[i] < K_COUNT &&
+		    (best[cls[i]] < 0 || r < rank[cls[i]])) {
+			best[cls[i]] = (int)i;
+			rank[cls[i]] = r;
+		}
+	}
+	if (best[K_STEP] >= 0) {
+		step = pr[best[K_STEP]].v;
 		if (isfinite(*last_step) && step < *last_step &&
 		    d->nlinks < EXL_RD_MAX_LINKS)
 			d->links[d->nlinks++] = step;
@@ -243,16 +333,16 @@ int exl_rd_metrics_line(struct exl_run_data *d, const char *line,
 	} else {
 		step = isfinite(*last_step) ? *last_step : 0;
 	}
-	if (li >= 0 && exl_rd_add(&d->train, step, pr[li].v) < 0)
+	if (best[K_LOSS] >= 0 &&
+	    exl_rd_add(&d->train, step, pr[best[K_LOSS]].v) < 0)
 		return -2;
-	if (vi >= 0 && exl_rd_add(&d->val, step, pr[vi].v) < 0)
+	if (best[K_VAL] >= 0 &&
+	    exl_rd_add(&d->val, step, pr[best[K_VAL]].v) < 0)
 		return -2;
 	for (i = 0; i < n; i++) {
 		struct exl_rd_series *s;
 
-		if ((int)i == si || (int)i == li || (int)i == vi ||
-		    pr[i].key[0] == '_' || in_list(&pr[i], step_keys) ||
-		    in_list(&pr[i], loss_keys) || in_list(&pr[i], val_keys))
+		if (cls[i] < K_COUNT || pr[i].key[0] == '_')
 			continue;
 		s = scalar(d, &pr[i]);
 		if (s && exl_rd_add(s, step, pr[i].v) < 0)
@@ -261,39 +351,82 @@ int exl_rd_metrics_line(struct exl_run_data *d, const char *line,
 	return 0;
 }
 
+/* Read metrics.jsonl in blocks (a million lines need not sit in memory
+ * at once), never through a symlink, at most EXL_RD_METRICS_MAX bytes;
+ * a line longer than a block is skipped. */
+#define BLOCK (1u << 20)
+
 static int load_metrics(const char *dir, struct exl_run_data *d,
 			struct exl_err *err)
 {
-	char *path = exl_path_join(dir, "metrics.jsonl"), *buf = NULL;
-	const char *p, *e, *nl;
+	char *path = exl_path_join(dir, "metrics.jsonl"), *buf;
+	size_t have = 0, total = 0;
 	double last = NAN;
-	size_t len = 0;
-	int rc;
+	struct stat st;
+	int fd, rc = 0, skip = 0;
 
 	if (!path)
 		return exl_errf(err, "out of memory");
-	rc = exl_read_file(path, EXL_RD_METRICS_MAX, &buf, &len, NULL);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	free(path);
-	if (rc < 0)
+	if (fd < 0)
 		return 0;	/* none, or unreadable: nothing to plot */
-	for (p = buf, e = buf + len; p < e; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(e - p));
-		if (!nl)
-			nl = e;
-		if (nl == p)
-			continue;
-		rc = exl_rd_metrics_line(d, p, (size_t)(nl - p), &last);
-		if (rc == -2) {
-			free(buf);
-			return exl_errf(err, "out of memory");
-		}
-		if (rc < 0)
-			d->skipped++;
+	buf = malloc(BLOCK + 1);
+	if (!buf) {
+		close(fd);
+		return exl_errf(err, "out of memory");
 	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		goto out;
+	for (;;) {
+		ssize_t r = read(fd, buf + have, BLOCK - have);
+		char *p, *e, *nl;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 && !have)
+			break;
+		if (r > 0)
+			total += (size_t)r;
+		if (r > 0)
+			have += (size_t)r;
+		else
+			buf[have++] = '\n';	/* the last line, unended */
+		buf[have] = '\0';
+		for (p = buf, e = buf + have;
+		     (nl = memchr(p, '\n', (size_t)(e - p))); p = nl + 1) {
+			if (skip) {
+				skip = 0;	/* the tail of a long line */
+				continue;
+			}
+			if (nl == p)
+				continue;
+			*nl = '\0';
+			rc = exl_rd_metrics_line(d, p, (size_t)(nl - p), &last);
+			if (rc == -2) {
+				rc = exl_errf(err, "out of memory");
+				goto out;
+			}
+			if (rc < 0)
+				d->skipped++;
+			rc = 0;
+		}
+		have = (size_t)(e - p);
+		if (have == BLOCK) {	/* a line longer than a block */
+			d->skipped++;
+			skip = 1;
+			have = 0;
+		}
+		memmove(buf, p, have);
+		if (r <= 0 || total >= EXL_RD_METRICS_MAX)
+			break;
+	}
+out:
 	free(buf);
+	close(fd);
 	if (d->train.n || d->val.n)
 		d->loss_source = "metrics.jsonl";
-	return 0;
+	return rc;
 }
 
 static int copy_series(struct exl_rd_series *dst,

@@ -49,6 +49,32 @@ static void metrics(void)
 	exl_rd_free(&d);
 }
 
+/* Numbers read exactly as strtod reads them (the fast path too). */
+static void numbers(void)
+{
+	static const char *const fmt[] = { "%.6g", "%.15g", "%.17g", "%g" };
+	struct exl_run_data d = { 0 };
+	double last = NAN;
+	char l[128], num[64];
+	size_t i, bad = 0, n = 0;
+
+	srand(7);
+	for (i = 0; i < 20000; i++) {
+		double v = ((double)rand() / RAND_MAX - 0.3) *
+			   pow(10, rand() % 60 - 30);
+
+		snprintf(num, sizeof(num), fmt[i % 4], v);
+		snprintf(l, sizeof(l), "{\"step\": %zu, \"loss\": %s}", i,
+			 num);
+		if (exl_rd_metrics_line(&d, l, strlen(l), &last) < 0 ||
+		    d.train.n != ++n || d.train.v[n - 1].y != strtod(num, NULL) ||
+		    d.train.v[n - 1].x != (double)i)
+			bad++;
+	}
+	is_int((int)bad, 0, "20000 numbers read exactly as strtod does");
+	exl_rd_free(&d);
+}
+
 static void load(void)
 {
 	struct exl_run_data d = { 0 };
@@ -96,6 +122,7 @@ static void load(void)
 int main(void)
 {
 	metrics();
+	numbers();
 	load();
 	return done_testing();
 }
