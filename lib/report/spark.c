@@ -5,6 +5,20 @@
 
 #include "report/spark.h"
 
+int exl_spark_utf8_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
+	}
+	return 0;
+}
+
 int exl_spark(const double *v, size_t n, unsigned int width, char *buf,
 	      size_t len)
 {

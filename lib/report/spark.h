@@ -13,4 +13,8 @@
 int exl_spark(const double *v, size_t n, unsigned int width, char *buf,
 	      size_t len);
 
+/* Does the locale (LC_ALL, else LC_CTYPE, else LANG) say UTF-8?  The
+ * sparklines are drawn only then. */
+int exl_spark_utf8_locale(void);
+
 #endif

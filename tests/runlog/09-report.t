@@ -123,6 +123,23 @@ grep -q '">sweep/2026-03-13_long.md</a>' root.html
 ok $? "(relative to the root)" 
 is "$(bad_markup root.html)" "" "root page: no script or address"
 
+# sparklines in runlog show
+LC_ALL= LC_CTYPE= LANG=C.UTF-8 runlog show base >show.out 2>/dev/null
+grep -q "^loss:      $(printf '\xe2\x96\x88')" show.out
+ok $? "show: a loss sparkline, starting high, in a UTF-8 locale"
+grep -q '^loss: .* 4.983 -> 0.000227 (log scale)$' show.out
+ok $? "four decades of loss: first and last value, log scale"
+grep -q "^GPU n1:    $(printf '\xe2\x96')" show.out
+ok $? "show: the GPU utilisation of n1 as a sparkline"
+is "$(grep -c '^GPU n2:' show.out)" 0 "no GPU line for a node without GPUs"
+is "$(grep -c "$(printf '\xe2\x96')" show.out)" 3 "loss, val loss and GPU n1"
+LC_ALL= LC_CTYPE= LANG=C.UTF-8 runlog show --plain base >plain.out 2>/dev/null
+is "$(grep -c "$(printf '\xe2\x96')" plain.out)" 0 "--plain: no sparklines"
+LC_ALL=C runlog show base >c.out 2>/dev/null
+is "$(grep -c "$(printf '\xe2\x96')" c.out)" 0 "no UTF-8 locale: no sparklines"
+cmp -s plain.out c.out
+ok $? "and otherwise the same output"
+
 # errors
 is "$(rc runlog report nosuch --out x.html)" 2 "an unknown RUN is a usage error"
 is "$(rc runlog report)" 2 "RUN is required"

@@ -35,5 +35,17 @@ int main(void)
 	is_int(exl_spark(up, 8, 40, small, sizeof(small)), -1,
 	       "too small a buffer is refused");
 	is_int(exl_spark(up, 0, 40, buf, sizeof(buf)), 0, "nothing to draw");
+	setenv("LANG", "en_US.UTF-8", 1);
+	unsetenv("LC_CTYPE");
+	setenv("LC_ALL", "", 1);
+	ok(exl_spark_utf8_locale(), "LANG=en_US.UTF-8: UTF-8");
+	setenv("LC_CTYPE", "C", 1);
+	ok(!exl_spark_utf8_locale(), "LC_CTYPE=C wins over LANG");
+	setenv("LC_ALL", "C.utf8", 1);
+	ok(exl_spark_utf8_locale(), "LC_ALL=C.utf8 wins over both");
+	unsetenv("LC_ALL");
+	unsetenv("LC_CTYPE");
+	unsetenv("LANG");
+	ok(!exl_spark_utf8_locale(), "no locale: not UTF-8");
 	return done_testing();
 }
