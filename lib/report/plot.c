@@ -124,6 +124,29 @@ size_t exl_plot_ticks(double lo, double hi, int log, double *out,
 	return n;
 }
 
+size_t exl_plot_time_ticks(double span, double *out, size_t max)
+{
+	static const double steps[] = {
+		1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600,
+		7200, 10800, 21600, 43200, 86400, 172800, 432000, 864000,
+	};
+	size_t i, n = 0;
+	double step = steps[sizeof(steps) / sizeof(steps[0]) - 1], v;
+
+	if (!(span > 0) || !isfinite(span) || !max)
+		return 0;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (span / steps[i] <= 8) {
+			step = steps[i];
+			break;
+		}
+	if (span / step > 64)
+		step = nice_step(span, 6);	/* beyond the table: days */
+	for (v = 0; v <= span * (1 + 1e-9) && n < max; v += step)
+		out[n++] = v;
+	return n;
+}
+
 void exl_plot_label(double v, int xtime, char *buf, size_t len)
 {
 	if (xtime) {
@@ -238,8 +261,8 @@ static void axes(struct exl_sb *b, const struct exl_plot *p,
 			      "x=\"%d\" y=\"%.1f\">%s</text>\n", ML,
 			      ML + EXL_PLOT_W, y, y, ML - 6, y + 4, lab);
 	}
-	n = exl_plot_ticks(p->xtime ? 0 : r->x0, p->xtime ? r->x1 - r->x0 :
-			   r->x1, 0, t, 32);
+	n = p->xtime ? exl_plot_time_ticks(r->x1 - r->x0, t, 32) :
+		       exl_plot_ticks(r->x0, r->x1, 0, t, 32);
 	for (i = 0; i < n; i++) {
 		double x = px(r, p->xtime ? r->x0 + t[i] : t[i]);
 
@@ -296,8 +319,11 @@ static void marks(struct exl_sb *b, const struct exl_plot *p,
 
 /* One line: decimated, clipped to the area, as a path. */
 static size_t line(struct exl_sb *b, const struct exl_plot_line *l,
-		   const struct range *r, struct exl_xy *tmp, size_t li)
+		   const struct range *r, struct exl_xy *tmp, size_t li,
+		   size_t nl)
 {
+	size_t lx = (size_t)SVG_W - 130 * (nl - li) - 20;
+
 	size_t n = exl_plot_decimate(l->pts, l->n, r->x0, r->x1, EXL_PLOT_W,
 				     tmp), i, drawn = 0;
 
@@ -318,8 +344,7 @@ static size_t line(struct exl_sb *b, const struct exl_plot_line *l,
 	/* legend entry */
 	exl_sb_printf(b, "<rect x=\"%zu\" y=\"8\" width=\"12\" height=\"4\" "
 		      "fill=\"%s\"/><text class=\"lg\" x=\"%zu\" y=\"14\">",
-		      (size_t)SVG_W - 150 * (li + 1), exl_plot_color(l->color),
-		      (size_t)SVG_W - 150 * (li + 1) + 16);
+		      lx, exl_plot_color(l->color), lx + 16);
 	exl_html_text(b, l->name);
 	exl_sb_printf(b, "</text>\n");
 	return drawn;
@@ -351,7 +376,7 @@ int exl_plot_svg(struct exl_sb *b, const struct exl_plot *p)
 	axes(b, p, &r);
 	marks(b, p, &r);
 	for (i = 0; i < p->nlines; i++)
-		total += line(b, &p->lines[i], &r, tmp, i);
+		total += line(b, &p->lines[i], &r, tmp, i, p->nlines);
 	exl_sb_printf(b, "<desc>points drawn: %zu</desc></svg></figure>\n",
 		      total);
 	free(tmp);

@@ -69,6 +69,11 @@ size_t exl_plot_decimate(const struct exl_xy *in, size_t n, double x0,
 size_t exl_plot_ticks(double lo, double hi, int log, double *out,
 		      size_t max);
 
+/* Ticks for a time axis of span seconds from 0: steps of 1, 2, 5, 10,
+ * 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h, 1, 2, 5, 10 days,
+ * at most about 8 of them.  Returns how many. */
+size_t exl_plot_time_ticks(double span, double *out, size_t max);
+
 /* A tick label: %g-style, at most 6 significant digits, no "e+00"
  * clutter ("0.001", "1e-05", "2.5", "1200"); with xtime the value is
  * seconds shown as "45s", "12m", "1h30m", "2d3h". */

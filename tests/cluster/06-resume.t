@@ -29,7 +29,7 @@ for i in $(seq 1 400); do
 		grep -q '^- scheduler_state: COMPLETED$' "$f" && break
 	sleep 0.5
 done
-is "$(ls "$R/rq" | grep -c '_long')" 1 "requeue: still one run log"
+is "$(ls "$R/rq" | grep -c '_long.*\.md$')" 1 "requeue: still one run log"
 is "$(grep -c '^## Job (resumed)$' "$f")" 1 "one resumed block"
 is "$(grep -c "^- execution_id: $id\$" "$f")" 2 "both blocks carry the job id"
 grep -q '^- restart: 1$' "$f"
@@ -58,7 +58,7 @@ section "$f1" "Job (resumed)" | grep -q "^- resumed from: \`$WORK/ck/step_100.pt
 ok $? "resumed from the given checkpoint"
 section "$f1" "Job (resumed)" | grep -q '^- runtime: `00:00:'
 ok $? "resumed block closed with its own runtime"
-is "$(ls "$R/rs" | grep -c '_train')" 1 "no new file"
+is "$(ls "$R/rs" | grep -c '_train.*\.md$')" 1 "no new file"
 
 # same task, changed config: a different run
 echo "lr: 0.1" >"$WORK/cfg.yaml"

@@ -22,7 +22,7 @@ ALLOWED = {
     'report': ['util', 'watch', 'telemetry', 'runstore'],
     'passport': ['util', 'runstore'],
     'job': ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
-            'runstore'],
+            'runstore', 'report'],
     'cli': ['util'],
 }
 # the one place that names the state directory's paths

@@ -96,6 +96,12 @@ static void ticks(void)
 	   "log ticks are powers of ten over four decades (%zu)", n);
 	n = exl_plot_ticks(0.1, 3, 1, t, 32);
 	ok(n >= 4, "a short log range gets 2 and 5 between decades (%zu)", n);
+	n = exl_plot_time_ticks(590, t, 32);
+	ok(n == 5 && t[1] == 120 && t[4] == 480,
+	   "ten minutes of time: a tick every two minutes (%zu, %g)", n, t[1]);
+	n = exl_plot_time_ticks(86400, t, 32);
+	ok(n >= 4 && n <= 9 && fmod(t[1], 3600) == 0,
+	   "a day: ticks on whole hours (%g)", n > 1 ? t[1] : 0);
 	exl_plot_label(0.0001, 0, lab, sizeof(lab));
 	is_str(lab, "0.0001", "small tick label");
 	exl_plot_label(1200, 0, lab, sizeof(lab));
