@@ -353,6 +353,130 @@ static void state_cell(struct exl_sb *b, const struct exl_page_item *it)
 			s->sched_state, s->exit_text, !s->end)) : "unread");
 }
 
+#define SWEEP_KEYS 8
+
+struct sweep_key {
+	char name[64];
+	struct exl_xy *pts;
+	size_t n;
+	char metric[32];	/* the metric's name ("val_loss") */
+};
+
+static int by_x(const void *a, const void *b)
+{
+	double x = ((const struct exl_xy *)a)->x;
+	double y = ((const struct exl_xy *)b)->x;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One run's statepoints ("- statepoints: `k=v,k2=v2`" in Config) with a
+ * numeric value, and its metric, into the keys' point lists. */
+static void sweep_run(const char *md, const struct exl_run_summary *sum,
+		      const char *rel, struct sweep_key *k, size_t *nk,
+		      size_t cap)
+{
+	const char *p = md ? strstr(md, "\n- statepoints: ") : NULL;
+	struct exl_exp_row r;
+	char sp[512], *save = NULL, *tok, *sep, *end;
+	double metric;
+	size_t i, n;
+
+	if (!p || !sum)
+		return;
+	exl_exp_row(rel, sum, &r);
+	sep = strchr(r.metric, ' ');
+	if (!sep)
+		return;
+	metric = strtod(sep + 1, &end);
+	if (end == sep + 1 || !isfinite(metric))
+		return;
+	p += strlen("\n- statepoints: ");
+	p += strspn(p, "`");
+	n = strcspn(p, "`\n");
+	if (n >= sizeof(sp))
+		return;
+	memcpy(sp, p, n);
+	sp[n] = '\0';
+	for (tok = strtok_r(sp, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		double v;
+
+		if (!eq || eq == tok || (size_t)(eq - tok) >= sizeof(k->name))
+			continue;
+		*eq = '\0';
+		v = strtod(eq + 1, &end);
+		if (end == eq + 1 || *end || !isfinite(v))
+			continue;
+		for (i = 0; i < *nk && strcmp(k[i].name, tok); i++)
+			;
+		if (i == *nk) {
+			if (*nk == SWEEP_KEYS)
+				continue;
+			snprintf(k[i].name, sizeof(k[i].name), "%s", tok);
+			k[i].pts = calloc(cap, sizeof(*k[i].pts));
+			k[i].n = 0;
+			if (!k[i].pts)
+				continue;
+			(*nk)++;
+		}
+		if (!k[i].pts || k[i].n == cap)
+			continue;
+		k[i].pts[k[i].n].x = v;
+		k[i].pts[k[i].n].y = metric;
+		k[i].n++;
+		snprintf(k[i].metric, sizeof(k[i].metric), "%.*s",
+			 (int)(sep - r.metric), r.metric);
+	}
+}
+
+/* For a sweep: the final metric against each statepoint that varies. */
+static void sweep_plots(struct exl_sb *b, const struct exl_page_item *it,
+			size_t n)
+{
+	struct sweep_key k[SWEEP_KEYS];
+	size_t nk = 0, i, j, shown = 0;
+
+	for (i = 0; i < n; i++)
+		sweep_run(it[i].md, it[i].sum, it[i].rel, k, &nk, n);
+	for (i = 0; i < nk; i++) {
+		struct exl_plot_line l = { 0 };
+		struct exl_plot p = { 0 };
+		char title[160], xl[80];
+		double lo = INFINITY, hi = -INFINITY;
+		int lg;
+
+		for (j = 0; j < k[i].n; j++) {
+			lo = fmin(lo, k[i].pts[j].x);
+			hi = fmax(hi, k[i].pts[j].x);
+		}
+		if (k[i].n < 2 || !(hi > lo))
+			continue;	/* not swept */
+		lg = lo > 0 && hi / lo >= 100;
+		for (j = 0; lg && j < k[i].n; j++)
+			k[i].pts[j].x = log10(k[i].pts[j].x);
+		qsort(k[i].pts, k[i].n, sizeof(*k[i].pts), by_x);
+		if (!shown++)
+			exl_sb_printf(b, "<h2>Sweep</h2>\n");
+		snprintf(title, sizeof(title), "%.31s against %.63s", k[i].metric,
+			 k[i].name);
+		snprintf(xl, sizeof(xl), lg ? "log10(%.63s)" : "%.63s", k[i].name);
+		l.name = k[i].metric;
+		l.pts = k[i].pts;
+		l.n = k[i].n;
+		p.title = title;
+		p.xlabel = xl;
+		p.ylabel = k[i].metric;
+		p.ylog = -1;
+		p.lines = &l;
+		p.nlines = 1;
+		exl_plot_svg(b, &p);
+	}
+	for (i = 0; i < nk; i++)
+		free(k[i].pts);
+}
+
 int exl_page_group(struct exl_sb *b, const char *group,
 		   const struct exl_page_item *it, size_t n, time_t now)
 {
@@ -396,6 +520,7 @@ int exl_page_group(struct exl_sb *b, const char *group,
 		}
 	}
 	exl_gantt_svg(b, rows, n, now);
+	sweep_plots(b, it, n);
 	for (i = 0; i < n; i++)
 		if (it[i].sum && exl_exp_is_experiment(it[i].sum))
 			nexp++;

@@ -8,7 +8,8 @@
  *          limit line, the Status evidence as marks and as a list, and
  *          the run log's text
  *   group  the runs on one time line (a bar per job block, coloured by
- *          outcome) and the experiments table
+ *          outcome), for a sweep the final metric against each numeric
+ *          statepoint that varies, and the experiments table
  *   root   one row per run with a link to its page
  *
  * Links between pages are relative: a run's page is <stem>.html next to

@@ -16,6 +16,12 @@ cat >>"$G/2026-03-13_long.md" <<'LOG'
 - start: `2026-03-11T17:00:00+00:00`
 - end: `2026-03-11T18:00:00+00:00`
 LOG
+# a sweep over lr (seed fixed): statepoints in Config, a final val_loss
+for r in base:0.1:0.30 lr:0.01:0.12 long:0.001:0.20; do
+	IFS=: read -r t lr vl <<<"$r"
+	sed -i "s/^- objective: test run\$/&\n- statepoints: \`lr=$lr,seed=1\`/;
+		s/^- scheduler_state: .*/&\n- end_val_loss: $vl/" "$G"/*_"$t".md
+done
 # hostile text in the title and in Status lines
 mklog "$G/2026-03-14_evil.md" 215 COMPLETED \
 	"- 2026-03-11 15:40 — error: <script>alert(1)</script> </svg><svg onload=alert(2)> \"q\" 'a' $(printf '\001\033[31mred\177')"
@@ -103,7 +109,14 @@ ok $? "page title from the file name"
 runlog report sweep --out sweep.html
 ok $? "report of a group"
 is "$(bad_markup sweep.html)" "" "group page: no script or address"
-is "$(grep -o '<svg' sweep.html | wc -l)" 1 "one timeline svg"
+is "$(grep -o '<svg' sweep.html | wc -l)" 2 "two svgs: the timeline and the sweep"
+grep -q '<title>val_loss against lr</title>' sweep.html
+ok $? "the final metric against the swept statepoint"
+grep -q 'log10(lr)</text>' sweep.html
+ok $? "lr spans two decades: on a log axis"
+is "$(grep -c 'against seed' sweep.html)" 0 "a statepoint that does not vary is not plotted"
+grep -q '<path class="s" stroke="#0072B2" d="M[0-9.]* [0-9.]*L[0-9.]* [0-9.]*L[0-9.]* [0-9.]*" data-n="3"/>' sweep.html
+ok $? "three runs, three points"
 is "$(grep -o 'class="bar"' sweep.html | wc -l)" 5 "a bar per job block (the requeued run has two)"
 grep -q 'fill="#D55E00"><title>2026-03-12_lr.md: job 1, failed' sweep.html
 ok $? "coloured by outcome"
