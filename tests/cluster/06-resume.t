@@ -38,6 +38,14 @@ grep -q "— requeued: job $id restarted (restart 1)" "$f"
 ok $? "Status says requeued"
 is "$(key "$f" scheduler_state)" COMPLETED "final state of the second run"
 is "$(grep -c '`.*_long.md`' "$R/rq/timeline.md")" 1 "no second timeline entry"
+# the requeued run on the group's time line: two bars, one per job block
+as_user "$top_builddir/runlog/runlog" report rq --out "$WORK/rq.html"
+ok $? "runlog report of the requeue group"
+is "$(grep -c 'class="bar".*_long.md: job [12],' "$WORK/rq.html")" 2 \
+	"the requeued run is two segments on the time line"
+for i in $(seq 1 20); do [ -s "${f%.md}.html" ] && break; sleep 0.5; done
+grep -q '<pre class="runlog">.*' "${f%.md}.html" && grep -q 'Job (resumed)' "${f%.md}.html"
+ok $? "the plugin's page of the requeued run shows both job blocks"
 
 # --exp-resume with a checkpoint: a new job id, the same file
 id1=$(submit --exp-log --exp-group=rs --exp-task=train --exp-config=cfg.yaml --wrap="true")
