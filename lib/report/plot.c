@@ -14,6 +14,8 @@
 #define MB 40
 #define SVG_W (ML + EXL_PLOT_W + MR)
 #define SVG_H (MT + EXL_PLOT_H + MB)
+/* lines of at most this many points also get a dot per point */
+#define DOTS_MAX 60
 
 static const char *const palette[] = {
 	"#0072B2", "#E69F00", "#009E73", "#D55E00",
@@ -337,10 +339,16 @@ static size_t line(struct exl_sb *b, const struct exl_plot_line *l,
 			      px(r, tmp[i].x), py(r, tmp[i].y));
 		drawn++;
 	}
-	/* a single point still shows */
-	if (drawn == 1)
-		exl_sb_printf(b, "h1");
 	exl_sb_printf(b, "\" data-n=\"%zu\"/>\n", drawn);
+	/* few points (a short run, a sweep): each one shows as a dot */
+	for (i = 0; drawn <= DOTS_MAX && i < n; i++)
+		if (!r->log || tmp[i].y > 0)
+			exl_sb_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" "
+				      "r=\"2.5\" fill=\"%s\"/>",
+				      px(r, tmp[i].x), py(r, tmp[i].y),
+				      exl_plot_color(l->color));
+	if (drawn && drawn <= DOTS_MAX)
+		exl_sb_printf(b, "\n");
 	/* legend entry */
 	exl_sb_printf(b, "<rect x=\"%zu\" y=\"8\" width=\"12\" height=\"4\" "
 		      "fill=\"%s\"/><text class=\"lg\" x=\"%zu\" y=\"14\">",

@@ -154,6 +154,12 @@ static void svg(void)
 	ok(exl_plot_svg(&b, &p) == 0, "linear plot rendered");
 	s = exl_sb_take(&b, NULL);
 	ok(s && !strstr(s, "(log scale)"), "less than two decades: linear");
+	ok(s && !strstr(s, "<circle"), "a line of 1000 points has no dots");
+	l.n = 1;
+	ok(exl_plot_svg(&b, &p) == 0, "one point rendered");
+	free(s);
+	s = exl_sb_take(&b, NULL);
+	ok(s && count(s, "<circle") == 1, "a single point shows as a dot");
 	free(s);
 	l.n = 0;
 	ok(exl_plot_svg(&b, &p) == 0, "empty plot rendered");
