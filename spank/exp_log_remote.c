@@ -438,6 +438,7 @@ int exp_log_remote_exit(spank_t sp)
 	e.have_status = c->have_status;
 	e.wstatus = c->wstatus;
 	e.source = "step";
+	e.page = !c->opts->report_off;
 	job_home(sp, uid, home, sizeof(home));
 	e.home = home[0] == '/' ? home : NULL;
 	if (exl_run_end_as_user(uid, gid, gids, ngids, c->root, c->job_id, &e,

@@ -101,6 +101,7 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 	e.wstatus = code;
 	e.sched_state = state;
 	e.source = "epilog";
+	e.page = !c->opts->report_off;
 	/* a copy: getpwuid's buffer is shared */
 	if ((pw = getpwuid(uid)) && pw->pw_dir &&
 	    snprintf(home, sizeof(home), "%s", pw->pw_dir) < (int)sizeof(home))

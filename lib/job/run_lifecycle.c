@@ -18,6 +18,7 @@
 #include "util/names.h"
 #include "runstore/owned.h"
 #include "util/privdrop.h"
+#include "report/page_file.h"
 #include "watch/progress.h"
 #include "runstore/run_index.h"
 #include "job/run_lifecycle.h"
@@ -1334,7 +1335,31 @@ struct end_arg {
 	const char *job_id;
 	struct exl_run_end e;
 	struct exl_err *err;
+	char *page_log, *page_state;	/* closed with e.page: write it */
 };
+
+/* page_key: name the run's page in Results, and remember where to write
+ * it once the edit is done (the page shows the final run log). */
+static int page_key(struct exl_run_edit *ed, struct end_arg *a,
+		    json_object *owned)
+{
+	char *file = exl_page_file_name(ed->run_log), val[300];
+	long res = exl_doc_find_section(&ed->doc, "Results", 0);
+	int rc = 0;
+
+	if (!file)
+		return 0;
+	snprintf(val, sizeof(val), "`%s`", file);
+	if (res >= 0 && exl_owned_set(&ed->doc, (size_t)res, "Results",
+				      "report", val, owned) < 0)
+		rc = -1;
+	free(file);
+	free(a->page_log);
+	free(a->page_state);
+	a->page_log = strdup(ed->run_log);
+	a->page_state = ed->state_dir ? strdup(ed->state_dir) : NULL;
+	return rc;
+}
 
 /* drop_provisional: the batch step's verdict was written before the
  * scheduler's final state was known; the final one takes its place, so a
@@ -1389,6 +1414,8 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 		return -1;
 	if (exl_state_is_final(exl_json_str(job, "sched_state"))) {
 		experiment_row(&ed->doc, ed->run, job, ed->run_log);
+		if (a->e.page && page_key(ed, a, owned) < 0)
+			return -1;
 		ed->closed = 1;
 		ed->end = (time_t)exl_json_int(job, "end", (long long)now);
 	}
@@ -1398,11 +1425,20 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 int exl_run_end(const char *root, const char *job_id,
 		const struct exl_run_end *e_in, struct exl_err *err)
 {
-	struct end_arg a = { job_id, *e_in, err };
+	struct end_arg a = { job_id, *e_in, err, NULL, NULL };
+	struct exl_err perr;
+	int rc;
 
 	if (!a.e.end)
 		a.e.end = time(NULL);
-	return with_run(root, job_id, put_end, &a, err);
+	rc = with_run(root, job_id, put_end, &a, err);
+	/* the page is a view: one that can't be written costs the run log
+	 * nothing */
+	if (rc == 0 && a.page_log && a.page_state)
+		(void)exl_page_write(a.page_log, a.page_state, &perr);
+	free(a.page_log);
+	free(a.page_state);
+	return rc;
 }
 
 static int put_status(struct exl_run_edit *ed, void *arg)

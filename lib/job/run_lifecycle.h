@@ -36,6 +36,10 @@ struct exl_run_end {
 	const char *home;	/* exl_run_end_as_user: the fallback record
 				 * (unlogged.h) goes here when the run log
 				 * can't be written; NULL: none */
+	int page;		/* when the run closes, write its HTML page
+				 * <stem>.html next to the run log
+				 * (report/page_file.h) and name it in
+				 * Results */
 };
 
 /* Record how job job_id ended in its run log: Job block end fields,

@@ -56,6 +56,9 @@ const struct exl_option_desc exl_option_table[] = {
 	{ "exp-telemetry", "SECS",
 	  "[exp-log] Node and GPU telemetry every SECS on every node of the "
 	  "job (default 30; off)", 1, EXL_OPT_TELEMETRY },
+	{ "exp-report", "on|off",
+	  "[exp-log] Write the run's HTML page (plots) next to its run log at "
+	  "the end of the job (default on)", 1, EXL_OPT_REPORT },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
@@ -262,6 +265,15 @@ int exl_opts_set(struct exl_opts *o, enum exl_opt_id id, const char *val,
 		o->telemetry_set = 1;
 		return 0;
 	}
+	case EXL_OPT_REPORT:
+		if (val && strcmp(val, "on") == 0)
+			o->report_off = 0;
+		else if (val && strcmp(val, "off") == 0)
+			o->report_off = 1;
+		else
+			return exl_errf(err, "exp-log: --exp-report: invalid value '%s': use on or off",
+					val ? val : "");
+		return 0;
 	}
 	return exl_errf(err, "exp-log: unknown option id %d", (int)id);
 }

@@ -25,6 +25,7 @@ enum exl_opt_id {
 	EXL_OPT_WANDB,
 	EXL_OPT_WANDB_PROJECT,
 	EXL_OPT_TELEMETRY,
+	EXL_OPT_REPORT,
 };
 
 struct exl_option_desc {
@@ -59,6 +60,7 @@ struct exl_opts {
 	char *wandb_project;
 	unsigned int telemetry;	/* seconds, 0: off (when ..._set) */
 	int telemetry_set;
+	int report_off;		/* --exp-report=off: no <run>.html */
 };
 
 /* Parse a duration: "90", "90s", "30m", "2h", "1d"; "off"/"0" -> 0 when

@@ -94,7 +94,7 @@ id=$(submit --exp-log --exp-task=three -N3 --wrap="srun hostname >/dev/null; sle
 f=$(wait_final "$R" "$id" 60)
 ok $? "3-node job closed"
 is "$(key "$f" nodes)" "n[1-3] (3)" "3 nodes recorded"
-is "$(ls "$R" | grep -c three)" 1 "one run log for the 3-node job"
+is "$(ls "$R" | grep -c 'three.*\.md$')" 1 "one run log for the 3-node job"
 sleep 3
 is "$(grep -c '— completed, exit code 0' "$f")" 1 "one final line after three epilogs"
 

@@ -29,7 +29,7 @@ for i in $(seq 1 400); do
 		grep -q '^- scheduler_state: COMPLETED$' "$f" && break
 	sleep 0.5
 done
-is "$(ls "$R/rq" | grep -c '_long')" 1 "requeue: still one run log"
+is "$(ls "$R/rq" | grep -c '_long.*\.md$')" 1 "requeue: still one run log"
 is "$(grep -c '^## Job (resumed)$' "$f")" 1 "one resumed block"
 is "$(grep -c "^- execution_id: $id\$" "$f")" 2 "both blocks carry the job id"
 grep -q '^- restart: 1$' "$f"
@@ -38,6 +38,14 @@ grep -q "— requeued: job $id restarted (restart 1)" "$f"
 ok $? "Status says requeued"
 is "$(key "$f" scheduler_state)" COMPLETED "final state of the second run"
 is "$(grep -c '`.*_long.md`' "$R/rq/timeline.md")" 1 "no second timeline entry"
+# the requeued run on the group's time line: two bars, one per job block
+as_user "$top_builddir/runlog/runlog" report rq --out "$WORK/rq.html"
+ok $? "runlog report of the requeue group"
+is "$(grep -c 'class="bar".*_long.md: job [12],' "$WORK/rq.html")" 2 \
+	"the requeued run is two segments on the time line"
+for i in $(seq 1 20); do [ -s "${f%.md}.html" ] && break; sleep 0.5; done
+grep -q '<pre class="runlog">.*' "${f%.md}.html" && grep -q 'Job (resumed)' "${f%.md}.html"
+ok $? "the plugin's page of the requeued run shows both job blocks"
 
 # --exp-resume with a checkpoint: a new job id, the same file
 id1=$(submit --exp-log --exp-group=rs --exp-task=train --exp-config=cfg.yaml --wrap="true")
@@ -58,7 +66,7 @@ section "$f1" "Job (resumed)" | grep -q "^- resumed from: \`$WORK/ck/step_100.pt
 ok $? "resumed from the given checkpoint"
 section "$f1" "Job (resumed)" | grep -q '^- runtime: `00:00:'
 ok $? "resumed block closed with its own runtime"
-is "$(ls "$R/rs" | grep -c '_train')" 1 "no new file"
+is "$(ls "$R/rs" | grep -c '_train.*\.md$')" 1 "no new file"
 
 # same task, changed config: a different run
 echo "lr: 0.1" >"$WORK/cfg.yaml"

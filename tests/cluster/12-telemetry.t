@@ -69,6 +69,59 @@ for n in n1 n2 n3; do
 done
 is "$(grep -c '^- hardware: n[123]: ' "$f")" 3 "Config: hardware of each node"
 
+# the run's page, written by the plugin as the user next to the run log
+page=${f%.md}.html
+for i in $(seq 1 20); do [ -s "$page" ] && break; sleep 0.5; done
+ok $([ -s "$page" ]; echo $?) "the plugin wrote the run's page next to its run log"
+is "$(stat -c %U "$page" 2>/dev/null)" "$TUSER" "the page belongs to the user"
+is "$(key "$f" report)" "$(basename "$page")" "Results names the page"
+nsvg=$(grep -o '<svg' "$page" | wc -l)
+ok $(( !(nsvg >= 9) )) "GPU util, memory and power plots of n1..n3 ($nsvg plots)"
+for n in n1 n2 n3; do
+	grep -q "GPU utilisation, $n" "$page"
+	ok $? "$n: GPU utilisation plot"
+done
+is "$(grep -Eic '<script|https?:|url\(' "$page")" 0 "no script, no external address"
+RUNLOG=$top_builddir/runlog/runlog
+as_user "$RUNLOG" report tel --out "$WORK/tel.html"
+ok $? "runlog report of the group"
+
+# both pages in a real browser: the DOM and a screenshot
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+browser() {	# browser ARGS... FILE: headless Chromium, as root here
+	timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+		--hide-scrollbars --user-data-dir="$WORK/chromium" "$@" 2>/dev/null
+}
+if [ -n "$CHROMIUM" ]; then
+	browser --dump-dom "file://$page" >"$WORK/dom.html"
+	ok $? "Chromium loads the run's page"
+	is "$(grep -o '<svg' "$WORK/dom.html" | wc -l)" "$nsvg" "the DOM has one svg per plot"
+	is "$(grep -c '<script' "$WORK/dom.html")" 0 "and no script"
+	grep -q 'time since the first sample' "$WORK/dom.html"
+	ok $? "axis labels in the DOM"
+	n=$(grep -o 'data-n="[0-9]*"' "$WORK/dom.html" | tr -dc '0-9\n' | sort -n | tail -1)
+	ok $(( !(${n:-0} >= 2) )) "series drawn with their points (largest: ${n:-0})"
+	browser --window-size=1100,2600 --screenshot="$WORK/run.png" "file://$page" >/dev/null
+	ok $([ -s "$WORK/run.png" ]; echo $?) "a screenshot of the run's page"
+	ink=$(python3 "$top_srcdir/tests/cluster/png_ink.py" "$WORK/run.png" '#0072B2' '#E69F00')
+	diag "run page: $(echo $ink)"
+	blue=$(echo "$ink" | awk '$1 == "#0072B2" { print $2 }')
+	orange=$(echo "$ink" | awk '$1 == "#E69F00" { print $2 }')
+	ok $(( !(blue > 300 && orange > 300) )) "the plot areas are not blank: GPU 0 and GPU 1 lines drawn ($blue, $orange pixels)"
+	browser --dump-dom "file://$WORK/tel.html" >"$WORK/tdom.html"
+	is "$(grep -o '<svg' "$WORK/tdom.html" | wc -l)" 1 "the group page: one timeline svg"
+	ok $(( !($(grep -o 'class="bar"' "$WORK/tdom.html" | wc -l) >= 1) )) "with a bar per run"
+	browser --window-size=1100,700 --screenshot="$WORK/group.png" "file://$WORK/tel.html" >/dev/null
+	green=$(python3 "$top_srcdir/tests/cluster/png_ink.py" "$WORK/group.png" '#009E73' | awk '$1 == "#009E73" { print $2 }')
+	ok $(( !(green > 100) )) "the timeline is not blank: completed runs in green ($green pixels)"
+	if [ -n "${EXP_LOG_SCREENSHOTS:-}" ]; then
+		cp "$WORK/run.png" "$EXP_LOG_SCREENSHOTS/report-run.png"
+		cp "$WORK/group.png" "$EXP_LOG_SCREENSHOTS/report-group.png"
+	fi
+else
+	ok 0 "# SKIP chromium not installed (contrib/dev/install-deps)"
+fi
+
 # no NVML: no GPU fields, one line saying so, the job is fine
 sed -i "s#nvml_library: .*#nvml_library: /nonexistent/libnvidia-ml.so.1#" "$SITE"
 id=$(submit --exp-log --exp-group=tel --exp-task=nonvml --exp-telemetry=1 --wrap="sleep 3")
@@ -86,8 +139,12 @@ ok $(( $? == 0 )) "--exp-telemetry=fast refused at submission"
 echo "$out" | grep -q "exp-log: --exp-telemetry: invalid value 'fast'"
 ok $? "with a message naming the option"
 
-id=$(submit --exp-log --exp-group=tel --exp-task=off --exp-telemetry=off --wrap="sleep 1")
+id=$(submit --exp-log --exp-group=tel --exp-task=off --exp-telemetry=off \
+	--exp-report=off --wrap="sleep 1")
 f=$(wait_final "$R" "$id" 60)
 sd=$R/.exp-log/runs/tel/$(basename "$f" .md)
 ok $([ ! -e "$sd/telemetry" ]; echo $?) "--exp-telemetry=off: no sampler"
+sleep 2
+ok $([ ! -e "${f%.md}.html" ]; echo $?) "--exp-report=off: no page"
+is "$(grep -c '^- report:' "$f")" 0 "and no report line"
 done_testing

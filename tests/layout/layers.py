@@ -8,7 +8,7 @@ import re
 import sys
 
 ORDER = ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
-         'runstore', 'passport', 'job', 'cli']
+         'runstore', 'report', 'passport', 'job', 'cli']
 # what each library may include besides itself (lower in ORDER is not
 # enough: domain libraries stay independent of each other)
 ALLOWED = {
@@ -19,9 +19,10 @@ ALLOWED = {
     'telemetry': ['util', 'opts'],
     'wandb': ['util'],
     'runstore': ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb'],
+    'report': ['util', 'watch', 'telemetry', 'runstore'],
     'passport': ['util', 'runstore'],
     'job': ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
-            'runstore'],
+            'runstore', 'report'],
     'cli': ['util'],
 }
 # the one place that names the state directory's paths

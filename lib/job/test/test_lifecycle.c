@@ -150,6 +150,10 @@ int main(void)
 	ok(strstr(md, "- ended: failed, exit code 3\n") != NULL, "Results says how it ended");
 	ok(strstr(md, "- try lr 5e-4 (human)\n") != NULL, "human edit survived");
 	ok(!strstr(md, "read the error evidence"), "a person's Next is not touched");
+	ok(!strstr(md, "- report:"), "no page asked for: no report line");
+	free(md);
+	md = slurp("arx5_multitask/2026-02-25_train.html");
+	ok(md == NULL, "and no page written");
 	free(md);
 
 	/* a second job, same task, same day: its own file */
@@ -163,10 +167,22 @@ int main(void)
 	ok(strstr(md, "batch script killed by signal 15 (SIGTERM)") != NULL,
 	   "a signal is not a verdict yet");
 	free(md);
+	md = slurp("arx5_multitask/2026-02-25_train_2.html");
+	ok(md == NULL, "a page asked for is not written before the run closes");
+	free(md);
 	e.sched_state = "TIMEOUT";
 	e.source = "epilog";
+	e.page = 1;
 	exl_run_end(root, "43", &e, &err);
 	md = slurp("arx5_multitask/2026-02-25_train_2.md");
+	ok(strstr(md, "- report: `2026-02-25_train_2.html`\n") != NULL,
+	   "Results names the page");
+	tl = slurp("arx5_multitask/2026-02-25_train_2.html");
+	ok(tl && strncmp(tl, "<!DOCTYPE html>\n", 16) == 0 &&
+	   strstr(tl, "time limit reached (scheduler state TIMEOUT)") &&
+	   strstr(tl, "- report: `2026-02-25_train_2.html`"),
+	   "the page is written next to the run log, from the final run log");
+	free(tl);
 	ok(strstr(md, "time limit reached (scheduler state TIMEOUT), signal 15 (SIGTERM)") != NULL,
 	   "scheduler verdict added");
 	is_int(count(md, "batch script killed by signal"), 0,

@@ -130,6 +130,15 @@ int main(void)
 	ok(exl_opts_set(&o, EXL_OPT_TELEMETRY, "fast", &err) < 0 &&
 	   strncmp(err.text, "exp-log: --exp-telemetry: invalid value 'fast'", 46) == 0,
 	   "bad interval: %s", err.text);
+	ok(!o.report_off, "the HTML page is on by default");
+	ok(exl_opts_set(&o, EXL_OPT_REPORT, "off", &err) == 0 && o.report_off,
+	   "--exp-report=off");
+	ok(exl_opts_set(&o, EXL_OPT_REPORT, "on", &err) == 0 && !o.report_off,
+	   "--exp-report=on");
+	ok(exl_opts_set(&o, EXL_OPT_REPORT, "yes", &err) < 0 &&
+	   strcmp(err.text, "exp-log: --exp-report: invalid value 'yes': "
+		  "use on or off") == 0, "--exp-report=yes refused: %s",
+	   err.text);
 	exl_opts_free(&o);
 	ok(!o.enabled && !o.dir, "free resets");
 
@@ -139,7 +148,7 @@ int main(void)
 		   "--%s is namespaced and tagged", d->name);
 		n++;
 	}
-	is_int(n, 15, "fifteen options");
+	is_int(n, 16, "sixteen options");
 	ok(exl_option_by_id(EXL_OPT_LOG)->has_arg == 2, "--exp-log DIR optional");
 	return done_testing();
 }
