@@ -16,8 +16,8 @@
  * entry or the new one, never part of one.
  *
  * Writers change entries only under the group lock of the run they
- * concern (run_lifecycle.c, `runlog lint --fix`, `runlog reindex`): no
- * lock spans groups.  Every step leaves a state the reader tolerates:
+ * concern (lib/job/run_begin.c and run_closeout.c, `runlog lint
+ * --fix`, `runlog reindex`): no lock spans groups.  Every step leaves a state the reader tolerates:
  * a run is recorded open before its run log is created or resumed, and
  * its open entry goes only after its ended entry is written, so a crash
  * leaves at worst an entry naming a missing log (skipped) or a run listed

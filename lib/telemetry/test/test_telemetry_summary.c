@@ -205,7 +205,7 @@ static void known_answers(void)
 	is_str(md, "- hardware: n1: 1x Test CPU (1 socket, 4 cores, 8 threads, "
 	       "1 NUMA), 16.0 GiB; GPUs: 1x Fake GPU 80.0 GiB (GPU-a, "
 	       "0000:17:00.0, NUMA 0); allocated: 8 CPUs (0-7), 8.0 GiB, 1 of "
-	       "1 GPUs\n", "hardware line, named by the file");
+	       "1 GPU\n", "hardware line, named by the file");
 	free(md);
 	exl_tsum_free(s);
 

@@ -1,0 +1,619 @@
+/* run_begin.c - a job's start: a new run log, or the resumed one, with its
+ * state dir, sidecar, timeline entry and tracker events. */
+#include <ctype.h>
+#include <stddef.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/fileio.h"
+#include "util/jobstate.h"
+#include "util/jsonfile.h"
+#include "runstore/experiments.h"
+#include "runstore/layout.h"
+#include "util/names.h"
+#include "runstore/owned.h"
+#include "util/privdrop.h"
+#include "report/page_file.h"
+#include "watch/progress.h"
+#include "runstore/run_index.h"
+#include "job/run_lifecycle.h"
+#include "runstore/runlog_scan.h"
+#include "runstore/runlog_doc.h"
+#include "runstore/run_edit.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+#include "runstore/timeline.h"
+#include "watch/tracker_events.h"
+#include "job/ending.h"
+#include "telemetry/telemetry_summary.h"
+#include "wandb/wandb_append.h"
+#include "watch/env_capture.h"
+#include "runstore/unlogged.h"
+#include "runstore/wandb_local.h"
+#include "job/run_internal.h"
+
+/* fill_paths: what exl_run_begin tells its caller. */
+static int fill_paths(struct exl_run_paths *out, const char *run_log,
+		      const char *state_dir, const struct exl_run_facts *f,
+		      int resumed, struct exl_err *err)
+{
+	if (exl_lc_set_path(out->run_log, sizeof(out->run_log), run_log, err) < 0 ||
+	    exl_lc_set_path(out->state_dir, sizeof(out->state_dir), state_dir, err) < 0 ||
+	    exl_lc_set_path(out->wandb_dir, sizeof(out->wandb_dir), f->wandb_dir, err) < 0)
+		return -1;
+	out->resumed = resumed;
+	return 0;
+}
+
+/* snapshot_config: hash --exp-config and copy it into the state dir.
+ * Failures are recorded in the facts, not fatal: the run log says why. */
+static void snapshot_config(struct exl_run_facts *f, const char *state_dir)
+{
+	struct exl_err e;
+	char *dir, *dst;
+
+	if (!f->config_abs[0])
+		return;
+	if (exl_sha256_file(f->config_abs, f->config_sha256, &e) < 0) {
+		snprintf(f->config_error, sizeof(f->config_error), "%s", e.text);
+		f->config_sha256[0] = '\0';
+		return;
+	}
+	dir = exl_path_join(state_dir, "config");
+	dst = dir ? exl_path_join(dir, exl_basename(f->config_abs)) : NULL;
+	if (!dst || exl_mkdir_p(dir, 0755, &e) < 0 ||
+	    exl_copy_file(f->config_abs, dst, 64u << 20, &e) < 0) {
+		snprintf(f->config_error, sizeof(f->config_error), "%s",
+			 dst ? e.text : "out of memory");
+	} else {
+		snprintf(f->config_snapshot, sizeof(f->config_snapshot), "%s", dst);
+	}
+	free(dst);
+	free(dir);
+}
+
+/* save_patch: uncommitted changes of a dirty submit repo, beside the
+ * run log's state, so the exact code can be rebuilt.  Best effort. */
+static void save_patch(struct exl_run_facts *f, const char *state_dir)
+{
+	char *path;
+
+	f->patch_path[0] = f->patch_sha256[0] = '\0';
+	if (!f->git.found || !f->git.dirty)
+		return;
+	path = exl_path_join(state_dir, "code.patch");
+	if (path && exl_gitstate_write_patch(f->job.submit_dir, path, 16u << 20,
+					     f->patch_sha256, NULL) == 0)
+		snprintf(f->patch_path, sizeof(f->patch_path), "%s", path);
+	free(path);
+}
+
+/* init_event: the built-in tracker's init_run for this execution. */
+static void init_event(const struct exl_run_facts *f, const char *state_dir,
+		       int resumed)
+{
+	const struct exl_opts *o = f->opts;
+	json_object *e = json_object_new_object(), *cfg, *tags;
+
+	exl_json_set_str(e, "project", o->group ? o->group : f->task);
+	exl_json_set_str(e, "group", o->group);
+	exl_json_set_str(e, "run", f->task);
+	exl_json_set_str(e, "job_id", f->job.job_id);
+	tags = json_object_new_array();
+	if (o->run_type)
+		json_object_array_add(tags, json_object_new_string(o->run_type));
+	json_object_object_add(e, "tags", tags);
+	cfg = o->statepoints ? exl_lc_statepoints_json(o->statepoints) :
+			       json_object_new_object();
+	if (f->config_abs[0])
+		exl_json_set_str(cfg, "config_path", f->config_abs);
+	if (f->config_sha256[0])
+		exl_json_set_str(cfg, "config_sha256", f->config_sha256);
+	json_object_object_add(e, "config", cfg);
+	exl_json_set_str(e, "notes", o->objective);
+	json_object_object_add(e, "offline", json_object_new_boolean(1));
+	json_object_object_add(e, "resumed", json_object_new_boolean(resumed));
+	/* best effort: the run log is what matters */
+	exl_events_append(state_dir, "init_run", e, NULL);
+	json_object_put(e);
+}
+
+/* resumed_block: text of a "## Job (resumed)" block. */
+static char *resumed_block(const struct exl_run_facts *f)
+{
+	const struct exl_job_facts *j = &f->job;
+	struct exl_sb b = { 0 };
+	char sub[40], st[40], human[64], lim[32];
+
+	exl_time_iso(j->submitted, sub, sizeof(sub));
+	exl_time_iso(j->start, st, sizeof(st));
+	exl_time_human(j->start, 1, human, sizeof(human));
+	exl_minutes_limit(j->time_limit_min, lim, sizeof(lim));
+	exl_sb_printf(&b, "## Job (resumed)\n- execution_id: %s\n", j->job_id);
+	if (j->restart_count > 0)
+		exl_sb_printf(&b, "- restart: %d\n", j->restart_count);
+	exl_sb_printf(&b, "- submitted: `%s`\n- start: `%s`\n", sub, st);
+	exl_sb_printf(&b, "- start_human: `%s`\n", human);
+	exl_sb_printf(&b, "- end: %s\n- end_human: %s\n- runtime: %s\n",
+		      EXL_PENDING, EXL_PENDING, EXL_PENDING);
+	exl_sb_printf(&b, "- nodes: `%s` (%d)\n", j->nodes, j->nnodes);
+	exl_sb_printf(&b, "- partition: %s\n- time_limit: `%s`\n", j->partition,
+		      lim);
+	exl_sb_printf(&b, "- signal: %s\n", j->signal_spec[0] ? j->signal_spec : "none");
+	if (f->resumed_from[0])
+		exl_sb_printf(&b, "- resumed from: `%s`%s\n", f->resumed_from,
+			      f->resumed_from_missing ?
+			      " (not found when the job started)" : "");
+	else
+		exl_sb_printf(&b, "- resumed from: no checkpoint found (use --exp-checkpoint=PATH)\n");
+	return exl_sb_take(&b, NULL);
+}
+
+/* start_run: how a new or resumed run's begin ends: the tracker's
+ * init_run, the W&B dir (when f has one), the job index (rel, srel:
+ * run log and state dir relative to root) and the caller's paths. */
+static int start_run(const char *root, struct exl_run_facts *f,
+		     const char *run_log, const char *state_dir,
+		     const char *rel, const char *srel, int resumed,
+		     struct exl_run_paths *out, struct exl_err *err)
+{
+	init_event(f, state_dir, resumed);
+	if (f->wandb_dir[0] && exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
+		return -1;
+	if (exl_lc_write_index(root, f, rel, srel, err) < 0)
+		return -1;
+	return fill_paths(out, run_log, state_dir, f, resumed, err);
+}
+
+/* resume_run: append a resumed job block to an existing run log, add the
+ * job to its sidecar and point the job index and the run index at it. */
+static int resume_run(const char *root, struct exl_run_facts *f,
+		      const char *run_log, const char *state_dir,
+		      struct exl_run_paths *out, struct exl_err *err)
+{
+	struct exl_doc d = { 0 };
+	char *block = NULL, *side = NULL, msg[4700], *rel = NULL, *srel = NULL;
+	char key[EXL_INDEX_KEY_MAX + 1];
+	json_object *o = NULL, *jobs;
+	size_t rl = strlen(root), n;
+	int rc = -1;
+
+	if (strncmp(run_log, root, rl) != 0 || run_log[rl] != '/' ||
+	    strncmp(state_dir, root, rl) != 0 || state_dir[rl] != '/')
+		return exl_errf(err, "%s: not under the run-log root %s", run_log, root);
+	rel = strdup(run_log + rl + 1);
+	srel = strdup(state_dir + rl + 1);
+	if (!rel || !srel) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+		goto out;
+	}
+	if (exl_doc_load(run_log, &d, err) < 0)
+		goto out;
+	if (f->job.restart_count > 0)
+		snprintf(msg, sizeof(msg), "requeued: job %s restarted (restart %d) on %s",
+			 f->job.job_id, f->job.restart_count, f->job.batch_host);
+	else
+		snprintf(msg, sizeof(msg), "resumed: job %s on %s%s%s",
+			 f->job.job_id, f->job.batch_host,
+			 f->resumed_from[0] ? " from " : "", f->resumed_from);
+	block = resumed_block(f);
+	if (!block || exl_lc_append_status(&d, f->job.start, msg) < 0 ||
+	    exl_doc_insert(&d, d.n, "") < 0) {
+		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+		goto out;
+	}
+	for (char *l = strtok(block, "\n"); l; l = strtok(NULL, "\n"))
+		if (exl_doc_insert(&d, d.n, l) < 0) {
+			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+			goto out;
+		}
+	/* listed as open before the log says so again */
+	exl_lc_run_key(f->job.job_id, rel, key, sizeof(key));
+	if (exl_index_open(root, key, exl_lc_job_key(f->job.job_id), rel, err) < 0)
+		goto out;
+	if (exl_doc_save(run_log, &d, err) < 0)
+		goto out;
+	side = exl_layout_sidecar(state_dir);
+	o = side ? exl_json_read(side, 1 << 22, err) : NULL;
+	if (!o || !(jobs = exl_json_array(o, "jobs"))) {
+		if (o)
+			exl_errf(err, "%s: no jobs array: the sidecar was edited", side);
+		else if (!side)
+			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+		goto out;
+	}
+	n = json_object_array_length(jobs);
+	json_object_array_add(jobs, exl_lc_job_json(&f->job));
+	if (exl_json_write(side, o, err) < 0)
+		goto out;
+	exl_lc_unlist_earlier(root, jobs, n, rel, key);
+	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
+		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
+	rc = start_run(root, f, run_log, state_dir, rel, srel, 1, out, err);
+out:
+	json_object_put(o);
+	free(rel);
+	free(srel);
+	free(side);
+	free(block);
+	exl_doc_free(&d);
+	return rc;
+}
+
+/* undo_create: remove what a failed create_run wrote: the run log, its
+ * run.json (side may be NULL) and the job's index file. */
+static void undo_create(const char *root, const char *job_id,
+			const char *path, const char *side)
+{
+	char *jidx = exl_layout_job_index(root, job_id);
+
+	(void)unlink(path);
+	if (side)
+		(void)unlink(side);
+	if (jidx)
+		(void)unlink(jidx);
+	free(jidx);
+}
+
+/* candidate: the i-th free-name candidate "<date>_<task>[_<i>]" as stem
+ * and file name, and its path in gdir (NULL: out of memory). */
+static char *candidate(const char *gdir, const char *date, const char *task,
+		       int i, char *stem, size_t slen, char *name, size_t nlen)
+{
+	if (i == 1)
+		snprintf(stem, slen, "%s_%s", date, task);
+	else
+		snprintf(stem, slen, "%s_%s_%d", date, task, i);
+	snprintf(name, nlen, "%s.md", stem);
+	return exl_path_join(gdir, name);
+}
+
+/* prepare_state: the state dir of stem, made, with the config snapshot,
+ * the W&B dir's name and the code patch (NULL with err set). */
+static char *prepare_state(const char *root, struct exl_run_facts *f,
+			   const char *stem, struct exl_err *err)
+{
+	char *sdir = exl_layout_state_dir(root, f->opts->group, stem);
+
+	if (!sdir) {
+		exl_errnof(err, ENOMEM, "couldn't create run log");
+		return NULL;
+	}
+	if (exl_mkdir_p(sdir, 0755, err) < 0) {
+		free(sdir);
+		return NULL;
+	}
+	f->config_snapshot[0] = f->config_error[0] = '\0';
+	snapshot_config(f, sdir);
+	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
+		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", sdir);
+	save_patch(f, sdir);
+	return sdir;
+}
+
+/* create_run: pick a free "<date>_<task>[_N].md" and write everything. */
+static int create_run(const char *root, const char *gdir,
+		      struct exl_run_facts *f, const char *note,
+		      struct exl_run_paths *out, struct exl_err *err)
+{
+	const char *group = f->opts->group;
+	char date[16], stem[EXL_NAME_MAX + 32], name[EXL_NAME_MAX + 40];
+	char *path = NULL, *sdir = NULL, *text = NULL, *side = NULL;
+	char rel[EXL_NAME_MAX * 2 + 64], *srel = NULL;
+	char key[EXL_INDEX_KEY_MAX + 1];
+	json_object *o = NULL;
+	struct stat st;
+	int i, rc = -1, made = -1, listed = 0;
+
+	exl_time_date(f->job.start, date, sizeof(date));
+	for (i = 1; i < 1000; i++) {
+		free(path);
+		path = candidate(gdir, date, f->task, i, stem, sizeof(stem),
+				 name, sizeof(name));
+		if (!path)
+			return exl_errnof(err, ENOMEM, "couldn't create run log");
+		if (lstat(path, &st) == 0)
+			continue;
+		free(sdir);
+		if (!(sdir = prepare_state(root, f, stem, err)))
+			goto out;
+		free(text);
+		text = exl_runlog_render(f);
+		if (!text) {
+			exl_errnof(err, ENOMEM, "couldn't render run log");
+			goto out;
+		}
+		if (group)
+			snprintf(rel, sizeof(rel), "%s/%s", group, name);
+		else
+			snprintf(rel, sizeof(rel), "%s", name);
+		/* listed as open before it exists: a crash in between leaves
+		 * an entry naming a missing log, which readers skip */
+		exl_lc_run_key(f->job.job_id, rel, key, sizeof(key));
+		if (exl_index_open(root, key, exl_lc_job_key(f->job.job_id), rel, err) < 0)
+			goto out;
+		listed = 1;
+		made = exl_create_exclusive(path, text, strlen(text), 0644, err);
+		if (made < 0)
+			goto out;
+		if (made == 0)
+			break;
+	}
+	if (i == 1000) {
+		exl_errf(err, "%s/%s_%s: 999 run logs with this name already: use --exp-task",
+			 gdir, date, f->task);
+		goto out;
+	}
+	if (note && exl_run_note(path, f->job.start, note, err) < 0)
+		goto out;
+	if (!(srel = exl_layout_state_rel(group, stem))) {
+		exl_errnof(err, ENOMEM, "couldn't create a run log");
+		goto out;
+	}
+	side = exl_layout_sidecar(sdir);
+	o = exl_lc_run_json(f, rel, sdir);
+	if (!side || exl_json_write(side, o, err) < 0)
+		goto out;
+	if (start_run(root, f, path, sdir, rel, srel, 0, out, err) < 0 ||
+	    exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	/* all or nothing: a run that failed half-way takes back its log,
+	 * sidecar and job index (we hold the group lock), then its entry */
+	if (rc < 0 && made == 0)
+		undo_create(root, f->job.job_id, path, side);
+	/* no log of ours at the listed path: unlist it (a failure leaves
+	 * an entry the reader skips or reads harmlessly) */
+	if (listed && (made != 0 || rc < 0))
+		(void)exl_index_drop(root, key, rel, NULL);
+	free(srel);
+	json_object_put(o);
+	free(side);
+	free(text);
+	free(sdir);
+	free(path);
+	return rc;
+}
+
+/* fresh_root: does root hold no run log and no exp-log state yet?  An
+ * index started now then knows every run (run_index.h): the first
+ * writer stamps it.  Two first writers may both decide so; both list
+ * their runs. */
+static int fresh_root(const char *root)
+{
+	char *jobs = exl_layout_jobs_dir(root);
+	struct exl_scan sc;
+	struct stat st;
+	int fresh;
+
+	if (!jobs)
+		return 0;
+	fresh = lstat(jobs, &st) < 0 && errno == ENOENT;
+	free(jobs);
+	if (!fresh)
+		return 0;
+	if (lstat(root, &st) < 0)
+		return errno == ENOENT;
+	fresh = exl_scan_list(root, NULL, &sc, NULL) == 0 && sc.n == 0;
+	exl_scan_free(&sc);
+	return fresh;
+}
+
+/* make_meta_dirs: the root, the group dir, .exp-log's subdirs and the
+ * run index. */
+static int make_meta_dirs(const char *root, const char *gdir,
+			  struct exl_err *err)
+{
+	const char *const *sub = exl_layout_meta_subdirs();
+	char *meta = exl_layout_meta(root), *p;
+	int rc = 0, fresh = fresh_root(root);
+	size_t i;
+
+	if (!meta)
+		return exl_errnof(err, ENOMEM, "couldn't create %s", root);
+	if (exl_mkdir_p(gdir, 0755, err) < 0 || exl_mkdir_p(meta, 0755, err) < 0)
+		rc = -1;
+	for (i = 0; rc == 0 && sub[i]; i++) {
+		p = exl_path_join(meta, sub[i]);
+		if (!p || exl_mkdir_p(p, 0755, err) < 0)
+			rc = -1;
+		free(p);
+	}
+	if (rc == 0 && exl_index_init(root, fresh, err) < 0)
+		rc = -1;
+	free(meta);
+	return rc;
+}
+
+/* stem_task: does "YYYY-MM-DD_TASK[_N].md" name a run of task?  *order
+ * gets a sort key (date, N). */
+static int stem_task(const char *name, const char *task, char *order,
+		     size_t len)
+{
+	size_t tl = strlen(task), nl = strlen(name);
+	const char *rest;
+	long n = 1;
+
+	if (nl < 14 || strcmp(name + nl - 3, ".md") != 0 || name[10] != '_' ||
+	    strncmp(name + 11, task, tl) != 0)
+		return 0;
+	rest = name + 11 + tl;
+	if (rest[0] == '_' && isdigit((unsigned char)rest[1])) {
+		char *end;
+
+		n = strtol(rest + 1, &end, 10);
+		rest = end;
+	}
+	if (strcmp(rest, ".md") != 0)
+		return 0;
+	snprintf(order, len, "%.10s %06ld", name, n);
+	return 1;
+}
+
+/* find_latest_of_task: newest run log of the task in dir (by date, then
+ * _N suffix).  NULL when there is none. */
+static char *find_latest_of_task(const char *dir, const char *task)
+{
+	char best[32] = "", order[32], *hit = NULL;
+	struct dirent *de;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return NULL;
+	while ((de = readdir(dp))) {
+		if (!stem_task(de->d_name, task, order, sizeof(order)) ||
+		    strcmp(order, best) <= 0)
+			continue;
+		free(hit);
+		hit = exl_path_join(dir, de->d_name);
+		snprintf(best, sizeof(best), "%s", order);
+	}
+	closedir(dp);
+	return hit;
+}
+
+/* resume_target: the run log --exp-resume names, which must live in this
+ * run's group directory.  NULL with *why set when there is none. */
+static char *resume_target(const char *gdir, const struct exl_run_facts *f,
+			   char *why, size_t len)
+{
+	const char *want = f->opts->resume_log;
+	char *path, *dir;
+	struct stat st;
+
+	if (!want) {
+		path = find_latest_of_task(gdir, f->task);
+		if (!path)
+			snprintf(why, len, "no earlier run log of task %s in %s",
+				 f->task, gdir);
+		return path;
+	}
+	path = want[0] == '/' ? strdup(want) : exl_path_join(gdir, exl_basename(want));
+	if (!path)
+		return NULL;
+	dir = exl_dirname(path);
+	if (!dir || strcmp(dir, gdir) != 0 || lstat(path, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		snprintf(why, len, "--exp-resume=%s is not a run log in %s", want,
+			 gdir);
+		free(path);
+		path = NULL;
+	}
+	free(dir);
+	return path;
+}
+
+/* same_run: may job f continue the run whose sidecar is at state_dir?  A
+ * different task or config hash makes it a different run (*why says). */
+static int same_run(const char *state_dir, const struct exl_run_facts *f,
+		    char *why, size_t len)
+{
+	char *side = exl_layout_sidecar(state_dir);
+	struct exl_err e;
+	json_object *o = side ? exl_json_read(side, 1 << 22, &e) : NULL;
+	json_object *cfg;
+	const char *task, *sha = NULL;
+	int same = 0;
+
+	if (!o) {
+		snprintf(why, len, "its sidecar is unreadable (%.400s)",
+			 side ? e.text : "out of memory");
+		free(side);
+		return 0;
+	}
+	task = exl_json_str(o, "task");
+	if (json_object_object_get_ex(o, "config", &cfg))
+		sha = exl_json_str(cfg, "sha256");
+	if (task && strcmp(task, f->task) != 0)
+		snprintf(why, len, "task differs (%s, now %s)", task, f->task);
+	else if (sha && f->config_sha256[0] && strcmp(sha, f->config_sha256) != 0)
+		snprintf(why, len, "config changed (sha256 %.12s..., now %.12s...)",
+			 sha, f->config_sha256);
+	else
+		same = 1;
+	json_object_put(o);
+	free(side);
+	return same;
+}
+
+/* state_dir_of: the state dir of a run log in this group. */
+static char *state_dir_of(const char *root, const char *group,
+			  const char *run_log)
+{
+	const char *name = exl_basename(run_log);
+	char *stem = strndup(name, strlen(name) - 3), *sd;
+
+	if (!stem)
+		return NULL;
+	sd = exl_layout_state_dir(root, group, stem);
+	free(stem);
+	return sd;
+}
+
+int exl_run_begin(const char *root, struct exl_run_facts *f,
+		  struct exl_run_paths *out, struct exl_err *err)
+{
+	const char *group = f->opts->group;
+	char *gdir = exl_layout_group_dir(root, group);
+	char *lock = exl_layout_lock(root, group);
+	char *run_log = NULL, *state_dir = NULL, *idx_group = NULL;
+	char why[512] = "", note[1400];
+	int fd = -1, rc = -1, found;
+
+	memset(out, 0, sizeof(*out));
+	if (!gdir || !lock) {
+		exl_errnof(err, ENOMEM, "couldn't start run log");
+		goto out;
+	}
+	if (root[0] != '/') {
+		exl_errf(err, "run-log root %s: not an absolute path", root);
+		goto out;
+	}
+	if (make_meta_dirs(root, gdir, err) < 0)
+		goto out;
+	if (f->config_abs[0] && !f->config_sha256[0] &&
+	    exl_sha256_file(f->config_abs, f->config_sha256, NULL) < 0)
+		f->config_sha256[0] = '\0';
+	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
+	if (fd < 0)
+		goto out;
+	/* a requeued job (same id, restart count > 0) continues its log */
+	found = exl_lc_read_index(root, f->job.job_id, &run_log, &state_dir,
+			   &idx_group, err);
+	if (found < 0)
+		goto out;
+	if (found == 0 && f->job.restart_count > 0 && access(run_log, F_OK) == 0) {
+		rc = resume_run(root, f, run_log, state_dir, out, err);
+		goto out;
+	}
+	free(run_log);
+	free(state_dir);
+	run_log = state_dir = NULL;
+	if (f->opts->resume) {
+		run_log = resume_target(gdir, f, why, sizeof(why));
+		state_dir = run_log ? state_dir_of(root, group, run_log) : NULL;
+		if (run_log && state_dir && same_run(state_dir, f, why, sizeof(why))) {
+			rc = resume_run(root, f, run_log, state_dir, out, err);
+			goto out;
+		}
+		snprintf(note, sizeof(note), "new run log, not resumed: %s%s%s",
+			 run_log ? exl_basename(run_log) : "", run_log ? ": " : "",
+			 why[0] ? why : "out of memory");
+	}
+	rc = create_run(root, gdir, f, f->opts->resume ? note : NULL, out, err);
+out:
+	exl_unlock(fd);
+	free(run_log);
+	free(state_dir);
+	free(idx_group);
+	free(lock);
+	free(gdir);
+	return rc;
+}

@@ -1,0 +1,593 @@
+/* run_closeout.c - how a job ended, told once: merging the end facts into
+ * the sidecar, the final Status line, Results, telemetry, W&B, the
+ * experiments row; as the job's user from the epilog. */
+#include <ctype.h>
+#include <stddef.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/fileio.h"
+#include "util/jobstate.h"
+#include "util/jsonfile.h"
+#include "runstore/experiments.h"
+#include "runstore/layout.h"
+#include "util/names.h"
+#include "runstore/owned.h"
+#include "util/privdrop.h"
+#include "report/page_file.h"
+#include "watch/progress.h"
+#include "runstore/run_index.h"
+#include "job/run_lifecycle.h"
+#include "runstore/runlog_scan.h"
+#include "runstore/runlog_doc.h"
+#include "runstore/run_edit.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+#include "runstore/timeline.h"
+#include "watch/tracker_events.h"
+#include "job/ending.h"
+#include "telemetry/telemetry_summary.h"
+#include "wandb/wandb_append.h"
+#include "watch/env_capture.h"
+#include "runstore/unlogged.h"
+#include "runstore/wandb_local.h"
+#include "job/run_internal.h"
+
+/* last_job_entry: the sidecar's newest entry for job_id. */
+static json_object *last_job_entry(json_object *run, const char *job_id)
+{
+	json_object *jobs, *hit = NULL;
+	size_t i, n;
+
+	if (!(jobs = exl_json_array(run, "jobs")))
+		return NULL;
+	n = json_object_array_length(jobs);
+	for (i = 0; i < n; i++) {
+		json_object *j = json_object_array_get_idx(jobs, i);
+		const char *id = exl_json_str(j, "job_id");
+
+		if (id && strcmp(id, job_id) == 0)
+			hit = j;
+	}
+	return hit;
+}
+
+/* merge_end: fold what e knows into the sidecar entry.  The batch step's
+ * exit status is kept once seen; the scheduler's state and end time
+ * replace any earlier guess. */
+static void merge_end(json_object *job, const struct exl_run_end *e)
+{
+	char text[64];
+
+	if (e->have_status && !exl_json_has(job, "exit_status")) {
+		exl_json_set_int(job, "exit_status", e->wstatus);
+		exl_exit_text(e->wstatus, text, sizeof(text));
+		exl_json_set_str(job, "exit", text);
+	}
+	if (e->sched_state)
+		exl_json_set_str(job, "sched_state", e->sched_state);
+	/* the scheduler's end time is the job's (an salloc allocation ends
+	 * after its steps); otherwise the first end seen stays */
+	if (!exl_json_has(job, "end") || e->sched_state)
+		exl_json_set_int(job, "end", (long long)e->end);
+	exl_json_set_str(job, "ended_by", e->source);
+}
+
+/* verdict: the Status text for the merged entry.  A batch script killed
+ * by a signal is not a verdict yet: the scheduler says why it was. */
+static void verdict(json_object *job, char *buf, size_t len)
+{
+	const char *st = exl_json_str(job, "sched_state");
+	int have = exl_json_has(job, "exit_status");
+	int ws = (int)exl_json_int(job, "exit_status", 0);
+
+	if (!st && have && WIFSIGNALED(ws)) {
+		char sig[32];
+
+		snprintf(buf, len, "batch script killed by signal %d (%s)",
+			 WTERMSIG(ws), exl_signal_name(WTERMSIG(ws), sig,
+						       sizeof(sig)));
+		return;
+	}
+	exl_final_text(st, have, ws, buf, len);
+}
+
+/* update_doc: end fields of the job block, Results, and the Status line. */
+static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
+		      const char *status_line, time_t now, json_object *owned)
+{
+	char iso_s[40], iso_e[40], human[64], hms[32], val[160], scope[64];
+	time_t start = (time_t)exl_json_int(job, "start", 0);
+	time_t end = (time_t)exl_json_int(job, "end", now);
+	const char *st = exl_json_str(job, "sched_state");
+	const char *ex = exl_json_str(job, "exit");
+	long blk = exl_doc_find_job_block(d, job_id);
+	long res;
+
+	exl_time_iso(start, iso_s, sizeof(iso_s));
+	exl_time_iso(end, iso_e, sizeof(iso_e));
+	exl_time_human(end, 1, human, sizeof(human));
+	exl_duration_hms((long long)(end - start), hms, sizeof(hms));
+	snprintf(scope, sizeof(scope), "job:%s:%lld", job_id,
+		 exl_json_int(job, "restart_count", 0));
+	if (blk >= 0) {
+		snprintf(val, sizeof(val), "`%s`", iso_e);
+		if (exl_owned_set(d, (size_t)blk, scope, "end", val, owned) < 0)
+			return -1;
+		snprintf(val, sizeof(val), "`%s`", human);
+		if (exl_owned_set(d, (size_t)blk, scope, "end_human", val, owned) < 0)
+			return -1;
+		snprintf(val, sizeof(val), "`%s`", hms);
+		if (exl_owned_set(d, (size_t)blk, scope, "runtime", val, owned) < 0)
+			return -1;
+	}
+	res = exl_doc_find_section(d, "Results", 0);
+	if (res >= 0) {
+		snprintf(val, sizeof(val), "`%s` (start `%s`, end `%s`)", hms,
+			 iso_s, iso_e);
+		if (exl_owned_set(d, (size_t)res, "Results", "runtime", val, owned) < 0)
+			return -1;
+		if (ex && exl_owned_set(d, (size_t)res, "Results", "exit", ex,
+					owned) < 0)
+			return -1;
+		if (st && exl_owned_set(d, (size_t)res, "Results",
+					"scheduler_state", st, owned) < 0)
+			return -1;
+	}
+	if (status_line && exl_lc_append_status(d, now, status_line) < 0)
+		return -1;
+	return 0;
+}
+
+/* owned_map: the run's record of what the tools last wrote. */
+json_object *exl_lc_owned_map(json_object *run)
+{
+	json_object *o;
+
+	if (json_object_object_get_ex(run, "owned", &o) &&
+	    json_object_is_type(o, json_type_object))
+		return o;
+	o = json_object_new_object();
+	json_object_object_add(run, "owned", o);
+	return o;
+}
+
+/* close_out: once the scheduler's final state is known, the story of the
+ * end ("ended:" in Results), the warning-signal note in Status (once), and
+ * the built-in tracker's finish event if exp-run did not write one. */
+/* suggest_next: when Next still holds only the placeholder, suggest what
+ * the end calls for: resume after a time limit or preemption, a passport
+ * before any eval or upload of a finished checkpoint, a look at the error
+ * after a failure.  A person's Next is never touched. */
+static int suggest_next(struct exl_doc *d, const char *state)
+{
+	long sec = exl_doc_find_section(d, "Next", 0), res;
+	size_t end, i;
+	char *ck = NULL, line[4400];
+	int rc = 0, have_ck;
+
+	if (sec < 0)
+		return 0;
+	end = exl_doc_section_end(d, (size_t)sec);
+	for (i = (size_t)sec + 1; i < end; i++)
+		if (d->lines[i][0] && strncmp(d->lines[i], "- _(", 4) != 0)
+			return 0;	/* somebody wrote here */
+	res = exl_doc_find_section(d, "Results", 0);
+	if (res >= 0)
+		ck = exl_doc_get_key(d, (size_t)res, "checkpoint");
+	have_ck = ck && ck[0] == '/';
+	for (i = end; i > (size_t)sec + 1; i--)
+		if (strncmp(d->lines[i - 1], "- _(", 4) == 0)
+			exl_doc_delete(d, i - 1);
+	if (strcmp(state, "TIMEOUT") == 0 || strcmp(state, "PREEMPTED") == 0 ||
+	    strcmp(state, "NODE_FAIL") == 0) {
+		snprintf(line, sizeof(line), "- resume: resubmit with `--exp-resume%s%s%s` (same run log, a resumed job block)",
+			 have_ck ? " --exp-checkpoint=" : "", have_ck ? ck : "",
+			 have_ck ? "" : "`; point it at the last checkpoint");
+		rc = exl_doc_append(d, (size_t)sec, line);
+	} else if (strcmp(state, "COMPLETED") == 0 && have_ck) {
+		char *dir = exl_dirname(ck);
+
+		snprintf(line, sizeof(line), "- before eval, upload or handoff: `passport generate %s --run <this log>` then `passport sign %s --verdict pass`",
+			 dir ? dir : ck, dir ? dir : ck);
+		free(dir);
+		rc = exl_doc_append(d, (size_t)sec, line);
+	} else if (strcmp(state, "COMPLETED") != 0) {
+		rc = exl_doc_append(d, (size_t)sec, "- read the error evidence in Status, fix, resubmit (a new run log unless it is the same config)");
+	} else {
+		rc = exl_doc_append(d, (size_t)sec, "- no checkpoint found: check the checkpoint globs (exp-log.yaml) or where the program saves");
+	}
+	if (rc == 0)
+		rc = exl_doc_append(d, (size_t)sec, "- _(your judgement: what this run showed, what to try next)_");
+	free(ck);
+	return rc;
+}
+
+struct tsum_put {
+	struct exl_doc *d;
+	long sec;
+	json_object *owned;
+	int rc;
+};
+
+static void put_tsum_line(const char *key, const char *value, void *arg)
+{
+	struct tsum_put *t = arg;
+
+	if (t->rc == 0 && exl_owned_set(t->d, (size_t)t->sec, "Results", key,
+					value, t->owned) < 0)
+		t->rc = -1;
+}
+
+/* telemetry_results: the nodes' telemetry summed up (GPU util, memory,
+ * energy, GPU-hours, cost) into Results, the hardware of every node into
+ * Config, both into the sidecar.  Once per execution; a run without
+ * telemetry files gets nothing. */
+static int telemetry_results(struct exl_doc *d, json_object *run,
+			     json_object *job, const char *state_dir,
+			     json_object *owned)
+{
+	struct exl_tsum_opts o = { 0 };
+	struct exl_tsum *ts = NULL;
+	struct tsum_put put = { d, 0, owned, 0 };
+	json_object *tcfg, *v;
+	char *hw, *line, *save = NULL;
+	long cfg;
+
+	if (exl_json_has(job, "telemetry"))
+		return 0;
+	if (json_object_object_get_ex(run, "telemetry", &tcfg)) {
+		if (json_object_object_get_ex(tcfg, "price_per_gpu_hour", &v))
+			o.price_per_gpu_hour = json_object_get_double(v);
+		o.currency = exl_json_str(tcfg, "currency");
+	}
+	o.elapsed_s = (double)(exl_json_int(job, "end", 0) -
+			       exl_json_int(job, "start", 0));
+	o.job_id = exl_json_str(job, "job_id");
+	if (exl_tsum_read(state_dir, &o, &ts, NULL) != 0 || !ts)
+		return 0;
+	json_object_object_add(job, "telemetry", exl_tsum_json(ts));
+	put.sec = exl_doc_find_section(d, "Results", 0);
+	if (put.sec >= 0)
+		exl_tsum_md_each(ts, put_tsum_line, &put);
+	cfg = exl_doc_find_section(d, "Config", 0);
+	hw = exl_tsum_hardware_md(ts);
+	if (cfg >= 0 && hw && exl_doc_find_key(d, (size_t)cfg, "hardware") < 0)
+		for (line = strtok_r(hw, "\n", &save); line && put.rc == 0;
+		     line = strtok_r(NULL, "\n", &save))
+			if (exl_doc_append(d, (size_t)cfg, line) < 0)
+				put.rc = -1;
+	free(hw);
+	exl_tsum_free(ts);
+	return put.rc;
+}
+
+/* finalize_wandb: offline W&B runs of this run that nobody finished (the
+ * program died before wandb.finish(), exp-run could not run) get an exit
+ * record with the job's exit code, so a later sync shows them failed or
+ * finished instead of running forever.  Once per execution. */
+static int finalize_wandb(struct exl_doc *d, json_object *job,
+			  const char *state_dir, int code, time_t now,
+			  json_object *owned)
+{
+	struct exl_wandb_finalize_report rep;
+	struct exl_err e;
+	char *dir, line[768];
+	time_t start = (time_t)exl_json_int(job, "start", now);
+	unsigned i;
+	int rc;
+
+	if (exl_json_has(job, "wandb_finalized"))
+		return 0;
+	dir = exl_path_join(state_dir, "wandb");
+	if (!dir)
+		return -1;
+	memset(&rep, 0, sizeof(rep));
+	rc = exl_wandb_finalize_dir(dir, code, (int)(now - start),
+				    EXL_WANDB_REPAIR_TAIL, &rep, &e);
+	if (rc >= 0 && exl_wandb_local_end(d, dir, &rep, owned) < 0)
+		rc = exl_errnof(&e, ENOMEM, "no memory");
+	free(dir);
+	exl_json_set_int(job, "wandb_finalized", rep.appended);
+	if (rc < 0) {
+		snprintf(line, sizeof(line), "W&B offline runs not finalized: %.600s",
+			 e.text);
+		return exl_lc_append_status(d, now, line);
+	}
+	if (rep.appended) {
+		snprintf(line, sizeof(line),
+			 "W&B: %u offline run%s had no exit record: exit code %d appended",
+			 rep.appended, rep.appended == 1 ? "" : "s", code);
+		if (exl_lc_append_status(d, now, line) < 0)
+			return -1;
+	}
+	for (i = 0; i < rep.ndetail && i < 8; i++) {
+		snprintf(line, sizeof(line), "W&B: %.700s", rep.detail[i]);
+		if (exl_lc_append_status(d, now, line) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* experiment_row: keep <group>/experiments.md current for experiment
+ * runs: one row per run log; status and notes stay the human's once
+ * edited.  Best effort: a failure is noted in the sidecar. */
+static void experiment_row(const struct exl_doc *d, json_object *run,
+			   json_object *job, const char *run_log)
+{
+	const char *type = exl_json_str(run, "run_type");
+	const char *group = exl_json_str(run, "group");
+	const char *st = exl_json_str(job, "sched_state");
+	struct exl_experiment_row row = { 0 };
+	char *dir = exl_dirname(run_log), *stem, *val = NULL, *tr = NULL;
+	char metric[96] = "", status[96], title[128];
+	struct exl_err e;
+	long res = exl_doc_find_section(d, "Results", 0);
+
+	if (!dir || !type || strcmp(type, "experiment") != 0 || !st) {
+		free(dir);
+		return;
+	}
+	stem = strndup(exl_basename(run_log), strlen(exl_basename(run_log)) - 3);
+	if (res >= 0) {
+		val = exl_doc_get_key(d, (size_t)res, "end_val_loss");
+		tr = exl_doc_get_key(d, (size_t)res, "end_train_loss");
+	}
+	if (val && !exl_owned_placeholder(val))
+		snprintf(metric, sizeof(metric), "val_loss %s", val);
+	else if (tr && !exl_owned_placeholder(tr))
+		snprintf(metric, sizeof(metric), "train_loss %s", tr);
+	else
+		snprintf(metric, sizeof(metric), "n/a");
+	if (strcmp(st, "COMPLETED") == 0)
+		snprintf(status, sizeof(status), "completed");
+	else if (strcmp(st, "FAILED") == 0)
+		snprintf(status, sizeof(status), "failed (%s)",
+			 exl_json_str(job, "exit") ? exl_json_str(job, "exit") : "?");
+	else
+		snprintf(status, sizeof(status), "%s", st);
+	for (char *c = status; *c; c++)
+		if (*c >= 'A' && *c <= 'Z' && c != status)
+			*c = (char)(*c - 'A' + 'a');
+	row.run = stem;
+	row.description = exl_json_str(run, "objective") ?
+			  exl_json_str(run, "objective") : exl_json_str(run, "task");
+	row.metric = metric;
+	row.status = status;
+	exl_group_title(group, title, sizeof(title));
+	if (stem && exl_experiments_update(dir, title, &row,
+					   exl_json_str(run, "experiments_status"),
+					   &e) == 0)
+		exl_json_set_str(run, "experiments_status", status);
+	else if (stem)
+		exl_json_set_str(run, "experiments_error", e.text);
+	free(val);
+	free(tr);
+	free(stem);
+	free(dir);
+}
+
+/* ckpt_not_searched: a checkpoint line still waiting at the end (srun and
+ * salloc jobs have no monitor; a killed monitor never got there) says so
+ * instead of promising a value that will never come. */
+static int ckpt_not_searched(struct exl_doc *d, size_t res, json_object *owned)
+{
+	char *cur = exl_doc_get_key(d, res, "checkpoint");
+	int waiting = cur && strcmp(cur, EXL_PENDING) == 0;
+
+	free(cur);
+	if (!waiting)
+		return 0;
+	return exl_owned_set(d, res, "Results", "checkpoint",
+			     "not searched (only a batch script's monitor looks "
+			     "for checkpoints, and none ran to the end)",
+			     owned) < 0 ? -1 : 0;
+}
+
+static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
+		     time_t now, json_object *owned, struct exl_err *err)
+{
+	struct exl_ending_in in = { 0 };
+	struct exl_err terr;
+	char ended[512], note[512];
+	long res;
+	int code;
+
+	in.sched_state = exl_json_str(job, "sched_state");
+	if (!in.sched_state || !exl_state_is_final(in.sched_state))
+		return 0;
+	in.have_status = exl_json_has(job, "exit_status");
+	in.wstatus = (int)exl_json_int(job, "exit_status", 0);
+	in.start = (time_t)exl_json_int(job, "start", 0);
+	in.end = (time_t)exl_json_int(job, "end", 0);
+	in.time_limit_min = (unsigned int)exl_json_int(job, "time_limit_min",
+						       0xffffffff);
+	in.signal_spec = exl_json_str(job, "signal");
+	in.state_dir = state_dir;
+	exl_ending_text(&in, ended, sizeof(ended));
+	res = exl_doc_find_section(d, "Results", 0);
+	if (res >= 0 &&
+	    (exl_owned_set(d, (size_t)res, "Results", "ended", ended, owned) < 0 ||
+	     ckpt_not_searched(d, (size_t)res, owned) < 0))
+		return exl_errnof(err, ENOMEM, "couldn't update the run log");
+	if (!exl_json_has(job, "signal_note") &&
+	    exl_ending_signal_note(&in, note, sizeof(note)) == 0) {
+		if (exl_lc_append_status(d, now, note) < 0)
+			return exl_errnof(err, ENOMEM, "couldn't update the run log");
+		exl_json_set_str(job, "signal_note", note);
+	}
+	/* trackers: the epilog finishes what exp-run could not */
+	code = in.have_status ? (WIFSIGNALED(in.wstatus) ?
+				 128 + WTERMSIG(in.wstatus) :
+				 WEXITSTATUS(in.wstatus)) :
+	       strcmp(in.sched_state, "COMPLETED") == 0 ? 0 : 1;
+	if (exl_events_finish(state_dir, code, in.sched_state, &terr) < 0)
+		exl_json_set_str(job, "tracker_error", terr.text);
+	if (finalize_wandb(d, job, state_dir, code, now, owned) < 0 ||
+	    suggest_next(d, in.sched_state) < 0)
+		return exl_errnof(err, ENOMEM, "couldn't update the run log");
+	return 0;
+}
+
+/* close_out_run: what needs the whole run (sidecar root), after close_out */
+static int close_out_run(struct exl_doc *d, json_object *run, json_object *job,
+			 const char *state_dir, struct exl_err *err)
+{
+	if (!exl_state_is_final(exl_json_str(job, "sched_state")))
+		return 0;
+	if (telemetry_results(d, run, job, state_dir, exl_lc_owned_map(run)) < 0)
+		return exl_errnof(err, ENOMEM, "couldn't update the run log");
+	return 0;
+}
+
+struct end_arg {
+	const char *job_id;
+	struct exl_run_end e;
+	struct exl_err *err;
+	char *page_log, *page_state;	/* closed with e.page: write it */
+};
+
+/* page_key: name the run's page in Results, and remember where to write
+ * it once the edit is done (the page shows the final run log). */
+static int page_key(struct exl_run_edit *ed, struct end_arg *a,
+		    json_object *owned)
+{
+	char *file = exl_page_file_name(ed->run_log), val[300];
+	long res = exl_doc_find_section(&ed->doc, "Results", 0);
+	int rc = 0;
+
+	if (!file)
+		return 0;
+	snprintf(val, sizeof(val), "`%s`", file);
+	if (res >= 0 && exl_owned_set(&ed->doc, (size_t)res, "Results",
+				      "report", val, owned) < 0)
+		rc = -1;
+	free(file);
+	free(a->page_log);
+	free(a->page_state);
+	a->page_log = strdup(ed->run_log);
+	a->page_state = ed->state_dir ? strdup(ed->state_dir) : NULL;
+	return rc;
+}
+
+/* drop_provisional: the batch step's verdict was written before the
+ * scheduler's final state was known; the final one takes its place, so a
+ * run log has one final Status line.  A line a person changed stays. */
+static void drop_provisional(struct exl_doc *d, const char *prev)
+{
+	long sec = exl_doc_find_section(d, "Status", 0);
+	size_t i, plen = strlen(prev), l;
+
+	if (sec < 0)
+		return;
+	for (i = exl_doc_section_end(d, (size_t)sec); i > (size_t)sec + 1; i--) {
+		const char *line = d->lines[i - 1], *dash;
+
+		l = strlen(line);
+		dash = strstr(line, " — ");
+		if (strncmp(line, "- ", 2) == 0 && dash &&
+		    dash + strlen(" — ") + plen == line + l &&
+		    strcmp(dash + strlen(" — "), prev) == 0) {
+			exl_doc_delete(d, i - 1);
+			return;
+		}
+	}
+}
+
+static int put_end(struct exl_run_edit *ed, void *arg)
+{
+	struct end_arg *a = arg;
+	json_object *job = last_job_entry(ed->run, a->job_id);
+	json_object *owned = exl_lc_owned_map(ed->run);
+	time_t now = time(NULL);
+	const char *prev;
+	char text[256];
+	int was_final;
+
+	if (!job)
+		return 0;	/* the sidecar was edited: nothing to merge into */
+	was_final = exl_state_is_final(exl_json_str(job, "sched_state"));
+	merge_end(job, &a->e);
+	verdict(job, text, sizeof(text));
+	prev = exl_json_str(job, "verdict");
+	if (prev && strcmp(prev, text) != 0 && !was_final &&
+	    exl_state_is_final(exl_json_str(job, "sched_state")))
+		drop_provisional(&ed->doc, prev);
+	if (update_doc(&ed->doc, job, a->job_id,
+		       prev && strcmp(prev, text) == 0 ? NULL : text, now,
+		       owned) < 0)
+		return -1;
+	exl_json_set_str(job, "verdict", text);
+	if (close_out(&ed->doc, job, ed->state_dir, now, owned, a->err) < 0 ||
+	    close_out_run(&ed->doc, ed->run, job, ed->state_dir, a->err) < 0)
+		return -1;
+	if (exl_state_is_final(exl_json_str(job, "sched_state"))) {
+		experiment_row(&ed->doc, ed->run, job, ed->run_log);
+		if (a->e.page && page_key(ed, a, owned) < 0)
+			return -1;
+		ed->closed = 1;
+		ed->end = (time_t)exl_json_int(job, "end", (long long)now);
+	}
+	return 0;
+}
+
+int exl_run_end(const char *root, const char *job_id,
+		const struct exl_run_end *e_in, struct exl_err *err)
+{
+	struct end_arg a = { job_id, *e_in, err, NULL, NULL };
+	struct exl_err perr;
+	int rc;
+
+	if (!a.e.end)
+		a.e.end = time(NULL);
+	rc = exl_lc_with_run(root, job_id, put_end, &a, err);
+	/* the page is a view: one that can't be written costs the run log
+	 * nothing */
+	if (rc == 0 && a.page_log && a.page_state)
+		(void)exl_page_write(a.page_log, a.page_state, &perr);
+	free(a.page_log);
+	free(a.page_state);
+	return rc;
+}
+
+struct end_as_arg {
+	const char *root;
+	const char *job_id;
+	const struct exl_run_end *e;
+};
+
+int exl_run_end_noting(const char *root, const char *job_id,
+		       const struct exl_run_end *e, struct exl_err *err)
+{
+	struct exl_err ue;
+
+	if (exl_run_end(root, job_id, e, err) >= 0)
+		return 0;
+	if (e->home)
+		(void)exl_unlogged_write(e->home, job_id, root, err->text,
+					 time(NULL), &ue);
+	return -1;
+}
+
+/* end_in_child: as the user (exl_run_end_noting). */
+static int end_in_child(void *arg, struct exl_err *err)
+{
+	const struct end_as_arg *a = arg;
+
+	return exl_run_end_noting(a->root, a->job_id, a->e, err);
+}
+
+int exl_run_end_as_user(uid_t uid, gid_t gid, const gid_t *groups,
+			int ngroups, const char *root, const char *job_id,
+			const struct exl_run_end *e, struct exl_err *err)
+{
+	struct end_as_arg a = { root, job_id, e };
+
+	return exl_as_user(uid, gid, groups, ngroups, 60, end_in_child, &a, err);
+}

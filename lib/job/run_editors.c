@@ -1,0 +1,250 @@
+/* run_editors.c - the small public editors of a running job's log
+ * (Status, Results, environment, facts, notes), all through the one
+ * locked edit. */
+#include <ctype.h>
+#include <stddef.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/fileio.h"
+#include "util/jobstate.h"
+#include "util/jsonfile.h"
+#include "runstore/experiments.h"
+#include "runstore/layout.h"
+#include "util/names.h"
+#include "runstore/owned.h"
+#include "util/privdrop.h"
+#include "report/page_file.h"
+#include "watch/progress.h"
+#include "runstore/run_index.h"
+#include "job/run_lifecycle.h"
+#include "runstore/runlog_scan.h"
+#include "runstore/runlog_doc.h"
+#include "runstore/run_edit.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+#include "runstore/timeline.h"
+#include "watch/tracker_events.h"
+#include "job/ending.h"
+#include "telemetry/telemetry_summary.h"
+#include "wandb/wandb_append.h"
+#include "watch/env_capture.h"
+#include "runstore/unlogged.h"
+#include "runstore/wandb_local.h"
+#include "job/run_internal.h"
+
+/* append_status: "- <stamp> — text" at the end of ## Status. */
+int exl_lc_append_status(struct exl_doc *d, time_t when, const char *text)
+{
+	char stamp[32], *line;
+	long sec = exl_doc_find_section(d, "Status", 0);
+	int rc;
+
+	exl_time_stamp(when, stamp, sizeof(stamp));
+	if (asprintf(&line, "- %s — %s", stamp, text) < 0)
+		return -1;
+	if (sec < 0) {
+		/* a human removed the section: put it back at the end */
+		rc = exl_doc_insert(d, d->n, "") < 0 ||
+		     exl_doc_insert(d, d->n, "## Status") < 0 ? -1 : 0;
+		sec = (long)d->n - 1;
+		if (rc < 0) {
+			free(line);
+			return -1;
+		}
+	}
+	rc = exl_doc_append(d, (size_t)sec, line);
+	free(line);
+	return rc;
+}
+
+struct note_arg {
+	time_t when;
+	const char *text;
+};
+
+static int put_note(struct exl_run_edit *e, void *arg)
+{
+	const struct note_arg *a = arg;
+
+	return exl_lc_append_status(&e->doc, a->when, a->text);
+}
+
+int exl_run_note(const char *run_log, time_t when, const char *text,
+		 struct exl_err *err)
+{
+	struct exl_run_edit e = { .run_log = run_log };
+	struct note_arg a = { when, text };
+
+	return exl_run_edit(&e, NULL, put_note, &a, err) < 0 ? -1 : 0;
+}
+
+/* with_run: change job_id's run log and sidecar under the group lock
+ * (exl_run_edit: a person's save meanwhile is kept), then move the run
+ * to "ended" in the run index when the change closed it.  Returns 1 when
+ * the job has no run log. */
+int exl_lc_with_run(const char *root, const char *job_id,
+		    exl_run_edit_fn fn, void *arg, struct exl_err *err)
+{
+	char *run_log = NULL, *state_dir = NULL, *group = NULL, *rel = NULL;
+	struct exl_run_edit e = { 0 };
+	char *lock;
+	int rc;
+
+	rc = exl_lc_read_index_rel(root, job_id, &run_log, &state_dir, &group, &rel,
+			    err);
+	if (rc != 0)
+		return rc;
+	lock = exl_layout_lock(root, group);
+	e.run_log = run_log;
+	e.state_dir = state_dir;
+	rc = lock ? exl_run_edit(&e, lock, fn, arg, err) :
+		    exl_errnof(err, ENOMEM, "couldn't update run log");
+	if (rc == 1)
+		rc = 0;
+	if (rc == 0 && e.closed &&
+	    exl_lc_index_end(root, job_id, rel, e.end, run_log, err) < 0)
+		rc = -1;
+	free(lock);
+	free(run_log);
+	free(state_dir);
+	free(group);
+	free(rel);
+	return rc;
+}
+
+static int put_status(struct exl_run_edit *ed, void *arg)
+{
+	return exl_lc_append_status(&ed->doc, time(NULL), arg);
+}
+
+int exl_run_status(const char *root, const char *job_id, const char *text,
+		   struct exl_err *err)
+{
+	return exl_lc_with_run(root, job_id, put_status, (void *)text, err);
+}
+
+struct results_arg {
+	const struct exl_results_fields *rf;
+	const char *checkpoint;
+};
+
+static int put_results(struct exl_run_edit *ed, void *arg)
+{
+	const struct results_arg *a = arg;
+	struct exl_doc *d = &ed->doc;
+	json_object *owned = exl_lc_owned_map(ed->run);
+	long res = exl_doc_find_section(d, "Results", 0);
+	char ck[4200];
+	static const struct { const char *key; size_t off; } f[] = {
+		{ "final step", offsetof(struct exl_results_fields, final_step) },
+		{ "start_train_loss", offsetof(struct exl_results_fields, start_train_loss) },
+		{ "end_train_loss", offsetof(struct exl_results_fields, end_train_loss) },
+		{ "start_val_loss", offsetof(struct exl_results_fields, start_val_loss) },
+		{ "end_val_loss", offsetof(struct exl_results_fields, end_val_loss) },
+		{ "loss_one_liner", offsetof(struct exl_results_fields, loss_one_liner) },
+	};
+	size_t i;
+
+	if (res < 0)
+		return 0;	/* a human removed Results: leave it so */
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (exl_owned_set(d, (size_t)res, "Results", f[i].key,
+				  (const char *)a->rf + f[i].off, owned) < 0)
+			return -1;
+	if (a->checkpoint)
+		snprintf(ck, sizeof(ck), "`%s`", a->checkpoint);
+	else
+		snprintf(ck, sizeof(ck), "none found (looked for checkpoint files written during the job)");
+	return exl_owned_set(d, (size_t)res, "Results", "checkpoint", ck,
+			     owned) < 0 ? -1 : 0;
+}
+
+int exl_run_results(const char *root, const char *job_id,
+		    const struct exl_results_fields *rf, const char *checkpoint,
+		    struct exl_err *err)
+{
+	struct results_arg a = { rf, checkpoint };
+
+	return exl_lc_with_run(root, job_id, put_results, &a, err);
+}
+
+struct env_arg {
+	const char *name;
+	const struct exl_env_result *r;
+};
+
+static int put_env(struct exl_run_edit *ed, void *arg)
+{
+	const struct env_arg *a = arg;
+	long sec = exl_doc_find_section(&ed->doc, "Config", 0);
+	json_object *env, *o;
+	char key[160], text[4400];
+
+	if (!json_object_object_get_ex(ed->run, "environment", &env)) {
+		env = json_object_new_object();
+		json_object_object_add(ed->run, "environment", env);
+	}
+	o = json_object_new_object();
+	exl_json_set_str(o, "path", a->r->path);
+	exl_json_set_str(o, "sha256", a->r->sha256);
+	exl_json_set_int(o, "wait_status", a->r->status);
+	json_object_object_add(o, "timed_out",
+			       json_object_new_boolean(a->r->timed_out));
+	json_object_object_add(env, a->name, o);
+	if (sec < 0)
+		return 0;
+	snprintf(key, sizeof(key), "env %s", a->name);
+	exl_env_result_text(a->r, text, sizeof(text));
+	return exl_owned_set(&ed->doc, (size_t)sec, "Config", key, text,
+			     exl_lc_owned_map(ed->run)) < 0 ? -1 : 0;
+}
+
+int exl_run_env(const char *root, const char *job_id, const char *name,
+		const struct exl_env_result *r, struct exl_err *err)
+{
+	struct env_arg a = { name, r };
+
+	return exl_lc_with_run(root, job_id, put_env, &a, err);
+}
+
+struct fact_arg {
+	const char *section, *key, *value;
+};
+
+static int put_fact(struct exl_run_edit *ed, void *arg)
+{
+	const struct fact_arg *a = arg;
+	long sec = exl_doc_find_section(&ed->doc, a->section, 0);
+	json_object *facts;
+	char hdr[160];
+
+	if (!json_object_object_get_ex(ed->run, "facts", &facts)) {
+		facts = json_object_new_object();
+		json_object_object_add(ed->run, "facts", facts);
+	}
+	exl_json_set_str(facts, a->key, a->value);
+	if (sec < 0) {
+		snprintf(hdr, sizeof(hdr), "## %s", a->section);
+		if (exl_doc_insert(&ed->doc, ed->doc.n, "") < 0 ||
+		    exl_doc_insert(&ed->doc, ed->doc.n, hdr) < 0)
+			return -1;
+		sec = (long)ed->doc.n - 1;
+	}
+	return exl_owned_set(&ed->doc, (size_t)sec, a->section, a->key,
+			     a->value, exl_lc_owned_map(ed->run)) < 0 ? -1 : 0;
+}
+
+int exl_run_fact(const char *root, const char *job_id, const char *section,
+		 const char *key, const char *value, struct exl_err *err)
+{
+	struct fact_arg a = { section, key, value };
+
+	return exl_lc_with_run(root, job_id, put_fact, &a, err);
+}

@@ -1,0 +1,55 @@
+/* run_internal.h - what the files of a run's lifecycle (run_begin.c,
+ * run_sidecar.c, run_closeout.c, run_editors.c) share; not for use
+ * outside lib/job. */
+#ifndef EXL_RUN_INTERNAL_H
+#define EXL_RUN_INTERNAL_H
+
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "util/exl_err.h"
+#include "runstore/run_edit.h"
+#include "runstore/runlog_doc.h"
+#include "job/run_lifecycle.h"
+
+int exl_lc_set_path(char *dst, size_t len, const char *src,
+		    struct exl_err *err);
+
+json_object *exl_lc_job_json(const struct exl_job_facts *j);
+
+json_object *exl_lc_statepoints_json(const char *sp);
+
+json_object *exl_lc_run_json(const struct exl_run_facts *f, const char *rel,
+			     const char *state_dir);
+
+int exl_lc_write_index(const char *root, const struct exl_run_facts *f,
+		       const char *rel, const char *state_rel,
+		       struct exl_err *err);
+
+int exl_lc_read_index_rel(const char *root, const char *job_id,
+			  char **run_log, char **state_dir, char **group,
+			  char **relp, struct exl_err *err);
+
+int exl_lc_read_index(const char *root, const char *job_id, char **run_log,
+		      char **state_dir, char **group, struct exl_err *err);
+
+int exl_lc_append_status(struct exl_doc *d, time_t when, const char *text);
+
+const char *exl_lc_job_key(const char *job_id);
+
+void exl_lc_run_key(const char *job_id, const char *rel, char *key,
+		    size_t len);
+
+void exl_lc_unlist_earlier(const char *root, json_object *jobs, size_t n,
+			   const char *rel, const char *key);
+
+json_object *exl_lc_owned_map(json_object *run);
+
+int exl_lc_index_end(const char *root, const char *job_id, const char *rel,
+		     time_t end, const char *run_log, struct exl_err *err);
+
+int exl_lc_with_run(const char *root, const char *job_id,
+		    exl_run_edit_fn fn, void *arg, struct exl_err *err);
+
+#endif
