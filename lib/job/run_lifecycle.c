@@ -841,6 +841,12 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 			 why[0] ? why : "out of memory");
 	}
 	rc = create_run(root, gdir, f, f->opts->resume ? note : NULL, out, err);
+	/* said once, when the log is made: the group lock is not fcntl's */
+	if (rc == 0 && exl_lock_kind() == EXL_LOCK_LINK &&
+	    exl_run_note(out->run_log, f->job.start, "group lock: "
+			 "link file (this filesystem has no fcntl locks)",
+			 err) < 0)
+		rc = -1;
 out:
 	exl_unlock(fd);
 	free(run_log);
