@@ -185,7 +185,7 @@ int exl_status_is_event(const char *text)
 		"time limit", "out of memory", "node failure", "preempted",
 		"deadline", "node boot failure", "ended", "batch script killed",
 		"submitted", "pending", "signal", "grace", "closed", "note:",
-		NULL };
+		"group lock:", NULL };
 	int i;
 
 	for (i = 0; ev[i]; i++)

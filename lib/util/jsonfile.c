@@ -8,6 +8,7 @@
 
 #include "util/fileio.h"
 #include "util/jsonfile.h"
+#include "util/sharemode.h"
 
 json_object *exl_json_parse(const char *text, size_t len, const char *what,
 			    struct exl_err *err)
@@ -134,9 +135,11 @@ int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err)
 	if (len < 0)
 		return exl_errnof(err, ENOMEM, "couldn't append to %s", path);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
-	if (fd < 0) {
+		  exl_share_mode(path, 0644, 0));
+	if (fd < 0 || exl_share_fix_fd(fd, exl_share_mode(path, 0644, 0)) < 0) {
 		exl_errnof(err, errno, "couldn't open %s", path);
+		if (fd >= 0)
+			close(fd);
 		free(line);
 		return -1;
 	}
