@@ -525,6 +525,29 @@ out:
 	return rc;
 }
 
+/* lock_line: the rendered new run log with the Status line that says the
+ * group lock is a link file (said once, in the log's first version, so no
+ * later save can miss it); text itself when fcntl locks work.  NULL when
+ * out of memory. */
+static char *lock_line(char *text, time_t when)
+{
+	struct exl_doc d;
+	struct exl_err e;
+	char *out = NULL;
+	size_t len;
+
+	if (exl_lock_kind() != EXL_LOCK_LINK)
+		return text;
+	if (exl_doc_parse(&d, text, &e) == 0) {
+		if (append_status(&d, when, "group lock: link file (this "
+				  "filesystem has no fcntl locks)") == 0)
+			out = exl_doc_render(&d, &len);
+		exl_doc_free(&d);
+	}
+	free(text);
+	return out;
+}
+
 /* create_run: pick a free "<date>_<task>[_N].md" and write everything. */
 static int create_run(const char *root, const char *gdir,
 		      struct exl_run_facts *f, const char *note,
@@ -563,6 +586,8 @@ static int create_run(const char *root, const char *gdir,
 		save_patch(f, sdir);
 		free(text);
 		text = exl_runlog_render(f);
+		if (text)
+			text = lock_line(text, f->job.start);
 		if (!text) {
 			exl_errnof(err, ENOMEM, "couldn't render run log");
 			goto out;
@@ -841,12 +866,6 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 			 why[0] ? why : "out of memory");
 	}
 	rc = create_run(root, gdir, f, f->opts->resume ? note : NULL, out, err);
-	/* said once, when the log is made: the group lock is not fcntl's */
-	if (rc == 0 && exl_lock_kind() == EXL_LOCK_LINK &&
-	    exl_run_note(out->run_log, f->job.start, "group lock: "
-			 "link file (this filesystem has no fcntl locks)",
-			 err) < 0)
-		rc = -1;
 out:
 	exl_unlock(fd);
 	free(run_log);

@@ -41,6 +41,21 @@ static int same_file_id(const struct file_id *a, const struct file_id *b)
 	       a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
+/* What still_same compares. */
+struct still_arg {
+	const char *path;
+	const struct file_id *id;
+};
+
+/* still_same: is the run log still the file that was loaded? */
+static int still_same(void *arg)
+{
+	const struct still_arg *a = arg;
+	struct file_id now;
+
+	return file_id_of(a->path, &now) == 0 && same_file_id(a->id, &now);
+}
+
 static void drop_loaded(struct exl_run_edit *e)
 {
 	exl_doc_free(&e->doc);
@@ -67,7 +82,8 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 {
 	char *side = NULL, *text = NULL;
 	struct file_id before = { 0 }, after;
-	int rc = -1, tries, r = 0;
+	struct still_arg sa;
+	int rc = -1, tries, r = 0, w;
 	size_t len = 0;
 
 	if (e->state_dir && !(side = exl_path_join(e->state_dir, "run.json")))
@@ -92,8 +108,22 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 			exl_errnof(err, ENOMEM, "couldn't update %s", e->run_log);
 			goto out;
 		}
-		if (file_id_of(e->run_log, &after) == 0 &&
-		    same_file_id(&before, &after))
+		if (file_id_of(e->run_log, &after) < 0 ||
+		    !same_file_id(&before, &after))
+			continue;
+		if (r == 1) {
+			rc = 1;
+			goto out;
+		}
+		/* checked again once the new text is on disk, just before
+		 * the rename: a person's save during the fsync is kept */
+		sa.path = e->run_log;
+		sa.id = &before;
+		w = exl_write_atomic_if(e->run_log, text, len, 0644,
+					still_same, &sa, err);
+		if (w < 0)
+			goto out;
+		if (w == 0)
 			break;
 	}
 	if (tries == EXL_EDIT_RETRIES) {
@@ -101,12 +131,7 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 			 e->run_log);
 		goto out;
 	}
-	if (r == 1) {
-		rc = 1;
-		goto out;
-	}
-	if (exl_write_atomic(e->run_log, text, len, 0644, err) < 0 ||
-	    (side && exl_json_write(side, e->run, err) < 0))
+	if (side && exl_json_write(side, e->run, err) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -213,6 +213,13 @@ static char *write_temp(const char *path, const void *buf, size_t len,
 int exl_write_atomic(const char *path, const void *buf, size_t len,
 		     mode_t mode, struct exl_err *err)
 {
+	return exl_write_atomic_if(path, buf, len, mode, NULL, NULL, err);
+}
+
+int exl_write_atomic_if(const char *path, const void *buf, size_t len,
+			mode_t mode, int (*still)(void *), void *arg,
+			struct exl_err *err)
+{
 	struct stat st;
 	char *tmp;
 
@@ -230,6 +237,13 @@ int exl_write_atomic(const char *path, const void *buf, size_t len,
 	tmp = write_temp(path, buf, len, mode, err);
 	if (!tmp)
 		return -1;
+	/* the temp is written and synced: a save that came meanwhile is
+	 * seen here, a moment before the rename, not before the fsync */
+	if (still && !still(arg)) {
+		unlink(tmp);
+		free(tmp);
+		return 1;
+	}
 	if (rename(tmp, path) < 0) {
 		exl_errnof(err, errno, "couldn't replace %s", path);
 		unlink(tmp);

@@ -32,6 +32,13 @@ int exl_write_all(int fd, const void *buf, size_t len);
 int exl_write_atomic(const char *path, const void *buf, size_t len,
 		     mode_t mode, struct exl_err *err);
 
+/* exl_write_atomic, but with the temp file written and synced, still(arg)
+ * is asked just before the rename: when it returns 0 (the file changed
+ * meanwhile) nothing is replaced and 1 is returned. */
+int exl_write_atomic_if(const char *path, const void *buf, size_t len,
+			mode_t mode, int (*still)(void *), void *arg,
+			struct exl_err *err);
+
 /* Create path with buf only if it does not exist yet (O_EXCL), through a
  * temp file and link(2) so readers never see a partial file.  Returns 0,
  * 1 when the file already existed, -1 on error. */
