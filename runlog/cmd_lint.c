@@ -1,10 +1,12 @@
 /* cmd_lint.c - `runlog lint`: the common run-log mistakes, one line per
  * finding ("file:line: rule-id: message: fix"), and --fix for the
  * mechanical ones. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -12,6 +14,7 @@
 #include "cli/cli.h"
 #include "util/fileio.h"
 #include "runstore/layout.h"
+#include "runstore/lint_share.h"
 #include "lint_fix.h"
 #include "runlog.h"
 #include "runstore/runlog_scan.h"
@@ -24,13 +27,16 @@ static const char usage[] =
 "checkpoint in Results of a finished run, missing or bottom-only W&B\n"
 "URLs, <task>_<date>.md names, missing or incomplete timeline.md,\n"
 "experiments missing from experiments.md, a flat root past 10 files,\n"
-"ISO-only timestamps, a checkpoint published without passport.  One line\n"
-"per finding: FILE:LINE: RULE: MESSAGE: FIX (rule ids: runlog(1)).\n"
+"ISO-only timestamps, a checkpoint published without passport, and in a\n"
+"team root (a group-writable root) anything other members couldn't write\n"
+"(it also says which group lock is in use).  One line per finding:\n"
+"FILE:LINE: RULE: MESSAGE: FIX (rule ids: runlog(1)).\n"
 "\n"
 "  -g, --group G  only group G\n"
 "  -j, --json     a JSON array of {file, line, rule, message, fix, fixable}\n"
 "      --fix      print the mechanical repairs (renames, timeline rebuild,\n"
-"                 experiments rows, human dates) without doing them\n"
+"                 experiments rows, human dates, chgrp/chmod in a team\n"
+"                 root) without doing them\n"
 "  -y, --yes      with --fix: do them (group lock, atomic writes), then\n"
 "                 check again\n"
 "  -h, --help     this help\n"
@@ -154,6 +160,61 @@ static int lint_dir(const struct rl *c, const char *group,
 	return rc < 0 ? -1 : 0;
 }
 
+/* lock_note: in a team root, which group lock writers get here. */
+static void lock_note(const struct rl *c, const struct exl_share_plan *p)
+{
+	char *lock = exl_layout_lock(c->root, NULL);
+	char *dir = lock ? exl_dirname(lock) : NULL;
+	struct exl_err err;
+	struct stat st;
+	int fd;
+
+	if (dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && p->team) {
+		fd = exl_lock(lock, EXL_LOCK_TIMEOUT, &err);
+		if (fd < 0)
+			printf("note: team root, group lock: %s\n", err.text);
+		else
+			printf("note: team root, group lock: %s\n",
+			       exl_lock_kind_name(exl_lock_kind()));
+		exl_unlock(fd);
+	}
+	free(dir);
+	free(lock);
+}
+
+/* lint_share: the team-root permission rules, and with --fix their
+ * chgrp/chmod repairs (only the caller's own entries can be changed). */
+static int lint_share(const struct rl *c, const struct lint_opts *o,
+		      struct exl_findings *f, int *actions)
+{
+	struct exl_share_plan p;
+	size_t i, first = f->n;
+
+	exl_lint_share(c->root, f, &p);
+	if (!o->json)
+		lock_note(c, &p);
+	for (i = 0; o->fix && i < p.n; i++) {
+		const struct exl_share_fix *x = &p.v[i];
+
+		if (!o->yes) {
+			printf("would repair: %s: %s\n", x->path,
+			       f->v[first + i].fix);
+			(*actions)++;
+		} else if (exl_share_repair(&p, x) == 0) {
+			(*actions)++;
+		} else if (errno == EPERM) {
+			printf("can't repair %s: owned by uid %lu; its owner "
+			       "(or root) must run: %s\n", x->path,
+			       (unsigned long)x->owner, f->v[first + i].fix);
+		} else {
+			printf("can't repair %s: %s\n", x->path,
+			       strerror(errno));
+		}
+	}
+	exl_share_plan_free(&p);
+	return 0;
+}
+
 /* lint_all: every directory under the root (or the one group). */
 static int lint_all(const struct rl *c, const struct lint_opts *o,
 		    struct exl_findings *f, int *actions)
@@ -171,6 +232,8 @@ static int lint_all(const struct rl *c, const struct lint_opts *o,
 	rc = rl_each_dir(c, &sc, 0, lint_dir, &lr);
 	*actions += lr.actions;
 	exl_scan_free(&sc);
+	if (rc == 0 && !o->group)
+		rc = lint_share(c, o, f, actions);
 	return rc;
 }
 

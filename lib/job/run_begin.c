@@ -261,6 +261,29 @@ static void undo_create(const char *root, const char *job_id,
 	free(jidx);
 }
 
+/* lock_line: the rendered new run log with the Status line that says the
+ * group lock is a link file (said once, in the log's first version, so no
+ * later save can miss it); text itself when fcntl locks work.  NULL when
+ * out of memory. */
+static char *lock_line(char *text, time_t when)
+{
+	struct exl_doc d;
+	struct exl_err e;
+	char *out = NULL;
+	size_t len;
+
+	if (exl_lock_kind() != EXL_LOCK_LINK)
+		return text;
+	if (exl_doc_parse(&d, text, &e) == 0) {
+		if (exl_lc_append_status(&d, when, "group lock: link file (this "
+					 "filesystem has no fcntl locks)") == 0)
+			out = exl_doc_render(&d, &len);
+		exl_doc_free(&d);
+	}
+	free(text);
+	return out;
+}
+
 /* candidate: the i-th free-name candidate "<date>_<task>[_<i>]" as stem
  * and file name, and its path in gdir (NULL: out of memory). */
 static char *candidate(const char *gdir, const char *date, const char *task,
@@ -325,6 +348,8 @@ static int create_run(const char *root, const char *gdir,
 			goto out;
 		free(text);
 		text = exl_runlog_render(f);
+		if (text)
+			text = lock_line(text, f->job.start);
 		if (!text) {
 			exl_errnof(err, ENOMEM, "couldn't render run log");
 			goto out;

@@ -194,7 +194,7 @@ int exl_status_is_event(const char *text)
 		/* what the plugin states when there is no step to give */
 		"traceback", "error", "warning", "stalled", "no output",
 		"running, no progress", "config problem", "env capture",
-		"W&B", "exp-log", "exp-run", NULL };
+		"W&B", "exp-log", "exp-run", "group lock:", NULL };
 	const char *p = text;
 	int i;
 

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "util/fileio.h"
+#include "util/sharemode.h"
 #include "util/jsonfile.h"
 #include "runstore/layout.h"
 #include "util/names.h"
@@ -85,17 +86,28 @@ static int valid_day(const char *name)
 /* Directories ------------------------------------------------------- */
 
 /* dir_at: open directory name under at, never through a symlink;
- * created (0755) first when create is set and it is missing. */
+ * created (0755, group-writable in a team root) first when create is set
+ * and it is missing. */
 static int dir_at(int at, const char *name, int create)
 {
+	mode_t mode = exl_share_mode_at(at, 0755, 1);
 	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-			O_CLOEXEC);
+			O_CLOEXEC), made;
 
 	if (fd >= 0 || errno != ENOENT || !create)
 		return fd;
-	if (mkdirat(at, name, 0755) < 0 && errno != EEXIST)
+	made = mkdirat(at, name, mode) == 0;
+	if (!made && errno != EEXIST)
 		return -1;
-	return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && made && exl_share_fix_fd(fd, mode) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
 }
 
 /* index_dir: <root>/.exp-log/index/<sub>[/<day>] as a descriptor.
@@ -159,7 +171,14 @@ static int put_entry(int dfd, const char *key, const char *job_id,
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	snprintf(tmp, sizeof(tmp), ".tmp.%ld.%u.%s", (long)getpid(), seq++, key);
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
+		    O_CLOEXEC, exl_share_mode_at(dfd, 0644, 0));
+	if (fd >= 0 && exl_share_fix_fd(fd, exl_share_mode_at(dfd, 0644, 0)) < 0) {
+		saved = errno;
+		close(fd);
+		(void)unlinkat(dfd, tmp, 0);
+		exl_errnof(err, saved, "couldn't write run index entry %s", key);
+		goto out;
+	}
 	if (fd < 0) {
 		exl_errnof(err, errno, "couldn't write run index entry %s", key);
 		goto out;

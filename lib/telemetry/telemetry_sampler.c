@@ -16,6 +16,7 @@
 
 #include "util/jsonfile.h"
 #include "util/names.h"
+#include "util/sharemode.h"
 #include "telemetry/telemetry_sampler.h"
 
 struct exl_sampler {
@@ -373,12 +374,13 @@ static int open_files(struct exl_sampler *s, const char *state_dir,
 {
 	char dir[4096], name[128];
 	struct stat st;
-	int dfd;
+	int dfd, made;
 
 	if (snprintf(dir, sizeof(dir), "%s/telemetry", state_dir) >=
 	    (int)sizeof(dir))
 		return exl_errf(err, "telemetry: state dir path too long");
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	made = mkdir(dir, exl_share_mode(dir, 0755, 1)) == 0;
+	if (!made && errno != EEXIST)
 		return exl_errnof(err, errno, "telemetry: couldn't create %s",
 				  dir);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -386,10 +388,23 @@ static int open_files(struct exl_sampler *s, const char *state_dir,
 		return exl_errnof(err, errno, "telemetry: couldn't open %s%s",
 				  dir, errno == ELOOP || errno == ENOTDIR ?
 				  " (not a directory or a symlink)" : "");
+	/* a team root: the group keeps write access (util/sharemode.h) */
+	if (made && exl_share_fix_fd(dfd, exl_share_mode(dir, 0755, 1)) < 0) {
+		exl_errnof(err, errno, "telemetry: couldn't set the mode of %s",
+			   dir);
+		close(dfd);
+		return -1;
+	}
 	snprintf(name, sizeof(name), "%s.jsonl", s->cfg.node);
 	/* O_NONBLOCK: a planted FIFO must not hang the step at open. */
 	s->out_fd = openat(dfd, name, O_WRONLY | O_CREAT | O_APPEND |
-			   O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+			   O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+			   exl_share_mode_at(dfd, 0644, 0));
+	if (s->out_fd >= 0 &&
+	    exl_share_fix_fd(s->out_fd, exl_share_mode_at(dfd, 0644, 0)) < 0) {
+		close(s->out_fd);
+		s->out_fd = -1;
+	}
 	if (s->out_fd < 0) {
 		exl_errnof(err, errno, "telemetry: couldn't open %s/%s", dir,
 			   name);

@@ -1,6 +1,7 @@
 /* fileio.c - atomic writes, locks, no-follow opens (see fileio.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "util/fileio.h"
+#include "util/linklock.h"
+#include "util/sharemode.h"
 
 char *exl_path_join(const char *dir, const char *name)
 {
@@ -229,6 +232,8 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 	} else if (errno != ENOENT) {
 		return exl_errnof(err, errno, "couldn't stat %s", path);
 	}
+	/* in a team root the group keeps write access, whoever wrote last */
+	mode = exl_share_mode(path, mode, 0);
 	tmp = write_temp(path, buf, len, mode, err);
 	if (!tmp)
 		return -1;
@@ -254,7 +259,8 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 int exl_create_exclusive(const char *path, const void *buf, size_t len,
 			 mode_t mode, struct exl_err *err)
 {
-	char *tmp = write_temp(path, buf, len, mode, err);
+	char *tmp = write_temp(path, buf, len, exl_share_mode(path, mode, 0),
+			       err);
 	int rc = 0;
 
 	if (!tmp)
@@ -272,24 +278,94 @@ int exl_create_exclusive(const char *path, const void *buf, size_t len,
 	return rc;
 }
 
+/* The link locks held by this process, by the fd exl_lock returned. */
+#define LINK_HELD_MAX 16
+static struct {
+	int fd;
+	char *path, *token;
+} link_held[LINK_HELD_MAX];
+static pthread_mutex_t link_mu = PTHREAD_MUTEX_INITIALIZER;
+static int lock_kind_seen;	/* EXL_LOCK_FCNTL or EXL_LOCK_LINK */
+
+/* fcntl_missing: errno of an F_SETLK that says the filesystem has no
+ * fcntl locks at all (rather than that someone holds the lock). */
+static int fcntl_missing(int e)
+{
+	return e == ENOLCK || e == ENOSYS || e == EOPNOTSUPP;
+}
+
+/* link_fallback: take the link lock beside lockpath and remember it under
+ * fd (the open lock file, kept as the handle). */
+static int link_fallback(int fd, const char *lockpath, int timeout_s,
+			 struct exl_err *err)
+{
+	char *token = NULL, *path = strdup(lockpath);
+	int i;
+
+	if (!path) {
+		close(fd);
+		return exl_errnof(err, ENOMEM, "couldn't lock %s", lockpath);
+	}
+	if (exl_linklock_take(lockpath, timeout_s, &token, err) < 0) {
+		free(path);
+		close(fd);
+		return -1;
+	}
+	pthread_mutex_lock(&link_mu);
+	for (i = 0; i < LINK_HELD_MAX && link_held[i].path; i++)
+		;
+	if (i < LINK_HELD_MAX) {
+		link_held[i].fd = fd;
+		link_held[i].path = path;
+		link_held[i].token = token;
+	}
+	pthread_mutex_unlock(&link_mu);
+	if (i == LINK_HELD_MAX) {
+		exl_linklock_release(lockpath, token);
+		free(token);
+		free(path);
+		close(fd);
+		return exl_errf(err, "couldn't lock %s: too many locks held",
+				lockpath);
+	}
+	lock_kind_seen = EXL_LOCK_LINK;
+	return fd;
+}
+
 int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	struct timespec delay = { 0, 20 * 1000 * 1000 };
 	time_t deadline = time(NULL) + timeout_s;
+	mode_t mode = exl_share_mode(lockpath, 0644, 0);
 	int fd;
 
-	fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
 		if (errno == ELOOP)
 			return exl_errf(err, "%s: is a symlink, refusing to lock through it", lockpath);
+		if (errno == EACCES)
+			return exl_errnof(err, errno, "couldn't open lock file %s "
+					  "(in a team root it must be group-writable: "
+					  "run 'runlog lint --fix')", lockpath);
 		return exl_errnof(err, errno, "couldn't open lock file %s", lockpath);
+	}
+	/* the umask must not keep the other members out of a team lock */
+	if (exl_share_fix_fd(fd, mode) < 0) {
+		exl_errnof(err, errno, "couldn't make lock file %s group-writable",
+			   lockpath);
+		close(fd);
+		return -1;
 	}
 	/* Poll instead of F_SETLKW: no signal juggling inside slurmstepd, and
 	 * a bounded wait even on a filesystem whose lock daemon hangs. */
 	for (;;) {
-		if (fcntl(fd, F_SETLK, &fl) == 0)
+		if (fcntl(fd, F_SETLK, &fl) == 0) {
+			lock_kind_seen = EXL_LOCK_FCNTL;
 			return fd;
+		}
+		if (fcntl_missing(errno))
+			return link_fallback(fd, lockpath, timeout_s, err);
 		if (errno != EACCES && errno != EAGAIN && errno != EINTR) {
 			exl_errnof(err, errno, "couldn't lock %s", lockpath);
 			close(fd);
@@ -307,10 +383,59 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 	}
 }
 
+int exl_lock_kind(void)
+{
+	return lock_kind_seen;
+}
+
+const char *exl_lock_kind_name(int kind)
+{
+	switch (kind) {
+	case EXL_LOCK_FCNTL:
+		return "fcntl";
+	case EXL_LOCK_LINK:
+		return "link file (the filesystem has no fcntl locks)";
+	default:
+		return "none taken";
+	}
+}
+
 void exl_unlock(int fd)
 {
-	if (fd >= 0)
-		close(fd);	/* closing drops the fcntl lock */
+	int i;
+
+	if (fd < 0)
+		return;
+	pthread_mutex_lock(&link_mu);
+	for (i = 0; i < LINK_HELD_MAX; i++) {
+		if (link_held[i].path && link_held[i].fd == fd) {
+			exl_linklock_release(link_held[i].path,
+					     link_held[i].token);
+			free(link_held[i].path);
+			free(link_held[i].token);
+			link_held[i].path = link_held[i].token = NULL;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&link_mu);
+	close(fd);	/* closing drops the fcntl lock */
+}
+
+/* share_new_dir: a directory just made at p gets the group bits of a team
+ * root back when the umask took them (opened without following links). */
+static int share_new_dir(const char *p, mode_t mode)
+{
+	mode_t want = exl_share_mode(p, mode, 1);
+	int fd, rc;
+
+	if (!(want & S_IWGRP))
+		return 0;
+	fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = exl_share_fix_fd(fd, want);
+	close(fd);
+	return rc;
 }
 
 int exl_mkdir_p(const char *path, mode_t mode, struct exl_err *err)
@@ -327,7 +452,12 @@ int exl_mkdir_p(const char *path, mode_t mode, struct exl_err *err)
 		char c = *s;
 
 		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+		if (mkdir(p, exl_share_mode(p, mode, 1)) == 0) {
+			if (share_new_dir(p, mode) < 0) {
+				rc = exl_errnof(err, errno, "couldn't set the mode of %s", p);
+				break;
+			}
+		} else if (errno != EEXIST) {
 			rc = exl_errnof(err, errno, "couldn't create directory %s", p);
 			break;
 		}

@@ -26,7 +26,8 @@ int exl_read_file(const char *path, size_t max, char **bufp, size_t *lenp,
 int exl_write_all(int fd, const void *buf, size_t len);
 
 /* Replace path with buf atomically (temp + fsync + rename).  mode is used
- * for a new file; an existing file keeps its mode.  Refuses when path is a
+ * for a new file; an existing file keeps its mode.  Either gets group
+ * write in a group-writable directory (util/sharemode.h).  Refuses when path is a
  * symlink or not a regular file. */
 int exl_write_atomic(const char *path, const void *buf, size_t len,
 		     mode_t mode, struct exl_err *err);
@@ -53,7 +54,20 @@ int exl_create_exclusive(const char *path, const void *buf, size_t len,
 int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err);
 void exl_unlock(int fd);
 
-/* mkdir -p: create path and missing parents with mode.  Existing
+/* Where F_SETLK fails with ENOLCK, ENOSYS or EOPNOTSUPP (a filesystem
+ * without fcntl locks) exl_lock falls back to the link lock of
+ * util/linklock.h; exl_unlock releases either.  Modes follow
+ * util/sharemode.h: in a group-writable directory the lock file is made
+ * group-writable so every member can take it.
+ *
+ * The kind of the last lock this process took: */
+#define EXL_LOCK_FCNTL 1
+#define EXL_LOCK_LINK 2
+int exl_lock_kind(void);
+const char *exl_lock_kind_name(int kind);
+
+/* mkdir -p: create path and missing parents with mode (plus group write,
+ * search and setgid in a group-writable parent: util/sharemode.h).  Existing
  * components must be directories; a symlink as the last component is
  * refused. */
 int exl_mkdir_p(const char *path, mode_t mode, struct exl_err *err);

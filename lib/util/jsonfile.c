@@ -8,6 +8,7 @@
 
 #include "util/fileio.h"
 #include "util/jsonfile.h"
+#include "util/sharemode.h"
 
 json_object *exl_json_parse(const char *text, size_t len, const char *what,
 			    struct exl_err *err)
@@ -134,13 +135,17 @@ int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err)
 	if (len < 0)
 		return exl_errnof(err, ENOMEM, "couldn't append to %s", path);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
-	if (fd < 0) {
+		  exl_share_mode(path, 0644, 0));
+	if (fd < 0 || exl_share_fix_fd(fd, exl_share_mode(path, 0644, 0)) < 0) {
 		exl_errnof(err, errno, "couldn't open %s", path);
+		if (fd >= 0)
+			close(fd);
 		free(line);
 		return -1;
 	}
-	if (fcntl(fd, F_SETLKW, &fl) < 0)
+	/* no fcntl locks on this filesystem: one O_APPEND write of a line */
+	if (fcntl(fd, F_SETLKW, &fl) < 0 && errno != ENOLCK &&
+	    errno != ENOSYS && errno != EOPNOTSUPP)
 		exl_errnof(err, errno, "couldn't lock %s", path);
 	else if ((n = write(fd, line, (size_t)len)) != len)
 		exl_errnof(err, n < 0 ? errno : ENOSPC, "couldn't append to %s", path);

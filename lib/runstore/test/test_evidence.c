@@ -91,6 +91,8 @@ static void events(void)
 	ok(exl_status_is_event("time limit reached (scheduler state TIMEOUT)"),
 	   "timeout");
 	ok(exl_status_is_event("note: asked Bob"), "note");
+	ok(exl_status_is_event("group lock: link file (this filesystem has "
+			       "no fcntl locks)"), "the group lock line");
 	ok(!exl_status_is_event("running"), "running is progress");
 	ok(exl_status_is_note("Note: x"), "note, any case");
 	ok(!exl_status_is_note("notes"), "not a note");
