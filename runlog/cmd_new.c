@@ -17,6 +17,7 @@
 #include "runstore/run_edit.h"
 #include "job/run_lifecycle.h"
 #include "runlog.h"
+#include "runstore/runlog_keys.h"
 
 static const char usage[] =
 "Usage: runlog new --task NAME [--group G] [--mode MODE] [--objective TEXT]\n"
@@ -196,9 +197,9 @@ static int put_no_signal(struct exl_run_edit *e, void *arg)
 	long blk = exl_doc_find_section(&e->doc, "Job", 0);
 
 	(void)arg;
-	if (blk < 0 || exl_doc_find_key(&e->doc, (size_t)blk, "signal") < 0)
+	if (blk < 0 || exl_doc_find_key(&e->doc, (size_t)blk, EXL_K_SIGNAL) < 0)
 		return 1;
-	return exl_doc_set_key(&e->doc, (size_t)blk, "signal",
+	return exl_doc_set_key(&e->doc, (size_t)blk, EXL_K_SIGNAL,
 			       "n/a (not a Slurm job)") < 0 ? -1 : 0;
 }
 

@@ -20,6 +20,7 @@
 #include "runstore/runlog_summary.h"
 #include "config/config.h"
 #include "runstore/sanitize.h"
+#include "runstore/runlog_keys.h"
 
 static const char usage[] =
 "Usage: runlog publish RUN --out DIR [--force] [--passport PATH]\n"
@@ -141,7 +142,7 @@ static int gate(const struct pub_opts *o, const char *text, const char *base)
 	exl_summary_free(&s);
 	if (st < 0) {
 		cli_err("refusing to publish: no checkpoint in the run's Results: "
-			"record \"- checkpoint: `PATH`\" first");
+			"record \"- " EXL_K_CHECKPOINT ": `PATH`\" first");
 		return EXL_EXIT_CHECK;
 	}
 	argv[0] = (char *)o->passport;

@@ -20,6 +20,7 @@
 #include "runstore/status_row.h"
 #include "util/timefmt.h"
 #include "runstore/timeline_build.h"
+#include "runstore/runlog_keys.h"
 
 /* What one directory's repair does. */
 struct plan {
@@ -199,7 +200,7 @@ static int fix_indexes(const char *root, const char *run_log,
 
 		if (strncmp(d.lines[i], "## Job", 6) != 0)
 			continue;
-		id = exl_doc_get_key(&d, i, "execution_id");
+		id = exl_doc_get_key(&d, i, EXL_K_EXECUTION_ID);
 		idx = id && exl_layout_safe_rel(id) == 0 && !strchr(id, '/') ?
 		      exl_layout_job_index(root, id) : NULL;
 		if (idx)

@@ -37,6 +37,7 @@
 #include "runstore/unlogged.h"
 #include "runstore/wandb_local.h"
 #include "job/run_internal.h"
+#include "runstore/runlog_keys.h"
 
 /* fill_paths: what exl_run_begin tells its caller. */
 static int fill_paths(struct exl_run_paths *out, const char *run_log,
@@ -138,20 +139,20 @@ static char *resumed_block(const struct exl_run_facts *f)
 	exl_sb_printf(&b, "## Job (resumed)\n- execution_id: %s\n", j->job_id);
 	if (j->restart_count > 0)
 		exl_sb_printf(&b, "- restart: %d\n", j->restart_count);
-	exl_sb_printf(&b, "- submitted: `%s`\n- start: `%s`\n", sub, st);
-	exl_sb_printf(&b, "- start_human: `%s`\n", human);
-	exl_sb_printf(&b, "- end: %s\n- end_human: %s\n- runtime: %s\n",
+	exl_sb_printf(&b, "- " EXL_K_SUBMITTED ": `%s`\n- start: `%s`\n", sub, st);
+	exl_sb_printf(&b, "- " EXL_K_START_HUMAN ": `%s`\n", human);
+	exl_sb_printf(&b, "- " EXL_K_END ": %s\n- end_human: %s\n- runtime: %s\n",
 		      EXL_PENDING, EXL_PENDING, EXL_PENDING);
-	exl_sb_printf(&b, "- nodes: `%s` (%d)\n", j->nodes, j->nnodes);
-	exl_sb_printf(&b, "- partition: %s\n- time_limit: `%s`\n", j->partition,
+	exl_sb_printf(&b, "- " EXL_K_NODES ": `%s` (%d)\n", j->nodes, j->nnodes);
+	exl_sb_printf(&b, "- " EXL_K_PARTITION ": %s\n- time_limit: `%s`\n", j->partition,
 		      lim);
-	exl_sb_printf(&b, "- signal: %s\n", j->signal_spec[0] ? j->signal_spec : "none");
+	exl_sb_printf(&b, "- " EXL_K_SIGNAL ": %s\n", j->signal_spec[0] ? j->signal_spec : "none");
 	if (f->resumed_from[0])
-		exl_sb_printf(&b, "- resumed from: `%s`%s\n", f->resumed_from,
+		exl_sb_printf(&b, "- " EXL_K_RESUMED_FROM ": `%s`%s\n", f->resumed_from,
 			      f->resumed_from_missing ?
 			      " (not found when the job started)" : "");
 	else
-		exl_sb_printf(&b, "- resumed from: no checkpoint found (use --exp-checkpoint=PATH)\n");
+		exl_sb_printf(&b, "- " EXL_K_RESUMED_FROM ": no checkpoint found (use --exp-checkpoint=PATH)\n");
 	return exl_sb_take(&b, NULL);
 }
 

@@ -38,6 +38,7 @@
 #include "runstore/unlogged.h"
 #include "runstore/wandb_local.h"
 #include "job/run_internal.h"
+#include "runstore/runlog_keys.h"
 
 /* last_job_entry: the sidecar's newest entry for job_id. */
 static json_object *last_job_entry(json_object *run, const char *job_id)
@@ -118,26 +119,26 @@ static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
 		 exl_json_int(job, "restart_count", 0));
 	if (blk >= 0) {
 		snprintf(val, sizeof(val), "`%s`", iso_e);
-		if (exl_owned_set(d, (size_t)blk, scope, "end", val, owned) < 0)
+		if (exl_owned_set(d, (size_t)blk, scope, EXL_K_END, val, owned) < 0)
 			return -1;
 		snprintf(val, sizeof(val), "`%s`", human);
-		if (exl_owned_set(d, (size_t)blk, scope, "end_human", val, owned) < 0)
+		if (exl_owned_set(d, (size_t)blk, scope, EXL_K_END_HUMAN, val, owned) < 0)
 			return -1;
 		snprintf(val, sizeof(val), "`%s`", hms);
-		if (exl_owned_set(d, (size_t)blk, scope, "runtime", val, owned) < 0)
+		if (exl_owned_set(d, (size_t)blk, scope, EXL_K_RUNTIME, val, owned) < 0)
 			return -1;
 	}
 	res = exl_doc_find_section(d, "Results", 0);
 	if (res >= 0) {
 		snprintf(val, sizeof(val), "`%s` (start `%s`, end `%s`)", hms,
 			 iso_s, iso_e);
-		if (exl_owned_set(d, (size_t)res, "Results", "runtime", val, owned) < 0)
+		if (exl_owned_set(d, (size_t)res, "Results", EXL_K_RUNTIME, val, owned) < 0)
 			return -1;
-		if (ex && exl_owned_set(d, (size_t)res, "Results", "exit", ex,
+		if (ex && exl_owned_set(d, (size_t)res, "Results", EXL_K_EXIT, ex,
 					owned) < 0)
 			return -1;
 		if (st && exl_owned_set(d, (size_t)res, "Results",
-					"scheduler_state", st, owned) < 0)
+					EXL_K_SCHEDULER_STATE, st, owned) < 0)
 			return -1;
 	}
 	if (status_line && exl_lc_append_status(d, now, status_line) < 0)
@@ -180,7 +181,7 @@ static int suggest_next(struct exl_doc *d, const char *state)
 			return 0;	/* somebody wrote here */
 	res = exl_doc_find_section(d, "Results", 0);
 	if (res >= 0)
-		ck = exl_doc_get_key(d, (size_t)res, "checkpoint");
+		ck = exl_doc_get_key(d, (size_t)res, EXL_K_CHECKPOINT);
 	have_ck = ck && ck[0] == '/';
 	for (i = end; i > (size_t)sec + 1; i--)
 		if (strncmp(d->lines[i - 1], "- _(", 4) == 0)
@@ -257,8 +258,8 @@ static int telemetry_results(struct exl_doc *d, json_object *run,
 	if (put.sec >= 0)
 		exl_tsum_md_each(ts, put_tsum_line, &put);
 	cfg = exl_doc_find_section(d, "Config", 0);
-	hw = exl_tsum_hardware_md(ts);
-	if (cfg >= 0 && hw && exl_doc_find_key(d, (size_t)cfg, "hardware") < 0)
+	hw = exl_tsum_hardware_md(ts, EXL_K_HARDWARE);
+	if (cfg >= 0 && hw && exl_doc_find_key(d, (size_t)cfg, EXL_K_HARDWARE) < 0)
 		for (line = strtok_r(hw, "\n", &save); line && put.rc == 0;
 		     line = strtok_r(NULL, "\n", &save))
 			if (exl_doc_append(d, (size_t)cfg, line) < 0)
@@ -336,8 +337,8 @@ static void experiment_row(const struct exl_doc *d, json_object *run,
 	}
 	stem = strndup(exl_basename(run_log), strlen(exl_basename(run_log)) - 3);
 	if (res >= 0) {
-		val = exl_doc_get_key(d, (size_t)res, "end_val_loss");
-		tr = exl_doc_get_key(d, (size_t)res, "end_train_loss");
+		val = exl_doc_get_key(d, (size_t)res, EXL_K_END_VAL_LOSS);
+		tr = exl_doc_get_key(d, (size_t)res, EXL_K_END_TRAIN_LOSS);
 	}
 	if (val && !exl_owned_placeholder(val))
 		snprintf(metric, sizeof(metric), "val_loss %s", val);
@@ -378,13 +379,13 @@ static void experiment_row(const struct exl_doc *d, json_object *run,
  * instead of promising a value that will never come. */
 static int ckpt_not_searched(struct exl_doc *d, size_t res, json_object *owned)
 {
-	char *cur = exl_doc_get_key(d, res, "checkpoint");
+	char *cur = exl_doc_get_key(d, res, EXL_K_CHECKPOINT);
 	int waiting = cur && strcmp(cur, EXL_PENDING) == 0;
 
 	free(cur);
 	if (!waiting)
 		return 0;
-	return exl_owned_set(d, res, "Results", "checkpoint",
+	return exl_owned_set(d, res, "Results", EXL_K_CHECKPOINT,
 			     "not searched (only a batch script's monitor looks "
 			     "for checkpoints, and none ran to the end)",
 			     owned) < 0 ? -1 : 0;
@@ -413,7 +414,7 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	exl_ending_text(&in, ended, sizeof(ended));
 	res = exl_doc_find_section(d, "Results", 0);
 	if (res >= 0 &&
-	    (exl_owned_set(d, (size_t)res, "Results", "ended", ended, owned) < 0 ||
+	    (exl_owned_set(d, (size_t)res, "Results", EXL_K_ENDED, ended, owned) < 0 ||
 	     ckpt_not_searched(d, (size_t)res, owned) < 0))
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	if (!exl_json_has(job, "signal_note") &&
@@ -466,7 +467,7 @@ static int page_key(struct exl_run_edit *ed, struct end_arg *a,
 		return 0;
 	snprintf(val, sizeof(val), "`%s`", file);
 	if (res >= 0 && exl_owned_set(&ed->doc, (size_t)res, "Results",
-				      "report", val, owned) < 0)
+				      EXL_K_REPORT, val, owned) < 0)
 		rc = -1;
 	free(file);
 	free(a->page_log);

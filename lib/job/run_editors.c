@@ -38,6 +38,7 @@
 #include "runstore/unlogged.h"
 #include "runstore/wandb_local.h"
 #include "job/run_internal.h"
+#include "runstore/runlog_keys.h"
 
 /* append_status: "- <stamp> — text" at the end of ## Status. */
 int exl_lc_append_status(struct exl_doc *d, time_t when, const char *text)
@@ -162,7 +163,7 @@ static int put_results(struct exl_run_edit *ed, void *arg)
 		snprintf(ck, sizeof(ck), "`%s`", a->checkpoint);
 	else
 		snprintf(ck, sizeof(ck), "none found (looked for checkpoint files written during the job)");
-	return exl_owned_set(d, (size_t)res, "Results", "checkpoint", ck,
+	return exl_owned_set(d, (size_t)res, "Results", EXL_K_CHECKPOINT, ck,
 			     owned) < 0 ? -1 : 0;
 }
 

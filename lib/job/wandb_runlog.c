@@ -15,6 +15,7 @@
 #include "runstore/runlog_doc.h"
 #include "wandb/wandb_rundir.h"
 #include "job/wandb_runlog.h"
+#include "runstore/runlog_keys.h"
 
 /* A W&B run may start a little before the job's recorded start (clocks
  * of different nodes): accept this much. */
@@ -130,8 +131,8 @@ static int read_doc_facts(struct exl_wandb_link *l, const char *submit_dir,
 		return -1;
 	sec = exl_doc_find_section(&d, "W&B", 0);
 	if (sec >= 0) {
-		l->entity = exl_doc_get_key(&d, (size_t)sec, "entity");
-		l->project = exl_doc_get_key(&d, (size_t)sec, "project");
+		l->entity = exl_doc_get_key(&d, (size_t)sec, EXL_K_ENTITY);
+		l->project = exl_doc_get_key(&d, (size_t)sec, EXL_K_PROJECT);
 		if (!real_value(l->entity)) {
 			free(l->entity);
 			l->entity = NULL;

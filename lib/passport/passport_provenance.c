@@ -12,6 +12,7 @@
 #include "passport/passport_tree.h"
 #include "runstore/runlog_doc.h"
 #include "util/sha256file.h"
+#include "runstore/runlog_keys.h"
 
 /* is_open_value: the run log has no real value here yet: empty, a
  * "_(...)_" placeholder, a bare "n/a"/"none"/"unknown"/"pending", or the
@@ -70,7 +71,7 @@ static char *backticked(const char *start)
  * name) and config_sha256. */
 static void set_config(json_object *obj, const struct exl_doc *d, long sec)
 {
-	char *v = sec >= 0 ? exl_doc_get_key(d, (size_t)sec, "config") : NULL;
+	char *v = sec >= 0 ? exl_doc_get_key(d, (size_t)sec, EXL_K_CONFIG) : NULL;
 	char *path = NULL, *hex = NULL;
 	const char *sha;
 
@@ -95,7 +96,7 @@ static void set_config(json_object *obj, const struct exl_doc *d, long sec)
 
 static void set_dirty(json_object *obj, const struct exl_doc *d, long sec)
 {
-	char *v = sec >= 0 ? exl_doc_get_key(d, (size_t)sec, "dirty") : NULL;
+	char *v = sec >= 0 ? exl_doc_get_key(d, (size_t)sec, EXL_K_DIRTY) : NULL;
 
 	if (v && strcmp(v, "yes") == 0)
 		json_object_object_add(obj, "dirty", json_object_new_boolean(1));
@@ -140,7 +141,7 @@ static size_t add_jobs(json_object *obj, const struct exl_doc *d,
 
 		if (!is_job_header(d->lines[i]))
 			continue;
-		id = exl_doc_get_key(d, i, "execution_id");
+		id = exl_doc_get_key(d, i, EXL_K_EXECUTION_ID);
 		if (id && *id && !is_open_value(id)) {
 			json_object_array_add(ids, json_object_new_string(id));
 			n++;

@@ -12,6 +12,7 @@
 #include "runstore/runlog_summary.h"
 #include "runstore/status_row.h"
 #include "util/timefmt.h"
+#include "runstore/runlog_keys.h"
 
 void exl_findings_add(struct exl_findings *f, const char *file, long line,
 		      const char *rule, int fixable, const char *fix,
@@ -106,7 +107,7 @@ static void rule_run_type(struct ctx *c)
 		return;
 	exl_findings_add(c->out, c->path, at(c, c->mode, "run_type"),
 			 "run-type-missing", 0,
-			 "add \"- run_type: replication|experiment|pipeline (SUBTYPE)\" under ## Mode",
+			 "add \"- " EXL_K_RUN_TYPE ": replication|experiment|pipeline (SUBTYPE)\" under ## Mode",
 			 "no run_type recorded: the run's intent is unclear");
 }
 
@@ -156,7 +157,7 @@ static void rule_checkpoint(struct ctx *c)
 		return;
 	exl_findings_add(c->out, c->path, at(c, c->results, "checkpoint"),
 			 "checkpoint-missing", 0,
-			 "add \"- checkpoint: `PATH`\" under ## Results",
+			 "add \"- " EXL_K_CHECKPOINT ": `PATH`\" under ## Results",
 			 "finished run without a checkpoint path in Results: "
 			 "resuming becomes guesswork");
 }
@@ -180,7 +181,7 @@ static int block_has_url(const struct exl_doc *d, size_t sec)
 static int plugin_pending(const struct ctx *c)
 {
 	char *v = key_line(c, c->wandb, "synced") >= 0 ?
-		  exl_doc_get_key(c->d, (size_t)c->wandb, "synced") : NULL;
+		  exl_doc_get_key(c->d, (size_t)c->wandb, EXL_K_SYNCED) : NULL;
 	int yes = v && strncmp(v, PLUGIN_PENDING, strlen(PLUGIN_PENDING)) == 0;
 
 	free(v);
@@ -199,7 +200,7 @@ static void rule_wandb(struct ctx *c)
 			exl_findings_add(c->out, c->path, at(c, c->wandb, "synced"),
 					 "wandb-url-missing", 0,
 					 "sync the offline run (exp-wandb-sync) and record "
-					 "\"- synced: https://wandb.ai/...\" under ## W&B",
+					 "\"- " EXL_K_SYNCED ": https://wandb.ai/...\" under ## W&B",
 					 "W&B run recorded but no synced URL: the curves "
 					 "are hard to find");
 		return;
@@ -266,7 +267,7 @@ static void rule_passport(struct ctx *c)
 
 	if (c->hf < 0)
 		return;
-	verdict = exl_doc_get_key(c->d, (size_t)c->hf, "signoff verdict");
+	verdict = exl_doc_get_key(c->d, (size_t)c->hf, EXL_K_SIGNOFF_VERDICT);
 	signed_off = exl_ckpt_state(c->s.checkpoint, c->base) == EXL_CKPT_SIGNED ||
 		     (verdict && (strncmp(verdict, "pass", 4) == 0 ||
 				  strncmp(verdict, "soft_signal", 11) == 0));
@@ -276,7 +277,7 @@ static void rule_passport(struct ctx *c)
 	exl_findings_add(c->out, c->path, c->hf + 1, "passport-missing", 0,
 			 "generate MODEL_PASSPORT.json + SIGNOFF.json for the "
 			 "checkpoint, check them (passport verify --require-signoff) "
-			 "and record \"- signoff verdict: pass\"",
+			 "and record \"- " EXL_K_SIGNOFF_VERDICT ": pass\"",
 			 "checkpoint published without a passport and signoff: "
 			 "consumers cannot verify it");
 }
@@ -335,7 +336,7 @@ static void rule_name(struct ctx *c, time_t start)
 static time_t first_start(const struct exl_doc *d, long status)
 {
 	long job = exl_doc_find_section(d, "Job", 0);
-	char *v = job >= 0 ? exl_doc_get_key(d, (size_t)job, "start") : NULL;
+	char *v = job >= 0 ? exl_doc_get_key(d, (size_t)job, EXL_K_START) : NULL;
 	time_t t = 0;
 	size_t i, end;
 

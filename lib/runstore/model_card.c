@@ -7,6 +7,7 @@
 #include "runstore/model_card.h"
 #include "runstore/runlog_summary.h"
 #include "util/strbuf.h"
+#include "runstore/runlog_keys.h"
 
 /* First and last values of the losses, from Results or Status. */
 struct losses {
@@ -116,8 +117,8 @@ char *exl_model_card(const struct exl_doc *d)
 		      "_(what this model is and what it is for: fill in)_");
 	exl_sb_printf(&b, "## Training\n\n");
 	exl_sb_printf(&b, "- run type: %s\n", run_type ? run_type : "n/a");
-	exl_sb_printf(&b, "- final step: %s\n", step ? step : "n/a");
-	exl_sb_printf(&b, "- runtime: %s\n\n", runtime ? runtime : "n/a");
+	exl_sb_printf(&b, "- " EXL_K_FINAL_STEP ": %s\n", step ? step : "n/a");
+	exl_sb_printf(&b, "- " EXL_K_RUNTIME ": %s\n\n", runtime ? runtime : "n/a");
 	exl_sb_printf(&b, "## Config\n\n");
 	bullets(&b, d, "Config");
 	exl_sb_printf(&b, "\n## Loss\n\n");

@@ -6,6 +6,7 @@
 
 #include "util/fileio.h"
 #include "runstore/runlog_doc.h"
+#include "runstore/runlog_keys.h"
 
 static int grow(struct exl_doc *d)
 {
@@ -219,7 +220,7 @@ long exl_doc_find_job_block(const struct exl_doc *d, const char *job_id)
 		if (strcmp(d->lines[i], "## Job") != 0 &&
 		    strcmp(d->lines[i], "## Job (resumed)") != 0)
 			continue;
-		v = exl_doc_get_key(d, i, "execution_id");
+		v = exl_doc_get_key(d, i, EXL_K_EXECUTION_ID);
 		match = v && strcmp(v, job_id) == 0;
 		free(v);
 		if (match)

@@ -8,6 +8,7 @@
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "runstore/wandb_local.h"
+#include "runstore/runlog_keys.h"
 
 static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 {
@@ -15,44 +16,44 @@ static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 	const struct exl_gitstate *g = &f->git;
 
 	exl_sb_printf(b, "## Config\n");
-	exl_sb_printf(b, "- script: `%s`\n", f->job.script[0] ? f->job.script : "(unknown)");
+	exl_sb_printf(b, "- " EXL_K_SCRIPT ": `%s`\n", f->job.script[0] ? f->job.script : "(unknown)");
 	if (f->config_abs[0] && f->config_sha256[0])
-		exl_sb_printf(b, "- config: `%s` (sha256 `%s`)\n", f->config_abs,
+		exl_sb_printf(b, "- " EXL_K_CONFIG ": `%s` (sha256 `%s`)\n", f->config_abs,
 			  f->config_sha256);
 	else if (f->config_abs[0])
-		exl_sb_printf(b, "- config: `%s` (not readable: %s)\n", f->config_abs,
+		exl_sb_printf(b, "- " EXL_K_CONFIG ": `%s` (not readable: %s)\n", f->config_abs,
 			  f->config_error);
 	else
-		exl_sb_printf(b, "- config: none given (use --exp-config=PATH)\n");
+		exl_sb_printf(b, "- " EXL_K_CONFIG ": none given (use --exp-config=PATH)\n");
 	if (f->config_snapshot[0])
-		exl_sb_printf(b, "- config_snapshot: `%s`\n", f->config_snapshot);
+		exl_sb_printf(b, "- " EXL_K_CONFIG_SNAPSHOT ": `%s`\n", f->config_snapshot);
 	if (o->dataset) {
 		char dtext[512];
 
 		exl_dataset_text(&f->dataset, dtext, sizeof(dtext));
-		exl_sb_printf(b, "- dataset: `%s` (%s)\n", f->dataset_abs[0] ?
+		exl_sb_printf(b, "- " EXL_K_DATASET ": `%s` (%s)\n", f->dataset_abs[0] ?
 			      f->dataset_abs : o->dataset, dtext);
 	} else
-		exl_sb_printf(b, "- dataset: not given (use --exp-dataset=PATH|URL)\n");
+		exl_sb_printf(b, "- " EXL_K_DATASET ": not given (use --exp-dataset=PATH|URL)\n");
 	if (o->statepoints)
-		exl_sb_printf(b, "- statepoints: `%s`\n", o->statepoints);
-	exl_sb_printf(b, "- key settings: _(learning rate, batch size, resume: fill in)_\n");
+		exl_sb_printf(b, "- " EXL_K_STATEPOINTS ": `%s`\n", o->statepoints);
+	exl_sb_printf(b, "- " EXL_K_KEY_SETTINGS ": _(learning rate, batch size, resume: fill in)_\n");
 	if (!g->found) {
-		exl_sb_printf(b, "- code: `%s` is not in a git repository\n",
+		exl_sb_printf(b, "- " EXL_K_CODE ": `%s` is not in a git repository\n",
 			  f->job.submit_dir);
 	} else {
-		exl_sb_printf(b, "- repo: `%s`\n", g->repo);
-		exl_sb_printf(b, "- branch: `%s`\n", g->branch);
-		exl_sb_printf(b, "- commit: `%s`\n", g->commit[0] ? g->commit : "none");
+		exl_sb_printf(b, "- " EXL_K_REPO ": `%s`\n", g->repo);
+		exl_sb_printf(b, "- " EXL_K_BRANCH ": `%s`\n", g->branch);
+		exl_sb_printf(b, "- " EXL_K_COMMIT ": `%s`\n", g->commit[0] ? g->commit : "none");
 		if (g->error[0])
-			exl_sb_printf(b, "- dirty: unknown (%s)\n", g->error);
+			exl_sb_printf(b, "- " EXL_K_DIRTY ": unknown (%s)\n", g->error);
 		else
-			exl_sb_printf(b, "- dirty: %s\n", g->dirty ? "yes" : "no");
+			exl_sb_printf(b, "- " EXL_K_DIRTY ": %s\n", g->dirty ? "yes" : "no");
 		if (g->diffstat[0] && f->patch_path[0])
-			exl_sb_printf(b, "- diff: %s (patch `%s`, sha256 `%s`)\n",
+			exl_sb_printf(b, "- " EXL_K_DIFF ": %s (patch `%s`, sha256 `%s`)\n",
 				      g->diffstat, f->patch_path, f->patch_sha256);
 		else if (g->diffstat[0])
-			exl_sb_printf(b, "- diff: %s\n", g->diffstat);
+			exl_sb_printf(b, "- " EXL_K_DIFF ": %s\n", g->diffstat);
 	}
 	exl_sb_printf(b, "\n");
 }
@@ -68,25 +69,25 @@ static void render_job(struct exl_sb *b, const struct exl_run_facts *f)
 	exl_time_human(j->start, 1, human, sizeof(human));
 	exl_minutes_limit(j->time_limit_min, lim, sizeof(lim));
 	exl_sb_printf(b, "## Job\n");
-	exl_sb_printf(b, "- execution_id: %s\n", j->job_id);
+	exl_sb_printf(b, "- " EXL_K_EXECUTION_ID ": %s\n", j->job_id);
 	if (j->array_id[0])
-		exl_sb_printf(b, "- array_task: %s\n", j->array_id);
-	exl_sb_printf(b, "- submitted: `%s`\n", sub);
-	exl_sb_printf(b, "- start: `%s`\n", st);
-	exl_sb_printf(b, "- start_human: `%s`\n", human);
-	exl_sb_printf(b, "- end: %s\n", EXL_PENDING);
-	exl_sb_printf(b, "- end_human: %s\n", EXL_PENDING);
-	exl_sb_printf(b, "- runtime: %s\n", EXL_PENDING);
-	exl_sb_printf(b, "- nodes: `%s` (%d)\n", j->nodes, j->nnodes);
-	exl_sb_printf(b, "- partition: %s\n", j->partition);
-	exl_sb_printf(b, "- time_limit: `%s`\n", lim);
-	exl_sb_printf(b, "- signal: %s\n", j->signal_spec[0] ? j->signal_spec :
+		exl_sb_printf(b, "- " EXL_K_ARRAY_TASK ": %s\n", j->array_id);
+	exl_sb_printf(b, "- " EXL_K_SUBMITTED ": `%s`\n", sub);
+	exl_sb_printf(b, "- " EXL_K_START ": `%s`\n", st);
+	exl_sb_printf(b, "- " EXL_K_START_HUMAN ": `%s`\n", human);
+	exl_sb_printf(b, "- " EXL_K_END ": %s\n", EXL_PENDING);
+	exl_sb_printf(b, "- " EXL_K_END_HUMAN ": %s\n", EXL_PENDING);
+	exl_sb_printf(b, "- " EXL_K_RUNTIME ": %s\n", EXL_PENDING);
+	exl_sb_printf(b, "- " EXL_K_NODES ": `%s` (%d)\n", j->nodes, j->nnodes);
+	exl_sb_printf(b, "- " EXL_K_PARTITION ": %s\n", j->partition);
+	exl_sb_printf(b, "- " EXL_K_TIME_LIMIT ": `%s`\n", lim);
+	exl_sb_printf(b, "- " EXL_K_SIGNAL ": %s\n", j->signal_spec[0] ? j->signal_spec :
 		  "none (add --signal=B:TERM@90 for a grace period)");
 	if (j->tres[0])
 		exl_sb_printf(b, "- resources: `%s`\n", j->tres);
 	/* --exp-checkpoint is recorded as given, even when it is missing */
 	if (f->resumed_from[0])
-		exl_sb_printf(b, "- resumed from: `%s`%s\n", f->resumed_from,
+		exl_sb_printf(b, "- " EXL_K_RESUMED_FROM ": `%s`%s\n", f->resumed_from,
 			      f->resumed_from_missing ?
 			      " (not found when the job started)" : "");
 	exl_sb_printf(b, "\n");
@@ -105,9 +106,9 @@ char *exl_runlog_render(const struct exl_run_facts *f)
 		exl_sb_printf(&b, "# %s — job %s\n\n", f->task,
 			  f->job.job_name[0] ? f->job.job_name : f->job.job_id);
 	exl_sb_printf(&b, "## Mode\n");
-	exl_sb_printf(&b, "- run_type: %s\n", o->run_type ? o->run_type :
+	exl_sb_printf(&b, "- " EXL_K_RUN_TYPE ": %s\n", o->run_type ? o->run_type :
 		  "unspecified (use --exp-mode=replication|experiment|pipeline:SUBTYPE)");
-	exl_sb_printf(&b, "- objective: %s\n\n", o->objective ? o->objective :
+	exl_sb_printf(&b, "- " EXL_K_OBJECTIVE ": %s\n\n", o->objective ? o->objective :
 		  "_(one line: what this run should show)_");
 	render_config(&b, f);
 	render_job(&b, f);
@@ -116,33 +117,33 @@ char *exl_runlog_render(const struct exl_run_facts *f)
 		  f->job.job_id, f->job.batch_host[0] ? f->job.batch_host :
 		  f->job.nodes, f->job.nnodes, f->job.nnodes == 1 ? "" : "s");
 	exl_sb_printf(&b, "## Results\n");
-	exl_sb_printf(&b, "- runtime: %s\n", EXL_PENDING);
-	exl_sb_printf(&b, "- exit: %s\n", EXL_PENDING);
-	exl_sb_printf(&b, "- scheduler_state: %s\n", EXL_PENDING);
-	exl_sb_printf(&b, "- final step: %s\n", EXL_PENDING);
-	exl_sb_printf(&b, "- checkpoint: %s\n", EXL_PENDING);
+	exl_sb_printf(&b, "- " EXL_K_RUNTIME ": %s\n", EXL_PENDING);
+	exl_sb_printf(&b, "- " EXL_K_EXIT ": %s\n", EXL_PENDING);
+	exl_sb_printf(&b, "- " EXL_K_SCHEDULER_STATE ": %s\n", EXL_PENDING);
+	exl_sb_printf(&b, "- " EXL_K_FINAL_STEP ": %s\n", EXL_PENDING);
+	exl_sb_printf(&b, "- " EXL_K_CHECKPOINT ": %s\n", EXL_PENDING);
 	if (f->config_snapshot[0])
-		exl_sb_printf(&b, "- config_snapshot: `%s`\n", f->config_snapshot);
+		exl_sb_printf(&b, "- " EXL_K_CONFIG_SNAPSHOT ": `%s`\n", f->config_snapshot);
 	exl_sb_printf(&b, "\n## W&B\n");
 	if (f->wandb_dir[0]) {
 		char local[4400];
 
 		/* the offline run is named (or its absence said) at the end */
 		exl_wandb_local_start(f->wandb_dir, local, sizeof(local));
-		exl_sb_printf(&b, "- local: %s\n", local);
-		exl_sb_printf(&b, "- synced: n/a until the job ends\n");
+		exl_sb_printf(&b, "- " EXL_K_LOCAL ": %s\n", local);
+		exl_sb_printf(&b, "- " EXL_K_SYNCED ": n/a until the job ends\n");
 	} else if (o->wandb && strcmp(o->wandb, "disabled") == 0) {
-		exl_sb_printf(&b, "- local: disabled (--exp-wandb=disabled)\n");
-		exl_sb_printf(&b, "- synced: n/a\n");
+		exl_sb_printf(&b, "- " EXL_K_LOCAL ": disabled (--exp-wandb=disabled)\n");
+		exl_sb_printf(&b, "- " EXL_K_SYNCED ": n/a\n");
 	} else {
-		exl_sb_printf(&b, "- local: n/a\n");
-		exl_sb_printf(&b, "- synced: n/a\n");
+		exl_sb_printf(&b, "- " EXL_K_LOCAL ": n/a\n");
+		exl_sb_printf(&b, "- " EXL_K_SYNCED ": n/a\n");
 	}
 	if (o->wandb_entity)
-		exl_sb_printf(&b, "- entity: %s\n", o->wandb_entity);
+		exl_sb_printf(&b, "- " EXL_K_ENTITY ": %s\n", o->wandb_entity);
 	if (o->wandb_project)
-		exl_sb_printf(&b, "- project: %s\n", o->wandb_project);
-	exl_sb_printf(&b, "- notes: _(your read of the curves)_\n\n");
+		exl_sb_printf(&b, "- " EXL_K_PROJECT ": %s\n", o->wandb_project);
+	exl_sb_printf(&b, "- " EXL_K_NOTES ": _(your read of the curves)_\n\n");
 	exl_sb_printf(&b, "## Next\n");
 	exl_sb_printf(&b, "- _(what to do next: resume, passport + signoff, next experiment)_\n");
 	return exl_sb_take(&b, NULL);

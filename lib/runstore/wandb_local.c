@@ -6,6 +6,7 @@
 #include "util/jsonfile.h"
 #include "runstore/owned.h"
 #include "runstore/wandb_local.h"
+#include "runstore/runlog_keys.h"
 
 void exl_wandb_local_start(const char *wandb_dir, char *buf, size_t len)
 {
@@ -42,7 +43,7 @@ int exl_wandb_local_end(struct exl_doc *d, const char *wandb_dir,
 
 	if (sec < 0)
 		return 0;
-	cur = exl_doc_get_key(d, (size_t)sec, "local");
+	cur = exl_doc_get_key(d, (size_t)sec, EXL_K_LOCAL);
 	if (!cur)
 		return 0;
 	fresh = strncmp(cur, EXL_WANDB_LOCAL_NONE_YET,

@@ -69,7 +69,8 @@ char *exl_tsum_md(const struct exl_tsum *s);
 
 /* "- hardware: <node>: ..." lines from the sampler start lines that
  * carried the node's hardware (the newest per node).  Newly allocated,
- * "" when none did. */
-char *exl_tsum_hardware_md(const struct exl_tsum *s);
+ * "" when none did.  key: the run log's key for the line (the run store's
+ * EXL_K_HARDWARE). */
+char *exl_tsum_hardware_md(const struct exl_tsum *s, const char *key);
 
 #endif

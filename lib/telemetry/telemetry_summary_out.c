@@ -316,7 +316,7 @@ char *exl_tsum_md(const struct exl_tsum *s)
 	return exl_sb_take(&b, NULL);
 }
 
-char *exl_tsum_hardware_md(const struct exl_tsum *s)
+char *exl_tsum_hardware_md(const struct exl_tsum *s, const char *key)
 {
 	struct exl_sb b = { 0 };
 	char *v;
@@ -330,7 +330,7 @@ char *exl_tsum_hardware_md(const struct exl_tsum *s)
 			exl_sb_free(&b);
 			return NULL;
 		}
-		exl_sb_printf(&b, "- hardware: %s\n", v);
+		exl_sb_printf(&b, "- %s: %s\n", key, v);
 		free(v);
 	}
 	return exl_sb_take(&b, NULL);

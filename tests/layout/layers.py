@@ -125,5 +125,32 @@ for root in ('lib', 'runlog', 'spank', 'wandb-sync', 'passport',
                     spelled.append('%s:%d: %s' % (p, i, line.strip()))
 ok(not spelled, '.exp-log paths and run.json are spelled only in runstore/layout.c',
    '\n'.join(spelled))
+# run-log keys: spelled in runstore/runlog_keys.h only
+keys = re.findall(r'^#define EXL_K_\w+ "([^"]+)"',
+                  open(os.path.join(lib, 'runstore', 'runlog_keys.h')).read(),
+                  re.M)
+api = re.compile(r'(exl_doc_get_key|exl_doc_set_key|exl_doc_find_key|'
+                 r'exl_doc_bullet_value|exl_owned_set|exl_owned_get)\([^;]*?'
+                 r'"(' + '|'.join(re.escape(k) for k in keys) + r')"')
+bullet = re.compile(r'"- (' + '|'.join(re.escape(k) for k in keys) + r'):')
+literal = []
+for root in ('lib', 'runlog', 'spank', 'wandb-sync', 'passport',
+             'sbatch-wrappers'):
+    for dp, _, fs in os.walk(os.path.join(top, root)):
+        if '/test' in dp:
+            continue
+        for f in fs:
+            if not f.endswith('.c'):
+                continue
+            p = os.path.relpath(os.path.join(dp, f), top)
+            for i, line in enumerate(open(os.path.join(dp, f)), 1):
+                t = line.lstrip()
+                if t.startswith(('/*', '*')):
+                    continue
+                if bullet.search(line) or api.search(line):
+                    literal.append('%s:%d: %s' % (p, i, line.strip()))
+ok(keys and not literal,
+   'run-log keys are spelled only in runstore/runlog_keys.h (%d keys)' %
+   len(keys), '\n'.join(literal))
 print('1..%d' % n)
 sys.exit(1 if failed else 0)

@@ -167,7 +167,7 @@ static void check_summary(void)
 			-1) >= 0, "n1 RSS measured");
 	json_object_put(j);
 
-	hw = exl_tsum_hardware_md(s);
+	hw = exl_tsum_hardware_md(s, "hardware");
 	ok(hw && strstr(hw, "- hardware: n1: 2x Intel(R) Xeon(R) Gold 6426Y "
 			"(2 sockets, 32 cores, 64 threads, 2 NUMA), 504.0 GiB; "
 			"GPUs: 3x NVIDIA H100 80GB HBM3 80.0 GiB (") &&

@@ -201,7 +201,7 @@ static void known_answers(void)
 	   "energy_kwh") == NULL, "n2: note, null energy");
 	json_object_put(j);
 
-	md = exl_tsum_hardware_md(s);
+	md = exl_tsum_hardware_md(s, "hardware");
 	is_str(md, "- hardware: n1: 1x Test CPU (1 socket, 4 cores, 8 threads, "
 	       "1 NUMA), 16.0 GiB; GPUs: 1x Fake GPU 80.0 GiB (GPU-a, "
 	       "0000:17:00.0, NUMA 0); allocated: 8 CPUs (0-7), 8.0 GiB, 1 of "
