@@ -190,6 +190,7 @@ int exl_status_is_event(const char *text)
 		"new run log", "completed", "failed", "cancelled", "canceled",
 		"time limit", "out of memory", "node failure", "preempted",
 		"deadline", "node boot failure", "ended", "batch script killed",
+		"the batch shell was killed",
 		"submitted", "pending", "signal", "grace", "closed", "note:",
 		/* what the plugin states when there is no step to give */
 		"traceback", "error", "warning", "stalled", "no output",

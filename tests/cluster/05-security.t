@@ -4,6 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 testbed_up
 R=$WORK/run_logs
+# the test replaces a run log by a symlink: lint rightly refuses it
+LINT_SKIP="$R"
 
 # the user swaps its run log for a symlink to a root-owned file mid-job
 echo "root secret" >/root/exp-log-target.$$

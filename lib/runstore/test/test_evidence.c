@@ -105,5 +105,7 @@ int main(void)
 	lines();
 	evidence();
 	events();
+	ok(exl_status_is_event("the batch shell was killed by the warning signal SIGTERM (--signal=B:TERM@20) at 06:00:30, before the program could save"),
+	   "the ending story of a batch shell killed by its warning is an event");
 	return done_testing();
 }
