@@ -1,7 +1,8 @@
 # team.sh - the body of 16-team.t and 17-team-nolock.t: two unprivileged
 # users in one group submit job arrays into one group-owned, setgid root
-# at once, while `runlog lint --fix --yes`, `runlog note` and hand edits
-# (an editor's temp file + rename, as the other user) race them.
+# at once, while `runlog lint --fix --yes`, `runlog note`, `exp-wandb-sync
+# sync` writing synced URLs, and hand edits (an editor's temp file +
+# rename, as the other user) race them.
 # Afterwards: exactly 2N run logs and 2N timeline entries numbered once,
 # every hand edit and note kept, no temp or link-lock file left, lint
 # clean.  NOLOCK=1: every process runs with tests/fake_nolock (fcntl locks
@@ -14,6 +15,8 @@ N=${EXP_LOG_TEAM_TASKS:-100}
 U2=explogtest2
 G=explogteam
 RUNLOG=$top_builddir/runlog/runlog
+ESYNC=$top_builddir/wandb-sync/exp-wandb-sync
+WBF=$top_srcdir/tests/wandb/wandbfile.py
 SHIM=$top_builddir/tests/fake_nolock/.libs/fake_nolock.so
 PRE=
 if [ "${NOLOCK:-0}" = 1 ]; then
@@ -74,9 +77,23 @@ PY
 chmod 644 "$WORK/hand_edit.py"
 
 t0=$(date +%s)
+# user 1's tasks write an offline W&B run (W&B's format, by the tests'
+# writer) that the sync racer below uploads to a fake `wandb`
+cat >"$WORK/wtask.sh" <<S
+#!/bin/bash
+d=\$WANDB_DIR/wandb/offline-run-\$(date +%Y%m%d_%H%M%S)-r\$SLURM_JOB_ID
+mkdir -p "\$d" && python3 $WBF write "\$d/run-r\$SLURM_JOB_ID.wandb" --run-id "r\$SLURM_JOB_ID" --steps 2
+echo "step 1 loss 1.0"; sleep 1; echo "step 2 loss 0.5"
+S
+chmod 755 "$WORK/wtask.sh"
+mkdir -p "$WORK/bin" && cp "$top_srcdir/tests/wandb/fake-wandb" "$WORK/bin/wandb" &&
+	chmod 755 "$WORK/bin" "$WORK/bin/wandb" || bail "fake wandb"
+as "$TUSER" sh -c "umask 077 && echo k3y-team-0123456789abcdef >'$O/key'" ||
+	bail "W&B key file"
 ida=$(as "$TUSER" sbatch --parsable --output=/dev/null --exp-log="$R" \
 	--exp-group=sweep --exp-task=a --exp-mode=pipeline:sweep -a 1-$N \
-	--wrap='echo "step 1 loss 1.0"; sleep 1; echo "step 2 loss 0.5"' | cut -d';' -f1)
+	--exp-wandb=offline --exp-wandb-project=team/sweep "$WORK/wtask.sh" |
+	cut -d';' -f1)
 idb=$(as "$U2" sbatch --parsable --output=/dev/null --exp-log="$R" \
 	--exp-group=sweep --exp-task=b --exp-mode=pipeline:sweep -a 1-$N \
 	--wrap='echo "step 1 loss 1.0"; sleep 1; echo "step 2 loss 0.5"' | cut -d';' -f1)
@@ -100,6 +117,23 @@ ed2=$!
 	done
 ) &
 racer=$!
+# exp-wandb-sync writes the synced URL into run logs the others are editing
+(
+	while [ ! -e "$WORK/stop" ]; do
+		d=$(ls -d "$R"/.exp-log/runs/sweep/*/wandb/wandb/offline-run-* \
+			2>/dev/null | shuf -n 1)
+		if [ -n "$d" ] && ! grep -qxF -- "$d" "$WORK/tried" 2>/dev/null &&
+		   ls "$d"/run-*.wandb >/dev/null 2>&1; then
+			echo "$d" >>"$WORK/tried"
+			if as "$TUSER" env PATH="$WORK/bin:$PATH" "$ESYNC" sync --yes \
+				--wandb-token-file "$O/key" "$d" >/dev/null 2>&1; then
+				echo "$d" >>"$WORK/synced"
+			fi
+		fi
+		sleep 0.3
+	done
+) &
+syncer=$!
 n=0
 for i in $(seq 1 $((N * 6))); do
 	n=$(grep -l '^- scheduler_state: COMPLETED$' "$R"/sweep/*_[ab]_*.md 2>/dev/null | wc -l)
@@ -108,7 +142,7 @@ for i in $(seq 1 $((N * 6))); do
 done
 t1=$(date +%s)
 touch "$WORK/stop"
-wait $ed1 $ed2 $racer
+wait $ed1 $ed2 $racer $syncer
 diag "2 x $N tasks${PRE:+ (fcntl locks failing)}: $((t1 - t0)) s from submission to the last closed log"
 is "$n" $((2 * N)) "$((2 * N)) run logs closed COMPLETED"
 is "$(ls "$R"/sweep/*_[ab]_*.md | wc -l)" $((2 * N)) "exactly $((2 * N)) run logs"
@@ -136,6 +170,16 @@ while read -r f; do
 	grep -q "note: team note" "$f" || lostn=$((lostn + 1))
 done <"$WORK/notes"
 is "$lostn" 0 "every note kept"
+ns=$(grep -c . "$WORK/synced" 2>/dev/null || echo 0)
+ok $([ "$ns" -ge 1 ]; echo $?) "$ns W&B runs synced while the jobs ran"
+lostu=0
+while read -r d; do
+	id=${d##*-}
+	f=$(grep -l -- "^- execution_id: ${id#r}" "$R"/sweep/*_a_*.md | head -n 1)
+	grep -q "wandb.ai/team/sweep/runs/$id" "$f" 2>/dev/null ||
+		{ lostu=$((lostu + 1)); diag "URL of $d not in ${f:-its run log}"; }
+done <"$WORK/synced"
+is "$lostu" 0 "every synced URL kept in its run log"
 left=$(find "$R" \( -name '*.tmp.*' -o -name '*.held' -o -name '*.held.*' -o -name '*.swp' \) | head)
 is "$left" "" "no temp or link-lock file left behind"
 is "$(find "$R" ! -group "$G" | head)" "" "everything under the root in group $G"
