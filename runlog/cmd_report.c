@@ -99,16 +99,12 @@ static int list_page(const struct rl *c, const char *group, const char *out)
 	struct exl_page_item *it;
 	struct exl_sb b = { 0 };
 	struct exl_scan sc;
-	struct exl_err err;
 	size_t i;
 	int rc;
 
-	if (exl_scan_list(c->root, group, &sc, &err) < 0 ||
-	    exl_scan_summaries(&sc, 0, &err) < 0) {
-		cli_err("%s", err.text);
-		exl_scan_free(&sc);
-		return EXL_EXIT_ERROR;
-	}
+	rc = rl_scan_load(c, group, &sc);
+	if (rc)
+		return rc;
 	it = calloc(sc.n ? sc.n : 1, sizeof(*it));
 	if (!it) {
 		exl_scan_free(&sc);

@@ -236,19 +236,28 @@ int rl_each_dir(const struct rl *c, struct exl_scan *sc, int flat_always,
 	return rc;
 }
 
+int rl_scan_load(const struct rl *c, const char *group, struct exl_scan *sc)
+{
+	struct exl_err err;
+
+	if (exl_scan_list(c->root, group, sc, &err) < 0 ||
+	    exl_scan_summaries(sc, 0, &err) < 0) {
+		cli_err("%s", err.text);
+		exl_scan_free(sc);
+		return EXL_EXIT_ERROR;
+	}
+	return 0;
+}
+
 int rl_scan_dirs(const struct rl *c, const char *group, rl_dir_fn fn,
 		 void *arg)
 {
 	struct exl_scan sc;
-	struct exl_err err;
 	int rc;
 
-	if (exl_scan_list(c->root, group, &sc, &err) < 0 ||
-	    exl_scan_summaries(&sc, 0, &err) < 0) {
-		cli_err("%s", err.text);
-		exl_scan_free(&sc);
-		return EXL_EXIT_ERROR;
-	}
+	rc = rl_scan_load(c, group, &sc);
+	if (rc)
+		return rc;
 	rc = rl_each_dir(c, &sc, 0, fn, arg) < 0 ? EXL_EXIT_ERROR : EXL_EXIT_OK;
 	exl_scan_free(&sc);
 	return rc;

@@ -68,8 +68,12 @@ typedef int (*rl_dir_fn)(const struct rl *c, const char *group,
 int rl_each_dir(const struct rl *c, struct exl_scan *sc, int flat_always,
 		rl_dir_fn fn, void *arg);
 
-/* List the run logs of group (NULL: all) under c->root, read their
- * summaries and call rl_each_dir with fn.  Returns an exit code (after
+/* List the run logs of group (NULL: all) under c->root into *sc and read
+ * their summaries.  Returns 0 (free sc with exl_scan_free) or an exit code
+ * after a message (sc already freed). */
+int rl_scan_load(const struct rl *c, const char *group, struct exl_scan *sc);
+
+/* rl_scan_load, then rl_each_dir with fn.  Returns an exit code (after
  * a message on error). */
 int rl_scan_dirs(const struct rl *c, const char *group, rl_dir_fn fn,
 		 void *arg);

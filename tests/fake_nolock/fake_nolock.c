@@ -4,20 +4,25 @@
  * F_OFD_SETLKW) fails with ENOLCK, as such a filesystem answers; every
  * other fcntl goes to the kernel.  The cluster test 16-team.t starts the
  * test bed's slurmd with it (EXP_LOG_TESTBED_PRELOAD) and runs the tools
- * with it.  Built by "make check", never installed. */
+ * with it; lib/util/test/test_linklock.c links this file in and turns
+ * fake_nolock_on off and on.  Built by "make check", never installed. */
+#include "fake_nolock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+int fake_nolock_on = 1;
+
 /* nolock: the fcntl every entry point below shares. */
 static int nolock(int fd, int cmd, va_list ap)
 {
 	void *arg = va_arg(ap, void *);
 
-	if (cmd == F_SETLK || cmd == F_SETLKW || cmd == F_OFD_SETLK ||
-	    cmd == F_OFD_SETLKW) {
+	if (fake_nolock_on && (cmd == F_SETLK || cmd == F_SETLKW || cmd == F_OFD_SETLK ||
+	    cmd == F_OFD_SETLKW)) {
 		errno = ENOLCK;
 		return -1;
 	}

@@ -29,12 +29,7 @@ static void bail(const char *what)
 
 static char *p(const char *name)
 {
-	static char buf[8][512];
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
+	return tap_path(dir, name);
 }
 
 static void put(const char *name, const char *text)

@@ -14,12 +14,7 @@ static char dir[] = "/tmp/exl-share-XXXXXX";
 
 static char *p(const char *name)
 {
-	static char buf[8][256];
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
+	return tap_path(dir, name);
 }
 
 static int has(const struct exl_findings *f, const char *rule,

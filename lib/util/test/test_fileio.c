@@ -17,12 +17,7 @@ static char dir[] = "/tmp/exl-fileio-XXXXXX";
 
 static char *p(const char *name)
 {
-	static char buf[8][256];
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
+	return tap_path(dir, name);
 }
 
 static int count_entries(void)

@@ -1,15 +1,14 @@
 /* Unit tests: the link lock that stands in for fcntl locks (stale
  * holders, breaking, two processes serialising) and the modes of a team
- * root (util/sharemode.h).  fcntl is interposed below so that locks can be
- * made to fail with ENOLCK, as on a filesystem without fcntl locks. */
+ * root (util/sharemode.h).  fcntl is interposed by tests/fake_nolock (linked
+ * in) so that locks can be made to fail with ENOLCK, as on a filesystem
+ * without fcntl locks. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,56 +16,14 @@
 #include "util/fileio.h"
 #include "util/linklock.h"
 #include "util/sharemode.h"
+#include "fake_nolock.h"
 #include "tap.h"
-
-static int fail_locks;	/* fcntl lock calls fail with ENOLCK */
-
-static int fake_fcntl(int fd, int cmd, va_list ap)
-{
-	void *arg = va_arg(ap, void *);
-
-	if (fail_locks && (cmd == F_SETLK || cmd == F_SETLKW ||
-			   cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW)) {
-		errno = ENOLCK;
-		return -1;
-	}
-	return (int)syscall(SYS_fcntl, fd, cmd, arg);
-}
-
-int fcntl(int fd, int cmd, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, cmd);
-	rc = fake_fcntl(fd, cmd, ap);
-	va_end(ap);
-	return rc;
-}
-
-#ifndef __USE_FILE_OFFSET64
-int fcntl64(int fd, int cmd, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, cmd);
-	rc = fake_fcntl(fd, cmd, ap);
-	va_end(ap);
-	return rc;
-}
-#endif
 
 static char dir[] = "/tmp/exl-linklock-XXXXXX";
 
 static char *p(const char *name)
 {
-	static char buf[8][256];
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
+	return tap_path(dir, name);
 }
 
 /* dead_pid: a pid that just exited. */
@@ -191,7 +148,7 @@ static void test_fallback(void)
 	pid_t a, b;
 	int fd, sa, sb;
 
-	fail_locks = 1;
+	fake_nolock_on = 1;
 	fd = exl_lock(p("g.lock"), 5, &err);
 	ok(fd >= 0 && exl_lock_kind() == EXL_LOCK_LINK,
 	   "fcntl ENOLCK: exl_lock falls back to the link lock");
@@ -218,7 +175,7 @@ static void test_fallback(void)
 	is_int(buf ? atoi(buf) : -1, 300, "no update lost");
 	free(buf);
 	ok(access(p("g.lock.held"), F_OK) < 0, "no lock left behind");
-	fail_locks = 0;
+	fake_nolock_on = 0;
 	fd = exl_lock(p("g.lock"), 5, &err);
 	ok(fd >= 0 && exl_lock_kind() == EXL_LOCK_FCNTL,
 	   "working fcntl: fcntl lock");
@@ -269,6 +226,7 @@ int main(void)
 {
 	char cmd[300];
 
+	fake_nolock_on = 0;	/* real fcntl locks until test_fallback */
 	if (!mkdtemp(dir)) {
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;
