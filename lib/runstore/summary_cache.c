@@ -9,7 +9,7 @@
 #include "util/strbuf.h"
 #include "runstore/summary_cache.h"
 
-#define MAGIC "exp-log summary cache 1\n"
+#define MAGIC "exp-log summary cache 2\n"
 #define NFIELD 31
 /* Largest cache file read back. */
 #define CACHE_MAX (256u << 20)
