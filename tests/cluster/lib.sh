@@ -88,7 +88,21 @@ remount() {
 		sleep 0.1
 	done
 	diag "couldn't remount $2 $1: $(mount -o "remount,$1" "$2" 2>&1)"
+	open_in "$2" | sed 's/^/#   open: /'
 	return 1
+}
+
+# open_in DIR: "PID COMMAND FILE" for every file below DIR a process has
+# open (what keeps a remount busy).
+open_in() {
+	local fd t
+	for fd in /proc/[0-9]*/fd/*; do
+		t=$(readlink "$fd" 2>/dev/null) || continue
+		case $t in "$1"/*|"$1") ;; *) continue ;; esac
+		p=${fd#/proc/}
+		p=${p%%/*}
+		echo "$p $(cat /proc/$p/comm 2>/dev/null) $t flags=$(sed -n 's/^flags:\t*//p' "/proc/$p/fdinfo/${fd##*/}" 2>/dev/null)"
+	done
 }
 
 # temp_files DIR: the atomic writers' temp files left below DIR
