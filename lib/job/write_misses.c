@@ -42,8 +42,8 @@ int exl_misses_note(const struct exl_write_misses *m, char *buf, size_t len)
 	if (!m->pending)
 		return 1;
 	span(m->first, m->last, when, sizeof(when));
-	snprintf(buf, len, "exp-log: %u run-log update%s could not be written %s "
-		 "(lost; the job went on): %s", m->pending,
+	snprintf(buf, len, "exp-log: %u run-log update%s could not be "
+		 "written %s (lost; the job went on): %s", m->pending,
 		 m->pending == 1 ? "" : "s", when, m->why);
 	return 0;
 }
