@@ -3,7 +3,8 @@
 # Status evidence (issue 19): the earlier job's run log and the current
 # one's last good version stay intact, no temp file is left in the root,
 # nothing is half written, and the failure is told: in the slurmd log, and
-# once space is back, in the run log itself.
+# once space is back, in the run log itself; a job that ends while the
+# disk is full is closed by `runlog close` from the scheduler's state.
 . "$(dirname "$0")/lib.sh"
 testbed_up
 FS=$WORK/fs
@@ -94,4 +95,45 @@ for p in sys.argv[1:]:
         print(p, e)
 ' 2>&1)
 is "$bad" "" "every sidecar, job map and JSON-lines file in the root parses"
+
+# a job that ends while the disk is still full: its close fails and says
+# so; once space is back, runlog close records the scheduler's state
+c=$(submit --exp-log="$R" --exp-task=fullend -o fullend.out \
+	--wrap="sleep 2; dd if=/dev/zero of=$FS/filler bs=64k 2>/dev/null; touch $WORK/full2; sleep 1")
+for i in $(seq 1 120); do
+	[ -e "$WORK/full2" ] && break
+	sleep 0.5
+done
+fc=$(run_log_of "$R" "$c")
+ok $? "the job that fills the disk to its end has a run log"
+cp "$fc" "$WORK/fullend.full.md"
+wait_job_done "$c" 60
+for i in $(seq 1 60); do
+	slurmd_log_grep "exp-log: epilog: job $c: couldn't close run log" |
+		grep -q . && break
+	sleep 0.5
+done
+like "$(slurmd_log_grep "exp-log: epilog: job $c:")" \
+	"couldn't close run log: .*No space left on device" \
+	"the epilog's failed close is in the slurmd log"
+cmp -s "$fc" "$WORK/fullend.full.md"
+ok $? "the run log is its last good version"
+is "$(temp_files "$FS")" "" "no temp file left by the failed closes"
+ok $([ -s "$WORK/.cache/exp-log/unlogged/$c.json" ]; echo $?) \
+	"a note for runlog status in the job's HOME"
+rm -f "$FS/filler"
+out=$(as_user "$RUNLOG" status "$R" 2>&1)
+like "$out" "warning: job $c \\(.*\\): its run log in $R could not be written: .*No space left on device" \
+	"once space is back runlog status shows the failed close"
+as_user "$RUNLOG" close "$fc" >/dev/null 2>&1
+ok $? "runlog close closes it"
+is "$(key "$fc" scheduler_state)" COMPLETED "with the scheduler's final state"
+is "$(key "$fc" exit)" "exit code 0" "and exit code"
+is "$(grep -c '— completed, exit code 0$' "$fc")" 1 "one final Status line"
+cmp -s "$fa" "$WORK/earlier.md"
+ok $? "the earlier job's run log is still untouched"
+is "$(temp_files "$FS")" "" "no temp file in the root at the end"
+# the epilog's note went to the passwd home: ours only, named by our root
+h=$(getent passwd "$TUSER" | cut -d: -f6)/.cache/exp-log/unlogged/$c.json
+grep -qF "$R" "$h" 2>/dev/null && rm -f "$h"
 done_testing

@@ -101,5 +101,5 @@ cmp -s "$fa" "$WORK/earlier.md"
 ok $? "the earlier run log is still untouched"
 # the epilog's note went to the passwd home: ours only, named by our root
 h=$(getent passwd "$TUSER" | cut -d: -f6)/.cache/exp-log/unlogged/$b.json
-grep -qF "\"$R\"" "$h" 2>/dev/null && rm -f "$h"
+grep -qF "$R" "$h" 2>/dev/null && rm -f "$h"
 done_testing
