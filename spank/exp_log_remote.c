@@ -134,6 +134,7 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 	m->root = c->root;
 	m->job_id = c->job_id;
 	m->state_dir = c->paths.state_dir;
+	m->run_log = c->paths.run_log;
 	m->stdout_path = c->stdout_path;
 	m->stderr_path = c->stderr_path;
 	m->work_dir = c->work_dir;
@@ -407,7 +408,7 @@ int exp_log_remote_task_exit(spank_t sp)
 int exp_log_remote_exit(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	char home[1024];
+	char home[1024], report[1024];
 	struct exl_run_end e;
 	struct exl_err err;
 	uid_t uid;
@@ -429,10 +430,13 @@ int exp_log_remote_exit(spank_t sp)
 		ngids = 0;
 	}
 	exp_log_telemetry_stop();
-	/* let the monitor write its last evidence and Results first */
-	if (exl_monitor_stop(&c->monitor, 60) < 0)
+	/* let the monitor write its last evidence and Results first; it
+	 * tells us the run-log writes that failed (full or read-only disk) */
+	if (exl_monitor_stop(&c->monitor, 60, report, sizeof(report)) < 0)
 		slurm_error("exp-log: job %s: monitor did not finish in 60 s",
 			    c->job_id);
+	if (report[0])
+		slurm_error("exp-log: job %s: %s", c->job_id, report);
 	memset(&e, 0, sizeof(e));
 	e.end = time(NULL);
 	e.have_status = c->have_status;

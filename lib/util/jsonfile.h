@@ -21,7 +21,8 @@ int exl_json_write(const char *path, json_object *obj, struct exl_err *err);
 
 /* Append obj as one line to a JSON-lines file (created 0644 if missing,
  * never through a symlink): one write(2) under an fcntl lock, fsynced, so
- * concurrent writers never tear or interleave a line. */
+ * concurrent writers never tear or interleave a line.  A write the disk
+ * takes only part of is cut back: the file never ends in half a line. */
 int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err);
 
 /* Getters that tolerate a missing or mistyped field. */
