@@ -121,6 +121,21 @@ static void record_status(struct exp_run *r, size_t n, const char *text)
 	}
 }
 
+/* read_prev: each run's run.json and the status the machine wrote last:
+ * runlog's own status words, else what its run.json records. */
+static void read_prev(const struct rl *c, const char *group, const char *old,
+		      struct exp_run *runs, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		(void)rl_run_record(c->root, group, runs[i].row.run,
+				    &runs[i].rec, &runs[i].sdir);
+		runs[i].prev = exl_exp_prev_status(old, runs[i].row.run,
+				runs[i].rec.experiments_status);
+	}
+}
+
 /* exp_dir: one directory's table. */
 static int exp_dir(const struct rl *c, const char *group,
 		   struct exl_scan_entry *v, size_t n, void *arg)
@@ -158,14 +173,7 @@ static int exp_dir(const struct rl *c, const char *group,
 		cli_err("%s", err.text);
 		goto out;
 	}
-	/* what the machine wrote last: runlog's own status words, else
-	 * what the run.json records */
-	for (i = 0; i < nr; i++) {
-		(void)rl_run_record(c->root, group, runs[i].row.run,
-				    &runs[i].rec, &runs[i].sdir);
-		runs[i].prev = exl_exp_prev_status(old, runs[i].row.run,
-				runs[i].rec.experiments_status);
-	}
+	read_prev(c, group, old, runs, nr);
 	if (group)
 		exl_title_case(group, title, sizeof(title));
 	text = write ? write_all(dir, path, group ? title : NULL, runs, nr) :
