@@ -28,13 +28,13 @@ static const char usage[] =
 "  -w, --write  update <group>/experiments.md (group lock, atomic write)\n"
 "  -h, --help   this help\n";
 
-/* One experiment of the directory: its row, its sidecar (NULL: none)
- * and the status the machine wrote last into the row (see
+/* One experiment of the directory: its row, its run.json (sdir NULL:
+ * none) and the status the machine wrote last into the row (see
  * exl_exp_prev_status). */
 struct exp_run {
 	struct exl_exp_row row;
-	json_object *side;
-	char *side_path;
+	struct exl_run_record rec;
+	char *sdir;		/* its state dir, NULL: no run.json */
 	char *prev;
 };
 
@@ -93,9 +93,9 @@ static char *write_all(const char *dir, const char *path, const char *title,
 }
 
 /* record_status: a status --write left in a run's row goes into its
- * sidecar as experiments_status, as the plugin records the status it
+ * run.json as experiments_status, as the plugin records the status it
  * writes, so that either may update the other's later.  A run without a
- * sidecar has nothing to record; a sidecar that cannot be written is
+ * run.json has nothing to record; a sidecar that cannot be written is
  * reported (experiments.md is written already). */
 static void record_status(struct exp_run *r, size_t n, const char *text)
 {
@@ -104,18 +104,35 @@ static void record_status(struct exp_run *r, size_t n, const char *text)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const char *was = exl_json_str(r[i].side, "experiments_status");
+		const char *was = r[i].rec.experiments_status;
 
 		cell = NULL;
-		if (r[i].side &&
+		if (r[i].sdir &&
 		    exl_experiments_find(text, r[i].row.run, &cell) == 1 &&
 		    strcmp(cell, r[i].row.status) == 0 &&
 		    (!was || strcmp(was, cell) != 0)) {
-			exl_json_set_str(r[i].side, "experiments_status", cell);
-			if (exl_json_write(r[i].side_path, r[i].side, &err) < 0)
+			if (exl_rr_str_set(&r[i].rec.experiments_status, cell) < 0)
+				cli_err("out of memory");
+			else if (exl_run_record_save(r[i].sdir, &r[i].rec,
+						     &err) < 0)
 				cli_err("%s", err.text);
 		}
 		free(cell);
+	}
+}
+
+/* read_prev: each run's run.json and the status the machine wrote last:
+ * runlog's own status words, else what its run.json records. */
+static void read_prev(const struct rl *c, const char *group, const char *old,
+		      struct exp_run *runs, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		(void)rl_run_record(c->root, group, runs[i].row.run,
+				    &runs[i].rec, &runs[i].sdir);
+		runs[i].prev = exl_exp_prev_status(old, runs[i].row.run,
+				runs[i].rec.experiments_status);
 	}
 }
 
@@ -156,14 +173,7 @@ static int exp_dir(const struct rl *c, const char *group,
 		cli_err("%s", err.text);
 		goto out;
 	}
-	/* what the machine wrote last: runlog's own status words, else
-	 * what the sidecar records */
-	for (i = 0; i < nr; i++) {
-		runs[i].side = rl_sidecar(c->root, group, runs[i].row.run,
-					  &runs[i].side_path);
-		runs[i].prev = exl_exp_prev_status(old, runs[i].row.run,
-				exl_json_str(runs[i].side, "experiments_status"));
-	}
+	read_prev(c, group, old, runs, nr);
 	if (group)
 		exl_title_case(group, title, sizeof(title));
 	text = write ? write_all(dir, path, group ? title : NULL, runs, nr) :
@@ -180,8 +190,8 @@ static int exp_dir(const struct rl *c, const char *group,
 out:
 	exl_unlock(fd);
 	for (i = 0; i < nr; i++) {
-		json_object_put(runs[i].side);
-		free(runs[i].side_path);
+		exl_run_record_free(&runs[i].rec);
+		free(runs[i].sdir);
 		free(runs[i].prev);
 	}
 	free(text);

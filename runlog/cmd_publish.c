@@ -107,21 +107,22 @@ static int parse(int argc, char **argv, struct pub_opts *o)
 	return 0;
 }
 
-/* submit_dir: the run's submit directory from its sidecar, else the
+/* submit_dir: the run's submit directory from its run.json, else the
  * directory holding the root. */
 static void submit_dir(const struct rl_run *run, char *out, size_t len)
 {
 	size_t nl = strlen(run->name);
 	char *stem = strndup(run->name, nl > 3 ? nl - 3 : nl);
-	json_object *o = stem ? rl_sidecar(run->root, rl_group(run), stem, NULL) :
-				NULL;
-	const char *v = exl_json_str(o, "submit_dir");
+	struct exl_run_record r = { 0 };
+	const char *v = stem && rl_run_record(run->root, rl_group(run), stem,
+					      &r, NULL) == 0 ? r.submit_dir :
+					      NULL;
 
 	if (v && v[0] == '/')
 		snprintf(out, len, "%s", v);
 	else
 		rl_base_dir(run->root, out, len);
-	json_object_put(o);
+	exl_run_record_free(&r);
 	free(stem);
 }
 

@@ -102,6 +102,26 @@ int exl_json_has(json_object *o, const char *key)
 	return o && json_object_object_get_ex(o, key, &v) && v != NULL;
 }
 
+double exl_json_double(json_object *o, const char *key, double dflt)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    (!json_object_is_type(v, json_type_double) &&
+	     !json_object_is_type(v, json_type_int)))
+		return dflt;
+	return json_object_get_double(v);
+}
+
+int exl_json_bool(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) &&
+	       json_object_is_type(v, json_type_boolean) &&
+	       json_object_get_boolean(v);
+}
+
 json_object *exl_json_array(json_object *o, const char *key)
 {
 	json_object *v;
@@ -121,6 +141,16 @@ void exl_json_set_str(json_object *o, const char *key, const char *val)
 void exl_json_set_int(json_object *o, const char *key, long long val)
 {
 	json_object_object_add(o, key, json_object_new_int64(val));
+}
+
+void exl_json_set_double(json_object *o, const char *key, double val)
+{
+	json_object_object_add(o, key, json_object_new_double(val));
+}
+
+void exl_json_set_bool(json_object *o, const char *key, int val)
+{
+	json_object_object_add(o, key, json_object_new_boolean(val));
 }
 
 int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err)

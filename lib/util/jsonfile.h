@@ -29,6 +29,10 @@ int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err);
 const char *exl_json_str(json_object *o, const char *key);
 long long exl_json_int(json_object *o, const char *key, long long dflt);
 int exl_json_has(json_object *o, const char *key);
+/* A number (integer or fraction) at key, dflt when missing. */
+double exl_json_double(json_object *o, const char *key, double dflt);
+/* A boolean at key, 0 when missing or not a boolean. */
+int exl_json_bool(json_object *o, const char *key);
 
 /* The array at key, NULL when it is missing or not an array. */
 json_object *exl_json_array(json_object *o, const char *key);
@@ -36,5 +40,7 @@ json_object *exl_json_array(json_object *o, const char *key);
 /* Setters that do nothing for a NULL value (a field left unset). */
 void exl_json_set_str(json_object *o, const char *key, const char *val);
 void exl_json_set_int(json_object *o, const char *key, long long val);
+void exl_json_set_double(json_object *o, const char *key, double val);
+void exl_json_set_bool(json_object *o, const char *key, int val);
 
 #endif
