@@ -33,7 +33,9 @@
 #include "sweep/sweep_map.h"
 #include "sbatch_exp.h"
 
-#define USAGE_LINE "Usage: sbatch-exp sweep SPEC.yaml [--dry-run] [--json]\n"
+#define USAGE_LINE \
+"Usage: sbatch-exp sweep SPEC.yaml [--dry-run] [--json] [--rerun failed]\n" \
+"                        [--sbatch PATH]\n"
 
 static void usage(FILE *f)
 {
