@@ -316,6 +316,29 @@ static int finalize_wandb(struct exl_doc *d, json_object *job,
 	return 0;
 }
 
+/* statepoints_text: run.json's statepoints object as "k=v,k2=v2" into
+ * buf ("" when none or when it does not fit). */
+static void statepoints_text(json_object *run, char *buf, size_t len)
+{
+	json_object *sp;
+	size_t n = 0;
+	int w;
+
+	buf[0] = '\0';
+	if (!json_object_object_get_ex(run, "statepoints", &sp) ||
+	    !json_object_is_type(sp, json_type_object))
+		return;
+	json_object_object_foreach(sp, k, v) {
+		w = snprintf(buf + n, len - n, "%s%s=%s", n ? "," : "", k,
+			     json_object_get_string(v));
+		if (w < 0 || (size_t)w >= len - n) {
+			buf[0] = '\0';
+			return;
+		}
+		n += (size_t)w;
+	}
+}
+
 /* experiment_row: keep <group>/experiments.md current for experiment
  * runs: one row per run log; status and notes stay the human's once
  * edited.  Best effort: a failure is noted in the sidecar. */
@@ -327,7 +350,7 @@ static void experiment_row(const struct exl_doc *d, json_object *run,
 	const char *st = exl_json_str(job, "sched_state");
 	struct exl_experiment_row row = { 0 };
 	char *dir = exl_dirname(run_log), *stem, *val = NULL, *tr = NULL;
-	char metric[96] = "", status[96], title[128];
+	char metric[96] = "", status[96], title[128], sp[1024];
 	struct exl_err e;
 	long res = exl_doc_find_section(d, "Results", 0);
 
@@ -361,6 +384,8 @@ static void experiment_row(const struct exl_doc *d, json_object *run,
 			  exl_json_str(run, "objective") : exl_json_str(run, "task");
 	row.metric = metric;
 	row.status = status;
+	statepoints_text(run, sp, sizeof(sp));
+	row.statepoints = sp[0] ? sp : NULL;
 	exl_group_title(group, title, sizeof(title));
 	if (stem && exl_experiments_update(dir, title, &row,
 					   exl_json_str(run, "experiments_status"),

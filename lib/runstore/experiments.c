@@ -608,3 +608,64 @@ out:
 	free(path);
 	return rc;
 }
+
+/* Where a row goes when the table is reordered. */
+struct row_pos {
+	size_t rank;	/* place in the runs given, or n + original place */
+	char *line;
+};
+
+static int cmp_pos(const void *a, const void *b)
+{
+	const struct row_pos *x = a, *y = b;
+
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+char *exl_experiments_reorder(const char *text, const char *const *runs,
+			      size_t n)
+{
+	struct exl_doc d = { 0 };
+	struct exl_md_row hdr = { 0 }, r;
+	struct row_pos *pos = NULL;
+	size_t col[C_COUNT], from, i, k, nrows = 0;
+	char *out = NULL, *key;
+	long h;
+
+	if (exl_doc_parse(&d, text ? text : "", NULL) < 0)
+		return NULL;
+	h = find_header(&d);
+	if (h < 0) {
+		out = strdup(text ? text : "");
+		goto out;
+	}
+	if (exl_md_row_parse(d.lines[h], &hdr) != 0 ||
+	    map_columns(&hdr, col) < 0 || body_start(&d, (size_t)h, &from) < 0)
+		goto out;
+	pos = calloc(d.n + 1, sizeof(*pos));
+	if (!pos)
+		goto out;
+	for (i = from; i < d.n; i++) {
+		if (exl_md_row_parse(d.lines[i], &r) != 0)
+			break;
+		key = col[C_RUN] < r.n ? run_key(r.cells[col[C_RUN]]) : NULL;
+		exl_md_row_free(&r);
+		pos[nrows].rank = n + nrows;
+		for (k = 0; key && k < n; k++)
+			if (strcmp(key, runs[k]) == 0) {
+				pos[nrows].rank = k;
+				break;
+			}
+		free(key);
+		pos[nrows++].line = d.lines[i];
+	}
+	qsort(pos, nrows, sizeof(*pos), cmp_pos);
+	for (i = 0; i < nrows; i++)
+		d.lines[from + i] = pos[i].line;
+	out = exl_doc_render(&d, NULL);
+out:
+	free(pos);
+	exl_md_row_free(&hdr);
+	exl_doc_free(&d);
+	return out;
+}

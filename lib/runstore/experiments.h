@@ -79,6 +79,12 @@ char *exl_experiments_upsert(const char *text, const char *title,
  * out of memory. */
 int exl_experiments_find(const char *text, const char *run, char **status);
 
+/* The experiments.md text with the table's rows in the order of runs
+ * (n run stems); rows of other runs follow in their own order.  Only
+ * whole row lines move.  Newly allocated, NULL when out of memory. */
+char *exl_experiments_reorder(const char *text, const char *const *runs,
+			      size_t n);
+
 /* Read-modify-write dir/experiments.md atomically (written only when it
  * changes).  The caller holds the group lock. */
 int exl_experiments_update(const char *dir, const char *title,

@@ -80,6 +80,27 @@ is "$(head -1 "$WORK/out-6.txt")" "sp lr=0.01 seed=3" "EXP_SP_LR and EXP_SP_SEED
 is "$(grep -l '^- scheduler_state: COMPLETED$' "$R"/lrs/*.md | wc -l)" 10 "10 tasks completed"
 is "$(grep -l '^- scheduler_state: FAILED$' "$R"/lrs/*_lr-0.001_seed-[12].md | wc -l)" 2 "the 2 made to fail failed"
 
+# the comparison table: a column per swept statepoint, the final metric
+RL=$top_builddir/runlog/runlog
+ex=$R/lrs/experiments.md
+grep -q '^| run | description | metric | status | notes | lr | seed |$' "$ex"
+ok $? "experiments.md has the swept columns lr and seed"
+is "$(grep -c '^| \[' "$ex")" 12 "experiments.md: one row per task"
+grep -q '_lr-0.01_seed-3\.md) | .* | val_loss 0.13 | completed | | 0.01 | 3 |$' "$ex"
+ok $? "a row carries its statepoints and final val_loss" ||
+	diag "$(grep _lr-0.01_seed-3 "$ex")"
+j=$("$RL" -C "$R" experiments lrs --json --sort val_loss)
+ok $? "runlog experiments --json --sort val_loss"
+first=$(echo "$j" | python3 -c 'import json,sys; r=json.load(sys.stdin)["groups"][0]["runs"]; print(r[0]["run"].split("_",1)[1], r[0]["statepoints"]["lr"], r[0]["val_loss"], len(r))')
+is "$first" "lr-0.001_seed-1 0.001 0.02 12" "sorted by val_loss, statepoints and val_loss as numbers"
+out=$("$RL" -C "$R" sweep lrs)
+ok $? "runlog sweep"
+is "$(echo "$out" | head -1)" "sweep lrs: 12 runs: 10 done, 0 running, 2 failed" "runlog sweep counts them"
+case $(echo "$out" | sed -n 2p) in
+"best so far: "*"_lr-0.001_seed-3 val_loss 0.04 (lr=0.001,seed=3)") ok 0 "best so far (failed runs not ranked)" ;;
+*) ok 1 "best so far: $(echo "$out" | sed -n 2p)" ;;
+esac
+
 # --rerun failed: only the two failed tasks, resumed in their own logs
 touch "$WORK/fixed"
 out=$(as_user "$SX" sweep lrs.yaml --rerun failed --dry-run)
@@ -98,5 +119,6 @@ is "$(grep -l '^## Job (resumed)' "$R"/lrs/*.md | wc -l)" 2 "only the two failed
 is "$c" 2 "both completed on the rerun"
 out=$(as_user "$SX" sweep lrs.yaml --rerun failed 2>&1)
 is "$?" 1 "nothing left to rerun (exit 1): $out"
+is "$("$RL" -C "$R" sweep lrs | head -1)" "sweep lrs: 12 runs: 12 done, 0 running, 0 failed" "runlog sweep after the rerun"
 lint_run_logs
 done_testing

@@ -156,7 +156,7 @@ help_ok() {	# help_ok TOOL [CMD]
 for tool in $TOOLS; do
 	help_ok "$tool"
 done
-for c in status show timeline experiments new note close lint publish reindex; do
+for c in status show timeline experiments sweep new note close lint publish reindex; do
 	help_ok runlog "$c"
 done
 for c in generate sign verify; do
