@@ -4,11 +4,48 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/fileio.h"
+#include "util/sha256file.h"
 #include "sweep/sweep_argv.h"
+#include "sweep/sweep_discard.h"
 #include "sweep/sweep_state.h"
 #include "sbatch_exp.h"
+
+/* warn_discarded: a task about to rerun whose statepoints and config
+ * match a run a person marked discard in experiments.md (don't repeat a
+ * failed variation unknowingly). */
+static void warn_discarded(const struct sweep_run *r)
+{
+	const char *cfg = NULL, *group = exl_sweep_group(&r->spec);
+	char sha[EXL_SHA256_HEX] = "", cwd[PATH_MAX], path[PATH_MAX];
+	struct exl_discards d;
+	struct exl_err err;
+
+	for (size_t i = 0; i < r->spec.nexp; i++)
+		if (strcmp(r->spec.exp[i].key, "config") == 0)
+			cfg = r->spec.exp[i].val;
+	if (cfg && (!getcwd(cwd, sizeof(cwd)) ||
+		    exl_path_resolve(cwd, cfg, path, sizeof(path)) < 0 ||
+		    exl_sha256_file(path, sha, &err) < 0))
+		sha[0] = '\0';
+	if (exl_sweep_discards(r->root, group, &d) < 0)
+		cli_die(EXL_EXIT_ERROR, "out of memory");
+	for (size_t i = 0; i < r->tasks.n; i++) {
+		const struct exl_discarded *x;
+
+		if (!r->sel[i])
+			continue;
+		x = exl_sweep_discarded(&d, r->tasks.t[i].sp, sha);
+		if (x)
+			cli_err("warning: task %s: %s (same statepoints%s) is marked discard in %s/experiments.md; rerunning it anyway",
+				r->tasks.t[i].name, x->stem,
+				sha[0] ? " and config" : "", group);
+	}
+	exl_sweep_discards_free(&d);
+}
 
 int sweep_rerun_select(struct sweep_run *r)
 {
@@ -45,6 +82,7 @@ int sweep_rerun_select(struct sweep_run *r)
 			r->spec.name, r->root, group);
 		return EXL_EXIT_CHECK;
 	}
+	warn_discarded(r);
 	return 0;
 }
 

@@ -103,6 +103,15 @@ esac
 
 # --rerun failed: only the two failed tasks, resumed in their own logs
 touch "$WORK/fixed"
+# a person marks one failed variation discard: the rerun warns first
+as_user sed -i '/_lr-0.001_seed-1\.md)/s/| failed[^|]*|/| discard |/' "$ex"
+grep -q '_lr-0.001_seed-1\.md) |.*| discard |' "$ex"
+ok $? "a row marked discard by hand"
+err=$(as_user "$SX" sweep lrs.yaml --rerun failed --dry-run 2>&1 >/dev/null)
+case $err in
+"sbatch-exp: warning: task lr-0.001_seed-1: "*"_lr-0.001_seed-1 (same statepoints) is marked discard in lrs/experiments.md; rerunning it anyway") ok 0 "the rerun warns about the discarded variation" ;;
+*) ok 1 "the rerun warns about the discarded variation: $err" ;;
+esac
 out=$(as_user "$SX" sweep lrs.yaml --rerun failed --dry-run)
 echo "$out" | grep -q -- '--array=8-9%4 .*--exp-resume train.sh$'
 ok $? "rerun selects tasks 8 and 9 only, resumed"

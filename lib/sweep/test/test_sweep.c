@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "sweep/sweep.h"
 #include "sweep/sweep_argv.h"
+#include "sweep/sweep_discard.h"
 #include "sweep/sweep_map.h"
 #include "tap.h"
 
@@ -213,10 +215,58 @@ static void test_map_and_argv(void)
 	exl_sweep_free(&s);
 }
 
+/* put: write text to dir/name. */
+static void put(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void test_discards(void)
+{
+	char root[] = "/tmp/exl-discard-XXXXXX", g[512], cmd[600];
+	const char *log = "# r\n\n## Config\n"
+			  "- config: `/w/cfg.yaml` (sha256 `ab12`)\n"
+			  "- statepoints: `lr=0.1,seed=1`\n";
+	struct exl_discards d;
+
+	ok(mkdtemp(root) != NULL, "temp root");
+	snprintf(g, sizeof(g), "%s/lrs", root);
+	ok(mkdir(g, 0755) == 0, "group dir");
+	put(g, "2026-01-01_lr-0.1_seed-1.md", log);
+	put(g, "2026-01-01_lr-0.1_seed-2.md", log);
+	put(g, "experiments.md", "# Lrs Experiments\n\n"
+	    "| run | description | metric | status | notes |\n"
+	    "|-----|------|------|------|------|\n"
+	    "| 2026-01-01_lr-0.1_seed-1 | x | - | Discard | diverged |\n"
+	    "| 2026-01-01_lr-0.1_seed-2 | x | - | keep | |\n");
+	ok(exl_sweep_discards(root, "lrs", &d) == 0, "discards read");
+	is_int(d.n, 1, "one run marked discard");
+	ok(exl_sweep_discarded(&d, "lr=0.1,seed=1", "ab12") != NULL,
+	   "same statepoints and config: found");
+	ok(!exl_sweep_discarded(&d, "lr=0.1,seed=1", "ffff"),
+	   "another config: not the discarded run");
+	ok(!exl_sweep_discarded(&d, "lr=0.1,seed=2", "ab12"),
+	   "other statepoints: not the discarded run");
+	exl_sweep_discards_free(&d);
+	ok(exl_sweep_discards(root, "nogroup", &d) == 0 && d.n == 0,
+	   "a group without experiments.md has none");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	ok(system(cmd) == 0, "cleaned up");
+}
+
 int main(void)
 {
 	test_grid();
 	test_refusals();
 	test_map_and_argv();
+	test_discards();
 	return done_testing();
 }
