@@ -558,9 +558,7 @@ static int stem_task(const char *name, const char *task, char *order,
 	return 1;
 }
 
-/* find_latest_of_task: newest run log of the task in dir (by date, then
- * _N suffix).  NULL when there is none. */
-static char *find_latest_of_task(const char *dir, const char *task)
+char *exl_run_latest_of_task(const char *dir, const char *task)
 {
 	char best[32] = "", order[32], *hit = NULL;
 	struct dirent *de;
@@ -590,7 +588,7 @@ static char *resume_target(const char *gdir, const struct exl_run_facts *f,
 	struct stat st;
 
 	if (!want) {
-		path = find_latest_of_task(gdir, f->task);
+		path = exl_run_latest_of_task(gdir, f->task);
 		if (!path)
 			snprintf(why, len, "no earlier run log of task %s in %s",
 				 f->task, gdir);

@@ -300,6 +300,27 @@ static void exp_status(const struct exl_run_job *job, char *buf, size_t len)
 			*c = (char)(*c - 'A' + 'a');
 }
 
+/* statepoints_text: the run's statepoints as "k=v,k2=v2" into buf (""
+ * when none or when they do not fit). */
+static void statepoints_text(const struct exl_run_record *run, char *buf,
+			     size_t len)
+{
+	const struct exl_rr_map *sp = &run->statepoints;
+	size_t i, n = 0;
+	int w;
+
+	buf[0] = '\0';
+	for (i = 0; i < sp->n; i++) {
+		w = snprintf(buf + n, len - n, "%s%s=%s", n ? "," : "",
+			     sp->key[i], sp->val[i] ? sp->val[i] : "");
+		if (w < 0 || (size_t)w >= len - n) {
+			buf[0] = '\0';
+			return;
+		}
+		n += (size_t)w;
+	}
+}
+
 /* experiment_row: keep <group>/experiments.md current for experiment
  * runs: one row per run log; status and notes stay the human's once
  * edited.  Best effort: a failure is noted in run.json. */
@@ -308,7 +329,7 @@ static void experiment_row(const struct exl_doc *d, struct exl_run_record *run,
 {
 	struct exl_experiment_row row = { 0 };
 	char *dir = exl_dirname(run_log), *stem, *val = NULL, *tr = NULL;
-	char metric[96] = "", status[96], title[128];
+	char metric[96] = "", status[96], title[128], sp[1024];
 	struct exl_err e;
 	long res = exl_doc_find_section(d, "Results", 0);
 
@@ -333,6 +354,8 @@ static void experiment_row(const struct exl_doc *d, struct exl_run_record *run,
 	row.description = run->objective ? run->objective : run->task;
 	row.metric = metric;
 	row.status = status;
+	statepoints_text(run, sp, sizeof(sp));
+	row.statepoints = sp[0] ? sp : NULL;
 	exl_group_title(run->group, title, sizeof(title));
 	if (stem && exl_experiments_update(dir, title, &row,
 					   run->experiments_status, &e) == 0)

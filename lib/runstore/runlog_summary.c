@@ -7,9 +7,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "runstore/runlog_keys.h"
 #include "runstore/runlog_summary.h"
 
-enum sec { S_NONE, S_MODE, S_JOB, S_STATUS, S_RESULTS, S_WANDB, S_OTHER };
+enum sec { S_NONE, S_MODE, S_CONFIG, S_JOB, S_STATUS, S_RESULTS, S_WANDB,
+	   S_OTHER };
 
 struct line {
 	const char *p;
@@ -114,6 +116,8 @@ static enum sec section_of(const char *p, size_t len)
 
 	if (is_key(t, "Mode"))
 		return S_MODE;
+	if (is_key(t, "Config"))
+		return S_CONFIG;
 	if (is_key(t, "Job") || is_key(t, "Job (resumed)"))
 		return S_JOB;
 	if (is_key(t, "Status"))
@@ -304,6 +308,10 @@ static int keyed_line(struct exl_run_summary *s, enum sec sec,
 		if (is_key(k, "objective"))
 			return set(&s->objective, v);
 		break;
+	case S_CONFIG:
+		if (is_key(k, EXL_K_STATEPOINTS))
+			return set(&s->statepoints, v);
+		break;
 	case S_JOB:
 		if (is_key(k, "execution_id"))
 			return set(&s->job_id, v);
@@ -408,5 +416,6 @@ void exl_summary_free(struct exl_run_summary *s)
 	free(s->end_train_loss);
 	free(s->wandb_url);
 	free(s->last_status);
+	free(s->statepoints);
 	memset(s, 0, sizeof(*s));
 }

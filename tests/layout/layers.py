@@ -10,7 +10,7 @@ import re
 import sys
 
 ORDER = ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
-         'runstore', 'report', 'passport', 'job', 'cli']
+         'runstore', 'report', 'passport', 'job', 'sweep', 'cli']
 # what each library may include besides itself (lower in ORDER is not
 # enough: domain libraries stay independent of each other)
 ALLOWED = {
@@ -25,6 +25,7 @@ ALLOWED = {
     'passport': ['util', 'runstore'],
     'job': ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
             'runstore', 'report'],
+    'sweep': ['util', 'opts', 'runstore', 'job'],
     'cli': ['util'],
 }
 # the one place that names the state directory's paths
