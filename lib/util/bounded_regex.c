@@ -8,6 +8,7 @@
  *   pattern, subject                     JIT            interpreter
  *   e + 24 '+' (glibc: 12 GB)            refused <1 ms  refused <1 ms
  *   (a{1,100}){1,100}, compile           1.6 ms         <1 ms
+ *   ((a{1,100}){1,100}){1,100}           refused <1 ms  refused <1 ms
  *   @00}+{,20}+{,2200} (fuzz timeout)    refused <1 ms  refused <1 ms
  *   (a+)+$, 32 'a' and '!'               gave up 1.4 ms gave up 33 ms
  *   (a+)+c, 64 KiB of "a{16}!"           gave up 4 ms   gave up 51 ms

@@ -7,8 +7,8 @@
  *
  *   compile: at most EXL_REGEX_LEN_MAX bytes and EXL_REGEX_NEST_MAX
  *            nested parentheses; PCRE2's own limit on the compiled size
- *            refuses what grows too big ("(a{1,100}){1,100}"); \C and
- *            (*UTF) are refused.
+ *            refuses what grows too big ("((a{1,100}){1,100}){1,100}");
+ *            \C and (*UTF) are refused.
  *   match:   windows of EXL_REGEX_SUBJECT_MAX bytes, each with
  *            EXL_REGEX_MATCH_LIMIT backtracking steps,
  *            EXL_REGEX_DEPTH_LIMIT nested backtracking frames and

@@ -238,6 +238,9 @@ static void worst(void)
 		ok(measure("e + 24 '+'", "e++++++++++++++++++++++++", f, "e",
 			   1) == 2, "e + 24 '+' refused");
 		measure("(a{1,100}){1,100}", "(a{1,100}){1,100}", f, line, n);
+		ok(measure("((a{1,100}){1,100}){1,100}",
+			   "((a{1,100}){1,100}){1,100}", f, "a", 1) == 2,
+		   "((a{1,100}){1,100}){1,100} refused: too large");
 		measure("(e{1,100}){1,100} on 'a'", "(e{1,100}){1,100}", f,
 			line, n);
 		measure("the pending fuzz input", pending, f, line, n);
