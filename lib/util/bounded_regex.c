@@ -188,8 +188,10 @@ struct exl_regex *exl_regex_compile(const char *pattern, int flags,
 	}
 	/* JIT where the system allows it (2-10x faster here); it keeps the
 	 * match limit and runs on PCRE2's default 32 KiB JIT stack (a
-	 * deeper match gives up), else the interpreter does it */
-	re->jit = !(flags & EXL_REGEX_NOJIT) &&
+	 * deeper match gives up), else the interpreter does it.
+	 * EXL_REGEX_NOJIT in the environment turns it off (valgrind cannot
+	 * follow JIT code: tests/include/unit.mk) */
+	re->jit = !(flags & EXL_REGEX_NOJIT) && !getenv("EXL_REGEX_NOJIT") &&
 		  pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
 	re->mctx = pcre2_match_context_create(NULL);

@@ -52,7 +52,8 @@
 
 /* compile flags */
 #define EXL_REGEX_ICASE 1	/* ignore case (ASCII) */
-#define EXL_REGEX_NOJIT 2	/* the interpreter only (tests, figures) */
+#define EXL_REGEX_NOJIT 2	/* the interpreter only (tests, figures; or
+				 * EXL_REGEX_NOJIT in the environment) */
 /* match flags */
 #define EXL_REGEX_NOTBOL 1	/* ^ does not match at the subject's start */
 
