@@ -20,6 +20,19 @@
 #include "telemetry/telemetry_sample.h"
 #include "watch/tracker_events.h"
 
+/* pattern_warnings: a Status line, once per pattern, when one of its
+ * matches gave up at the regex limits (that line counted as no match). */
+static void pattern_warnings(const struct exl_progress *p,
+			     const struct exl_run_monitor_cfg *c)
+{
+	char msg[400], line[450];
+
+	while (exl_patterns_take_warning(p->pat, msg, sizeof(msg)) == 1) {
+		snprintf(line, sizeof(line), "pattern problem: %s", msg);
+		exl_run_status(c->root, c->job_id, line, NULL);
+	}
+}
+
 /* scan_all: read what is new in every source. */
 static void scan_all(struct exl_progress *p,
 		     const struct exl_run_monitor_cfg *c, const char *metrics,
@@ -41,6 +54,7 @@ static void scan_all(struct exl_progress *p,
 	do {
 		rc = exl_progress_scan(p, metrics, EXL_SRC_METRICS, now, NULL);
 	} while (rc == 2);
+	pattern_warnings(p, c);
 }
 
 /* The step's failed run-log writes (write_misses.h). */
