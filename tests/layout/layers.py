@@ -184,6 +184,7 @@ SHARED = {
     'sha256': 'passport manifest', 'path': 'passport manifest, --json',
     'submitted': 'evidence', 'task': 'runlog new',
     'user': 'passport signoff', 'verdict': 'passport signoff',
+    'statepoints': 'runlog experiments/sweep --json, sbatch-exp --json',
 }
 opened = []
 rlits = {}
