@@ -26,6 +26,7 @@
 #include "runstore/runlog_scan.h"
 #include "runstore/runlog_doc.h"
 #include "runstore/run_edit.h"
+#include "util/shword.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "runstore/timeline.h"
@@ -135,7 +136,8 @@ static int update_doc(struct exl_doc *d, const struct exl_run_job *job,
  * the end calls for: resume after a time limit or preemption, a passport
  * before any eval or upload of a finished checkpoint, a look at the error
  * after a failure.  A person's Next is never touched. */
-static int suggest_next(struct exl_doc *d, const char *state)
+static int suggest_next(struct exl_doc *d, const char *state,
+			const char *run_log)
 {
 	long sec = exl_doc_find_section(d, "Next", 0), res;
 	size_t end, i;
@@ -163,11 +165,19 @@ static int suggest_next(struct exl_doc *d, const char *state)
 		rc = exl_doc_append(d, (size_t)sec, line);
 	} else if (strcmp(state, "COMPLETED") == 0 && have_ck) {
 		char *dir = exl_dirname(ck);
+		struct exl_sb b = { 0 };
 
-		snprintf(line, sizeof(line), "- before eval, upload or handoff: `passport generate %s --run <this log>` then `passport sign %s --verdict pass`",
-			 dir ? dir : ck, dir ? dir : ck);
+		/* paths as the user can paste them: one shell word each */
+		exl_sb_printf(&b, "- before eval, upload or handoff: `passport generate ");
+		exl_sb_shell_word(&b, dir ? dir : ck);
+		exl_sb_printf(&b, " --run ");
+		exl_sb_shell_word(&b, run_log);
+		exl_sb_printf(&b, "` then `passport sign ");
+		exl_sb_shell_word(&b, dir ? dir : ck);
+		exl_sb_printf(&b, " --verdict pass`");
 		free(dir);
-		rc = exl_doc_append(d, (size_t)sec, line);
+		rc = b.failed ? -1 : exl_doc_append(d, (size_t)sec, b.p);
+		exl_sb_free(&b);
 	} else if (strcmp(state, "COMPLETED") != 0) {
 		rc = exl_doc_append(d, (size_t)sec, "- read the error evidence in Status, fix, resubmit (a new run log unless it is the same config)");
 	} else {
@@ -387,8 +397,8 @@ static int ckpt_not_searched(struct exl_doc *d, size_t res,
 }
 
 static int close_out(struct exl_doc *d, struct exl_run_job *job,
-		     const char *state_dir, time_t now, struct exl_rr_map *owned,
-		     struct exl_err *err)
+		     const char *state_dir, const char *run_log, time_t now,
+		     struct exl_rr_map *owned, struct exl_err *err)
 {
 	struct exl_ending_in in = { 0 };
 	struct exl_err terr;
@@ -427,7 +437,7 @@ static int close_out(struct exl_doc *d, struct exl_run_job *job,
 	    exl_rr_str_set(&job->tracker_error, terr.text) < 0)
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	if (finalize_wandb(d, job, state_dir, code, now, owned) < 0 ||
-	    suggest_next(d, in.sched_state) < 0)
+	    suggest_next(d, in.sched_state, run_log) < 0)
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	return 0;
 }
@@ -526,7 +536,8 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 		       owned) < 0 ||
 	    exl_rr_str_set(&job->verdict, text) < 0)
 		return -1;
-	if (close_out(&ed->doc, job, ed->state_dir, now, owned, a->err) < 0 ||
+	if (close_out(&ed->doc, job, ed->state_dir, ed->run_log, now, owned,
+		      a->err) < 0 ||
 	    close_out_run(&ed->doc, ed->run, job, ed->state_dir, a->err) < 0)
 		return -1;
 	if (exl_state_is_final(job->sched_state)) {

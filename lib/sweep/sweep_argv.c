@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/shword.h"
 #include "util/strbuf.h"
 #include "sweep/sweep_argv.h"
 #include "sweep/sweep_map.h"
@@ -105,18 +106,6 @@ void exl_sweep_argv_free(char **argv)
 	free(argv);
 }
 
-/* plain: s needs no quoting in a POSIX shell. */
-static int plain(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789-_./=:,%@+", *s))
-			return 0;
-	return 1;
-}
-
 char *exl_sweep_argv_line(char *const *argv)
 {
 	struct exl_sb b = { 0 };
@@ -124,14 +113,7 @@ char *exl_sweep_argv_line(char *const *argv)
 	for (size_t i = 0; argv[i]; i++) {
 		if (i)
 			exl_sb_printf(&b, " ");
-		if (plain(argv[i])) {
-			exl_sb_printf(&b, "%s", argv[i]);
-			continue;
-		}
-		exl_sb_printf(&b, "'");
-		for (const char *c = argv[i]; *c; c++)
-			exl_sb_printf(&b, *c == '\'' ? "'\\''" : "%c", *c);
-		exl_sb_printf(&b, "'");
+		exl_sb_shell_word(&b, argv[i]);
 	}
 	if (b.failed) {
 		exl_sb_free(&b);

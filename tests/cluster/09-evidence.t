@@ -47,6 +47,16 @@ ok $([ "$(key "$f" end_val_loss)" != n/a ]; echo $?) "val loss from metrics.json
 grep -q "^- loss_one_liner: train loss fell 91% (0.88 → $last) over 1.1k steps; val fell" "$f"
 ok $? "loss one-liner: $(key "$f" loss_one_liner)"
 is "$(key "$f" checkpoint)" "$WORK/checkpoints/step_1200.pt" "newest checkpoint"
+grep -qF -- "- before eval, upload or handoff: \`passport generate $WORK/checkpoints --run $f\` then \`passport sign $WORK/checkpoints --verdict pass\`" "$f"
+ok $? "Next: the passport command names this run log, ready to paste"
+# runlog status tells the same story as the log: the final step, not the
+# last progress sample before it
+st=$("$top_builddir/runlog/runlog" --root "$R" status --all --json)
+printf '%s' "$st" | python3 -c 'import json,sys
+r=[x for x in json.load(sys.stdin) if x["job_id"]==sys.argv[1]][0]
+sys.exit(0 if r["step"] == 1200 and abs(r["loss"] - float(sys.argv[2])) < 1e-9
+	 else "status row: %s" % r)' "$id" "$last"
+ok $? "runlog status: final step and loss as in Results"
 sd=$R/.exp-log/runs/ev/$(basename "$f" .md)
 grep -q '"event":"log","metrics":{"step":1200' "$sd/events.jsonl"
 ok $? "events.jsonl mirrors the metrics"
