@@ -81,7 +81,7 @@ diag(const char *fmt, ...)
 
 /* tap_path: DIR/NAME in one of eight rotating buffers, so a test can pass
  * a few paths in one call without allocating. */
-static char *__attribute__((unused))
+static __attribute__((unused)) char *
 tap_path(const char *dir, const char *name)
 {
 	static char buf[8][512];
