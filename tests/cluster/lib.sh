@@ -61,10 +61,14 @@ testbed_down() {
 	fi
 }
 
+# testbed_up: start the bed; TESTBED_ARGS adds options ("--accounting"
+# for the tests that need slurmdbd: off by default, it costs seconds).
 testbed_up() {
 	require_cluster
 	[ -r "$PLUGIN" ] || bail "plugin $PLUGIN not built (run make)"
-	TB=$("$TESTBED" start --plugin "$PLUGIN") || bail "test bed did not start"
+	# shellcheck disable=SC2086
+	TB=$("$TESTBED" start --plugin "$PLUGIN" ${TESTBED_ARGS:-}) ||
+		bail "test bed did not start"
 	trap testbed_down EXIT
 	# shellcheck disable=SC1091
 	. "$TB/env"
