@@ -233,15 +233,19 @@ static int split(char *line, char **f, int max)
 int exl_acct_fold_line(const char *line, const char *job_id,
 		       struct exl_acct_job *j)
 {
-	char buf[512], *f[8], *dot;
+	char buf[512], *f[9], *dot;
 	size_t idlen = strlen(job_id);
 	uint64_t rss, req;
 	enum exl_mem_per per;
 	double d;
 	long cpus, nodes;
 
-	if (snprintf(buf, sizeof(buf), "%s", line) >= (int)sizeof(buf) ||
-	    split(buf, f, 8) != 8)
+	int nf;
+
+	if (snprintf(buf, sizeof(buf), "%s", line) >= (int)sizeof(buf))
+		return -1;
+	nf = split(buf, f, 9);
+	if (nf != 8 && nf != 9)
 		return -1;
 	if (strncmp(f[0], job_id, idlen) != 0 ||
 	    (f[0][idlen] != '\0' && f[0][idlen] != '.'))
@@ -275,6 +279,25 @@ int exl_acct_fold_line(const char *line, const char *job_id,
 			return -1;
 		j->req_mem = exl_acct_req_mem_total(req, per, nodes, cpus);
 	}
+	j->state[0] = '\0';
+	if (nf == 9)
+		snprintf(j->state, sizeof(j->state), "%.*s",
+			 (int)strcspn(f[8], " "), f[8]);
 	j->have_job = 1;
 	return 0;
+}
+
+int exl_acct_final(const struct exl_acct_job *j)
+{
+	static const char *const live[] = { "RUNNING", "PENDING", "REQUEUED",
+		"SUSPENDED", "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED",
+		"SIGNALING", "STAGE_OUT", "COMPLETING", "CONFIGURING" };
+	size_t i;
+
+	if (!j->have_job || !j->state[0])
+		return 0;
+	for (i = 0; i < sizeof(live) / sizeof(live[0]); i++)
+		if (strcmp(j->state, live[i]) == 0)
+			return 0;
+	return 1;
 }

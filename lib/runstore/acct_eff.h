@@ -48,6 +48,7 @@ struct exl_acct_job {
 	uint64_t max_rss;	/* bytes, the worst step's MaxRSS */
 	uint64_t req_mem;	/* bytes for the whole job, 0 unknown */
 	int have_job;		/* the job's own line was folded in */
+	char state[24];		/* the job line's State, first word; "" */
 };
 
 /* The figures: fractions (0.42 is 42%), < 0 when they cannot be
@@ -62,7 +63,7 @@ void exl_acct_eff_compute(const struct exl_acct_job *j,
 			  struct exl_acct_eff *e);
 
 /* One sacct --parsable2 line of
- * "JobID|Elapsed|Timelimit|TotalCPU|AllocCPUS|NNodes|MaxRSS|ReqMem"
+ * "JobID|Elapsed|Timelimit|TotalCPU|AllocCPUS|NNodes|MaxRSS|ReqMem[|State]"
  * folded into j: the job's own line ("123") sets the job's figures, a
  * step's line ("123.batch", "123.0") raises max_rss.  TotalCPU is taken
  * from the job's line (sacct sums the steps there).  0, or -1 when the
@@ -72,6 +73,11 @@ int exl_acct_fold_line(const char *line, const char *job_id,
 
 /* The sacct fields exl_acct_fold_line reads, for "-o". */
 #define EXL_ACCT_SACCT_FIELDS \
-	"JobID,Elapsed,Timelimit,TotalCPU,AllocCPUS,NNodes,MaxRSS,ReqMem"
+	"JobID,Elapsed,Timelimit,TotalCPU,AllocCPUS,NNodes,MaxRSS,ReqMem,State"
+
+/* Has the job's State (as folded) left the running states, so that its
+ * figures are final?  "COMPLETED", "FAILED", "TIMEOUT" ... yes; "",
+ * "RUNNING", "PENDING", "REQUEUED", "SUSPENDED" ... no. */
+int exl_acct_final(const struct exl_acct_job *j);
 
 #endif

@@ -25,8 +25,9 @@ static void values(const struct exl_acct_job *j, const struct exl_acct_eff *e,
 	if (e->cpu >= 0) {
 		dur(j->total_cpu, a, sizeof(a));
 		dur(j->elapsed, b, sizeof(b));
-		snprintf(v[0], 160, "%.1f%% (TotalCPU %s of %ld CPUs x %s)",
-			 e->cpu * 100, a, j->alloc_cpus, b);
+		snprintf(v[0], 160, "%.1f%% (TotalCPU %s of %ld CPU%s x %s)",
+			 e->cpu * 100, a, j->alloc_cpus,
+			 j->alloc_cpus == 1 ? "" : "s", b);
 	} else {
 		snprintf(v[0], 160, "unknown (no elapsed time or CPUs)");
 	}

@@ -165,8 +165,17 @@ static void lines(void)
 	   "another job's line");
 	ok(exl_acct_fold_line("8|00:00:01|1|00:00:01|1|1|", "8", &j) < 0,
 	   "seven fields");
-	ok(exl_acct_fold_line("8|00:00:01|1|00:00:01|1|1||1|x", "8", &j) < 0,
-	   "nine fields");
+	ok(exl_acct_fold_line("8|00:00:01|1|00:00:01|1|1||1|x|y", "8", &j) < 0,
+	   "ten fields");
+	ok(!exl_acct_final(&j), "no State folded: not final");
+	ok(exl_acct_fold_line("8|00:00:01|1|00:00:01|1|1||1G|RUNNING", "8",
+			      &j) == 0 && !exl_acct_final(&j), "RUNNING: not final");
+	ok(exl_acct_fold_line("8|00:00:02|1|00:00:01|1|1||1G|CANCELLED by 0",
+			      "8", &j) == 0 && exl_acct_final(&j) &&
+	   strcmp(j.state, "CANCELLED") == 0, "CANCELLED by 0: final");
+	ok(exl_acct_fold_line("8.batch|00:00:02||00:00:01|1|1|5K||CANCELLED",
+			      "8", &j) == 0 && strcmp(j.state, "CANCELLED") == 0,
+	   "a step's State leaves the job's alone");
 	ok(exl_acct_fold_line("8|bad|1|00:00:01|1|1||", "8", &j) < 0,
 	   "bad elapsed");
 	ok(exl_acct_fold_line("8|00:00:01|1|00:00:01|x|1||", "8", &j) < 0,
