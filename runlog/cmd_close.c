@@ -2,10 +2,12 @@
  * scheduler will (work outside Slurm, or a job whose epilog never ran).
  * It closes the log exactly as the plugin's end of job does
  * (exl_run_end): job block end, runtime, Results, one final Status line. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "util/jobstate.h"
@@ -13,18 +15,24 @@
 #include "runlog.h"
 #include "runstore/runlog_scan.h"
 #include "runstore/status_row.h"
+#include "runstore/unlogged.h"
+#include "rl_sched.h"
 
 static const char usage[] =
 "Usage: runlog close RUN [--state STATE] [--exit CODE]\n"
 "\n"
 "Close the run log RUN for work no scheduler will close (runs made with\n"
-"`runlog new`, or a LOST job whose epilog never ran): end time, runtime,\n"
+"`runlog new`, a LOST job whose epilog never ran, or a job whose run-log\n"
+"directory was full or read-only when it ended): end time, runtime,\n"
 "Results exit and scheduler_state, and a final Status line, as the\n"
-"plugin writes them.  The run needs an exp-log job index entry.\n"
+"plugin writes them.  The run needs an exp-log job index entry.  Without\n"
+"--state, the state, exit status and end time slurmctld still knows for\n"
+"the job are used; a job still running is refused.  A note about the job\n"
+"in ~/.cache/exp-log/unlogged/ is removed once the log is closed.\n"
 "\n"
 "  -s, --state STATE  COMPLETED, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY,\n"
-"                     NODE_FAIL, PREEMPTED ... (default: COMPLETED, or\n"
-"                     FAILED with a non-zero --exit)\n"
+"                     NODE_FAIL, PREEMPTED ... (default: the scheduler's,\n"
+"                     else COMPLETED, or FAILED with a non-zero --exit)\n"
 "  -e, --exit CODE    the exit code (0-255)\n"
 "  -h, --help         this help\n";
 
@@ -54,6 +62,62 @@ static char *job_id_of(const char *path)
 	return id;
 }
 
+/* sched_end: what slurmctld says about job id.  0: it ended; state, and
+ * e's exit status and end time, are filled.  1: the scheduler does not
+ * know the job or did not answer (said on stderr).  -1 after a message:
+ * the job is still live. */
+static int sched_end(const char *id, char *state, size_t len,
+		     struct exl_run_end *e)
+{
+	struct exl_sched_set set = { 0 };
+	const struct exl_sched_job *j;
+	struct rl_sched_query q;
+	char why[256];
+	int rc = 1;
+
+	if (exl_job_id_num(id) < 0)
+		return 1;
+	if (rl_sched_start(&q, why, sizeof(why)) < 0 ||
+	    rl_sched_finish(&q, &set, why, sizeof(why)) < 0) {
+		cli_err("scheduler not reachable (%s): closing without its "
+			"state", why);
+		exl_sched_free(&set);
+		return 1;
+	}
+	j = exl_sched_find(&set, id);
+	if (j && exl_state_is_final(j->state)) {
+		snprintf(state, len, "%s", j->state);
+		if (j->have_exit) {
+			e->have_status = 1;
+			e->wstatus = j->exit_status;
+		}
+		if (j->end > 0)
+			e->end = j->end;
+		rc = 0;
+	} else if (j) {
+		cli_err("job %s is %s: its run log closes when it ends (give "
+			"--state to close it anyway)", id, j->state);
+		rc = -1;
+	}
+	exl_sched_free(&set);
+	return rc;
+}
+
+struct drop_arg {
+	const char *job_id, *root;
+};
+
+/* drop_note: the unlogged note (unlogged.h) of the job just closed has
+ * been acted on: remove it. */
+static void drop_note(const struct exl_unlogged *u, void *arg)
+{
+	const struct drop_arg *a = arg;
+
+	if (strcmp(u->job_id, a->job_id) == 0 && strcmp(u->root, a->root) == 0 &&
+	    unlink(u->path) < 0)
+		cli_err("couldn't remove %s: %s", u->path, strerror(errno));
+}
+
 int cmd_close(struct rl *c, int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -64,6 +128,7 @@ int cmd_close(struct rl *c, int argc, char **argv)
 	};
 	struct exl_run_end e = { .source = "runlog close" };
 	const char *state = NULL;
+	char sched_state[32];
 	struct rl_run run;
 	struct exl_err err;
 	long code = -1;
@@ -101,12 +166,26 @@ int cmd_close(struct rl *c, int argc, char **argv)
 	id = job_id_of(run.path);
 	if (!id)
 		return EXL_EXIT_ERROR;
+	if (!state) {
+		rc = sched_end(id, sched_state, sizeof(sched_state), &e);
+		if (rc < 0) {
+			free(id);
+			return EXL_EXIT_ERROR;
+		}
+		if (rc == 0)
+			state = sched_state;
+	}
 	if (code >= 0) {
 		e.have_status = 1;
 		e.wstatus = (int)code << 8;
 	}
 	e.sched_state = state ? state : code > 0 ? "FAILED" : "COMPLETED";
 	rc = exl_run_end(run.root, id, &e, &err);
+	if (rc == 0 && getenv("HOME")) {
+		struct drop_arg da = { id, run.root };
+
+		(void)exl_unlogged_each(getenv("HOME"), 1000, drop_note, &da);
+	}
 	if (rc == 1)
 		cli_err("%s: execution_id %s has no job index under %s (not "
 			"made by exp-log): close it by hand", run.path, id,

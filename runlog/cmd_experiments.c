@@ -17,24 +17,39 @@
 #include "runlog.h"
 
 static const char usage[] =
-"Usage: runlog experiments [GROUP] [--write]\n"
+"Usage: runlog experiments [GROUP] [--write] [--sort [-]METRIC] [--json]\n"
 "\n"
 "Regenerate the table of the experiments (run_type experiment) of GROUP\n"
 "(default: every group with experiments, and the root) from their run\n"
 "logs and print it as experiments.md would read: rows already in\n"
 "experiments.md keep the status (keep, discard ...) and notes a person\n"
-"wrote; other rows are kept as they are.\n"
+"wrote; other rows are kept as they are.  A run's statepoints (a sweep's\n"
+"lr, seed ...) get one column each.\n"
 "\n"
-"  -w, --write  update <group>/experiments.md (group lock, atomic write)\n"
-"  -h, --help   this help\n";
+"  -w, --write        update <group>/experiments.md (group lock, atomic\n"
+"                     write)\n"
+"  -s, --sort METRIC  rows in order of METRIC, smallest first (-METRIC:\n"
+"                     largest first): the final metric's name (val_loss,\n"
+"                     train_loss) or a statepoint; rows without it last\n"
+"      --json         the runs as JSON: run, description, statepoints,\n"
+"                     metric and its value, status as the table has it\n"
+"  -h, --help         this help\n";
 
-/* One experiment of the directory: its row, its sidecar (NULL: none)
- * and the status the machine wrote last into the row (see
+/* What the command was asked for. */
+struct exp_opts {
+	int write;
+	int json;
+	const char *sort;	/* NULL: table order */
+	json_object *out;	/* --json: the groups */
+};
+
+/* One experiment of the directory: its row, its run.json (sdir NULL:
+ * none) and the status the machine wrote last into the row (see
  * exl_exp_prev_status). */
 struct exp_run {
 	struct exl_exp_row row;
-	json_object *side;
-	char *side_path;
+	struct exl_run_record rec;
+	char *sdir;		/* its state dir, NULL: no run.json */
 	char *prev;
 };
 
@@ -93,9 +108,9 @@ static char *write_all(const char *dir, const char *path, const char *title,
 }
 
 /* record_status: a status --write left in a run's row goes into its
- * sidecar as experiments_status, as the plugin records the status it
+ * run.json as experiments_status, as the plugin records the status it
  * writes, so that either may update the other's later.  A run without a
- * sidecar has nothing to record; a sidecar that cannot be written is
+ * run.json has nothing to record; a sidecar that cannot be written is
  * reported (experiments.md is written already). */
 static void record_status(struct exp_run *r, size_t n, const char *text)
 {
@@ -104,19 +119,159 @@ static void record_status(struct exp_run *r, size_t n, const char *text)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const char *was = exl_json_str(r[i].side, "experiments_status");
+		const char *was = r[i].rec.experiments_status;
 
 		cell = NULL;
-		if (r[i].side &&
+		if (r[i].sdir &&
 		    exl_experiments_find(text, r[i].row.run, &cell) == 1 &&
 		    strcmp(cell, r[i].row.status) == 0 &&
 		    (!was || strcmp(was, cell) != 0)) {
-			exl_json_set_str(r[i].side, "experiments_status", cell);
-			if (exl_json_write(r[i].side_path, r[i].side, &err) < 0)
+			if (exl_rr_str_set(&r[i].rec.experiments_status, cell) < 0)
+				cli_err("out of memory");
+			else if (exl_run_record_save(r[i].sdir, &r[i].rec,
+						     &err) < 0)
 				cli_err("%s", err.text);
 		}
 		free(cell);
 	}
+}
+
+/* read_prev: each run's run.json and the status the machine wrote last:
+ * runlog's own status words, else what its run.json records. */
+static void read_prev(const struct rl *c, const char *group, const char *old,
+		      struct exp_run *runs, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		(void)rl_run_record(c->root, group, runs[i].row.run,
+				    &runs[i].rec, &runs[i].sdir);
+		runs[i].prev = exl_exp_prev_status(old, runs[i].row.run,
+				runs[i].rec.experiments_status);
+	}
+}
+
+/* sort_key: run r's value for --sort key; 0 when it has none. */
+static int sort_key(const struct exl_exp_row *r, const char *key, double *num,
+		    const char **str)
+{
+	const char *p = r->statepoints;
+	size_t kl = strlen(key);
+	char *end;
+
+	*str = NULL;
+	if (r->have_metric && strcmp(r->metric_name, key) == 0) {
+		*num = r->metric_value;
+		return 1;
+	}
+	while (p && *p) {
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			*str = p + kl + 1;
+			*num = strtod(*str, &end);
+			return end != *str && (*end == ',' || !*end) ? 1 : 2;
+		}
+		p = strchr(p, ',');
+		p = p ? p + 1 : NULL;
+	}
+	return 0;
+}
+
+static const char *sort_by;	/* qsort has no argument: the key */
+static int sort_desc;
+
+/* cmp_runs: by --sort's key; rows without it last, in their order. */
+static int cmp_runs(const void *a, const void *b)
+{
+	const struct exp_run *x = a, *y = b;
+	double nx = 0, ny = 0;
+	const char *sx, *sy;
+	int hx = sort_key(&x->row, sort_by, &nx, &sx);
+	int hy = sort_key(&y->row, sort_by, &ny, &sy);
+	int c;
+
+	if (!hx || !hy)
+		return hx ? -1 : hy ? 1 : strcmp(x->row.run, y->row.run);
+	if (hx == 1 && hy == 1)
+		c = nx < ny ? -1 : nx > ny;
+	else
+		c = strcmp(sx ? sx : "", sy ? sy : "");
+	if (sort_desc)
+		c = -c;
+	return c ? c : strcmp(x->row.run, y->row.run);
+}
+
+/* sorted_text: text with the table's rows in the order of runs. */
+static char *sorted_text(char *text, const struct exp_run *r, size_t n)
+{
+	const char **keys = calloc(n + 1, sizeof(*keys));
+	char *out;
+
+	if (!keys)
+		return text;
+	for (size_t i = 0; i < n; i++)
+		keys[i] = r[i].row.run;
+	out = exl_experiments_reorder(text, keys, n);
+	free(keys);
+	if (!out)
+		return text;
+	free(text);
+	return out;
+}
+
+/* sp_object: "k=v,k2=v2" as a JSON object. */
+static json_object *sp_object(const char *sp)
+{
+	json_object *o = json_object_new_object();
+	char *copy = strdup(sp), *kv, *save = NULL;
+
+	for (kv = copy ? strtok_r(copy, ",", &save) : NULL; kv;
+	     kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+
+		if (eq) {
+			*eq = '\0';
+			json_object_object_add(o, kv, json_object_new_string(eq + 1));
+		}
+	}
+	free(copy);
+	return o;
+}
+
+/* group_json: the runs of one table, with the status cells as text has
+ * them (a person's keep/discard included). */
+static json_object *group_json(const char *group, const char *path,
+			       const char *text, const struct exp_run *r,
+			       size_t n)
+{
+	json_object *g = json_object_new_object(), *a = json_object_new_array();
+
+	json_object_object_add(g, "group", group ?
+			       json_object_new_string(group) : NULL);
+	json_object_object_add(g, "path", json_object_new_string(path));
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+		char *cell = NULL;
+
+		json_object_object_add(o, "run", json_object_new_string(r[i].row.run));
+		json_object_object_add(o, "description",
+				       json_object_new_string(r[i].row.description));
+		json_object_object_add(o, "statepoints",
+				       sp_object(r[i].row.statepoints));
+		json_object_object_add(o, "metric",
+				       json_object_new_string(r[i].row.metric));
+		if (r[i].row.have_metric)
+			json_object_object_add(o, r[i].row.metric_name,
+					       json_object_new_double(r[i].row.metric_value));
+		if (exl_experiments_find(text, r[i].row.run, &cell) == 1 && cell)
+			json_object_object_add(o, "status", json_object_new_string(cell));
+		else
+			json_object_object_add(o, "status",
+					       json_object_new_string(r[i].row.status));
+		free(cell);
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(g, "runs", a);
+	return g;
 }
 
 /* exp_dir: one directory's table. */
@@ -127,7 +282,8 @@ static int exp_dir(const struct rl *c, const char *group,
 	char title[160], *dir = exl_layout_group_dir(c->root, group);
 	char *path = dir ? exl_path_join(dir, "experiments.md") : NULL;
 	char *old = NULL, *text = NULL;
-	int write = *(int *)arg, fd = -1, rc = -1;
+	struct exp_opts *eo = arg;
+	int write = eo->write, fd = -1, rc = -1;
 	struct exl_err err;
 	size_t i, nr = 0;
 
@@ -156,22 +312,31 @@ static int exp_dir(const struct rl *c, const char *group,
 		cli_err("%s", err.text);
 		goto out;
 	}
-	/* what the machine wrote last: runlog's own status words, else
-	 * what the sidecar records */
-	for (i = 0; i < nr; i++) {
-		runs[i].side = rl_sidecar(c->root, group, runs[i].row.run,
-					  &runs[i].side_path);
-		runs[i].prev = exl_exp_prev_status(old, runs[i].row.run,
-				exl_json_str(runs[i].side, "experiments_status"));
-	}
+	read_prev(c, group, old, runs, nr);
 	if (group)
 		exl_title_case(group, title, sizeof(title));
 	text = write ? write_all(dir, path, group ? title : NULL, runs, nr) :
 		       upsert_all(old, group ? title : NULL, runs, nr);
 	if (!text)
 		goto out;
-	fputs(text, stdout);
-	putchar('\n');
+	if (eo->sort) {
+		sort_by = eo->sort[0] == '-' ? eo->sort + 1 : eo->sort;
+		sort_desc = eo->sort[0] == '-';
+		qsort(runs, nr, sizeof(*runs), cmp_runs);
+		text = sorted_text(text, runs, nr);
+		if (write && exl_write_atomic(path, text, strlen(text), 0644,
+					      &err) < 0) {
+			cli_err("%s", err.text);
+			goto out;
+		}
+	}
+	if (eo->json) {
+		json_object_array_add(eo->out, group_json(group, path, text,
+							  runs, nr));
+	} else {
+		fputs(text, stdout);
+		putchar('\n');
+	}
 	if (write && (!old || strcmp(old, text) != 0))
 		fprintf(stderr, "%s: wrote %s\n", cli_prog(), path);
 	if (write)
@@ -180,8 +345,8 @@ static int exp_dir(const struct rl *c, const char *group,
 out:
 	exl_unlock(fd);
 	for (i = 0; i < nr; i++) {
-		json_object_put(runs[i].side);
-		free(runs[i].side_path);
+		exl_run_record_free(&runs[i].rec);
+		free(runs[i].sdir);
 		free(runs[i].prev);
 	}
 	free(text);
@@ -196,15 +361,22 @@ int cmd_experiments(struct rl *c, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "write", no_argument, NULL, 'w' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch, write = 0;
+	struct exp_opts eo = { 0, 0, NULL, NULL };
+	int ch, rc;
 
 	optind = 0;	/* glibc: reinitialise (main used "+") */
-	while ((ch = getopt_long(argc, argv, ":wh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":ws:h", lo, NULL)) != -1) {
 		if (ch == 'w')
-			write = 1;
+			eo.write = 1;
+		else if (ch == 's')
+			eo.sort = optarg;
+		else if (ch == 'j')
+			eo.json = 1;
 		else if (ch == 'h')
 			return rl_help(usage);
 		else
@@ -212,5 +384,20 @@ int cmd_experiments(struct rl *c, int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return rl_usage("experiments", "one GROUP at most");
-	return rl_scan_dirs(c, argc > optind ? argv[optind] : NULL, exp_dir, &write);
+	if (eo.sort && (!eo.sort[eo.sort[0] == '-'] ||
+			strpbrk(eo.sort + 1, ",= ")))
+		return rl_usage("experiments", "--sort %s: give a metric or statepoint name, e.g. --sort val_loss",
+				eo.sort);
+	if (eo.json && !(eo.out = json_object_new_array()))
+		return cli_usage_err("experiments", "out of memory");
+	rc = rl_scan_dirs(c, argc > optind ? argv[optind] : NULL, exp_dir, &eo);
+	if (eo.json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "groups", eo.out);
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	}
+	return rc;
 }

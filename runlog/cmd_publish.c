@@ -37,8 +37,9 @@ static const char usage[] =
 "  -f, --force            replace existing files in DIR\n"
 "      --passport PATH    the passport program (default: passport in PATH)\n"
 "      --rules FILE       extra rules, one \"REGEX<TAB>REPLACEMENT\" a line\n"
-"                         (POSIX ERE, \\1..\\9 in the replacement), applied\n"
-"                         before the built-in ones\n"
+"                         (regex as in exp-log.yaml(5): PCRE2 with limits,\n"
+"                         \\1..\\9 in the replacement), applied before the\n"
+"                         built-in ones\n"
 "      --node-pattern RE  node names to remove besides the log's own\n"
 "      --submit-dir DIR   paths below DIR become relative (default: the\n"
 "                         run's submit directory from its sidecar)\n"
@@ -107,21 +108,22 @@ static int parse(int argc, char **argv, struct pub_opts *o)
 	return 0;
 }
 
-/* submit_dir: the run's submit directory from its sidecar, else the
+/* submit_dir: the run's submit directory from its run.json, else the
  * directory holding the root. */
 static void submit_dir(const struct rl_run *run, char *out, size_t len)
 {
 	size_t nl = strlen(run->name);
 	char *stem = strndup(run->name, nl > 3 ? nl - 3 : nl);
-	json_object *o = stem ? rl_sidecar(run->root, rl_group(run), stem, NULL) :
-				NULL;
-	const char *v = exl_json_str(o, "submit_dir");
+	struct exl_run_record r = { 0 };
+	const char *v = stem && rl_run_record(run->root, rl_group(run), stem,
+					      &r, NULL) == 0 ? r.submit_dir :
+					      NULL;
 
 	if (v && v[0] == '/')
 		snprintf(out, len, "%s", v);
 	else
 		rl_base_dir(run->root, out, len);
-	json_object_put(o);
+	exl_run_record_free(&r);
 	free(stem);
 }
 

@@ -435,17 +435,49 @@ static int read_runs(const struct rl *c, const struct status_opts *o,
 	return 0;
 }
 
+/* The notes' job ids, to point the rows of their open logs at the
+ * warning. */
+#define NOTES_MAX 20
+struct notes {
+	char job_id[NOTES_MAX][32];
+	int n;
+};
+
 /* warn_unlogged: a job whose run log could not be written left a note in
  * the user's home (lib/unlogged.h); say so until it is removed. */
 static void warn_unlogged(const struct exl_unlogged *u, void *arg)
 {
+	struct notes *nt = arg;
 	char when[32];
 
-	(void)arg;
+	if (nt->n < NOTES_MAX)
+		snprintf(nt->job_id[nt->n++], sizeof(nt->job_id[0]), "%s",
+			 u->job_id);
 	exl_time_stamp(u->when, when, sizeof(when));
 	cli_err("warning: job %s (%s): its run log in %s could not be written: "
 		"%s; remove %s once read", u->job_id, when, u->root, u->error,
 		u->path);
+}
+
+/* noted_hint: an open log of an ended job with a note above was not
+ * closed because it could not be written (full or read-only directory):
+ * no epilog will come back to it. */
+static void noted_hint(const struct notes *nt, struct rl_row *row)
+{
+	const char *id = row->e->sum.job_id;
+	int i;
+
+	if (!id || !row->r.open || !row->r.final)
+		return;
+	for (i = 0; i < nt->n; i++)
+		if (strcmp(nt->job_id[i], id) == 0)
+			break;
+	if (i == nt->n)
+		return;
+	snprintf(row->r.hint, sizeof(row->r.hint), "the scheduler says %s; "
+		 "its log could not be closed (warning above): `runlog close "
+		 "%s` records the scheduler's state", row->r.state,
+		 row->e->path);
 }
 
 int cmd_status(struct rl *c, int argc, char **argv)
@@ -456,6 +488,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	struct rl_sched_view v = { 0 };
 	struct status_opts o;
 	struct exl_scan sc;
+	struct notes notes = { .n = 0 };
 	struct rl_row *rows = NULL;
 	size_t i, n = 0, hidden = 0, lost = 0;
 	int rc, indexed = 0;
@@ -463,7 +496,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	rc = parse(argc, argv, &o, c);
 	if (rc)
 		return rc < 0 ? rl_help(usage) : rc;
-	exl_unlogged_each(getenv("HOME"), 20, warn_unlogged, NULL);
+	exl_unlogged_each(getenv("HOME"), NOTES_MAX, warn_unlogged, &notes);
 	if (rl_check_root(c) < 0)
 		return EXL_EXIT_ERROR;
 	/* the query runs while the logs are read */
@@ -514,6 +547,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 			continue;
 		}
 		rl_row_fill(c, &sc.v[i], &v, row);
+		noted_hint(&notes, row);
 		if (!o.all && row->r.final &&
 		    row->r.finished < c->now - 86400) {
 			hidden++;

@@ -302,19 +302,19 @@ int rl_lock(const char *root, const char *group)
 	return fd;
 }
 
-json_object *rl_sidecar(const char *root, const char *group,
-			const char *stem, char **path)
+int rl_run_record(const char *root, const char *group, const char *stem,
+		  struct exl_run_record *r, char **state_dir)
 {
 	char *sd = exl_layout_state_dir(root, group, stem);
-	char *side = sd ? exl_layout_sidecar(sd) : NULL;
-	json_object *o = side ? exl_json_read(side, 1 << 22, NULL) : NULL;
+	int rc = sd ? exl_run_record_load(sd, r, NULL) : -1;
 
-	free(sd);
-	if (path)
-		*path = side;
+	if (!sd)
+		memset(r, 0, sizeof(*r));
+	if (rc == 0 && state_dir)
+		*state_dir = sd;
 	else
-		free(side);
-	return o;
+		free(sd);
+	return rc == 0 ? 0 : -1;
 }
 
 int rl_load_doc(const char *path, struct exl_doc *d)

@@ -16,6 +16,7 @@
 #include "runstore/run_edit.h"
 #include "lint_fix.h"
 #include "runstore/run_index.h"
+#include "runstore/run_record.h"
 #include "runstore/runlog_scan.h"
 #include "runstore/status_row.h"
 #include "util/timefmt.h"
@@ -117,47 +118,61 @@ static int edit_file(const char *path, const char *from, const char *to)
 	return rc;
 }
 
+/* prefix_swap: s with its leading path from replaced by to, NULL when
+ * s does not start with from (as a whole path component). */
+struct swap {
+	const char *from, *to;
+};
+
+static char *prefix_swap(const char *s, void *arg)
+{
+	const struct swap *w = arg;
+	size_t fl = strlen(w->from);
+	char *ns;
+
+	if (strncmp(s, w->from, fl) != 0 || (s[fl] && s[fl] != '/'))
+		return NULL;
+	return asprintf(&ns, "%s%s", w->to, s + fl) < 0 ? NULL : ns;
+}
+
 /* fix_json_strings: in every string value of o that starts with from,
  * put to instead (depth-bounded). */
-static void fix_json_strings(json_object *o, const char *from, const char *to,
-			     int depth)
+static void fix_json_strings(json_object *o, const struct swap *w, int depth)
 {
-	size_t fl = strlen(from);
-
 	if (depth > EXL_JSON_MAX_DEPTH)
 		return;
 	if (json_object_is_type(o, json_type_array)) {
 		size_t i, n = json_object_array_length(o);
 
 		for (i = 0; i < n; i++)
-			fix_json_strings(json_object_array_get_idx(o, i), from, to,
+			fix_json_strings(json_object_array_get_idx(o, i), w,
 					 depth + 1);
 		return;
 	}
 	if (!json_object_is_type(o, json_type_object))
 		return;
 	json_object_object_foreach(o, key, val) {
-		const char *s;
 		char *ns;
 
 		if (!json_object_is_type(val, json_type_string)) {
-			fix_json_strings(val, from, to, depth + 1);
+			fix_json_strings(val, w, depth + 1);
 			continue;
 		}
-		s = json_object_get_string(val);
-		if (strncmp(s, from, fl) != 0 || (s[fl] && s[fl] != '/'))
-			continue;
-		if (asprintf(&ns, "%s%s", to, s + fl) < 0)
+		ns = prefix_swap(json_object_get_string(val), (void *)w);
+		if (!ns)
 			continue;
 		json_object_object_add(o, key, json_object_new_string(ns));
 		free(ns);
 	}
 }
 
-/* fix_json: rewrite a sidecar or job index after a rename. */
-static int fix_json(const char *path, const char *old_rel, const char *new_rel,
-		    const char *old_sd, const char *new_sd, int index)
+/* fix_job_index: rewrite a job index entry after a rename, unless the
+ * id now belongs to another run log. */
+static int fix_job_index(const char *path, const char *old_rel,
+			 const char *new_rel, const char *old_sd,
+			 const char *new_sd)
 {
+	struct swap w = { old_sd, new_sd };
 	struct exl_err err;
 	json_object *o = exl_json_read(path, 1 << 22, &err);
 	const char *rl;
@@ -170,16 +185,40 @@ static int fix_json(const char *path, const char *old_rel, const char *new_rel,
 		return -1;
 	}
 	rl = exl_json_str(o, "run_log");
-	if (index && (!rl || strcmp(rl, old_rel) != 0)) {
+	if (!rl || strcmp(rl, old_rel) != 0) {
 		json_object_put(o);
 		return 0;	/* the id now belongs to another run log */
 	}
 	exl_json_set_str(o, "run_log", new_rel);
-	fix_json_strings(o, old_sd, new_sd, 0);
+	fix_json_strings(o, &w, 0);
 	rc = exl_json_write(path, o, &err);
 	if (rc < 0)
 		cli_err("%s", err.text);
 	json_object_put(o);
+	return rc;
+}
+
+/* fix_record: the moved run's run.json (now in new_sd): its run log and
+ * every path into the old state dir. */
+static int fix_record(const char *new_rel, const char *old_sd,
+		      const char *new_sd)
+{
+	struct swap w = { old_sd, new_sd };
+	struct exl_run_record r;
+	struct exl_err err;
+	int rc = exl_run_record_load(new_sd, &r, &err);
+
+	if (rc == 1)
+		return 0;
+	if (rc == 0 && (exl_rr_str_set(&r.run_log, new_rel) < 0 ||
+			exl_run_record_map_strings(&r, prefix_swap, &w) < 0))
+		rc = exl_errnof(&err, ENOMEM, "couldn't update the run.json in %s",
+				new_sd);
+	if (rc == 0)
+		rc = exl_run_record_save(new_sd, &r, &err);
+	if (rc < 0)
+		cli_err("%s", err.text);
+	exl_run_record_free(&r);
 	return rc;
 }
 
@@ -204,7 +243,8 @@ static int fix_indexes(const char *root, const char *run_log,
 		idx = id && exl_layout_safe_rel(id) == 0 && !strchr(id, '/') ?
 		      exl_layout_job_index(root, id) : NULL;
 		if (idx)
-			rc = fix_json(idx, old_rel, new_rel, old_srel, new_srel, 1);
+			rc = fix_job_index(idx, old_rel, new_rel, old_srel,
+					   new_srel);
 		free(idx);
 		free(id);
 	}
@@ -227,7 +267,7 @@ struct moved {
 	char *orel, *nrel;		/* run logs relative to the root */
 	char *osrel, *nsrel;		/* state dirs relative to the root */
 	char *osd, *nsd;		/* state dirs */
-	char *side, *otl, *ntl;		/* sidecar, "`old`", "`new`" */
+	char *otl, *ntl;		/* "`old`", "`new`" */
 	char *tl, *exp;			/* timeline.md, experiments.md */
 };
 
@@ -271,7 +311,6 @@ static int moved_init(struct moved *m, const struct plan *p, const char *old,
 	m->nsrel = exl_layout_state_rel(p->group, m->ns ? m->ns : "");
 	m->osd = fmt("%s/%s", p->c->root, m->osrel ? m->osrel : "");
 	m->nsd = fmt("%s/%s", p->c->root, m->nsrel ? m->nsrel : "");
-	m->side = fmt("%s/run.json", m->nsd ? m->nsd : "");
 	m->otl = fmt("`%s`", old);
 	m->ntl = fmt("`%s`", new);
 	m->tl = fmt("%s/timeline.md", p->dir);
@@ -347,7 +386,7 @@ static int rename_run(struct plan *p, const char *old, const char *new)
 		goto out;
 	}
 	if (has_state &&
-	    (fix_json(m.side, m.orel, m.nrel, m.osd, m.nsd, 0) < 0 ||
+	    (fix_record(m.nrel, m.osd, m.nsd) < 0 ||
 	     edit_file(m.npath, m.osd, m.nsd) < 0 ||
 	     fix_indexes(p->c->root, m.npath, m.orel, m.nrel, m.osrel,
 			 m.nsrel) < 0))

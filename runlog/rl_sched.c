@@ -13,6 +13,7 @@
 #include <slurm/slurm_errno.h>
 
 #include "rl_sched.h"
+#include "util/jobstate.h"
 #include "rl_spawn.h"
 
 /* Exported by libslurm (as squeue uses it) but not declared in the
@@ -106,6 +107,11 @@ static void __attribute__((noreturn)) query(int out_fd, int err_fd)
 		r.limit_min = (j->time_limit == INFINITE ||
 			       j->time_limit == NO_VAL) ? EXL_NO_LIMIT :
 			      (long)j->time_limit;
+		/* how it ended, once it has (runlog close takes it) */
+		if (exl_state_is_final(r.state) && j->exit_code <= 0xffff) {
+			r.have_exit = 1;
+			r.exit_status = (int)j->exit_code;
+		}
 		if (exl_sched_format(&r, line, sizeof(line)) < 0 ||
 		    fputs(line, out) == EOF)
 			bad = 1;

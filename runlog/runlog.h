@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "runstore/ckpt_state.h"
+#include "runstore/run_record.h"
 #include "util/names.h"
 #include "runstore/runlog_doc.h"
 #include "runstore/runlog_scan.h"
@@ -39,6 +40,7 @@ int cmd_status(struct rl *c, int argc, char **argv);
 int cmd_show(struct rl *c, int argc, char **argv);
 int cmd_timeline(struct rl *c, int argc, char **argv);
 int cmd_experiments(struct rl *c, int argc, char **argv);
+int cmd_sweep(struct rl *c, int argc, char **argv);
 int cmd_report(struct rl *c, int argc, char **argv);
 int cmd_new(struct rl *c, int argc, char **argv);
 int cmd_note(struct rl *c, int argc, char **argv);
@@ -90,11 +92,12 @@ const char *rl_group(const struct rl_run *run);
  * the fd for exl_unlock, or -1 after a message. */
 int rl_lock(const char *root, const char *group);
 
-/* The sidecar (run.json) of the run log stem of group (NULL: flat)
- * under root, its path in *path (may be NULL; caller frees).  NULL when
- * the run has none or it cannot be read. */
-json_object *rl_sidecar(const char *root, const char *group,
-			const char *stem, char **path);
+/* The run.json record (run_record.h) of the run log stem of group (NULL:
+ * flat) under root into r (exl_run_record_free it), its state dir in
+ * *state_dir (may be NULL; caller frees).  -1 (r empty) when the run has
+ * none or it cannot be read. */
+int rl_run_record(const char *root, const char *group, const char *stem,
+		  struct exl_run_record *r, char **state_dir);
 
 /* Read a run log into a line model / write it back atomically.  -1
  * after a message. */

@@ -30,7 +30,7 @@ static int core_remote_exit(spank_t sp)
 
 void exp_log_ctx_reset(void)
 {
-	exl_monitor_stop(&exp_log_ctx.monitor, 0);
+	exl_monitor_stop(&exp_log_ctx.monitor, 0, NULL, 0);
 	if (exp_log_ctx.cfg_loaded)
 		exl_config_free(&exp_log_ctx.cfg);
 	memset(&exp_log_ctx, 0, sizeof(exp_log_ctx));

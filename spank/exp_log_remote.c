@@ -29,6 +29,7 @@
 #include "util/privdrop.h"
 #include "runstore/run_facts.h"
 #include "runstore/unlogged.h"
+#include "sweep/sweep_map.h"
 
 /* getenv_job: a job environment variable into buf ("" if unset). */
 static void getenv_job(spank_t sp, const char *name, char *buf, size_t len)
@@ -37,8 +38,35 @@ static void getenv_job(spank_t sp, const char *name, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* Longest statepoint list a sweep task carries. */
+#define EXP_LOG_SWEEP_SP_MAX 2048
+
+/* sweep_task: a task of an sbatch-exp sweep (EXP_LOG_SWEEP names its
+ * map) takes its name and statepoints from the map, as the job user.
+ * Returns 1 when it did, 0 when not a sweep task, -1 with err. */
+static int sweep_task(spank_t sp, const char *arr_task, char *task,
+		      struct exl_err *err)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	char map[4096], spv[EXP_LOG_SWEEP_SP_MAX], *dup;
+
+	getenv_job(sp, EXL_SWEEP_ENV, map, sizeof(map));
+	if (!map[0] || !arr_task[0])
+		return 0;
+	if (exl_sweep_map_lookup(map, (unsigned)strtoul(arr_task, NULL, 10),
+				 task, spv, sizeof(spv), err) < 0)
+		return -1;
+	/* a forked child: this copy of the options is the child's own */
+	if (!(dup = strdup(spv)))
+		return exl_errf(err, "sweep: out of memory");
+	free(c->opts->statepoints);
+	c->opts->statepoints = dup;
+	return 1;
+}
+
 /* gather_facts: everything the run log's header needs. */
-static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
+static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid,
+			 struct exl_err *sweep_err)
 {
 	struct exl_job_facts *j = &f->job;
 	char buf[256], task[512], arr_job[32], arr_task[32];
@@ -79,7 +107,9 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid)
 		snprintf(task, sizeof(task), "%s", f->opts->task);
 	else
 		exl_task_from_job_name(j->job_name, task, sizeof(task));
-	if (arr_task[0]) {
+	if (sweep_task(sp, arr_task, task, sweep_err) == 1) {
+		/* the sweep's stable task name, not the index */
+	} else if (arr_task[0]) {
 		size_t n = strlen(task);
 
 		snprintf(task + n, sizeof(task) - n, "_%s", arr_task);
@@ -134,6 +164,7 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 	m->root = c->root;
 	m->job_id = c->job_id;
 	m->state_dir = c->paths.state_dir;
+	m->run_log = c->paths.run_log;
 	m->stdout_path = c->stdout_path;
 	m->stderr_path = c->stderr_path;
 	m->work_dir = c->work_dir;
@@ -182,6 +213,32 @@ static void export_wandb(spank_t sp, const struct exp_log_ctx *c)
 		spank_setenv(sp, "WANDB_RUN_GROUP", c->opts->group, 0);
 }
 
+/* setenv_sp: one EXP_SP_<NAME>=value in the job's environment. */
+static int setenv_sp(void *arg, const char *env, const char *val)
+{
+	if (spank_setenv(arg, env, val, 1) != ESPANK_SUCCESS)
+		slurm_verbose("exp-log: couldn't set %s", env);
+	return 0;
+}
+
+/* export_statepoints: the run's statepoints (--exp-sp, or a sweep task's
+ * from its map) as EXP_SP_<NAME> for the job; a sweep task's also
+ * replace the options' for the rest of the step. */
+static void export_statepoints(spank_t sp, const char *statepoints)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	char *dup;
+
+	if (statepoints[0] && (!c->opts->statepoints ||
+			       strcmp(c->opts->statepoints, statepoints) != 0) &&
+	    (dup = strdup(statepoints))) {
+		free(c->opts->statepoints);
+		c->opts->statepoints = dup;
+	}
+	if (c->opts->statepoints)
+		exl_sweep_sp_each(c->opts->statepoints, setenv_sp, sp);
+}
+
 /* job_has_index: a run log already exists for this job id. */
 static int job_has_index(const char *root, const char *job_id)
 {
@@ -222,6 +279,7 @@ static void note_unlogged(spank_t sp, uid_t uid, const char *error)
 struct begin_out {
 	struct exl_run_paths paths;
 	struct exl_job_facts job;
+	char statepoints[EXP_LOG_SWEEP_SP_MAX];	/* a sweep task's */
 };
 
 struct begin_arg {
@@ -271,6 +329,7 @@ static int begin_in_child(void *arg, struct exl_err *err)
 {
 	struct begin_arg *a = arg;
 	struct exp_log_ctx *c = &exp_log_ctx;
+	struct exl_err sweep_err;
 
 	struct passwd *pw = getpwuid(a->uid);
 
@@ -279,9 +338,19 @@ static int begin_in_child(void *arg, struct exl_err *err)
 	if (pw && pw->pw_dir && setenv("HOME", pw->pw_dir, 1) < 0)
 		return exl_errnof(err, errno, "couldn't set HOME");
 	record_uids(a->sp);
-	gather_facts(a->sp, a->f, a->uid);
+	exl_err_clear(&sweep_err);
+	gather_facts(a->sp, a->f, a->uid, &sweep_err);
 	if (exl_run_begin(c->root, a->f, &a->out->paths, err) < 0)
 		return -1;
+	if (sweep_err.text[0]) {
+		char line[sizeof(sweep_err.text) + 32];
+
+		snprintf(line, sizeof(line), "sweep problem: %s", sweep_err.text);
+		exl_run_status(c->root, c->job_id, line, NULL);
+	}
+	if (c->opts->statepoints)
+		snprintf(a->out->statepoints, sizeof(a->out->statepoints), "%s",
+			 c->opts->statepoints);
 	/* configuration problems, where the user will read them */
 	for (size_t i = 0; i < c->probs.count && i < EXL_CONFIG_PROBLEMS_MAX; i++) {
 		char line[EXL_CONFIG_PROBLEM_LEN + 32];
@@ -330,6 +399,7 @@ static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
 	c->owner = 1;
 	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
 	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
+	export_statepoints(sp, out.statepoints);
 	export_wandb(sp, c);
 	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
 	if (batch)
@@ -407,7 +477,7 @@ int exp_log_remote_task_exit(spank_t sp)
 int exp_log_remote_exit(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	char home[1024];
+	char home[1024], report[1024];
 	struct exl_run_end e;
 	struct exl_err err;
 	uid_t uid;
@@ -429,10 +499,13 @@ int exp_log_remote_exit(spank_t sp)
 		ngids = 0;
 	}
 	exp_log_telemetry_stop();
-	/* let the monitor write its last evidence and Results first */
-	if (exl_monitor_stop(&c->monitor, 60) < 0)
+	/* let the monitor write its last evidence and Results first; it
+	 * tells us the run-log writes that failed (full or read-only disk) */
+	if (exl_monitor_stop(&c->monitor, 60, report, sizeof(report)) < 0)
 		slurm_error("exp-log: job %s: monitor did not finish in 60 s",
 			    c->job_id);
+	if (report[0])
+		slurm_error("exp-log: job %s: %s", c->job_id, report);
 	memset(&e, 0, sizeof(e));
 	e.end = time(NULL);
 	e.have_status = c->have_status;

@@ -1,5 +1,5 @@
 # bash completion for the exp-log tools: runlog, passport, exp-wandb-sync,
-# exp-run.  Installed once per command name (bash-completion loads
+# exp-run, sbatch-exp.  Installed once per command name (bash-completion loads
 # completions/<command> on first use); every copy registers them all.
 #
 # Sub-commands and options are read from the tools' own --help at
@@ -311,4 +311,4 @@ _exp_log_complete()
 	return 0
 }
 
-complete -F _exp_log_complete runlog passport exp-wandb-sync exp-run
+complete -F _exp_log_complete runlog passport exp-wandb-sync exp-run sbatch-exp

@@ -18,7 +18,6 @@
 #ifndef EXL_CONFIG_H
 #define EXL_CONFIG_H
 
-#include <regex.h>
 #include <stddef.h>
 
 #include "util/exl_err.h"
@@ -47,7 +46,7 @@ struct exl_env_capture {
 };
 
 struct exl_sanitize_rule {
-	char *pattern;		/* POSIX ERE (compile with exl_config_regcomp) */
+	char *pattern;		/* a regex (compile with exl_config_regex) */
 	char *replacement;	/* replaces each match; \1..\9 insert groups */
 };
 
@@ -60,7 +59,7 @@ struct exl_config {
 	/* evidence Status lines */
 	int status_interval;	/* seconds */
 	int stall_intervals;	/* intervals without progress: "stalled" */
-	/* progress patterns, matched as progress.h matches them (POSIX ERE,
+	/* progress patterns, matched as progress.h matches them (PCRE2,
 	 * case-insensitive, the number is the last capture group that took
 	 * part).  NULL (YAML null or ~): not looked for; exl_config_patterns
 	 * hands that to exl_patterns_compile as "" (there NULL would mean
@@ -154,11 +153,14 @@ int exl_config_parse_size(const char *s, long long *bytes);
 /* true/false, yes/no, on/off in any case */
 int exl_config_parse_bool(const char *s, int *val);
 
-/* Compile a sanitize rule's pattern (REG_EXTENDED).  On error why gets
- * the reason.  On success re must be regfree()d.  Progress and error
- * patterns are compiled by progress.h (exl_pattern_regcomp). */
-int exl_config_regcomp(regex_t *re, const char *pattern, char *why,
-		       size_t whylen);
+struct exl_regex;
+
+/* Compile a sanitize rule's pattern (case-sensitive, util/bounded_regex.h)
+ * as the publisher does.  NULL with the reason in why on error; free the
+ * pattern with exl_regex_free.  Progress and error patterns are compiled
+ * by progress.h (exl_pattern_compile). */
+struct exl_regex *exl_config_regex(const char *pattern, char *why,
+				   size_t whylen);
 
 struct exl_patterns;
 

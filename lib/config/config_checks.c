@@ -97,18 +97,17 @@ char *exl_cfg_conv_wandb_mode(const char *s, char *detail, size_t len)
  * the publisher does. */
 static char *conv_pattern(const char *s, int kind, char *detail, size_t len)
 {
-	regex_t re;
-	int rc;
+	struct exl_regex *re;
 
 	if (one_line(s, PATTERN_MAX, 0, detail, len) < 0)
 		return NULL;
 	if (kind < 0)
-		rc = exl_config_regcomp(&re, s, detail, len);
+		re = exl_config_regex(s, detail, len);
 	else
-		rc = exl_pattern_regcomp(&re, s, kind, detail, len);
-	if (rc < 0)
+		re = exl_pattern_compile(s, kind, detail, len);
+	if (!re)
 		return NULL;
-	regfree(&re);
+	exl_regex_free(re);
 	return dup_or_detail(s, detail, len);
 }
 
@@ -231,24 +230,27 @@ char *exl_cfg_conv_replacement(const char *s, char *detail, size_t len)
 int exl_cfg_check_backrefs(const char *pattern, const char *replacement,
 			   char *detail, size_t len)
 {
-	regex_t re;
+	struct exl_regex *re;
 	const char *p;
+	size_t groups;
 	int rc = 0;
 
-	if (exl_config_regcomp(&re, pattern, detail, len) < 0)
+	re = exl_config_regex(pattern, detail, len);
+	if (!re)
 		return -1;
+	groups = exl_regex_groups(re);
 	for (p = replacement; *p; p++) {
 		if (*p != '\\' || !p[1])
 			continue;
 		p++;
 		if (*p >= '1' && *p <= '9' &&
-		    (size_t)(*p - '0') > re.re_nsub) {
+		    (size_t)(*p - '0') > groups) {
 			snprintf(detail, len, "\\%c refers to capture group %c, but the pattern has %zu: fix replace or the pattern",
-				 *p, *p, re.re_nsub);
+				 *p, *p, groups);
 			rc = -1;
 			break;
 		}
 	}
-	regfree(&re);
+	exl_regex_free(re);
 	return rc;
 }

@@ -27,8 +27,8 @@
 	  .min = lo, .max = hi, .what = wh }
 
 #define NAME_WHAT "a name of 1-80 letters, digits, '.', '_' or '-', not starting with '.'"
-#define PROGRESS_WHAT "a POSIX extended regular expression with a capture group"
-#define REGEX_WHAT "a POSIX extended regular expression"
+#define PROGRESS_WHAT "a regular expression with a capture group"
+#define REGEX_WHAT "a regular expression"
 
 static const struct exl_cfg_key defaults_keys[] = {
 	TEXT("log_dir", EXL_CFG_NULLABLE, F(log_dir), exl_cfg_conv_dir,

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "config/config.h"
-#include "util/regex_bound.h"
+#include "util/bounded_regex.h"
 
 /* leading_count: parse the unsigned decimal at the start of s into *n
  * and point *end after it.  No sign, no blanks, no overflow. */
@@ -101,17 +101,8 @@ int exl_config_parse_bool(const char *s, int *val)
 	return -1;
 }
 
-int exl_config_regcomp(regex_t *re, const char *pattern, char *why,
-		       size_t whylen)
+struct exl_regex *exl_config_regex(const char *pattern, char *why,
+				   size_t whylen)
 {
-	int rc;
-
-	if (exl_regex_bounded(pattern, why, whylen) < 0)
-		return -1;
-	rc = regcomp(re, pattern, REG_EXTENDED);
-	if (rc != 0) {
-		regerror(rc, re, why, whylen);
-		return -1;
-	}
-	return 0;
+	return exl_regex_compile(pattern, 0, why, whylen);
 }

@@ -95,12 +95,32 @@ static void save_patch(struct exl_run_facts *f, const char *state_dir)
 	free(path);
 }
 
+/* event_config: the tracker's config of a run: its statepoints and
+ * config file.  NULL when out of memory. */
+static json_object *event_config(const struct exl_run_facts *f)
+{
+	struct exl_rr_map sp = { 0 };
+	json_object *cfg = json_object_new_object();
+	size_t i;
+
+	if (cfg && f->opts->statepoints &&
+	    exl_rr_map_from_pairs(&sp, f->opts->statepoints) == 0)
+		for (i = 0; i < sp.n; i++)
+			exl_json_set_str(cfg, sp.key[i], sp.val[i]);
+	exl_rr_map_free(&sp);
+	if (cfg && f->config_abs[0])
+		exl_json_set_str(cfg, "config_path", f->config_abs);
+	if (cfg && f->config_sha256[0])
+		exl_json_set_str(cfg, "config_sha256", f->config_sha256);
+	return cfg;
+}
+
 /* init_event: the built-in tracker's init_run for this execution. */
 static void init_event(const struct exl_run_facts *f, const char *state_dir,
 		       int resumed)
 {
 	const struct exl_opts *o = f->opts;
-	json_object *e = json_object_new_object(), *cfg, *tags;
+	json_object *e = json_object_new_object(), *tags;
 
 	exl_json_set_str(e, "project", o->group ? o->group : f->task);
 	exl_json_set_str(e, "group", o->group);
@@ -110,16 +130,10 @@ static void init_event(const struct exl_run_facts *f, const char *state_dir,
 	if (o->run_type)
 		json_object_array_add(tags, json_object_new_string(o->run_type));
 	json_object_object_add(e, "tags", tags);
-	cfg = o->statepoints ? exl_lc_statepoints_json(o->statepoints) :
-			       json_object_new_object();
-	if (f->config_abs[0])
-		exl_json_set_str(cfg, "config_path", f->config_abs);
-	if (f->config_sha256[0])
-		exl_json_set_str(cfg, "config_sha256", f->config_sha256);
-	json_object_object_add(e, "config", cfg);
+	json_object_object_add(e, "config", event_config(f));
 	exl_json_set_str(e, "notes", o->objective);
-	json_object_object_add(e, "offline", json_object_new_boolean(1));
-	json_object_object_add(e, "resumed", json_object_new_boolean(resumed));
+	exl_json_set_bool(e, "offline", 1);
+	exl_json_set_bool(e, "resumed", resumed);
 	/* best effort: the run log is what matters */
 	exl_events_append(state_dir, "init_run", e, NULL);
 	json_object_put(e);
@@ -172,94 +186,134 @@ static int start_run(const char *root, struct exl_run_facts *f,
 	return fill_paths(out, run_log, state_dir, f, resumed, err);
 }
 
+/* rel_of: path relative to root (NULL when it is not under root, or
+ * out of memory). */
+static char *rel_of(const char *root, const char *path)
+{
+	size_t rl = strlen(root);
+
+	if (strncmp(path, root, rl) != 0 || path[rl] != '/')
+		return NULL;
+	return strdup(path + rl + 1);
+}
+
+/* resumed_doc: the run log at run_log with the resumed job's Status line
+ * and "## Job (resumed)" block added (d loaded; not saved yet). */
+static int resumed_doc(struct exl_doc *d, const char *run_log,
+		       const struct exl_run_facts *f, struct exl_err *err)
+{
+	const struct exl_job_facts *j = &f->job;
+	char msg[4700], *block, *l, *save = NULL;
+	int rc = 0;
+
+	if (exl_doc_load(run_log, d, err) < 0)
+		return -1;
+	if (j->restart_count > 0)
+		snprintf(msg, sizeof(msg), "requeued: job %s restarted (restart %d) on %s",
+			 j->job_id, j->restart_count, j->batch_host);
+	else
+		snprintf(msg, sizeof(msg), "resumed: job %s on %s%s%s",
+			 j->job_id, j->batch_host,
+			 f->resumed_from[0] ? " from " : "", f->resumed_from);
+	block = resumed_block(f);
+	if (!block || exl_lc_append_status(d, j->start, msg) < 0 ||
+	    exl_doc_insert(d, d->n, "") < 0)
+		rc = -1;
+	for (l = block && rc == 0 ? strtok_r(block, "\n", &save) : NULL;
+	     l && rc == 0; l = strtok_r(NULL, "\n", &save))
+		rc = exl_doc_insert(d, d->n, l);
+	free(block);
+	return rc < 0 ? exl_errnof(err, ENOMEM, "couldn't update %s", run_log) : 0;
+}
+
+/* add_job_record: the resumed job as the next entry of the run's
+ * run.json; *earlier gets how many entries were there before. */
+static int add_job_record(const char *state_dir, const struct exl_run_facts *f,
+			  struct exl_run_record *r, size_t *earlier,
+			  struct exl_err *err)
+{
+	struct exl_run_job *j;
+	int rc = exl_run_record_load(state_dir, r, err);
+
+	if (rc != 0)
+		return -1;
+	if (!r->jobs.present)
+		return exl_errf(err, "%s: the run's run.json has no jobs array "
+				"(edited by hand?): restore it", state_dir);
+	*earlier = r->jobs.n;
+	if (!(j = exl_run_record_add_job(r)) || exl_lc_job_record(j, &f->job) < 0)
+		return exl_errnof(err, ENOMEM, "couldn't update the run.json in %s",
+				  state_dir);
+	return exl_run_record_save(state_dir, r, err);
+}
+
 /* resume_run: append a resumed job block to an existing run log, add the
- * job to its sidecar and point the job index and the run index at it. */
+ * job to its run.json and point the job index and the run index at it. */
 static int resume_run(const char *root, struct exl_run_facts *f,
 		      const char *run_log, const char *state_dir,
 		      struct exl_run_paths *out, struct exl_err *err)
 {
 	struct exl_doc d = { 0 };
-	char *block = NULL, *side = NULL, msg[4700], *rel = NULL, *srel = NULL;
+	struct exl_run_record r = { 0 };
+	char *rel = rel_of(root, run_log), *srel = rel_of(root, state_dir);
 	char key[EXL_INDEX_KEY_MAX + 1];
-	json_object *o = NULL, *jobs;
-	size_t rl = strlen(root), n;
+	size_t n = 0;
 	int rc = -1;
 
-	if (strncmp(run_log, root, rl) != 0 || run_log[rl] != '/' ||
-	    strncmp(state_dir, root, rl) != 0 || state_dir[rl] != '/')
-		return exl_errf(err, "%s: not under the run-log root %s", run_log, root);
-	rel = strdup(run_log + rl + 1);
-	srel = strdup(state_dir + rl + 1);
 	if (!rel || !srel) {
-		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+		exl_errf(err, "%s: not under the run-log root %s", run_log, root);
 		goto out;
 	}
-	if (exl_doc_load(run_log, &d, err) < 0)
+	if (resumed_doc(&d, run_log, f, err) < 0)
 		goto out;
-	if (f->job.restart_count > 0)
-		snprintf(msg, sizeof(msg), "requeued: job %s restarted (restart %d) on %s",
-			 f->job.job_id, f->job.restart_count, f->job.batch_host);
-	else
-		snprintf(msg, sizeof(msg), "resumed: job %s on %s%s%s",
-			 f->job.job_id, f->job.batch_host,
-			 f->resumed_from[0] ? " from " : "", f->resumed_from);
-	block = resumed_block(f);
-	if (!block || exl_lc_append_status(&d, f->job.start, msg) < 0 ||
-	    exl_doc_insert(&d, d.n, "") < 0) {
-		exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
-		goto out;
-	}
-	for (char *l = strtok(block, "\n"); l; l = strtok(NULL, "\n"))
-		if (exl_doc_insert(&d, d.n, l) < 0) {
-			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
-			goto out;
-		}
 	/* listed as open before the log says so again */
 	exl_lc_run_key(f->job.job_id, rel, key, sizeof(key));
-	if (exl_index_open(root, key, exl_lc_job_key(f->job.job_id), rel, err) < 0)
+	if (exl_index_open(root, key, exl_lc_job_key(f->job.job_id), rel, err) < 0 ||
+	    exl_doc_save(run_log, &d, err) < 0 ||
+	    add_job_record(state_dir, f, &r, &n, err) < 0)
 		goto out;
-	if (exl_doc_save(run_log, &d, err) < 0)
-		goto out;
-	side = exl_layout_sidecar(state_dir);
-	o = side ? exl_json_read(side, 1 << 22, err) : NULL;
-	if (!o || !(jobs = exl_json_array(o, "jobs"))) {
-		if (o)
-			exl_errf(err, "%s: no jobs array: the sidecar was edited", side);
-		else if (!side)
-			exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
-		goto out;
-	}
-	n = json_object_array_length(jobs);
-	json_object_array_add(jobs, exl_lc_job_json(&f->job));
-	if (exl_json_write(side, o, err) < 0)
-		goto out;
-	exl_lc_unlist_earlier(root, jobs, n, rel, key);
+	exl_lc_unlist_earlier(root, &r, n, rel, key);
 	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
 		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
 	rc = start_run(root, f, run_log, state_dir, rel, srel, 1, out, err);
 out:
-	json_object_put(o);
+	exl_run_record_free(&r);
 	free(rel);
 	free(srel);
-	free(side);
-	free(block);
 	exl_doc_free(&d);
 	return rc;
 }
 
-/* undo_create: remove what a failed create_run wrote: the run log, its
- * run.json (side may be NULL) and the job's index file. */
-static void undo_create(const char *root, const char *job_id,
-			const char *path, const char *side)
-{
-	char *jidx = exl_layout_job_index(root, job_id);
+/* A new run log being made: the name picked and what is written. */
+struct new_run {
+	char *path, *sdir;	/* the run log, its state dir */
+	char stem[EXL_NAME_MAX + 32], name[EXL_NAME_MAX + 40];
+	char rel[EXL_NAME_MAX * 2 + 64];	/* the log, relative to root */
+	char key[EXL_INDEX_KEY_MAX + 1];	/* its run index key */
+	int made;		/* 0: path is ours; 1: taken; -1: not tried */
+	int listed;		/* key is in the run index */
+	int recorded;		/* its run.json is written */
+};
 
-	(void)unlink(path);
-	if (side)
-		(void)unlink(side);
-	if (jidx)
-		(void)unlink(jidx);
-	free(jidx);
+/* undo_create: take back what a failed create_run wrote: the run log,
+ * its run.json and the job's index file; then unlist a listed name that
+ * is not ours (a failure leaves an entry the reader skips or reads
+ * harmlessly).  We hold the group lock. */
+static void undo_create(const char *root, const char *job_id,
+			struct new_run *nr, int failed)
+{
+	char *jidx;
+
+	if (failed && nr->made == 0) {
+		(void)unlink(nr->path);
+		if (nr->recorded)
+			exl_run_record_remove(nr->sdir);
+		if ((jidx = exl_layout_job_index(root, job_id)))
+			(void)unlink(jidx);
+		free(jidx);
+	}
+	if (nr->listed && (nr->made != 0 || failed))
+		(void)exl_index_drop(root, nr->key, nr->rel, NULL);
 }
 
 /* lock_line: the rendered new run log with the Status line that says the
@@ -321,90 +375,111 @@ static char *prepare_state(const char *root, struct exl_run_facts *f,
 	return sdir;
 }
 
-/* create_run: pick a free "<date>_<task>[_N].md" and write everything. */
+/* try_name: the i-th candidate name: its state dir, then the rendered
+ * log created exclusively (listed as open before it exists: a crash in
+ * between leaves an entry naming a missing log, which readers skip).
+ * nr->made says whether the name was ours. */
+static int try_name(const char *root, struct exl_run_facts *f,
+		    struct new_run *nr, struct exl_err *err)
+{
+	const char *group = f->opts->group;
+	char *text;
+
+	free(nr->sdir);
+	if (!(nr->sdir = prepare_state(root, f, nr->stem, err)))
+		return -1;
+	text = exl_runlog_render(f);
+	if (text)
+		text = lock_line(text, f->job.start);
+	if (!text)
+		return exl_errnof(err, ENOMEM, "couldn't render run log");
+	snprintf(nr->rel, sizeof(nr->rel), "%s%s%s", group ? group : "",
+		 group ? "/" : "", nr->name);
+	exl_lc_run_key(f->job.job_id, nr->rel, nr->key, sizeof(nr->key));
+	if (exl_index_open(root, nr->key, exl_lc_job_key(f->job.job_id),
+			   nr->rel, err) < 0) {
+		free(text);
+		return -1;
+	}
+	nr->listed = 1;
+	nr->made = exl_create_exclusive(nr->path, text, strlen(text), 0644, err);
+	free(text);
+	return nr->made < 0 ? -1 : 0;
+}
+
+/* claim_name: the first free "<date>_<task>[_N].md" in gdir, created. */
+static int claim_name(const char *root, const char *gdir,
+		      struct exl_run_facts *f, struct new_run *nr,
+		      struct exl_err *err)
+{
+	char date[16];
+	struct stat st;
+	int i;
+
+	exl_time_date(f->job.start, date, sizeof(date));
+	for (i = 1; i < 1000; i++) {
+		free(nr->path);
+		nr->path = candidate(gdir, date, f->task, i, nr->stem,
+				     sizeof(nr->stem), nr->name,
+				     sizeof(nr->name));
+		if (!nr->path)
+			return exl_errnof(err, ENOMEM, "couldn't create run log");
+		if (lstat(nr->path, &st) == 0)
+			continue;
+		if (try_name(root, f, nr, err) < 0)
+			return -1;
+		if (nr->made == 0)
+			return 0;
+	}
+	return exl_errf(err, "%s/%s_%s: 999 run logs with this name already: use --exp-task",
+			gdir, date, f->task);
+}
+
+/* record_run: the new run's run.json. */
+static int record_run(const struct exl_run_facts *f, struct new_run *nr,
+		      struct exl_err *err)
+{
+	struct exl_run_record r = { 0 };
+	int rc;
+
+	if (exl_lc_run_record(&r, f, nr->rel, nr->sdir) < 0)
+		rc = exl_errnof(err, ENOMEM, "couldn't create a run log");
+	else
+		rc = exl_run_record_save(nr->sdir, &r, err);
+	nr->recorded = rc == 0;
+	exl_run_record_free(&r);
+	return rc;
+}
+
+/* create_run: pick a free "<date>_<task>[_N].md" and write everything:
+ * all or nothing, a run that fails half-way takes back what it wrote. */
 static int create_run(const char *root, const char *gdir,
 		      struct exl_run_facts *f, const char *note,
 		      struct exl_run_paths *out, struct exl_err *err)
 {
 	const char *group = f->opts->group;
-	char date[16], stem[EXL_NAME_MAX + 32], name[EXL_NAME_MAX + 40];
-	char *path = NULL, *sdir = NULL, *text = NULL, *side = NULL;
-	char rel[EXL_NAME_MAX * 2 + 64], *srel = NULL;
-	char key[EXL_INDEX_KEY_MAX + 1];
-	json_object *o = NULL;
-	struct stat st;
-	int i, rc = -1, made = -1, listed = 0;
+	struct new_run nr = { .made = -1 };
+	char *srel = NULL;
+	int rc = -1;
 
-	exl_time_date(f->job.start, date, sizeof(date));
-	for (i = 1; i < 1000; i++) {
-		free(path);
-		path = candidate(gdir, date, f->task, i, stem, sizeof(stem),
-				 name, sizeof(name));
-		if (!path)
-			return exl_errnof(err, ENOMEM, "couldn't create run log");
-		if (lstat(path, &st) == 0)
-			continue;
-		free(sdir);
-		if (!(sdir = prepare_state(root, f, stem, err)))
-			goto out;
-		free(text);
-		text = exl_runlog_render(f);
-		if (text)
-			text = lock_line(text, f->job.start);
-		if (!text) {
-			exl_errnof(err, ENOMEM, "couldn't render run log");
-			goto out;
-		}
-		if (group)
-			snprintf(rel, sizeof(rel), "%s/%s", group, name);
-		else
-			snprintf(rel, sizeof(rel), "%s", name);
-		/* listed as open before it exists: a crash in between leaves
-		 * an entry naming a missing log, which readers skip */
-		exl_lc_run_key(f->job.job_id, rel, key, sizeof(key));
-		if (exl_index_open(root, key, exl_lc_job_key(f->job.job_id), rel, err) < 0)
-			goto out;
-		listed = 1;
-		made = exl_create_exclusive(path, text, strlen(text), 0644, err);
-		if (made < 0)
-			goto out;
-		if (made == 0)
-			break;
-	}
-	if (i == 1000) {
-		exl_errf(err, "%s/%s_%s: 999 run logs with this name already: use --exp-task",
-			 gdir, date, f->task);
+	if (claim_name(root, gdir, f, &nr, err) < 0)
 		goto out;
-	}
-	if (note && exl_run_note(path, f->job.start, note, err) < 0)
+	if (note && exl_run_note(nr.path, f->job.start, note, err) < 0)
 		goto out;
-	if (!(srel = exl_layout_state_rel(group, stem))) {
+	if (!(srel = exl_layout_state_rel(group, nr.stem))) {
 		exl_errnof(err, ENOMEM, "couldn't create a run log");
 		goto out;
 	}
-	side = exl_layout_sidecar(sdir);
-	o = exl_lc_run_json(f, rel, sdir);
-	if (!side || exl_json_write(side, o, err) < 0)
-		goto out;
-	if (start_run(root, f, path, sdir, rel, srel, 0, out, err) < 0 ||
-	    exl_timeline_update(gdir, group, name, f->job.start, err) < 0)
+	if (record_run(f, &nr, err) < 0 ||
+	    start_run(root, f, nr.path, nr.sdir, nr.rel, srel, 0, out, err) < 0 ||
+	    exl_timeline_update(gdir, group, nr.name, f->job.start, err) < 0)
 		goto out;
 	rc = 0;
 out:
-	/* all or nothing: a run that failed half-way takes back its log,
-	 * sidecar and job index (we hold the group lock), then its entry */
-	if (rc < 0 && made == 0)
-		undo_create(root, f->job.job_id, path, side);
-	/* no log of ours at the listed path: unlist it (a failure leaves
-	 * an entry the reader skips or reads harmlessly) */
-	if (listed && (made != 0 || rc < 0))
-		(void)exl_index_drop(root, key, rel, NULL);
+	undo_create(root, f->job.job_id, &nr, rc < 0);
 	free(srel);
-	json_object_put(o);
-	free(side);
-	free(text);
-	free(sdir);
-	free(path);
+	free(nr.sdir);
+	free(nr.path);
 	return rc;
 }
 
@@ -483,9 +558,7 @@ static int stem_task(const char *name, const char *task, char *order,
 	return 1;
 }
 
-/* find_latest_of_task: newest run log of the task in dir (by date, then
- * _N suffix).  NULL when there is none. */
-static char *find_latest_of_task(const char *dir, const char *task)
+char *exl_run_latest_of_task(const char *dir, const char *task)
 {
 	char best[32] = "", order[32], *hit = NULL;
 	struct dirent *de;
@@ -515,7 +588,7 @@ static char *resume_target(const char *gdir, const struct exl_run_facts *f,
 	struct stat st;
 
 	if (!want) {
-		path = find_latest_of_task(gdir, f->task);
+		path = exl_run_latest_of_task(gdir, f->task);
 		if (!path)
 			snprintf(why, len, "no earlier run log of task %s in %s",
 				 f->task, gdir);
@@ -536,27 +609,22 @@ static char *resume_target(const char *gdir, const struct exl_run_facts *f,
 	return path;
 }
 
-/* same_run: may job f continue the run whose sidecar is at state_dir?  A
- * different task or config hash makes it a different run (*why says). */
+/* same_run: may job f continue the run whose run.json is in state_dir?
+ * A different task or config hash makes it a different run (*why says). */
 static int same_run(const char *state_dir, const struct exl_run_facts *f,
 		    char *why, size_t len)
 {
-	char *side = exl_layout_sidecar(state_dir);
+	struct exl_run_record r;
 	struct exl_err e;
-	json_object *o = side ? exl_json_read(side, 1 << 22, &e) : NULL;
-	json_object *cfg;
-	const char *task, *sha = NULL;
+	const char *task, *sha;
 	int same = 0;
 
-	if (!o) {
-		snprintf(why, len, "its sidecar is unreadable (%.400s)",
-			 side ? e.text : "out of memory");
-		free(side);
+	if (exl_run_record_load(state_dir, &r, &e) != 0) {
+		snprintf(why, len, "its sidecar is unreadable (%.400s)", e.text);
 		return 0;
 	}
-	task = exl_json_str(o, "task");
-	if (json_object_object_get_ex(o, "config", &cfg))
-		sha = exl_json_str(cfg, "sha256");
+	task = r.task;
+	sha = r.config.sha256;
 	if (task && strcmp(task, f->task) != 0)
 		snprintf(why, len, "task differs (%s, now %s)", task, f->task);
 	else if (sha && f->config_sha256[0] && strcmp(sha, f->config_sha256) != 0)
@@ -564,8 +632,7 @@ static int same_run(const char *state_dir, const struct exl_run_facts *f,
 			 sha, f->config_sha256);
 	else
 		same = 1;
-	json_object_put(o);
-	free(side);
+	exl_run_record_free(&r);
 	return same;
 }
 

@@ -14,7 +14,6 @@
 
 #include "util/fileio.h"
 #include "util/jobstate.h"
-#include "util/jsonfile.h"
 #include "runstore/experiments.h"
 #include "runstore/layout.h"
 #include "util/names.h"
@@ -40,53 +39,35 @@
 #include "job/run_internal.h"
 #include "runstore/runlog_keys.h"
 
-/* last_job_entry: the sidecar's newest entry for job_id. */
-static json_object *last_job_entry(json_object *run, const char *job_id)
-{
-	json_object *jobs, *hit = NULL;
-	size_t i, n;
-
-	if (!(jobs = exl_json_array(run, "jobs")))
-		return NULL;
-	n = json_object_array_length(jobs);
-	for (i = 0; i < n; i++) {
-		json_object *j = json_object_array_get_idx(jobs, i);
-		const char *id = exl_json_str(j, "job_id");
-
-		if (id && strcmp(id, job_id) == 0)
-			hit = j;
-	}
-	return hit;
-}
-
-/* merge_end: fold what e knows into the sidecar entry.  The batch step's
- * exit status is kept once seen; the scheduler's state and end time
- * replace any earlier guess. */
-static void merge_end(json_object *job, const struct exl_run_end *e)
+/* merge_end: fold what e knows into the run.json entry.  The batch
+ * step's exit status is kept once seen; the scheduler's state and end
+ * time replace any earlier guess. */
+static int merge_end(struct exl_run_job *job, const struct exl_run_end *e)
 {
 	char text[64];
 
-	if (e->have_status && !exl_json_has(job, "exit_status")) {
-		exl_json_set_int(job, "exit_status", e->wstatus);
+	if (e->have_status && !job->exit_status.set) {
+		exl_rr_int_set(&job->exit_status, e->wstatus);
 		exl_exit_text(e->wstatus, text, sizeof(text));
-		exl_json_set_str(job, "exit", text);
+		if (exl_rr_str_set(&job->exit, text) < 0)
+			return -1;
 	}
-	if (e->sched_state)
-		exl_json_set_str(job, "sched_state", e->sched_state);
+	if (e->sched_state && exl_rr_str_set(&job->sched_state, e->sched_state) < 0)
+		return -1;
 	/* the scheduler's end time is the job's (an salloc allocation ends
 	 * after its steps); otherwise the first end seen stays */
-	if (!exl_json_has(job, "end") || e->sched_state)
-		exl_json_set_int(job, "end", (long long)e->end);
-	exl_json_set_str(job, "ended_by", e->source);
+	if (!job->end.set || e->sched_state)
+		exl_rr_int_set(&job->end, (long long)e->end);
+	return e->source ? exl_rr_str_set(&job->ended_by, e->source) : 0;
 }
 
 /* verdict: the Status text for the merged entry.  A batch script killed
  * by a signal is not a verdict yet: the scheduler says why it was. */
-static void verdict(json_object *job, char *buf, size_t len)
+static void verdict(const struct exl_run_job *job, char *buf, size_t len)
 {
-	const char *st = exl_json_str(job, "sched_state");
-	int have = exl_json_has(job, "exit_status");
-	int ws = (int)exl_json_int(job, "exit_status", 0);
+	const char *st = job->sched_state;
+	int have = job->exit_status.set;
+	int ws = (int)job->exit_status.v;
 
 	if (!st && have && WIFSIGNALED(ws)) {
 		char sig[32];
@@ -100,14 +81,15 @@ static void verdict(json_object *job, char *buf, size_t len)
 }
 
 /* update_doc: end fields of the job block, Results, and the Status line. */
-static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
-		      const char *status_line, time_t now, json_object *owned)
+static int update_doc(struct exl_doc *d, const struct exl_run_job *job,
+		      const char *job_id, const char *status_line, time_t now,
+		      struct exl_rr_map *owned)
 {
 	char iso_s[40], iso_e[40], human[64], hms[32], val[160], scope[64];
-	time_t start = (time_t)exl_json_int(job, "start", 0);
-	time_t end = (time_t)exl_json_int(job, "end", now);
-	const char *st = exl_json_str(job, "sched_state");
-	const char *ex = exl_json_str(job, "exit");
+	time_t start = (time_t)exl_rr_int_or(&job->start, 0);
+	time_t end = (time_t)exl_rr_int_or(&job->end, (long long)now);
+	const char *st = job->sched_state;
+	const char *ex = job->exit;
 	long blk = exl_doc_find_job_block(d, job_id);
 	long res;
 
@@ -116,7 +98,7 @@ static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
 	exl_time_human(end, 1, human, sizeof(human));
 	exl_duration_hms((long long)(end - start), hms, sizeof(hms));
 	snprintf(scope, sizeof(scope), "job:%s:%lld", job_id,
-		 exl_json_int(job, "restart_count", 0));
+		 exl_rr_int_or(&job->restart_count, 0));
 	if (blk >= 0) {
 		snprintf(val, sizeof(val), "`%s`", iso_e);
 		if (exl_owned_set(d, (size_t)blk, scope, EXL_K_END, val, owned) < 0)
@@ -144,19 +126,6 @@ static int update_doc(struct exl_doc *d, json_object *job, const char *job_id,
 	if (status_line && exl_lc_append_status(d, now, status_line) < 0)
 		return -1;
 	return 0;
-}
-
-/* owned_map: the run's record of what the tools last wrote. */
-json_object *exl_lc_owned_map(json_object *run)
-{
-	json_object *o;
-
-	if (json_object_object_get_ex(run, "owned", &o) &&
-	    json_object_is_type(o, json_type_object))
-		return o;
-	o = json_object_new_object();
-	json_object_object_add(run, "owned", o);
-	return o;
 }
 
 /* close_out: once the scheduler's final state is known, the story of the
@@ -213,7 +182,7 @@ static int suggest_next(struct exl_doc *d, const char *state)
 struct tsum_put {
 	struct exl_doc *d;
 	long sec;
-	json_object *owned;
+	struct exl_rr_map *owned;
 	int rc;
 };
 
@@ -230,30 +199,28 @@ static void put_tsum_line(const char *key, const char *value, void *arg)
  * energy, GPU-hours, cost) into Results, the hardware of every node into
  * Config, both into the sidecar.  Once per execution; a run without
  * telemetry files gets nothing. */
-static int telemetry_results(struct exl_doc *d, json_object *run,
-			     json_object *job, const char *state_dir,
-			     json_object *owned)
+static int telemetry_results(struct exl_doc *d, struct exl_run_record *run,
+			     struct exl_run_job *job, const char *state_dir)
 {
 	struct exl_tsum_opts o = { 0 };
 	struct exl_tsum *ts = NULL;
-	struct tsum_put put = { d, 0, owned, 0 };
-	json_object *tcfg, *v;
+	struct tsum_put put = { d, 0, &run->owned, 0 };
 	char *hw, *line, *save = NULL;
 	long cfg;
 
-	if (exl_json_has(job, "telemetry"))
+	if (job->telemetry)
 		return 0;
-	if (json_object_object_get_ex(run, "telemetry", &tcfg)) {
-		if (json_object_object_get_ex(tcfg, "price_per_gpu_hour", &v))
-			o.price_per_gpu_hour = json_object_get_double(v);
-		o.currency = exl_json_str(tcfg, "currency");
+	if (run->telemetry.present) {
+		o.price_per_gpu_hour = run->telemetry.price_per_gpu_hour.set ?
+				       run->telemetry.price_per_gpu_hour.v : 0;
+		o.currency = run->telemetry.currency;
 	}
-	o.elapsed_s = (double)(exl_json_int(job, "end", 0) -
-			       exl_json_int(job, "start", 0));
-	o.job_id = exl_json_str(job, "job_id");
+	o.elapsed_s = (double)(exl_rr_int_or(&job->end, 0) -
+			       exl_rr_int_or(&job->start, 0));
+	o.job_id = job->job_id;
 	if (exl_tsum_read(state_dir, &o, &ts, NULL) != 0 || !ts)
 		return 0;
-	json_object_object_add(job, "telemetry", exl_tsum_json(ts));
+	job->telemetry = exl_tsum_json(ts);
 	put.sec = exl_doc_find_section(d, "Results", 0);
 	if (put.sec >= 0)
 		exl_tsum_md_each(ts, put_tsum_line, &put);
@@ -273,18 +240,18 @@ static int telemetry_results(struct exl_doc *d, json_object *run,
  * program died before wandb.finish(), exp-run could not run) get an exit
  * record with the job's exit code, so a later sync shows them failed or
  * finished instead of running forever.  Once per execution. */
-static int finalize_wandb(struct exl_doc *d, json_object *job,
+static int finalize_wandb(struct exl_doc *d, struct exl_run_job *job,
 			  const char *state_dir, int code, time_t now,
-			  json_object *owned)
+			  struct exl_rr_map *owned)
 {
 	struct exl_wandb_finalize_report rep;
 	struct exl_err e;
 	char *dir, line[768];
-	time_t start = (time_t)exl_json_int(job, "start", now);
+	time_t start = (time_t)exl_rr_int_or(&job->start, (long long)now);
 	unsigned i;
 	int rc;
 
-	if (exl_json_has(job, "wandb_finalized"))
+	if (job->wandb_finalized.set)
 		return 0;
 	dir = exl_path_join(state_dir, "wandb");
 	if (!dir)
@@ -295,7 +262,7 @@ static int finalize_wandb(struct exl_doc *d, json_object *job,
 	if (rc >= 0 && exl_wandb_local_end(d, dir, &rep, owned) < 0)
 		rc = exl_errnof(&e, ENOMEM, "no memory");
 	free(dir);
-	exl_json_set_int(job, "wandb_finalized", rep.appended);
+	exl_rr_int_set(&job->wandb_finalized, rep.appended);
 	if (rc < 0) {
 		snprintf(line, sizeof(line), "W&B offline runs not finalized: %.600s",
 			 e.text);
@@ -316,22 +283,58 @@ static int finalize_wandb(struct exl_doc *d, json_object *job,
 	return 0;
 }
 
+/* exp_status: the experiments.md status of an ended job: "completed",
+ * "failed (exit code 1)", else Slurm's state in lower case. */
+static void exp_status(const struct exl_run_job *job, char *buf, size_t len)
+{
+	const char *st = job->sched_state;
+
+	if (strcmp(st, "COMPLETED") == 0)
+		snprintf(buf, len, "completed");
+	else if (strcmp(st, "FAILED") == 0)
+		snprintf(buf, len, "failed (%s)", job->exit ? job->exit : "?");
+	else
+		snprintf(buf, len, "%s", st);
+	for (char *c = buf; *c; c++)
+		if (*c >= 'A' && *c <= 'Z' && c != buf)
+			*c = (char)(*c - 'A' + 'a');
+}
+
+/* statepoints_text: the run's statepoints as "k=v,k2=v2" into buf (""
+ * when none or when they do not fit). */
+static void statepoints_text(const struct exl_run_record *run, char *buf,
+			     size_t len)
+{
+	const struct exl_rr_map *sp = &run->statepoints;
+	size_t i, n = 0;
+	int w;
+
+	buf[0] = '\0';
+	for (i = 0; i < sp->n; i++) {
+		w = snprintf(buf + n, len - n, "%s%s=%s", n ? "," : "",
+			     sp->key[i], sp->val[i] ? sp->val[i] : "");
+		if (w < 0 || (size_t)w >= len - n) {
+			buf[0] = '\0';
+			return;
+		}
+		n += (size_t)w;
+	}
+}
+
 /* experiment_row: keep <group>/experiments.md current for experiment
  * runs: one row per run log; status and notes stay the human's once
- * edited.  Best effort: a failure is noted in the sidecar. */
-static void experiment_row(const struct exl_doc *d, json_object *run,
-			   json_object *job, const char *run_log)
+ * edited.  Best effort: a failure is noted in run.json. */
+static void experiment_row(const struct exl_doc *d, struct exl_run_record *run,
+			   const struct exl_run_job *job, const char *run_log)
 {
-	const char *type = exl_json_str(run, "run_type");
-	const char *group = exl_json_str(run, "group");
-	const char *st = exl_json_str(job, "sched_state");
 	struct exl_experiment_row row = { 0 };
 	char *dir = exl_dirname(run_log), *stem, *val = NULL, *tr = NULL;
-	char metric[96] = "", status[96], title[128];
+	char metric[96] = "", status[96], title[128], sp[1024];
 	struct exl_err e;
 	long res = exl_doc_find_section(d, "Results", 0);
 
-	if (!dir || !type || strcmp(type, "experiment") != 0 || !st) {
+	if (!dir || !run->run_type || strcmp(run->run_type, "experiment") != 0 ||
+	    !job->sched_state) {
 		free(dir);
 		return;
 	}
@@ -346,28 +349,19 @@ static void experiment_row(const struct exl_doc *d, json_object *run,
 		snprintf(metric, sizeof(metric), "train_loss %s", tr);
 	else
 		snprintf(metric, sizeof(metric), "n/a");
-	if (strcmp(st, "COMPLETED") == 0)
-		snprintf(status, sizeof(status), "completed");
-	else if (strcmp(st, "FAILED") == 0)
-		snprintf(status, sizeof(status), "failed (%s)",
-			 exl_json_str(job, "exit") ? exl_json_str(job, "exit") : "?");
-	else
-		snprintf(status, sizeof(status), "%s", st);
-	for (char *c = status; *c; c++)
-		if (*c >= 'A' && *c <= 'Z' && c != status)
-			*c = (char)(*c - 'A' + 'a');
+	exp_status(job, status, sizeof(status));
 	row.run = stem;
-	row.description = exl_json_str(run, "objective") ?
-			  exl_json_str(run, "objective") : exl_json_str(run, "task");
+	row.description = run->objective ? run->objective : run->task;
 	row.metric = metric;
 	row.status = status;
-	exl_group_title(group, title, sizeof(title));
+	statepoints_text(run, sp, sizeof(sp));
+	row.statepoints = sp[0] ? sp : NULL;
+	exl_group_title(run->group, title, sizeof(title));
 	if (stem && exl_experiments_update(dir, title, &row,
-					   exl_json_str(run, "experiments_status"),
-					   &e) == 0)
-		exl_json_set_str(run, "experiments_status", status);
+					   run->experiments_status, &e) == 0)
+		(void)exl_rr_str_set(&run->experiments_status, status);
 	else if (stem)
-		exl_json_set_str(run, "experiments_error", e.text);
+		(void)exl_rr_str_set(&run->experiments_error, e.text);
 	free(val);
 	free(tr);
 	free(stem);
@@ -377,7 +371,8 @@ static void experiment_row(const struct exl_doc *d, json_object *run,
 /* ckpt_not_searched: a checkpoint line still waiting at the end (srun and
  * salloc jobs have no monitor; a killed monitor never got there) says so
  * instead of promising a value that will never come. */
-static int ckpt_not_searched(struct exl_doc *d, size_t res, json_object *owned)
+static int ckpt_not_searched(struct exl_doc *d, size_t res,
+			     struct exl_rr_map *owned)
 {
 	char *cur = exl_doc_get_key(d, res, EXL_K_CHECKPOINT);
 	int waiting = cur && strcmp(cur, EXL_PENDING) == 0;
@@ -391,8 +386,9 @@ static int ckpt_not_searched(struct exl_doc *d, size_t res, json_object *owned)
 			     owned) < 0 ? -1 : 0;
 }
 
-static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
-		     time_t now, json_object *owned, struct exl_err *err)
+static int close_out(struct exl_doc *d, struct exl_run_job *job,
+		     const char *state_dir, time_t now, struct exl_rr_map *owned,
+		     struct exl_err *err)
 {
 	struct exl_ending_in in = { 0 };
 	struct exl_err terr;
@@ -400,16 +396,16 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	long res;
 	int code;
 
-	in.sched_state = exl_json_str(job, "sched_state");
+	in.sched_state = job->sched_state;
 	if (!in.sched_state || !exl_state_is_final(in.sched_state))
 		return 0;
-	in.have_status = exl_json_has(job, "exit_status");
-	in.wstatus = (int)exl_json_int(job, "exit_status", 0);
-	in.start = (time_t)exl_json_int(job, "start", 0);
-	in.end = (time_t)exl_json_int(job, "end", 0);
-	in.time_limit_min = (unsigned int)exl_json_int(job, "time_limit_min",
-						       0xffffffff);
-	in.signal_spec = exl_json_str(job, "signal");
+	in.have_status = job->exit_status.set;
+	in.wstatus = (int)exl_rr_int_or(&job->exit_status, 0);
+	in.start = (time_t)exl_rr_int_or(&job->start, 0);
+	in.end = (time_t)exl_rr_int_or(&job->end, 0);
+	in.time_limit_min = (unsigned int)exl_rr_int_or(&job->time_limit_min,
+							0xffffffff);
+	in.signal_spec = job->signal;
 	in.state_dir = state_dir;
 	exl_ending_text(&in, ended, sizeof(ended));
 	res = exl_doc_find_section(d, "Results", 0);
@@ -417,32 +413,33 @@ static int close_out(struct exl_doc *d, json_object *job, const char *state_dir,
 	    (exl_owned_set(d, (size_t)res, "Results", EXL_K_ENDED, ended, owned) < 0 ||
 	     ckpt_not_searched(d, (size_t)res, owned) < 0))
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
-	if (!exl_json_has(job, "signal_note") &&
-	    exl_ending_signal_note(&in, note, sizeof(note)) == 0) {
-		if (exl_lc_append_status(d, now, note) < 0)
-			return exl_errnof(err, ENOMEM, "couldn't update the run log");
-		exl_json_set_str(job, "signal_note", note);
-	}
+	if (!job->signal_note &&
+	    exl_ending_signal_note(&in, note, sizeof(note)) == 0 &&
+	    (exl_lc_append_status(d, now, note) < 0 ||
+	     exl_rr_str_set(&job->signal_note, note) < 0))
+		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	/* trackers: the epilog finishes what exp-run could not */
 	code = in.have_status ? (WIFSIGNALED(in.wstatus) ?
 				 128 + WTERMSIG(in.wstatus) :
 				 WEXITSTATUS(in.wstatus)) :
 	       strcmp(in.sched_state, "COMPLETED") == 0 ? 0 : 1;
-	if (exl_events_finish(state_dir, code, in.sched_state, &terr) < 0)
-		exl_json_set_str(job, "tracker_error", terr.text);
+	if (exl_events_finish(state_dir, code, in.sched_state, &terr) < 0 &&
+	    exl_rr_str_set(&job->tracker_error, terr.text) < 0)
+		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	if (finalize_wandb(d, job, state_dir, code, now, owned) < 0 ||
 	    suggest_next(d, in.sched_state) < 0)
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	return 0;
 }
 
-/* close_out_run: what needs the whole run (sidecar root), after close_out */
-static int close_out_run(struct exl_doc *d, json_object *run, json_object *job,
-			 const char *state_dir, struct exl_err *err)
+/* close_out_run: what needs the whole run record, after close_out */
+static int close_out_run(struct exl_doc *d, struct exl_run_record *run,
+			 struct exl_run_job *job, const char *state_dir,
+			 struct exl_err *err)
 {
-	if (!exl_state_is_final(exl_json_str(job, "sched_state")))
+	if (!exl_state_is_final(job->sched_state))
 		return 0;
-	if (telemetry_results(d, run, job, state_dir, exl_lc_owned_map(run)) < 0)
+	if (telemetry_results(d, run, job, state_dir) < 0)
 		return exl_errnof(err, ENOMEM, "couldn't update the run log");
 	return 0;
 }
@@ -457,7 +454,7 @@ struct end_arg {
 /* page_key: name the run's page in Results, and remember where to write
  * it once the edit is done (the page shows the final run log). */
 static int page_key(struct exl_run_edit *ed, struct end_arg *a,
-		    json_object *owned)
+		    struct exl_rr_map *owned)
 {
 	char *file = exl_page_file_name(ed->run_log), val[300];
 	long res = exl_doc_find_section(&ed->doc, "Results", 0);
@@ -501,39 +498,43 @@ static void drop_provisional(struct exl_doc *d, const char *prev)
 	}
 }
 
+/* put_end: merge the end e into the run.json entry of job_id (the last
+ * one with that id: the current execution) and tell the run log. */
 static int put_end(struct exl_run_edit *ed, void *arg)
 {
 	struct end_arg *a = arg;
-	json_object *job = last_job_entry(ed->run, a->job_id);
-	json_object *owned = exl_lc_owned_map(ed->run);
+	struct exl_run_job *job = exl_run_record_find_job(ed->run, a->job_id,
+							   0, 0);
+	struct exl_rr_map *owned = &ed->run->owned;
 	time_t now = time(NULL);
 	const char *prev;
 	char text[256];
 	int was_final;
 
 	if (!job)
-		return 0;	/* the sidecar was edited: nothing to merge into */
-	was_final = exl_state_is_final(exl_json_str(job, "sched_state"));
-	merge_end(job, &a->e);
+		return 0;	/* run.json was edited: nothing to merge into */
+	was_final = exl_state_is_final(job->sched_state);
+	if (merge_end(job, &a->e) < 0)
+		return -1;
 	verdict(job, text, sizeof(text));
-	prev = exl_json_str(job, "verdict");
+	prev = job->verdict;
 	if (prev && strcmp(prev, text) != 0 && !was_final &&
-	    exl_state_is_final(exl_json_str(job, "sched_state")))
+	    exl_state_is_final(job->sched_state))
 		drop_provisional(&ed->doc, prev);
 	if (update_doc(&ed->doc, job, a->job_id,
 		       prev && strcmp(prev, text) == 0 ? NULL : text, now,
-		       owned) < 0)
+		       owned) < 0 ||
+	    exl_rr_str_set(&job->verdict, text) < 0)
 		return -1;
-	exl_json_set_str(job, "verdict", text);
 	if (close_out(&ed->doc, job, ed->state_dir, now, owned, a->err) < 0 ||
 	    close_out_run(&ed->doc, ed->run, job, ed->state_dir, a->err) < 0)
 		return -1;
-	if (exl_state_is_final(exl_json_str(job, "sched_state"))) {
+	if (exl_state_is_final(job->sched_state)) {
 		experiment_row(&ed->doc, ed->run, job, ed->run_log);
 		if (a->e.page && page_key(ed, a, owned) < 0)
 			return -1;
 		ed->closed = 1;
-		ed->end = (time_t)exl_json_int(job, "end", (long long)now);
+		ed->end = (time_t)exl_rr_int_or(&job->end, (long long)now);
 	}
 	return 0;
 }

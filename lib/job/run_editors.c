@@ -14,7 +14,6 @@
 
 #include "util/fileio.h"
 #include "util/jobstate.h"
-#include "util/jsonfile.h"
 #include "runstore/experiments.h"
 #include "runstore/layout.h"
 #include "util/names.h"
@@ -140,7 +139,7 @@ static int put_results(struct exl_run_edit *ed, void *arg)
 {
 	const struct results_arg *a = arg;
 	struct exl_doc *d = &ed->doc;
-	json_object *owned = exl_lc_owned_map(ed->run);
+	struct exl_rr_map *owned = &ed->run->owned;
 	long res = exl_doc_find_section(d, "Results", 0);
 	char ck[4200];
 	static const struct { const char *key; size_t off; } f[] = {
@@ -185,26 +184,17 @@ static int put_env(struct exl_run_edit *ed, void *arg)
 {
 	const struct env_arg *a = arg;
 	long sec = exl_doc_find_section(&ed->doc, "Config", 0);
-	json_object *env, *o;
 	char key[160], text[4400];
 
-	if (!json_object_object_get_ex(ed->run, "environment", &env)) {
-		env = json_object_new_object();
-		json_object_object_add(ed->run, "environment", env);
-	}
-	o = json_object_new_object();
-	exl_json_set_str(o, "path", a->r->path);
-	exl_json_set_str(o, "sha256", a->r->sha256);
-	exl_json_set_int(o, "wait_status", a->r->status);
-	json_object_object_add(o, "timed_out",
-			       json_object_new_boolean(a->r->timed_out));
-	json_object_object_add(env, a->name, o);
+	if (exl_run_record_set_env(ed->run, a->name, a->r->path, a->r->sha256,
+				   a->r->status, a->r->timed_out) < 0)
+		return -1;
 	if (sec < 0)
 		return 0;
 	snprintf(key, sizeof(key), "env %s", a->name);
 	exl_env_result_text(a->r, text, sizeof(text));
 	return exl_owned_set(&ed->doc, (size_t)sec, "Config", key, text,
-			     exl_lc_owned_map(ed->run)) < 0 ? -1 : 0;
+			     &ed->run->owned) < 0 ? -1 : 0;
 }
 
 int exl_run_env(const char *root, const char *job_id, const char *name,
@@ -223,14 +213,10 @@ static int put_fact(struct exl_run_edit *ed, void *arg)
 {
 	const struct fact_arg *a = arg;
 	long sec = exl_doc_find_section(&ed->doc, a->section, 0);
-	json_object *facts;
 	char hdr[160];
 
-	if (!json_object_object_get_ex(ed->run, "facts", &facts)) {
-		facts = json_object_new_object();
-		json_object_object_add(ed->run, "facts", facts);
-	}
-	exl_json_set_str(facts, a->key, a->value);
+	if (exl_rr_map_set(&ed->run->facts, a->key, a->value) < 0)
+		return -1;
 	if (sec < 0) {
 		snprintf(hdr, sizeof(hdr), "## %s", a->section);
 		if (exl_doc_insert(&ed->doc, ed->doc.n, "") < 0 ||
@@ -239,7 +225,7 @@ static int put_fact(struct exl_run_edit *ed, void *arg)
 		sec = (long)ed->doc.n - 1;
 	}
 	return exl_owned_set(&ed->doc, (size_t)sec, a->section, a->key,
-			     a->value, exl_lc_owned_map(ed->run)) < 0 ? -1 : 0;
+			     a->value, &ed->run->owned) < 0 ? -1 : 0;
 }
 
 int exl_run_fact(const char *root, const char *job_id, const char *section,

@@ -6,22 +6,22 @@
 
 #include <time.h>
 
-#include <json-c/json.h>
-
 #include "util/exl_err.h"
 #include "runstore/run_edit.h"
+#include "runstore/run_record.h"
 #include "runstore/runlog_doc.h"
 #include "job/run_lifecycle.h"
 
 int exl_lc_set_path(char *dst, size_t len, const char *src,
 		    struct exl_err *err);
 
-json_object *exl_lc_job_json(const struct exl_job_facts *j);
+/* The run.json entry of one execution, from its facts.  -1: no memory. */
+int exl_lc_job_record(struct exl_run_job *j, const struct exl_job_facts *f);
 
-json_object *exl_lc_statepoints_json(const char *sp);
-
-json_object *exl_lc_run_json(const struct exl_run_facts *f, const char *rel,
-			     const char *state_dir);
+/* A new run's run.json (r empty before), from its facts: run log rel
+ * (relative to the root), state dir, and its first job.  -1: no memory. */
+int exl_lc_run_record(struct exl_run_record *r, const struct exl_run_facts *f,
+		      const char *rel, const char *state_dir);
 
 int exl_lc_write_index(const char *root, const struct exl_run_facts *f,
 		       const char *rel, const char *state_rel,
@@ -41,10 +41,8 @@ const char *exl_lc_job_key(const char *job_id);
 void exl_lc_run_key(const char *job_id, const char *rel, char *key,
 		    size_t len);
 
-void exl_lc_unlist_earlier(const char *root, json_object *jobs, size_t n,
-			   const char *rel, const char *key);
-
-json_object *exl_lc_owned_map(json_object *run);
+void exl_lc_unlist_earlier(const char *root, const struct exl_run_record *r,
+			   size_t n, const char *rel, const char *key);
 
 int exl_lc_index_end(const char *root, const char *job_id, const char *rel,
 		     time_t end, const char *run_log, struct exl_err *err);

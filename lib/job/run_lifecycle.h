@@ -99,4 +99,8 @@ int exl_run_note(const char *run_log, time_t when, const char *text,
 int exl_run_status(const char *root, const char *job_id, const char *text,
 		   struct exl_err *err);
 
+/* The newest run log of task in the group directory dir (by date, then
+ * _N suffix), newly allocated; NULL when there is none. */
+char *exl_run_latest_of_task(const char *dir, const char *task);
+
 #endif

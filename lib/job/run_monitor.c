@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "watch/checkpoint_find.h"
 #include "config/config.h"
@@ -15,8 +16,22 @@
 #include "watch/progress.h"
 #include "job/run_lifecycle.h"
 #include "job/run_monitor.h"
+#include "job/write_misses.h"
 #include "telemetry/telemetry_sample.h"
 #include "watch/tracker_events.h"
+
+/* pattern_warnings: a Status line, once per pattern, when one of its
+ * matches gave up at the regex limits (that line counted as no match). */
+static void pattern_warnings(const struct exl_progress *p,
+			     const struct exl_run_monitor_cfg *c)
+{
+	char msg[400], line[450];
+
+	while (exl_patterns_take_warning(p->pat, msg, sizeof(msg)) == 1) {
+		snprintf(line, sizeof(line), "pattern problem: %s", msg);
+		exl_run_status(c->root, c->job_id, line, NULL);
+	}
+}
 
 /* scan_all: read what is new in every source. */
 static void scan_all(struct exl_progress *p,
@@ -39,6 +54,41 @@ static void scan_all(struct exl_progress *p,
 	do {
 		rc = exl_progress_scan(p, metrics, EXL_SRC_METRICS, now, NULL);
 	} while (rc == 2);
+	pattern_warnings(p, c);
+}
+
+/* The step's failed run-log writes (write_misses.h). */
+static struct exl_write_misses misses;
+
+/* wrote: account for one run-log write (rc of an exl_run_* call, err its
+ * error).  After a write that worked, pending misses get their Status
+ * line; a note that fails stays pending. */
+static void wrote(const struct exl_run_monitor_cfg *c, int rc,
+		  const struct exl_err *err)
+{
+	char note[600];
+	struct exl_err e;
+
+	if (rc < 0) {
+		exl_misses_fail(&misses, time(NULL), err->text);
+		return;
+	}
+	if (exl_misses_note(&misses, note, sizeof(note)) != 0)
+		return;
+	exl_err_clear(&e);
+	if (exl_run_status(c->root, c->job_id, note, &e) < 0)
+		exl_misses_fail(&misses, time(NULL), e.text);
+	else
+		exl_misses_told(&misses);
+}
+
+/* status: append a Status line, counting a failure. */
+static void status(const struct exl_run_monitor_cfg *c, const char *line)
+{
+	struct exl_err e;
+
+	exl_err_clear(&e);
+	wrote(c, exl_run_status(c->root, c->job_id, line, &e), &e);
 }
 
 /* log_event: mirror the latest metrics into the built-in tracker. */
@@ -72,12 +122,12 @@ static void status_lines(struct exl_progress *p,
 	int gpu = c->gpu_util ? c->gpu_util(c->gpu_arg) : -1;
 
 	while (exl_progress_take_errors(p, line, sizeof(line)) == 1)
-		exl_run_status(c->root, c->job_id, line, NULL);
+		status(c, line);
 	if (c->status_interval > 0 &&
 	    exl_progress_status_text(p, now, c->status_interval,
 				     c->stall_intervals, gpu, line,
 				     sizeof(line)) == 0)
-		exl_run_status(c->root, c->job_id, line, NULL);
+		status(c, line);
 	exl_progress_mark_status(p, now);
 }
 
@@ -88,6 +138,7 @@ static void final_results(struct exl_progress *p,
 {
 	struct exl_results_fields rf;
 	char ckpt[4096] = "";
+	struct exl_err e;
 	struct stat st;
 
 	exl_progress_results(p, &rf);
@@ -96,7 +147,9 @@ static void final_results(struct exl_progress *p,
 				  c->config->n_checkpoint_patterns,
 				  c->job_start, ckpt, sizeof(ckpt), NULL) != 0)
 		ckpt[0] = '\0';
-	exl_run_results(c->root, c->job_id, &rf, ckpt[0] ? ckpt : NULL, NULL);
+	exl_err_clear(&e);
+	wrote(c, exl_run_results(c->root, c->job_id, &rf, ckpt[0] ? ckpt : NULL,
+				 &e), &e);
 	if (ckpt[0] && stat(ckpt, &st) == 0) {
 		json_object *o = json_object_new_object();
 
@@ -124,14 +177,16 @@ static void capture_env(const struct exl_run_monitor_cfg *c)
 	for (i = 0; i < c->n_env; i++) {
 		snprintf(path, sizeof(path), "%s/%s.txt", dir, c->env_names[i]);
 		if (exl_env_capture(c->env_commands[i], c->submit_dir, path, 300,
-				    &r, &err) == 0)
-			exl_run_env(c->root, c->job_id, c->env_names[i], &r, NULL);
-		else {
+				    &r, &err) == 0) {
+			exl_err_clear(&err);
+			wrote(c, exl_run_env(c->root, c->job_id, c->env_names[i],
+					     &r, &err), &err);
+		} else {
 			char line[700];
 
 			snprintf(line, sizeof(line), "env capture %s failed: %s",
 				 c->env_names[i], err.text);
-			exl_run_status(c->root, c->job_id, line, NULL);
+			status(c, line);
 		}
 	}
 	free(dir);
@@ -147,7 +202,20 @@ int exl_run_monitor_gpu_util(void *arg)
 	return (int)(b.gpu_util_mean + 0.5);
 }
 
-void exl_run_monitor(void *arg, int stop_fd)
+/* report: the step's failed writes, for slurmstepd's log (report_fd; the
+ * line is shorter than PIPE_BUF, so one write never blocks or tears). */
+static void report(const struct exl_run_monitor_cfg *c, int report_fd)
+{
+	char line[1024];
+
+	if (!misses.total)
+		return;
+	if (exl_misses_report(&misses, c->run_log, line, sizeof(line)) == 0 &&
+	    write(report_fd, line, strlen(line)) < 0)
+		return;	/* nobody to tell */
+}
+
+void exl_run_monitor(void *arg, int stop_fd, int report_fd)
 {
 	const struct exl_run_monitor_cfg *c = arg;
 	struct exl_patterns pat;
@@ -196,11 +264,12 @@ void exl_run_monitor(void *arg, int stop_fd)
 		char line[1024];
 
 		while (exl_progress_take_errors(p, line, sizeof(line)) == 1)
-			exl_run_status(c->root, c->job_id, line, NULL);
+			status(c, line);
 	}
 	log_event(p, c->state_dir);
 	exl_progress_save(p, state, NULL);
 	final_results(p, c);
+	report(c, report_fd);
 	exl_progress_free(p);
 out:
 	free(p);

@@ -24,6 +24,7 @@ struct exl_run_monitor_cfg {
 	const char *root;		/* run-log root */
 	const char *job_id;
 	const char *state_dir;
+	const char *run_log;		/* for messages; NULL: unknown */
 	const char *stdout_path;	/* "" or NULL: unknown */
 	const char *stderr_path;	/* may equal stdout_path */
 	const char *work_dir;		/* checkpoint globs are relative to it */
@@ -48,7 +49,10 @@ struct exl_run_monitor_cfg {
 int exl_run_monitor_gpu_util(void *arg);
 
 /* The monitor body: run until stop_fd is readable (see monitor_proc.h).
- * arg is a struct exl_run_monitor_cfg. */
-void exl_run_monitor(void *arg, int stop_fd);
+ * arg is a struct exl_run_monitor_cfg.  A run-log write that fails (full
+ * or read-only filesystem) never stops it: the lost updates are noted in
+ * Status once a write works again (write_misses.h), and a line for
+ * slurmstepd's log goes to report_fd at the end. */
+void exl_run_monitor(void *arg, int stop_fd, int report_fd);
 
 #endif

@@ -1,5 +1,6 @@
-/* run_sidecar.c - the run's machine state: run.json (its job list) and the
- * job map / run index entries that lead from a job id to the run log. */
+/* run_sidecar.c - the run's machine state: a new run's run.json record
+ * from its facts (the codec is runstore/run_record.c) and the job map /
+ * run index entries that lead from a job id to the run log. */
 #include <ctype.h>
 #include <stddef.h>
 #include <dirent.h>
@@ -49,124 +50,124 @@ int exl_lc_set_path(char *dst, size_t len, const char *src,
 	return 0;
 }
 
-json_object *exl_lc_statepoints_json(const char *sp);
-
-/* job_json: the sidecar entry for one execution of the run. */
-json_object *exl_lc_job_json(const struct exl_job_facts *j)
+/* job_record: the run.json entry for one execution of the run. */
+int exl_lc_job_record(struct exl_run_job *j, const struct exl_job_facts *f)
 {
-	json_object *o = json_object_new_object();
-
-	exl_json_set_str(o, "job_id", j->job_id);
-	if (j->array_id[0])
-		exl_json_set_str(o, "array_task", j->array_id);
-	exl_json_set_int(o, "restart_count", j->restart_count);
-	exl_json_set_int(o, "submitted", (long long)j->submitted);
-	exl_json_set_int(o, "start", (long long)j->start);
-	exl_json_set_str(o, "nodes", j->nodes);
-	exl_json_set_int(o, "nnodes", j->nnodes);
-	exl_json_set_str(o, "partition", j->partition);
-	exl_json_set_int(o, "time_limit_min", j->time_limit_min);
-	exl_json_set_str(o, "signal", j->signal_spec);
-	exl_json_set_str(o, "batch_host", j->batch_host);
-	return o;
+	exl_rr_int_set(&j->restart_count, f->restart_count);
+	exl_rr_int_set(&j->submitted, (long long)f->submitted);
+	exl_rr_int_set(&j->start, (long long)f->start);
+	exl_rr_int_set(&j->nnodes, f->nnodes);
+	exl_rr_int_set(&j->time_limit_min, f->time_limit_min);
+	return exl_rr_str_set(&j->job_id, f->job_id) < 0 ||
+	       exl_rr_str_set(&j->array_task,
+			      f->array_id[0] ? f->array_id : NULL) < 0 ||
+	       exl_rr_str_set(&j->nodes, f->nodes) < 0 ||
+	       exl_rr_str_set(&j->partition, f->partition) < 0 ||
+	       exl_rr_str_set(&j->signal, f->signal_spec) < 0 ||
+	       exl_rr_str_set(&j->batch_host, f->batch_host) < 0 ? -1 : 0;
 }
 
-/* statepoints_json: "k=v,k2=v2" as {"k": "v", "k2": "v2"}. */
-json_object *exl_lc_statepoints_json(const char *sp)
+/* opt: s, or NULL for an empty string (an unset field). */
+static const char *opt(const char *s)
 {
-	json_object *o = json_object_new_object();
-	char *copy = strdup(sp), *save = NULL, *kv;
-
-	for (kv = copy ? strtok_r(copy, ",", &save) : NULL; kv;
-	     kv = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(kv, '=');
-
-		if (!eq)
-			continue;
-		*eq = '\0';
-		exl_json_set_str(o, kv, eq + 1);
-	}
-	free(copy);
-	return o;
+	return s[0] ? s : NULL;
 }
 
-json_object *exl_lc_run_json(const struct exl_run_facts *f, const char *rel,
-			     const char *state_dir)
+/* record_ids: who, what and where of a new run. */
+static int record_ids(struct exl_run_record *r, const struct exl_run_facts *f,
+		      const char *rel, const char *state_dir)
 {
-	json_object *o = json_object_new_object(), *jobs, *cfg, *git;
 	const struct exl_opts *op = f->opts;
 
-	exl_json_set_int(o, "schema", 1);
-	exl_json_set_str(o, "run_log", rel);
-	exl_json_set_str(o, "state_dir", state_dir);
-	exl_json_set_str(o, "group", op->group);
-	exl_json_set_str(o, "task", f->task);
-	exl_json_set_str(o, "run_type", op->run_type);
-	exl_json_set_str(o, "objective", op->objective);
-	exl_json_set_str(o, "script", f->job.script);
-	exl_json_set_str(o, "submit_dir", f->job.submit_dir);
-	exl_json_set_str(o, "user", f->job.user);
-	if (f->config_abs[0]) {
-		cfg = json_object_new_object();
-		exl_json_set_str(cfg, "path", f->config_abs);
-		if (f->config_sha256[0])
-			exl_json_set_str(cfg, "sha256", f->config_sha256);
-		if (f->config_snapshot[0])
-			exl_json_set_str(cfg, "snapshot", f->config_snapshot);
-		if (f->config_error[0])
-			exl_json_set_str(cfg, "error", f->config_error);
-		json_object_object_add(o, "config", cfg);
-	}
-	if (op->statepoints)
-		json_object_object_add(o, "statepoints", exl_lc_statepoints_json(op->statepoints));
-	if (op->dataset) {
-		json_object *ds = json_object_new_object();
+	exl_rr_int_set(&r->schema, EXL_RUN_RECORD_SCHEMA);
+	return exl_rr_str_set(&r->run_log, rel) < 0 ||
+	       exl_rr_str_set(&r->state_dir, state_dir) < 0 ||
+	       exl_rr_str_set(&r->group, op->group) < 0 ||
+	       exl_rr_str_set(&r->task, f->task) < 0 ||
+	       exl_rr_str_set(&r->run_type, op->run_type) < 0 ||
+	       exl_rr_str_set(&r->objective, op->objective) < 0 ||
+	       exl_rr_str_set(&r->script, f->job.script) < 0 ||
+	       exl_rr_str_set(&r->submit_dir, f->job.submit_dir) < 0 ||
+	       exl_rr_str_set(&r->user, f->job.user) < 0 ? -1 : 0;
+}
 
-		exl_json_set_str(ds, "given", op->dataset);
-		if (f->dataset_abs[0])
-			exl_json_set_str(ds, "path", f->dataset_abs);
-		json_object_object_add(ds, "exists",
-				       json_object_new_boolean(f->dataset.exists));
-		if (f->dataset.exists) {
-			exl_json_set_int(ds, "bytes", (long long)f->dataset.bytes);
-			exl_json_set_int(ds, "files", (long long)f->dataset.files);
-			exl_json_set_int(ds, "mtime", (long long)f->dataset.mtime);
-		}
-		if (f->dataset.sha256[0])
-			exl_json_set_str(ds, "sha256", f->dataset.sha256);
-		if (f->dataset.error[0])
-			exl_json_set_str(ds, "error", f->dataset.error);
-		json_object_object_add(o, "dataset", ds);
+/* record_config: --exp-config, its hash and snapshot (none: unset). */
+static int record_config(struct exl_run_config *c,
+			 const struct exl_run_facts *f)
+{
+	if (!f->config_abs[0])
+		return 0;
+	c->present = 1;
+	return exl_rr_str_set(&c->path, f->config_abs) < 0 ||
+	       exl_rr_str_set(&c->sha256, opt(f->config_sha256)) < 0 ||
+	       exl_rr_str_set(&c->snapshot, opt(f->config_snapshot)) < 0 ||
+	       exl_rr_str_set(&c->error, opt(f->config_error)) < 0 ? -1 : 0;
+}
+
+/* record_dataset: --exp-dataset and what was found there. */
+static int record_dataset(struct exl_run_dataset *ds,
+			  const struct exl_run_facts *f)
+{
+	const struct exl_dataset *d = &f->dataset;
+
+	if (!f->opts->dataset)
+		return 0;
+	ds->present = 1;
+	ds->exists.set = 1;
+	ds->exists.v = d->exists;
+	if (d->exists) {
+		exl_rr_int_set(&ds->bytes, (long long)d->bytes);
+		exl_rr_int_set(&ds->files, (long long)d->files);
+		exl_rr_int_set(&ds->mtime, (long long)d->mtime);
 	}
-	if (f->git.found) {
-		git = json_object_new_object();
-		exl_json_set_str(git, "repo", f->git.repo);
-		exl_json_set_str(git, "branch", f->git.branch);
-		exl_json_set_str(git, "commit", f->git.commit);
-		json_object_object_add(git, "dirty",
-				       json_object_new_boolean(f->git.dirty));
-		if (f->git.error[0])
-			exl_json_set_str(git, "error", f->git.error);
-		if (f->git.diffstat[0])
-			exl_json_set_str(git, "diffstat", f->git.diffstat);
-		if (f->patch_path[0]) {
-			exl_json_set_str(git, "patch", f->patch_path);
-			exl_json_set_str(git, "patch_sha256", f->patch_sha256);
-		}
-		json_object_object_add(o, "git", git);
-	}
+	return exl_rr_str_set(&ds->given, f->opts->dataset) < 0 ||
+	       exl_rr_str_set(&ds->path, opt(f->dataset_abs)) < 0 ||
+	       exl_rr_str_set(&ds->sha256, opt(d->sha256)) < 0 ||
+	       exl_rr_str_set(&ds->error, opt(d->error)) < 0 ? -1 : 0;
+}
+
+/* record_git: the submit directory's repository, when it is one. */
+static int record_git(struct exl_run_git *g, const struct exl_run_facts *f)
+{
+	const struct exl_gitstate *s = &f->git;
+	int patch = f->patch_path[0] != '\0';
+
+	if (!s->found)
+		return 0;
+	g->present = 1;
+	g->dirty.set = 1;
+	g->dirty.v = s->dirty;
+	return exl_rr_str_set(&g->repo, s->repo) < 0 ||
+	       exl_rr_str_set(&g->branch, s->branch) < 0 ||
+	       exl_rr_str_set(&g->commit, s->commit) < 0 ||
+	       exl_rr_str_set(&g->error, opt(s->error)) < 0 ||
+	       exl_rr_str_set(&g->diffstat, opt(s->diffstat)) < 0 ||
+	       exl_rr_str_set(&g->patch, patch ? f->patch_path : NULL) < 0 ||
+	       exl_rr_str_set(&g->patch_sha256,
+			      patch ? f->patch_sha256 : NULL) < 0 ? -1 : 0;
+}
+
+int exl_lc_run_record(struct exl_run_record *r, const struct exl_run_facts *f,
+		      const char *rel, const char *state_dir)
+{
+	struct exl_run_job *j;
+
+	if (record_ids(r, f, rel, state_dir) < 0 ||
+	    record_config(&r->config, f) < 0 ||
+	    (f->opts->statepoints &&
+	     exl_rr_map_from_pairs(&r->statepoints, f->opts->statepoints) < 0) ||
+	    record_dataset(&r->dataset, f) < 0 || record_git(&r->git, f) < 0)
+		return -1;
 	if (f->price_per_gpu_hour > 0) {
-		json_object *t = json_object_new_object();
-
-		json_object_object_add(t, "price_per_gpu_hour",
-				       json_object_new_double(f->price_per_gpu_hour));
-		exl_json_set_str(t, "currency", f->currency[0] ? f->currency : NULL);
-		json_object_object_add(o, "telemetry", t);
+		r->telemetry.present = 1;
+		r->telemetry.price_per_gpu_hour.set = 1;
+		r->telemetry.price_per_gpu_hour.v = f->price_per_gpu_hour;
+		if (exl_rr_str_set(&r->telemetry.currency, opt(f->currency)) < 0)
+			return -1;
 	}
-	jobs = json_object_new_array();
-	json_object_array_add(jobs, exl_lc_job_json(&f->job));
-	json_object_object_add(o, "jobs", jobs);
-	return o;
+	r->jobs.present = 1;
+	j = exl_run_record_add_job(r);
+	return j ? exl_lc_job_record(j, &f->job) : -1;
 }
 
 int exl_lc_write_index(const char *root, const struct exl_run_facts *f,
@@ -259,15 +260,14 @@ void exl_lc_run_key(const char *job_id, const char *rel, char *key,
 /* unlist_earlier: the run's earlier executions (the sidecar's jobs
  * before this one, n of them) are no longer its open ones.  Best effort:
  * an entry left behind names a run that is listed anyway. */
-void exl_lc_unlist_earlier(const char *root, json_object *jobs, size_t n,
-			   const char *rel, const char *key)
+void exl_lc_unlist_earlier(const char *root, const struct exl_run_record *r,
+			   size_t n, const char *rel, const char *key)
 {
 	char old[EXL_INDEX_KEY_MAX + 1];
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const char *id = exl_json_str(json_object_array_get_idx(jobs, i),
-					      "job_id");
+	for (i = 0; i < n && i < r->jobs.n; i++) {
+		const char *id = exl_run_job_at(r, i)->job_id;
 
 		if (!id)
 			continue;

@@ -1,17 +1,16 @@
 /* wandb_runlog.c - link W&B runs to exp-log run logs (wandb_runlog.h). */
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/fileio.h"
-#include "util/jsonfile.h"
 #include "runstore/layout.h"
 #include "util/names.h"
 #include "runstore/owned.h"
 #include "runstore/run_edit.h"
+#include "runstore/run_record.h"
 #include "runstore/runlog_doc.h"
 #include "wandb/wandb_rundir.h"
 #include "job/wandb_runlog.h"
@@ -20,9 +19,6 @@
 /* A W&B run may start a little before the job's recorded start (clocks
  * of different nodes): accept this much. */
 #define START_SLACK_S 300
-
-/* Largest run.json read. */
-#define RUN_JSON_MAX (4u << 20)
 
 /* split_state_dir: the root, group and state dir of a W&B run inside a
  * run's state dir (see exl_layout_split_state_dir). */
@@ -34,32 +30,6 @@ static int split_state_dir(const char *abs, struct exl_wandb_link *l)
 	if (rc == 0 && l->group && exl_valid_group(l->group) < 0)
 		return 1;
 	return rc;
-}
-
-/* pick_job: the job whose [start, end] holds t (the last such), else
- * the last job. */
-static json_object *pick_job(json_object *run, time_t t)
-{
-	json_object *jobs, *hit = NULL, *last = NULL;
-	size_t i, n;
-
-	if (!(jobs = exl_json_array(run, "jobs")))
-		return NULL;
-	n = json_object_array_length(jobs);
-	for (i = 0; i < n; i++) {
-		json_object *j = json_object_array_get_idx(jobs, i);
-		long long start, end;
-
-		if (!json_object_is_type(j, json_type_object) ||
-		    !exl_json_str(j, "job_id"))
-			continue;
-		last = j;
-		start = exl_json_int(j, "start", 0);
-		end = exl_json_int(j, "end", LLONG_MAX);
-		if (t && (long long)t >= start - START_SLACK_S && (long long)t <= end)
-			hit = j;
-	}
-	return hit ? hit : last;
 }
 
 /* real_value: a bullet value people set: not a placeholder, not "-". */
@@ -151,9 +121,9 @@ static int read_doc_facts(struct exl_wandb_link *l, const char *submit_dir,
 int exl_wandb_link_find(const char *run_dir, time_t run_start,
 			struct exl_wandb_link *l, struct exl_err *err)
 {
-	char *abs = exl_wandb_abs_path(run_dir), *side = NULL;
-	json_object *run = NULL, *job;
-	const char *rel;
+	char *abs = exl_wandb_abs_path(run_dir);
+	struct exl_run_record run = { 0 };
+	struct exl_run_job *job;
 	int rc;
 
 	memset(l, 0, sizeof(*l));
@@ -164,36 +134,33 @@ int exl_wandb_link_find(const char *run_dir, time_t run_start,
 	free(abs);
 	if (rc != 0)
 		goto out;
+	rc = exl_run_record_load(l->state_dir, &run, err);
+	if (rc != 0)
+		goto out;
 	rc = -1;
-	side = exl_layout_sidecar(l->state_dir);
-	if (!side) {
-		exl_errnof(err, ENOMEM, "couldn't read a run.json");
+	if (exl_layout_safe_rel(run.run_log) < 0) {
+		exl_errf(err, "%s: its run.json names no run log, or an unsafe "
+			 "one: correct run_log there", l->state_dir);
 		goto out;
 	}
-	run = exl_json_read(side, RUN_JSON_MAX, err);
-	if (!run) {
-		rc = errno == ENOENT ? 1 : -1;
-		goto out;
-	}
-	rel = exl_json_str(run, "run_log");
-	if (exl_layout_safe_rel(rel) < 0) {
-		exl_errf(err, "%s: unsafe or missing run_log", side);
-		goto out;
-	}
-	l->run_log = exl_path_join(l->root, rel);
-	job = pick_job(run, run_start);
+	l->run_log = exl_path_join(l->root, run.run_log);
+	/* the job whose [start, end] holds the W&B run's start, else the
+	 * last job */
+	job = exl_run_record_find_job(&run, NULL, run_start, START_SLACK_S);
+	if (!job)
+		job = exl_run_record_find_job(&run, NULL, 0, 0);
 	if (job) {
-		l->job_id = strdup(exl_json_str(job, "job_id"));
-		l->job_running = !exl_json_has(job, "end");
+		l->job_id = strdup(job->job_id);
+		l->job_running = !job->end.set;
 	}
 	if (!l->run_log || (job && !l->job_id)) {
-		exl_errnof(err, ENOMEM, "couldn't read %s", side);
+		exl_errnof(err, ENOMEM, "couldn't read the run.json in %s",
+			   l->state_dir);
 		goto out;
 	}
-	rc = read_doc_facts(l, exl_json_str(run, "submit_dir"), err);
+	rc = read_doc_facts(l, run.submit_dir, err);
 out:
-	json_object_put(run);
-	free(side);
+	exl_run_record_free(&run);
 	if (rc != 0)
 		exl_wandb_link_free(l);
 	return rc;

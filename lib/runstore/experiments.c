@@ -98,6 +98,69 @@ static int map_columns(struct exl_md_row *h, size_t col[C_COUNT])
 	return 0;
 }
 
+/* Most statepoint columns one row fills. */
+#define SP_MAX 32
+
+/* One statepoint's column and value for the row being written. */
+struct spcol {
+	size_t col;
+	char *val;
+};
+
+static void sp_free(struct spcol *sp, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(sp[i].val);
+}
+
+/* sp_columns: the column of each of row's statepoints, appended to the
+ * header h when it has none yet. */
+static int sp_columns(struct exl_md_row *h, const char *statepoints,
+		      struct spcol *sp, size_t *nsp)
+{
+	char *copy = strdup(statepoints ? statepoints : ""), *kv, *save = NULL;
+	char name[64];
+	int rc = 0, i;
+
+	*nsp = 0;
+	if (!copy)
+		return -1;
+	for (kv = strtok_r(copy, ",", &save); kv && rc == 0 && *nsp < SP_MAX;
+	     kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		long at;
+
+		if (!eq || eq == kv)
+			continue;
+		*eq = '\0';
+		header_name(kv, name, sizeof(name));
+		for (i = 0; i < C_COUNT; i++)
+			if (strcmp(name, col_name[i]) == 0)
+				break;
+		if (i < C_COUNT)
+			continue;
+		at = column(h, name);
+		if (at < 0) {
+			at = (long)h->n;
+			if (exl_md_row_set(h, h->n, kv) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		sp[*nsp].col = (size_t)at;
+		if (!(sp[*nsp].val = strdup(eq + 1)))
+			rc = -1;
+		else
+			(*nsp)++;
+	}
+	free(copy);
+	return rc;
+}
+
+/* put_sp: the statepoint cells of r. */
+static int put_sp(struct exl_md_row *r, const struct spcol *sp, size_t nsp,
+		  int *diff);
+
 /* replace_line: put text (taken) at line i of d. */
 static void replace_line(struct exl_doc *d, size_t i, char *text)
 {
@@ -161,8 +224,18 @@ static int put(struct exl_md_row *r, size_t col, const char *text, int *diff)
 	return rc;
 }
 
+static int put_sp(struct exl_md_row *r, const struct spcol *sp, size_t nsp,
+		  int *diff)
+{
+	for (size_t i = 0; i < nsp; i++)
+		if (put(r, sp[i].col, sp[i].val, diff) < 0)
+			return -1;
+	return 0;
+}
+
 /* update_row: apply the ownership rules to an existing row. */
 static int update_row(struct exl_md_row *r, const size_t col[C_COUNT],
+		      const struct spcol *sp, size_t nsp,
 		      const struct exl_experiment_row *row,
 		      const char *prev_status, int *diff)
 {
@@ -181,6 +254,8 @@ static int update_row(struct exl_md_row *r, const size_t col[C_COUNT],
 		rc = -1;
 	if (row->status && own && put(r, col[C_STATUS], row->status, diff) < 0)
 		rc = -1;
+	if (put_sp(r, sp, nsp, diff) < 0)
+		rc = -1;
 	return rc;
 }
 
@@ -193,6 +268,7 @@ static char *render_row(const struct exl_md_row *r,
 
 /* new_row: the rendered row for a run not in the table yet. */
 static char *new_row(size_t ncols, const size_t col[C_COUNT],
+		     const struct spcol *sp, size_t nsp,
 		     const struct exl_experiment_row *row)
 {
 	struct exl_md_row r = { 0 };
@@ -211,7 +287,8 @@ static char *new_row(size_t ncols, const size_t col[C_COUNT],
 		&diff) == 0 &&
 	    put(&r, col[C_METRIC], row->metric ? row->metric : "", &diff) == 0 &&
 	    put(&r, col[C_STATUS], row->status ? row->status : "", &diff) == 0 &&
-	    put(&r, col[C_NOTES], row->notes ? row->notes : "", &diff) == 0)
+	    put(&r, col[C_NOTES], row->notes ? row->notes : "", &diff) == 0 &&
+	    put_sp(&r, sp, nsp, &diff) == 0)
 		text = render_row(&r, row);
 	exl_md_row_free(&r);
 	free(link);
@@ -234,22 +311,23 @@ static char *delimiter(size_t n, int aligned)
 	return exl_sb_take(&b, NULL);
 }
 
-/* new_table: append header, delimiter and the row at the end of d. */
+static int upsert_table(struct exl_doc *d, size_t h,
+			const struct exl_experiment_row *row,
+			const char *prev_status, int *changed);
+
+/* new_table: append header and delimiter at the end of d, then the row
+ * (with its statepoint columns) as into any table. */
 static int new_table(struct exl_doc *d, const struct exl_experiment_row *row)
 {
-	static const size_t col[C_COUNT] = { 0, 1, 2, 3, 4 };
-	char *line = new_row(C_COUNT, col, row);
 	char *delim = delimiter(C_COUNT, row->plain);
-	int rc = -1;
+	int rc = -1, changed = 0;
 
-	if (line && delim &&
+	if (delim &&
 	    (d->n == 0 || d->lines[d->n - 1][0] == '\0' ||
 	     exl_doc_insert(d, d->n, "") == 0) &&
 	    exl_doc_insert(d, d->n, HEADER) == 0 &&
-	    exl_doc_insert(d, d->n, delim) == 0 &&
-	    exl_doc_insert(d, d->n, line) == 0)
-		rc = 0;
-	free(line);
+	    exl_doc_insert(d, d->n, delim) == 0)
+		rc = upsert_table(d, d->n - 2, row, NULL, &changed);
 	free(delim);
 	return rc;
 }
@@ -272,9 +350,22 @@ static int fix_delimiter(struct exl_doc *d, size_t h, size_t ncols)
 			exl_md_row_free(&r);
 			return 0;
 		}
-		for (i = r.n; i < ncols && rc == 0; i++)
-			rc = exl_md_row_set(&r, i, "---");
-		line = rc == 0 ? exl_md_row_render(&r) : NULL;
+		if (strncmp(d->lines[h + 1], "|-----|------|", 14) == 0 &&
+		    !strchr(d->lines[h + 1], ' ')) {
+			/* the delimiter the machine writes: keep its style */
+			struct exl_sb b = { 0 };
+
+			exl_sb_printf(&b, "%s", d->lines[h + 1]);
+			for (i = r.n; i < ncols; i++)
+				exl_sb_printf(&b, "---|");
+			line = b.failed ? NULL : exl_sb_take(&b, NULL);
+			if (b.failed)
+				exl_sb_free(&b);
+		} else {
+			for (i = r.n; i < ncols && rc == 0; i++)
+				rc = exl_md_row_set(&r, i, "---");
+			line = rc == 0 ? exl_md_row_render(&r) : NULL;
+		}
 		exl_md_row_free(&r);
 		if (!line)
 			return -1;
@@ -323,7 +414,8 @@ static int upsert_table(struct exl_doc *d, size_t h,
 			const char *prev_status, int *changed)
 {
 	struct exl_md_row hdr, r = { 0 };
-	size_t col[C_COUNT], ncols, end = 0;
+	size_t col[C_COUNT], ncols, end = 0, nsp = 0;
+	struct spcol sp[SP_MAX];
 	char *line = NULL;
 	int rc = -1, diff = 0;
 	long at;
@@ -331,7 +423,8 @@ static int upsert_table(struct exl_doc *d, size_t h,
 	if (exl_md_row_parse(d->lines[h], &hdr) != 0)
 		return -1;
 	ncols = hdr.n;
-	if (map_columns(&hdr, col) < 0)
+	if (map_columns(&hdr, col) < 0 ||
+	    sp_columns(&hdr, row->statepoints, sp, &nsp) < 0)
 		goto out;
 	if (hdr.n != ncols) {
 		if (!(line = exl_md_row_render(&hdr)))
@@ -351,7 +444,7 @@ static int upsert_table(struct exl_doc *d, size_t h,
 		goto out;
 	if (at >= 0) {
 		if (exl_md_row_parse(d->lines[at], &r) != 0 ||
-		    update_row(&r, col, row, prev_status, &diff) < 0)
+		    update_row(&r, col, sp, nsp, row, prev_status, &diff) < 0)
 			goto out;
 		if (diff) {
 			if (!(line = render_row(&r, row)))
@@ -360,7 +453,7 @@ static int upsert_table(struct exl_doc *d, size_t h,
 			*changed = 1;
 		}
 	} else {
-		line = new_row(ncols, col, row);
+		line = new_row(ncols, col, sp, nsp, row);
 		if (!line || exl_doc_insert(d, end, line) < 0) {
 			free(line);
 			goto out;
@@ -370,6 +463,7 @@ static int upsert_table(struct exl_doc *d, size_t h,
 	}
 	rc = 0;
 out:
+	sp_free(sp, nsp);
 	exl_md_row_free(&r);
 	exl_md_row_free(&hdr);
 	return rc;
@@ -513,4 +607,65 @@ out:
 	free(new);
 	free(path);
 	return rc;
+}
+
+/* Where a row goes when the table is reordered. */
+struct row_pos {
+	size_t rank;	/* place in the runs given, or n + original place */
+	char *line;
+};
+
+static int cmp_pos(const void *a, const void *b)
+{
+	const struct row_pos *x = a, *y = b;
+
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+char *exl_experiments_reorder(const char *text, const char *const *runs,
+			      size_t n)
+{
+	struct exl_doc d = { 0 };
+	struct exl_md_row hdr = { 0 }, r;
+	struct row_pos *pos = NULL;
+	size_t col[C_COUNT], from, i, k, nrows = 0;
+	char *out = NULL, *key;
+	long h;
+
+	if (exl_doc_parse(&d, text ? text : "", NULL) < 0)
+		return NULL;
+	h = find_header(&d);
+	if (h < 0) {
+		out = strdup(text ? text : "");
+		goto out;
+	}
+	if (exl_md_row_parse(d.lines[h], &hdr) != 0 ||
+	    map_columns(&hdr, col) < 0 || body_start(&d, (size_t)h, &from) < 0)
+		goto out;
+	pos = calloc(d.n + 1, sizeof(*pos));
+	if (!pos)
+		goto out;
+	for (i = from; i < d.n; i++) {
+		if (exl_md_row_parse(d.lines[i], &r) != 0)
+			break;
+		key = col[C_RUN] < r.n ? run_key(r.cells[col[C_RUN]]) : NULL;
+		exl_md_row_free(&r);
+		pos[nrows].rank = n + nrows;
+		for (k = 0; key && k < n; k++)
+			if (strcmp(key, runs[k]) == 0) {
+				pos[nrows].rank = k;
+				break;
+			}
+		free(key);
+		pos[nrows++].line = d.lines[i];
+	}
+	qsort(pos, nrows, sizeof(*pos), cmp_pos);
+	for (i = 0; i < nrows; i++)
+		d.lines[from + i] = pos[i].line;
+	out = exl_doc_render(&d, NULL);
+out:
+	free(pos);
+	exl_md_row_free(&hdr);
+	exl_doc_free(&d);
+	return out;
 }

@@ -29,6 +29,11 @@
  * cell), which leaves the rows valid markdown.  A missing delimiter row
  * is put back.  A file without a table gets one appended.
  *
+ * Statepoints (a sweep's lr, seed, ...) get one column each, named after
+ * the statepoint and appended to the header the first time a run has
+ * it; their cells are the machine's, like description.  A statepoint
+ * named like one of the five columns gets no column of its own.
+ *
  * Two writers share these rules: the plugin (a new row names its run as
  * a link, as above) and `runlog experiments` / `runlog lint --fix`, which
  * write rows in their plain style (row.plain): the run cell of a new row
@@ -54,6 +59,8 @@ struct exl_experiment_row {
 	const char *status;		/* "running", "completed", "failed
 					 * (exit 1)"; NULL: leave */
 	const char *notes;		/* for a new row only; NULL: empty */
+	const char *statepoints;	/* "k=v,k2=v2": one column per key,
+					 * the machine's; NULL: none */
 	int plain;			/* runlog's plain style (above) */
 };
 
@@ -71,6 +78,12 @@ char *exl_experiments_upsert(const char *text, const char *title,
  * (newly allocated; status may be NULL), 0 when there is none, -1 when
  * out of memory. */
 int exl_experiments_find(const char *text, const char *run, char **status);
+
+/* The experiments.md text with the table's rows in the order of runs
+ * (n run stems); rows of other runs follow in their own order.  Only
+ * whole row lines move.  Newly allocated, NULL when out of memory. */
+char *exl_experiments_reorder(const char *text, const char *const *runs,
+			      size_t n);
 
 /* Read-modify-write dir/experiments.md atomically (written only when it
  * changes).  The caller holds the group lock. */

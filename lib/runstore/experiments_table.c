@@ -29,10 +29,12 @@ void exl_exp_row(const char *stem, const struct exl_run_summary *s,
 		 struct exl_exp_row *r)
 {
 	const char *desc = s->title ? strstr(s->title, " \xe2\x80\x94 ") : NULL;
-	char buf[64];
+	char buf[64], *end;
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
+	if (s->statepoints && exl_value_present(s->statepoints))
+		cell_text(s->statepoints, r->statepoints, sizeof(r->statepoints));
 	cell_text(stem, r->run, sizeof(r->run));
 	cell_text(desc ? desc + 5 : exl_value_present(s->objective) ?
 		  s->objective : "-", r->description, sizeof(r->description));
@@ -47,6 +49,14 @@ void exl_exp_row(const char *stem, const struct exl_run_summary *s,
 	else
 		snprintf(buf, sizeof(buf), "-");
 	cell_text(buf, r->metric, sizeof(r->metric));
+	/* the metric as a number, for --sort and --json */
+	end = strchr(buf, ' ');
+	if (end && strcmp(buf, "-") != 0) {
+		snprintf(r->metric_name, sizeof(r->metric_name), "%.*s",
+			 (int)(end - buf), buf);
+		r->metric_value = strtod(end + 1, &end);
+		r->have_metric = end != strchr(buf, ' ') + 1 && !*end;
+	}
 	if (exl_summary_closed(s))
 		cell_text(exl_state_word(s->sched_state) ? s->sched_state : "ended",
 			  r->status, sizeof(r->status));
@@ -65,6 +75,7 @@ void exl_exp_upsert_row(const struct exl_exp_row *r,
 	out->metric = r->metric;
 	out->status = r->status;
 	out->notes = r->notes;
+	out->statepoints = r->statepoints[0] ? r->statepoints : NULL;
 	out->plain = 1;
 }
 

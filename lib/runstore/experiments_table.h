@@ -20,6 +20,10 @@ struct exl_exp_row {
 	char metric[64];	/* "val_loss 0.025" */
 	char status[32];	/* the run's state, lower case */
 	char notes[256];
+	char statepoints[512];	/* "k=v,k2=v2", "" when none */
+	char metric_name[32];	/* "val_loss", "train_loss", "" */
+	double metric_value;	/* the final metric as a number */
+	int have_metric;	/* metric_value is set */
 };
 
 /* Is this run an experiment (run_type starts with "experiment")? */

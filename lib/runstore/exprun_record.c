@@ -28,19 +28,6 @@ static char *result_path(const char *state_dir, int rank)
 	return p;
 }
 
-static void set_double(json_object *o, const char *key, double v)
-{
-	json_object_object_add(o, key, json_object_new_double(v));
-}
-
-static double get_double(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ?
-	       json_object_get_double(v) : 0;
-}
-
 int exl_exprun_write(const char *state_dir, const struct exl_exprun_result *r,
 		     struct exl_err *err)
 {
@@ -56,17 +43,16 @@ int exl_exprun_write(const char *state_dir, const struct exl_exprun_result *r,
 	exl_json_set_int(o, "exit_code", r->exit_code);
 	exl_json_set_int(o, "wstatus", r->wstatus);
 	exl_json_set_str(o, "exit", r->exit);
-	set_double(o, "start", r->start);
-	set_double(o, "end", r->end);
+	exl_json_set_double(o, "start", r->start);
+	exl_json_set_double(o, "end", r->end);
 	exl_json_set_int(o, "rank", r->rank);
 	exl_json_set_str(o, "host", r->host);
 	if (r->term_signal[0]) {
 		exl_json_set_str(o, "term_signal", r->term_signal);
-		set_double(o, "term_time", r->term_time);
+		exl_json_set_double(o, "term_time", r->term_time);
 		exl_json_set_int(o, "grace", r->grace);
-		set_double(o, "exited_after", r->exited_after);
-		json_object_object_add(o, "killed",
-				       json_object_new_boolean(r->killed));
+		exl_json_set_double(o, "exited_after", r->exited_after);
+		exl_json_set_bool(o, "killed", r->killed);
 	}
 	rc = exl_json_write(path, o, err);
 	json_object_put(o);
@@ -77,7 +63,7 @@ int exl_exprun_write(const char *state_dir, const struct exl_exprun_result *r,
 int exl_exprun_read(const char *state_dir, struct exl_exprun_result *r)
 {
 	char *path = result_path(state_dir, 0);
-	json_object *o, *v;
+	json_object *o;
 	const char *s;
 
 	memset(r, 0, sizeof(*r));
@@ -94,18 +80,17 @@ int exl_exprun_read(const char *state_dir, struct exl_exprun_result *r)
 				       (long long)(r->exit_code & 0xff) << 8);
 	snprintf(r->exit, sizeof(r->exit), "%s",
 		 exl_json_str(o, "exit") ? exl_json_str(o, "exit") : "");
-	r->start = get_double(o, "start");
-	r->end = get_double(o, "end");
+	r->start = exl_json_double(o, "start", 0);
+	r->end = exl_json_double(o, "end", 0);
 	r->rank = (int)exl_json_int(o, "rank", 0);
 	snprintf(r->host, sizeof(r->host), "%s",
 		 exl_json_str(o, "host") ? exl_json_str(o, "host") : "");
 	s = exl_json_str(o, "term_signal");
 	if (s) {
 		snprintf(r->term_signal, sizeof(r->term_signal), "%s", s);
-		r->term_time = get_double(o, "term_time");
-		r->exited_after = get_double(o, "exited_after");
-		r->killed = json_object_object_get_ex(o, "killed", &v) &&
-			    json_object_get_boolean(v);
+		r->term_time = exl_json_double(o, "term_time", 0);
+		r->exited_after = exl_json_double(o, "exited_after", 0);
+		r->killed = exl_json_bool(o, "killed");
 		r->grace = (int)exl_json_int(o, "grace", 0);
 	}
 	json_object_put(o);
@@ -126,7 +111,7 @@ int exl_exprun_signal_add(const char *state_dir, double when,
 		return exl_errnof(err, ENOMEM, "couldn't record a signal");
 	}
 	exl_time_iso((time_t)when, iso, sizeof(iso));
-	set_double(o, "time", when);
+	exl_json_set_double(o, "time", when);
 	exl_json_set_str(o, "iso", iso);
 	if (sig_name)
 		exl_json_set_str(o, "signal", sig_name);
@@ -157,7 +142,7 @@ double exl_exprun_signal_first(const char *state_dir, const char *sig_name)
 		o = exl_json_parse(p, nl ? (size_t)(nl - p) : strlen(p), path, NULL);
 		s = exl_json_str(o, "signal");
 		if (s && strcmp(s, sig_name) == 0)
-			t = get_double(o, "time");
+			t = exl_json_double(o, "time", 0);
 		json_object_put(o);
 	}
 	free(buf);

@@ -51,6 +51,11 @@ char *exl_layout_sidecar(const char *state_dir)
 	return fmt_path("%s/run.json%s%s", state_dir, "", "");
 }
 
+char *exl_layout_sweep_map(const char *root, const char *name)
+{
+	return fmt_path("%s/" META_DIR "/sweeps/%s%s", root, name, "");
+}
+
 char *exl_layout_meta(const char *root)
 {
 	return fmt_path("%s/" META_DIR "%s%s", root, "", "");

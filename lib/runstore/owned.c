@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/jsonfile.h"
 #include "runstore/owned.h"
 
 int exl_owned_placeholder(const char *v)
@@ -22,31 +21,49 @@ static int norm_eq(const char *a, const char *b)
 	return la == lb && memcmp(a, b, la) == 0;
 }
 
-int exl_owned_set(struct exl_doc *d, size_t sec, const char *scope,
-		  const char *key, const char *value, json_object *owned)
+/* owned_path: "scope/key", the owned map's key; NULL: no memory. */
+static char *owned_path(const char *scope, const char *key)
 {
-	char *cur = exl_doc_get_key(d, sec, key), *path;
-	const char *prev;
+	char *path;
+
+	return asprintf(&path, "%s/%s", scope, key) < 0 ? NULL : path;
+}
+
+const char *exl_owned_get(const struct exl_rr_map *owned, const char *scope,
+			  const char *key)
+{
+	char *path = owned ? owned_path(scope, key) : NULL;
+	const char *v = path ? exl_rr_map_get(owned, path) : NULL;
+
+	free(path);
+	return v;
+}
+
+int exl_owned_remember(struct exl_rr_map *owned, const char *scope,
+		       const char *key, const char *value)
+{
+	char *path = owned_path(scope, key);
+	int rc = path ? exl_rr_map_set(owned, path, value) : -1;
+
+	free(path);
+	return rc;
+}
+
+int exl_owned_set(struct exl_doc *d, size_t sec, const char *scope,
+		  const char *key, const char *value, struct exl_rr_map *owned)
+{
+	char *cur = exl_doc_get_key(d, sec, key);
+	const char *prev = exl_owned_get(owned, scope, key);
 	int keep;
 
-	if (asprintf(&path, "%s/%s", scope, key) < 0) {
-		free(cur);
-		return -1;
-	}
-	prev = exl_json_str(owned, path);
 	keep = cur && !exl_owned_placeholder(cur) &&
 	       !(prev && norm_eq(cur, prev)) && !norm_eq(cur, value);
 	free(cur);
-	if (keep) {
-		free(path);
+	if (keep)
 		return 1;
-	}
-	if (exl_doc_set_key(d, sec, key, value) < 0) {
-		free(path);
+	if (exl_doc_set_key(d, sec, key, value) < 0)
 		return -1;
-	}
-	if (owned)
-		exl_json_set_str(owned, path, value);
-	free(path);
+	if (owned && exl_owned_remember(owned, scope, key, value) < 0)
+		return -1;
 	return 0;
 }

@@ -5,13 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "runstore/layout.h"
 #include "runstore/run_edit.h"
 #include "util/fileio.h"
-#include "util/jsonfile.h"
-
-/* Largest sidecar read. */
-#define SIDECAR_MAX (4u << 20)
 
 /* file_id: what tells us a file was rewritten (editors rename a new file
  * over the old one, or rewrite it in place). */
@@ -46,18 +41,25 @@ static void drop_loaded(struct exl_run_edit *e)
 {
 	exl_doc_free(&e->doc);
 	memset(&e->doc, 0, sizeof(e->doc));
-	json_object_put(e->run);
+	if (e->run)
+		exl_run_record_free(e->run);
+	free(e->run);
 	e->run = NULL;
 }
 
 /* load: the sidecar (when asked for) and the run log, noting the log's
  * identity first so a save after it is seen; *orig keeps the log's bytes
  * (to put back when the sidecar cannot follow the log). */
-static int load(struct exl_run_edit *e, char *side, struct file_id *before,
+static int load(struct exl_run_edit *e, struct file_id *before,
 		char **orig, size_t *olen, struct exl_err *err)
 {
-	if (side && !(e->run = exl_json_read(side, SIDECAR_MAX, err)))
-		return -1;
+	if (e->state_dir) {
+		if (!(e->run = calloc(1, sizeof(*e->run))))
+			return exl_errnof(err, ENOMEM, "couldn't update %s",
+					  e->run_log);
+		if (exl_run_record_load(e->state_dir, e->run, err) != 0)
+			return -1;
+	}
 	if (file_id_of(e->run_log, before) < 0)
 		return exl_errnof(err, errno, "couldn't stat %s", e->run_log);
 	free(*orig);
@@ -88,12 +90,10 @@ static int changed_since(void *arg)
 static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 		     struct exl_err *err)
 {
-	char *side = NULL, *text = NULL, *orig = NULL;
+	char *text = NULL, *orig = NULL;
 	int rc = -1, tries, r = 0, w;
 	size_t len = 0, olen = 0;
 
-	if (e->state_dir && !(side = exl_layout_sidecar(e->state_dir)))
-		return exl_errnof(err, ENOMEM, "couldn't update %s", e->run_log);
 	for (tries = 0; tries < EXL_EDIT_RETRIES; tries++) {
 		struct loaded l = { e->run_log, { 0 } };
 
@@ -101,7 +101,7 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 		free(text);
 		text = NULL;
 		e->closed = 0;
-		if (load(e, side, &l.id, &orig, &olen, err) < 0)
+		if (load(e, &l.id, &orig, &olen, err) < 0)
 			goto out;
 		if (err)
 			err->text[0] = '\0';
@@ -135,7 +135,7 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 			 e->run_log);
 		goto out;
 	}
-	if (side && exl_json_write(side, e->run, err) < 0) {
+	if (e->run && exl_run_record_save(e->state_dir, e->run, err) < 0) {
 		/* all or nothing: the log goes back to what it was */
 		(void)exl_write_atomic(e->run_log, orig, olen, 0644, NULL);
 		goto out;
@@ -145,7 +145,6 @@ out:
 	drop_loaded(e);
 	free(orig);
 	free(text);
-	free(side);
 	return rc;
 }
 

@@ -11,9 +11,8 @@
 
 #include <time.h>
 
-#include <json-c/json.h>
-
 #include "util/exl_err.h"
+#include "runstore/run_record.h"
 #include "runstore/runlog_doc.h"
 
 struct exl_run_edit {
@@ -23,7 +22,8 @@ struct exl_run_edit {
 				 * saved with it; NULL: the log alone */
 	/* filled for the callback, freed before exl_run_edit returns */
 	struct exl_doc doc;
-	json_object *run;	/* the sidecar, NULL without state_dir */
+	struct exl_run_record *run;	/* its run.json (run_record.h), NULL
+					 * without state_dir */
 	/* set by the callback, kept for the caller */
 	int closed;		/* the change recorded the run's end */
 	time_t end;		/* and when it ended */

@@ -1,12 +1,17 @@
 /* runlog_summary.c - one-pass run-log facts (see runlog_summary.h). */
 #include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "runstore/runlog_keys.h"
 #include "runstore/runlog_summary.h"
 
-enum sec { S_NONE, S_MODE, S_JOB, S_STATUS, S_RESULTS, S_WANDB, S_OTHER };
+enum sec { S_NONE, S_MODE, S_CONFIG, S_JOB, S_STATUS, S_RESULTS, S_WANDB,
+	   S_OTHER };
 
 struct line {
 	const char *p;
@@ -111,6 +116,8 @@ static enum sec section_of(const char *p, size_t len)
 
 	if (is_key(t, "Mode"))
 		return S_MODE;
+	if (is_key(t, "Config"))
+		return S_CONFIG;
 	if (is_key(t, "Job") || is_key(t, "Job (resumed)"))
 		return S_JOB;
 	if (is_key(t, "Status"))
@@ -248,6 +255,48 @@ static int evidence(struct exl_run_summary *s, const struct spans *sp)
 	return 0;
 }
 
+/* number: v as a finite number in *out (0), or -1 when it is not one
+ * ("n/a", a placeholder, text after the number). */
+static int number(const char *v, double *out)
+{
+	char *end;
+	double d;
+
+	if (!v || !*v)
+		return -1;
+	errno = 0;
+	d = strtod(v, &end);
+	if (end == v || *end || errno || !isfinite(d))
+		return -1;
+	*out = d;
+	return 0;
+}
+
+/* results_win: a closed run's Results (final step, end losses) are the last
+ * word on where it got; the Status lines only saw the progress samples
+ * before the end.  Taken when Results' final step is at least the newest
+ * step a Status line saw (a resumed link running past an earlier link's
+ * Results keeps its own, newer, figures). */
+static void results_win(struct exl_run_summary *s)
+{
+	double step, loss;
+
+	if (number(s->final_step, &step) < 0 || step < 0 || step > 9e18 ||
+	    (s->ev.step >= 0 && step < (double)s->ev.step))
+		return;
+	s->ev.step = (long long)step;
+	if (number(s->end_train_loss, &loss) == 0) {
+		s->ev.loss = loss;
+		if (!s->ev.loss_name[0])
+			snprintf(s->ev.loss_name, sizeof(s->ev.loss_name),
+				 "train_loss");
+	}
+	if (number(s->end_val_loss, &loss) == 0) {
+		s->ev.val_loss = loss;
+		s->ev.have_val_loss = 1;
+	}
+}
+
 /* keyed_line: a "- key: value" bullet in section sec. */
 static int keyed_line(struct exl_run_summary *s, enum sec sec,
 		      struct line k, struct line v)
@@ -258,6 +307,10 @@ static int keyed_line(struct exl_run_summary *s, enum sec sec,
 			return set(&s->run_type, v);
 		if (is_key(k, "objective"))
 			return set(&s->objective, v);
+		break;
+	case S_CONFIG:
+		if (is_key(k, EXL_K_STATEPOINTS))
+			return set(&s->statepoints, v);
 		break;
 	case S_JOB:
 		if (is_key(k, "execution_id"))
@@ -339,6 +392,8 @@ int exl_summary_parse(const char *text, size_t len, struct exl_run_summary *s)
 	}
 	if (rc == 0)
 		rc = evidence(s, &sp);
+	if (rc == 0)
+		results_win(s);
 	free(sp.v);
 	return rc;
 }
@@ -361,5 +416,6 @@ void exl_summary_free(struct exl_run_summary *s)
 	free(s->end_train_loss);
 	free(s->wandb_url);
 	free(s->last_status);
+	free(s->statepoints);
 	memset(s, 0, sizeof(*s));
 }

@@ -34,6 +34,7 @@ struct exl_run_summary {
 	int wandb_pending;	/* synced says pending */
 	time_t last_stamp;	/* newest Status line that is not a note */
 	char *last_status;	/* its text */
+	char *statepoints;	/* Config statepoints "k=v,k2=v2", NULL */
 	struct exl_evidence ev;	/* newest step, loss and val_loss (from any
 				 * Status line); gpu_util from the newest
 				 * line only */

@@ -8,7 +8,7 @@
 #include "util/fileio.h"
 #include "runstore/sanitize.h"
 #include "util/strbuf.h"
-#include "util/regex_bound.h"
+#include "util/bounded_regex.h"
 
 static struct exl_san_rule *new_rule(struct exl_sanitizer *s,
 				     enum exl_san_kind kind, const char *repl,
@@ -47,22 +47,15 @@ int exl_san_add_regex(struct exl_sanitizer *s, const char *re,
 {
 	struct exl_san_rule *r = new_rule(s, EXL_SAN_REGEX, repl, what, err);
 	char msg[200];
-	int rc;
 
 	if (!r)
 		return -1;
-	if (exl_regex_bounded(re, msg, sizeof(msg)) < 0) {
+	r->re = exl_regex_compile(re, icase ? EXL_REGEX_ICASE : 0, msg,
+				  sizeof(msg));
+	if (!r->re) {
 		free(r->repl);
 		free(r->what);
-		return exl_errf(err, "%s: regex '%.80s' refused: %s", what, re,
-				msg);
-	}
-	rc = regcomp(&r->re, re, REG_EXTENDED | (icase ? REG_ICASE : 0));
-	if (rc != 0) {
-		regerror(rc, &r->re, msg, sizeof(msg));
-		free(r->repl);
-		free(r->what);
-		return exl_errf(err, "%s: bad regex '%s': %s", what, re, msg);
+		return exl_errf(err, "%s: bad regex '%.80s': %s", what, re, msg);
 	}
 	s->n++;
 	return 0;
@@ -176,17 +169,17 @@ static void apply_word(const struct exl_san_rule *r, const char *in,
 
 /* append_repl: a regex replacement with \0-\9 and \\ expanded. */
 static void append_repl(struct exl_sb *b, const char *repl, const char *src,
-			const regmatch_t *m)
+			const struct exl_regex_span *m)
 {
 	const char *r;
 
 	for (r = repl; *r; r++) {
 		if (r[0] == '\\' && isdigit((unsigned char)r[1])) {
-			const regmatch_t *g = &m[r[1] - '0'];
+			const struct exl_regex_span *g = &m[r[1] - '0'];
 
-			if (g->rm_so >= 0)
-				exl_sb_printf(b, "%.*s", (int)(g->rm_eo - g->rm_so),
-					      src + g->rm_so);
+			if (g->so >= 0)
+				exl_sb_printf(b, "%.*s", (int)(g->eo - g->so),
+					      src + g->so);
 			r++;
 		} else if (r[0] == '\\' && r[1] == '\\') {
 			exl_sb_printf(b, "\\");
@@ -197,27 +190,34 @@ static void append_repl(struct exl_sb *b, const char *repl, const char *src,
 	}
 }
 
-static void apply_regex(const struct exl_san_rule *r, const char *in,
-			int bol, struct exl_sb *b)
+/* apply_regex: every match of r in the line in; -1 when a match gave up
+ * at a limit (the line may then hold what the rule is there to take
+ * out, so the caller stops). */
+static int apply_regex(const struct exl_san_rule *r, const char *in,
+		       int bol, struct exl_sb *b)
 {
-	regmatch_t m[10];
-	const char *p = in;
-	int eflags = bol ? 0 : REG_NOTBOL;
+	struct exl_regex_span m[10];
+	const char *p = in, *end = in + strlen(in);
+	int flags = bol ? 0 : EXL_REGEX_NOTBOL, rc;
 
-	while (*p && regexec(&r->re, p, 10, m, eflags) == 0) {
-		exl_sb_printf(b, "%.*s", (int)m[0].rm_so, p);
+	while (*p && (rc = exl_regex_match(r->re, p, (size_t)(end - p),
+					   flags, m, 10)) != 0) {
+		if (rc < 0)
+			return -1;
+		exl_sb_printf(b, "%.*s", (int)m[0].so, p);
 		append_repl(b, r->repl, p, m);
-		if (m[0].rm_eo == m[0].rm_so) {
-			if (!p[m[0].rm_eo])
-				return;
-			exl_sb_printf(b, "%c", p[m[0].rm_eo]);
-			p += m[0].rm_eo + 1;
+		if (m[0].eo == m[0].so) {
+			if (!p[m[0].eo])
+				return 0;
+			exl_sb_printf(b, "%c", p[m[0].eo]);
+			p += m[0].eo + 1;
 		} else {
-			p += m[0].rm_eo;
+			p += m[0].eo;
 		}
-		eflags = REG_NOTBOL;
+		flags = EXL_REGEX_NOTBOL;
 	}
 	exl_sb_printf(b, "%s", p);
+	return 0;
 }
 
 /* rewrite_path: one absolute path token (len bytes at p). */
@@ -278,9 +278,11 @@ static void apply_paths(const struct exl_sanitizer *s, const char *in,
 }
 
 /* apply_segment: every rule, in order, over text that holds no URL to
- * keep.  Returns the new text (malloc'd) or NULL. */
+ * keep.  Returns the new text (malloc'd), or NULL (*gave_up: the rule
+ * whose match gave up, else out of memory). */
 static char *apply_segment(const struct exl_sanitizer *s, const char *seg,
-			   size_t len, int bol)
+			   size_t len, int bol,
+			   const struct exl_san_rule **gave_up)
 {
 	char *cur = strndup(seg, len), *next;
 	size_t i;
@@ -290,7 +292,12 @@ static char *apply_segment(const struct exl_sanitizer *s, const char *seg,
 
 		switch (s->v[i].kind) {
 		case EXL_SAN_REGEX:
-			apply_regex(&s->v[i], cur, bol, &b);
+			if (apply_regex(&s->v[i], cur, bol, &b) < 0) {
+				exl_sb_free(&b);
+				free(cur);
+				*gave_up = &s->v[i];
+				return NULL;
+			}
 			break;
 		case EXL_SAN_WORD:
 			apply_word(&s->v[i], cur, &b);
@@ -319,26 +326,43 @@ static size_t kept_url(const char *p)
 	return 0;
 }
 
+/* gave_up_error: why apply_segment returned NULL for line n. */
+static void gave_up_error(const struct exl_san_rule *r, long n,
+			  struct exl_err *err)
+{
+	if (!r) {
+		exl_errnof(err, ENOMEM, "couldn't sanitize");
+		return;
+	}
+	/* failing is safer than publishing a line a rule did not check */
+	exl_errf(err, "%s: the regex gave up on line %ld (PCRE2 match limit), "
+		 "so that line could not be sanitized: simplify its nested "
+		 "repeats", r->what, n);
+}
+
 char *exl_san_apply(const struct exl_sanitizer *s, const char *text,
 		    struct exl_err *err)
 {
+	const struct exl_san_rule *gave_up = NULL;
 	struct exl_sb b = { 0 };
 	const char *line = text;
+	long n = 0;
 	char *out;
 
 	while (*line) {
 		size_t ll = strcspn(line, "\n"), i = 0, seg = 0;
 
+		n++;
 		while (i <= ll) {
 			size_t u = i < ll ? kept_url(line + i) : 0;
 
 			if (i == ll || (u && u <= ll - i)) {
 				char *t = apply_segment(s, line + seg, i - seg,
-							seg == 0);
+							seg == 0, &gave_up);
 
 				if (!t) {
 					exl_sb_free(&b);
-					exl_errnof(err, ENOMEM, "couldn't sanitize");
+					gave_up_error(gave_up, n, err);
 					return NULL;
 				}
 				exl_sb_printf(&b, "%s%.*s", t, (int)u, line + i);
@@ -365,8 +389,7 @@ void exl_san_free(struct exl_sanitizer *s)
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
-		if (s->v[i].kind == EXL_SAN_REGEX)
-			regfree(&s->v[i].re);
+		exl_regex_free(s->v[i].re);
 		free(s->v[i].word);
 		free(s->v[i].repl);
 		free(s->v[i].what);

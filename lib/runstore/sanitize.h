@@ -12,20 +12,21 @@
 #ifndef EXL_SANITIZE_H
 #define EXL_SANITIZE_H
 
-#include <regex.h>
 #include <stddef.h>
 
+#include "util/bounded_regex.h"
 #include "util/exl_err.h"
 
 enum exl_san_kind {
-	EXL_SAN_REGEX,		/* POSIX ERE; replacement may use \0-\9 */
+	EXL_SAN_REGEX,		/* util/bounded_regex.h; replacement may
+				 * use \0-\9 */
 	EXL_SAN_WORD,		/* a literal at word boundaries */
 	EXL_SAN_PATHS,		/* absolute paths (see exl_san_add_paths) */
 };
 
 struct exl_san_rule {
 	enum exl_san_kind kind;
-	regex_t re;
+	struct exl_regex *re;	/* EXL_SAN_REGEX only */
 	char *word;
 	char *repl;
 	char *what;		/* where the rule came from, for messages */

@@ -2,7 +2,6 @@
  * run log itself: its job ids, node names and W&B run ids (see
  * sanitize.h, exl_san_add_builtins). */
 #include <ctype.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,26 +104,38 @@ static int wandb_ids(struct exl_sanitizer *s, const char *text,
 	int rc = 0;
 
 	for (i = 0; rc == 0 && i < sizeof(res) / sizeof(res[0]); i++) {
-		regmatch_t m[3];
-		regex_t re;
-		const char *p = text;
+		struct exl_regex_span m[3];
+		struct exl_regex *re;
+		const char *p = text, *end = text + strlen(text);
+		char why[160];
+		int found;
 
-		if (regcomp(&re, res[i], REG_EXTENDED) != 0)
-			return exl_errf(err, "built-in: W&B ids: bad regex");
-		while (rc == 0 && regexec(&re, p, 3, m, 0) == 0) {
-			const regmatch_t *g = &m[group[i]];
+		re = exl_regex_compile(res[i], 0, why, sizeof(why));
+		if (!re)
+			return exl_errf(err, "built-in: W&B ids: bad regex: %s",
+					why);
+		while (rc == 0 && p < end &&
+		       (found = exl_regex_match(re, p, (size_t)(end - p), 0, m,
+						3)) != 0) {
+			const struct exl_regex_span *g = &m[group[i]];
 			char id[128];
 
-			if (g->rm_eo - g->rm_so >= 4 &&
-			    g->rm_eo - g->rm_so < (regoff_t)sizeof(id)) {
+			if (found < 0) {
+				rc = exl_errf(err, "built-in: W&B ids: the "
+					      "regex gave up (PCRE2 match "
+					      "limit)");
+				break;
+			}
+			if (g->eo - g->so >= 4 &&
+			    g->eo - g->so < (long)sizeof(id)) {
 				snprintf(id, sizeof(id), "%.*s",
-					 (int)(g->rm_eo - g->rm_so), p + g->rm_so);
+					 (int)(g->eo - g->so), p + g->so);
 				rc = exl_san_add_word(s, id, WANDB,
 						      "built-in: W&B ids", err);
 			}
-			p += m[0].rm_eo > 0 ? m[0].rm_eo : 1;
+			p += m[0].eo > 0 ? m[0].eo : 1;
 		}
-		regfree(&re);
+		exl_regex_free(re);
 	}
 	return rc;
 }

@@ -45,13 +45,13 @@ static int num(const char *s, long long *v)
 
 int exl_sched_parse_line(const char *line, struct exl_sched_job *j)
 {
-	char f[7][64];
+	char f[8][64];
 	long long v[5];
 	const char *p = line;
 	int i;
 
 	memset(j, 0, sizeof(*j));
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 8; i++)
 		field(&p, '\t', f[i], sizeof(f[i]));
 	if (exl_job_id_num(f[0]) < 0 || !f[1][0] || num(f[3], &v[0]) < 0 ||
 	    num(f[4], &v[1]) < 0 || num(f[5], &v[2]) < 0 ||
@@ -64,6 +64,13 @@ int exl_sched_parse_line(const char *line, struct exl_sched_job *j)
 	j->end = (time_t)v[1];
 	j->elapsed = (long)v[2];
 	j->limit_min = v[3] < 0 ? EXL_NO_LIMIT : (long)v[3];
+	/* the exit status: "-" or absent (an older line) when unknown */
+	if (f[7][0] && strcmp(f[7], "-") != 0) {
+		if (num(f[7], &v[4]) < 0 || v[4] < 0 || v[4] > 0xffff)
+			return -1;
+		j->have_exit = 1;
+		j->exit_status = (int)v[4];
+	}
 	return 0;
 }
 
@@ -80,14 +87,16 @@ static void clean(const char *in, char *out, size_t len)
 
 int exl_sched_format(const struct exl_sched_job *j, char *buf, size_t len)
 {
-	char st[sizeof(j->state)], re[sizeof(j->reason)];
+	char st[sizeof(j->state)], re[sizeof(j->reason)], ex[16] = "-";
 	int n;
 
 	clean(j->state, st, sizeof(st));
 	clean(j->reason, re, sizeof(re));
-	n = snprintf(buf, len, "%lu\t%s\t%s\t%lld\t%lld\t%ld\t%ld\n",
+	if (j->have_exit)
+		snprintf(ex, sizeof(ex), "%d", j->exit_status);
+	n = snprintf(buf, len, "%lu\t%s\t%s\t%lld\t%lld\t%ld\t%ld\t%s\n",
 		     j->job_id, st, re, (long long)j->start, (long long)j->end,
-		     j->elapsed, j->limit_min);
+		     j->elapsed, j->limit_min, ex);
 	return (n < 0 || (size_t)n >= len) ? -1 : 0;
 }
 

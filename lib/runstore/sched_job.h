@@ -20,6 +20,8 @@ struct exl_sched_job {
 	time_t start, end;	/* 0: unknown */
 	long elapsed;		/* seconds, -1: unknown */
 	long limit_min;		/* time limit in minutes, EXL_NO_LIMIT */
+	int have_exit;		/* exit_status is known (a job that ended) */
+	int exit_status;	/* its wait status (Slurm's exit_code) */
 	size_t seq;		/* order of arrival (set by exl_sched_add) */
 };
 
@@ -29,7 +31,8 @@ struct exl_sched_set {
 };
 
 /* One line of the query child: "id<TAB>state<TAB>reason<TAB>start<TAB>
- * end<TAB>elapsed<TAB>limit" (see exl_sched_format).  0 or -1. */
+ * end<TAB>elapsed<TAB>limit<TAB>exit" (see exl_sched_format; exit is "-"
+ * or missing when unknown).  0 or -1. */
 int exl_sched_parse_line(const char *line, struct exl_sched_job *j);
 
 /* The same line for j into buf (tabs and newlines in text are replaced). */

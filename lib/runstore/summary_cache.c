@@ -9,8 +9,8 @@
 #include "util/strbuf.h"
 #include "runstore/summary_cache.h"
 
-#define MAGIC "exp-log summary cache 1\n"
-#define NFIELD 31
+#define MAGIC "exp-log summary cache 2\n"
+#define NFIELD 32
 /* Largest cache file read back. */
 #define CACHE_MAX (256u << 20)
 
@@ -82,6 +82,7 @@ void exl_cache_put(struct exl_sb *b, const char *rel,
 	put_str(b, s->end_train_loss);
 	put_str(b, s->wandb_url);
 	put_str(b, s->last_status);
+	put_str(b, s->statepoints);
 	exl_sb_printf(b, "\n");
 }
 
@@ -180,7 +181,7 @@ static int parse_rec(char **f, struct exl_cache_rec *r)
 	char **str[] = { &s->title, &s->run_type, &s->objective, &s->job_id,
 			 &s->sched_state, &s->exit_text, &s->checkpoint,
 			 &s->final_step, &s->end_val_loss, &s->end_train_loss,
-			 &s->wandb_url, &s->last_status };
+			 &s->wandb_url, &s->last_status, &s->statepoints };
 	char *ln;
 	size_t i;
 

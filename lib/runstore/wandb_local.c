@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/jsonfile.h"
 #include "runstore/owned.h"
 #include "runstore/wandb_local.h"
 #include "runstore/runlog_keys.h"
@@ -17,25 +16,20 @@ void exl_wandb_local_start(const char *wandb_dir, char *buf, size_t len)
 /* set: key to value, over the plugin's "none yet" line or its own
  * earlier value; a human's value stays. */
 static int set(struct exl_doc *d, size_t sec, const char *key,
-	       const char *value, int fresh, json_object *owned)
+	       const char *value, int fresh, struct exl_rr_map *owned)
 {
 	if (fresh) {
 		if (exl_doc_set_key(d, sec, key, value) < 0)
 			return -1;
-		if (owned) {
-			char path[64];
-
-			snprintf(path, sizeof(path), "W&B/%s", key);
-			exl_json_set_str(owned, path, value);
-		}
-		return 0;
+		return owned && exl_owned_remember(owned, "W&B", key, value) < 0 ?
+		       -1 : 0;
 	}
 	return exl_owned_set(d, sec, "W&B", key, value, owned) < 0 ? -1 : 0;
 }
 
 int exl_wandb_local_end(struct exl_doc *d, const char *wandb_dir,
 			const struct exl_wandb_finalize_report *rep,
-			json_object *owned)
+			struct exl_rr_map *owned)
 {
 	long sec = exl_doc_find_section(d, "W&B", 0);
 	char *cur, local[4400], synced[4400];
@@ -50,7 +44,7 @@ int exl_wandb_local_end(struct exl_doc *d, const char *wandb_dir,
 			strlen(EXL_WANDB_LOCAL_NONE_YET)) == 0;
 	free(cur);
 	/* neither the start line nor an earlier end: not an offline run */
-	if (!fresh && !(owned && exl_json_str(owned, "W&B/local")))
+	if (!fresh && !exl_owned_get(owned, "W&B", EXL_K_LOCAL))
 		return 0;
 	if (rep->runs == 0) {
 		snprintf(local, sizeof(local), "none created (the job never "

@@ -10,7 +10,7 @@
 #ifndef EXL_WANDB_LOCAL_H
 #define EXL_WANDB_LOCAL_H
 
-#include <json-c/json.h>
+#include "runstore/run_record.h"
 
 #include "runstore/runlog_doc.h"
 #include "wandb/wandb_append.h"
@@ -27,6 +27,6 @@ void exl_wandb_local_start(const char *wandb_dir, char *buf, size_t len);
  * them.  Returns 0, or -1 on allocation failure. */
 int exl_wandb_local_end(struct exl_doc *d, const char *wandb_dir,
 			const struct exl_wandb_finalize_report *rep,
-			json_object *owned);
+			struct exl_rr_map *owned);
 
 #endif

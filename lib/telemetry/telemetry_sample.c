@@ -30,6 +30,14 @@ static json_object *mib(unsigned long long bytes)
 	return json_object_new_int64((int64_t)(bytes / (1024ULL * 1024ULL)));
 }
 
+/* mib_up: bytes in MiB rounded up, so a small resident program (a shell,
+ * 600 KiB) reads 1 MiB and 0 means nothing was resident. */
+static json_object *mib_up(unsigned long long bytes)
+{
+	return json_object_new_int64((int64_t)((bytes + (1024ULL * 1024ULL) -
+						 1) / (1024ULL * 1024ULL)));
+}
+
 /* Add key: value when have, else key: null. */
 static void put(json_object *o, const char *key, int have, json_object *v)
 {
@@ -99,7 +107,7 @@ json_object *exl_sample_to_json(const struct exl_sample *s,
 	put(o, "cpu_s", s->have_proc, exl_json_fixed(p->cpu_s, 2));
 	put(o, "cpu_pct", s->have_proc && p->cpu_pct_valid,
 	    exl_json_fixed(p->cpu_pct, 1));
-	put(o, "rss_mib", s->have_proc, mib(p->rss_bytes));
+	put(o, "rss_mib", s->have_proc, mib_up(p->rss_bytes));
 	put(o, "load1", s->have_node, exl_json_fixed(n->load1, 2));
 	put(o, "load5", s->have_node, exl_json_fixed(n->load5, 2));
 	put(o, "load15", s->have_node, exl_json_fixed(n->load15, 2));

@@ -184,9 +184,13 @@ static void md_gpu(struct exl_sb *b, const struct exl_tsum *s,
 			      s->currency ? s->currency : "");
 }
 
+/* md_rss: the RSS peak, said only when a sample saw a resident program: a
+ * peak of 0 MiB means every sample fell where no program was resident (in
+ * exec, just exiting: a job shorter than one interval), not a program that
+ * used no memory. */
 static void md_rss(struct exl_sb *b, const struct tsum_totals *t, int which)
 {
-	if (t->rss_peak < 0)
+	if (t->rss_peak <= 0)
 		return;
 	md_mib(b, "; RSS peak ", t->rss_peak);
 	if (t->alloc_mb) {

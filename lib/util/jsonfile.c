@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <string.h>
 
@@ -101,6 +102,26 @@ int exl_json_has(json_object *o, const char *key)
 	return o && json_object_object_get_ex(o, key, &v) && v != NULL;
 }
 
+double exl_json_double(json_object *o, const char *key, double dflt)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    (!json_object_is_type(v, json_type_double) &&
+	     !json_object_is_type(v, json_type_int)))
+		return dflt;
+	return json_object_get_double(v);
+}
+
+int exl_json_bool(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) &&
+	       json_object_is_type(v, json_type_boolean) &&
+	       json_object_get_boolean(v);
+}
+
 json_object *exl_json_array(json_object *o, const char *key)
 {
 	json_object *v;
@@ -122,9 +143,20 @@ void exl_json_set_int(json_object *o, const char *key, long long val)
 	json_object_object_add(o, key, json_object_new_int64(val));
 }
 
+void exl_json_set_double(json_object *o, const char *key, double val)
+{
+	json_object_object_add(o, key, json_object_new_double(val));
+}
+
+void exl_json_set_bool(json_object *o, const char *key, int val)
+{
+	json_object_object_add(o, key, json_object_new_boolean(val));
+}
+
 int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct stat st;
 	const char *s = json_object_to_json_string_ext(obj,
 			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	char *line = NULL;
@@ -147,9 +179,20 @@ int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err)
 	if (fcntl(fd, F_SETLKW, &fl) < 0 && errno != ENOLCK &&
 	    errno != ENOSYS && errno != EOPNOTSUPP)
 		exl_errnof(err, errno, "couldn't lock %s", path);
-	else if ((n = write(fd, line, (size_t)len)) != len)
-		exl_errnof(err, n < 0 ? errno : ENOSPC, "couldn't append to %s", path);
-	else if (fsync(fd) < 0)
+	else if (fstat(fd, &st) < 0)
+		exl_errnof(err, errno, "couldn't stat %s", path);
+	else if ((n = write(fd, line, (size_t)len)) != len) {
+		/* a full disk takes part of the line: never leave half of
+		 * one for the readers (under the lock, nobody appended) */
+		int e = n < 0 ? errno : ENOSPC;
+
+		if (n > 0 && ftruncate(fd, st.st_size) < 0)
+			exl_errnof(err, e, "couldn't append to %s, and a part "
+				   "of the line is left (truncate: %s)", path,
+				   strerror(errno));
+		else
+			exl_errnof(err, e, "couldn't append to %s", path);
+	} else if (fsync(fd) < 0)
 		exl_errnof(err, errno, "couldn't sync %s", path);
 	else
 		rc = 0;

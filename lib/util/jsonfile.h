@@ -21,13 +21,18 @@ int exl_json_write(const char *path, json_object *obj, struct exl_err *err);
 
 /* Append obj as one line to a JSON-lines file (created 0644 if missing,
  * never through a symlink): one write(2) under an fcntl lock, fsynced, so
- * concurrent writers never tear or interleave a line. */
+ * concurrent writers never tear or interleave a line.  A write the disk
+ * takes only part of is cut back: the file never ends in half a line. */
 int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err);
 
 /* Getters that tolerate a missing or mistyped field. */
 const char *exl_json_str(json_object *o, const char *key);
 long long exl_json_int(json_object *o, const char *key, long long dflt);
 int exl_json_has(json_object *o, const char *key);
+/* A number (integer or fraction) at key, dflt when missing. */
+double exl_json_double(json_object *o, const char *key, double dflt);
+/* A boolean at key, 0 when missing or not a boolean. */
+int exl_json_bool(json_object *o, const char *key);
 
 /* The array at key, NULL when it is missing or not an array. */
 json_object *exl_json_array(json_object *o, const char *key);
@@ -35,5 +40,7 @@ json_object *exl_json_array(json_object *o, const char *key);
 /* Setters that do nothing for a NULL value (a field left unset). */
 void exl_json_set_str(json_object *o, const char *key, const char *val);
 void exl_json_set_int(json_object *o, const char *key, long long val);
+void exl_json_set_double(json_object *o, const char *key, double val);
+void exl_json_set_bool(json_object *o, const char *key, int val);
 
 #endif

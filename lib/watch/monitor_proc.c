@@ -89,7 +89,7 @@ int exl_monitor_start(struct exl_monitor *m, uid_t uid, gid_t gid,
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_IGN);
 		close_other_fds(stop[0], done[1]);
-		fn(arg, stop[0]);
+		fn(arg, stop[0], done[1]);
 		_exit(0);	/* done[1] closes here: the stopper sees EOF */
 	}
 	close(stop[0]);
@@ -137,19 +137,44 @@ int exl_monitor_wait(int stop_fd, double secs)
 	}
 }
 
-int exl_monitor_stop(struct exl_monitor *m, int timeout_s)
+int exl_monitor_stop(struct exl_monitor *m, int timeout_s, char *report,
+		     size_t len)
 {
-	char buf[64];
+	struct timespec t0, t1;
+	char buf[256];
+	size_t got = 0;
+	ssize_t n;
+	double left = timeout_s;
 	int rc = -1;
 
+	if (report && len)
+		report[0] = '\0';
 	if (m->stop_fd < 0)
 		return 0;
 	close(m->stop_fd);
 	m->stop_fd = -1;
-	if (exl_monitor_wait(m->done_fd, timeout_s) == 1) {
-		while (read(m->done_fd, buf, sizeof(buf)) > 0)
-			;
-		rc = 0;
+	/* the report comes before EOF: read until the monitor is gone, in
+	 * timeout_s in all */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (left >= 0 && exl_monitor_wait(m->done_fd, left) == 1) {
+		n = read(m->done_fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = 0;
+			break;
+		}
+		if (report && len && got + 1 < len) {
+			size_t k = (size_t)n < len - 1 - got ? (size_t)n :
+				   len - 1 - got;
+
+			memcpy(report + got, buf, k);
+			got += k;
+			report[got] = '\0';
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = timeout_s - ((double)(t1.tv_sec - t0.tv_sec) +
+				    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	close(m->done_fd);
 	m->done_fd = -1;

@@ -10,6 +10,11 @@
  * that happens when exl_monitor_stop closes the other end, or when
  * slurmstepd dies.  exl_monitor_stop then waits (bounded) until fn has
  * returned, so the monitor's last writes land before the step's own.
+ *
+ * The monitor has no log of its own (it runs as the user, detached, with
+ * slurmstepd's log file closed): what it writes to report_fd before it
+ * returns (one write, under PIPE_BUF bytes) is handed to the caller of
+ * exl_monitor_stop, which logs it.
  */
 #ifndef EXL_MONITOR_PROC_H
 #define EXL_MONITOR_PROC_H
@@ -24,7 +29,7 @@ struct exl_monitor {
 	pid_t pid;		/* the detached monitor, for logs */
 };
 
-typedef void (*exl_monitor_fn)(void *arg, int stop_fd);
+typedef void (*exl_monitor_fn)(void *arg, int stop_fd, int report_fd);
 
 /* Start fn as a detached process owned by uid/gid.  The caller's euid
  * must be uid (or the caller is root).  m is reset first. */
@@ -32,8 +37,11 @@ int exl_monitor_start(struct exl_monitor *m, uid_t uid, gid_t gid,
 		      exl_monitor_fn fn, void *arg, struct exl_err *err);
 
 /* Ask the monitor to end and wait up to timeout_s for it.  Returns 0 when
- * it ended in time, -1 otherwise (it is then left to finish alone). */
-int exl_monitor_stop(struct exl_monitor *m, int timeout_s);
+ * it ended in time, -1 otherwise (it is then left to finish alone).  What
+ * it wrote to report_fd lands in report (NUL-terminated, "" for nothing;
+ * report may be NULL). */
+int exl_monitor_stop(struct exl_monitor *m, int timeout_s, char *report,
+		     size_t len);
 
 /* Sleep until stop_fd is readable or secs (may be fractional) passed.
  * Returns 1 when asked to stop, 0 on timeout. */

@@ -43,12 +43,12 @@
 #ifndef EXL_PROGRESS_H
 #define EXL_PROGRESS_H
 
-#include <regex.h>
 #include <stddef.h>
 #include <time.h>
 
 #include <json-c/json.h>
 
+#include "util/bounded_regex.h"
 #include "util/exl_err.h"
 #include "watch/loss_series.h"
 
@@ -66,7 +66,8 @@
 
 /* ---- patterns ------------------------------------------------------ */
 
-/* Default progress patterns, POSIX extended regular expressions matched
+/* Default progress patterns, regular expressions (util/bounded_regex.h:
+ * PCRE2, written in the POSIX ERE subset) matched
  * case-insensitively.  The number is the last capture group that took
  * part in the match.  They accept "step 1200 loss 0.085",
  * "step=1200, loss=0.085", "Step: 1200 | train_loss: 0.085 |
@@ -103,19 +104,20 @@ extern const char *const exl_error_patterns_default[];
 enum exl_pat { EXL_PAT_STEP, EXL_PAT_LOSS, EXL_PAT_VAL, EXL_PAT_COUNT };
 
 struct exl_patterns {
-	regex_t re[EXL_PAT_COUNT];
+	struct exl_regex *re[EXL_PAT_COUNT];
 	int have[EXL_PAT_COUNT];	/* 0: that pattern is switched off */
-	regex_t *errors;
+	struct exl_regex **errors;
 	size_t n_errors;
 };
 
 /* Compile one pattern exactly as exl_patterns_compile does (the one place
- * with these flags): a progress pattern (progress != 0) with REG_EXTENDED
- * | REG_ICASE and 1 to EXL_PATTERN_GROUPS capture groups, an error pattern
- * with REG_EXTENDED | REG_NOSUB (case-sensitive).  Returns 0 (regfree re
- * when done), or -1 with nothing allocated and the reason in why. */
-int exl_pattern_regcomp(regex_t *re, const char *src, int progress,
-			char *why, size_t whylen);
+ * with these flags; util/bounded_regex.h says what is accepted): a
+ * progress pattern (progress != 0) ignoring case with 1 to
+ * EXL_PATTERN_GROUPS capture groups, an error pattern case-sensitive.
+ * Returns the pattern (exl_regex_free it), or NULL with the reason in
+ * why. */
+struct exl_regex *exl_pattern_compile(const char *src, int progress,
+				      char *why, size_t whylen);
 
 /* Compile the patterns.  A NULL pattern means the default, "" switches
  * that kind of match off.  errors NULL means the default error list,
@@ -150,6 +152,12 @@ int exl_jsonl_match(const char *line, size_t len, struct exl_line_facts *out);
 
 /* Index of the first error pattern matching line, -1 when none does. */
 int exl_patterns_error(const struct exl_patterns *p, const char *line);
+
+/* Once per pattern whose match gave up at a limit (that line counted as
+ * no match): 1 and the one-line warning in buf; 0 when there is none new.
+ * Call until it returns 0. */
+int exl_patterns_take_warning(const struct exl_patterns *p, char *buf,
+			      size_t len);
 
 /* ---- the tracker --------------------------------------------------- */
 

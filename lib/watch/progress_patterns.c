@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "watch/progress.h"
-#include "util/regex_bound.h"
+#include "util/bounded_regex.h"
 
 const char *const exl_error_patterns_default[] = {
 	"CUDA out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED",
@@ -32,30 +32,27 @@ static const char *const pat_default[EXL_PAT_COUNT] = {
 	EXL_PAT_STEP_DEFAULT, EXL_PAT_LOSS_DEFAULT, EXL_PAT_VAL_DEFAULT
 };
 
-int exl_pattern_regcomp(regex_t *re, const char *src, int progress,
-			char *why, size_t whylen)
+struct exl_regex *exl_pattern_compile(const char *src, int progress,
+				     char *why, size_t whylen)
 {
-	int rc;
+	struct exl_regex *re;
+	size_t groups;
 
-	if (exl_regex_bounded(src, why, whylen) < 0)
-		return -1;
-	rc = regcomp(re, src, progress ? REG_EXTENDED | REG_ICASE :
-		     REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		regerror(rc, re, why, whylen);
-		return -1;
-	}
-	if (!progress ||
-	    (re->re_nsub >= 1 && re->re_nsub <= EXL_PATTERN_GROUPS))
-		return 0;
-	if (re->re_nsub < 1)
+	re = exl_regex_compile(src, progress ? EXL_REGEX_ICASE : 0, why,
+			       whylen);
+	if (!re)
+		return NULL;
+	groups = exl_regex_groups(re);
+	if (!progress || (groups >= 1 && groups <= EXL_PATTERN_GROUPS))
+		return re;
+	if (groups < 1)
 		snprintf(why, whylen,
 			 "no capture group: put the number in ( )");
 	else
 		snprintf(why, whylen, "more than %d capture groups",
 			 EXL_PATTERN_GROUPS);
-	regfree(re);
-	return -1;
+	exl_regex_free(re);
+	return NULL;
 }
 
 /* compile_progress: one progress pattern, which needs a number group. */
@@ -68,7 +65,8 @@ static int compile_progress(struct exl_patterns *p, enum exl_pat which,
 		src = pat_default[which];
 	if (!*src)
 		return 0;
-	if (exl_pattern_regcomp(&p->re[which], src, 1, why, sizeof(why)) < 0)
+	p->re[which] = exl_pattern_compile(src, 1, why, sizeof(why));
+	if (!p->re[which])
 		return exl_errf(err, "%s pattern \"%.200s\": %s",
 				pat_name[which], src, why);
 	p->have[which] = 1;
@@ -94,8 +92,8 @@ static int compile_errors(struct exl_patterns *p, const char *const *src,
 	for (i = 0; i < n; i++) {
 		if (!src[i] || !*src[i])
 			return exl_errf(err, "error pattern %zu is empty", i + 1);
-		if (exl_pattern_regcomp(&p->errors[i], src[i], 0, why,
-					sizeof(why)) < 0)
+		p->errors[i] = exl_pattern_compile(src[i], 0, why, sizeof(why));
+		if (!p->errors[i])
 			return exl_errf(err, "error pattern \"%.200s\": %s",
 					src[i], why);
 		p->n_errors++;
@@ -129,10 +127,9 @@ void exl_patterns_free(struct exl_patterns *p)
 	size_t i;
 
 	for (i = 0; i < EXL_PAT_COUNT; i++)
-		if (p->have[i])
-			regfree(&p->re[i]);
+		exl_regex_free(p->re[i]);
 	for (i = 0; i < p->n_errors; i++)
-		regfree(&p->errors[i]);
+		exl_regex_free(p->errors[i]);
 	free(p->errors);
 	memset(p, 0, sizeof(*p));
 }
@@ -162,23 +159,26 @@ static int parse(const char *s, int integer, struct number *n)
 
 /* next_number: the next match of re in line at or after *off whose number
  * (the last capture group that took part) parses; *off moves past it. */
-static int next_number(const regex_t *re, const char *line, size_t len,
+static int next_number(struct exl_regex *re, const char *line, size_t len,
 		       size_t *off, int integer, struct number *n)
 {
-	regmatch_t m[EXL_PATTERN_GROUPS + 1];
-	size_t g, start;
+	struct exl_regex_span m[EXL_PATTERN_GROUPS + 1];
+	size_t g, start, groups = exl_regex_groups(re);
 	int tries;
 
 	for (tries = 0; tries < MAX_TRIES && *off <= len; tries++) {
 		start = *off;
-		if (regexec(re, line + start, re->re_nsub + 1, m,
-			    start ? REG_NOTBOL : 0) != 0)
+		/* a match that gives up counts as none (see
+		 * exl_patterns_take_warning) */
+		if (exl_regex_match(re, line + start, len - start,
+				    start ? EXL_REGEX_NOTBOL : 0, m,
+				    groups + 1) != 1)
 			return 0;
-		*off = start + (size_t)(m[0].rm_eo > 0 ? m[0].rm_eo : 1);
-		for (g = re->re_nsub; g > 0 && m[g].rm_so < 0; g--)
+		*off = start + (size_t)(m[0].eo > 0 ? m[0].eo : 1);
+		for (g = groups; g > 0 && m[g].so < 0; g--)
 			;
-		if (g > 0 && parse(line + start + m[g].rm_so, integer, n)) {
-			n->at = start + (size_t)m[g].rm_so;
+		if (g > 0 && parse(line + start + m[g].so, integer, n)) {
+			n->at = start + (size_t)m[g].so;
 			return 1;
 		}
 	}
@@ -194,13 +194,13 @@ int exl_patterns_match(const struct exl_patterns *p, const char *line,
 	memset(out, 0, sizeof(*out));
 	off = 0;
 	if (p->have[EXL_PAT_STEP] &&
-	    next_number(&p->re[EXL_PAT_STEP], line, len, &off, 1, &n)) {
+	    next_number(p->re[EXL_PAT_STEP], line, len, &off, 1, &n)) {
 		out->have_step = 1;
 		out->step = n.ll;
 	}
 	off = 0;
 	while (p->have[EXL_PAT_VAL] && nval < MAX_VALS &&
-	       next_number(&p->re[EXL_PAT_VAL], line, len, &off, 0, &n)) {
+	       next_number(p->re[EXL_PAT_VAL], line, len, &off, 0, &n)) {
 		if (!out->have_val) {
 			out->have_val = 1;
 			out->val = n.d;
@@ -209,7 +209,7 @@ int exl_patterns_match(const struct exl_patterns *p, const char *line,
 	}
 	off = 0;
 	while (p->have[EXL_PAT_LOSS] && !out->have_loss &&
-	       next_number(&p->re[EXL_PAT_LOSS], line, len, &off, 0, &n)) {
+	       next_number(p->re[EXL_PAT_LOSS], line, len, &off, 0, &n)) {
 		for (i = 0; i < nval && vals[i] != n.at; i++)
 			;
 		if (i == nval) {
@@ -225,7 +225,22 @@ int exl_patterns_error(const struct exl_patterns *p, const char *line)
 	size_t i;
 
 	for (i = 0; i < p->n_errors; i++)
-		if (regexec(&p->errors[i], line, 0, NULL, 0) == 0)
+		if (exl_regex_match(p->errors[i], line, strlen(line), 0, NULL,
+				    0) == 1)
 			return (int)i;
 	return -1;
+}
+
+int exl_patterns_take_warning(const struct exl_patterns *p, char *buf,
+			      size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < EXL_PAT_COUNT; i++)
+		if (p->have[i] && exl_regex_take_warning(p->re[i], buf, len))
+			return 1;
+	for (i = 0; i < p->n_errors; i++)
+		if (exl_regex_take_warning(p->errors[i], buf, len))
+			return 1;
+	return 0;
 }

@@ -87,6 +87,34 @@ ok $? "the run log shows the problem too"
 is "$(key "$f" run_type)" "experiment" "the command line beats the site default"
 rm -f "$home/.config/exp-log.yaml"
 
+# issue 19: patterns are PCRE2 with limits.  A user's loss pattern in ERE
+# syntax ([[:space:]], {n,m}) reads the loss; an error pattern whose match
+# gives up on a line counts as no match there, still matches other lines,
+# and the run log says so once.
+cat >"$home/.config/exp-log.yaml" <<'Y'
+status:
+  patterns:
+    loss: 'myloss[[:space:]]*=[[:space:]]*([0-9.]{1,12})'
+  errors:
+    - 'BOOM|(a+)+$'
+Y
+chown "$TUSER:" "$home/.config/exp-log.yaml"
+aa=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!
+id=$(user_sbatch --parsable --exp-log="$ALLOWED/logs" --exp-task=patterns \
+	--wrap="echo 'step 1 myloss = 0.75'; echo $aa; echo $aa; echo 'step 2 myloss=0.25'; echo 'BOOM here'")
+f=$(wait_final "$ALLOWED/logs" "$id" 60)
+ok $? "the job with user patterns ran"
+is "$(key "$f" start_train_loss)" 0.75 "the user's ERE loss pattern reads the first loss"
+is "$(key "$f" end_train_loss)" 0.25 "and the last"
+n=$(grep -c "pattern problem: pattern 'BOOM|(a+)+\$' gave up on a line of 41 bytes (PCRE2 match limit): that line counted as no match" "$f")
+is "$n" 1 "a match that gives up is reported once in Status"
+grep -q "BOOM here" "$f"
+ok $? "the same error pattern still quotes a matching line"
+grep -q "config problem" "$f"
+ok $(( $? == 0 )) "no config problem for these patterns"
+[ "$n" = 1 ] || section "$f" Status | sed 's/^/#   /'
+rm -f "$home/.config/exp-log.yaml"
+
 # a full run-log filesystem: the job runs and keeps its exit code
 mkdir -p "$TB.full"
 if mount -t tmpfs -o size=32k tmpfs "$TB.full" 2>/dev/null; then

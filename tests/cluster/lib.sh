@@ -25,8 +25,8 @@ lint_run_logs() {
 		rc=$?
 		ok $rc "runlog lint exits 0 on the run logs the plugin wrote in $root"
 		[ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
-	done < <(find "$TB" -xdev -type d -name .exp-log -printf '%h\n' \
-		 2>/dev/null | sort -u)
+	done < <(find "$TB" $SMALL_FS -xdev -type d -name .exp-log \
+		 -printf '%h\n' 2>/dev/null | sort -u)
 	[ "$n" -gt 0 ] || diag "no run logs to lint"
 }
 TAP_BEFORE_END=lint_run_logs
@@ -50,15 +50,71 @@ PLUGIN=${EXP_LOG_PLUGIN:-$top_builddir/spank/.libs/exp_log.so}
 TB=
 TUSER=explogtest
 
+SMALL_FS=
+
 testbed_down() {
+	local m
 	[ -n "$TB" ] || return 0
+	"$TESTBED" stop "$TB"
+	# the bed's jobs are gone: nothing holds the small filesystems now
+	for m in $SMALL_FS; do
+		umount "$m" 2>/dev/null || umount -l "$m" ||
+			diag "couldn't unmount $m"
+	done
 	if [ -n "${EXP_LOG_TESTBED_KEEP:-}" ]; then
 		diag "keeping test bed $TB"
-		"$TESTBED" stop "$TB"
 	else
-		"$TESTBED" stop "$TB"
 		rm -rf "$TB"
 	fi
+}
+
+# small_fs DIR MIB: a tmpfs of MIB MiB mounted at DIR (made if missing),
+# owned by the test user, unmounted when the test ends.  The fault tests
+# fill it up or remount it read-only under a running job.
+small_fs() {
+	mkdir -p "$1" || bail "couldn't make $1"
+	mount -t tmpfs -o "size=$2m,mode=0755,uid=$(id -u "$TUSER"),gid=$(id -g "$TUSER")" \
+		tmpfs "$1" || bail "couldn't mount a ${2} MiB tmpfs at $1"
+	SMALL_FS="$SMALL_FS $1"
+}
+
+# remount MODE DIR: remount the small filesystem DIR rw or ro.  A file
+# open for writing makes "remount,ro" fail (EBUSY): exp-log opens the run
+# log's files only for moments, so a few tries get between its writes.
+remount() {
+	local i
+	for i in $(seq 1 50); do
+		mount -o "remount,$1" "$2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	diag "couldn't remount $2 $1: $(mount -o "remount,$1" "$2" 2>&1)"
+	open_in "$2" | sed 's/^/#   open: /'
+	return 1
+}
+
+# open_in DIR: "PID COMMAND FILE" for every file below DIR a process has
+# open (what keeps a remount busy).
+open_in() {
+	local fd t
+	for fd in /proc/[0-9]*/fd/*; do
+		t=$(readlink "$fd" 2>/dev/null) || continue
+		case $t in "$1"/*|"$1") ;; *) continue ;; esac
+		p=${fd#/proc/}
+		p=${p%%/*}
+		echo "$p $(cat /proc/$p/comm 2>/dev/null) $t flags=$(sed -n 's/^flags:\t*//p' "/proc/$p/fdinfo/${fd##*/}" 2>/dev/null)"
+	done
+}
+
+# temp_files DIR: the atomic writers' temp files left below DIR
+# (util/fileio.c names them FILE.tmp.PID.N).
+temp_files() {
+	find "$1" -name '*.tmp.*' 2>/dev/null
+}
+
+# slurmd_log_grep PATTERN: the lines of the bed's slurmd logs (where
+# slurmstepd and the epilog log) that match PATTERN.
+slurmd_log_grep() {
+	grep -h -- "$1" "$TB"/log/slurmd-*.log 2>/dev/null
 }
 
 # testbed_up: start the bed; TESTBED_ARGS adds options ("--accounting"
@@ -147,6 +203,18 @@ wait_final() {
 	diag "run log of job $id has no scheduler_state after ${secs}s"
 	[ -n "$f" ] && sed 's/^/#   /' "$f"
 	return 1
+}
+
+# state_dir_of ROOT JOBID: the run's state dir (where run.json lives), from
+# the job map.
+state_dir_of() {
+	local idx=$1/.exp-log/jobs/$2.json rel
+	rel=$(sed -n 's/.*"state_dir": *"\([^"]*\)".*/\1/p' "$idx" 2>/dev/null)
+	case $rel in
+	"") return 1 ;;
+	/*) echo "$rel" ;;
+	*) echo "$1/$rel" ;;
+	esac
 }
 
 # key FILE KEY: value of the first "- KEY: value" line, backticks removed.

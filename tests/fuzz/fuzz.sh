@@ -39,7 +39,7 @@ fi
 [ -f "$cfg/exl_build.h" ] || { echo "fuzz: no exl_build.h in $cfg: run contrib/dev/build first" >&2; exit 1; }
 [ -f "$proto" ] || { echo "fuzz: no $proto: run contrib/dev/build first" >&2; exit 1; }
 
-pkgs="json-c libgit2 yaml-0.1 hwloc libprotobuf-c libcrypto zlib"
+pkgs="json-c libgit2 yaml-0.1 hwloc libprotobuf-c libcrypto zlib libpcre2-8"
 # shellcheck disable=SC2086
 cflags="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 -fno-sanitize-recover=undefined -D_GNU_SOURCE -I$src/lib -I$(dirname "$proto") -I$cfg \

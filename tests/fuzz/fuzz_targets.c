@@ -4,19 +4,18 @@
  * checks nothing but that it returns: ASan/UBSan, -timeout and
  * -rss_limit_mb catch the rest (issue 19).
  */
-#include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/config.h"
+#include "util/bounded_regex.h"
 #include "runstore/evidence.h"
 #include "runstore/experiments_table.h"
 #include "util/hostlist.h"
 #include "util/jsonfile.h"
 #include "passport/passport_manifest.h"
 #include "passport/passport_tree.h"
-#include "util/regex_bound.h"
 #include "runstore/runlog_doc.h"
 #include "runstore/runlog_summary.h"
 #include "util/sigspec.h"
@@ -148,18 +147,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)exl_parse_date(s, &t);
 	}
 #elif defined(FUZZ_regex)
-	{	/* config patterns: what the bound accepts must compile and
-		 * match cheaply (-timeout, -rss_limit_mb catch it if not) */
-		char why[256];
-		regex_t re;
+	{	/* a config pattern, compiled and matched as the monitor and
+		 * the sanitizer do (both engines): it must be refused or
+		 * compile, and each match end or give up, within -timeout
+		 * and -rss_limit_mb.  A long line of 'e' and one of the
+		 * input's own bytes stress the backtracking limits. */
 		static const char line[] = "step 120 loss 0.53 val_loss 0.6 "
 			"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+		static char longline[3 * EXL_REGEX_SUBJECT_MAX];
+		struct exl_regex_span m[10];
+		struct exl_regex *re;
+		char why[256];
+		int flags;
 
-		if (size <= EXL_REGEX_LEN_MAX &&
-		    exl_regex_bounded(s, why, sizeof(why)) == 0 &&
-		    regcomp(&re, s, REG_EXTENDED | REG_ICASE) == 0) {
-			(void)regexec(&re, line, 0, NULL, 0);
-			regfree(&re);
+		for (flags = 0; flags < 4; flags++) {
+			re = exl_regex_compile(s, flags, why, sizeof(why));
+			if (!re)
+				continue;
+			(void)exl_regex_match(re, line, sizeof(line) - 1, 0, m,
+					      10);
+			memset(longline, size ? data[size - 1] : 'e',
+			       sizeof(longline));
+			(void)exl_regex_match(re, longline, sizeof(longline),
+					      EXL_REGEX_NOTBOL, m, 10);
+			memset(longline, 'e', sizeof(longline));
+			(void)exl_regex_match(re, longline, sizeof(longline), 0,
+					      NULL, 0);
+			(void)exl_regex_take_warning(re, why, sizeof(why));
+			exl_regex_free(re);
 		}
 	}
 #else

@@ -2,13 +2,15 @@
 """The shape of lib/, checked (TAP): the libraries' dependencies run one
 way (the order below, also in doc/architecture.md), no file-level include
 cycle, no library file includes a CLI header, no .c file directly in lib/,
-and only the run store's layout code spells `.exp-log` paths."""
+only the run store's layout code spells `.exp-log` paths, run-log keys
+live in runstore/runlog_keys.h and run.json's keys in its codec,
+runstore/run_record.c."""
 import os
 import re
 import sys
 
 ORDER = ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
-         'runstore', 'report', 'passport', 'job', 'cli']
+         'runstore', 'report', 'passport', 'job', 'sweep', 'cli']
 # what each library may include besides itself (lower in ORDER is not
 # enough: domain libraries stay independent of each other)
 ALLOWED = {
@@ -23,6 +25,7 @@ ALLOWED = {
     'passport': ['util', 'runstore'],
     'job': ['util', 'opts', 'watch', 'config', 'telemetry', 'wandb',
             'runstore', 'report'],
+    'sweep': ['util', 'opts', 'runstore', 'job'],
     'cli': ['util'],
 }
 # the one place that names the state directory's paths
@@ -108,7 +111,7 @@ ok(not cycle, 'no file-level include cycle', ' -> '.join(cycle))
 
 spelled = []
 # a path literal (no spaces: help texts may name the directory)
-pat = re.compile(r'"(%s)?/?\.exp-log[/"]|"run\.json"')
+pat = re.compile(r'"(%s)?/?\.exp-log[/"]|["/]run\.json"')
 for root in ('lib', 'runlog', 'spank', 'wandb-sync', 'passport',
              'sbatch-wrappers'):
     for dp, _, fs in os.walk(os.path.join(top, root)):
@@ -152,5 +155,69 @@ for root in ('lib', 'runlog', 'spank', 'wandb-sync', 'passport',
 ok(keys and not literal,
    'run-log keys are spelled only in runstore/runlog_keys.h (%d keys)' %
    len(keys), '\n'.join(literal))
+
+# run.json: its codec is the only code that opens it (the path comes from
+# exl_layout_sidecar) and the only code that spells its keys
+CODEC = 'lib/runstore/run_record.c'
+rkeys = set(re.findall(r'^\s*\{ "(\w+)", T_\w+,',
+                       open(os.path.join(top, CODEC)).read(), re.M))
+# keys run.json shares with another format (the name alone can't tell
+# them apart): the other owner of each
+SHARED = {
+    'branch': 'passport provenance', 'commit': 'passport provenance',
+    'dirty': 'passport provenance', 'dataset': 'passport provenance',
+    'bytes': 'exp-wandb-sync --json', 'files': 'passport manifest',
+    'config': 'tracker events, passport provenance',
+    'currency': 'exp-log.yaml, telemetry summary',
+    'price_per_gpu_hour': 'telemetry summary',
+    'telemetry': 'exp-log.yaml, telemetry summary',
+    'nodes': 'telemetry summary', 'environment': 'exp-wandb-sync env',
+    'end': 'exp-run.json, run index', 'start': 'exp-run.json, run data',
+    'exit': 'exp-run.json', 'signal': 'signals.jsonl',
+    'error': 'telemetry samples, unlogged records',
+    'group': 'job index, tracker events', 'job_id': 'run index, events',
+    'jobs': '.exp-log/jobs, exp-wandb-sync --json',
+    'run_log': 'job index, run index, passport provenance',
+    'state_dir': 'job index', 'objective': 'runlog new, model card',
+    'run_type': 'run-log summary, passport provenance',
+    'schema': 'passport and exp-wandb-sync JSON', 'script': 'runlog new',
+    'sha256': 'passport manifest', 'path': 'passport manifest, --json',
+    'submitted': 'evidence', 'task': 'runlog new',
+    'user': 'passport signoff', 'verdict': 'passport signoff',
+    'statepoints': 'runlog experiments/sweep --json, sbatch-exp --json',
+}
+opened = []
+rlits = {}
+for root in ('lib', 'runlog', 'spank', 'wandb-sync', 'passport',
+             'sbatch-wrappers'):
+    for dp, _, fs in os.walk(os.path.join(top, root)):
+        if '/test' in dp:
+            continue
+        for f in fs:
+            if not f.endswith('.c'):
+                continue
+            p = os.path.relpath(os.path.join(dp, f), top)
+            if p == CODEC:
+                continue
+            for i, line in enumerate(open(os.path.join(dp, f)), 1):
+                if line.lstrip().startswith(('/*', '*')):
+                    continue
+                if 'exl_layout_sidecar(' in line and p not in LAYOUT_FILES:
+                    opened.append('%s:%d: %s' % (p, i, line.strip()))
+                for k in re.findall(r'"(\w+)"', line):
+                    if k in rkeys:
+                        rlits.setdefault(k, []).append(
+                            '%s:%d: %s' % (p, i, line.strip()))
+ok(not opened, 'only the run.json codec (%s) opens run.json' % CODEC,
+   '\n'.join(opened))
+own = sorted(rkeys - set(SHARED))
+spelled = [w for k in own for w in rlits.get(k, [])]
+ok(len(own) > 20 and not spelled,
+   "run.json's own keys are spelled only in its codec (%d keys)" % len(own),
+   '\n'.join(spelled))
+stale = ['%s (%s)' % (k, v) for k, v in sorted(SHARED.items())
+         if k not in rkeys or k not in rlits]
+ok(not stale, 'every key run.json shares is a run.json key another format '
+   'still uses', 'drop from SHARED: ' + ', '.join(stale))
 print('1..%d' % n)
 sys.exit(1 if failed else 0)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The command-line convention every tool shares (doc/cli.md, CONVENTIONS
-# in each man page), checked on runlog, passport, exp-wandb-sync and
-# exp-run alike: the version format, one line for an unknown option, the
+# in each man page), checked on runlog, passport, exp-wandb-sync,
+# exp-run and sbatch-exp alike: the version format, one line for an unknown option, the
 # usage line for missing operands, -j 0, usage lines that name every
 # option, exit codes, plurals, wide characters in the status table.
 . "$(dirname "$0")/lib.sh"
@@ -9,10 +9,11 @@
 PASSPORT=$top_builddir/passport/passport
 ESYNC=$top_builddir/wandb-sync/exp-wandb-sync
 EXPRUN=$top_builddir/sbatch-wrappers/exp-run
-for b in "$PASSPORT" "$ESYNC" "$EXPRUN"; do
+SBATCHEXP=$top_builddir/sbatch-wrappers/sbatch-exp
+for b in "$PASSPORT" "$ESYNC" "$EXPRUN" "$SBATCHEXP"; do
 	[ -x "$b" ] || bail "$b not built (run make)"
 done
-TOOLS="runlog passport exp-wandb-sync exp-run"
+TOOLS="runlog passport exp-wandb-sync exp-run sbatch-exp"
 
 # t TOOL ARGS...: run TOOL; stdout in $T/out, stderr in $T/err, status
 # in $trc.
@@ -24,6 +25,7 @@ t() {
 	passport) "$PASSPORT" "$@" ;;
 	exp-wandb-sync) "$ESYNC" "$@" ;;
 	exp-run) "$EXPRUN" "$@" ;;
+	sbatch-exp) "$SBATCHEXP" "$@" ;;
 	esac >"$T/out" 2>"$T/err" </dev/null
 	trc=$?
 }
@@ -154,7 +156,7 @@ help_ok() {	# help_ok TOOL [CMD]
 for tool in $TOOLS; do
 	help_ok "$tool"
 done
-for c in status show timeline experiments new note close lint publish reindex; do
+for c in status show timeline experiments sweep new note close lint publish reindex; do
 	help_ok runlog "$c"
 done
 for c in generate sign verify; do
@@ -163,6 +165,7 @@ done
 for c in list slim sync; do
 	help_ok exp-wandb-sync "$c"
 done
+help_ok sbatch-exp sweep
 
 # --- exit codes
 mkdir fixable

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Bash completion of runlog, passport, exp-wandb-sync and exp-run
+# Bash completion of runlog, passport, exp-wandb-sync, exp-run and sbatch-exp
 # (contrib/completion/exp-log.bash): every sub-command and every option
 # each tool's --help shows is offered, nothing from another sub-command,
 # run names and groups come from the root, option values, and make
@@ -87,7 +87,7 @@ every_opt() {
 	is "$missing" "" "$tool${sub:+ $sub} --<TAB>: every option of its --help${missing:+ (missing:$missing)}"
 }
 
-for tool in runlog passport exp-wandb-sync; do
+for tool in runlog passport exp-wandb-sync sbatch-exp; do
 	help=$("$tool" --help 2>&1)
 	subs=$(cmds "$help")
 	[ -n "$subs" ]
@@ -138,7 +138,7 @@ is $r 0 "exp-run -- <TAB>: a command"
 
 # make install: one completion file per tool
 if make -s -C "$B/contrib" install DESTDIR="$T/inst" >/dev/null 2>&1; then
-	for tool in runlog passport exp-wandb-sync exp-run; do
+	for tool in runlog passport exp-wandb-sync exp-run sbatch-exp; do
 		f=$(find "$T/inst" -path "*/bash-completion/completions/$tool")
 		[ -n "$f" ] && cmp -s "$f" "$COMP"
 		ok $? "make install: bash-completion/completions/$tool"

@@ -16,7 +16,7 @@ static int changed;
 static char *up(const char *text, const char *run, const char *desc,
 		const char *metric, const char *status, const char *prev)
 {
-	struct exl_experiment_row row = { run, desc, metric, status, NULL, 0 };
+	struct exl_experiment_row row = { run, desc, metric, status, NULL, NULL, 0 };
 	char *out = exl_experiments_upsert(text, NULL, &row, prev, &changed,
 					   &err);
 
@@ -57,7 +57,8 @@ static void test_rows(void)
 static void test_new_file(void)
 {
 	struct exl_experiment_row row = { "2026-03-11_train_baseline",
-		"front cam, default LR", "val_loss 0.028", "running", "first", 0 };
+		"front cam, default LR", "val_loss 0.028", "running", "first", NULL,
+		0 };
 	char *t;
 
 	t = exl_experiments_upsert(NULL, "Arx5 Multitask", &row, NULL, &changed,
@@ -205,7 +206,7 @@ static void test_malformed(void)
 static void test_plain(void)
 {
 	struct exl_experiment_row row = { "2026-03-11_a", "x", "val_loss 1",
-					  "open", NULL, 1 };
+					  "open", NULL, NULL, 1 };
 	char *t, *u;
 
 	t = exl_experiments_upsert(NULL, "Arx5", &row, NULL, &changed, &err);
@@ -268,7 +269,8 @@ static void test_find(void)
 
 static void test_update_file(void)
 {
-	struct exl_experiment_row row = { "r1", "d", "m", "running", NULL, 0 };
+	struct exl_experiment_row row = { "r1", "d", "m", "running", NULL, NULL,
+					  0 };
 	char *text = NULL;
 	struct stat st1, st2;
 
@@ -295,6 +297,36 @@ static void test_update_file(void)
 	   strstr(err.text, "symlink"), "symlinked file refused: %s", err.text);
 }
 
+/* test_statepoints: a sweep's statepoints as columns of their own. */
+static void test_statepoints(void)
+{
+	struct exl_experiment_row row = { "r1", "d", "val_loss 0.5", "completed",
+					  NULL, "lr=0.1,seed=1", 0 };
+	char *t, *u, *v;
+
+	t = exl_experiments_upsert(NULL, "Lrs", &row, NULL, &changed, &err);
+	is_str(t, "# Lrs Experiments\n\n"
+		  "| run | description | metric | status | notes | lr | seed |\n"
+		  "|-----|------|------|------|------|---|---|\n"
+		  "| [r1](r1.md) | d | val_loss 0.5 | completed | | 0.1 | 1 |\n",
+	       "a column per statepoint");
+	row.run = "r2";
+	row.statepoints = "seed=2,bs=64,status=x";
+	u = t ? exl_experiments_upsert(t, NULL, &row, NULL, &changed, &err) : NULL;
+	ok(u && strstr(u, "| run | description | metric | status | notes | lr | seed | bs |\n"),
+	   "a new statepoint appends its column");
+	ok(u && strstr(u, "| [r2](r2.md) | d | val_loss 0.5 | completed | | | 2 | 64 |\n"),
+	   "cells under their own columns; one named like a column is left out");
+	row.run = "r1";
+	row.statepoints = "lr=0.2,seed=1";
+	v = u ? exl_experiments_upsert(u, NULL, &row, NULL, &changed, &err) : NULL;
+	ok(v && changed && strstr(v, "| [r1](r1.md) | d | val_loss 0.5 | completed | | 0.2 | 1 |\n"),
+	   "statepoint cells are the machine's: updated");
+	free(t);
+	free(u);
+	free(v);
+}
+
 int main(void)
 {
 	if (td_init() < 0)
@@ -307,6 +339,7 @@ int main(void)
 	test_plain();
 	test_find();
 	test_update_file();
+	test_statepoints();
 	td_cleanup();
 	return done_testing();
 }

@@ -87,10 +87,47 @@ static void values(void)
 	ok(!exl_state_word("_(filled)_"), "placeholder");
 }
 
+/* A closed run: Results' final step and losses are where the run got, past
+ * the last progress sample of the Status lines; a running link that is
+ * already past an earlier link's Results keeps its own newer figures. */
+static void results_last_word(void)
+{
+	static const char *closed =
+		"## Status\n"
+		"- 2026-03-11 15:30 — running, step 400, train_loss 0.264\n"
+		"- 2026-03-11 15:31 — completed, exit code 0\n\n"
+		"## Results\n- final step: 500\n- end_train_loss: 0.185\n"
+		"- end_val_loss: 0.2\n";
+	static const char *resumed =
+		"## Results\n- final step: 500\n- end_train_loss: 0.185\n\n"
+		"## Status\n"
+		"- 2026-03-12 15:30 — running, step 900, train_loss 0.1\n";
+	static const char *na =
+		"## Status\n- 2026-03-11 15:30 — running, step 40, loss 0.5\n"
+		"## Results\n- final step: n/a\n- end_train_loss: n/a\n";
+	struct exl_run_summary s;
+
+	ok(exl_summary_parse(closed, strlen(closed), &s) == 0, "closed: parse");
+	is_int(s.ev.step, 500, "closed: Results' final step, not the last sample");
+	ok(s.ev.loss == 0.185 && strcmp(s.ev.loss_name, "train_loss") == 0,
+	   "closed: Results' end_train_loss");
+	ok(s.ev.have_val_loss && s.ev.val_loss == 0.2, "closed: end_val_loss");
+	exl_summary_free(&s);
+	ok(exl_summary_parse(resumed, strlen(resumed), &s) == 0, "resumed: parse");
+	ok(s.ev.step == 900 && s.ev.loss == 0.1,
+	   "resumed link past the old Results: its own step and loss");
+	exl_summary_free(&s);
+	ok(exl_summary_parse(na, strlen(na), &s) == 0, "n/a: parse");
+	ok(s.ev.step == 40 && s.ev.loss == 0.5 &&
+	   strcmp(s.ev.loss_name, "loss") == 0, "n/a Results: the Status figures");
+	exl_summary_free(&s);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
 	plugin();
+	results_last_word();
 	hostile();
 	values();
 	return done_testing();

@@ -16,12 +16,27 @@ static void lines(void)
 	j.elapsed = 0;
 	j.limit_min = EXL_NO_LIMIT;
 	ok(exl_sched_format(&j, buf, sizeof(buf)) == 0, "format");
-	is_str(buf, "4242\tPENDING\tBegin Time \t100\t0\t0\t-1\n",
-	       "tabs and newlines in text become spaces");
+	is_str(buf, "4242\tPENDING\tBegin Time \t100\t0\t0\t-1\t-\n",
+	       "tabs and newlines in text become spaces; no exit status: -");
 	ok(exl_sched_parse_line(buf, &k) == 0, "parse back");
 	ok(k.job_id == 4242 && strcmp(k.state, "PENDING") == 0 &&
 	   strcmp(k.reason, "Begin Time ") == 0 && k.start == 100 &&
-	   k.limit_min == EXL_NO_LIMIT, "round trip");
+	   k.limit_min == EXL_NO_LIMIT && !k.have_exit, "round trip");
+	strcpy(j.state, "FAILED");
+	j.reason[0] = '\0';
+	j.have_exit = 1;
+	j.exit_status = 3 << 8;
+	ok(exl_sched_format(&j, buf, sizeof(buf)) == 0 &&
+	   strcmp(buf, "4242\tFAILED\t\t100\t0\t0\t-1\t768\n") == 0,
+	   "an ended job's exit status (wait status) is the last field");
+	ok(exl_sched_parse_line(buf, &k) == 0 && k.have_exit &&
+	   k.exit_status == 768, "and parses back");
+	ok(exl_sched_parse_line("1\tRUNNING\t\t0\t0\t0\t5", &k) == 0 &&
+	   !k.have_exit, "a line without the exit field: unknown");
+	ok(exl_sched_parse_line("1\tFAILED\t\t0\t0\t0\t5\tx", &k) < 0,
+	   "bad exit status");
+	ok(exl_sched_parse_line("1\tFAILED\t\t0\t0\t0\t5\t70000", &k) < 0,
+	   "exit status out of range");
 	ok(exl_sched_parse_line("x\tRUNNING\t\t0\t0\t0\t5", &k) < 0, "bad id");
 	ok(exl_sched_parse_line("1\tRUNNING\t\t0\t0\t0", &k) < 0, "missing field");
 	ok(exl_sched_parse_line("1\tRUNNING\t\t0\t0\tz\t5", &k) < 0, "bad number");

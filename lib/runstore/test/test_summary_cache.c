@@ -89,13 +89,13 @@ int main(void)
 	ok(exl_cache_load(path, &c) == 0 && c.n == 0, "bad magic: empty cache");
 	exl_cache_free(&c);
 	tmpdir_put(d, ".exp-log/cache/summaries",
-		   "exp-log summary cache 1\nshort\tline\n"
+		   "exp-log summary cache 2\nshort\tline\n"
 		   "b\t1\t2\t3\t4\t5\t0\t0\t0\t0\t0\t0\t0\t-1\t0\t-1\t0\t0\t\\N"
-		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n"
+		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n"
 		   "a\t1\t2\t3\t4\t5\t0\t0\t0\t0\t0\t0\t0\t-1\t0\t-1\t0\t0\t\\N"
-		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n"
+		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n"
 		   "c\tx\t2\t3\t4\t5\t0\t0\t0\t0\t0\t0\t0\t-1\t0\t-1\t0\t0\t\\N"
-		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n");
+		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n");
 	ok(exl_cache_load(path, &c) == 0, "malformed lines");
 	is_int(c.n, 1, "short line skipped; out-of-order line ends the cache");
 	exl_cache_free(&c);

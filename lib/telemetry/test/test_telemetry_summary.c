@@ -268,6 +268,15 @@ static void edge_cases(void)
 	free(md);
 	exl_tsum_free(s);
 
+	/* the one sample caught no resident program: no "RSS peak 0 B" */
+	put_file(p, "{\"type\":\"sample\",\"t\":10,\"nprocs\":1,"
+		 "\"rss_mib\":0}\n");
+	ok(exl_tsum_read(sub, &o, &s, &err) == 0, "rss 0 sample read");
+	md = s ? exl_tsum_md(s) : NULL;
+	ok(md && !strstr(md, "RSS"), "RSS 0 MiB in every sample: no RSS claim");
+	free(md);
+	exl_tsum_free(s);
+
 	snprintf(p, sizeof(p), "%s/telemetry", sub);
 	rm_tree(p);
 	ok(symlink(dir, p) == 0, "telemetry dir replaced by a symlink");

@@ -14,10 +14,11 @@
 static char path[] = "/tmp/exl-mon-XXXXXX";
 
 /* ticker: one line per 50 ms, "stopped" at the end after a slow write. */
-static void ticker(void *arg, int stop_fd)
+static void ticker(void *arg, int stop_fd, int report_fd)
 {
 	FILE *f = fopen(arg, "a");
 
+	(void)report_fd;
 	if (!f)
 		return;
 	while (!exl_monitor_wait(stop_fd, 0.05)) {
@@ -46,24 +47,38 @@ static int exited(pid_t pid)
 	return gone;
 }
 
-static void quick(void *arg, int stop_fd)
+static void quick(void *arg, int stop_fd, int report_fd)
 {
 	(void)arg;
 	(void)stop_fd;
+	(void)report_fd;
 }
 
-static void stubborn(void *arg, int stop_fd)
+static void stubborn(void *arg, int stop_fd, int report_fd)
 {
 	(void)arg;
 	(void)stop_fd;
+	(void)report_fd;
 	sleep(3);
+}
+
+/* reporter: waits for stop, then tells what went wrong. */
+static void reporter(void *arg, int stop_fd, int report_fd)
+{
+	const char *msg = arg;
+
+	while (!exl_monitor_wait(stop_fd, 0.05))
+		;
+	usleep(100 * 1000);
+	if (write(report_fd, msg, strlen(msg)) < 0)
+		_exit(1);
 }
 
 int main(void)
 {
 	struct exl_monitor m;
 	struct exl_err err;
-	char *text = NULL;
+	char *text = NULL, report[128];
 	int fd;
 
 	fd = mkstemp(path);
@@ -74,7 +89,7 @@ int main(void)
 	   "start");
 	ok(m.pid > 0 && kill(m.pid, 0) == 0, "monitor is alive");
 	ok(exl_monitor_wait(m.done_fd, 0.3) == 0, "it keeps running");
-	ok(exl_monitor_stop(&m, 5) == 0, "stop waits for it");
+	ok(exl_monitor_stop(&m, 5, NULL, 0) == 0, "stop waits for it");
 	ok(exl_read_file(path, 1 << 20, &text, NULL, &err) == 0 &&
 	   strstr(text, "tick 1\n") && strstr(text, "stopped uid="),
 	   "ticked detached (parent is init) and finished its last write");
@@ -85,11 +100,26 @@ int main(void)
 
 	ok(exl_monitor_start(&m, getuid(), getgid(), quick, NULL, &err) == 0,
 	   "a monitor that returns at once");
-	ok(exl_monitor_stop(&m, 5) == 0, "stop after it ended is fine");
+	ok(exl_monitor_stop(&m, 5, report, sizeof(report)) == 0,
+	   "stop after it ended is fine");
+	is_str(report, "", "a monitor that says nothing: empty report");
 	ok(exl_monitor_start(&m, getuid(), getgid(), stubborn, NULL, &err) == 0,
 	   "a monitor that ignores stop");
-	ok(exl_monitor_stop(&m, 1) < 0, "stop gives up after the timeout");
-	ok(exl_monitor_stop(&m, 1) == 0, "second stop is a no-op");
+	ok(exl_monitor_stop(&m, 1, NULL, 0) < 0, "stop gives up after the timeout");
+	ok(exl_monitor_stop(&m, 1, NULL, 0) == 0, "second stop is a no-op");
+
+	ok(exl_monitor_start(&m, getuid(), getgid(), reporter,
+			     "3 updates could not be written", &err) == 0,
+	   "a monitor with something to report");
+	ok(exl_monitor_stop(&m, 5, report, sizeof(report)) == 0,
+	   "stop waits for it");
+	is_str(report, "3 updates could not be written",
+	       "its report reaches the stopper");
+	ok(exl_monitor_start(&m, getuid(), getgid(), reporter,
+			     "a long report that does not fit", &err) == 0,
+	   "a report longer than the buffer");
+	ok(exl_monitor_stop(&m, 5, report, 7) == 0 &&
+	   strcmp(report, "a long") == 0, "is cut to fit, NUL-terminated");
 	unlink(path);
 	return done_testing();
 }
