@@ -12,6 +12,7 @@
 #include "runstore/run_index.h"
 #include "runstore/summary_cache.h"
 #include "util/text_utf8.h"
+#include "eff_fill.h"
 #include "rows.h"
 #include "rl_sched.h"
 #include "util/timefmt.h"
@@ -32,7 +33,9 @@ static const char usage[] =
 "                  that ended in the last 24 hours, from the run index\n"
 "                  that exp-log keeps; see runlog reindex)\n"
 "  -j, --json      a JSON array of objects (keys: see runlog(1), OUTPUT)\n"
-"      --sacct     ask sacct (once) about open runs slurmctld forgot\n"
+"      --sacct     ask sacct (once) about open runs slurmctld forgot, and\n"
+"                  (once) for the figures of ended runs: their run logs\n"
+"                  get an Efficiency block (CPU, memory, time limit)\n"
 "      --strict    exit 1 when the scheduler did not answer or a run is\n"
 "                  LOST\n"
 "  -t, --threads N read run logs on N threads (default: one per CPU)\n"
@@ -553,6 +556,8 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		lost += strcmp(row->r.state, "LOST") == 0;
 		n++;
 	}
+	if (o.sacct)
+		rl_eff_fill(c, rows, n);
 	qsort(rows, n, sizeof(*rows), newest_first);
 	if ((o.json ? print_json(rows, n) :
 	     print_table(c, rows, n, hidden, indexed)) < 0)

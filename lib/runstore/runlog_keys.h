@@ -53,6 +53,13 @@
 #define EXL_K_END_VAL_LOSS "end_val_loss"
 #define EXL_K_SIGNOFF_VERDICT "signoff verdict"
 
+/* ## Efficiency (from accounting, acct_eff_block.c) */
+#define EXL_K_CPU_EFFICIENCY "cpu_efficiency"
+#define EXL_K_MEMORY_EFFICIENCY "memory_efficiency"
+#define EXL_K_TIME_EFFICIENCY "time_efficiency"
+#define EXL_K_ADVICE "advice"
+#define EXL_K_SOURCE "source"
+
 /* ## W&B */
 #define EXL_K_LOCAL "local"
 #define EXL_K_SYNCED "synced"

@@ -117,10 +117,14 @@ slurmd_log_grep() {
 	grep -h -- "$1" "$TB"/log/slurmd-*.log 2>/dev/null
 }
 
+# testbed_up: start the bed; TESTBED_ARGS adds options ("--accounting"
+# for the tests that need slurmdbd: off by default, it costs seconds).
 testbed_up() {
 	require_cluster
 	[ -r "$PLUGIN" ] || bail "plugin $PLUGIN not built (run make)"
-	TB=$("$TESTBED" start --plugin "$PLUGIN") || bail "test bed did not start"
+	# shellcheck disable=SC2086
+	TB=$("$TESTBED" start --plugin "$PLUGIN" ${TESTBED_ARGS:-}) ||
+		bail "test bed did not start"
 	trap testbed_down EXIT
 	# shellcheck disable=SC1091
 	. "$TB/env"
@@ -221,4 +225,42 @@ key() {
 # section FILE TITLE: the lines of "## TITLE" up to the next header.
 section() {
 	awk -v t="## $2" '$0 == t { on = 1; next } /^#/ { on = 0 } on' "$1"
+}
+
+# Accounting (a bed started with TESTBED_ARGS=--accounting).
+
+SACCT_FIELDS=JobID,Elapsed,Timelimit,TotalCPU,AllocCPUS,NNodes,MaxRSS,ReqMem,State
+
+# sacct_fields ID: the job's and its steps' lines of $SACCT_FIELDS
+# (slurmctld hands the record to slurmdbd asynchronously: wait until the
+# job line has ended).
+sacct_fields() {
+	local i out
+	for i in $(seq 1 60); do
+		out=$(timeout 20 sacct -n -P -j "$1" -o "$SACCT_FIELDS")
+		printf '%s\n' "$out" | grep -q "^$1|.*|COMPLETED$" &&
+			printf '%s\n' "$out" | grep -q "^$1\.batch|.*[0-9]K|" &&
+			{ printf '%s\n' "$out"; return 0; }
+		sleep 1
+	done
+	diag "sacct has no final record of job $1: $out"
+	return 1
+}
+
+# secs DURATION: sacct's [D-]HH:MM:SS[.mmm] or MM:SS.mmm as seconds.
+secs() {
+	awk -v t="$1" 'BEGIN {
+		d = 0
+		if (index(t, "-")) { d = substr(t, 1, index(t, "-") - 1); t = substr(t, index(t, "-") + 1) }
+		n = split(t, p, ":")
+		s = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : (n == 2) ? p[1] * 60 + p[2] : p[1]
+		printf "%.3f\n", d * 86400 + s }'
+}
+
+# kib SIZE: sacct's size ("1234K", "1000M", "1G", "1000Mn") in KiB.
+kib() {
+	awk -v s="$1" 'BEGIN {
+		sub(/[nc]$/, "", s); u = substr(s, length(s)); v = s + 0
+		m = (u == "K") ? 1 : (u == "M") ? 1024 : (u == "G") ? 1048576 : (u == "T") ? 1073741824 : 1 / 1024
+		printf "%.0f\n", v * m }'
 }

@@ -1,0 +1,131 @@
+/* eff_fill.c - the Efficiency block from accounting (see eff_fill.h).
+ *
+ * sacct --parsable2 rather than libslurm's slurmdb_jobs_get: runlog
+ * already asks sacct for --sacct, a child can be killed at its timeout
+ * when slurmdbd hangs (a slurmdb call in-process cannot), and the lines
+ * are parsed by runstore/acct_eff, unit-tested without a cluster. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "cli/cli.h"
+#include "eff_fill.h"
+#include "rl_sched.h"
+#include "rl_spawn.h"
+#include "runstore/acct_eff_block.h"
+#include "runstore/run_edit.h"
+#include "runstore/sched_job.h"
+#include "util/fileio.h"
+
+struct want {
+	const struct rl_row *row;
+	struct exl_acct_job j;
+};
+
+/* put_block: the run_edit callback; nothing to write when a block is
+ * there already (an earlier call, or a person's copy). */
+static int put_block(struct exl_run_edit *e, void *arg)
+{
+	const struct want *w = arg;
+	struct exl_acct_eff eff;
+
+	if (exl_doc_find_section(&e->doc, EXL_EFF_SECTION, 0) >= 0)
+		return 1;
+	exl_acct_eff_compute(&w->j, &eff);
+	return exl_acct_eff_block(&e->doc, w->row->e->sum.job_id, &w->j,
+				  &eff);
+}
+
+/* has_block: a cheap look before taking the lock. */
+static int has_block(const char *path)
+{
+	struct exl_doc d = { 0 };
+	struct exl_err err;
+	int has;
+
+	if (exl_doc_load(path, &d, &err) < 0)
+		return 1;	/* unreadable: leave it to the edit's report */
+	has = exl_doc_find_section(&d, EXL_EFF_SECTION, 0) >= 0;
+	exl_doc_free(&d);
+	return has;
+}
+
+/* query: sacct for the jobs in w (their steps included); folds the lines. */
+static int query(struct want *w, size_t n)
+{
+	char *argv[9] = { "sacct", "-n", "-P", "-o", EXL_ACCT_SACCT_FIELDS,
+			  "-j", NULL, NULL, NULL };
+	char *list, *out = NULL, *err = NULL, *line, *save = NULL;
+	size_t i, len = 1;
+	int status, rc = -1;
+
+	for (i = 0; i < n; i++)
+		len += strlen(w[i].row->e->sum.job_id) + 1;
+	list = malloc(len);
+	if (!list) {
+		cli_err("efficiency: out of memory");
+		return -1;
+	}
+	list[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(list, ",");
+		strcat(list, w[i].row->e->sum.job_id);
+	}
+	argv[6] = list;
+	status = rl_spawn(argv, RL_SCHED_TIMEOUT, &out, NULL, &err);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		cli_err("efficiency: sacct failed (accounting unreachable?): "
+			"no Efficiency blocks written");
+		goto done;
+	}
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		for (i = 0; i < n; i++)
+			if (exl_acct_fold_line(line, w[i].row->e->sum.job_id,
+					       &w[i].j) == 0)
+				break;
+	rc = 0;
+done:
+	free(out);
+	free(err);
+	free(list);
+	return rc;
+}
+
+size_t rl_eff_fill(struct rl *c, const struct rl_row *rows, size_t n)
+{
+	struct want *w = calloc(n ? n : 1, sizeof(*w));
+	size_t i, m = 0, written = 0;
+
+	if (!w) {
+		cli_err("efficiency: out of memory");
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (rows[i].r.final &&
+		    exl_job_id_num(rows[i].e->sum.job_id) >= 0 &&
+		    !has_block(rows[i].e->path))
+			w[m++].row = &rows[i];
+	if (m && query(w, m) == 0) {
+		for (i = 0; i < m; i++) {
+			struct exl_run_edit e = { .run_log = w[i].row->e->path };
+			struct exl_err err;
+			int fd, rc;
+
+			if (!exl_acct_final(&w[i].j))
+				continue;	/* not in accounting yet */
+			fd = rl_lock(c->root, w[i].row->e->group);
+			if (fd < 0)
+				continue;
+			rc = exl_run_edit(&e, NULL, put_block, &w[i], &err);
+			exl_unlock(fd);
+			if (rc < 0)
+				cli_err("%s", err.text);
+			written += rc == 0;
+		}
+	}
+	free(w);
+	return written;
+}
