@@ -30,6 +30,15 @@
  * reader falls back to reading every run log.  Ended entries older than
  * EXL_INDEX_KEEP_DAYS are pruned by the writer that records an end.
  *
+ * Two maps from a job id to a run log stay, on purpose: .exp-log/jobs/
+ * <id>.json (lib/job/run_sidecar.c) is the job map, kept for every job
+ * that ever wrote to the root and read by key (one open) by the epilog, a
+ * requeued job and the tools that start from a job id; this index is a
+ * listing, read with readdir by `runlog status`, that holds only the open
+ * runs and the few days of ended ones, so its cost stays with the live
+ * runs however many jobs the root has seen.  Folding them would make
+ * either the key lookup or the listing scale with the root's history.
+ *
  * Everything here is read as hostile input: entries that are symlinks,
  * not regular files, larger than 4 KiB, not JSON, or that name a path
  * that is not a run log under the root (exl_index_valid_rel) are skipped.
