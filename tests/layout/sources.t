@@ -47,4 +47,21 @@ done < <(find lib spank runlog passport wandb-sync sbatch-wrappers tests \
 ok "$([ "$n" -gt 100 ] && echo 0 || echo 1)" \
 	"the tree has its C sources ($n found)"
 is "$missing" "" "every .c and .h is named in a Makefile.am (else make dist drops it)"
+
+# every EXTRA_DIST entry exists (else make dist, and so the packages, stop
+# with "No rule to make target")
+gone=$(find . -name Makefile.am -not -path './build*' | sort | while read -r am; do
+	dir=$(dirname "$am")
+	awk '/^EXTRA_DIST[[:space:]]*\+?=/ { on = 1; sub(/^[^=]*=/, "") }
+	     on { line = $0; more = sub(/\\[[:space:]]*$/, "", line)
+		  n = split(line, w, /[[:space:]]+/)
+		  for (i = 1; i <= n; i++) if (w[i] != "") print w[i]
+		  if (!more) on = 0 }' "$am" |
+	while read -r f; do
+		case $f in *'$'*|*'*'*) continue ;; esac
+		# configure makes FILE from FILE.in in the build tree
+		[ -e "$dir/$f" ] || [ -e "$dir/$f.in" ] || echo "${am#./}: $f"
+	done
+done)
+is "$gone" "" "every EXTRA_DIST entry exists (else make dist stops)"
 done_testing
