@@ -218,25 +218,6 @@ static char *sorted_text(char *text, const struct exp_run *r, size_t n)
 	return out;
 }
 
-/* sp_object: "k=v,k2=v2" as a JSON object. */
-static json_object *sp_object(const char *sp)
-{
-	json_object *o = json_object_new_object();
-	char *copy = strdup(sp), *kv, *save = NULL;
-
-	for (kv = copy ? strtok_r(copy, ",", &save) : NULL; kv;
-	     kv = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(kv, '=');
-
-		if (eq) {
-			*eq = '\0';
-			json_object_object_add(o, kv, json_object_new_string(eq + 1));
-		}
-	}
-	free(copy);
-	return o;
-}
-
 /* group_json: the runs of one table, with the status cells as text has
  * them (a person's keep/discard included). */
 static json_object *group_json(const char *group, const char *path,
@@ -256,7 +237,7 @@ static json_object *group_json(const char *group, const char *path,
 		json_object_object_add(o, "description",
 				       json_object_new_string(r[i].row.description));
 		json_object_object_add(o, "statepoints",
-				       sp_object(r[i].row.statepoints));
+				       exl_json_from_pairs(r[i].row.statepoints));
 		json_object_object_add(o, "metric",
 				       json_object_new_string(r[i].row.metric));
 		if (r[i].row.have_metric)

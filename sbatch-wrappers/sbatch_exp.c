@@ -26,6 +26,7 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "util/jsonfile.h"
 #include "util/fileio.h"
 #include "runstore/layout.h"
 #include "sweep/sweep.h"
@@ -86,26 +87,6 @@ static void print_table(const struct sweep_run *r)
 	printf("run logs in group %s\n", exl_sweep_group(s));
 }
 
-/* sp_json: "k=v,k2=v2" as an object. */
-static json_object *sp_json(const char *sp)
-{
-	json_object *o = json_object_new_object();
-	char *copy = strdup(sp), *kv, *save = NULL;
-
-	for (kv = copy ? strtok_r(copy, ",", &save) : NULL; kv;
-	     kv = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(kv, '=');
-
-		if (eq) {
-			*eq = '\0';
-			json_object_object_add(o, kv,
-					       json_object_new_string(eq + 1));
-		}
-	}
-	free(copy);
-	return o;
-}
-
 /* print_json: the sweep as one JSON object. */
 static void print_json(const struct sweep_run *r, char *const *argv,
 		       const char *job_id)
@@ -131,7 +112,7 @@ static void print_json(const struct sweep_run *r, char *const *argv,
 				       json_object_new_int64(r->tasks.t[i].index));
 		json_object_object_add(t, "task",
 				       json_object_new_string(r->tasks.t[i].name));
-		json_object_object_add(t, "statepoints", sp_json(r->tasks.t[i].sp));
+		json_object_object_add(t, "statepoints", exl_json_from_pairs(r->tasks.t[i].sp));
 		json_object_array_add(a, t);
 	}
 	json_object_object_add(o, "tasks", a);

@@ -200,3 +200,27 @@ int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err)
 	free(line);
 	return rc;
 }
+
+json_object *exl_json_from_pairs(const char *pairs)
+{
+	json_object *o = json_object_new_object();
+	char *copy = strdup(pairs ? pairs : ""), *kv, *save = NULL;
+
+	if (!o || !copy) {
+		json_object_put(o);
+		free(copy);
+		return NULL;
+	}
+	for (kv = strtok_r(copy, ",", &save); kv;
+	     kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+
+		if (eq) {
+			*eq = '\0';
+			json_object_object_add(o, kv,
+					       json_object_new_string(eq + 1));
+		}
+	}
+	free(copy);
+	return o;
+}

@@ -36,6 +36,20 @@ static int count_entries(void)
 	return n;
 }
 
+/* exl_json_from_pairs: statepoints as a JSON object of strings. */
+static void pairs(void)
+{
+	json_object *o = exl_json_from_pairs("lr=0.01,seed=3,bare,x=a=b");
+
+	is_str(o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) :
+	       NULL, "{\"lr\":\"0.01\",\"seed\":\"3\",\"x\":\"a=b\"}",
+	       "pairs: strings, a pair without '=' skipped, '=' in a value kept");
+	json_object_put(o);
+	o = exl_json_from_pairs(NULL);
+	ok(o && json_object_object_length(o) == 0, "pairs: none, an empty object");
+	json_object_put(o);
+}
+
 int main(void)
 {
 	struct exl_err err;
@@ -45,6 +59,7 @@ int main(void)
 	int fd, fd2, rc;
 	pid_t pid;
 
+	pairs();
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
