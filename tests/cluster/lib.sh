@@ -243,7 +243,7 @@ sacct_fields() {
 			{ printf '%s\n' "$out"; return 0; }
 		sleep 1
 	done
-	diag "sacct has no final record of job $1: $out"
+	diag "sacct has no final record of job $1: $out" >&2	# we run inside $(...)
 	return 1
 }
 
