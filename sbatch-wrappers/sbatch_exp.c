@@ -36,9 +36,10 @@
 
 #define USAGE_LINE \
 "Usage: sbatch-exp sweep SPEC.yaml [--dry-run] [--json] [--rerun failed]\n" \
-"                        [--sbatch PATH]\n"
+"                        [--sbatch PATH]\n" \
+"       sbatch-exp chain CHAIN.yaml [--dry-run] [--json] [--sbatch PATH]\n"
 
-static void usage(FILE *f)
+void sbatch_exp_usage(FILE *f)
 {
 	fputs(USAGE_LINE
 "Submit experiment sweeps to Slurm with a run log per task.\n"
@@ -47,6 +48,10 @@ static void usage(FILE *f)
 "  sweep SPEC.yaml   submit the spec's grid as one job array: one task per\n"
 "                    combination of statepoints, each with its own run log\n"
 "                    (EXP_SP_<NAME> in its environment, --exp-sp recorded)\n"
+"  chain CHAIN.yaml  submit the spec's stages in order, each waiting for\n"
+"                    the one before (--dependency=afterok, or afterany\n"
+"                    with after: any); every run log names the job it\n"
+"                    depends on and the job that depends on it\n"
 "\n"
 "Options of sweep:\n"
 "      --dry-run     print the task table and the sbatch line; submit nothing\n"
@@ -55,12 +60,16 @@ static void usage(FILE *f)
 "                    failed, timeout, cancelled or lost, as resumed runs\n"
 "      --sbatch PATH the sbatch to run (default: sbatch from PATH)\n"
 "\n"
+"Options of chain: --dry-run, --json and --sbatch, as for sweep.\n"
+"\n"
 "  -h, --help        this help\n"
 "  -V, --version     print the version\n"
 "\n"
 "A spec is YAML: script, args, name, sbatch (resources), exp (--exp-*\n"
 "options), throttle (at most N tasks at a time), grid (lists and ranges),\n"
-"zip, sample {count, seed} and exclude.  See sbatch-exp(1).\n"
+"zip, sample {count, seed} and exclude.  A chain spec is YAML: name and\n"
+"stages, a list of sweep specs (grid optional) with after: ok|any.\n"
+"See sbatch-exp(1).\n"
 "\n"
 "Exit status: 0 submitted (or printed), 2 bad command line, 3 bad spec or\n"
 "the submission failed.\n", f);
@@ -126,49 +135,9 @@ static void print_json(const struct sweep_run *r, char *const *argv,
 	json_object_put(o);
 }
 
-/* run_sbatch: run argv, its stdout (the --parsable job id) into id. */
-static int run_sbatch(char *const *argv, char *id, size_t len)
-{
-	int fd[2], st;
-	ssize_t n;
-	size_t got = 0;
-	pid_t pid;
-
-	if (pipe(fd) < 0)
-		cli_die(EXL_EXIT_ERROR, "couldn't make a pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		cli_die(EXL_EXIT_ERROR, "couldn't fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(fd[0]);
-		if (dup2(fd[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		close(fd[1]);
-		execvp(argv[0], argv);
-		fprintf(stderr, "sbatch-exp: couldn't run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	close(fd[1]);
-	while (got + 1 < len &&
-	       (n = read(fd[0], id + got, len - 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += (size_t)n;
-	}
-	id[got] = '\0';
-	close(fd[0]);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	id[strcspn(id, ";\n")] = '\0';
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* write_map: the task map under the run-log root, before submitting. */
-static int write_map(const struct sweep_run *r)
+/* sweep_write_map: the task map under the run-log root, before
+ * submitting. */
+int sweep_write_map(const struct sweep_run *r)
 {
 	struct exl_err err;
 	char *dir = exl_dirname(r->map), *text = exl_sweep_map_text(&r->tasks);
@@ -186,8 +155,8 @@ static int write_map(const struct sweep_run *r)
 	return rc;
 }
 
-/* map_path: <root>/.exp-log/sweeps/<group>-<UTC time>-<pid>.map. */
-static int map_path(struct sweep_run *r)
+/* sweep_map_path: <root>/.exp-log/sweeps/<group>-<UTC time>-<pid>.map. */
+int sweep_map_path(struct sweep_run *r, const char *tag)
 {
 	const char *dir = exl_sweep_log_dir(&r->spec);
 	char cwd[PATH_MAX], root[PATH_MAX], name[256], stamp[32];
@@ -203,8 +172,9 @@ static int map_path(struct sweep_run *r)
 			r->spec.file);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(name, sizeof(name), "%s-%s-%ld.map",
-		 exl_sweep_group(&r->spec), stamp, (long)getpid());
+	snprintf(name, sizeof(name), "%s%s%s-%s-%ld.map",
+		 exl_sweep_group(&r->spec), tag ? "-" : "", tag ? tag : "",
+		 stamp, (long)getpid());
 	p = exl_layout_sweep_map(root, name);
 	if (!p || strlen(p) >= sizeof(r->map) || strchr(p, ',')) {
 		free(p);
@@ -261,7 +231,7 @@ static int cmd_sweep(int argc, char **argv)
 			sbatch = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			sbatch_exp_usage(stdout);
 			return EXL_EXIT_OK;
 		default:
 			return cli_bad_option(ch, argv, "sweep");
@@ -284,7 +254,7 @@ static int cmd_sweep(int argc, char **argv)
 		rc = EXL_EXIT_ERROR;
 		goto out;
 	}
-	map_path(&r);
+	sweep_map_path(&r, NULL);
 	r.nsel = r.tasks.n;
 	if (r.rerun && (rc = sweep_rerun_select(&r)) != 0)
 		goto out;
@@ -308,9 +278,9 @@ static int cmd_sweep(int argc, char **argv)
 			print_table(&r);
 			printf("%s\n", line);
 		}
-	} else if (write_map(&r) < 0) {
+	} else if (sweep_write_map(&r) < 0) {
 		rc = EXL_EXIT_ERROR;
-	} else if ((ch = run_sbatch(sargv, id, sizeof(id))) != 0 || !id[0]) {
+	} else if ((ch = sx_sbatch(sargv, id, sizeof(id))) != 0 || !id[0]) {
 		cli_err("sbatch failed (exit %d); nothing was submitted: %s",
 			ch, line);
 		if (unlink(r.map) < 0)
@@ -346,7 +316,7 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "+:hV", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(stdout);
+			sbatch_exp_usage(stdout);
 			return EXL_EXIT_OK;
 		case 'V':
 			return cli_version();
@@ -358,5 +328,7 @@ int main(int argc, char **argv)
 		return cli_missing(NULL, "COMMAND", USAGE_LINE);
 	if (strcmp(argv[optind], "sweep") == 0)
 		return cmd_sweep(argc - optind, argv + optind);
+	if (strcmp(argv[optind], "chain") == 0)
+		return cmd_chain(argc - optind, argv + optind);
 	return cli_usage_err(NULL, "unknown command '%s'", argv[optind]);
 }

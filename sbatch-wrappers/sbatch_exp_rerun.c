@@ -1,6 +1,7 @@
 /* sbatch_exp_rerun.c - sbatch-exp sweep --rerun failed: only the tasks
- * whose newest run log ended failed, timeout, cancelled (or lost), each
- * resumed in its own run log with --exp-resume. */
+ * whose newest run log ended failed, timeout or cancelled, or is LOST
+ * (still open, but slurmctld no longer knows its job), each resumed in
+ * its own run log with --exp-resume. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli/cli.h"
 #include "util/fileio.h"
 #include "util/sha256file.h"
+#include "runstore/sched_job.h"
 #include "sweep/sweep_argv.h"
 #include "sweep/sweep_discard.h"
 #include "sweep/sweep_state.h"
@@ -47,24 +49,94 @@ static void warn_discarded(const struct sweep_run *r)
 	exl_sweep_discards_free(&d);
 }
 
+/* Open run logs of a sweep: the task and the job its log names. */
+struct open_task {
+	size_t i;
+	char job[64];
+};
+
+/* live_jobs: the job ids slurmctld still knows, every array task on its
+ * own line (squeue --states=all --array), for this user.  NULL when
+ * squeue failed: then no open log can be called lost. */
+static char *live_jobs(void)
+{
+	char uid[32], *out;
+	char *argv[] = { "squeue", "--noheader", "--states=all", "--array",
+			 "--format=%A", "--user", uid, NULL };
+	int rc;
+
+	snprintf(uid, sizeof(uid), "%lu", (unsigned long)getuid());
+	rc = sx_run(argv, &out);
+	if (rc != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* listed: is job (a decimal id) a line of squeue's output? */
+static int listed(const char *out, const char *job)
+{
+	size_t n = strlen(job);
+
+	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, job, n) == 0 && (p[n] == '\n' || p[n] == '\0' ||
+						p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+/* pick_lost: of the open logs, those whose job slurmctld no longer knows
+ * (the job vanished without closing its log: LOST) are rerun too.
+ * Returns how many open logs stay running. */
+static size_t pick_lost(struct sweep_run *r, const struct open_task *o,
+			size_t n)
+{
+	char *out;
+	size_t running = 0;
+
+	if (!n)
+		return 0;
+	out = live_jobs();
+	if (!out)
+		cli_err("warning: squeue did not answer: the %zu open run log%s of sweep %s count as running, not lost",
+			n, n == 1 ? "" : "s", r->spec.name);
+	for (size_t k = 0; k < n; k++) {
+		if (!out || !o[k].job[0] || exl_job_id_num(o[k].job) < 0 ||
+		    listed(out, o[k].job)) {
+			running++;
+			continue;
+		}
+		cli_err("task %s: job %s is gone but its run log never closed (LOST): rerunning it",
+			r->tasks.t[o[k].i].name, o[k].job);
+		r->sel[o[k].i] = 1;
+		r->nsel++;
+	}
+	free(out);
+	return running;
+}
+
 int sweep_rerun_select(struct sweep_run *r)
 {
 	const char *group = exl_sweep_group(&r->spec);
-	size_t i, running = 0;
+	struct open_task *open;
+	size_t i, running, nopen = 0;
 
 	r->sel = calloc(r->tasks.n + 1, 1);
-	if (!r->sel)
+	open = calloc(r->tasks.n + 1, sizeof(*open));
+	if (!r->sel || !open)
 		cli_die(EXL_EXIT_ERROR, "out of memory");
 	r->nsel = 0;
 	for (i = 0; i < r->tasks.n; i++) {
 		enum exl_sweep_state st;
-		char *path;
+		char *path, job[64];
 
 		if (exl_sweep_task_state(r->root, group, r->tasks.t[i].name,
-					 &path, &st) < 0) {
+					 &path, &st, job, sizeof(job)) < 0) {
 			cli_err("task %s: couldn't read its run log %s",
 				r->tasks.t[i].name, path ? path : "");
 			free(path);
+			free(open);
 			return EXL_EXIT_ERROR;
 		}
 		free(path);
@@ -72,13 +144,18 @@ int sweep_rerun_select(struct sweep_run *r)
 			r->sel[i] = 1;
 			r->nsel++;
 		}
-		running += st == EXL_SWEEP_RUNNING;
+		if (st == EXL_SWEEP_RUNNING) {
+			open[nopen].i = i;
+			snprintf(open[nopen++].job, sizeof(open->job), "%s", job);
+		}
 	}
+	running = pick_lost(r, open, nopen);
+	free(open);
 	if (running)
 		cli_err("warning: %zu task%s of sweep %s still running; they are not rerun",
 			running, running == 1 ? "" : "s", r->spec.name);
 	if (r->nsel == 0) {
-		cli_err("sweep %s: no task ended failed in %s/%s: nothing to rerun",
+		cli_err("sweep %s: no task ended failed or was lost in %s/%s: nothing to rerun",
 			r->spec.name, r->root, group);
 		return EXL_EXIT_CHECK;
 	}

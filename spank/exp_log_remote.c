@@ -30,6 +30,7 @@
 #include "runstore/run_facts.h"
 #include "runstore/unlogged.h"
 #include "sweep/sweep_map.h"
+#include "sweep/sweep_chain.h"
 
 /* getenv_job: a job environment variable into buf ("" if unset). */
 static void getenv_job(spank_t sp, const char *name, char *buf, size_t len)
@@ -62,6 +63,30 @@ static int sweep_task(spank_t sp, const char *arr_task, char *task,
 	free(c->opts->statepoints);
 	c->opts->statepoints = dup;
 	return 1;
+}
+
+/* chain_links: a stage of an sbatch-exp chain (EXP_LOG_CHAIN names the
+ * chain file, EXP_LOG_CHAIN_STAGE its stage) records the job it depends
+ * on and the job that depends on it, read as the job user.  A chain
+ * file that cannot be read is reported like a sweep problem. */
+static void chain_links(spank_t sp, struct exl_job_facts *j,
+			struct exl_err *err)
+{
+	char path[4096], stage[16], *end;
+	unsigned long n;
+
+	getenv_job(sp, EXL_CHAIN_ENV, path, sizeof(path));
+	getenv_job(sp, EXL_CHAIN_STAGE_ENV, stage, sizeof(stage));
+	if (!path[0] || !stage[0])
+		return;
+	n = strtoul(stage, &end, 10);
+	if (*end || n == 0 || n > EXL_CHAIN_MAX_STAGES) {
+		exl_errf(err, "%s=%s is not a stage number", EXL_CHAIN_STAGE_ENV,
+			 stage);
+		return;
+	}
+	exl_chain_links(path, (unsigned)n, j->depends_on, sizeof(j->depends_on),
+			j->needed_by, sizeof(j->needed_by), err);
 }
 
 /* gather_facts: everything the run log's header needs. */
@@ -101,6 +126,14 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid,
 	j->start = time(NULL);
 	j->time_limit_min = 0xffffffffu;
 	exp_log_job_record(j->job_id, j, NULL, 0, NULL, NULL);
+	{
+		struct exl_err cerr;
+
+		exl_err_clear(&cerr);
+		chain_links(sp, j, &cerr);
+		if (cerr.text[0] && !sweep_err->text[0])
+			*sweep_err = cerr;
+	}
 
 	/* task: --exp-task or the job name, plus the array index */
 	if (f->opts->task)

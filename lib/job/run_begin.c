@@ -451,6 +451,19 @@ static int record_run(const struct exl_run_facts *f, struct new_run *nr,
 	return rc;
 }
 
+/* chain_note: a chain stage's timeline note: the job it depends on and
+ * the job that depends on it; NULL for other runs. */
+static const char *chain_note(const struct exl_job_facts *j, char *buf,
+			      size_t len)
+{
+	if (!j->depends_on[0] && !j->needed_by[0])
+		return NULL;
+	snprintf(buf, len, "%s%s%s%s%s", j->depends_on[0] ? "depends on " : "",
+		 j->depends_on, j->depends_on[0] && j->needed_by[0] ? "; " : "",
+		 j->needed_by[0] ? "needed by " : "", j->needed_by);
+	return buf;
+}
+
 /* create_run: pick a free "<date>_<task>[_N].md" and write everything:
  * all or nothing, a run that fails half-way takes back what it wrote. */
 static int create_run(const char *root, const char *gdir,
@@ -458,6 +471,7 @@ static int create_run(const char *root, const char *gdir,
 		      struct exl_run_paths *out, struct exl_err *err)
 {
 	const char *group = f->opts->group;
+	char cnote[1100];
 	struct new_run nr = { .made = -1 };
 	char *srel = NULL;
 	int rc = -1;
@@ -472,7 +486,8 @@ static int create_run(const char *root, const char *gdir,
 	}
 	if (record_run(f, &nr, err) < 0 ||
 	    start_run(root, f, nr.path, nr.sdir, nr.rel, srel, 0, out, err) < 0 ||
-	    exl_timeline_update(gdir, group, nr.name, f->job.start, err) < 0)
+	    exl_timeline_update(gdir, group, nr.name, f->job.start,
+				chain_note(&f->job, cnote, sizeof(cnote)), err) < 0)
 		goto out;
 	rc = 0;
 out:

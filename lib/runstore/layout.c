@@ -56,6 +56,11 @@ char *exl_layout_sweep_map(const char *root, const char *name)
 	return fmt_path("%s/" META_DIR "/sweeps/%s%s", root, name, "");
 }
 
+char *exl_layout_chain_file(const char *root, const char *name)
+{
+	return fmt_path("%s/" META_DIR "/chains/%s%s", root, name, "");
+}
+
 char *exl_layout_meta(const char *root)
 {
 	return fmt_path("%s/" META_DIR "%s%s", root, "", "");

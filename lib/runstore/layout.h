@@ -12,6 +12,7 @@
  *   <root>/.exp-log/locks/<group>.lock     one lock per group
  *   <root>/.exp-log/cache/summaries        runlog status --all's cache
  *   <root>/.exp-log/sweeps/<file>.map      a submitted sweep's task map
+ *   <root>/.exp-log/chains/<file>.chain    a submitted chain's stages
  *
  * This file is the only place that spells these paths, or takes one
  * apart (exl_layout_split_state_dir).
@@ -33,6 +34,9 @@ char *exl_layout_job_index(const char *root, const char *job_id);
 char *exl_layout_meta(const char *root);		/* <root>/.exp-log */
 /* <root>/.exp-log/sweeps/<name>: sbatch-exp's task maps */
 char *exl_layout_sweep_map(const char *root, const char *name);
+/* <root>/.exp-log/chains/<name>: sbatch-exp's chain files (name "":
+ * the folder) */
+char *exl_layout_chain_file(const char *root, const char *name);
 char *exl_layout_sidecar(const char *state_dir);	/* .../run.json */
 char *exl_layout_jobs_dir(const char *root);
 char *exl_layout_runs_dir(const char *root);		/* the state dirs */

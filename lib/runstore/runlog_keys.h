@@ -39,6 +39,8 @@
 #define EXL_K_STATEPOINTS "statepoints"
 #define EXL_K_RESUMED_FROM "resumed from"
 #define EXL_K_HARDWARE "hardware"
+#define EXL_K_DEPENDS_ON "depends_on"
+#define EXL_K_NEEDED_BY "needed_by"
 
 /* ## Results */
 #define EXL_K_EXIT "exit"

@@ -72,6 +72,10 @@ static void render_job(struct exl_sb *b, const struct exl_run_facts *f)
 	exl_sb_printf(b, "- " EXL_K_EXECUTION_ID ": %s\n", j->job_id);
 	if (j->array_id[0])
 		exl_sb_printf(b, "- " EXL_K_ARRAY_TASK ": %s\n", j->array_id);
+	if (j->depends_on[0])
+		exl_sb_printf(b, "- " EXL_K_DEPENDS_ON ": %s\n", j->depends_on);
+	if (j->needed_by[0])
+		exl_sb_printf(b, "- " EXL_K_NEEDED_BY ": %s\n", j->needed_by);
 	exl_sb_printf(b, "- " EXL_K_SUBMITTED ": `%s`\n", sub);
 	exl_sb_printf(b, "- " EXL_K_START ": `%s`\n", st);
 	exl_sb_printf(b, "- " EXL_K_START_HUMAN ": `%s`\n", human);

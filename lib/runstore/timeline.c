@@ -55,16 +55,22 @@ void exl_timeline_put_entry(struct exl_sb *b, long n, const char *file,
 }
 
 char *exl_timeline_add(const char *text, const char *title,
-		       const char *file, time_t when, int *added)
+		       const char *file, time_t when, const char *note,
+		       int *added)
 {
 	struct exl_sb b = { 0 };
-	char human[64];
+	char human[1200];
 	const char *p;
 	long last = 0, n;
 	size_t tl;
 
 	*added = 0;
 	exl_time_human(when, 0, human, sizeof(human));
+	if (note && *note) {
+		size_t hl = strlen(human);
+
+		snprintf(human + hl, sizeof(human) - hl, " — %s", note);
+	}
 	if (!text || !*text) {
 		exl_timeline_put_title(&b, title);
 		text = "";
@@ -90,7 +96,8 @@ char *exl_timeline_add(const char *text, const char *title,
 }
 
 int exl_timeline_update(const char *dir, const char *group,
-			const char *file, time_t when, struct exl_err *err)
+			const char *file, time_t when, const char *note,
+			struct exl_err *err)
 {
 	char *path = exl_path_join(dir, "timeline.md");
 	char *old = NULL, *new = NULL;
@@ -105,7 +112,7 @@ int exl_timeline_update(const char *dir, const char *group,
 		old = NULL;
 	}
 	exl_group_title(group, title, sizeof(title));
-	new = exl_timeline_add(old, title, file, when, &added);
+	new = exl_timeline_add(old, title, file, when, note, &added);
 	if (!new) {
 		exl_errnof(err, ENOMEM, "couldn't update %s", path);
 		goto out;

@@ -39,15 +39,18 @@ void exl_timeline_put_entry(struct exl_sb *b, long n, const char *file,
 			    const char *human);
 
 /* Add "N. `file` — Weekday, Mon Dth" to timeline text (NULL: new file
- * titled "# <Title> Timeline").  An entry already naming file is left as
- * it is.  Returns the new malloc'd text, or NULL on allocation failure;
- * *added tells whether an entry was appended. */
+ * titled "# <Title> Timeline"), then " — note" when note is given (a
+ * chain stage's links).  An entry already naming file is left as it is.
+ * Returns the new malloc'd text, or NULL on allocation failure; *added
+ * tells whether an entry was appended. */
 char *exl_timeline_add(const char *text, const char *title,
-		       const char *file, time_t when, int *added);
+		       const char *file, time_t when, const char *note,
+		       int *added);
 
 /* Read-modify-write dir/timeline.md atomically.  The caller holds the
  * group lock.  group is NULL for a flat run_logs directory. */
 int exl_timeline_update(const char *dir, const char *group,
-			const char *file, time_t when, struct exl_err *err);
+			const char *file, time_t when, const char *note,
+			struct exl_err *err);
 
 #endif

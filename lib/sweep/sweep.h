@@ -68,6 +68,12 @@ struct exl_sweep_spec {
 	long sample;		/* tasks to draw, 0: all */
 	unsigned long long seed;
 	int grid_line;		/* for "empty grid" */
+	/* chain stages (sweep_chain.h) */
+	int stage;		/* parsed as a stage: after: allowed, grid:
+				 * optional (none: one job, not an array) */
+	int after_any;		/* after: any (afterany), else afterok */
+	char *group;		/* the run-log group when exp: has none
+				 * (a chain's name), NULL: the name */
 };
 
 /* One task of the array. */
@@ -85,6 +91,13 @@ struct exl_sweep_tasks {
 /* Parse and check the spec held in buf (file names it in messages). */
 int exl_sweep_parse(const char *file, const char *buf, size_t len,
 		    struct exl_sweep_spec *s, struct exl_err *err);
+
+struct exl_yaml_node;
+
+/* Parse and check one spec's mapping (s->file and s->stage set by the
+ * caller, the rest zeroed); a chain's stages go through here. */
+int exl_sweep_parse_node(struct exl_sweep_spec *s,
+			 const struct exl_yaml_node *root, struct exl_err *err);
 
 /* Read and parse the spec file at path. */
 int exl_sweep_load(const char *path, struct exl_sweep_spec *s,

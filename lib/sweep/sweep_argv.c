@@ -8,6 +8,7 @@
 #include "util/strbuf.h"
 #include "sweep/sweep_argv.h"
 #include "sweep/sweep_map.h"
+#include "sweep/sweep_chain.h"
 
 /* pair_val: the value of key in an sbatch:/exp: list, "" for a flag,
  * NULL when absent. */
@@ -24,7 +25,9 @@ const char *exl_sweep_group(const struct exl_sweep_spec *s)
 {
 	const char *g = pair_val(s->exp, s->nexp, "group");
 
-	return g && *g ? g : s->name;
+	if (g && *g)
+		return g;
+	return s->group ? s->group : s->name;
 }
 
 const char *exl_sweep_log_dir(const struct exl_sweep_spec *s)
@@ -64,8 +67,11 @@ static int push_opt(char ***v, size_t *n, const char *prefix,
 	return push(v, n, "--%s%s", prefix, p->key);
 }
 
-char **exl_sweep_argv(const struct exl_sweep_spec *s, const char *sbatch,
-		      const char *array, const char *map, int resume)
+/* build: the argv of exl_sweep_argv and exl_sweep_stage_argv (c NULL:
+ * not a chain stage). */
+static char **build(const struct exl_sweep_spec *s, const char *sbatch,
+		    const char *array, const char *map, int resume,
+		    const struct exl_stage_sub *c)
 {
 	char **v = NULL;
 	size_t n = 0, i;
@@ -74,11 +80,23 @@ char **exl_sweep_argv(const struct exl_sweep_spec *s, const char *sbatch,
 
 	bad |= push(&v, &n, "%s", sbatch);
 	bad |= push(&v, &n, "--parsable");
-	bad |= push(&v, &n, "--array=%s", array);
+	if (c && c->hold)
+		bad |= push(&v, &n, "--hold");
+	if (c && c->dependency)
+		bad |= push(&v, &n, "--dependency=%s", c->dependency);
+	if (array)
+		bad |= push(&v, &n, "--array=%s", array);
 	if (!pair_val(s->sbatch, s->nsbatch, "job-name") &&
 	    !pair_val(s->sbatch, s->nsbatch, "J"))
 		bad |= push(&v, &n, "--job-name=%s", s->name);
-	bad |= push(&v, &n, "--export=ALL,%s=%s", EXL_SWEEP_ENV, map);
+	if (c)
+		bad |= push(&v, &n, "--export=ALL%s%s%s%s,%s=%s,%s=%u",
+			    array ? "," : "", array ? EXL_SWEEP_ENV : "",
+			    array ? "=" : "", array ? map : "",
+			    EXL_CHAIN_ENV, c->chain, EXL_CHAIN_STAGE_ENV,
+			    c->stage);
+	else
+		bad |= push(&v, &n, "--export=ALL,%s=%s", EXL_SWEEP_ENV, map);
 	for (i = 0; i < s->nsbatch; i++)
 		bad |= push_opt(&v, &n, "", &s->sbatch[i]);
 	bad |= dir ? push(&v, &n, "--exp-log=%s", dir) : push(&v, &n, "--exp-log");
@@ -97,6 +115,19 @@ char **exl_sweep_argv(const struct exl_sweep_spec *s, const char *sbatch,
 		return NULL;
 	}
 	return v;
+}
+
+char **exl_sweep_argv(const struct exl_sweep_spec *s, const char *sbatch,
+		      const char *array, const char *map, int resume)
+{
+	return build(s, sbatch, array, map, resume, NULL);
+}
+
+char **exl_sweep_stage_argv(const struct exl_sweep_spec *s, const char *sbatch,
+			    const char *array, const char *map,
+			    const struct exl_stage_sub *c)
+{
+	return build(s, sbatch, array, map, 0, c);
 }
 
 void exl_sweep_argv_free(char **argv)

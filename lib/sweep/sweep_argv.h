@@ -20,6 +20,22 @@ const char *exl_sweep_log_dir(const struct exl_sweep_spec *s);
 char **exl_sweep_argv(const struct exl_sweep_spec *s, const char *sbatch,
 		      const char *array, const char *map, int resume);
 
+/* How a chain stage is submitted (sweep_chain.h). */
+struct exl_stage_sub {
+	int hold;		/* --hold: the first stage, released once the
+				 * chain file is written */
+	const char *dependency;	/* "afterok:123", NULL: none */
+	const char *chain;	/* the chain file's path */
+	unsigned stage;		/* 1-based */
+};
+
+/* A chain stage's argv: as exl_sweep_argv, plus --hold/--dependency,
+ * EXP_LOG_CHAIN and EXP_LOG_CHAIN_STAGE in --export; array NULL (a stage
+ * without grid:): one job, no --array and no task map. */
+char **exl_sweep_stage_argv(const struct exl_sweep_spec *s, const char *sbatch,
+			    const char *array, const char *map,
+			    const struct exl_stage_sub *c);
+
 void exl_sweep_argv_free(char **argv);
 
 /* argv as one shell-quoted line (newly allocated). */

@@ -348,7 +348,8 @@ static int check_exp(struct exl_sweep_spec *s, struct exl_err *err)
 		char name[64];
 		int rc;
 
-		if (strcmp(p->key, "sp") == 0 || strcmp(p->key, "task") == 0)
+		if (s->naxes && (strcmp(p->key, "sp") == 0 ||
+				 strcmp(p->key, "task") == 0))
 			return bad(err, s, p->line, "exp: '%s' is set per task by the sweep: put fixed statepoints in grid: as one value",
 				   p->key);
 		snprintf(name, sizeof(name), "exp-%s", p->key);
@@ -467,22 +468,44 @@ static int default_name(struct exl_sweep_spec *s, struct exl_err *err)
 	return 0;
 }
 
-/* parse_top: the document's top-level keys, in any order; grid before
- * exclude is needed, so exclude is read last. */
-static int parse_top(struct exl_sweep_spec *s, const struct exl_yaml_node *root,
-		     struct exl_err *err)
+/* parse_after: a chain stage's "after: ok|any". */
+static int parse_after(struct exl_sweep_spec *s, const struct exl_yaml_node *v,
+		       struct exl_err *err)
+{
+	const char *t = scalar(s, v, "after", err);
+	char b[80];
+
+	if (!t)
+		return -1;
+	if (strcmp(t, "ok") == 0)
+		s->after_any = 0;
+	else if (strcmp(t, "any") == 0)
+		s->after_any = 1;
+	else
+		return bad(err, s, v->line, "after: '%s': use ok (start when the stage before succeeded) or any (when it ended)",
+			   pr(t, b, sizeof(b)));
+	return 0;
+}
+
+int exl_sweep_parse_node(struct exl_sweep_spec *s,
+			 const struct exl_yaml_node *root, struct exl_err *err)
 {
 	const struct exl_yaml_node *excl = NULL, *grid = NULL, *zip = NULL;
 	char b[80];
 	size_t i;
 
 	if (!root || root->kind != EXL_YAML_MAP)
-		return bad(err, s, root ? root->line : 1, "a sweep spec is a mapping: start with script: train.sh and grid:");
+		return bad(err, s, root ? root->line : 1, s->stage ?
+			   "a stage is a mapping: write - {name: prep, script: prep.sh}" :
+			   "a sweep spec is a mapping: start with script: train.sh and grid:");
 	for (i = 0; i < root->nkids; i += 2) {
 		const struct exl_yaml_node *k = root->kids[i], *v = root->kids[i + 1];
 		const char *t;
 
-		if (strcmp(k->text, "script") == 0) {
+		if (s->stage && strcmp(k->text, "after") == 0) {
+			if (parse_after(s, v, err) < 0)
+				return -1;
+		} else if (strcmp(k->text, "script") == 0) {
 			if (!(t = scalar(s, v, "script", err)))
 				return -1;
 			if (!*t)
@@ -531,12 +554,13 @@ static int parse_top(struct exl_sweep_spec *s, const struct exl_yaml_node *root,
 		} else if (strcmp(k->text, "exclude") == 0) {
 			excl = v;
 		} else {
-			return bad(err, s, k->line, "unknown key '%s': use %s",
-				   pr(k->text, b, sizeof(b)), top_keys);
+			return bad(err, s, k->line, "unknown key '%s': use %s%s",
+				   pr(k->text, b, sizeof(b)),
+				   s->stage ? "after, " : "", top_keys);
 		}
 	}
 	if (!s->script)
-		return bad(err, s, 1, "no script: name the job script, e.g. script: train.sh");
+		return bad(err, s, root->line, "no script: name the job script, e.g. script: train.sh");
 	if (!s->grid_line)
 		s->grid_line = zip ? zip->line : 1;
 	if (grid && grid->kind == EXL_YAML_MAP) {
@@ -548,14 +572,24 @@ static int parse_top(struct exl_sweep_spec *s, const struct exl_yaml_node *root,
 	}
 	if (zip && parse_zip(s, zip, err) < 0)
 		return -1;
+	/* a chain stage without grid: is one job, not an array */
+	if (s->naxes == 0 && s->stage && !grid && !zip)
+		goto checks;
 	if (s->naxes == 0)
 		return bad(err, s, s->grid_line, "grid: empty: give at least one statepoint, e.g. grid: {lr: [0.1, 0.01]}");
 	if (excl && parse_exclude(s, excl, err) < 0)
 		return -1;
+checks:
+	if (excl && s->naxes == 0)
+		return bad(err, s, excl->line, "exclude: the stage has no grid: drop exclude: or add grid:");
+	if (s->sample && s->naxes == 0)
+		return bad(err, s, root->line, "sample: the stage has no grid: drop sample: or add grid:");
 	if (!s->name && default_name(s, err) < 0)
 		return -1;
 	if (check_sbatch(s, err) < 0 || check_exp(s, err) < 0)
 		return -1;
+	if (s->naxes == 0)
+		return 0;
 	return exl_sweep_combos(s, err) < 0 ? -1 : 0;
 }
 
@@ -575,7 +609,7 @@ int exl_sweep_parse(const char *file, const char *buf, size_t len,
 		exl_sweep_free(s);
 		return -1;
 	}
-	rc = parse_top(s, root, err);
+	rc = exl_sweep_parse_node(s, root, err);
 	exl_yaml_free(root);
 	if (rc < 0)
 		exl_sweep_free(s);
@@ -633,5 +667,6 @@ void exl_sweep_free(struct exl_sweep_spec *s)
 		free(s->excl[i].val);
 	}
 	free(s->excl);
+	free(s->group);
 	memset(s, 0, sizeof(*s));
 }

@@ -1,5 +1,6 @@
 /* sweep_state.c - a sweep task's state from its run log (see
  * sweep_state.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,29 +47,33 @@ const char *exl_sweep_state_name(enum exl_sweep_state st)
 
 int exl_sweep_task_state(const char *root, const char *group,
 			 const char *task, char **path,
-			 enum exl_sweep_state *st)
+			 enum exl_sweep_state *st, char *job_id, size_t len)
 {
 	struct exl_run_summary s;
 	char *gdir = exl_layout_group_dir(root, group), *buf;
-	size_t len;
+	size_t blen;
 	int rc;
 
 	*path = NULL;
 	*st = EXL_SWEEP_NONE;
+	if (job_id && len)
+		job_id[0] = '\0';
 	if (!gdir)
 		return -1;
 	*path = exl_run_latest_of_task(gdir, task);
 	free(gdir);
 	if (!*path)
 		return 0;
-	if (exl_read_file(*path, LOG_MAX_BYTES, &buf, &len, NULL) < 0)
+	if (exl_read_file(*path, LOG_MAX_BYTES, &buf, &blen, NULL) < 0)
 		return -1;
 	memset(&s, 0, sizeof(s));
-	rc = exl_summary_parse(buf, len, &s);
+	rc = exl_summary_parse(buf, blen, &s);
 	free(buf);
 	if (rc < 0)
 		return -1;
 	*st = exl_sweep_state_of(&s);
+	if (job_id && len && s.job_id)
+		snprintf(job_id, len, "%s", s.job_id);
 	exl_summary_free(&s);
 	return 0;
 }

@@ -2,6 +2,8 @@
 #ifndef EXL_SWEEP_STATE_H
 #define EXL_SWEEP_STATE_H
 
+#include <stddef.h>
+
 #include "runstore/runlog_summary.h"
 
 enum exl_sweep_state {
@@ -19,10 +21,11 @@ enum exl_sweep_state exl_sweep_state_of(const struct exl_run_summary *s);
 const char *exl_sweep_state_name(enum exl_sweep_state st);
 
 /* The newest run log of task in root's group and its state; *path gets
- * the log's path (newly allocated) or NULL.  -1 when the log cannot be
- * read. */
+ * the log's path (newly allocated) or NULL; job_id (may be NULL) the
+ * execution_id of its newest job block ("" when none).  -1 when the log
+ * cannot be read. */
 int exl_sweep_task_state(const char *root, const char *group,
 			 const char *task, char **path,
-			 enum exl_sweep_state *st);
+			 enum exl_sweep_state *st, char *job_id, size_t len);
 
 #endif

@@ -129,5 +129,25 @@ is "$c" 2 "both completed on the rerun"
 out=$(as_user "$SX" sweep lrs.yaml --rerun failed 2>&1)
 is "$?" 1 "nothing left to rerun (exit 1): $out"
 is "$("$RL" -C "$R" sweep lrs | head -1)" "sweep lrs: 12 runs: 12 done, 0 running, 0 failed" "runlog sweep after the rerun"
+
+# a task whose job vanished without closing its run log (LOST) is rerun
+# too: its log made open again, naming a job this cluster never ran
+f=$(ls "$R"/lrs/*_lr-0.1_seed-1.md)
+cp "$f" "$WORK/keep.md"
+sed -i -e "s/^- execution_id: .*/- execution_id: 999999/" \
+	-e 's/^- end: .*/- end: _(filled when the job ends)_/' \
+	-e 's/^- scheduler_state: .*/- scheduler_state: _(filled when the job ends)_/' "$f"
+out=$(as_user "$SX" sweep lrs.yaml --rerun failed --dry-run 2>"$WORK/lost.err")
+ok $? "--rerun failed with a LOST task"
+echo "$out" | grep -q -- '--array=0%4 .*--exp-resume train.sh$'
+ok $? "only the LOST task (index 0) is selected" || diag "$out"
+is "$(cat "$WORK/lost.err")" "sbatch-exp: task lr-0.1_seed-1: job 999999 is gone but its run log never closed (LOST): rerunning it" \
+	"and says why"
+# an open log whose job slurmctld still knows is running, not lost
+sed -i "s/^- execution_id: .*/- execution_id: $id2/" "$f"
+out=$(as_user "$SX" sweep lrs.yaml --rerun failed --dry-run 2>&1)
+is "$?" 1 "an open log of a job slurmctld knows is not rerun: $out"
+# put the log back as the job left it
+cat "$WORK/keep.md" >"$f"
 lint_run_logs
 done_testing

@@ -18,18 +18,19 @@ int main(void)
 	tzset();
 	when = mktime(&tm);
 	t1 = exl_timeline_add(NULL, "Arx5 Multitask", "2026-02-20_train.md",
-			      when, &added);
+			      when, NULL, &added);
 	is_str(t1, "# Arx5 Multitask Timeline\n\n1. `2026-02-20_train.md` — Friday, Feb 20th\n",
 	       "new timeline");
 	ok(added, "added");
 	t2 = exl_timeline_add(t1, "x", "2026-02-21_train.md", when + 86400,
+			      "depends on afterok:12 (stage 1 prep of chain p, group p)",
 			      &added);
-	ok(added && strstr(t2, "2. `2026-02-21_train.md` — Saturday, Feb 21st\n"),
-	   "second entry numbered 2");
-	t3 = exl_timeline_add(t2, "x", "2026-02-21_train.md", when, &added);
+	ok(added && strstr(t2, "2. `2026-02-21_train.md` — Saturday, Feb 21st — depends on afterok:12 (stage 1 prep of chain p, group p)\n"),
+	   "second entry numbered 2, with its chain note");
+	t3 = exl_timeline_add(t2, "x", "2026-02-21_train.md", when, NULL, &added);
 	ok(!added && strcmp(t3, t2) == 0, "duplicate entry not added");
 	t4 = exl_timeline_add("# T Timeline\n\n1. `a.md` — x\nhuman note\n7. `b.md` — y",
-			      "x", "c.md", when, &added);
+			      "x", "c.md", when, NULL, &added);
 	is_str(t4, "# T Timeline\n\n1. `a.md` — x\nhuman note\n7. `b.md` — y\n8. `c.md` — Friday, Feb 20th\n",
 	       "numbering continues after human edits; missing newline fixed");
 	free(t1);
@@ -53,7 +54,7 @@ int main(void)
 		ok(!exl_timeline_entry("99999999999999999999. x", &n),
 		   "a number past LONG_MAX is no entry");
 		t1 = exl_timeline_add("# T Timeline\n\n9223372036854775807. `a.md` — x\n",
-				      "x", "b.md", when, &added);
+				      "x", "b.md", when, NULL, &added);
 		ok(t1 && !strstr(t1, "-9223372036854775808") &&
 		   strstr(t1, "\n1. `b.md`"), "the new entry is numbered 1, not wrapped");
 		free(t1);
