@@ -20,6 +20,7 @@ static const struct {
 	{ "timeline", cmd_timeline, "a group's runs in order, with their state" },
 	{ "experiments", cmd_experiments, "the comparison table of a group's experiments" },
 	{ "sweep", cmd_sweep, "a sweep's progress: done, running, failed, best so far" },
+	{ "diff", cmd_diff, "what changed between two runs: statepoints, config, code, outcome" },
 	{ "chain", cmd_chain, "a chain's stages: jobs, run logs, why a stage never ran" },
 	{ "report", cmd_report, "one HTML page with plots of a run, a group or the root" },
 	{ "new", cmd_new, "a run log for work outside Slurm" },

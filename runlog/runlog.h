@@ -42,6 +42,7 @@ int cmd_timeline(struct rl *c, int argc, char **argv);
 int cmd_experiments(struct rl *c, int argc, char **argv);
 int cmd_sweep(struct rl *c, int argc, char **argv);
 int cmd_chain(struct rl *c, int argc, char **argv);
+int cmd_diff(struct rl *c, int argc, char **argv);
 int cmd_report(struct rl *c, int argc, char **argv);
 int cmd_new(struct rl *c, int argc, char **argv);
 int cmd_note(struct rl *c, int argc, char **argv);
