@@ -273,14 +273,14 @@ static void file_part(struct part_diff *p, const char *va, const char *vb,
 static void commit_range(struct part_diff *p, const char *repo,
 			 const char *ca, const char *cb)
 {
-	char range[200], *out = NULL, buf[2048];
+	char range[200], *out = NULL, *err = NULL, buf[2048];
 	char *argv[] = { "git", "-C", (char *)repo, "log", "--oneline",
 			 "--max-count=20", range, NULL };
 	size_t len = 0;
 	int st;
 
 	snprintf(range, sizeof(range), "%s..%s", ca, cb);
-	st = repo ? rl_spawn(argv, 30, &out, &len, NULL) : -1;
+	st = repo ? rl_spawn(argv, 30, &out, &len, &err) : -1;
 	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && out) {
 		size_t n = 0;
 
@@ -294,6 +294,7 @@ static void commit_range(struct part_diff *p, const char *repo,
 	}
 	buf[sizeof(buf) - 1] = '\0';
 	free(out);
+	free(err);
 	free(p->note);
 	p->note = xstrdup(buf);
 }
