@@ -274,7 +274,7 @@ static void commit_range(struct part_diff *p, const char *repo,
 			 const char *ca, const char *cb)
 {
 	char range[200], *out = NULL, *err = NULL, buf[2048];
-	char *argv[] = { "git", "-C", (char *)repo, "log", "--oneline",
+	char *argv[] = { "git", "-C", (char *)repo, "rev-list", "--oneline",
 			 "--max-count=20", range, NULL };
 	size_t len = 0;
 	int st;

@@ -8,7 +8,6 @@
 #include "util/strbuf.h"
 #include "sweep/sweep_argv.h"
 #include "sweep/sweep_map.h"
-#include "sweep/sweep_chain.h"
 
 /* pair_val: the value of key in an sbatch:/exp: list, "" for a flag,
  * NULL when absent. */

@@ -20,6 +20,11 @@ const char *exl_sweep_log_dir(const struct exl_sweep_spec *s);
 char **exl_sweep_argv(const struct exl_sweep_spec *s, const char *sbatch,
 		      const char *array, const char *map, int resume);
 
+/* The environment a chain stage's job gets: the chain file's path and
+ * its stage number (sweep_chain.h). */
+#define EXL_CHAIN_ENV "EXP_LOG_CHAIN"
+#define EXL_CHAIN_STAGE_ENV "EXP_LOG_CHAIN_STAGE"
+
 /* How a chain stage is submitted (sweep_chain.h). */
 struct exl_stage_sub {
 	int hold;		/* --hold: the first stage, released once the

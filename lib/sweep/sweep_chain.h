@@ -25,9 +25,8 @@
 
 #include "util/exl_err.h"
 #include "sweep/sweep.h"
+#include "sweep/sweep_argv.h"
 
-#define EXL_CHAIN_ENV "EXP_LOG_CHAIN"
-#define EXL_CHAIN_STAGE_ENV "EXP_LOG_CHAIN_STAGE"
 /* Most stages one chain may have. */
 #define EXL_CHAIN_MAX_STAGES 32
 

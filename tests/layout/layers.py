@@ -185,6 +185,7 @@ SHARED = {
     'submitted': 'evidence', 'task': 'runlog new',
     'user': 'passport signoff', 'verdict': 'passport signoff',
     'statepoints': 'runlog experiments/sweep --json, sbatch-exp --json',
+    'git': 'the git program (runlog diff lists a commit range with it)',
 }
 opened = []
 rlits = {}

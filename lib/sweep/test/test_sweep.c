@@ -1,5 +1,6 @@
 /* Unit tests: sweep specs (grid expansion, ranges, zip, exclude, sample)
- * and their refusals, the task map, the array spec and the sbatch line. */
+ * and their refusals, the task map, the array spec and the sbatch line;
+ * chain specs, their refusals, stage lines and the chain file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "sweep/sweep.h"
 #include "sweep/sweep_argv.h"
+#include "sweep/sweep_chain.h"
 #include "sweep/sweep_discard.h"
 #include "sweep/sweep_map.h"
 #include "tap.h"
@@ -262,9 +264,135 @@ static void test_discards(void)
 	ok(system(cmd) == 0, "cleaned up");
 }
 
+/* chain_refused: the chain spec text is refused with want (a prefix). */
+static void chain_refused(const char *text, const char *want, const char *what)
+{
+	struct exl_chain c;
+	struct exl_err err;
+	int rc;
+
+	exl_err_clear(&err);
+	rc = exl_chain_parse("c.yaml", text, strlen(text), &c, &err);
+	ok(rc < 0 && strncmp(err.text, want, strlen(want)) == 0 &&
+	   !strchr(err.text, '\n'), "chain refused: %s", what);
+	if (rc == 0)
+		exl_chain_free(&c);
+	else if (strncmp(err.text, want, strlen(want)) != 0)
+		diag("got: %s", err.text);
+}
+
+static void test_chain(void)
+{
+	const char *text =
+		"name: pipe\n"
+		"stages:\n"
+		"  - name: prep\n"
+		"    script: prep.sh\n"
+		"    args: [--fast]\n"
+		"  - script: train.sh\n"
+		"    after: any\n"
+		"    grid: {lr: [0.1, 0.01]}\n"
+		"    throttle: 1\n"
+		"  - name: eval\n"
+		"    script: eval.sh\n"
+		"    exp: {group: evals, sp: 'split=test'}\n";
+	struct exl_stage_sub sub = { 1, NULL, "/r/.exp-log/chains/p.chain", 1 };
+	char root[] = "/tmp/exl-chain-XXXXXX", path[512], dep[512], next[512];
+	char *jobs[] = { "11", "12", "13" }, *ft, **argv, *line, cmd[600];
+	struct exl_chain_file f;
+	struct exl_chain c;
+	struct exl_err err;
+	FILE *fp;
+
+	ok(exl_chain_parse("c.yaml", text, strlen(text), &c, &err) == 0,
+	   "chain spec parsed");
+	is_int(c.n, 3, "3 stages");
+	is_str(c.name, "pipe", "chain name");
+	is_str(c.st[1].name, "stage2", "a stage without name: is stageN");
+	is_int(c.st[0].naxes, 0, "a stage without grid: is one job");
+	is_int(c.st[1].naxes, 1, "a stage with grid: is an array");
+	is_str(exl_chain_after(&c, 1), "afterany", "after: any");
+	is_str(exl_chain_after(&c, 2), "afterok", "afterok by default");
+	is_str(exl_sweep_group(&c.st[0]), "pipe", "group: the chain's name");
+	is_str(exl_sweep_group(&c.st[2]), "evals", "unless exp: group says");
+
+	argv = exl_sweep_stage_argv(&c.st[0], "sbatch", NULL, NULL, &sub);
+	line = argv ? exl_sweep_argv_line(argv) : NULL;
+	is_str(line, "sbatch --parsable --hold --job-name=prep "
+		     "--export=ALL,EXP_LOG_CHAIN=/r/.exp-log/chains/p.chain,EXP_LOG_CHAIN_STAGE=1 "
+		     "--exp-log --exp-group=pipe prep.sh --fast",
+	       "stage 1: one job, held");
+	free(line);
+	exl_sweep_argv_free(argv);
+	sub.hold = 0;
+	sub.dependency = "afterany:11";
+	sub.stage = 2;
+	argv = exl_sweep_stage_argv(&c.st[1], "sbatch", "0-1%1", "/r/m", &sub);
+	line = argv ? exl_sweep_argv_line(argv) : NULL;
+	is_str(line, "sbatch --parsable --dependency=afterany:11 --array=0-1%1 "
+		     "--job-name=stage2 "
+		     "--export=ALL,EXP_LOG_SWEEP=/r/m,EXP_LOG_CHAIN=/r/.exp-log/chains/p.chain,EXP_LOG_CHAIN_STAGE=2 "
+		     "--exp-log --exp-group=pipe train.sh",
+	       "stage 2: an array waiting for stage 1");
+	free(line);
+	exl_sweep_argv_free(argv);
+
+	ft = exl_chain_file_text(&c, jobs);
+	is_str(ft, "# chain pipe\n1\t11\t-\tpipe\tprep\n"
+		   "2\t12\tafterany\tpipe\tstage2\n3\t13\tafterok\tevals\teval\n",
+	       "chain file text");
+	ok(mkdtemp(root) != NULL, "temp dir");
+	snprintf(path, sizeof(path), "%s/p.chain", root);
+	fp = fopen(path, "w");
+	ok(fp && fputs(ft, fp) >= 0 && fclose(fp) == 0, "chain file written");
+	free(ft);
+	ok(exl_chain_file_read(path, &f, &err) == 0 && f.n == 3 &&
+	   strcmp(f.e[2].group, "evals") == 0, "chain file read back");
+	exl_chain_file_free(&f);
+	ok(exl_chain_links(path, 1, dep, sizeof(dep), next, sizeof(next), &err) == 0,
+	   "links of stage 1");
+	is_str(dep, "", "stage 1 depends on nothing");
+	is_str(next, "job 12 (stage 2 stage2 of chain pipe, afterany, group pipe)",
+	       "stage 1 is needed by stage 2");
+	ok(exl_chain_links(path, 3, dep, sizeof(dep), next, sizeof(next), &err) == 0,
+	   "links of stage 3");
+	is_str(dep, "afterok:12 (stage 2 stage2 of chain pipe, group pipe)",
+	       "stage 3 depends on stage 2");
+	is_str(next, "", "the last stage is needed by none");
+	ok(exl_chain_links(path, 4, dep, sizeof(dep), next, sizeof(next), &err) < 0,
+	   "no stage 4");
+	put(root, "bad.chain", "# chain x\n1\t11\t-\tg\n");
+	snprintf(path, sizeof(path), "%s/bad.chain", root);
+	ok(exl_chain_file_read(path, &f, &err) < 0 && strstr(err.text, "bad.chain:2: malformed line"),
+	   "a malformed chain file is refused with its line");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	ok(system(cmd) == 0, "cleaned up");
+	exl_chain_free(&c);
+
+	chain_refused("stages:\n  - {script: a.sh}\n", "c.yaml:2: stages: a chain needs at least 2 stages",
+		      "one stage");
+	chain_refused("name: p\nstage:\n  - {script: a.sh}\n", "c.yaml:2: unknown key 'stage'",
+		      "unknown top key");
+	chain_refused("stages:\n  - {script: a.sh, after: ok}\n  - {script: b.sh}\n",
+		      "c.yaml:2: after: the first stage waits for nothing", "after: on stage 1");
+	chain_refused("stages:\n  - {script: a.sh}\n  - {script: b.sh, after: maybe}\n",
+		      "c.yaml:3: after: 'maybe': use ok", "a bad after:");
+	chain_refused("stages:\n  - {script: a.sh, name: x}\n  - {script: b.sh, name: x}\n",
+		      "c.yaml:3: stage 2: name 'x' is stage 1's too", "two stages, one name");
+	chain_refused("stages:\n  - {script: a.sh}\n  - {script: b.sh, grid: {lr: []}}\n",
+		      "c.yaml:3: grid: lr has no values", "an empty axis in a stage");
+	chain_refused("stages:\n  - {script: a.sh}\n  - {script: b.sh, sample: {count: 2}}\n",
+		      "c.yaml:3: sample: the stage has no grid", "sample without grid");
+	chain_refused("stages:\n  - {script: a.sh}\n  - {script: b.sh, exp: {sp: 'a b'}}\n",
+		      "c.yaml:3: exp: exp-log: --exp-sp: invalid key", "a bad --exp-sp in a stage");
+	chain_refused("stages:\n  - script: a.sh\n    grid: {\"bad name\": [1]}\n  - {script: b.sh}\n",
+		      "c.yaml:3: grid: 'bad name' is not a valid statepoint name", "a bad statepoint name");
+}
+
 int main(void)
 {
 	test_grid();
+	test_chain();
 	test_refusals();
 	test_map_and_argv();
 	test_discards();
