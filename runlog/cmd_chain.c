@@ -149,6 +149,11 @@ static void judge(struct stage_view *v, const struct stage_view *prev,
 		snprintf(v->why, sizeof(v->why),
 			 "stage %u %s (job %s) ended failed and this stage runs only after it succeeds (afterok)%s",
 			 prev->e->stage, prev->e->name, prev->e->job, slurm);
+	} else if (prev && strcmp(prev->state, "never ran") == 0) {
+		v->state = "never ran";
+		snprintf(v->why, sizeof(v->why),
+			 "stage %u %s (job %s), which it waits for, never ran%s",
+			 prev->e->stage, prev->e->name, prev->e->job, slurm);
 	} else if (j && exl_state_is_final(j->state)) {
 		v->state = "never ran";
 		snprintf(v->why, sizeof(v->why), "its job ended without a run log%s",

@@ -20,7 +20,7 @@ date +%s.%N >prep.end
 S
 cat >"$WORK/train.sh" <<'S'
 #!/bin/bash
-date +%s.%N >train.start
+date +%s.%N >"train-$EXP_SP_LR.start"
 echo "step 10 loss 0.5 val_loss 0.25"
 S
 cat >"$WORK/pipe.yaml" <<'S'
@@ -32,6 +32,7 @@ stages:
     args: [ok]
   - name: train
     script: train.sh
+    grid: {lr: [0.1, 0.01]}
     exp:
       mode: experiment
 S
@@ -79,38 +80,49 @@ j=$(as_user "$SX" chain any.yaml --dry-run --json)
 is "$(echo "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["name"], [(s["stage"], s["name"], s["after"], s["job_id"]) for s in d["stages"]])')" \
 	"tidy [(1, 'prep', None, None), (2, 'clean', 'afterany', None)]" "dry run --json"
 
-# a 2-stage chain: train starts only after prep succeeded
+# a 2-stage chain: train (a 2-task sweep) starts only after prep succeeded
 j=$(as_user "$SX" chain pipe.yaml --json)
 ok $? "chain submitted"
 read -r j1 j2 cf < <(echo "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stages"][0]["job_id"], d["stages"][1]["job_id"], d["chain_file"])')
 ok $([ -n "$j1" ] && [ -n "$j2" ]; echo $?) "jobs $j1 and $j2"
-scontrol show job "$j2" | grep -q "Dependency=afterok:${j1}"
-ok $? "stage 2 depends on stage 1 (afterok:$j1)"
+dep=$(squeue -h -r -j "$j2" -o '%E' 2>/dev/null | sort -u)
+sc=$(scontrol show job "$j2" 2>/dev/null | grep -o 'Dependency=[^ ]*' | sort -u)
+case "$dep $sc" in
+*"afterok:${j1}"*) ok 0 "stage 2 depends on stage 1 (afterok:$j1)" ;;
+*) ok 1 "stage 2 depends on stage 1 (afterok:$j1): squeue '$dep', scontrol '$sc', $(job_state "$j1")" ;;
+esac
 is "$(cat "$cf" 2>/dev/null)" "# chain pipe
 1	$j1	-	pipe	prep
 2	$j2	afterok	pipe	train" "the chain file names both jobs"
 f1=$(wait_final "$R" "$j1" 60)
 ok $? "stage 1 ended"
-f2=$(wait_final "$R" "$j2" 60)
-ok $? "stage 2 ended"
-is "$(key "$f1" scheduler_state) $(key "$f2" scheduler_state)" "COMPLETED COMPLETED" "both completed"
-ok $(awk -v a="$(cat "$WORK/prep.end")" -v b="$(cat "$WORK/train.start")" 'BEGIN { exit !(a != "" && b + 0 >= a + 0) }'; echo $?) \
-	"stage 2 started after stage 1 ended"
+for i in $(seq 1 120); do
+	n=$(grep -l '^- scheduler_state: [A-Z_]*$' "$R"/pipe/*_lr-*.md 2>/dev/null | wc -l)
+	[ "$n" -ge 2 ] && break
+	sleep 0.5
+done
+is "$n" 2 "stage 2's two tasks ended"
+f2=$(ls "$R"/pipe/*_lr-0.01.md)
+is "$(key "$f1" scheduler_state) $(grep -l '^- scheduler_state: COMPLETED$' "$R"/pipe/*_lr-*.md | wc -l)" "COMPLETED 2" "all completed"
+for lr in 0.1 0.01; do
+	ok $(awk -v a="$(cat "$WORK/prep.end")" -v b="$(cat "$WORK/train-$lr.start")" 'BEGIN { exit !(a != "" && b != "" && b + 0 >= a + 0) }'; echo $?) \
+		"stage 2 task lr=$lr started after stage 1 ended"
+done
 is "$(key "$f1" needed_by)" "job $j2 (stage 2 train of chain pipe, afterok, group pipe)" \
 	"stage 1's log names the job that depends on it"
 is "$(key "$f1" depends_on)" "" "stage 1 depends on nothing"
-is "$(key "$f2" depends_on)" "afterok:$j1 (stage 1 prep of chain pipe, group pipe)" \
-	"stage 2's log names the job it depends on"
-grep -q "^2\. \`$(basename "$f2")\` — .* — depends on afterok:$j1 (stage 1 prep of chain pipe, group pipe)$" "$R/pipe/timeline.md"
-ok $? "timeline.md shows the chain on stage 2's entry" || diag "$(cat "$R/pipe/timeline.md")"
+is "$(grep -h '^- depends_on:' "$R"/pipe/*_lr-*.md | sort -u)" "- depends_on: afterok:$j1 (stage 1 prep of chain pipe, group pipe)" \
+	"every task of stage 2 names the job it depends on"
+is "$(key "$f2" statepoints)" "lr=0.01" "a stage's task keeps its statepoints"
+grep -q "^[23]\. \`$(basename "$f2")\` — .* — depends on afterok:$j1 (stage 1 prep of chain pipe, group pipe)$" "$R/pipe/timeline.md"
+ok $? "timeline.md shows the chain on stage 2's entries" || diag "$(cat "$R/pipe/timeline.md")"
 grep -q "^1\. \`$(basename "$f1")\` — .* — needed by job $j2 " "$R/pipe/timeline.md"
 ok $? "and on stage 1's"
 out=$("$RL" -C "$R" chain pipe)
 ok $? "runlog chain pipe exits 0"
 echo "$out" | grep -q "^stage 2 train  *job $j2  *afterok  *done$"
 ok $? "runlog chain: stage 2 done" || diag "$out"
-echo "$out" | grep -q "^  pipe/$(basename "$f2")$"
-ok $? "runlog chain names stage 2's run log"
+is "$(echo "$out" | grep -c "^  pipe/.*_lr-.*\.md$")" 2 "runlog chain names stage 2's two run logs"
 
 # stage 1 fails: stage 2 never runs, and the chain view says why
 j=$(as_user "$SX" chain broken.yaml --json)
