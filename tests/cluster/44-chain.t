@@ -14,7 +14,9 @@ RL=$top_builddir/runlog/runlog
 cat >"$WORK/prep.sh" <<'S'
 #!/bin/bash
 echo "prep $1"
-sleep 2
+# held until the test has looked at the waiting stage 2
+for i in $(seq 1 240); do [ -e go ] && break; sleep 0.5; done
+sleep 1
 [ "$1" = fail ] && { echo "prep failed" >&2; exit 3; }
 date +%s.%N >prep.end
 S
@@ -91,6 +93,8 @@ case "$dep $sc" in
 *"afterok:${j1}"*) ok 0 "stage 2 depends on stage 1 (afterok:$j1)" ;;
 *) ok 1 "stage 2 depends on stage 1 (afterok:$j1): squeue '$dep', scontrol '$sc', $(job_state "$j1")" ;;
 esac
+is "$(squeue -h -j "$j2" -o '%T %r' | sort -u)" "PENDING Dependency" "stage 2 waits while stage 1 runs"
+touch "$WORK/go"
 is "$(cat "$cf" 2>/dev/null)" "# chain pipe
 1	$j1	-	pipe	prep
 2	$j2	afterok	pipe	train" "the chain file names both jobs"
