@@ -68,7 +68,7 @@ out=$(as_user "$SX" chain one.yaml 2>&1)
 is "$?" 3 "a one-stage chain refused"
 case $out in "sbatch-exp: one.yaml:3: stages: a chain needs at least 2 stages"*) ok 0 "names the line and the fix" ;; *) ok 1 "names the line: $out" ;; esac
 is "$(squeue -h -u "$TUSER" | wc -l)" "$before" "nothing submitted"
-ok $([ ! -e "$R/.exp-log/chains" ]; echo $?) "no chain file written for a bad spec"
+ok "$([ ! -e "$R/.exp-log/chains" ]; echo $?)" "no chain file written for a bad spec"
 
 # --dry-run: each stage's sbatch line, the next waiting for the one before
 out=$(as_user "$SX" chain any.yaml --dry-run)
@@ -86,7 +86,7 @@ is "$(echo "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["
 j=$(as_user "$SX" chain pipe.yaml --json)
 ok $? "chain submitted"
 read -r j1 j2 cf < <(echo "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stages"][0]["job_id"], d["stages"][1]["job_id"], d["chain_file"])')
-ok $([ -n "$j1" ] && [ -n "$j2" ]; echo $?) "jobs $j1 and $j2"
+ok "$([ -n "$j1" ] && [ -n "$j2" ]; echo $?)" "jobs $j1 and $j2"
 dep=$(squeue -h -r -j "$j2" -o '%E' 2>/dev/null | sort -u)
 sc=$(scontrol show job "$j2" 2>/dev/null | grep -o 'Dependency=[^ ]*' | sort -u)
 case "$dep $sc" in
