@@ -1,0 +1,83 @@
+/* begin_out.c - the parent's check of a begin child's reply (see
+ * begin_out.h). */
+#include <string.h>
+
+#include "job/begin_out.h"
+
+#define TERMINATED(field) (memchr((field), '\0', sizeof(field)) != NULL)
+
+/* plain: a terminated string without control characters. */
+static int plain(const char *s, size_t n)
+{
+	const unsigned char *p;
+
+	if (!memchr(s, '\0', n))
+		return 0;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* below: path lies strictly below dir (whole components) and has no
+ * ".." component after it (dir itself is the parent's own choice). */
+static int below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	const char *rest, *p;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (dir[0] != '/' || strncmp(path, dir, n) != 0 ||
+	    (n > 1 && path[n] != '/'))
+		return 0;
+	rest = path + (n > 1 ? n : 0);
+	if (!rest[0] || !rest[1])
+		return 0;
+	for (p = rest; (p = strstr(p, "..")); p += 2)
+		if (p[-1] == '/' && (p[2] == '/' || !p[2]))
+			return 0;
+	return 1;
+}
+
+/* facts_terminated: every string of the job's facts ends in its field. */
+static int facts_terminated(const struct exl_job_facts *j)
+{
+	return TERMINATED(j->job_id) && TERMINATED(j->array_id) &&
+	       TERMINATED(j->job_name) && TERMINATED(j->user) &&
+	       TERMINATED(j->nodes) && TERMINATED(j->partition) &&
+	       TERMINATED(j->signal_spec) && TERMINATED(j->batch_host) &&
+	       TERMINATED(j->script) && TERMINATED(j->work_dir) &&
+	       TERMINATED(j->stdout_path) && TERMINATED(j->stderr_path) &&
+	       TERMINATED(j->tres) && TERMINATED(j->submit_dir);
+}
+
+int exl_begin_out_check(const struct exl_begin_out *o, const char *root,
+			struct exl_err *err)
+{
+	const struct exl_run_paths *p = &o->paths;
+	const struct exl_job_facts *j = &o->job;
+
+	if (!plain(p->run_log, sizeof(p->run_log)) ||
+	    !below(p->run_log, root))
+		return exl_errf(err, "run log path: not a path below %s", root);
+	if (!plain(p->state_dir, sizeof(p->state_dir)) ||
+	    !below(p->state_dir, root))
+		return exl_errf(err, "state dir: not a path below %s", root);
+	if (!plain(p->wandb_dir, sizeof(p->wandb_dir)) ||
+	    (p->wandb_dir[0] && !below(p->wandb_dir, p->state_dir)))
+		return exl_errf(err, "W&B dir: not a path below the state dir");
+	if (p->resumed != 0 && p->resumed != 1)
+		return exl_errf(err, "resumed: %d is not 0 or 1", p->resumed);
+	if (!facts_terminated(j))
+		return exl_errf(err, "job facts: a string not terminated in its field");
+	if (!plain(j->stdout_path, sizeof(j->stdout_path)) ||
+	    !plain(j->stderr_path, sizeof(j->stderr_path)) ||
+	    !plain(j->work_dir, sizeof(j->work_dir)) ||
+	    !plain(j->submit_dir, sizeof(j->submit_dir)) ||
+	    !plain(j->batch_host, sizeof(j->batch_host)))
+		return exl_errf(err, "job facts: a control character in a path or host");
+	if (!plain(o->statepoints, sizeof(o->statepoints)))
+		return exl_errf(err, "statepoints: not a terminated line");
+	return 0;
+}
