@@ -72,8 +72,10 @@ int exp_log_remote_task_exit(spank_t sp);
 int exp_log_remote_exit(spank_t sp);
 
 /* exp_log_telemetry.c: the step's sampler thread (every step, every
- * node), stopped in slurm_spank_exit. */
-void exp_log_telemetry_start(spank_t sp, uint32_t stepid, int batch);
+ * node), writing below the run's state_dir ("" or NULL: none); stopped
+ * in slurm_spank_exit. */
+void exp_log_telemetry_start(spank_t sp, uint32_t stepid, int batch,
+			     const char *state_dir);
 void exp_log_telemetry_stop(void);
 
 /* exp_log_slurmd.c: the job epilog, run as root on every node. */

@@ -455,6 +455,31 @@ static void load_config(spank_t sp, const struct job_cred *jc)
 		exp_log_load_config_as(&u, NULL);
 }
 
+/* telemetry: start the step's sampler in the run's state dir: this
+ * step's own, else the job index's, read in a dropped child. */
+static void telemetry(spank_t sp, const struct job_cred *jc,
+		      uint32_t stepid, int batch)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	static char state_dir[4096];
+	struct exl_err err;
+	int rc;
+
+	if (c->paths.state_dir[0]) {
+		exp_log_telemetry_start(sp, stepid, batch, c->paths.state_dir);
+		return;
+	}
+	rc = exl_run_state_dir_as_user(c->root, c->job_id, jc->uid, jc->gid,
+				       jc->groups, jc->ngroups,
+				       EXP_LOG_CONFIG_TIMEOUT_S, state_dir,
+				       sizeof(state_dir), &err);
+	if (rc < 0)
+		slurm_error("exp-log: job %s: telemetry off: %s", c->job_id,
+			    err.text);
+	if (rc == 0)
+		exp_log_telemetry_start(sp, stepid, batch, state_dir);
+}
+
 int exp_log_remote_user_init(spank_t sp)
 {
 	static struct job_cred jc;
@@ -503,7 +528,8 @@ int exp_log_remote_user_init(spank_t sp)
 		       !job_has_index(c->root, c->job_id))) &&
 	    own_run(sp, &f, &jc, batch) < 0)
 		return -1;
-	exp_log_telemetry_start(sp, stepid, batch);
+	if (c->opts->telemetry)
+		telemetry(sp, &jc, stepid, batch);
 	return 0;
 }
 

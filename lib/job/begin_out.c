@@ -1,8 +1,10 @@
 /* begin_out.c - the parent's check of a begin child's reply (see
  * begin_out.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "job/begin_out.h"
+#include "util/privdrop.h"
 
 #define TERMINATED(field) (memchr((field), '\0', sizeof(field)) != NULL)
 
@@ -79,5 +81,53 @@ int exl_begin_out_check(const struct exl_begin_out *o, const char *root,
 		return exl_errf(err, "job facts: a control character in a path or host");
 	if (!plain(o->statepoints, sizeof(o->statepoints)))
 		return exl_errf(err, "statepoints: not a terminated line");
+	return 0;
+}
+
+/* What the state-dir child sends back. */
+struct state_reply {
+	int found;
+	char dir[4096];
+};
+
+struct state_arg {
+	const char *root, *job_id;
+	struct state_reply *out;
+};
+
+/* state_in_child: as the job user: the index entry's state dir. */
+static int state_in_child(void *arg, struct exl_err *err)
+{
+	struct state_arg *a = arg;
+	int rc = exl_run_state_dir(a->root, a->job_id, a->out->dir,
+				   sizeof(a->out->dir), err);
+
+	if (rc < 0)
+		return -1;
+	a->out->found = rc == 0;
+	return 0;
+}
+
+int exl_run_state_dir_as_user(const char *root, const char *job_id,
+			      uid_t uid, gid_t gid, const gid_t *groups,
+			      int ngroups, int timeout_s, char *out,
+			      size_t len, struct exl_err *err)
+{
+	static struct state_reply r;
+	struct state_arg a = { root, job_id, &r };
+
+	memset(&r, 0, sizeof(r));
+	if (exl_as_user_out(uid, gid, groups, ngroups, timeout_s,
+			    state_in_child, &a, &r, sizeof(r), err) < 0)
+		return -1;
+	if (r.found != 0 && r.found != 1)
+		return exl_errf(err, "job index: a reply that is not yes or no");
+	if (!r.found)
+		return 1;
+	if (!plain(r.dir, sizeof(r.dir)) || !below(r.dir, root))
+		return exl_errf(err, "job index: state dir not a path below %s",
+				root);
+	if (snprintf(out, len, "%s", r.dir) >= (int)len)
+		return exl_errf(err, "job index: state dir too long");
 	return 0;
 }

@@ -11,6 +11,8 @@
 #ifndef EXL_BEGIN_OUT_H
 #define EXL_BEGIN_OUT_H
 
+#include <sys/types.h>
+
 #include "job/run_lifecycle.h"
 #include "runstore/run_facts.h"
 #include "util/exl_err.h"
@@ -31,5 +33,16 @@ struct exl_begin_out {
  * statepoints.  Returns 0, or -1 with err naming the field. */
 int exl_begin_out_check(const struct exl_begin_out *o, const char *root,
 			struct exl_err *err);
+
+/* A step that does not own the run log (an srun step) finds the run's
+ * state dir in the job index, a file the user can write: read in a child
+ * dropped to uid/gid/groups for good (exl_as_user_out, at most timeout_s
+ * seconds), checked here (terminated, no control character, below root
+ * without "..").  Returns 0 with the dir in out, 1 when the job has no
+ * run log, -1 with err. */
+int exl_run_state_dir_as_user(const char *root, const char *job_id,
+			      uid_t uid, gid_t gid, const gid_t *groups,
+			      int ngroups, int timeout_s, char *out,
+			      size_t len, struct exl_err *err);
 
 #endif

@@ -10,7 +10,10 @@
 export EXP_LOG_TESTBED_USER=explogrp
 SITE=$(mktemp /tmp/exp-log-site.XXXXXX.yaml)
 export EXP_LOG_TESTBED_PLUGIN_ARGS="config=$SITE"
-ALLOWED=/tmp/exp-log-rp.$$
+testbed_up
+trap 'testbed_down; rm -f "$SITE"' EXIT
+# the allowed root inside the bed, where the run logs are linted at the end
+ALLOWED=$WORK/allowed
 cat >"$SITE" <<Y
 defaults:
   mode: replication
@@ -18,8 +21,6 @@ allowed_roots:
   - $ALLOWED
 Y
 chmod 644 "$SITE"
-testbed_up
-trap 'testbed_down; rm -rf "$SITE" "$ALLOWED"' EXIT
 mkdir -p "$ALLOWED"
 chown "$TUSER:" "$ALLOWED"
 home=$(getent passwd "$TUSER" | cut -d: -f6)

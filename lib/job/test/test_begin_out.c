@@ -1,9 +1,15 @@
 /* Unit tests: the parent's check of what a begin child sends back
  * (begin_out.h): an honest reply passes, crafted ones are refused. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "job/begin_out.h"
+#include "runstore/layout.h"
+#include "util/fileio.h"
 #include "tap.h"
 
 static struct exl_begin_out honest, o;
@@ -17,6 +23,73 @@ static void refused(const char *root, const char *what, const char *name)
 	rc = exl_begin_out_check(&o, root, &err);
 	ok(rc < 0 && strstr(err.text, what), "refused: %s (%s)", name,
 	   err.text);
+}
+
+/* put_index: job 42's index entry in root, as text. */
+static void put_index(const char *root, const char *text)
+{
+	char *p = exl_layout_job_index(root, "42"), *dir;
+	struct exl_err err;
+
+	if (!p || !(dir = strdup(p))) {
+		printf("Bail out! out of memory\n");
+		exit(1);
+	}
+	*strrchr(dir, '/') = '\0';
+	if (exl_mkdir_p(dir, 0755, &err) < 0 ||
+	    exl_write_atomic(p, text, strlen(text), 0644, &err) < 0) {
+		printf("Bail out! %s\n", err.text);
+		exit(1);
+	}
+	free(dir);
+	free(p);
+}
+
+/* The job index is read as the job user (nobody when we are root). */
+static void test_state_dir(void)
+{
+	char root[] = "/tmp/exl-begin-out-XXXXXX", out[4096], cmd[128];
+	uid_t uid = geteuid() == 0 ? 65534 : geteuid();
+	gid_t gid = geteuid() == 0 ? 65534 : getegid();
+	struct exl_err err;
+	int rc;
+
+	if (!mkdtemp(root) || chmod(root, 0755) < 0) {
+		printf("Bail out! %s\n", strerror(errno));
+		exit(1);
+	}
+	rc = exl_run_state_dir_as_user(root, "42", uid, gid, NULL, 0, 30, out,
+				       sizeof(out), &err);
+	is_int(rc, 1, "no index entry: no run log");
+	put_index(root, "{\"run_log\": \"a.md\", "
+		  "\"state_dir\": \".exp-log/runs/+flat/a\"}");
+	rc = exl_run_state_dir_as_user(root, "42", uid, gid, NULL, 0, 30, out,
+				       sizeof(out), &err);
+	ok(rc == 0 && strstr(out, root) == out &&
+	   strcmp(out + strlen(root), "/.exp-log/runs/+flat/a") == 0,
+	   "the state dir from the index, below the root: %s", out);
+	put_index(root, "{\"run_log\": \"a.md\", "
+		  "\"state_dir\": \"../../etc\"}");
+	rc = exl_run_state_dir_as_user(root, "42", uid, gid, NULL, 0, 30, out,
+				       sizeof(out), &err);
+	ok(rc < 0 && strstr(err.text, "unsafe"),
+	   "an index that climbs out is refused: %s", err.text);
+	if (geteuid() == 0) {
+		char *idx = exl_layout_job_index(root, "42");
+
+		put_index(root, "{\"run_log\": \"a.md\", "
+			  "\"state_dir\": \"s\"}");
+		if (!idx || chmod(idx, 0600) < 0)
+			diag("chmod: %s", strerror(errno));
+		free(idx);
+		rc = exl_run_state_dir_as_user(root, "42", uid, gid, NULL, 0,
+					       30, out, sizeof(out), &err);
+		ok(rc < 0 && strstr(err.text, "Permission denied"),
+		   "read as the user, not root: %s", err.text);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		diag("couldn't remove %s", root);
 }
 
 int main(void)
@@ -87,5 +160,6 @@ int main(void)
 	o = honest;
 	memset(o.statepoints, 's', sizeof(o.statepoints));
 	refused(root, "statepoints", "unterminated statepoints");
+	test_state_dir();
 	return done_testing();
 }
