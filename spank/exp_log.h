@@ -52,6 +52,13 @@ extern struct exp_log_ctx exp_log_ctx;
  * stay in ctx.probs for the caller to show.  Returns -1 when unusable. */
 int exp_log_load_config(const char *user_home);
 
+/* exp_log_config.c: the same where root can come back (slurmstepd): the
+ * site file here, the user's (user_home's, NULL: none) in a child
+ * dropped to u's uid for good, its result checked here. */
+struct exl_config_user;
+int exp_log_load_config_as(const struct exl_config_user *u,
+			   const char *user_home);
+
 /* exp_log_config.c: is root allowed by the site's allowed_roots? */
 int exp_log_root_allowed(const char *root, struct exl_err *err);
 
@@ -65,8 +72,10 @@ int exp_log_remote_task_exit(spank_t sp);
 int exp_log_remote_exit(spank_t sp);
 
 /* exp_log_telemetry.c: the step's sampler thread (every step, every
- * node), stopped in slurm_spank_exit. */
-void exp_log_telemetry_start(spank_t sp, uint32_t stepid, int batch);
+ * node), writing below the run's state_dir ("" or NULL: none); stopped
+ * in slurm_spank_exit. */
+void exp_log_telemetry_start(spank_t sp, uint32_t stepid, int batch,
+			     const char *state_dir);
 void exp_log_telemetry_stop(void);
 
 /* exp_log_slurmd.c: the job epilog, run as root on every node. */

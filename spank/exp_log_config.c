@@ -4,6 +4,9 @@
  * /etc/slurm/exp-log.yaml), the user's from ~/.config/exp-log.yaml.  An
  * invalid file never stops a job: each problem is one line naming file,
  * line and key, shown to the user at submission and in the run log.
+ * In slurmstepd (saved uid 0) the user's file is parsed in a child that
+ * dropped to the job user for good (exp_log_load_config_as,
+ * config/config_flat.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,27 +14,55 @@
 #include <slurm/spank.h>
 
 #include "exp_log.h"
+#include "config/config_flat.h"
 
-int exp_log_load_config(const char *user_home)
+/* loaded: the options the command line left unset, from the view just
+ * loaded. */
+static int loaded(void)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	char user_path[4200];
 	struct exl_err err;
 
-	if (c->cfg_loaded)
-		return 0;
-	memset(&c->probs, 0, sizeof(c->probs));
-	if (user_home)
-		snprintf(user_path, sizeof(user_path), "%s/.config/exp-log.yaml",
-			 user_home);
-	exl_config_load(&c->cfg, c->pargs.site_config,
-			user_home ? user_path : NULL, &c->probs);
 	c->cfg_loaded = 1;
 	if (exl_opts_apply_config(c->opts, &c->cfg, &err) < 0) {
 		slurm_error("%s", err.text);
 		return -1;
 	}
 	return 0;
+}
+
+int exp_log_load_config(const char *user_home)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	char user_path[4200];
+
+	if (c->cfg_loaded)
+		return 0;
+	memset(&c->probs, 0, sizeof(c->probs));
+	if (user_home)
+		snprintf(user_path, sizeof(user_path), "%s/%s", user_home,
+			 EXL_CONFIG_USER_PATH);
+	exl_config_load(&c->cfg, c->pargs.site_config,
+			user_home ? user_path : NULL, &c->probs);
+	return loaded();
+}
+
+int exp_log_load_config_as(const struct exl_config_user *u,
+			   const char *user_home)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	char user_path[4200];
+
+	if (c->cfg_loaded)
+		return 0;
+	memset(&c->probs, 0, sizeof(c->probs));
+	if (user_home && snprintf(user_path, sizeof(user_path), "%s/%s",
+				  user_home, EXL_CONFIG_USER_PATH) >=
+			 (int)sizeof(user_path))
+		user_home = NULL;
+	exl_config_load_as_user(&c->cfg, c->pargs.site_config,
+				user_home ? user_path : NULL, u, &c->probs);
+	return loaded();
 }
 
 int exp_log_root_allowed(const char *root, struct exl_err *err)

@@ -1,10 +1,13 @@
 /* exp_log_remote.c - slurmstepd side (S_CTX_REMOTE).
  *
  * user_init runs with the job user's effective uid but a saved uid of 0:
+ * the user's exp-log.yaml is parsed in a child dropped to the job user
+ * for good (config/config_flat.h: only a checked flat struct comes back);
  * the batch step (or step 0 on the first node of a job srun created)
  * writes the run log in a child that has dropped to the job user for good
  * (the git repository, dataset, run logs, timeline and experiments table
- * are parsed there, never where root can come back), then exports
+ * are parsed there, never where root can come back; its reply is checked
+ * by job/begin_out.h), then exports
  * EXP_LOG_RUN / EXP_LOG_STATE to the job.  task_exit records the
  * exit status; exit runs as root, so closing the run log happens in a
  * child that has dropped to the job's uid for good.
@@ -25,6 +28,8 @@
 
 #include "exp_log.h"
 #include "util/fileio.h"
+#include "config/config_flat.h"
+#include "job/begin_out.h"
 #include "runstore/layout.h"
 #include "util/privdrop.h"
 #include "runstore/run_facts.h"
@@ -39,9 +44,6 @@ static void getenv_job(spank_t sp, const char *name, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-/* Longest statepoint list a sweep task carries. */
-#define EXP_LOG_SWEEP_SP_MAX 2048
-
 /* sweep_task: a task of an sbatch-exp sweep (EXP_LOG_SWEEP names its
  * map) takes its name and statepoints from the map, as the job user.
  * Returns 1 when it did, 0 when not a sweep task, -1 with err. */
@@ -49,7 +51,7 @@ static int sweep_task(spank_t sp, const char *arr_task, char *task,
 		      struct exl_err *err)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	char map[4096], spv[EXP_LOG_SWEEP_SP_MAX], *dup;
+	char map[4096], spv[EXL_BEGIN_SP_MAX], *dup;
 
 	getenv_job(sp, EXL_SWEEP_ENV, map, sizeof(map));
 	if (!map[0] || !arr_task[0])
@@ -308,25 +310,19 @@ static void note_unlogged(spank_t sp, uid_t uid, const char *error)
 			    c->job_id, home, err.text);
 }
 
-/* What the dropped child of user_init sends back: nothing but these. */
-struct begin_out {
-	struct exl_run_paths paths;
-	struct exl_job_facts job;
-	char statepoints[EXP_LOG_SWEEP_SP_MAX];	/* a sweep task's */
-};
-
 struct begin_arg {
 	spank_t sp;
 	struct exl_run_facts *f;
 	uid_t uid;
-	struct begin_out *out;
+	struct exl_begin_out *out;	/* all the child sends back */
 };
 
-/* record_uids: test hook (tests/cluster/05-security.t): with
- * EXP_LOG_TEST_UIDS_FILE in the job's environment, the process that
- * parses the user's files appends its "Uid:" line of /proc/self/status
- * (real, effective, saved, fs) there, opened as that process. */
-static void record_uids(spank_t sp)
+/* record_uids: test hook (tests/cluster/05-security.t, 40-rootparse.t):
+ * with EXP_LOG_TEST_UIDS_FILE in the job's environment, each process
+ * that parses the user's files appends "WHAT" and its "Uid:" line of
+ * /proc/self/status (real, effective, saved, fs) there, opened as that
+ * process: "config" (exp-log.yaml), "begin" (git, dataset, run logs). */
+static void record_uids(spank_t sp, const char *what)
 {
 	char path[4096], buf[2048], *uid;
 	ssize_t n;
@@ -351,7 +347,7 @@ static void record_uids(spank_t sp)
 		  0644);
 	if (fd < 0)
 		return;
-	if (dprintf(fd, "%s\n", uid) < 0)
+	if (dprintf(fd, "%s %s\n", what, uid) < 0)
 		slurm_verbose("exp-log: couldn't write %s", path);
 	close(fd);
 }
@@ -370,7 +366,7 @@ static int begin_in_child(void *arg, struct exl_err *err)
 	 * which libgit2 could not read and would fail on) */
 	if (pw && pw->pw_dir && setenv("HOME", pw->pw_dir, 1) < 0)
 		return exl_errnof(err, errno, "couldn't set HOME");
-	record_uids(a->sp);
+	record_uids(a->sp, "begin");
 	exl_err_clear(&sweep_err);
 	gather_facts(a->sp, a->f, a->uid, &sweep_err);
 	if (exl_run_begin(c->root, a->f, &a->out->paths, err) < 0)
@@ -399,32 +395,55 @@ static int begin_in_child(void *arg, struct exl_err *err)
 #define EXP_LOG_BEGIN_TIMEOUT_S 300
 #define EXP_LOG_MAX_GROUPS 256
 
+/* The job user's ids, looked up once in user_init. */
+struct job_cred {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[EXP_LOG_MAX_GROUPS];
+	int ngroups;
+};
+
+/* job_cred: the job's uid, gid and the user's supplementary groups. */
+static int job_cred(spank_t sp, uid_t uid, struct job_cred *jc)
+{
+	struct passwd *pw;
+
+	jc->uid = uid;
+	jc->ngroups = EXP_LOG_MAX_GROUPS;
+	if (spank_get_item(sp, S_JOB_GID, &jc->gid) != ESPANK_SUCCESS)
+		return -1;
+	pw = getpwuid(uid);
+	if (!pw || getgrouplist(pw->pw_name, jc->gid, jc->groups,
+				&jc->ngroups) < 0)
+		jc->ngroups = 0;
+	return 0;
+}
+
 /* own_run: create (or resume) the run log and start the monitor; the
  * batch step, or step 0 on the first node of a job without one. */
-static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
+static int own_run(spank_t sp, struct exl_run_facts *f,
+		   const struct job_cred *jc, int batch)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	static struct begin_out out;
+	static struct exl_begin_out out;
+	uid_t uid = jc->uid;
 	struct begin_arg a = { sp, f, uid, &out };
-	gid_t gid, groups[EXP_LOG_MAX_GROUPS];
-	struct passwd *pw;
 	struct exl_err err;
-	int ngroups = EXP_LOG_MAX_GROUPS;
 
 	c->batch = batch;
-	if (spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS) {
-		slurm_error("exp-log: job %s: couldn't read the job's gid", c->job_id);
-		return -1;
-	}
-	pw = getpwuid(uid);
-	if (!pw || getgrouplist(pw->pw_name, gid, groups, &ngroups) < 0)
-		ngroups = 0;
 	memset(&out, 0, sizeof(out));
-	if (exl_as_user_out(uid, gid, groups, ngroups, EXP_LOG_BEGIN_TIMEOUT_S,
-			    begin_in_child, &a, &out, sizeof(out), &err) < 0) {
+	if (exl_as_user_out(uid, jc->gid, jc->groups, jc->ngroups,
+			    EXP_LOG_BEGIN_TIMEOUT_S, begin_in_child, &a, &out,
+			    sizeof(out), &err) < 0) {
 		slurm_error("exp-log: job %s: couldn't write run log: %s", c->job_id,
 			    err.text);
 		note_unlogged(sp, uid, err.text);
+		return -1;
+	}
+	/* the child parsed the user's files: its reply is hostile input */
+	if (exl_begin_out_check(&out, c->root, &err) < 0) {
+		slurm_error("exp-log: job %s: the run log's start sent back %s: ignored",
+			    c->job_id, err.text);
 		return -1;
 	}
 	c->paths = out.paths;
@@ -440,8 +459,63 @@ static int own_run(spank_t sp, struct exl_run_facts *f, uid_t uid, int batch)
 	return 0;
 }
 
+/* How long the parse of the user's exp-log.yaml may take. */
+#define EXP_LOG_CONFIG_TIMEOUT_S 60
+
+/* config_hook: in the config child, after the drop (test hook). */
+static void config_hook(void *sp)
+{
+	record_uids(sp, "config");
+}
+
+/* load_config: site file here, the user's in a dropped child. */
+static void load_config(spank_t sp, const struct job_cred *jc)
+{
+	struct exl_config_user u = {
+		.uid = jc->uid, .gid = jc->gid, .groups = jc->groups,
+		.ngroups = jc->ngroups,
+		.timeout_s = EXP_LOG_CONFIG_TIMEOUT_S,
+		.in_child = config_hook, .arg = sp,
+	};
+	struct passwd *pw = getpwuid(jc->uid);
+	char home[4096];
+
+	/* a copy: getpwuid's buffer is shared */
+	if (pw && pw->pw_dir &&
+	    snprintf(home, sizeof(home), "%s", pw->pw_dir) < (int)sizeof(home))
+		exp_log_load_config_as(&u, home);
+	else
+		exp_log_load_config_as(&u, NULL);
+}
+
+/* telemetry: start the step's sampler in the run's state dir: this
+ * step's own, else the job index's, read in a dropped child. */
+static void telemetry(spank_t sp, const struct job_cred *jc,
+		      uint32_t stepid, int batch)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	static char state_dir[4096];
+	struct exl_err err;
+	int rc;
+
+	if (c->paths.state_dir[0]) {
+		exp_log_telemetry_start(sp, stepid, batch, c->paths.state_dir);
+		return;
+	}
+	rc = exl_run_state_dir_as_user(c->root, c->job_id, jc->uid, jc->gid,
+				       jc->groups, jc->ngroups,
+				       EXP_LOG_CONFIG_TIMEOUT_S, state_dir,
+				       sizeof(state_dir), &err);
+	if (rc < 0)
+		slurm_error("exp-log: job %s: telemetry off: %s", c->job_id,
+			    err.text);
+	if (rc == 0)
+		exp_log_telemetry_start(sp, stepid, batch, state_dir);
+}
+
 int exp_log_remote_user_init(spank_t sp)
 {
+	static struct job_cred jc;
 	struct exp_log_ctx *c = &exp_log_ctx;
 	struct exl_run_facts f;
 	struct exl_err err;
@@ -467,11 +541,11 @@ int exp_log_remote_user_init(spank_t sp)
 	snprintf(f.job.job_id, sizeof(f.job.job_id), "%u", jobid);
 	getenv_job(sp, "SLURM_SUBMIT_DIR", f.job.submit_dir,
 		   sizeof(f.job.submit_dir));
-	{
-		struct passwd *pw = getpwuid(uid);
-
-		exp_log_load_config(pw ? pw->pw_dir : NULL);
+	if (job_cred(sp, uid, &jc) < 0) {
+		slurm_error("exp-log: job %u: couldn't read the job's gid", jobid);
+		return -1;
 	}
+	load_config(sp, &jc);
 	if (exp_log_resolve_root(c->opts->dir, f.job.submit_dir, c->root,
 				 sizeof(c->root)) < 0) {
 		slurm_error("exp-log: remote: run-log path too long");
@@ -485,9 +559,10 @@ int exp_log_remote_user_init(spank_t sp)
 	 * node's step 0 owns the run log. */
 	if ((batch || (nodeid == 0 && stepid == 0 &&
 		       !job_has_index(c->root, c->job_id))) &&
-	    own_run(sp, &f, uid, batch) < 0)
+	    own_run(sp, &f, &jc, batch) < 0)
 		return -1;
-	exp_log_telemetry_start(sp, stepid, batch);
+	if (c->opts->telemetry)
+		telemetry(sp, &jc, stepid, batch);
 	return 0;
 }
 

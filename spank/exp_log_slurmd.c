@@ -24,6 +24,7 @@
 #include "exp_log.h"
 #include "util/jobstate.h"
 #include "util/privdrop.h"
+#include "config/config_flat.h"
 
 #define EXP_LOG_MAX_GROUPS 256
 
@@ -109,7 +110,7 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 	/* the site file only (root's): the user's is never parsed here */
 	memset(&site, 0, sizeof(site));
 	memset(&probs, 0, sizeof(probs));
-	exl_config_load(&site, c->pargs.site_config, NULL, &probs);
+	exl_config_load_site(&site, c->pargs.site_config, &probs);
 	a.site = &site;
 	a.root = root;
 	a.job_id = job_id;

@@ -71,27 +71,18 @@ static const char *gpu_selection(spank_t sp)
 	return NULL;
 }
 
-void exp_log_telemetry_start(spank_t sp, uint32_t stepid, int batch)
+void exp_log_telemetry_start(spank_t sp, uint32_t stepid, int batch,
+			     const char *state_dir)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
 	struct exl_sampler_cfg cfg;
 	struct exl_err err;
 	uint64_t mem = 0;
 	char *cores = NULL;
-	int rc;
 
-	if (!c->opts->telemetry || tel.s)
+	if (!c->opts->telemetry || tel.s || !state_dir || !state_dir[0])
 		return;
-	if (batch && c->paths.state_dir[0])
-		snprintf(tel.state_dir, sizeof(tel.state_dir), "%.4095s",
-			 c->paths.state_dir);
-	else if ((rc = exl_run_state_dir(c->root, c->job_id, tel.state_dir,
-					 sizeof(tel.state_dir), &err)) != 0) {
-		if (rc < 0)
-			slurm_error("exp-log: job %s: telemetry off: %s", c->job_id,
-				    err.text);
-		return;
-	}
+	snprintf(tel.state_dir, sizeof(tel.state_dir), "%.4095s", state_dir);
 	node_name(sp, tel.node, sizeof(tel.node));
 	snprintf(tel.job, sizeof(tel.job), "%.31s", c->job_id);
 	if (batch)

@@ -13,7 +13,9 @@
  * Messages carry no "exp-log: " prefix; the caller adds it.
  *
  * Security: load the user file with the job user's privileges (never as
- * root): values are quoted back in messages.
+ * root): values are quoted back in messages.  Where root can come back
+ * (slurmstepd's saved uid 0), use exl_config_load_as_user
+ * (config_flat.h): the user file is parsed in a child dropped for good.
  */
 #ifndef EXL_CONFIG_H
 #define EXL_CONFIG_H

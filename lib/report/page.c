@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/pairs.h"
 #include "util/timefmt.h"
 #include "runstore/evidence.h"
 #include "runstore/experiments_table.h"
@@ -370,6 +371,51 @@ static int by_x(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+struct sweep_walk {
+	struct sweep_key *k;
+	size_t *nk, cap;
+	double metric;
+	const char *metric_name;
+	int metric_len;
+};
+
+/* sweep_point: one statepoint with a numeric value: (value, metric)
+ * into its key's point list. */
+static int sweep_point(void *arg, const char *key, const char *val)
+{
+	struct sweep_walk *w = arg;
+	struct sweep_key *k = w->k;
+	char *end;
+	double v;
+	size_t i;
+
+	if (strlen(key) >= sizeof(k->name))
+		return 0;
+	v = strtod(val, &end);
+	if (end == val || *end || !isfinite(v))
+		return 0;
+	for (i = 0; i < *w->nk && strcmp(k[i].name, key); i++)
+		;
+	if (i == *w->nk) {
+		if (*w->nk == SWEEP_KEYS)
+			return 0;
+		snprintf(k[i].name, sizeof(k[i].name), "%s", key);
+		k[i].pts = calloc(w->cap, sizeof(*k[i].pts));
+		k[i].n = 0;
+		if (!k[i].pts)
+			return 0;
+		(*w->nk)++;
+	}
+	if (!k[i].pts || k[i].n == w->cap)
+		return 0;
+	k[i].pts[k[i].n].x = v;
+	k[i].pts[k[i].n].y = w->metric;
+	k[i].n++;
+	snprintf(k[i].metric, sizeof(k[i].metric), "%.*s", w->metric_len,
+		 w->metric_name);
+	return 0;
+}
+
 /* One run's statepoints ("- statepoints: `k=v,k2=v2`" in Config) with a
  * numeric value, and its metric, into the keys' point lists. */
 static void sweep_run(const char *md, const struct exl_run_summary *sum,
@@ -377,10 +423,10 @@ static void sweep_run(const char *md, const struct exl_run_summary *sum,
 		      size_t cap)
 {
 	const char *p = md ? strstr(md, "\n- statepoints: ") : NULL;
+	struct sweep_walk w = { k, nk, cap, 0, NULL, 0 };
 	struct exl_exp_row r;
-	char sp[512], *save = NULL, *tok, *sep, *end;
-	double metric;
-	size_t i, n;
+	char sp[512], *sep, *end;
+	size_t n;
 
 	if (!p || !sum)
 		return;
@@ -388,9 +434,11 @@ static void sweep_run(const char *md, const struct exl_run_summary *sum,
 	sep = strchr(r.metric, ' ');
 	if (!sep)
 		return;
-	metric = strtod(sep + 1, &end);
-	if (end == sep + 1 || !isfinite(metric))
+	w.metric = strtod(sep + 1, &end);
+	if (end == sep + 1 || !isfinite(w.metric))
 		return;
+	w.metric_name = r.metric;
+	w.metric_len = (int)(sep - r.metric);
 	p += strlen("\n- statepoints: ");
 	p += strspn(p, "`");
 	n = strcspn(p, "`\n");
@@ -398,37 +446,7 @@ static void sweep_run(const char *md, const struct exl_run_summary *sum,
 		return;
 	memcpy(sp, p, n);
 	sp[n] = '\0';
-	for (tok = strtok_r(sp, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
-		double v;
-
-		if (!eq || eq == tok || (size_t)(eq - tok) >= sizeof(k->name))
-			continue;
-		*eq = '\0';
-		v = strtod(eq + 1, &end);
-		if (end == eq + 1 || *end || !isfinite(v))
-			continue;
-		for (i = 0; i < *nk && strcmp(k[i].name, tok); i++)
-			;
-		if (i == *nk) {
-			if (*nk == SWEEP_KEYS)
-				continue;
-			snprintf(k[i].name, sizeof(k[i].name), "%s", tok);
-			k[i].pts = calloc(cap, sizeof(*k[i].pts));
-			k[i].n = 0;
-			if (!k[i].pts)
-				continue;
-			(*nk)++;
-		}
-		if (!k[i].pts || k[i].n == cap)
-			continue;
-		k[i].pts[k[i].n].x = v;
-		k[i].pts[k[i].n].y = metric;
-		k[i].n++;
-		snprintf(k[i].metric, sizeof(k[i].metric), "%.*s",
-			 (int)(sep - r.metric), r.metric);
-	}
+	exl_pairs_each(sp, sweep_point, &w);
 }
 
 /* For a sweep: the final metric against each statepoint that varies. */

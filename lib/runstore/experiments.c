@@ -8,6 +8,7 @@
 #include "runstore/experiments.h"
 #include "util/fileio.h"
 #include "util/mdtable.h"
+#include "util/pairs.h"
 #include "runstore/runlog_doc.h"
 #include "util/strbuf.h"
 
@@ -113,48 +114,50 @@ static void sp_free(struct spcol *sp, size_t n)
 		free(sp[i].val);
 }
 
+struct sp_walk {
+	struct exl_md_row *h;
+	struct spcol *sp;
+	size_t *nsp;
+};
+
+/* sp_column: one statepoint's column (added to the header when new) and
+ * value.  1 stops the walk when SP_MAX are taken, -1 when out of
+ * memory. */
+static int sp_column(void *arg, const char *key, const char *val)
+{
+	struct sp_walk *w = arg;
+	char name[64];
+	long at;
+	int i;
+
+	if (*w->nsp >= SP_MAX)
+		return 1;
+	header_name(key, name, sizeof(name));
+	for (i = 0; i < C_COUNT; i++)
+		if (strcmp(name, col_name[i]) == 0)
+			return 0;
+	at = column(w->h, name);
+	if (at < 0) {
+		at = (long)w->h->n;
+		if (exl_md_row_set(w->h, w->h->n, key) < 0)
+			return -1;
+	}
+	w->sp[*w->nsp].col = (size_t)at;
+	if (!(w->sp[*w->nsp].val = strdup(val)))
+		return -1;
+	(*w->nsp)++;
+	return 0;
+}
+
 /* sp_columns: the column of each of row's statepoints, appended to the
  * header h when it has none yet. */
 static int sp_columns(struct exl_md_row *h, const char *statepoints,
 		      struct spcol *sp, size_t *nsp)
 {
-	char *copy = strdup(statepoints ? statepoints : ""), *kv, *save = NULL;
-	char name[64];
-	int rc = 0, i;
+	struct sp_walk w = { h, sp, nsp };
 
 	*nsp = 0;
-	if (!copy)
-		return -1;
-	for (kv = strtok_r(copy, ",", &save); kv && rc == 0 && *nsp < SP_MAX;
-	     kv = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(kv, '=');
-		long at;
-
-		if (!eq || eq == kv)
-			continue;
-		*eq = '\0';
-		header_name(kv, name, sizeof(name));
-		for (i = 0; i < C_COUNT; i++)
-			if (strcmp(name, col_name[i]) == 0)
-				break;
-		if (i < C_COUNT)
-			continue;
-		at = column(h, name);
-		if (at < 0) {
-			at = (long)h->n;
-			if (exl_md_row_set(h, h->n, kv) < 0) {
-				rc = -1;
-				break;
-			}
-		}
-		sp[*nsp].col = (size_t)at;
-		if (!(sp[*nsp].val = strdup(eq + 1)))
-			rc = -1;
-		else
-			(*nsp)++;
-	}
-	free(copy);
-	return rc;
+	return exl_pairs_each(statepoints, sp_column, &w) < 0 ? -1 : 0;
 }
 
 /* put_sp: the statepoint cells of r. */

@@ -8,6 +8,7 @@
 
 #include "runstore/record_codec.h"
 #include "util/jsonfile.h"
+#include "util/pairs.h"
 
 #define AT RR_AT
 
@@ -66,23 +67,16 @@ int exl_rr_map_set(struct exl_rr_map *m, const char *key, const char *val)
 	return 0;
 }
 
+/* map_pair: one statepoint into the map. */
+static int map_pair(void *arg, const char *key, const char *val)
+{
+	return exl_rr_map_set(arg, key, val);
+}
+
 int exl_rr_map_from_pairs(struct exl_rr_map *m, const char *pairs)
 {
-	char *copy = strdup(pairs), *save = NULL, *kv;
-	int rc = copy ? 0 : -1;
-
 	m->present = 1;
-	for (kv = copy ? strtok_r(copy, ",", &save) : NULL; kv && rc == 0;
-	     kv = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(kv, '=');
-
-		if (!eq)
-			continue;
-		*eq = '\0';
-		rc = exl_rr_map_set(m, kv, eq + 1);
-	}
-	free(copy);
-	return rc;
+	return exl_pairs_each(pairs, map_pair, m) != 0 ? -1 : 0;
 }
 
 void exl_rr_map_free(struct exl_rr_map *m)

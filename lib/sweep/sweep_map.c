@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/fileio.h"
+#include "util/pairs.h"
 #include "util/strbuf.h"
 #include "sweep/sweep_map.h"
 
@@ -77,27 +78,28 @@ void exl_sweep_env_name(const char *key, char *out, size_t len)
 		out[n] = '\0';
 }
 
+struct sp_env {
+	int (*fn)(void *arg, const char *env, const char *val);
+	void *arg;
+};
+
+/* sp_env_one: one pair, its name made an environment variable's. */
+static int sp_env_one(void *arg, const char *key, const char *val)
+{
+	struct sp_env *e = arg;
+	char env[128];
+
+	exl_sweep_env_name(key, env, sizeof(env));
+	return e->fn(e->arg, env, val);
+}
+
 int exl_sweep_sp_each(const char *sp,
 		      int (*fn)(void *arg, const char *env, const char *val),
 		      void *arg)
 {
-	char *copy = strdup(sp ? sp : ""), *kv, *save = NULL, env[128];
-	int rc = 0;
+	struct sp_env e = { fn, arg };
 
-	if (!copy)
-		return -1;
-	for (kv = strtok_r(copy, ",", &save); kv && rc == 0;
-	     kv = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(kv, '=');
-
-		if (!eq)
-			continue;
-		*eq = '\0';
-		exl_sweep_env_name(kv, env, sizeof(env));
-		rc = fn(arg, env, eq + 1);
-	}
-	free(copy);
-	return rc;
+	return exl_pairs_each(sp, sp_env_one, &e);
 }
 
 char *exl_sweep_array_spec(const unsigned *idx, size_t n, long throttle)

@@ -9,6 +9,7 @@
 
 #include "util/fileio.h"
 #include "util/jsonfile.h"
+#include "util/pairs.h"
 #include "util/sharemode.h"
 
 json_object *exl_json_parse(const char *text, size_t len, const char *what,
@@ -201,26 +202,25 @@ int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err)
 	return rc;
 }
 
+/* add_pair: one statepoint as a string member. */
+static int add_pair(void *arg, const char *key, const char *val)
+{
+	json_object *v = json_object_new_string(val);
+
+	if (!v || json_object_object_add(arg, key, v) < 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
 json_object *exl_json_from_pairs(const char *pairs)
 {
 	json_object *o = json_object_new_object();
-	char *copy = strdup(pairs ? pairs : ""), *kv, *save = NULL;
 
-	if (!o || !copy) {
+	if (!o || exl_pairs_each(pairs, add_pair, o) != 0) {
 		json_object_put(o);
-		free(copy);
 		return NULL;
 	}
-	for (kv = strtok_r(copy, ",", &save); kv;
-	     kv = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(kv, '=');
-
-		if (eq) {
-			*eq = '\0';
-			json_object_object_add(o, kv,
-					       json_object_new_string(eq + 1));
-		}
-	}
-	free(copy);
 	return o;
 }

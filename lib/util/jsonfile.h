@@ -43,8 +43,8 @@ void exl_json_set_int(json_object *o, const char *key, long long val);
 void exl_json_set_double(json_object *o, const char *key, double val);
 void exl_json_set_bool(json_object *o, const char *key, int val);
 
-/* "k=v,k2=v2" (statepoints) as a JSON object of strings; pairs without
- * '=' are skipped.  NULL only when out of memory. */
+/* "k=v,k2=v2" (statepoints, split by util/pairs.h) as a JSON object of
+ * strings.  NULL only when out of memory. */
 json_object *exl_json_from_pairs(const char *pairs);
 
 #endif

@@ -112,7 +112,8 @@ int exl_as_user_out(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 
 		close(pfd[0]);
 		memset(&rep, 0, sizeof(rep));
-		exl_err_clear(&child_err);
+		/* all of it: the whole text goes down the pipe */
+		memset(&child_err, 0, sizeof(child_err));
 		if (drop_to(uid, gid, groups, ngroups) < 0) {
 			exl_errnof(&child_err, errno,
 				   "couldn't drop privileges to uid %u",

@@ -36,7 +36,7 @@ uids=$WORK/uids.txt
 id=$(EXP_LOG_TEST_UIDS_FILE=$uids submit --exp-log --exp-task=uids --wrap=true)
 wait_final "$R" "$id" 60 >/dev/null
 tuid=$(id -u "$TUSER")
-is "$(cat "$uids" 2>/dev/null)" "$(printf 'Uid:\t%s\t%s\t%s\t%s' "$tuid" "$tuid" "$tuid" "$tuid")" \
+is "$(grep '^begin ' "$uids" 2>/dev/null)" "$(printf 'begin Uid:\t%s\t%s\t%s\t%s' "$tuid" "$tuid" "$tuid" "$tuid")" \
 	"user_init parses as the user alone (no saved uid 0)"
 is "$(stat -c %U "$(run_log_of "$R" "$id")")" "$TUSER" "and the run log is still the user's"
 

@@ -13,12 +13,7 @@ R=$FS/run_logs
 RUNLOG=$top_builddir/runlog/runlog
 
 # an earlier job's run log in the same root
-a=$(submit --exp-log="$R" --exp-task=earlier -o earlier.out --wrap="echo step 1 loss 0.5")
-fa=$(wait_final "$R" "$a" 60)
-ok $? "earlier job closed"
-cp "$fa" "$WORK/earlier.md"
-sda=$(state_dir_of "$R" "$a")
-cp "$sda/run.json" "$WORK/earlier.json"
+earlier_job "$R"
 
 # the job: progress on stdout (outside the small filesystem), then it
 # fills the run-log root and keeps going until the test has looked, then
@@ -72,9 +67,9 @@ like "$(section "$fb" Status)" "— exp-log: [0-9]+ run-log updates? could not b
 	"the run log says how many Status updates were lost, when and why"
 like "$(slurmd_log_grep "exp-log: job $b:")" "exp-log: job $b: [0-9]+ updates? of run log $fb could not be written .*No space left on device; a Status line in the run log says so" \
 	"the slurmd log says so too"
-cmp -s "$fa" "$WORK/earlier.md"
+earlier_log_same
 ok $? "the earlier job's run log is byte for byte what it was"
-cmp -s "$sda/run.json" "$WORK/earlier.json"
+earlier_json_same
 ok $? "and so is its sidecar"
 is "$(temp_files "$FS")" "" "no temp file left in the root"
 # nothing half written: every JSON file and every JSON line parses
@@ -130,7 +125,7 @@ ok $? "runlog close closes it"
 is "$(key "$fc" scheduler_state)" COMPLETED "with the scheduler's final state"
 is "$(key "$fc" exit)" "exit code 0" "and exit code"
 is "$(grep -c '— completed, exit code 0$' "$fc")" 1 "one final Status line"
-cmp -s "$fa" "$WORK/earlier.md"
+earlier_log_same
 ok $? "the earlier job's run log is still untouched"
 is "$(temp_files "$FS")" "" "no temp file in the root at the end"
 # the epilog's note went to the passwd home: ours only, named by our root

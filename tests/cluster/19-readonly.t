@@ -12,12 +12,8 @@ small_fs "$FS" 8
 R=$FS/run_logs
 RUNLOG=$top_builddir/runlog/runlog
 
-a=$(submit --exp-log="$R" --exp-task=earlier -o earlier.out --wrap="echo step 1 loss 0.5")
-fa=$(wait_final "$R" "$a" 60)
-ok $? "earlier job closed"
-cp "$fa" "$WORK/earlier.md"
-sda=$(state_dir_of "$R" "$a")
-cp "$sda/run.json" "$WORK/earlier.json"
+# an earlier job's run log in the same root
+earlier_job "$R"
 
 # progress on stdout (outside the root) until the test says stop; exit 3
 # so the true final state is not the default one
@@ -72,7 +68,7 @@ ok $([ -s "$WORK/.cache/exp-log/unlogged/$b.json" ]; echo $?) \
 	"a note for runlog status in the job's HOME"
 cmp -s "$fb" "$WORK/ro.last.md"
 ok $? "the run log is still its last good version"
-cmp -s "$fa" "$WORK/earlier.md" && cmp -s "$sda/run.json" "$WORK/earlier.json"
+earlier_log_same && earlier_json_same
 ok $? "the earlier run log and its sidecar are untouched"
 is "$(temp_files "$FS")" "" "no temp file in the root"
 
@@ -97,7 +93,7 @@ unlike "$out" "warning: job $b " "runlog status no longer warns"
 is "$(as_user "$RUNLOG" close "$fb" 2>&1)" \
 	"runlog: $fb: already closed (scheduler_state FAILED)" "closing twice is refused"
 is "$(temp_files "$FS")" "" "still no temp file in the root"
-cmp -s "$fa" "$WORK/earlier.md"
+earlier_log_same
 ok $? "the earlier run log is still untouched"
 # the epilog's note went to the passwd home: ours only, named by our root
 h=$(getent passwd "$TUSER" | cut -d: -f6)/.cache/exp-log/unlogged/$b.json

@@ -207,6 +207,29 @@ wait_final() {
 
 # state_dir_of ROOT JOBID: the run's state dir (where run.json lives), from
 # the job map.
+# earlier_job ROOT: an earlier job's run log in ROOT, closed, with copies
+# of it and its run.json kept in $WORK (the fault tests check it stays
+# byte for byte what it was).  Sets EARLIER_LOG and EARLIER_STATE; one ok.
+earlier_job() {
+	local a
+	a=$(submit --exp-log="$1" --exp-task=earlier -o earlier.out \
+		--wrap="echo step 1 loss 0.5")
+	EARLIER_LOG=$(wait_final "$1" "$a" 60)
+	ok $? "earlier job closed"
+	EARLIER_STATE=$(state_dir_of "$1" "$a")
+	cp "$EARLIER_LOG" "$WORK/earlier.md"
+	cp "$EARLIER_STATE/run.json" "$WORK/earlier.json"
+}
+
+# earlier_log_same / earlier_json_same: the earlier job's run log / its
+# run.json is what earlier_job kept.
+earlier_log_same() {
+	cmp -s "$EARLIER_LOG" "$WORK/earlier.md"
+}
+earlier_json_same() {
+	cmp -s "$EARLIER_STATE/run.json" "$WORK/earlier.json"
+}
+
 state_dir_of() {
 	local idx=$1/.exp-log/jobs/$2.json rel
 	rel=$(sed -n 's/.*"state_dir": *"\([^"]*\)".*/\1/p' "$idx" 2>/dev/null)
