@@ -81,10 +81,10 @@ if [ "${1:-}" = --inner ]; then
 	echo "runlog status --all (ms):$ra   median $mra"
 	echo "find -printf, a stat per run log (ms):$fs   median $mfs"
 	n=${RUNS:-10000}
-	r=$(awk -v a="$mrl" -v b="$msq" 'BEGIN { printf "%.3f", b > 0 ? a / b : 0 }')
-	ra=$(awk -v a="$mra" -v b="$mfs" 'BEGIN { printf "%.3f", b > 0 ? a / b : 0 }')
-	v1=$(awk -v r="$r" 'BEGIN { print r <= 1.25 ? "ok" : "FAIL" }')
-	v2=$(awk -v r="$ra" 'BEGIN { print r <= 1.5 ? "ok" : "FAIL" }')
+	r=$(awk -v a="$mrl" -v b="$msq" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+	ra=$(awk -v a="$mra" -v b="$mfs" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+	v1=$(awk -v r="$r" 'BEGIN { print ((r <= 1.25) ? "ok" : "FAIL") }')
+	v2=$(awk -v r="$ra" 'BEGIN { print ((r <= 1.5) ? "ok" : "FAIL") }')
 	echo "ratio runlog status / squeue: ${r}x (goal <= 1.25x): $v1"
 	echo "ratio runlog status --all / squeue: $(awk -v a="$mra" -v b="$msq" 'BEGIN { printf "%.2f", a / b }')x (reads every run log)"
 	echo "ratio runlog status --all / find (stat only): ${ra}x (goal <= 1.5x, summary cache warm): $v2"
