@@ -1,54 +1,64 @@
 #!/bin/bash
-# bench/passport.sh - passport generate against sha256sum and openssl,
-# on one synthetic checkpoint, in one run: medians of N runs and ratios.
+# bench/passport.sh - passport generate and verify against openssl dgst
+# and sha256sum on four checkpoint shapes, in one run: medians of N rounds
+# and ratios, then the goals of issue 20 (DESIGN.md §8), each "ok" or a
+# "FAIL" line; exits 1 when one is missed.
 #
-# Every contender hashes the same files with the page cache warm (each
-# round reads all files once before timing, and the machine must have the
-# memory to keep them), so the figures compare hashing and reading from
-# memory, not the disk.  Contenders take turns within a round, so other
-# work on a shared machine weighs on all of them alike; the "cpu s" column
-# (user + system time) and the CPU-cost lines do not depend on it.
+# Shapes: 8 shards (BENCH_GB GiB), one big file (BENCH_BIG_GB GiB), 10,000
+# small files (BENCH_SMALL files of 16 KiB), and a mix (2 shards, 2,000
+# small files, a tokenizer).  Every contender hashes the same files with
+# the page cache warm (each round reads all files first), so the figures
+# compare hashing, not the disk; contenders take turns within a round, so
+# other work on a shared machine weighs on all of them alike.  With
+# BENCH_COLD=1 (root: it drops the page cache before each run) the cold
+# case compares passport verify of the shards with `cat` of the same files
+# from disk.
 #
 # Environment:
-#   PASSPORT        the passport binary (default: ../passport/passport
-#                   next to this script, else passport on PATH)
+#   PASSPORT        the passport binary (default: ../build/passport/passport
+#                   or ../passport/passport next to this script, else PATH)
 #   BENCH_GB        size of the sharded checkpoint in GiB (default 4)
 #   BENCH_SHARDS    number of weight shards (default 8)
 #   BENCH_BIG_GB    size of the one-big-file case in GiB (default 2)
-#   BENCH_RUNS      runs per contender, the median is kept (default 5)
+#   BENCH_SMALL     files of the small-files case (default 10000)
+#   BENCH_RUNS      rounds, the median is kept (default 5)
 #   BENCH_DIR       where to build the data (default $TMPDIR or /tmp)
+#   BENCH_COLD      1: also the cold case (drops caches; root)
+#   BENCH_OUT       append "name value goal verdict" lines here (bench/all)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-PASSPORT=${PASSPORT:-$here/../passport/passport}
-[ -x "$PASSPORT" ] || PASSPORT=$(command -v passport || true)
+PASSPORT=${PASSPORT:-}
+for p in "$here/../build/passport/passport" "$here/../passport/passport"; do
+	[ -n "$PASSPORT" ] || { [ -x "$p" ] && PASSPORT=$p; } || true
+done
+[ -n "$PASSPORT" ] || PASSPORT=$(command -v passport || true)
 [ -n "$PASSPORT" ] || { echo "bench: set PASSPORT=/path/to/passport" >&2; exit 2; }
 GB=${BENCH_GB:-4}
 SHARDS=${BENCH_SHARDS:-8}
 BIG_GB=${BENCH_BIG_GB:-2}
+SMALL=${BENCH_SMALL:-10000}
 RUNS=${BENCH_RUNS:-5}
 PARENT=${BENCH_DIR:-${TMPDIR:-/tmp}}
+COLD=${BENCH_COLD:-0}
 
 gib=$((1024 * 1024 * 1024))
 shard_bytes=$((GB * gib / SHARDS))
-total_bytes=$((shard_bytes * SHARDS))
 big_bytes=$((BIG_GB * gib))
-need_kib=$(((total_bytes + big_bytes) / 1024 + 1024 * 1024))
+need_kib=$(((GB * gib + big_bytes + gib / 2) / 1024 + SMALL * 24 + 1024 * 1024))
 avail_kib=$(df -Pk "$PARENT" | awk 'NR == 2 { print $4 }')
 if [ "$avail_kib" -lt "$need_kib" ]; then
 	echo "bench: $PARENT has $((avail_kib / 1024)) MiB free, needs $((need_kib / 1024)) MiB: lower BENCH_GB/BENCH_BIG_GB or set BENCH_DIR" >&2
 	exit 3
 fi
 mem_kib=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
-if [ $(((total_bytes + big_bytes) / 1024)) -gt $((mem_kib * 8 / 10)) ]; then
+if [ $((need_kib - 1024 * 1024)) -gt $((mem_kib * 8 / 10)) ]; then
 	echo "bench: warning: the data does not fit in the page cache ($((mem_kib / 1024)) MiB available); figures will include disk reads" >&2
 fi
 
 work=$(mktemp -d "$PARENT/passport-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-ck=$work/ckpt
-big=$work/big
-mkdir -p "$ck/assets" "$big" "$work/times"
+mkdir -p "$work/times"
 
 # fill FILE SEED BYTES: random-looking data, fast (an AES-CTR keystream).
 fill() {
@@ -56,48 +66,62 @@ fill() {
 		2>/dev/null || true) | head -c "$3" >"$1"
 	[ "$(stat -c %s "$1")" -eq "$3" ] || { echo "bench: couldn't write $1" >&2; exit 3; }
 }
-echo "bench: building $SHARDS shards of $((shard_bytes / 1024 / 1024)) MiB and one $BIG_GB GiB file in $work"
+# smalls DIR N: N files of 16 KiB cut from one stream (fast).
+smalls() {
+	mkdir -p "$1/small"
+	fill "$work/stream" "small$2" $(($2 * 16384))
+	(cd "$1/small" && split -a 5 -d -b 16384 "$work/stream" f)
+	rm -f "$work/stream"
+}
+echo "bench: building the shapes in $work"
+mkdir -p "$work/shards/assets" "$work/big" "$work/small" "$work/mix"
 for i in $(seq 1 "$SHARDS"); do
-	fill "$(printf '%s/model-%05d-of-%05d.safetensors' "$ck" "$i" "$SHARDS")" "s$i" "$shard_bytes"
+	fill "$(printf '%s/model-%05d-of-%05d.safetensors' "$work/shards" "$i" "$SHARDS")" "s$i" "$shard_bytes"
 done
-printf '{"hidden_size": 4096}\n' >"$ck/config.json"
-fill "$ck/tokenizer.json" tok 2000000
-fill "$ck/assets/norm_stats.json" norm 4096
-fill "$big/model.safetensors" big "$big_bytes"
-mapfile -t files < <(cd "$ck" && find . -type f | sort)
-ck_bytes=$(cd "$ck" && du -cb "${files[@]}" | tail -1 | cut -f1)
+printf '{"hidden_size": 4096}\n' >"$work/shards/config.json"
+fill "$work/shards/tokenizer.json" tok 2000000
+fill "$work/shards/assets/norm_stats.json" norm 4096
+fill "$work/big/model.safetensors" big "$big_bytes"
+smalls "$work/small" "$SMALL"
+fill "$work/mix/model-1.safetensors" m1 $((gib / 4))
+fill "$work/mix/model-2.safetensors" m2 $((gib / 4))
+fill "$work/mix/tokenizer.json" mtok 2000000
+smalls "$work/mix" $((SMALL / 5))
+shapes="shards big small mix"
+for s in $shapes; do
+	"$PASSPORT" generate "$work/$s" -q || { echo "bench: passport generate $work/$s failed" >&2; exit 3; }
+done
 
-# warm DIR...: read the files once, so every contender starts with them in
+# files SHAPE: the shape's files (not its passport), NUL-separated.
+files() { (cd "$work/$1" && find . -type f ! -name MODEL_PASSPORT.json -print0 | sort -z); }
+bytes_of() { files "$1" | (cd "$work/$1" && xargs -0 du -cb | awk '$2 == "total" { s += $1 } END { print s }'); }
+count_of() { files "$1" | tr -cd '\0' | wc -c; }
+
+# warm DIR: read the files once, so every contender starts with them in
 # the page cache (machines that reclaim idle page cache, such as VMs with
 # DAMON, would otherwise hand the later contenders cold files).
-warm() { find "$@" -type f -exec cat {} + >/dev/null; }
-
-# resident DIR: percent of DIR's bytes in the page cache right now.
-resident() {
-	command -v fincore >/dev/null || { echo "?"; return; }
-	find "$1" -type f -print0 | xargs -0 fincore -b -n -o RES,SIZE |
-		awk '{ r += $1; s += $2 } END { printf "%.0f", s ? 100 * r / s : 100 }'
-}
-
-# calc EXPR: floating-point arithmetic (awk, no bc needed).
+warm() { find "$1" -type f -exec cat {} + >/dev/null; }
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 
-# timed NAME CMD...: run CMD once, append "wall cpu" (seconds, CPU =
-# user + system) to $work/times/NAME.
+# timed NAME CMD...: run CMD once, append "wall cpu maxrss_kib" to
+# $work/times/NAME (CPU = user + system, of all its processes).
 timed() {
-	local name=$1 TIMEFORMAT='%R %U %S'
+	local name=$1
 	shift
-	{ time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ print $1, $2 + $3 }' >>"$work/times/$name"
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time.out" "$@" >/dev/null 2>&1 ||
+		{ echo "bench: $name failed: $*" >&2; exit 3; }
+	awk '{ print $1, $2 + $3, $4 }' "$work/time.out" >>"$work/times/$name"
 }
-
-# median NAME COLUMN: the median of a column of $work/times/NAME.
 median() {
-	awk -v c="$2" '{ print $c }' "$work/times/$1" | sort -g | sed -n "$(((RUNS + 1) / 2))p"
+	awk -v c="$2" '{ print $c }' "$work/times/$1" | sort -g |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
+[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (GNU time)" >&2; exit 2; }
 
-run_sha256sum() { (cd "$ck" && sha256sum "${files[@]}"); }
-run_openssl_each() { (cd "$ck" && for f in "${files[@]}"; do openssl dgst -sha256 "$f"; done); }
-run_passport() { "$PASSPORT" generate "$1" -q; }
+ossl() { (cd "$work/$1" && files "$1" | xargs -0 openssl dgst -sha256); }
+sum() { (cd "$work/$1" && files "$1" | xargs -0 sha256sum); }
+export -f files ossl sum
+export work
 
 cores=$(nproc)
 if [ -n "${SLURM_CPUS_ON_NODE:-}" ] && [ "$SLURM_CPUS_ON_NODE" -lt "$cores" ]; then
@@ -108,58 +132,96 @@ one_core=$(calc "${speed_k%k} * 1000")
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: $RUNS rounds; each round warms the page cache, then runs every contender once"
-cached_ck=100 cached_big=100
 for ((r = 0; r < RUNS; r++)); do
-	warm "$ck" "$big"
-	c=$(resident "$ck"); [ "$c" = "?" ] || [ "$c" -ge "$cached_ck" ] || cached_ck=$c
-	c=$(resident "$big"); [ "$c" = "?" ] || [ "$c" -ge "$cached_big" ] || cached_big=$c
-	timed pp run_passport "$ck"
-	timed sum run_sha256sum
-	timed ossl run_openssl_each
-	timed big run_passport "$big"
-	timed big_ossl openssl dgst -sha256 "$big/model.safetensors"
+	for s in $shapes; do
+		warm "$work/$s"
+		timed "gen_$s" "$PASSPORT" generate "$work/$s" -q -f
+		timed "ver_$s" "$PASSPORT" verify "$work/$s" -q
+		timed "ossl_$s" bash -c "ossl $s"
+		timed "sum_$s" bash -c "sum $s"
+	done
+	# the hardware limit under the load of this moment: openssl speed
+	# counting wall time (by default it divides by its CPU time)
+	openssl speed -elapsed -seconds 1 -bytes 16384 -evp sha256 2>/dev/null |
+		awk '$1 == "sha256" { sub(/k$/, "", $NF); print $NF * 1000 }' >>"$work/times/speed1"
+	openssl speed -multi "$cores" -elapsed -seconds 1 -bytes 16384 -evp sha256 2>/dev/null |
+		awk '$1 == "sha256" { sub(/k$/, "", $NF); print $NF * 1000 }' >>"$work/times/speedn"
+	if [ "$COLD" = 1 ]; then
+		sync
+		echo 3 >/proc/sys/vm/drop_caches
+		timed cold_cat bash -c "cd $work/shards && files shards | xargs -0 cat"
+		echo 3 >/proc/sys/vm/drop_caches
+		timed cold_ver "$PASSPORT" verify "$work/shards" -q
+	fi
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-for k in pp sum ossl big big_ossl; do
-	eval "t_$k=\$(median $k 1) c_$k=\$(median $k 2)"
-done
 
-mibs() { calc "$1 / $2 / 1048576"; }
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 grep -qw sha_ni /proc/cpuinfo && shani=yes || shani=no
-
-printf '\nmachine: %s, %s cores used (nproc %s), SHA-NI %s, %s, %s, kernel %s\n' \
-	"$cpu" "$cores" "$(nproc)" "$shani" "$(openssl version | cut -d' ' -f1-2)" \
-	"$(sha256sum --version | head -1)" "$(uname -r)"
-printf 'data: %d files, %.0f MiB in %d shards; one big file of %d GiB\n' \
-	"${#files[@]}" "$(calc "$ck_bytes / 1048576")" "$SHARDS" "$BIG_GB"
-printf 'openssl speed -evp sha256 (16 KiB blocks, one core): %.0f MiB/s\n' \
-	"$(calc "$one_core / 1048576")"
+printf '\nmachine: %s, %s cores used (nproc %s), SHA-NI %s, %s MiB RAM, %s, %s, kernel %s\n' \
+	"$cpu" "$cores" "$(nproc)" "$shani" "$(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) / 1024))" \
+	"$(openssl version | cut -d' ' -f1-2)" "$(sha256sum --version | head -1)" "$(uname -r)"
+speed1=$(median speed1 1)
+speedn=$(median speedn 1)
+printf 'openssl speed -evp sha256 (16 KiB blocks, one core): %.0f MiB/s per CPU-second;\n' "$(calc "$one_core / 1048576")"
+printf '  in the rounds, wall clock (-elapsed, median): one core %.0f MiB/s, %s cores %.0f MiB/s\n' \
+	"$(calc "$speed1 / 1048576")" "$cores" "$(calc "$speedn / 1048576")"
 printf 'load average before %s, after %s (other work on the machine skews wall times)\n\n' \
 	"$load_before" "$load_after"
-row() {	# NAME WALL CPU BYTES CACHED
-	printf '%-38s %8.3f %8.3f %9.0f %9.0f %6s%%\n' "$1" "$2" "$3" \
-		"$(mibs "$4" "$2")" "$(mibs "$4" "$3")" "$5"
+printf '%-7s %6s %9s  %-22s %8s %8s %9s %8s\n' shape files MiB contender "wall s" "cpu s" "MiB/s" "maxrss"
+fails=0
+goal() {	# NAME VALUE OP LIMIT TEXT
+	local v
+	if awk "BEGIN { exit !($2 $3 $4) }"; then v=ok; else v=FAIL; fails=$((fails + 1)); fi
+	printf '  %-4s %-46s %8.3f  (goal %s %s)\n' "$v" "$5" "$2" "$3" "$4"
+	[ -z "${BENCH_OUT:-}" ] || echo "passport.$1 $2 $3$4 $v" >>"$BENCH_OUT"
 }
-printf '%-38s %8s %8s %9s %9s %7s\n' "contender (median of $RUNS rounds)" "wall s" "cpu s" \
-	"MiB/s" "MiB/cpu-s" "cached"
-row "passport generate (sharded)" "$t_pp" "$c_pp" "$ck_bytes" "$cached_ck"
-row "sha256sum, same files" "$t_sum" "$c_sum" "$ck_bytes" "$cached_ck"
-row "openssl dgst -sha256, file by file" "$t_ossl" "$c_ossl" "$ck_bytes" "$cached_ck"
-row "passport generate (one big file)" "$t_big" "$c_big" "$big_bytes" "$cached_big"
-row "openssl dgst -sha256 (one big file)" "$t_big_ossl" "$c_big_ossl" "$big_bytes" "$cached_big"
+for s in $shapes; do
+	b=$(bytes_of "$s")
+	n=$(count_of "$s")
+	eval "bytes_$s=$b"
+	for c in gen ver ossl sum; do
+		t=$(median "${c}_$s" 1)
+		case $c in
+		gen) label="passport generate" ;;
+		ver) label="passport verify" ;;
+		ossl) label="openssl dgst" ;;
+		sum) label="sha256sum" ;;
+		esac
+		printf '%-7s %6d %9.0f  %-22s %8.3f %8.3f %9.0f %6.0fM\n' "$s" "$n" \
+			"$(calc "$b / 1048576")" "$label" "$t" "$(median "${c}_$s" 2)" \
+			"$(calc "$b / $t / 1048576")" "$(calc "$(median "${c}_$s" 3) / 1024")"
+	done
+done
+if [ "$COLD" = 1 ]; then
+	printf '%-7s %6s %9.0f  %-22s %8.3f\n' cold "" "$(calc "$bytes_shards / 1048576")" "cat (disk)" "$(median cold_cat 1)"
+	printf '%-7s %6s %9.0f  %-22s %8.3f %8.3f %9s %6.0fM\n' cold "" "$(calc "$bytes_shards / 1048576")" \
+		"passport verify" "$(median cold_ver 1)" "$(median cold_ver 2)" "" "$(calc "$(median cold_ver 3) / 1024")"
+fi
 
-r_sum=$(calc "$t_sum / $t_pp")
-r_ossl=$(calc "$t_ossl / $t_pp")
-r_cores=$(calc "$ck_bytes / $t_pp / ($cores * $one_core)")
-r_big=$(calc "$big_bytes / $t_big / $one_core")
-verdict() { awk "BEGIN { exit !($1 >= $2) }" && echo met || echo MISSED; }
-printf '\nratios (same run):\n'
-printf '  passport vs sha256sum:                 %6.2fx   (goal >= 8x: %s)\n' "$r_sum" "$(verdict "$r_sum" 8)"
-printf '  passport vs openssl dgst file by file: %6.2fx\n' "$r_ossl"
-printf '  passport vs %s x openssl speed:         %6.1f%%   (goal >= 85%%: %s)\n' "$cores" "$(calc "$r_cores * 100")" "$(verdict "$r_cores" 0.85)"
-printf '  one big file vs 1 x openssl speed:     %6.1f%%   (goal >= 90%%: %s)\n' "$(calc "$r_big * 100")" "$(verdict "$r_big" 0.90)"
-printf '\nCPU cost, independent of load (bytes per CPU-second vs openssl speed):\n'
-printf '  passport (sharded):                    %6.1f%%\n' "$(calc "100 * $ck_bytes / $c_pp / $one_core")"
-printf '  passport (one big file):               %6.1f%%   (the mapper thread'"'"'s work included)\n' "$(calc "100 * $big_bytes / $c_big / $one_core")"
-printf '  sha256sum:                             %6.1f%%\n' "$(calc "100 * $ck_bytes / $c_sum / $one_core")"
+printf '\ngoals (ratios of medians, same run):\n'
+for s in $shapes; do
+	goal "$s.gen_vs_openssl" "$(calc "$(median "gen_$s" 1) / $(median "ossl_$s" 1)")" '<=' 1.0 "$s: generate / openssl dgst (wall)"
+	goal "$s.verify_vs_openssl" "$(calc "$(median "ver_$s" 1) / $(median "ossl_$s" 1)")" '<=' 1.0 "$s: verify / openssl dgst (wall)"
+done
+goal big.gen_of_speed "$(calc "$bytes_big / $(median gen_big 1) / $speed1")" '>=' 0.95 "big: generate / 1 core's openssl speed (wall)"
+goal big.verify_of_speed "$(calc "$bytes_big / $(median ver_big 1) / $speed1")" '>=' 0.95 "big: verify / 1 core's openssl speed (wall)"
+goal shards.gen_of_speed "$(calc "$bytes_shards / $(median gen_shards 1) / $speedn")" '>=' 0.92 "shards: generate / $cores cores' openssl speed"
+goal shards.verify_of_speed "$(calc "$bytes_shards / $(median ver_shards 1) / $speedn")" '>=' 0.92 "shards: verify / $cores cores' openssl speed"
+goal big.gen_maxrss_mib "$(calc "$(median gen_big 3) / 1024")" '<=' 32 "big: generate, max resident MiB"
+if [ "$COLD" = 1 ]; then
+	goal cold.verify_vs_cat "$(calc "$(median cold_ver 1) / $(median cold_cat 1)")" '<=' 1.05 "cold shards: verify / cat from disk (wall)"
+fi
+printf '\nCPU cost, independent of load (bytes per CPU-second vs 1 core of openssl speed):\n'
+for s in $shapes; do
+	eval "b=\$bytes_$s"
+	printf '  %-7s generate %5.1f%%  verify %5.1f%%  openssl dgst %5.1f%%\n' "$s" \
+		"$(calc "100 * $b / $(median "gen_$s" 2) / $one_core")" \
+		"$(calc "100 * $b / $(median "ver_$s" 2) / $one_core")" \
+		"$(calc "100 * $b / $(median "ossl_$s" 2) / $one_core")"
+done
+if [ "$fails" -gt 0 ]; then
+	echo "FAIL: $fails passport goal(s) missed on this machine (load average $load_after)"
+	exit 1
+fi
+echo "bench: every passport goal met"

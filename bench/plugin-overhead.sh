@@ -41,13 +41,41 @@ for i in $(seq 1 "$runs"); do
 	ms srun -N1 true >>"$work/b"
 	ms srun -N1 --exp-log="$work/logs" true >>"$work/c"
 done
+# where the --exp-log time goes: a few runs with EXP_LOG_TIMING=1, the
+# phases the plugin wrote to the slurmd logs (medians, ms)
+for i in 1 2 3 4 5; do
+	EXP_LOG_TIMING=1 srun -N1 --exp-log="$work/logs" true >/dev/null 2>&1
+done
+cat "$EXP_LOG_TESTBED_DIR"/log/slurmd-*.log 2>/dev/null | grep -h 'exp-log: timing:' |
+	sed 's/.*exp-log: timing: job [0-9]*\( step [0-9]*\)\?: //' | tr -d '\r' >"$work/phases"
 echo "$(median <"$work/a") $(median <"$work/b") $(median <"$work/c")"
 I
 chmod +x "$inner"
-read -r without with withlog < <("$src/contrib/testbed/exp-log-testbed" run \
-	--plugin "$plugin" -- "$inner" "$plugin" "$runs")
+out=$(mktemp /tmp/exl-bench-out.XXXXXX)
+trap 'rm -f "$inner" "$out"' EXIT
+"$src/contrib/testbed/exp-log-testbed" run \
+	--plugin "$plugin" -- bash -c '"$1" "$2" "$3"; cp "$EXP_LOG_TESTBED_DIR/work/bench/phases" "$4" 2>/dev/null; true' \
+	_ "$inner" "$plugin" "$runs" "$out.phases" >"$out" 2>/dev/null || true
+read -r without with withlog <"$out"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 echo "srun -N1 true on the 3-node test bed, median of $runs interleaved runs (ms):"
 echo "  without the plugin:              $without"
 echo "  with exp_log.so loaded:          $with   ratio $(ratio "$with" "$without")x (goal <= 1.05x)"
-echo "  with --exp-log (run log, epilog): $withlog   ratio $(ratio "$withlog" "$without")x"
+echo "  with --exp-log (run log, epilog): $withlog   ratio $(ratio "$withlog" "$without")x (goal <= 1.25x)"
+if [ -s "$out.phases" ]; then
+	echo "where the --exp-log step start goes (EXP_LOG_TIMING=1, slurmd log, medians of 5, ms):"
+	# each line: "name 1.2, other 3.4" (milliseconds)
+	tr ',' '\n' <"$out.phases" | sed -n 's/^ *\([a-z_]*\) \([0-9.]*\)$/\1\t\2/p' |
+		sort -t"$(printf '\t')" -k1,1 -k2g |
+		awk -F'\t' '{ v[$1, ++n[$1]] = $2 } END { for (k in n) printf "  %-28s %8.1f\n", k, v[k, int((n[k] + 1) / 2)] }' | sort
+fi
+rm -f "$out.phases"
+r=$(ratio "$withlog" "$without")
+[ -z "${BENCH_OUT:-}" ] || {
+	echo "plugin.loaded_vs_none $(ratio "$with" "$without") <=1.05 $(awk -v r="$(ratio "$with" "$without")" 'BEGIN { print (r <= 1.05) ? "ok" : "FAIL" }')"
+	echo "plugin.exp_log_vs_none $r <=1.25 $(awk -v r="$r" 'BEGIN { print (r <= 1.25) ? "ok" : "FAIL" }')"
+} >>"$BENCH_OUT"
+if awk -v r="$r" 'BEGIN { exit !(r > 1.25) }'; then
+	echo "FAIL: srun --exp-log true is ${r}x srun true (goal <= 1.25x)"
+	exit 1
+fi

@@ -78,3 +78,8 @@ printf '  %-44s %8.3f s   ratio %.2f to find (goal <= 1.00), %.2f to find -prune
 	"$(awk -v a="$p" -v b="$fp" 'BEGIN { print a / b }')"
 printf '  %-44s %8.3f s   ratio %.2f (full report, for scale)\n' \
 	"exp-wandb-sync list --json ROOT" "$j" "$(awk -v a="$j" -v b="$f" 'BEGIN { print a / b }')"
+r=$(awk -v a="$p" -v b="$f" 'BEGIN { printf "%.3f", a / b }')
+if [ -n "${BENCH_OUT:-}" ]; then
+	echo "wandb.list_s.$runs $p - -" >>"$BENCH_OUT"
+	echo "wandb.list_vs_find.$runs $r <=1.00 $(awk -v r="$r" 'BEGIN { print (r <= 1.0) ? "ok" : "FAIL" }')" >>"$BENCH_OUT"
+fi

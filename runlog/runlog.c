@@ -1,10 +1,19 @@
 /* runlog.c - the runlog CLI: global options and dispatch to the
- * commands (one file each, cmd_*.c). */
+ * commands (one file each, cmd_*.c).
+ *
+ * Built twice: `runlog` holds only `status`, the command run most often,
+ * and links only the libraries it needs (json-c, libslurm), so it starts
+ * without loading libgit2, OpenSSL, libyaml, hwloc, protobuf-c and their
+ * dependencies (26 libraries, about 3 ms); every other command execs
+ * runlog-full (RUNLOG_FULL defined), which holds them all. */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "exl_build.h"
@@ -16,6 +25,7 @@ static const struct {
 	const char *what;
 } commands[] = {
 	{ "status", cmd_status, "one row per run: state, progress, W&B, passport" },
+#ifdef RUNLOG_FULL
 	{ "show", cmd_show, "a run's status and its run log" },
 	{ "timeline", cmd_timeline, "a group's runs in order, with their state" },
 	{ "experiments", cmd_experiments, "the comparison table of a group's experiments" },
@@ -29,6 +39,22 @@ static const struct {
 	{ "lint", cmd_lint, "check run logs for the common mistakes (--fix)" },
 	{ "publish", cmd_publish, "sanitized TRAINING_LOG.md + README.md skeleton" },
 	{ "reindex", cmd_reindex, "rebuild the run index that status reads" },
+#else
+#define FULL NULL	/* in runlog-full */
+	{ "show", FULL, "a run's status and its run log" },
+	{ "timeline", FULL, "a group's runs in order, with their state" },
+	{ "experiments", FULL, "the comparison table of a group's experiments" },
+	{ "sweep", FULL, "a sweep's progress: done, running, failed, best so far" },
+	{ "diff", FULL, "what changed between two runs: statepoints, config, code, outcome" },
+	{ "chain", FULL, "a chain's stages: jobs, run logs, why a stage never ran" },
+	{ "report", FULL, "one HTML page with plots of a run, a group or the root" },
+	{ "new", FULL, "a run log for work outside Slurm" },
+	{ "note", FULL, "append a timestamped Status line" },
+	{ "close", FULL, "record how a run outside Slurm ended" },
+	{ "lint", FULL, "check run logs for the common mistakes (--fix)" },
+	{ "publish", FULL, "sanitized TRAINING_LOG.md + README.md skeleton" },
+	{ "reindex", FULL, "rebuild the run index that status reads" },
+#endif
 };
 
 #define NCMD (sizeof(commands) / sizeof(commands[0]))
@@ -61,6 +87,33 @@ USAGE_LINE
 "Exit status: 0 success, 1 a check found something (lint findings, also\n"
 "in a --fix dry run; status --strict), 2 usage, 3 error.  See runlog(1).\n");
 }
+
+#ifndef RUNLOG_FULL
+/* exec_full: run the command in runlog-full with the same arguments:
+ * the one next to this binary (a build tree), else the installed one.
+ * Returns only on failure, with the exit status. */
+static int exec_full(char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/runlog-full", self);
+			if (access(path, X_OK) == 0)
+				execv(path, argv);
+		}
+	}
+	execv(RUNLOG_FULL_PATH, argv);
+	fprintf(stderr, "runlog: couldn't run %s: %s (reinstall exp-log-tools)\n",
+		RUNLOG_FULL_PATH, strerror(errno));
+	return EXL_EXIT_ERROR;
+}
+#endif
 
 int main(int argc, char **argv)
 {
@@ -113,8 +166,14 @@ int main(int argc, char **argv)
 	c.now = time(NULL);
 	if (rl_set_root(&c, root) < 0)
 		return EXL_EXIT_USAGE;
-	for (i = 0; i < NCMD; i++)
-		if (strcmp(argv[optind], commands[i].name) == 0)
-			return commands[i].fn(&c, argc - optind, argv + optind);
+	for (i = 0; i < NCMD; i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+#ifndef RUNLOG_FULL
+		if (!commands[i].fn)
+			return exec_full(argv);
+#endif
+		return commands[i].fn(&c, argc - optind, argv + optind);
+	}
 	return cli_usage_err(NULL, "unknown command '%s'", argv[optind]);
 }

@@ -91,13 +91,25 @@ static void chain_links(spank_t sp, struct exl_job_facts *j,
 			j->needed_by, sizeof(j->needed_by), err);
 }
 
-/* gather_facts: everything the run log's header needs. */
+/* now_ms: a monotonic clock in milliseconds, for EXP_LOG_TIMING. */
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* gather_facts: everything the run log's header needs; the milliseconds
+ * git and the dataset took go to ms[0] and ms[1]. */
 static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid,
-			 struct exl_err *sweep_err)
+			 struct exl_err *sweep_err, double ms[2])
 {
 	struct exl_job_facts *j = &f->job;
 	char buf[256], task[512], arr_job[32], arr_task[32];
 	struct passwd *pw;
+	double t;
 
 	getenv_job(sp, "SLURM_SUBMIT_DIR", j->submit_dir, sizeof(j->submit_dir));
 	getenv_job(sp, "SLURM_JOB_NAME", j->job_name, sizeof(j->job_name));
@@ -156,7 +168,10 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid,
 			     sizeof(f->config_abs)) < 0)
 		snprintf(f->config_error, sizeof(f->config_error),
 			 "path too long");
+	t = now_ms();
 	exl_gitstate_read(j->submit_dir, &f->git);
+	ms[0] = now_ms() - t;
+	t = now_ms();
 	if (f->opts->dataset && !strstr(f->opts->dataset, "://") &&
 	    exl_path_resolve(j->submit_dir, f->opts->dataset, f->dataset_abs,
 			     sizeof(f->dataset_abs)) == 0)
@@ -164,6 +179,7 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid,
 				     &f->dataset);
 	else if (f->opts->dataset)
 		exl_dataset_describe(f->opts->dataset, 0, &f->dataset);
+	ms[1] = now_ms() - t;
 	if (f->opts->checkpoint &&
 	    exl_path_resolve(j->submit_dir, f->opts->checkpoint,
 			     f->resumed_from, sizeof(f->resumed_from)) == 0)
@@ -359,7 +375,7 @@ static int begin_in_child(void *arg, struct exl_err *err)
 	struct begin_arg *a = arg;
 	struct exp_log_ctx *c = &exp_log_ctx;
 	struct exl_err sweep_err;
-
+	double t0 = now_ms(), t;
 	struct passwd *pw = getpwuid(a->uid);
 
 	/* the user's own git configuration, not slurmstepd's HOME (root's,
@@ -368,9 +384,12 @@ static int begin_in_child(void *arg, struct exl_err *err)
 		return exl_errnof(err, errno, "couldn't set HOME");
 	record_uids(a->sp, "begin");
 	exl_err_clear(&sweep_err);
-	gather_facts(a->sp, a->f, a->uid, &sweep_err);
+	gather_facts(a->sp, a->f, a->uid, &sweep_err, &a->out->ms[1]);
+	t = now_ms();
+	a->out->ms[0] = t - t0;
 	if (exl_run_begin(c->root, a->f, &a->out->paths, err) < 0)
 		return -1;
+	a->out->ms[3] = now_ms() - t;
 	if (sweep_err.text[0]) {
 		char line[sizeof(sweep_err.text) + 32];
 
@@ -422,13 +441,14 @@ static int job_cred(spank_t sp, uid_t uid, struct job_cred *jc)
 /* own_run: create (or resume) the run log and start the monitor; the
  * batch step, or step 0 on the first node of a job without one. */
 static int own_run(spank_t sp, struct exl_run_facts *f,
-		   const struct job_cred *jc, int batch)
+		   const struct job_cred *jc, int batch, int timing)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
 	static struct exl_begin_out out;
 	uid_t uid = jc->uid;
 	struct begin_arg a = { sp, f, uid, &out };
 	struct exl_err err;
+	double t = now_ms();
 
 	c->batch = batch;
 	memset(&out, 0, sizeof(out));
@@ -454,8 +474,17 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 	export_statepoints(sp, out.statepoints);
 	export_wandb(sp, c);
 	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
+	if (timing)
+		slurm_info("exp-log: timing: job %s: as_user %.1f, facts %.1f, "
+			   "git %.1f, dataset %.1f, write %.1f", c->job_id,
+			   now_ms() - t, out.ms[0], out.ms[1], out.ms[2],
+			   out.ms[3]);
+	t = now_ms();
 	if (batch)
 		start_monitor(sp, f, uid);
+	if (timing && batch)
+		slurm_info("exp-log: timing: job %s: monitor %.1f",
+			   c->job_id, now_ms() - t);
 	return 0;
 }
 
@@ -521,10 +550,18 @@ int exp_log_remote_user_init(spank_t sp)
 	struct exl_err err;
 	uint32_t jobid = 0, stepid = 0, nodeid = 0;
 	uid_t uid = 0;
-	int batch;
+	int batch, timing;
+	double t0, t;
+	char tv[8];
 
 	if (!c->opts->enabled)
 		return 0;
+	/* EXP_LOG_TIMING=1 in the job's environment: the phases of the
+	 * step's start, "name ms" pairs, to the slurmd log
+	 * (bench/plugin-overhead.sh) */
+	getenv_job(sp, "EXP_LOG_TIMING", tv, sizeof(tv));
+	timing = tv[0] == '1';
+	t0 = now_ms();
 	if (spank_get_item(sp, S_JOB_ID, &jobid) != ESPANK_SUCCESS ||
 	    spank_get_item(sp, S_JOB_STEPID, &stepid) != ESPANK_SUCCESS ||
 	    spank_get_item(sp, S_JOB_NODEID, &nodeid) != ESPANK_SUCCESS ||
@@ -546,6 +583,7 @@ int exp_log_remote_user_init(spank_t sp)
 		return -1;
 	}
 	load_config(sp, &jc);
+	t = now_ms();
 	if (exp_log_resolve_root(c->opts->dir, f.job.submit_dir, c->root,
 				 sizeof(c->root)) < 0) {
 		slurm_error("exp-log: remote: run-log path too long");
@@ -559,10 +597,19 @@ int exp_log_remote_user_init(spank_t sp)
 	 * node's step 0 owns the run log. */
 	if ((batch || (nodeid == 0 && stepid == 0 &&
 		       !job_has_index(c->root, c->job_id))) &&
-	    own_run(sp, &f, &jc, batch) < 0)
+	    own_run(sp, &f, &jc, batch, timing) < 0)
 		return -1;
+	if (timing)
+		slurm_info("exp-log: timing: job %u step %u: configuration %.1f, "
+			   "own_run %.1f", jobid, stepid, t - t0,
+			   now_ms() - t);
+	t = now_ms();
 	if (c->opts->telemetry)
 		telemetry(sp, &jc, stepid, batch);
+	if (timing)
+		slurm_info("exp-log: timing: job %u step %u: telemetry %.1f, "
+			   "user_init %.1f", jobid, stepid, now_ms() - t,
+			   now_ms() - t0);
 	return 0;
 }
 

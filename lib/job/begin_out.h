@@ -24,6 +24,9 @@ struct exl_begin_out {
 	struct exl_run_paths paths;
 	struct exl_job_facts job;
 	char statepoints[EXL_BEGIN_SP_MAX];	/* a sweep task's */
+	/* EXP_LOG_TIMING: milliseconds of facts, git, dataset, run log
+	 * written; only printed, never trusted for anything else */
+	double ms[4];
 };
 
 /* Check o against root (the run-log root the parent chose): every string

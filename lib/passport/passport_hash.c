@@ -1,41 +1,33 @@
-/* passport_hash.c - parallel, zero-copy file hashing (see passport_hash.h).
+/* passport_hash.c - parallel file hashing (see passport_hash.h).
  *
- * Threads: the caller, up to `jobs` workers, and one mapper per worker.
+ * Threads: the caller, up to `jobs` workers, and one reader per worker.
  * A worker claims the next file (largest first, so the long ones start
  * early), opens it, checks it is still the file the scan saw, and hashes
  * it:
- *   - from PASSPORT_MAP_MIN bytes on, with pread() of PASSPORT_READ_CHUNK
- *     pieces while every CPU hashes: the kernel copies cached pages
- *     through its own linear map, which costs less CPU than mapping them
- *     into this process and faulting them in (measured on 2 cores: 4 GiB
- *     in 1.36 s with 1 MiB reads against 1.41 s through mmap windows).
- *     As soon as a CPU idles (fewer workers hashing than CPUs: one big
- *     file, or the last files of a checkpoint) and two windows or more
- *     are left, the worker's mapper thread maps the next PASSPORT_WINDOW
- *     windows ahead on that CPU (MAP_POPULATE, which reads what is not
- *     cached yet, and POSIX_FADV_WILLNEED for the window after) while
- *     the worker hashes them, so even one big file keeps a core busy
- *     with SHA-256 alone.  A window that cannot be mapped sends the
- *     worker back to pread().
+ *   - from PASSPORT_LARGE_MIN bytes on, with pread() of
+ *     PASSPORT_READ_CHUNK pieces into one page-aligned buffer while every
+ *     CPU hashes.  As soon as a CPU idles (fewer workers hashing than
+ *     CPUs: one big file, or the last files of a checkpoint) and two
+ *     chunks or more are left, the worker's reader thread reads the next
+ *     chunks into a ring of PASSPORT_RING buffers on that CPU while the
+ *     worker hashes the ones already read, so the kernel's copy (about a
+ *     sixth of the work on 2 cores with SHA-NI) overlaps SHA-256.
  *   - below that size with read() to the end, which also sees growth.
- *
- * A file cut short while mapped raises SIGBUS on the next access.  The
- * worker arms a per-thread jump buffer around each window; the handler
- * jumps back and the file fails as changed.  The digest context is then
- * in an unknown state, which the next file's EVP_DigestInit_ex resets.
+ * Plain reads replaced mmap windows with MAP_POPULATE: those won on the
+ * machine they were tuned on and lost to `openssl dgst` on a fresh one
+ * of the same kind; a read into a buffer that stays in the CPU cache
+ * costs the same everywhere, and a file cut short is a short read, not
+ * a SIGBUS.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,45 +50,37 @@ struct pool {
 	const struct passport_hash_opts *o;
 };
 
-/* Windows mapped ahead of the worker. */
-#define WINDOWS_AHEAD 3
-
-struct window {
-	void *addr;		/* NULL: mmap failed with err */
-	size_t len;
-	int err;
+/* One buffer of the reader's ring. */
+struct slot {
+	char *buf;		/* PASSPORT_READ_CHUNK bytes, page-aligned */
+	size_t len;		/* bytes read; 0: the file ended early */
+	int err;		/* errno of a failed read, else 0 */
+	uint64_t off;		/* where the chunk starts in the file */
 };
 
-/* The mapper: maps windows of one file ahead of its worker. */
-struct mapper {
+/* The reader: reads chunks of one file ahead of its worker. */
+struct reader {
 	pthread_t thread;
 	int started;		/* the thread runs */
 	int synced;		/* lock and cond are initialized */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int fd;			/* file to map; valid while busy */
-	uint64_t start, size;	/* map [start, size) */
-	int busy;		/* the mapper works on fd until it clears this */
+	int fd;			/* file to read; valid while busy */
+	uint64_t start, size;	/* read [start, size) */
+	int busy;		/* the reader works on fd until it clears this */
 	int stop;		/* the worker gave up on the file */
 	int quit;
 	unsigned produced, consumed;
-	struct window ring[WINDOWS_AHEAD];
+	struct slot ring[PASSPORT_RING];
 };
 
 struct worker {
 	struct pool *pool;
 	pthread_t thread;
 	EVP_MD_CTX *ctx;
-	char *buf;		/* PASSPORT_READ_CHUNK bytes for read(), page-aligned */
-	struct mapper mp;
+	char *buf;		/* PASSPORT_READ_CHUNK bytes, page-aligned */
+	struct reader rd;
 };
-
-/* The jump buffer of the window this thread is hashing, NULL outside. */
-static __thread sigjmp_buf *volatile bus_jump;
-
-static pthread_mutex_t bus_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned bus_users;
-static struct sigaction bus_saved;
 
 unsigned passport_default_jobs(void)
 {
@@ -120,39 +104,6 @@ unsigned passport_default_jobs(void)
 			n = v;
 	}
 	return n > JOBS_MAX ? JOBS_MAX : (unsigned)n;
-}
-
-/* on_sigbus: back to the worker whose mapped file shrank.  A SIGBUS that
- * is not ours gets the old disposition and is raised again. */
-static void on_sigbus(int sig, siginfo_t *si, void *ctx)
-{
-	sigjmp_buf *jb = bus_jump;
-
-	(void)si;
-	(void)ctx;
-	if (jb)
-		siglongjmp(*jb, 1);
-	sigaction(sig, &bus_saved, NULL);
-	raise(sig);
-}
-
-/* bus_guard: install (on) or restore (off) the SIGBUS handler; nested
- * pools share one installation. */
-static void bus_guard(int on)
-{
-	struct sigaction sa;
-
-	pthread_mutex_lock(&bus_lock);
-	if (on && bus_users++ == 0) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_sigaction = on_sigbus;
-		sa.sa_flags = SA_SIGINFO;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGBUS, &sa, &bus_saved);
-	} else if (!on && --bus_users == 0) {
-		sigaction(SIGBUS, &bus_saved, NULL);
-	}
-	pthread_mutex_unlock(&bus_lock);
 }
 
 static void report(const struct pool *p, uint64_t bytes, unsigned files)
@@ -203,138 +154,144 @@ static int64_t hash_read(struct worker *w, struct passport_entry *e, int fd,
 		report(w->pool, (uint64_t)n, 0);
 		if (total > size)
 			return (int64_t)total;
+		/* a short read of a regular file is its end: no second
+		 * read() for the 0 (growth later shows in the fstat after) */
+		if (total == size && (size_t)n < PASSPORT_READ_CHUNK)
+			return (int64_t)total;
 	}
 }
 
-/* map_window: map and populate [off, off + len) of fd and ask the
- * kernel to start reading the window after it. */
-static struct window map_window(int fd, uint64_t off, uint64_t size)
-{
-	struct window win = { 0 };
-
-	win.len = size - off < PASSPORT_WINDOW ? (size_t)(size - off) :
-		  PASSPORT_WINDOW;
-	win.addr = mmap(NULL, win.len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd,
-			(off_t)off);
-	if (win.addr == MAP_FAILED) {
-		win.err = errno;
-		win.addr = NULL;
-	} else if (off + win.len < size) {
-		(void)posix_fadvise(fd, (off_t)(off + win.len), PASSPORT_WINDOW,
-				    POSIX_FADV_WILLNEED);
-	}
-	return win;
-}
-
-static void *mapper_main(void *arg)
-{
-	struct mapper *m = arg;
-
-	pthread_mutex_lock(&m->lock);
-	for (;;) {
-		uint64_t off;
-
-		while (!m->quit && !m->busy)
-			pthread_cond_wait(&m->cond, &m->lock);
-		if (m->quit)
-			break;
-		off = m->start;
-		while (!m->stop && off < m->size) {
-			struct window win;
-
-			while (m->produced - m->consumed == WINDOWS_AHEAD && !m->stop)
-				pthread_cond_wait(&m->cond, &m->lock);
-			if (m->stop)
-				break;
-			pthread_mutex_unlock(&m->lock);
-			win = map_window(m->fd, off, m->size);
-			pthread_mutex_lock(&m->lock);
-			m->ring[m->produced % WINDOWS_AHEAD] = win;
-			m->produced++;
-			pthread_cond_broadcast(&m->cond);
-			if (!win.addr)
-				break;
-			off += win.len;
-		}
-		m->busy = 0;
-		pthread_cond_broadcast(&m->cond);
-	}
-	pthread_mutex_unlock(&m->lock);
-	return NULL;
-}
-
-/* next_window: the next window the mapper mapped. */
-static struct window next_window(struct worker *w)
-{
-	struct mapper *m = &w->mp;
-	struct window win;
-
-	pthread_mutex_lock(&m->lock);
-	while (m->produced == m->consumed)
-		pthread_cond_wait(&m->cond, &m->lock);
-	win = m->ring[m->consumed % WINDOWS_AHEAD];
-	m->consumed++;
-	pthread_cond_broadcast(&m->cond);
-	pthread_mutex_unlock(&m->lock);
-	return win;
-}
-
-/* mapper_release: stop the mapper on this file and unmap what it mapped
- * ahead; the descriptor is the worker's again afterwards. */
-static void mapper_release(struct mapper *m)
-{
-	pthread_mutex_lock(&m->lock);
-	m->stop = 1;
-	pthread_cond_broadcast(&m->cond);
-	while (m->busy)
-		pthread_cond_wait(&m->cond, &m->lock);
-	for (; m->consumed != m->produced; m->consumed++) {
-		struct window *win = &m->ring[m->consumed % WINDOWS_AHEAD];
-
-		if (win->addr)
-			munmap(win->addr, win->len);
-	}
-	pthread_mutex_unlock(&m->lock);
-}
-
-/* mapper_start: let the mapper map fd's windows from off on. */
-static void mapper_start(struct mapper *m, int fd, uint64_t off, uint64_t size)
-{
-	pthread_mutex_lock(&m->lock);
-	m->fd = fd;
-	m->start = off;
-	m->size = size;
-	m->produced = m->consumed = 0;
-	m->stop = 0;
-	m->busy = 1;
-	pthread_cond_broadcast(&m->cond);
-	pthread_mutex_unlock(&m->lock);
-}
-
-/* want_mapper: a CPU is idle and at least two windows are left, so
- * mapping ahead on it shortens the wall time.  While every CPU hashes,
- * a mapper would only add thread switches. */
-static int want_mapper(const struct worker *w, uint64_t left)
-{
-	return w->mp.started && left >= 2 * (uint64_t)PASSPORT_WINDOW &&
-	       atomic_load(&w->pool->hashing) < w->pool->cpus;
-}
-
-/* hash_chunk: pread the next piece of [off, size) of fd into the
- * worker's buffer and hash it.  Returns the bytes hashed, or -1 with
- * ->error set. */
-static int64_t hash_chunk(struct worker *w, struct passport_entry *e, int fd,
-			  uint64_t off, uint64_t size)
+/* read_chunk: pread the chunk of [off, size) that starts at off into
+ * buf.  Returns the bytes read (0: the file ended early), or -1 with
+ * errno set. */
+static ssize_t read_chunk(int fd, char *buf, uint64_t off, uint64_t size)
 {
 	size_t want = size - off < PASSPORT_READ_CHUNK ? (size_t)(size - off) :
 		      PASSPORT_READ_CHUNK;
-	ssize_t n;
+	size_t got = 0;
 
-	do
-		n = pread(fd, w->buf, want, (off_t)off);
-	while (n < 0 && errno == EINTR);
+	while (got < want) {
+		ssize_t n = pread(fd, buf + got, want - got,
+				  (off_t)(off + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		uint64_t off;
+
+		while (!r->quit && !r->busy)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->quit)
+			break;
+		off = r->start;
+		while (!r->stop && off < r->size) {
+			struct slot *s;
+			ssize_t n;
+
+			while (r->produced - r->consumed == PASSPORT_RING &&
+			       !r->stop)
+				pthread_cond_wait(&r->cond, &r->lock);
+			if (r->stop)
+				break;
+			s = &r->ring[r->produced % PASSPORT_RING];
+			pthread_mutex_unlock(&r->lock);
+			n = read_chunk(r->fd, s->buf, off, r->size);
+			s->err = n < 0 ? errno : 0;
+			s->len = n < 0 ? 0 : (size_t)n;
+			s->off = off;
+			pthread_mutex_lock(&r->lock);
+			r->produced++;
+			pthread_cond_broadcast(&r->cond);
+			if (n <= 0)
+				break;	/* the worker reports it */
+			off += (uint64_t)n;
+		}
+		r->busy = 0;
+		pthread_cond_broadcast(&r->cond);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* next_slot: the next chunk the reader read; the worker hands it back
+ * with slot_done once hashed. */
+static struct slot *next_slot(struct reader *r)
+{
+	struct slot *s;
+
+	pthread_mutex_lock(&r->lock);
+	while (r->produced == r->consumed)
+		pthread_cond_wait(&r->cond, &r->lock);
+	s = &r->ring[r->consumed % PASSPORT_RING];
+	pthread_mutex_unlock(&r->lock);
+	return s;
+}
+
+static void slot_done(struct reader *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->consumed++;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* reader_release: stop the reader on this file and drop what it read
+ * ahead; the descriptor is the worker's again afterwards. */
+static void reader_release(struct reader *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->stop = 1;
+	pthread_cond_broadcast(&r->cond);
+	while (r->busy)
+		pthread_cond_wait(&r->cond, &r->lock);
+	r->consumed = r->produced;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* reader_start: let the reader read fd's chunks from off on. */
+static void reader_start(struct reader *r, int fd, uint64_t off, uint64_t size)
+{
+	pthread_mutex_lock(&r->lock);
+	r->fd = fd;
+	r->start = off;
+	r->size = size;
+	r->produced = r->consumed = 0;
+	r->stop = 0;
+	r->busy = 1;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* want_reader: a CPU is idle and at least two chunks are left, so
+ * reading ahead on it shortens the wall time.  While every CPU hashes,
+ * a reader would only add thread switches. */
+static int want_reader(const struct worker *w, uint64_t left)
+{
+	return w->rd.started && left >= 2 * (uint64_t)PASSPORT_READ_CHUNK &&
+	       atomic_load(&w->pool->hashing) < w->pool->cpus;
+}
+
+/* hash_chunk: check and hash one chunk read at off.  Returns the bytes
+ * hashed, or -1 with ->error set. */
+static int64_t hash_chunk(struct worker *w, struct passport_entry *e,
+			  const char *buf, ssize_t n, int err, uint64_t off)
+{
 	if (n < 0) {
-		fail(e, "couldn't read: %s", strerror(errno));
+		fail(e, "couldn't read: %s", strerror(err));
 		return -1;
 	}
 	if (n == 0) {
@@ -342,7 +299,7 @@ static int64_t hash_chunk(struct worker *w, struct passport_entry *e, int fd,
 		     "something still writing it?", (unsigned long long)off);
 		return -1;
 	}
-	if (!EVP_DigestUpdate(w->ctx, w->buf, (size_t)n)) {
+	if (!EVP_DigestUpdate(w->ctx, buf, (size_t)n)) {
 		fail(e, "couldn't hash (OpenSSL error)");
 		return -1;
 	}
@@ -350,74 +307,43 @@ static int64_t hash_chunk(struct worker *w, struct passport_entry *e, int fd,
 	return n;
 }
 
-/* hash_large: hash the first size bytes of fd, read while every CPU
- * hashes and mapped ahead by the mapper once one idles (see the top of
- * this file).  Returns size, or -1 with ->error set. */
+/* hash_large: hash the first size bytes of fd, read here while every
+ * CPU hashes and read ahead by the reader once one idles (see the top
+ * of this file).  Returns size, or -1 with ->error set. */
 static int64_t hash_large(struct worker *w, struct passport_entry *e, int fd,
 			  uint64_t size)
 {
-	struct mapper *m = &w->mp;
-	volatile struct window cur = { 0 };
-	volatile uint64_t off = 0;
-	volatile int64_t rc = (int64_t)size;
-	volatile int piped = 0, no_map = 0;
-	sigjmp_buf jb;
+	struct reader *r = &w->rd;
+	uint64_t off = 0;
+	int64_t rc = (int64_t)size;
+	int piped = 0;
 
-	if (sigsetjmp(jb, 1)) {
-		bus_jump = NULL;
-		fail(e, "changed while hashed (cut short at or after byte %llu, "
-		     "or an I/O error): is something still writing it?",
-		     (unsigned long long)off);
-		rc = -1;
-		goto out;
-	}
 	while (off < size) {
-		struct window win;
 		int64_t n;
-		int ok;
 
-		if (!piped && !no_map && want_mapper(w, size - off)) {
-			mapper_start(m, fd, off, size);
+		if (!piped && want_reader(w, size - off)) {
+			reader_start(r, fd, off, size);
 			piped = 1;
 		}
-		if (!piped) {
-			n = hash_chunk(w, e, fd, off, size);
-			if (n < 0) {
-				rc = -1;
-				break;
-			}
-			off += (uint64_t)n;
-			continue;
+		if (piped) {
+			struct slot *s = next_slot(r);
+
+			n = hash_chunk(w, e, s->buf, s->err ? -1 : (ssize_t)s->len,
+				       s->err, s->off);
+			slot_done(r);
+		} else {
+			ssize_t got = read_chunk(fd, w->buf, off, size);
+
+			n = hash_chunk(w, e, w->buf, got, errno, off);
 		}
-		win = next_window(w);
-		if (!win.addr) {
-			/* not mappable (a filesystem without mmap, no
-			 * address space left): read the rest */
-			mapper_release(m);
-			piped = 0;
-			no_map = 1;
-			continue;
-		}
-		cur.addr = win.addr;
-		cur.len = win.len;
-		bus_jump = &jb;
-		ok = EVP_DigestUpdate(w->ctx, win.addr, win.len);
-		bus_jump = NULL;
-		cur.addr = NULL;
-		munmap(win.addr, win.len);
-		if (!ok) {
-			fail(e, "couldn't hash (OpenSSL error)");
+		if (n < 0) {
 			rc = -1;
 			break;
 		}
-		off += win.len;
-		report(w->pool, win.len, 0);
+		off += (uint64_t)n;
 	}
-out:
-	if (cur.addr)
-		munmap(cur.addr, cur.len);
 	if (piped)
-		mapper_release(m);
+		reader_release(r);
 	return rc;
 }
 
@@ -455,13 +381,13 @@ static int hash_fd(struct worker *w, struct passport_entry *e, int fd)
 		     (unsigned long long)e->size, (unsigned long long)size);
 		return -1;
 	}
-	if (size >= PASSPORT_MAP_MIN)	/* a small file is one read anyway */
+	if (size >= PASSPORT_LARGE_MIN)	/* a small file is one read anyway */
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (!EVP_DigestInit_ex(w->ctx, w->pool->md, NULL)) {
 		fail(e, "couldn't start a sha256 (OpenSSL error)");
 		return -1;
 	}
-	if (size >= PASSPORT_MAP_MIN)
+	if (size >= PASSPORT_LARGE_MIN)
 		got = hash_large(w, e, fd, size);
 	else
 		got = hash_read(w, e, fd, size);
@@ -525,42 +451,53 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* worker_init: buffer, digest context and the mapper thread.  A mapper
- * that cannot start only costs the overlap: the worker maps itself. */
+/* worker_init: buffers, digest context and the reader thread.  A reader
+ * that cannot start only costs the overlap: the worker reads itself.
+ * The buffers are page-aligned: the kernel's copy into a buffer 16 bytes
+ * off a page boundary (where malloc puts large blocks) costs about a
+ * tenth more.  Pages of the ring are only touched once the reader runs. */
 static int worker_init(struct worker *w, struct pool *p)
 {
+	unsigned k;
+
 	memset(w, 0, sizeof(*w));
 	w->pool = p;
 	w->ctx = EVP_MD_CTX_new();
-	/* page-aligned: the kernel's copy into a buffer 16 bytes off a
-	 * page boundary (where malloc puts large blocks) costs about a
-	 * tenth more */
 	w->buf = aligned_alloc(4096, PASSPORT_READ_CHUNK);
-	if (!w->ctx || !w->buf || pthread_mutex_init(&w->mp.lock, NULL))
+	if (!w->ctx || !w->buf || pthread_mutex_init(&w->rd.lock, NULL))
 		return -1;
-	if (pthread_cond_init(&w->mp.cond, NULL)) {
-		pthread_mutex_destroy(&w->mp.lock);
+	if (pthread_cond_init(&w->rd.cond, NULL)) {
+		pthread_mutex_destroy(&w->rd.lock);
 		return -1;
 	}
-	w->mp.synced = 1;
-	w->mp.started = pthread_create(&w->mp.thread, NULL, mapper_main,
-				       &w->mp) == 0;
+	w->rd.synced = 1;
+	for (k = 0; k < PASSPORT_RING; k++) {
+		w->rd.ring[k].buf = aligned_alloc(4096, PASSPORT_READ_CHUNK);
+		if (!w->rd.ring[k].buf)
+			return 0;	/* no reader: read in the worker */
+	}
+	w->rd.started = pthread_create(&w->rd.thread, NULL, reader_main,
+				       &w->rd) == 0;
 	return 0;
 }
 
 static void worker_fini(struct worker *w)
 {
-	if (w->mp.started) {
-		pthread_mutex_lock(&w->mp.lock);
-		w->mp.quit = 1;
-		pthread_cond_broadcast(&w->mp.cond);
-		pthread_mutex_unlock(&w->mp.lock);
-		pthread_join(w->mp.thread, NULL);
+	unsigned k;
+
+	if (w->rd.started) {
+		pthread_mutex_lock(&w->rd.lock);
+		w->rd.quit = 1;
+		pthread_cond_broadcast(&w->rd.cond);
+		pthread_mutex_unlock(&w->rd.lock);
+		pthread_join(w->rd.thread, NULL);
 	}
-	if (w->mp.synced) {
-		pthread_cond_destroy(&w->mp.cond);
-		pthread_mutex_destroy(&w->mp.lock);
+	if (w->rd.synced) {
+		pthread_cond_destroy(&w->rd.cond);
+		pthread_mutex_destroy(&w->rd.lock);
 	}
+	for (k = 0; k < PASSPORT_RING; k++)
+		free(w->rd.ring[k].buf);
 	free(w->buf);
 	EVP_MD_CTX_free(w->ctx);
 }
@@ -625,7 +562,6 @@ long passport_hash_entries(int rootfd, struct passport_entry **items, size_t n,
 			total += items[k]->size;
 		o->begin(o->progress_arg, total, n, made);
 	}
-	bus_guard(1);
 	for (i = 0; i < made; i++) {
 		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
 			break;
@@ -635,7 +571,6 @@ long passport_hash_entries(int rootfd, struct passport_entry **items, size_t n,
 		worker_main(&w[0]);	/* no threads at all: do it here */
 	for (i = 0; i < running; i++)
 		pthread_join(w[i].thread, NULL);
-	bus_guard(0);
 	rc = atomic_load(&p.failed);
 out:
 	for (i = 0; w && i < jobs; i++)

@@ -3,15 +3,15 @@
  *
  * A pool of worker threads (one per CPU of the allocation) takes files
  * largest first and hashes them with OpenSSL EVP, which uses SHA-NI where
- * the CPU has it.  Large files are hashed straight from the page cache
- * through mmap windows, with no copy; while one window is hashed the
- * kernel is already reading the next (POSIX_FADV_WILLNEED), so disk reads
- * overlap hashing.  Small files, and files that cannot be mapped, are
- * read().  Files are opened below the checkpoint directory without
- * following any symlink, must still be the file the scan saw, and are
- * checked before and after hashing: a size or mtime change, a byte count
- * that disagrees with the size, or a file cut short under the mapping
- * (SIGBUS, caught) fails that file as "changed while hashed".
+ * the CPU has it.  Files are read() into page-aligned buffers of
+ * PASSPORT_READ_CHUNK bytes (POSIX_FADV_SEQUENTIAL, so the kernel reads
+ * ahead from disk); when a CPU is idle a worker's reader thread reads the
+ * next chunks of a large file while the worker hashes, so the copy
+ * overlaps hashing.  Files are opened below the checkpoint directory
+ * without following any symlink, must still be the file the scan saw,
+ * and are checked before and after hashing: a size or mtime change, a
+ * byte count that disagrees with the size, or a short read fails that
+ * file as "changed while hashed".
  */
 #ifndef EXL_PASSPORT_HASH_H
 #define EXL_PASSPORT_HASH_H
@@ -40,11 +40,12 @@ struct passport_hash_opts {
 };
 
 /* Files from this size on are read in PASSPORT_READ_CHUNK pieces at
- * known offsets, or mapped ahead in windows of PASSPORT_WINDOW bytes
- * when a CPU is idle; smaller ones are read to their end in one go. */
-#define PASSPORT_MAP_MIN (256u << 10)
-#define PASSPORT_WINDOW (8u << 20)
+ * known offsets, by the worker or (a CPU idle) by its reader thread into
+ * a ring of PASSPORT_RING buffers; smaller ones are read to their end.
+ * Memory: (1 + PASSPORT_RING) chunks per worker. */
+#define PASSPORT_LARGE_MIN (256u << 10)
 #define PASSPORT_READ_CHUNK (1u << 20)
+#define PASSPORT_RING 3
 
 /* Worker threads to use: SLURM_CPUS_ON_NODE when set (the allocation),
  * bounded by the CPUs this process may run on (sched_getaffinity). */
@@ -52,10 +53,7 @@ unsigned passport_default_jobs(void);
 
 /* Hash the n regular-file entries items[] below rootfd.  Each gets its
  * sha256, or an error text in ->error.  Returns how many failed (0: all
- * hashed), or -1 with err set when the pool could not run at all.
- * While it runs, a SIGBUS handler is installed (the previous one comes
- * back afterwards); a SIGBUS outside a mapped window still ends the
- * process as it would have. */
+ * hashed), or -1 with err set when the pool could not run at all. */
 long passport_hash_entries(int rootfd, struct passport_entry **items, size_t n,
 			   const struct passport_hash_opts *o,
 			   struct exl_err *err);

@@ -16,6 +16,8 @@
 #include "tap.h"
 
 #define MiB (1u << 20)
+/* the bytes of a full ring of the reader thread */
+#define RING_BYTES (PASSPORT_RING * PASSPORT_READ_CHUNK)
 #define A16MIB1 "422a9e5e816110dadfa124eb2cf93a83fba87ab1cf10596fd9c4037aa6891503"
 
 /* scan_and_hash: scan the scratch tree and hash all regular files. */
@@ -63,9 +65,9 @@ static void known_answers(void)
 		{ "a1m", "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
 		  "a million 'a' (FIPS 180-2)" },
 		{ "a3mib", "6f850bc94ae6f7de14297c01616c36d712d22864497b28a63b81d776b035e656",
-		  "3 MiB of 'a' (one mapped window)" },
+		  "3 MiB of 'a' (three chunks)" },
 		{ "a16mib1", A16MIB1,
-		  "16 MiB + 1 of 'a' (windows mapped ahead)" },
+		  "16 MiB + 1 of 'a' (chunks read ahead)" },
 	};
 	struct passport_list l;
 	char *a3 = malloc(16 * MiB + 1);
@@ -113,15 +115,16 @@ static void count_progress(void *arg, uint64_t bytes, unsigned files)
 	atomic_fetch_add(&c->files, files);
 }
 
-/* boundaries: sizes around the read/map and window thresholds agree
+/* boundaries: sizes around the read, chunk and ring thresholds agree
  * with the plain one-thread exl_sha256_file, for 1 and 4 workers. */
 static void boundaries(void)
 {
 	static const size_t sizes[] = {
-		1, PASSPORT_MAP_MIN - 1, PASSPORT_MAP_MIN, PASSPORT_MAP_MIN + 1,
-		PASSPORT_WINDOW - 1, PASSPORT_WINDOW, PASSPORT_WINDOW + 1,
-		2 * PASSPORT_WINDOW - 1, 2 * PASSPORT_WINDOW,
-		3 * PASSPORT_WINDOW + 123,
+		1, PASSPORT_LARGE_MIN - 1, PASSPORT_LARGE_MIN, PASSPORT_LARGE_MIN + 1,
+		PASSPORT_READ_CHUNK - 1, PASSPORT_READ_CHUNK + 1,
+		RING_BYTES - 1, RING_BYTES, RING_BYTES + 1,
+		2 * RING_BYTES - 1, 2 * RING_BYTES,
+		3 * RING_BYTES + 123,
 	};
 	struct counts c = { 0 };
 	struct passport_hash_opts o = { .jobs = 4, .begin = count_begin,
@@ -151,10 +154,10 @@ static void boundaries(void)
 		is_str(sha_of(&l4, name), want, "%zu bytes, four workers", sizes[i]);
 	}
 	is_int(c.begin_bytes, total, "begin: total bytes announced");
-	is_int(c.begin_files, 10, "begin: file count announced");
+	is_int(c.begin_files, 12, "begin: file count announced");
 	is_int(c.begin_jobs, 4, "begin: workers announced");
 	is_int(atomic_load(&c.bytes), total, "progress adds up to every byte");
-	is_int(atomic_load(&c.files), 10, "progress counts every file");
+	is_int(atomic_load(&c.files), 12, "progress counts every file");
 	passport_list_free(&l1);
 	passport_list_free(&l4);
 }
@@ -189,12 +192,12 @@ static void tamper_progress(void *arg, uint64_t bytes, unsigned files)
 	close(fd);
 }
 
-/* changing_files: a file appended to, touched, or cut short (under its
- * mapping: SIGBUS) while it is hashed, small and large. */
+/* changing_files: a file appended to, touched, or cut short (a short
+ * read) while it is hashed, small and large. */
 static void changing_files(void)
 {
 	static const char *const how[] = { "appended", "touched", "cut short" };
-	static const size_t sizes[] = { 2 * MiB, 3 * PASSPORT_WINDOW };
+	static const size_t sizes[] = { 2 * MiB, 3 * RING_BYTES };
 	struct tamper t = { 0 };
 	struct passport_hash_opts o = { .jobs = 1, .progress = tamper_progress,
 					.progress_arg = &t };
@@ -220,8 +223,8 @@ static void changing_files(void)
 			passport_list_free(&l);
 		}
 	}
-	fx_write_pattern("after", 3 * PASSPORT_WINDOW, 8);
-	is_int(scan_and_hash(&l, 1, NULL), 0, "the pool works on after a SIGBUS");
+	fx_write_pattern("after", 3 * RING_BYTES, 8);
+	is_int(scan_and_hash(&l, 1, NULL), 0, "the pool works on after a file cut short");
 	passport_list_free(&l);
 }
 
@@ -283,7 +286,7 @@ int main(void)
 	boundaries();
 	changing_files();
 	/* one CPU: every worker always finds the CPUs busy, so large files
-	 * go through pread() only, never the mapper */
+	 * go through pread() in the worker, never the reader */
 	if (setenv("SLURM_CPUS_ON_NODE", "1", 1) == 0) {
 		diag("SLURM_CPUS_ON_NODE=1: the read path");
 		boundaries();
