@@ -55,8 +55,10 @@ static void from_sched(const struct exl_sched_job *j,
 		       struct exl_status_row *r)
 {
 	snprintf(r->state, sizeof(r->state), "%s", j->state);
-	if (strcmp(j->state, "PENDING") == 0)
+	if (strcmp(j->state, "PENDING") == 0) {
 		snprintf(r->reason, sizeof(r->reason), "%s", j->reason);
+		r->expected_start = j->start;
+	}
 	r->elapsed = j->elapsed;
 	r->unlimited = j->limit_min == EXL_NO_LIMIT;
 	if (!r->unlimited && j->elapsed >= 0 && exl_state_is_live(j->state)) {
