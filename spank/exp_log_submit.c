@@ -8,7 +8,7 @@
  * init_post_opt, with our script's name, that no run log claims yet.
  * When that is not exactly one
  * job (another sbatch of the same user in the same second), or it is an
- * array or het job, nothing is written here and the job's start writes
+ * array or het job, or asks for --exp-resume, nothing is written here and the job's start writes
  * the run log as before: a run log never appears twice, because both
  * sides create it under the group lock only when the job map has no
  * entry for the id.  Runs as the submitting user; never fails sbatch.
@@ -41,8 +41,9 @@ void exp_log_submit_arm(const char *root, const char *signal_spec,
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-	/* salloc's exit comes after its job ended: nothing to do there */
-	if (n <= 0)
+	/* salloc's exit comes after its job ended: nothing to do there;
+	 * --exp-resume continues a run log, which the start picks */
+	if (n <= 0 || c->opts->resume)
 		return;
 	exe[n] = '\0';
 	if (strcmp(exl_basename(exe), "sbatch") != 0 ||

@@ -199,6 +199,16 @@ static void queue_time(long long secs, char *buf, size_t len)
 			 secs % 86400 / 3600);
 }
 
+/* closed: has the job block at job an end already? */
+static int closed(const struct exl_doc *d, long job)
+{
+	char *v = exl_doc_get_key(d, (size_t)job, EXL_K_END);
+	int rc = v && strcmp(v, EXL_PENDING) != 0;
+
+	free(v);
+	return rc;
+}
+
 struct unstarted_arg {
 	const char *job_id, *state, *reason;
 	time_t end;
@@ -217,7 +227,7 @@ static int close_unstarted(struct exl_run_edit *ed, void *arg)
 	time_t sub = 0;
 	size_t i;
 
-	if (!not_started(d, job))
+	if (!not_started(d, job) || closed(d, job))
 		return 1;
 	a->unstarted = 1;
 	rj = ed->run && ed->run->jobs.n ? exl_run_job_at(ed->run, 0) : NULL;
