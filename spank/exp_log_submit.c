@@ -5,13 +5,16 @@
  * N", S_JOB_ID is not an allocator item and no SLURM_JOB_ID is set.  So
  * the exit hook asks slurmctld for this user's jobs (one RPC,
  * slurm_load_job_user) and takes the batch job submitted since
- * init_post_opt, with our script's name, that no run log claims yet.
- * When that is not exactly one
- * job (another sbatch of the same user in the same second), or it is an
- * array or het job, or asks for --exp-resume, nothing is written here and the job's start writes
- * the run log as before: a run log never appears twice, because both
- * sides create it under the group lock only when the job map has no
- * entry for the id.  Runs as the submitting user; never fails sbatch.
+ * init_post_opt (slurmctld's second is not before ours), with our
+ * script's name, that no run log claims yet.  When that is not exactly
+ * one job (another sbatch of the same user and script in the same
+ * second), or it is an array or het job, or asks for --exp-resume,
+ * nothing is written here and the job's start writes the run log as
+ * before: a run log never appears twice, because both sides create it
+ * under the group lock only when the job map has no entry for the id.
+ * Runs as the submitting user; never fails sbatch.  (A token passed to
+ * the job would not help: job info does not show a job's SPANK
+ * environment, so nothing could map it to a job id while it pends.)
  *
  * The plugin is not linked against libslurm: sbatch carries libslurmfull
  * (see exp_log_slurm.c).
@@ -30,9 +33,6 @@
 #include "exp_log.h"
 #include "runstore/layout.h"
 #include "util/fileio.h"
-
-/* Clock difference between this host and slurmctld that we accept. */
-#define EXP_LOG_SUBMIT_SKEW 5
 
 void exp_log_submit_arm(const char *root, const char *signal_spec,
 			const char *script)
@@ -82,7 +82,7 @@ static const slurm_job_info_t *our_job(const job_info_msg_t *msg, uid_t uid)
 		const slurm_job_info_t *j = &msg->job_array[i];
 
 		if (j->user_id != uid || !j->batch_flag ||
-		    j->submit_time + EXP_LOG_SUBMIT_SKEW < c->submit.t0 ||
+		    j->submit_time < c->submit.t0 ||
 		    (c->submit.script[0] && (!j->command ||
 		     strcmp(exl_basename(j->command), c->submit.script) != 0)) ||
 		    claimed(c->root, j->job_id))

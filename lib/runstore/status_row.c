@@ -57,8 +57,10 @@ static void from_sched(const struct exl_sched_job *j, time_t now,
 	snprintf(r->state, sizeof(r->state), "%s", j->state);
 	if (strcmp(j->state, "PENDING") == 0) {
 		snprintf(r->reason, sizeof(r->reason), "%s", j->reason);
-		/* a forecast; a requeued job's past start is none */
-		if (j->start >= now)
+		/* a forecast; a requeued job's past start is none, and a
+		 * held job starts when released, whatever the scheduler
+		 * guessed (squeue --start says N/A) */
+		if (j->start >= now && strncmp(j->reason, "JobHeld", 7) != 0)
 			r->expected_start = j->start;
 	}
 	r->elapsed = j->elapsed;

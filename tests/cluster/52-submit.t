@@ -76,6 +76,20 @@ as_user "$RUNLOG" status "$R" >/dev/null
 grep -Eq "— cancelled while pending after [0-9]+ (s|min) in the queue \(DependencyNeverSatisfied\)" "$fb"
 ok $? "closed with the story: cancelled while pending (DependencyNeverSatisfied)"
 
+# what the submission costs sbatch (issue 20 measures srun): figures only
+t0=$(date +%s%N)
+for i in 1 2 3 4 5; do submit -t 5 --hold held.sh >/dev/null; done
+t1=$(date +%s%N)
+sleep 1	# a job of the same script in the same second is not told apart
+t1b=$(date +%s%N)
+for i in 1 2 3 4 5; do submit --exp-log=lat -t 5 --hold held.sh >/dev/null; done
+t2=$(date +%s%N)
+diag "sbatch: $(( (t1 - t0) / 5000000 )) ms plain, $(( (t2 - t1b) / 5000000 )) ms with --exp-log (run log written), mean of 5"
+is "$(ls "$WORK"/lat/*_held*.md | wc -l)" 5 "five held jobs, five run logs"
+scancel -u "$TUSER" --state=PENDING
+sleep 1
+as_user "$RUNLOG" status "$WORK/lat" >/dev/null
+
 # a job that starts fills in the same file
 q=$(submit --exp-log --exp-task=quick2 -t 5 quick.sh)
 fq=$(wait_final "$R" "$q" 60)

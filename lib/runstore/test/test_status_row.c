@@ -75,6 +75,10 @@ static void scheduler_knows(void)
 	j.start = NOW - 3600;
 	row(&s, &j, 1, NULL, -1, &r);
 	is_int(r.expected_start, 0, "a requeued job's past start is no forecast");
+	sched(&j, "PENDING", "JobHeldUser", 0, EXL_NO_LIMIT);
+	j.start = NOW + 120;
+	row(&s, &j, 1, NULL, -1, &r);
+	is_int(r.expected_start, 0, "a held job has no expected start");
 
 	sched(&j, "RUNNING", "", 5000, 60);
 	row(&s, &j, 1, NULL, -1, &r);
