@@ -84,7 +84,12 @@ sleep 1	# a job of the same script in the same second is not told apart
 t1b=$(date +%s%N)
 for i in 1 2 3 4 5; do submit --exp-log=lat -t 5 --hold held.sh >/dev/null; done
 t2=$(date +%s%N)
-diag "sbatch: $(( (t1 - t0) / 5000000 )) ms plain, $(( (t2 - t1b) / 5000000 )) ms with --exp-log (run log written), mean of 5"
+# --exp-resume leaves the run log to the job's start: what --exp-log cost
+# before the submission wrote it
+for i in 1 2 3 4 5; do submit --exp-log=lat2 --exp-resume -t 5 --hold held.sh >/dev/null; done
+t3=$(date +%s%N)
+diag "sbatch: $(( (t1 - t0) / 5000000 )) ms plain, $(( (t3 - t2) / 5000000 )) ms with --exp-log (nothing written), $(( (t2 - t1b) / 5000000 )) ms with --exp-log (run log written), mean of 5"
+is "$(ls "$WORK"/lat2/*.md 2>/dev/null | wc -l)" 0 "--exp-resume: nothing written at submission"
 is "$(ls "$WORK"/lat/*_held*.md | wc -l)" 5 "five held jobs, five run logs"
 scancel -u "$TUSER" --state=PENDING
 sleep 1
