@@ -746,11 +746,8 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 			   &idx_group, err);
 	if (found < 0)
 		goto out;
-	if (found == 0 && f->job.restart_count > 0 && access(run_log, F_OK) == 0) {
-		rc = resume_run(root, f, run_log, state_dir, out, err);
-		goto out;
-	}
-	/* written at submission (exl_run_submit): the start fills it in */
+	/* written at submission (exl_run_submit) and never started (also
+	 * when requeued before it ran): the start fills it in */
 	if (found == 0 && (rc = exl_lc_start_submitted(root, f, run_log,
 						       state_dir, err)) != 1) {
 		if (rc == 0)
@@ -759,6 +756,10 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 		goto out;
 	}
 	rc = -1;
+	if (found == 0 && f->job.restart_count > 0 && access(run_log, F_OK) == 0) {
+		rc = resume_run(root, f, run_log, state_dir, out, err);
+		goto out;
+	}
 	free(run_log);
 	free(state_dir);
 	run_log = state_dir = NULL;

@@ -53,8 +53,8 @@ int exl_lc_with_run(const char *root, const char *job_id,
 /* run_submitted.c: the start of a job whose run log was written at
  * submission (run_log, state_dir: from its job map; we hold the group
  * lock): the Job block and Config completed from f, a "started" Status
- * line, run.json's job entry.  1: the log is not a submitted one (the
- * caller goes on as before).  f's config facts are the submission's. */
+ * line, run.json's job entry.  1: the log is missing or not a submitted
+ * one that never started (the caller goes on as before).  f's config facts are the submission's. */
 int exl_lc_start_submitted(const char *root, struct exl_run_facts *f,
 			   const char *run_log, const char *state_dir,
 			   struct exl_err *err);

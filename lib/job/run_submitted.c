@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "job/run_internal.h"
 #include "job/run_lifecycle.h"
@@ -174,7 +175,7 @@ int exl_lc_start_submitted(const char *root, struct exl_run_facts *f,
 	int rc;
 
 	(void)root;
-	if (f->job.restart_count > 0 || !f->job.start)
+	if (!f->job.start || access(run_log, F_OK) != 0)
 		return 1;
 	rc = exl_run_edit(&e, NULL, fill_start, &a, err);
 	if (rc < 0)

@@ -157,6 +157,26 @@ int main(void)
 		is_int(n, 1, "said once");
 	}
 	free(md);
+
+	/* requeued before it ever ran: the first start still fills it in */
+	submitted(&f, &o, "53", "early");
+	if (!ok(exl_run_submit(root, &f, &paths, &err) == 0, "submit a third"))
+		diag("%s", err.text);
+	started(&f);
+	f.job.restart_count = 1;
+	if (!ok(exl_run_begin(root, &f, &paths, &err) == 0, "its start"))
+		diag("%s", err.text);
+	md = slurp("2026-02-25_early.md");
+	ok(md && strstr(md, "- start: `2026-02-26T14:01:00") &&
+	   !strstr(md, "## Job (resumed)"), "filled in, not a resumed block");
+	free(md);
+	f.job.restart_count = 2;
+	f.job.start += 600;
+	if (!ok(exl_run_begin(root, &f, &paths, &err) == 0, "its requeue"))
+		diag("%s", err.text);
+	md = slurp("2026-02-25_early.md");
+	ok(md && strstr(md, "## Job (resumed)"), "a requeue after it ran resumes");
+	free(md);
 	free(o.run_type);
 	return done_testing();
 }
