@@ -146,8 +146,15 @@ static void fill_cells(struct rl_out *a, const struct rl_row *row,
 	put(a, &k[COL_MODE], buf, NULL);
 	snprintf(buf, sizeof(buf), "%.24s", s->job_id ? s->job_id : "-");
 	put(a, &k[COL_JOB], buf, NULL);
-	if (r->reason[0])
+	if (r->reason[0] && r->expected_start) {
+		char when[32];
+
+		exl_time_stamp(r->expected_start, when, sizeof(when));
+		snprintf(buf, sizeof(buf), "%s (%.30s, start ~%.16s)", r->state,
+			 r->reason, when);
+	} else if (r->reason[0]) {
 		snprintf(buf, sizeof(buf), "%s (%s)", r->state, r->reason);
+	}
 	put(a, &k[COL_STATE], r->reason[0] ? buf : r->state, state_color(r));
 	put(a, &k[COL_ELAPSED], dur(r->elapsed, buf), NULL);
 	put(a, &k[COL_LEFT], r->time_left >= 0 ? dur(r->time_left, buf) :
@@ -547,6 +554,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 			continue;
 		}
 		rl_row_fill(c, &sc.v[i], &v, row);
+		rl_row_settle(c, row, &v);
 		noted_hint(&notes, row);
 		if (!o.all && row->r.final &&
 		    row->r.finished < c->now - 86400) {

@@ -96,7 +96,9 @@ static void __attribute__((noreturn)) query(int out_fd, int err_fd)
 
 		r.job_id = j->job_id;
 		snprintf(r.state, sizeof(r.state), "%s", state_name(j->job_state));
-		if ((j->job_state & JOB_STATE_BASE) == JOB_PENDING) {
+		/* a pending job's, and the last one a job that left the
+		 * queue waited for (status rows show only the former) */
+		if (j->state_reason != WAIT_NO_REASON) {
 			const char *why = slurm_job_reason_string(j->state_reason);
 
 			snprintf(r.reason, sizeof(r.reason), "%s", why ? why : "");

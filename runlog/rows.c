@@ -10,6 +10,8 @@
 #include "rows.h"
 #include "rl_sched.h"
 #include "util/timefmt.h"
+#include "util/jobstate.h"
+#include "job/run_lifecycle.h"
 
 /* local_alive: for "local:<host>:<pid>" on this host, does pid live? */
 static int local_alive(const char *job_id)
@@ -41,6 +43,46 @@ void rl_row_fill(struct rl *c, const struct exl_scan_entry *e,
 	row->e = e;
 	exl_status_reconcile(&in, &row->r);
 	row->pp = exl_ckpt_state_memo(e->sum.checkpoint, c->base, &c->memo);
+}
+
+/* Said once in the log of a job that waits for a dependency that failed. */
+#define NEVER_SATISFIED "pending: dependency never satisfied, the job will " \
+	"not start (scancel it, or fix the dependency with scontrol update)"
+
+void rl_row_settle(struct rl *c, struct rl_row *row,
+		   const struct rl_sched_view *v)
+{
+	const struct exl_sched_job *j;
+	const struct exl_run_summary *s = &row->e->sum;
+	struct exl_status_row *r = &row->r;
+	struct exl_err err;
+	int rc;
+
+	if (!r->open || exl_job_id_num(s->job_id) < 0)
+		return;
+	if (strcmp(r->state, "PENDING") == 0) {
+		if (strcmp(r->reason, "DependencyNeverSatisfied") == 0 &&
+		    exl_run_status_once(c->root, s->job_id, NEVER_SATISFIED,
+					&err) < 0)
+			cli_err("%s: %s", row->e->path, err.text);
+		return;
+	}
+	/* only the scheduler's word (or sacct's) says how it left */
+	if (!exl_state_is_final(r->state) ||
+	    (strcmp(r->source, "scheduler") != 0 &&
+	     strcmp(r->source, "sacct") != 0))
+		return;
+	/* the last reason it waited for, which slurmctld keeps */
+	j = v->ok ? exl_sched_find(&v->jobs, s->job_id) : NULL;
+	rc = exl_run_end_unstarted(c->root, s->job_id, r->state,
+				   j && j->reason[0] ? j->reason : NULL,
+				   r->finished, &err);
+	if (rc < 0) {
+		cli_err("%s: %s", row->e->path, err.text);
+	} else if (rc == 0) {
+		r->open = 0;
+		r->hint[0] = '\0';
+	}
 }
 
 void rl_sacct_fill(const struct exl_scan *sc, struct rl_sched_view *v)
@@ -128,6 +170,8 @@ void rl_row_json(struct rl_out *o, const struct rl_row *row,
 	kv_str(&k, "state", r->state);
 	kv_str(&k, "reason", r->reason[0] ? r->reason : NULL);
 	kv_str(&k, "state_source", r->source);
+	kv_int(&k, "expected_start", (long long)r->expected_start,
+	       r->expected_start != 0);
 	key(&k, "open");
 	rl_out_str(o, r->open ? "true" : "false");
 	kv_int(&k, "start", (long long)s->start, s->start != 0);

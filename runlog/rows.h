@@ -29,6 +29,13 @@ struct rl_sched_view {
 void rl_row_fill(struct rl *c, const struct exl_scan_entry *e,
 		 const struct rl_sched_view *v, struct rl_row *row);
 
+/* A run written at submission whose job the scheduler says left the
+ * queue without starting is closed with that story (and the row says
+ * so); a pending one whose dependency can never be satisfied gets that
+ * Status line once.  Errors go to stderr; the row stays as it was. */
+void rl_row_settle(struct rl *c, struct rl_row *row,
+		   const struct rl_sched_view *v);
+
 /* Ask sacct once about the open runs of sc whose numeric job ids
  * slurmctld did not list.  A failure is reported on stderr. */
 void rl_sacct_fill(const struct exl_scan *sc, struct rl_sched_view *v);

@@ -102,6 +102,9 @@ int slurm_spank_exit(spank_t sp, int ac, char **av)
 		core = exp_log_core();
 	if (core && spank_context() == S_CTX_REMOTE)
 		core->remote_exit(sp);
+	if (core && spank_context() == S_CTX_ALLOCATOR &&
+	    exp_log_thin.opts.enabled && !exp_log_thin.opts_failed)
+		core->alloc_exit(sp);
 	if (core)
 		core->reset();
 	exl_opts_free(&exp_log_thin.opts);

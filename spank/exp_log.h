@@ -43,6 +43,15 @@ struct exp_log_ctx {
 #define EXP_LOG_MAX_ENV 32
 	const char *env_names[EXP_LOG_MAX_ENV], *env_cmds[EXP_LOG_MAX_ENV];
 	time_t start;
+	/* submit side: sbatch writes the run log after its submission
+	 * (exp_log_submit.c) */
+	struct {
+		int armed;		/* sbatch with --exp-log */
+		time_t t0;		/* before the job was submitted */
+		char cwd[4096];		/* SLURM_SUBMIT_DIR to be */
+		char signal_spec[64];
+		char script[256];	/* its script's base name, "" */
+	} submit;
 };
 
 extern struct exp_log_ctx exp_log_ctx;
@@ -65,6 +74,12 @@ int exp_log_root_allowed(const char *root, struct exl_err *err);
 /* exp_log_alloc.c: sbatch/salloc/srun side (S_CTX_LOCAL/ALLOCATOR). */
 int exp_log_check_root(void);
 int exp_log_alloc_post_opt(spank_t sp);
+
+/* exp_log_submit.c: sbatch's exit, after the submission: the run log
+ * of the job just submitted (exl_run_submit). */
+void exp_log_submit_arm(const char *root, const char *signal_spec,
+			const char *script);
+int exp_log_submit_exit(spank_t sp);
 
 /* exp_log_remote.c: slurmstepd side. */
 int exp_log_remote_user_init(spank_t sp);

@@ -1,8 +1,9 @@
 /* exp_log_alloc.c - the submit side: sbatch, salloc, srun (local and
  * allocator contexts).  Runs as the user on the login node.  It checks
  * what can only be checked here (the submit directory's files) and hands
- * the absolute run-log root to the job epilog; the job id is not known
- * yet, so nothing is written.
+ * the absolute run-log root to the job epilog.  The job id is not known
+ * yet, so nothing is written here; sbatch's exit writes the run log of
+ * the job it submitted (exp_log_submit.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -50,8 +51,10 @@ static int read_cmdline(char **bufp, char ***argvp)
 }
 
 /* find_signal_spec: --signal as sbatch/salloc/srun will apply it:
- * command line, then the environment, then #SBATCH lines. */
-static int find_signal_spec(char *out, size_t len)
+ * command line, then the environment, then #SBATCH lines.  name gets
+ * the base name of sbatch's script argument ("" when there is none). */
+static int find_signal_spec(char *out, size_t len, char *name,
+			    size_t nlen)
 {
 	static const struct { const char *prog, *env; } envs[] = {
 		{ "sbatch", "SBATCH_SIGNAL" },
@@ -69,6 +72,8 @@ static int find_signal_spec(char *out, size_t len)
 		return -1;
 	prog = exl_basename(argv[0]);
 	raw = exl_sigspec_from_argv(argc, argv, &idx);
+	snprintf(name, nlen, "%s", idx > 0 && strcmp(prog, "sbatch") == 0 ?
+		 exl_basename(argv[idx]) : "");
 	for (i = 0; !raw && i < sizeof(envs) / sizeof(envs[0]); i++)
 		if (strcmp(prog, envs[i].prog) == 0)
 			raw = getenv(envs[i].env);
@@ -136,7 +141,7 @@ int exp_log_check_root(void)
 int exp_log_alloc_post_opt(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
-	char root[4096], sig[64];
+	char root[4096], sig[64], script[256] = "";
 	spank_err_t rc;
 
 	if (!c->opts->enabled)
@@ -150,7 +155,11 @@ int exp_log_alloc_post_opt(spank_t sp)
 	if (rc != ESPANK_SUCCESS && rc != ESPANK_NOT_AVAIL)
 		slurm_verbose("exp-log: couldn't pass the run-log root to the epilog: %s",
 			      spank_strerror(rc));
-	if (find_signal_spec(sig, sizeof(sig)) == 0)
+	if (find_signal_spec(sig, sizeof(sig), script, sizeof(script)) == 0)
 		spank_job_control_setenv(sp, "EXP_LOG_SIGNAL", sig, 1);
+	else
+		sig[0] = '\0';
+	if (spank_context() == S_CTX_ALLOCATOR)
+		exp_log_submit_arm(root, sig, script);
 	return 0;
 }

@@ -47,4 +47,5 @@ const struct exp_log_core_ops exp_log_core_ops = {
 	.remote_exit = core_remote_exit,
 	.job_epilog = exp_log_slurmd_job_epilog,
 	.reset = exp_log_ctx_reset,
+	.alloc_exit = exp_log_submit_exit,
 };

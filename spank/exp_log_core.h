@@ -14,7 +14,7 @@
 
 struct exl_opts;
 
-#define EXP_LOG_CORE_ABI 1
+#define EXP_LOG_CORE_ABI 2
 #define EXP_LOG_CORE_FILE "exp_log_core.so"
 #define EXP_LOG_CORE_SYMBOL "exp_log_core_ops"
 
@@ -32,6 +32,8 @@ struct exp_log_core_ops {
 	int (*remote_exit)(spank_t sp);
 	int (*job_epilog)(spank_t sp);
 	void (*reset)(void);
+	/* submit side, slurm_spank_exit: after sbatch submitted the job */
+	int (*alloc_exit)(spank_t sp);
 };
 
 /* exp_log_core_load.c (thin side): the core, loaded on first use from the

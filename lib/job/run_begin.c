@@ -39,6 +39,13 @@
 #include "job/run_internal.h"
 #include "runstore/runlog_keys.h"
 
+/* first_time: when the run began: its job's start, or its submission
+ * for a run log written at submission (exl_run_submit). */
+static time_t first_time(const struct exl_run_facts *f)
+{
+	return f->job.start ? f->job.start : f->job.submitted;
+}
+
 /* fill_paths: what exl_run_begin tells its caller. */
 static int fill_paths(struct exl_run_paths *out, const char *run_log,
 		      const char *state_dir, const struct exl_run_facts *f,
@@ -178,7 +185,8 @@ static int start_run(const char *root, struct exl_run_facts *f,
 		     const char *rel, const char *srel, int resumed,
 		     struct exl_run_paths *out, struct exl_err *err)
 {
-	init_event(f, state_dir, resumed);
+	if (f->job.start)	/* a submitted run's starts with the job */
+		init_event(f, state_dir, resumed);
 	if (f->wandb_dir[0] && exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
 		return -1;
 	if (exl_lc_write_index(root, f, rel, srel, err) < 0)
@@ -390,7 +398,7 @@ static int try_name(const char *root, struct exl_run_facts *f,
 		return -1;
 	text = exl_runlog_render(f);
 	if (text)
-		text = lock_line(text, f->job.start);
+		text = lock_line(text, first_time(f));
 	if (!text)
 		return exl_errnof(err, ENOMEM, "couldn't render run log");
 	snprintf(nr->rel, sizeof(nr->rel), "%s%s%s", group ? group : "",
@@ -416,7 +424,7 @@ static int claim_name(const char *root, const char *gdir,
 	struct stat st;
 	int i;
 
-	exl_time_date(f->job.start, date, sizeof(date));
+	exl_time_date(first_time(f), date, sizeof(date));
 	for (i = 1; i < 1000; i++) {
 		free(nr->path);
 		nr->path = candidate(gdir, date, f->task, i, nr->stem,
@@ -478,7 +486,7 @@ static int create_run(const char *root, const char *gdir,
 
 	if (claim_name(root, gdir, f, &nr, err) < 0)
 		goto out;
-	if (note && exl_run_note(nr.path, f->job.start, note, err) < 0)
+	if (note && exl_run_note(nr.path, first_time(f), note, err) < 0)
 		goto out;
 	if (!(srel = exl_layout_state_rel(group, nr.stem))) {
 		exl_errnof(err, ENOMEM, "couldn't create a run log");
@@ -486,7 +494,7 @@ static int create_run(const char *root, const char *gdir,
 	}
 	if (record_run(f, &nr, err) < 0 ||
 	    start_run(root, f, nr.path, nr.sdir, nr.rel, srel, 0, out, err) < 0 ||
-	    exl_timeline_update(gdir, group, nr.name, f->job.start,
+	    exl_timeline_update(gdir, group, nr.name, first_time(f),
 				chain_note(&f->job, cnote, sizeof(cnote)), err) < 0)
 		goto out;
 	rc = 0;
@@ -665,6 +673,62 @@ static char *state_dir_of(const char *root, const char *group,
 	return sd;
 }
 
+/* start_submitted_paths: how the start of a run written at submission
+ * ends: the tracker's init_run, the W&B dir, the job map, the paths. */
+static int start_submitted_paths(const char *root, struct exl_run_facts *f,
+				 const char *run_log, const char *state_dir,
+				 struct exl_run_paths *out, struct exl_err *err)
+{
+	char *rel = rel_of(root, run_log), *srel = rel_of(root, state_dir);
+	int rc;
+
+	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
+		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
+	rc = rel && srel ?
+	     start_run(root, f, run_log, state_dir, rel, srel, 0, out, err) :
+	     exl_errf(err, "%s: not under the run-log root %s", run_log, root);
+	free(rel);
+	free(srel);
+	return rc;
+}
+
+int exl_run_submit(const char *root, struct exl_run_facts *f,
+		   struct exl_run_paths *out, struct exl_err *err)
+{
+	char *gdir = exl_layout_group_dir(root, f->opts->group);
+	char *lock = exl_layout_lock(root, f->opts->group);
+	char *jidx = exl_layout_job_index(root, f->job.job_id);
+	int fd = -1, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	f->job.start = 0;
+	if (!gdir || !lock || !jidx) {
+		exl_errnof(err, ENOMEM, "couldn't write the run log");
+		goto out;
+	}
+	if (root[0] != '/') {
+		exl_errf(err, "run-log root %s: not an absolute path", root);
+		goto out;
+	}
+	if (make_meta_dirs(root, gdir, err) < 0)
+		goto out;
+	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
+	if (fd < 0)
+		goto out;
+	/* the job started first and wrote its own: nothing to add */
+	if (access(jidx, F_OK) == 0) {
+		rc = 1;
+		goto out;
+	}
+	rc = create_run(root, gdir, f, NULL, out, err);
+out:
+	exl_unlock(fd);
+	free(jidx);
+	free(lock);
+	free(gdir);
+	return rc;
+}
+
 int exl_run_begin(const char *root, struct exl_run_facts *f,
 		  struct exl_run_paths *out, struct exl_err *err)
 {
@@ -697,6 +761,16 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 			   &idx_group, err);
 	if (found < 0)
 		goto out;
+	/* written at submission (exl_run_submit) and never started (also
+	 * when requeued before it ran): the start fills it in */
+	if (found == 0 && (rc = exl_lc_start_submitted(root, f, run_log,
+						       state_dir, err)) != 1) {
+		if (rc == 0)
+			rc = start_submitted_paths(root, f, run_log, state_dir,
+						   out, err);
+		goto out;
+	}
+	rc = -1;
 	if (found == 0 && f->job.restart_count > 0 && access(run_log, F_OK) == 0) {
 		rc = resume_run(root, f, run_log, state_dir, out, err);
 		goto out;

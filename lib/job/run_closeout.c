@@ -334,7 +334,7 @@ static void statepoints_text(const struct exl_run_record *run, char *buf,
 /* experiment_row: keep <group>/experiments.md current for experiment
  * runs: one row per run log; status and notes stay the human's once
  * edited.  Best effort: a failure is noted in run.json. */
-static void experiment_row(const struct exl_doc *d, struct exl_run_record *run,
+void exl_lc_experiment_row(const struct exl_doc *d, struct exl_run_record *run,
 			   const struct exl_run_job *job, const char *run_log)
 {
 	struct exl_experiment_row row = { 0 };
@@ -541,7 +541,7 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 	    close_out_run(&ed->doc, ed->run, job, ed->state_dir, a->err) < 0)
 		return -1;
 	if (exl_state_is_final(job->sched_state)) {
-		experiment_row(&ed->doc, ed->run, job, ed->run_log);
+		exl_lc_experiment_row(&ed->doc, ed->run, job, ed->run_log);
 		if (a->e.page && page_key(ed, a, owned) < 0)
 			return -1;
 		ed->closed = 1;

@@ -50,4 +50,23 @@ int exl_lc_index_end(const char *root, const char *job_id, const char *rel,
 int exl_lc_with_run(const char *root, const char *job_id,
 		    exl_run_edit_fn fn, void *arg, struct exl_err *err);
 
+/* run_submitted.c: the start of a job whose run log was written at
+ * submission (run_log, state_dir: from its job map; we hold the group
+ * lock): the Job block and Config completed from f, a "started" Status
+ * line, run.json's job entry.  1: the log is missing or not a submitted
+ * one that never started (the caller goes on as before).  f's config facts are the submission's. */
+int exl_lc_start_submitted(const char *root, struct exl_run_facts *f,
+			   const char *run_log, const char *state_dir,
+			   struct exl_err *err);
+
+/* run_closeout.c: keep <group>/experiments.md current for an experiment
+ * run whose job (its sched_state set) ended.  Best effort. */
+void exl_lc_experiment_row(const struct exl_doc *d, struct exl_run_record *run,
+			   const struct exl_run_job *job, const char *run_log);
+
+/* run_sidecar.c: the facts a job's start adds to a submitted run's
+ * run.json (script, dataset, git, its job entry). */
+int exl_lc_run_record_started(struct exl_run_record *r,
+			      const struct exl_run_facts *f);
+
 #endif

@@ -27,6 +27,29 @@ struct exl_run_paths {
 int exl_run_begin(const char *root, struct exl_run_facts *f,
 		  struct exl_run_paths *out, struct exl_err *err);
 
+/* Create the run log of a job just submitted (f->job.start is ignored
+ * and set to 0): Mode, Config (hash and snapshot taken now), the Job
+ * block's submission facts, a "submitted" Status line, the timeline
+ * entry, the job map and run index; the file is named by the submit
+ * date.  exl_run_begin of that job id later fills in the rest of the
+ * Job block and the code's state in the same file.  Returns 1 (nothing
+ * written) when the job already has a run log (it started first). */
+int exl_run_submit(const char *root, struct exl_run_facts *f,
+		   struct exl_run_paths *out, struct exl_err *err);
+
+/* Close the run log of a job that left the queue without ever starting
+ * (state: Slurm's, "CANCELLED"; reason: the last pending reason or
+ * NULL): end, Results, a Status line "cancelled while pending after
+ * 3 h 12 min in the queue".  1: the job has no run log, or it started. */
+int exl_run_end_unstarted(const char *root, const char *job_id,
+			  const char *state, const char *reason, time_t end,
+			  struct exl_err *err);
+
+/* Add a Status line "text" to job_id's run log unless its Status
+ * section already has a line ending with it.  1: no run log. */
+int exl_run_status_once(const char *root, const char *job_id,
+			const char *text, struct exl_err *err);
+
 struct exl_run_end {
 	time_t end;		/* when the job ended; 0: now */
 	int have_status;	/* wstatus is known (batch step exit) */

@@ -147,6 +147,19 @@ static int record_git(struct exl_run_git *g, const struct exl_run_facts *f)
 			      patch ? f->patch_sha256 : NULL) < 0 ? -1 : 0;
 }
 
+int exl_lc_run_record_started(struct exl_run_record *r,
+			      const struct exl_run_facts *f)
+{
+	struct exl_run_job *j = r->jobs.n ? exl_run_job_at(r, 0) : NULL;
+
+	if (!j)
+		return -1;
+	if (f->job.script[0] && exl_rr_str_set(&r->script, f->job.script) < 0)
+		return -1;
+	return record_dataset(&r->dataset, f) < 0 || record_git(&r->git, f) < 0 ||
+	       exl_lc_job_record(j, &f->job) < 0 ? -1 : 0;
+}
+
 int exl_lc_run_record(struct exl_run_record *r, const struct exl_run_facts *f,
 		      const char *rel, const char *state_dir)
 {

@@ -66,4 +66,8 @@ char *exl_runlog_render(const struct exl_run_facts *f);
 /* Placeholder text for fields the end of the job fills in. */
 #define EXL_PENDING "_(filled when the job ends)_"
 
+/* ... and for those its start fills in: a run log written at submission
+ * (job.start == 0, exl_run_submit) has these until the job starts. */
+#define EXL_PENDING_START "_(filled when the job starts)_"
+
 #endif

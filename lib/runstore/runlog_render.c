@@ -14,6 +14,7 @@ static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 {
 	const struct exl_opts *o = f->opts;
 	const struct exl_gitstate *g = &f->git;
+	int submitted = f->job.start == 0;
 
 	exl_sb_printf(b, "## Config\n");
 	exl_sb_printf(b, "- " EXL_K_SCRIPT ": `%s`\n", f->job.script[0] ? f->job.script : "(unknown)");
@@ -27,7 +28,10 @@ static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 		exl_sb_printf(b, "- " EXL_K_CONFIG ": none given (use --exp-config=PATH)\n");
 	if (f->config_snapshot[0])
 		exl_sb_printf(b, "- " EXL_K_CONFIG_SNAPSHOT ": `%s`\n", f->config_snapshot);
-	if (o->dataset) {
+	if (o->dataset && submitted) {
+		exl_sb_printf(b, "- " EXL_K_DATASET ": `%s` (checked when the job starts)\n",
+			      o->dataset);
+	} else if (o->dataset) {
 		char dtext[512];
 
 		exl_dataset_text(&f->dataset, dtext, sizeof(dtext));
@@ -38,7 +42,9 @@ static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 	if (o->statepoints)
 		exl_sb_printf(b, "- " EXL_K_STATEPOINTS ": `%s`\n", o->statepoints);
 	exl_sb_printf(b, "- " EXL_K_KEY_SETTINGS ": _(learning rate, batch size, resume: fill in)_\n");
-	if (!g->found) {
+	if (submitted) {
+		exl_sb_printf(b, "- " EXL_K_CODE ": " EXL_PENDING_START "\n");
+	} else if (!g->found) {
 		exl_sb_printf(b, "- " EXL_K_CODE ": `%s` is not in a git repository\n",
 			  f->job.submit_dir);
 	} else {
@@ -58,6 +64,31 @@ static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 	exl_sb_printf(b, "\n");
 }
 
+/* render_submitted_job: the "## Job" section of a job still in the queue
+ * (exl_run_submit): what the submission knows, the rest to be filled in
+ * when it starts. */
+static void render_submitted_job(struct exl_sb *b, const struct exl_run_facts *f,
+				 const char *sub, const char *lim)
+{
+	const struct exl_job_facts *j = &f->job;
+
+	exl_sb_printf(b, "## Job\n");
+	exl_sb_printf(b, "- " EXL_K_EXECUTION_ID ": %s\n", j->job_id);
+	exl_sb_printf(b, "- " EXL_K_SUBMITTED ": `%s`\n", sub);
+	exl_sb_printf(b, "- " EXL_K_START ": " EXL_PENDING_START "\n");
+	exl_sb_printf(b, "- " EXL_K_START_HUMAN ": " EXL_PENDING_START "\n");
+	exl_sb_printf(b, "- " EXL_K_END ": %s\n", EXL_PENDING);
+	exl_sb_printf(b, "- " EXL_K_END_HUMAN ": %s\n", EXL_PENDING);
+	exl_sb_printf(b, "- " EXL_K_RUNTIME ": %s\n", EXL_PENDING);
+	exl_sb_printf(b, "- " EXL_K_NODES ": " EXL_PENDING_START "\n");
+	exl_sb_printf(b, "- " EXL_K_PARTITION ": %s\n", j->partition[0] ?
+		      j->partition : EXL_PENDING_START);
+	exl_sb_printf(b, "- " EXL_K_TIME_LIMIT ": `%s`\n", lim);
+	exl_sb_printf(b, "- " EXL_K_SIGNAL ": %s\n", j->signal_spec[0] ? j->signal_spec :
+		  "none (add --signal=B:TERM@90 for a grace period)");
+	exl_sb_printf(b, "\n");
+}
+
 /* render_job_block: the "## Job" section; also used for resumed blocks. */
 static void render_job(struct exl_sb *b, const struct exl_run_facts *f)
 {
@@ -68,6 +99,10 @@ static void render_job(struct exl_sb *b, const struct exl_run_facts *f)
 	exl_time_iso(j->start, st, sizeof(st));
 	exl_time_human(j->start, 1, human, sizeof(human));
 	exl_minutes_limit(j->time_limit_min, lim, sizeof(lim));
+	if (!j->start) {
+		render_submitted_job(b, f, sub, lim);
+		return;
+	}
 	exl_sb_printf(b, "## Job\n");
 	exl_sb_printf(b, "- " EXL_K_EXECUTION_ID ": %s\n", j->job_id);
 	if (j->array_id[0])
@@ -103,7 +138,8 @@ char *exl_runlog_render(const struct exl_run_facts *f)
 	struct exl_sb b = { 0 };
 	char stamp[32];
 
-	exl_time_stamp(f->job.start, stamp, sizeof(stamp));
+	exl_time_stamp(f->job.start ? f->job.start : f->job.submitted, stamp,
+		       sizeof(stamp));
 	if (o->objective)
 		exl_sb_printf(&b, "# %s — %s\n\n", f->task, o->objective);
 	else
@@ -117,9 +153,15 @@ char *exl_runlog_render(const struct exl_run_facts *f)
 	render_config(&b, f);
 	render_job(&b, f);
 	exl_sb_printf(&b, "## Status\n");
-	exl_sb_printf(&b, "- %s — started: job %s on %s (%d node%s)\n\n", stamp,
-		  f->job.job_id, f->job.batch_host[0] ? f->job.batch_host :
-		  f->job.nodes, f->job.nnodes, f->job.nnodes == 1 ? "" : "s");
+	if (!f->job.start)
+		exl_sb_printf(&b, "- %s — submitted: job %s (partition %s)\n\n",
+			      stamp, f->job.job_id, f->job.partition[0] ?
+			      f->job.partition : "default");
+	else
+		exl_sb_printf(&b, "- %s — started: job %s on %s (%d node%s)\n\n",
+			      stamp, f->job.job_id, f->job.batch_host[0] ?
+			      f->job.batch_host : f->job.nodes, f->job.nnodes,
+			      f->job.nnodes == 1 ? "" : "s");
 	exl_sb_printf(&b, "## Results\n");
 	exl_sb_printf(&b, "- " EXL_K_RUNTIME ": %s\n", EXL_PENDING);
 	exl_sb_printf(&b, "- " EXL_K_EXIT ": %s\n", EXL_PENDING);

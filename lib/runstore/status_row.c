@@ -51,12 +51,18 @@ int exl_state_is_live(const char *st)
 }
 
 /* from_sched: the row's timing from a scheduler record. */
-static void from_sched(const struct exl_sched_job *j,
+static void from_sched(const struct exl_sched_job *j, time_t now,
 		       struct exl_status_row *r)
 {
 	snprintf(r->state, sizeof(r->state), "%s", j->state);
-	if (strcmp(j->state, "PENDING") == 0)
+	if (strcmp(j->state, "PENDING") == 0) {
 		snprintf(r->reason, sizeof(r->reason), "%s", j->reason);
+		/* a forecast; a requeued job's past start is none, and a
+		 * held job starts when released, whatever the scheduler
+		 * guessed (squeue --start says N/A) */
+		if (j->start >= now && strncmp(j->reason, "JobHeld", 7) != 0)
+			r->expected_start = j->start;
+	}
 	r->elapsed = j->elapsed;
 	r->unlimited = j->limit_min == EXL_NO_LIMIT;
 	if (!r->unlimited && j->elapsed >= 0 && exl_state_is_live(j->state)) {
@@ -89,7 +95,7 @@ static void unsched(const struct exl_status_in *in, struct exl_status_row *r)
 	long pid;
 
 	if (in->acct) {
-		from_sched(in->acct, r);
+		from_sched(in->acct, in->now, r);
 		r->source = "sacct";
 		hint(r, "sacct says %s but the log never closed: the epilog did "
 		     "not run or could not write (see the slurmd log)",
@@ -151,7 +157,7 @@ void exl_status_reconcile(const struct exl_status_in *in,
 	r->wandb = s->wandb_url ? "synced" :
 		   (s->wandb_pending || s->wandb_local) ? "pending" : "n/a";
 	if (in->sched) {
-		from_sched(in->sched, r);
+		from_sched(in->sched, in->now, r);
 		r->source = "scheduler";
 		if (r->open && exl_state_is_final(r->state))
 			hint(r, "the scheduler says %s; the log is not closed "

@@ -29,6 +29,8 @@ struct exl_status_in {
 struct exl_status_row {
 	char state[32];		/* RUNNING, PENDING, COMPLETED, LOST, ... */
 	char reason[64];	/* pending reason, "" */
+	time_t expected_start;	/* a pending job's, from the scheduler
+				 * (squeue --start); 0: unknown */
 	const char *source;	/* "scheduler", "sacct", "log", "local", "none" */
 	int open;		/* the log has not been closed */
 	int final;		/* the state is final (the run is over) */

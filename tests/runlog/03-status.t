@@ -46,7 +46,7 @@ if have_python; then
 import json, sys
 rows = json.load(open(sys.argv[1]))
 keys = ["run", "path", "group", "title", "mode", "run_type", "job_id",
-        "state", "reason", "state_source", "open", "start", "elapsed_s",
+        "state", "reason", "state_source", "expected_start", "open", "start", "elapsed_s",
         "time_left_s", "step", "loss", "loss_name", "gpu_util",
         "last_evidence", "evidence_age_s", "last_status", "wandb",
         "wandb_url", "passport", "checkpoint", "hint"]

@@ -68,13 +68,26 @@ static void scheduler_knows(void)
 	is_str(r.state, "PENDING", "pending");
 	is_str(r.reason, "BeginTime", "with its reason");
 	ok(r.unlimited && r.time_left == -1, "no time limit");
+	is_int(r.expected_start, 0, "expected start not known");
+	j.start = NOW + 3600;
+	row(&s, &j, 1, NULL, -1, &r);
+	is_int(r.expected_start, NOW + 3600, "expected start (squeue --start)");
+	j.start = NOW - 3600;
+	row(&s, &j, 1, NULL, -1, &r);
+	is_int(r.expected_start, 0, "a requeued job's past start is no forecast");
+	sched(&j, "PENDING", "JobHeldUser", 0, EXL_NO_LIMIT);
+	j.start = NOW + 120;
+	row(&s, &j, 1, NULL, -1, &r);
+	is_int(r.expected_start, 0, "a held job has no expected start");
 
 	sched(&j, "RUNNING", "", 5000, 60);
 	row(&s, &j, 1, NULL, -1, &r);
 	is_int(r.time_left, 0, "past the limit: 0 left");
 
 	sched(&j, "COMPLETED", "", 600, 60);
+	j.start = NOW - 700;
 	row(&s, &j, 1, NULL, -1, &r);
+	is_int(r.expected_start, 0, "no expected start once it ran");
 	ok(strcmp(r.state, "COMPLETED") == 0 && r.final && r.finished == NOW - 30,
 	   "a final state the scheduler still remembers");
 	ok(strstr(r.hint, "not closed yet") != NULL, "hint: log not closed yet");
