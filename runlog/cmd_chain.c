@@ -42,7 +42,7 @@ static const char usage[] =
 /* What became of one stage. */
 struct stage_view {
 	const struct exl_chain_entry *e;
-	size_t nlogs, done, running, failed;
+	size_t nlogs, done, running, failed, unstarted;
 	char **logs;		/* "group/file.md" */
 	const char *state;	/* done, running, failed, waiting, never ran */
 	char why[512];
@@ -114,6 +114,7 @@ static int find_logs(const struct rl *c, struct stage_view *v)
 			v->done += st == EXL_SWEEP_DONE;
 			v->running += st == EXL_SWEEP_RUNNING;
 			v->failed += st == EXL_SWEEP_FAILED;
+			v->unstarted += st == EXL_SWEEP_NONE;
 			v->logs[v->nlogs] = strdup(sc.v[i].rel);
 			if (!v->logs[v->nlogs++])
 				cli_die(EXL_EXIT_ERROR, "out of memory");
@@ -137,11 +138,13 @@ static void judge(struct stage_view *v, const struct stage_view *prev,
 		snprintf(slurm, sizeof(slurm), "; Slurm: %s%s%s%s", j->state,
 			 j->reason[0] ? " (" : "", j->reason,
 			 j->reason[0] ? ")" : "");
+	/* a run log written at submission whose job never started counts
+	 * as none: the stage waits or never ran */
 	if (v->running) {
 		v->state = "running";
-	} else if (v->nlogs && !v->failed) {
+	} else if (v->nlogs > v->unstarted && !v->failed) {
 		v->state = "done";
-	} else if (v->nlogs) {
+	} else if (v->nlogs > v->unstarted) {
 		v->state = "failed";
 	} else if (prev && strcmp(v->e->after, "afterok") == 0 &&
 		   prev->failed && !prev->running) {
@@ -156,7 +159,8 @@ static void judge(struct stage_view *v, const struct stage_view *prev,
 			 prev->e->stage, prev->e->name, prev->e->job, slurm);
 	} else if (j && exl_state_is_final(j->state)) {
 		v->state = "never ran";
-		snprintf(v->why, sizeof(v->why), "its job ended without a run log%s",
+		snprintf(v->why, sizeof(v->why), "its job ended %s%s",
+			 v->nlogs ? "without starting" : "without a run log",
 			 slurm);
 	} else {
 		v->state = "waiting";

@@ -20,7 +20,8 @@ enum exl_sweep_state exl_sweep_state_of(const struct exl_run_summary *s)
 	if (!s)
 		return EXL_SWEEP_NONE;
 	if (!exl_summary_closed(s))
-		return EXL_SWEEP_RUNNING;
+		/* written at submission, its start not filled in yet */
+		return s->start ? EXL_SWEEP_RUNNING : EXL_SWEEP_NONE;
 	st = s->sched_state && exl_state_word(s->sched_state) ?
 	     s->sched_state : NULL;
 	if (st)

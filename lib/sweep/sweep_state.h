@@ -7,7 +7,9 @@
 #include "runstore/runlog_summary.h"
 
 enum exl_sweep_state {
-	EXL_SWEEP_NONE,		/* no run log yet (pending, or never ran) */
+	EXL_SWEEP_NONE,		/* no run log yet, or one written at
+				 * submission whose job has not started
+				 * (pending, or never ran) */
 	EXL_SWEEP_RUNNING,	/* open: the log has not been closed */
 	EXL_SWEEP_DONE,		/* closed COMPLETED (exit 0) */
 	EXL_SWEEP_FAILED,	/* closed failed, timeout, cancelled, OOM,
