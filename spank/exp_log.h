@@ -57,8 +57,10 @@ struct exp_log_ctx {
 extern struct exp_log_ctx exp_log_ctx;
 
 /* exp_log_config.c: load site + user configuration (user_home: the
- * job user's home, NULL: $HOME) and fill unset options from it.  Problems
- * stay in ctx.probs for the caller to show.  Returns -1 when unusable. */
+ * caller's home, NULL: $HOME) as the calling user, checked as in the job
+ * (a user file that would widen the site's view is ignored whole), and
+ * fill unset options from it.  Problems stay in ctx.probs for the caller
+ * to show.  Returns -1 when unusable. */
 int exp_log_load_config(const char *user_home);
 
 /* exp_log_config.c: the same where root can come back (slurmstepd): the

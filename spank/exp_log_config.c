@@ -9,7 +9,9 @@
  * config/config_flat.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <slurm/spank.h>
 
@@ -31,20 +33,24 @@ static int loaded(void)
 	return 0;
 }
 
+/* How long the user file may take to parse where a child does it. */
+#define EXP_LOG_SELF_CONFIG_TIMEOUT_S 60
+
 int exp_log_load_config(const char *user_home)
 {
-	struct exp_log_ctx *c = &exp_log_ctx;
-	char user_path[4200];
+	gid_t groups[256];
+	int n = getgroups(256, groups);
+	struct exl_config_user u = {
+		.uid = getuid(), .gid = getgid(), .groups = groups,
+		.ngroups = n < 0 ? 0 : n,
+		.timeout_s = EXP_LOG_SELF_CONFIG_TIMEOUT_S,
+	};
+	const char *home = user_home ? user_home : getenv("HOME");
 
-	if (c->cfg_loaded)
-		return 0;
-	memset(&c->probs, 0, sizeof(c->probs));
-	if (user_home)
-		snprintf(user_path, sizeof(user_path), "%s/%s", user_home,
-			 EXL_CONFIG_USER_PATH);
-	exl_config_load(&c->cfg, c->pargs.site_config,
-			user_home ? user_path : NULL, &c->probs);
-	return loaded();
+	/* the same checked path as the job's (exl_config_flat_check), so the
+	 * submission and the job take the same view of a user file; as the
+	 * user already, it runs in this process */
+	return exp_log_load_config_as(&u, home && home[0] == '/' ? home : NULL);
 }
 
 int exp_log_load_config_as(const struct exl_config_user *u,

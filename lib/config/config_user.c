@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/config_flat.h"
 #include "config/config_impl.h"
@@ -25,24 +26,40 @@ int exl_config_load_site(struct exl_config *c, const char *site_path,
 }
 
 struct user_arg {
-	struct exl_config *c;	/* the child's copy of the site view */
+	struct exl_config *c;	/* the caller's site view */
+	pid_t caller;		/* the caller's pid */
+	const char *site_path;
 	const char *user_path;
 	const struct exl_config_user *u;
 	struct exl_config_flat *out;
 };
 
 /* in_child: as the job user for good: layer the user file over the
- * site view and flatten the result. */
+ * site view and flatten the result.  In a forked child the view is the
+ * child's copy; where exl_as_user_out runs this in the caller's process
+ * (the caller already is the user: sbatch), over a view of its own from
+ * the site file read again, so the caller's stays as it is until the
+ * result is checked. */
 static int in_child(void *arg, struct exl_err *err)
 {
 	struct user_arg *a = arg;
 	struct exl_config_problems probs;
+	struct exl_config view, *v = a->c;
+	int rc;
 
 	if (a->u->in_child)
 		a->u->in_child(a->u->arg);
 	memset(&probs, 0, sizeof(probs));
-	exl_config_load_file(a->c, a->user_path, 0, &probs);
-	return exl_config_flat_pack(a->c, &probs, a->out, err);
+	if (getpid() == a->caller) {
+		memset(&view, 0, sizeof(view));
+		exl_config_load_site(&view, a->site_path, NULL);
+		v = &view;
+	}
+	exl_config_load_file(v, a->user_path, 0, &probs);
+	rc = exl_config_flat_pack(v, &probs, a->out, err);
+	if (v == &view)
+		exl_config_free(&view);
+	return rc;
 }
 
 /* add_problems: the child's problem lines after the caller's. */
@@ -67,7 +84,7 @@ int exl_config_load_as_user(struct exl_config *c, const char *site_path,
 {
 	struct exl_cfg_load l = { .c = c, .file = user_path, .probs = probs };
 	static struct exl_config_flat flat;
-	struct user_arg a = { c, user_path, u, &flat };
+	struct user_arg a = { c, getpid(), site_path, user_path, u, &flat };
 	struct exl_err err;
 	int rc;
 

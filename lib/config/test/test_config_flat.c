@@ -232,6 +232,39 @@ static void test_as_user(void)
 	exl_config_free(&c);
 }
 
+/* In the caller's own process (sbatch: the caller is the user already),
+ * a refused user file leaves the caller's view as the site file made it:
+ * nothing of it applies, as in the job. */
+static void test_in_process_refused(void)
+{
+	struct exl_config c;
+	struct exl_config_problems probs;
+	struct exl_config_user u = { .uid = getuid(), .gid = getgid(),
+				     .timeout_s = 30 };
+	char site[600];
+	int rc;
+
+	if (geteuid() != getuid()) {
+		diag("setuid: the in-process case is not tried");
+		return;
+	}
+	snprintf(site, sizeof(site), "defaults:\n  mode: replication\n"
+		 "allowed_roots:\n  - %s/allowed\n", dir);
+	put("site2.yaml", site);
+	put("user2.yaml", "defaults:\n  log_dir: /tmp\n  mode: experiment\n"
+	    "status:\n  interval: 2h\n");
+	memset(&c, 0, sizeof(c));
+	memset(&probs, 0, sizeof(probs));
+	rc = exl_config_load_as_user(&c, tap_path(dir, "site2.yaml"),
+				     tap_path(dir, "user2.yaml"), &u, &probs);
+	ok(rc < 0 && probs.count == 1 && strstr(probs.msg[0], "refused"),
+	   "in process: a user log_dir outside allowed_roots is refused: %s",
+	   probs.msg[0]);
+	is_str(c.mode, "replication", "in process: the site's mode stays");
+	ok(c.status_interval != 7200, "in process: the user interval is not taken");
+	exl_config_free(&c);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -241,6 +274,7 @@ int main(void)
 	test_pack_check_apply();
 	test_too_many();
 	test_as_user();
+	test_in_process_refused();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		diag("couldn't remove %s", dir);
