@@ -71,10 +71,10 @@ remount ro "$FS" || bail "couldn't make the root read-only"
 "$TESTBED" restart-ctld "$TB" --wipe
 ok $? "slurmctld restarted with its state wiped"
 for i in $(seq 1 60); do
-	[ -z "$(pgrep -f "slurm_script b 0")" ] && break
+	[ -z "$(pgrep -f "$TB/spool/.*/slurm_script b 0")" ] && break
 	sleep 0.5
 done
-is "$(pgrep -f "slurm_script b 0")" "" "job B was ended by the controller that forgot it"
+is "$(pgrep -f "$TB/spool/.*/slurm_script b 0")" "" "job B was ended by the controller that forgot it"
 sleep 5	# the epilog of the killed job fails on the read-only root too
 remount rw "$FS" || bail "couldn't make the root writable again"
 is "$(job_state "$a")$(job_state "$b")" "" "slurmctld knows neither job"
