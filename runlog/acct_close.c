@@ -136,8 +136,9 @@ static void settle(const char *root, char **ids, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct exl_sched_job *j = exl_sched_find(&v->acct, ids[i]);
+		const struct exl_sched_job *j;
 
+		j = exl_sched_find(&v->acct, ids[i]);
 		if (mark(&v->acct_asked, ids[i], now) < 0)
 			break;
 		if (!j) {
@@ -161,7 +162,7 @@ void rl_acct_close(struct rl *c, const struct exl_scan *sc,
 	int rc;
 
 	if (!v->ok)
-		return;	/* without slurmctld's list nothing is "forgotten" */
+		return;	/* without slurmctld's list, nothing is forgotten */
 	ids = calloc(sc->n + 1, sizeof(*ids));
 	path = exl_layout_acct_unknown(c->root);
 	if (!ids || !path) {

@@ -6,9 +6,9 @@
  * $EXP_LOG_STATE/metrics.jsonl (progress.h); every status interval it
  * appends one Status line with concrete evidence (or "stalled"), plus a
  * quote of each new error line; and one line when the telemetry shows
- * the job's GPUs or CPUs idle for long (telemetry_idle.h).  When asked to stop it reads the rest and
- * writes final step, losses, the loss one-liner and the newest checkpoint
- * into Results.  Its tracker state survives in <state dir>/progress.json,
+ * the job's GPUs or CPUs idle for long (telemetry_idle.h).  When asked
+ * to stop it reads the rest and writes final step, losses, the loss
+ * one-liner and the newest checkpoint into Results.  Its tracker state survives in <state dir>/progress.json,
  * so a resumed or requeued job continues the same series.
  */
 #ifndef EXL_RUN_MONITOR_H

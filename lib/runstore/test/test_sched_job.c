@@ -51,7 +51,8 @@ static void sacct(void)
 	ok(exl_sacct_parse_line("123|CANCELLED by 0|00:01:02", &k) == 0, "sacct");
 	ok(k.job_id == 123 && strcmp(k.state, "CANCELLED") == 0 && k.elapsed == 62,
 	   "first word of the state, elapsed");
-	ok(!k.have_exit && k.end == 0, "no end, no exit code without the fields");
+	ok(!k.have_exit && k.end == 0,
+	   "no end, no exit code without the fields");
 	ok(exl_sacct_parse_line("124|FAILED|00:00:05|1764943830|3:0", &k) == 0,
 	   "sacct with End and ExitCode");
 	ok(k.end == 1764943830 && k.have_exit && k.exit_status == 3 << 8,
