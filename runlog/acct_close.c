@@ -23,7 +23,8 @@
 #include "rl_sched.h"
 
 /* unknown_load: the ids in the acct-unknown file asked about less than
- * RL_ACCT_RECHECK_S ago ("id epoch" lines; a bad line is skipped). */
+ * RL_ACCT_RECHECK_S ago ("id epoch" lines, "id epoch none" when there
+ * was no accounting to ask; a bad line is skipped). */
 static void unknown_load(const char *path, time_t now,
 			 struct exl_sched_set *set)
 {
@@ -35,15 +36,17 @@ static void unknown_load(const char *path, time_t now,
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct exl_sched_job j = { 0 };
+		char how[8] = "";
 		unsigned long id;
 		long long when;
 
-		if (sscanf(line, "%lu %lld", &id, &when) != 2 ||
+		if (sscanf(line, "%lu %lld %7s", &id, &when, how) < 2 ||
 		    when > (long long)now || when < (long long)now -
 		    RL_ACCT_RECHECK_S)
 			continue;
 		j.job_id = id;
 		j.start = (time_t)when;
+		snprintf(j.reason, sizeof(j.reason), "%s", how);
 		if (exl_sched_add(set, &j) < 0)
 			break;
 	}
@@ -65,9 +68,11 @@ static void unknown_save(const char *root, const char *path,
 	if (meta && dir && buf && access(meta, W_OK) == 0 &&
 	    exl_mkdir_p(dir, 0755, &err) == 0) {
 		for (i = 0; i < set->n; i++)
-			len += (size_t)snprintf(buf + len, 40, "%lu %lld\n",
+			len += (size_t)snprintf(buf + len, 40, "%lu %lld%s\n",
 						set->v[i].job_id,
-						(long long)set->v[i].start);
+						(long long)set->v[i].start,
+						set->v[i].reason[0] ? " none" :
+						"");
 		(void)exl_write_atomic(path, buf, len, 0644, &err);
 	}
 	free(meta);
@@ -117,13 +122,17 @@ static int close_one(const char *root, const struct exl_sched_job *j,
 	return rc;
 }
 
-/* mark: add job id to set (kept sorted by the caller). */
-static int mark(struct exl_sched_set *set, const char *id, time_t when)
+/* mark: add job id to set (kept sorted by the caller); none: there was
+ * no accounting to ask. */
+static int mark(struct exl_sched_set *set, const char *id, time_t when,
+		int none)
 {
 	struct exl_sched_job j = { 0 };
 
 	j.job_id = (unsigned long)exl_job_id_num(id);
 	j.start = when;
+	if (none)
+		snprintf(j.reason, sizeof(j.reason), "none");
 	return exl_sched_add(set, &j);
 }
 
@@ -139,16 +148,16 @@ static void settle(const char *root, char **ids, size_t n,
 		const struct exl_sched_job *j;
 
 		j = exl_sched_find(&v->acct, ids[i]);
-		if (mark(&v->acct_asked, ids[i], now) < 0)
+		if (mark(&v->acct_asked, ids[i], now, 0) < 0)
 			break;
 		if (!j) {
-			if (mark(unknown, ids[i], now) < 0)
+			if (mark(unknown, ids[i], now, 0) < 0)
 				break;
 			continue;
 		}
 		if (exl_state_is_final(j->state) && j->end > 0 &&
 		    close_one(root, j, ids[i]) == 0 &&
-		    mark(&v->acct_closed, ids[i], now) < 0)
+		    mark(&v->acct_closed, ids[i], now, 0) < 0)
 			break;
 	}
 }
@@ -173,7 +182,8 @@ void rl_acct_close(struct rl *c, const struct exl_scan *sc,
 		unknown_load(path, c->now, &unknown);
 	n = forgotten(sc, v, &unknown, ids);
 	for (i = 0; i < unknown.n; i++)	/* still believed: still asked */
-		if (exl_sched_add(&v->acct_asked, &unknown.v[i]) < 0)
+		if (!unknown.v[i].reason[0] &&
+		    exl_sched_add(&v->acct_asked, &unknown.v[i]) < 0)
 			break;
 	if (n == 0) {
 		exl_sched_sort(&v->acct_asked);
@@ -184,8 +194,15 @@ void rl_acct_close(struct rl *c, const struct exl_scan *sc,
 		cli_err("accounting unreachable (%s): %zu run%s slurmctld no "
 			"longer knows shown from the run logs", why, n,
 			n == 1 ? "" : "s");
-	if (rc == 0) {
+	if (rc == 0)
 		settle(c->root, ids, n, v, &unknown, c->now);
+	/* no accounting to ask (accounting_storage/none, no sacct): the
+	 * answer is the same for a while, so the default view does not pay
+	 * for a sacct each time */
+	for (i = 0; rc == -2 && i < n; i++)
+		if (mark(&unknown, ids[i], c->now, 1) < 0)
+			break;
+	if (rc == 0 || rc == -2) {
 		exl_sched_sort(&unknown);
 		unknown_save(c->root, path, &unknown);
 	}

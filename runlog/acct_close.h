@@ -9,7 +9,8 @@
  * final Status line that says it was filled in from accounting; run.json
  * records ended_by "accounting").  Jobs accounting does not know stay
  * LOST, and are remembered in .exp-log/cache/acct-unknown so that the
- * default view does not ask again for RL_ACCT_RECHECK_S.
+ * default view does not ask again for RL_ACCT_RECHECK_S (so are all of
+ * them when there is no accounting to ask).
  */
 #ifndef RUNLOG_ACCT_CLOSE_H
 #define RUNLOG_ACCT_CLOSE_H
