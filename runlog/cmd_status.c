@@ -12,6 +12,7 @@
 #include "runstore/run_index.h"
 #include "runstore/summary_cache.h"
 #include "util/text_utf8.h"
+#include "acct_close.h"
 #include "eff_fill.h"
 #include "rows.h"
 #include "rl_sched.h"
@@ -25,17 +26,21 @@ static const char usage[] =
 "One row per run under DIR (default: the root, ./run_logs): run file,\n"
 "mode, job id, state, elapsed / time left, last step and loss, GPU util,\n"
 "age of the last evidence, W&B sync state, passport state.  The state\n"
-"comes from slurmctld (one query for all jobs), reconciled with the logs:\n"
-"an open log whose job the scheduler no longer knows is LOST.\n"
+"comes from slurmctld (one query for all jobs), reconciled with the logs.\n"
+"An open log whose job slurmctld no longer knows is looked up in\n"
+"accounting (one sacct query for all such runs): a job that ended there\n"
+"gets its log closed with accounting's state, end time and exit code;\n"
+"one accounting does not know either is LOST.\n"
 "\n"
 "  -g, --group G   only the runs of group G\n"
 "  -a, --all       every run log under DIR (default: open runs and runs\n"
 "                  that ended in the last 24 hours, from the run index\n"
 "                  that exp-log keeps; see runlog reindex)\n"
 "  -j, --json      a JSON array of objects (keys: see runlog(1), OUTPUT)\n"
-"      --sacct     ask sacct (once) about open runs slurmctld forgot, and\n"
-"                  (once) for the figures of ended runs: their run logs\n"
-"                  get an Efficiency block (CPU, memory, time limit)\n"
+"      --sacct     ask sacct (once) for the figures of ended runs: their\n"
+"                  run logs get an Efficiency block (CPU, memory, time\n"
+"                  limit); and ask again about LOST runs accounting did\n"
+"                  not know in the last 15 minutes\n"
 "      --strict    exit 1 when the scheduler did not answer or a run is\n"
 "                  LOST\n"
 "  -t, --threads N read run logs on N threads (default: one per CPU)\n"
@@ -534,8 +539,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	if (!v.ok)
 		cli_err("scheduler not reachable (%s): states come from the "
 			"run logs", v.why);
-	if (o.sacct)
-		rl_sacct_fill(&sc, &v);
+	rl_acct_close(c, &sc, &v, o.sacct);
 	rows = calloc(sc.n ? sc.n : 1, sizeof(*rows));
 	if (!rows) {
 		cli_err("out of memory");

@@ -9,12 +9,16 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <json-c/json.h>
+
 #include "cli/cli.h"
 #include "eff_fill.h"
+#include "job/run_lifecycle.h"
 #include "rl_sched.h"
 #include "rl_spawn.h"
 #include "runstore/acct_eff_block.h"
 #include "runstore/run_edit.h"
+#include "runstore/run_record.h"
 #include "runstore/sched_job.h"
 #include "util/fileio.h"
 
@@ -22,6 +26,27 @@ struct want {
 	const struct rl_row *row;
 	struct exl_acct_job j;
 };
+
+/* telemetry_gpu: the GPUs' mean utilization exp-log's telemetry recorded
+ * for job_id (its run.json summary, written at close-out) into eff. */
+static void telemetry_gpu(const struct exl_run_record *run,
+			  const char *job_id, struct exl_acct_eff *eff)
+{
+	const struct exl_run_job *job;
+	json_object *all, *mean, *n;
+
+	job = run ? exl_run_record_find_job(run, job_id, 0, 0) : NULL;
+	if (!job || !job->telemetry ||
+	    !json_object_object_get_ex(job->telemetry, "overall", &all) ||
+	    !json_object_object_get_ex(all, "gpu_util_mean", &mean) ||
+	    !json_object_object_get_ex(all, "ngpus", &n) ||
+	    !(json_object_is_type(mean, json_type_double) ||
+	      json_object_is_type(mean, json_type_int)) ||
+	    !json_object_is_type(n, json_type_int))
+		return;
+	exl_acct_eff_gpu(eff, json_object_get_double(mean),
+			 (int)json_object_get_int64(n));
+}
 
 /* put_block: the run_edit callback; nothing to write when a block is
  * there already (an earlier call, or a person's copy). */
@@ -33,6 +58,7 @@ static int put_block(struct exl_run_edit *e, void *arg)
 	if (exl_doc_find_section(&e->doc, EXL_EFF_SECTION, 0) >= 0)
 		return 1;
 	exl_acct_eff_compute(&w->j, &eff);
+	telemetry_gpu(e->run, w->row->e->sum.job_id, &eff);
 	return exl_acct_eff_block(&e->doc, w->row->e->sum.job_id, &w->j,
 				  &eff);
 }
@@ -111,11 +137,16 @@ size_t rl_eff_fill(struct rl *c, const struct rl_row *rows, size_t n)
 	if (m && query(w, m) == 0) {
 		for (i = 0; i < m; i++) {
 			struct exl_run_edit e = { .run_log = w[i].row->e->path };
+			char sd[4096];
 			struct exl_err err;
 			int fd, rc;
 
 			if (!exl_acct_final(&w[i].j))
 				continue;	/* not in accounting yet */
+			/* run.json holds the telemetry summary (GPUs) */
+			if (exl_run_state_dir(c->root, w[i].row->e->sum.job_id,
+					      sd, sizeof(sd), &err) == 0)
+				e.state_dir = sd;
 			fd = rl_lock(c->root, w[i].row->e->group);
 			if (fd < 0)
 				continue;

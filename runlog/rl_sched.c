@@ -260,8 +260,32 @@ out:
 	return rc;
 }
 
-int rl_sacct(char *const *ids, size_t n, struct exl_sched_set *set,
-	     char *why, size_t len)
+/* spawn_epoch: rl_spawn with SLURM_TIME_FORMAT=%s, so sacct prints
+ * times as epoch seconds (no time zone to guess); the caller's value is
+ * put back. */
+static int spawn_epoch(char **argv, int timeout_s, char **out, char **err)
+{
+	const char *was = getenv("SLURM_TIME_FORMAT");
+	char *keep = was ? strdup(was) : NULL;
+	int status, e;
+
+	if ((was && !keep) || setenv("SLURM_TIME_FORMAT", "%s", 1) < 0) {
+		free(keep);
+		return -1;
+	}
+	status = rl_spawn(argv, timeout_s, out, NULL, err);
+	e = errno;
+	if (keep)
+		(void)setenv("SLURM_TIME_FORMAT", keep, 1);
+	else
+		(void)unsetenv("SLURM_TIME_FORMAT");
+	free(keep);
+	errno = e;
+	return status;
+}
+
+int rl_sacct(char *const *ids, size_t n, int timeout_s,
+	     struct exl_sched_set *set, char *why, size_t len)
 {
 	char **argv = calloc(n ? 9 : 1, sizeof(char *)), *list = NULL;
 	char *out = NULL, *err = NULL, line[200];
@@ -293,16 +317,22 @@ int rl_sacct(char *const *ids, size_t n, struct exl_sched_set *set,
 	argv[2] = "-n";
 	argv[3] = "-P";
 	argv[4] = "-o";
-	argv[5] = "JobID,State,Elapsed";
+	argv[5] = "JobID,State,Elapsed,End,ExitCode";
 	argv[6] = "-j";
 	argv[7] = list;
-	status = rl_spawn(argv, RL_SCHED_TIMEOUT, &out, NULL, &err);
+	status = spawn_epoch(argv, timeout_s, &out, &err);
 	if (status == -1) {
 		snprintf(why, len, "couldn't run sacct: %s", strerror(errno));
+		if (errno == ENOENT)
+			rc = -2;
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+		snprintf(why, len, "sacct gave no answer in %d s", timeout_s);
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		last_line(err, line, sizeof(line));
 		snprintf(why, len, "sacct failed: %s", line[0] ? line :
 			 "no message");
+		if (err && strstr(err, "accounting storage is disabled"))
+			rc = -2;
 	} else if (parse_lines(out, 1, set) < 0) {
 		snprintf(why, len, "out of memory");
 	} else {

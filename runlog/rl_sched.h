@@ -32,9 +32,11 @@ int rl_sched_start(struct rl_sched_query *q, char *why, size_t len);
 int rl_sched_finish(struct rl_sched_query *q, struct exl_sched_set *set,
 		    char *why, size_t len);
 
-/* One "sacct -X -n -P -o JobID,State,Elapsed -j ids" for the given job
- * ids; records go into set.  -1 with why when sacct failed. */
-int rl_sacct(char *const *ids, size_t n, struct exl_sched_set *set,
-	     char *why, size_t len);
+/* One "sacct -X -n -P -o JobID,State,Elapsed,End,ExitCode -j ids" for
+ * the given job ids, killed after timeout_s; records go into set.  -1
+ * with why when sacct failed, -2 (with why) when there is no accounting
+ * to ask (no sacct, or accounting_storage/none). */
+int rl_sacct(char *const *ids, size_t n, int timeout_s,
+	     struct exl_sched_set *set, char *why, size_t len);
 
 #endif

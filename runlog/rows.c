@@ -38,6 +38,9 @@ void rl_row_fill(struct rl *c, const struct exl_scan_entry *e,
 	in.sched_ok = v->ok;
 	in.sched = v->ok ? exl_sched_find(&v->jobs, e->sum.job_id) : NULL;
 	in.acct = exl_sched_find(&v->acct, e->sum.job_id);
+	in.acct_asked = exl_sched_find(&v->acct_asked, e->sum.job_id) != NULL;
+	in.acct_closed = exl_sched_find(&v->acct_closed,
+					e->sum.job_id) != NULL;
 	in.local_alive = local_alive(e->sum.job_id);
 	in.now = c->now;
 	row->e = e;
@@ -102,7 +105,8 @@ void rl_sacct_fill(const struct exl_scan *sc, struct rl_sched_view *v)
 		    !(v->ok && exl_sched_find(&v->jobs, s->job_id)))
 			ids[n++] = s->job_id;
 	}
-	if (n && rl_sacct(ids, n, &v->acct, why, sizeof(why)) < 0)
+	if (n && rl_sacct(ids, n, RL_SCHED_TIMEOUT, &v->acct, why,
+			  sizeof(why)) < 0)
 		cli_err("--sacct: %s", why);
 	free(ids);
 }
@@ -206,4 +210,6 @@ void rl_sched_view_free(struct rl_sched_view *v)
 {
 	exl_sched_free(&v->jobs);
 	exl_sched_free(&v->acct);
+	exl_sched_free(&v->acct_asked);
+	exl_sched_free(&v->acct_closed);
 }

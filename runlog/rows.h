@@ -23,6 +23,9 @@ struct rl_sched_view {
 	int ok;				/* slurmctld answered */
 	char why[256];			/* why not */
 	struct exl_sched_set acct;	/* sacct, when asked */
+	struct exl_sched_set acct_asked;	/* ids accounting answered
+						 * about (acct_close.h) */
+	struct exl_sched_set acct_closed;	/* logs closed from it */
 };
 
 /* Reconcile entry e (its summary read) into row. */

@@ -34,6 +34,7 @@
 #include "util/privdrop.h"
 #include "runstore/run_facts.h"
 #include "runstore/unlogged.h"
+#include "telemetry/telemetry_topo.h"
 #include "sweep/sweep_map.h"
 #include "sweep/sweep_chain.h"
 
@@ -194,6 +195,19 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid,
 #define EXP_LOG_STATUS_INTERVAL 1800
 #define EXP_LOG_STALL_INTERVALS 3
 
+/* alloc_cpus: how many CPUs the step has on this node, 0 unknown. */
+static int alloc_cpus(spank_t sp)
+{
+	char *cores = NULL;
+	int n;
+
+	if (spank_get_item(sp, S_STEP_ALLOC_CORES, &cores) != ESPANK_SUCCESS ||
+	    !cores)
+		return 0;
+	n = exl_cpulist_count(cores);
+	return n > 0 ? n : 0;
+}
+
 /* start_monitor: the batch step's watcher process (lib/run_monitor.h).
  * Runs as the job user; a failure to start is logged, never fatal. */
 static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
@@ -231,6 +245,11 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 			 f->job.batch_host);
 		m->gpu_util = exl_run_monitor_gpu_util;
 		m->gpu_arg = c->telemetry_file;
+		m->telemetry_file = c->telemetry_file;
+		m->idle.gpu_percent = c->cfg.idle_gpu_percent;
+		m->idle.cpu_percent = c->cfg.idle_cpu_percent;
+		m->idle.after_s = c->cfg.idle_after;
+		m->idle.ncpus = alloc_cpus(sp);
 	}
 	m->submit_dir = c->work_dir;
 	m->n_env = 0;

@@ -66,6 +66,9 @@ int exl_config_defaults(struct exl_config *c)
 	c->status_interval = EXL_CONFIG_STATUS_INTERVAL;
 	c->stall_intervals = EXL_CONFIG_STALL_INTERVALS;
 	c->telemetry_interval = EXL_CONFIG_TELEMETRY_INTERVAL;
+	c->idle_gpu_percent = EXL_CONFIG_IDLE_GPU_PERCENT;
+	c->idle_cpu_percent = EXL_CONFIG_IDLE_CPU_PERCENT;
+	c->idle_after = EXL_CONFIG_IDLE_AFTER;
 	c->hash_data_max = EXL_CONFIG_HASH_MAX;
 	c->cost_per_gpu_hour = -1;
 	c->pattern_step = strdup(EXL_PAT_STEP_DEFAULT);

@@ -41,6 +41,9 @@
 #define EXL_CONFIG_CHECKPOINT_FILES \
 	"*.@(pt|pth|bin|ckpt|safetensors|h5|hdf5|keras|pkl|npz|msgpack|onnx|gguf)"
 #define EXL_CONFIG_NVML_LIBRARY "libnvidia-ml.so.1"
+#define EXL_CONFIG_IDLE_GPU_PERCENT 10
+#define EXL_CONFIG_IDLE_CPU_PERCENT 10
+#define EXL_CONFIG_IDLE_AFTER 1800
 
 struct exl_env_capture {
 	char *name;		/* e.g. "pip" */
@@ -75,6 +78,10 @@ struct exl_config {
 	size_t n_checkpoint_patterns;
 	/* telemetry */
 	int telemetry_interval;	/* seconds, 0: off */
+	/* idle warnings in Status (telemetry_idle.h): GPU utilization, or
+	 * CPU use as a share of the job's CPUs, under these percentages
+	 * (0: off) for idle_after seconds */
+	int idle_gpu_percent, idle_cpu_percent, idle_after;
 	/* datasets */
 	int hash_data;		/* sha256 datasets (else size + mtime) */
 	long long hash_data_max; /* bytes hashed at most per dataset */

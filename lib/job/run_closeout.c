@@ -518,7 +518,7 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 	struct exl_rr_map *owned = &ed->run->owned;
 	time_t now = time(NULL);
 	const char *prev;
-	char text[256];
+	char text[256], line[512];
 	int was_final;
 
 	if (!job)
@@ -531,8 +531,11 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 	if (prev && strcmp(prev, text) != 0 && !was_final &&
 	    exl_state_is_final(job->sched_state))
 		drop_provisional(&ed->doc, prev);
+	/* the Status line names where the end came from, when told */
+	snprintf(line, sizeof(line), "%s%s%s%s", text, a->e.note ? " (" : "",
+		 a->e.note ? a->e.note : "", a->e.note ? ")" : "");
 	if (update_doc(&ed->doc, job, a->job_id,
-		       prev && strcmp(prev, text) == 0 ? NULL : text, now,
+		       prev && strcmp(prev, text) == 0 ? NULL : line, now,
 		       owned) < 0 ||
 	    exl_rr_str_set(&job->verdict, text) < 0)
 		return -1;

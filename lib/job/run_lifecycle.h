@@ -55,7 +55,10 @@ struct exl_run_end {
 	int have_status;	/* wstatus is known (batch step exit) */
 	int wstatus;
 	const char *sched_state;	/* Slurm's state name, NULL: unknown */
-	const char *source;	/* "step" or "epilog", for the sidecar */
+	const char *source;	/* "step", "epilog", "runlog close",
+				 * "accounting": for the sidecar */
+	const char *note;	/* where the end came from, in parentheses
+				 * after the final Status line; NULL: none */
 	const char *home;	/* exl_run_end_as_user: the fallback record
 				 * (unlogged.h) goes here when the run log
 				 * can't be written; NULL: none */

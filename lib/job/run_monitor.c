@@ -131,6 +131,22 @@ static void status_lines(struct exl_progress *p,
 	exl_progress_mark_status(p, now);
 }
 
+/* idle_lines: a Status line when the newest telemetry sample shows the
+ * GPUs or CPUs idle for long enough (telemetry_idle.h). */
+static void idle_lines(struct exl_idle *w, const struct exl_run_monitor_cfg *c)
+{
+	struct exl_sample_brief b;
+	char line[2][320];
+	int i, n;
+
+	if (!c->telemetry_file ||
+	    exl_telemetry_latest(c->telemetry_file, &b, NULL) != 0)
+		return;
+	n = exl_idle_feed(w, &b, line);
+	for (i = 0; i < n; i++)
+		status(c, line[i]);
+}
+
 /* final_results: Results fields, the newest checkpoint and its artifact
  * event, once the job's program is done. */
 static void final_results(struct exl_progress *p,
@@ -220,6 +236,7 @@ void exl_run_monitor(void *arg, int stop_fd, int report_fd)
 	const struct exl_run_monitor_cfg *c = arg;
 	struct exl_patterns pat;
 	struct exl_progress *p;
+	struct exl_idle idle;
 	char *state = NULL, *metrics = NULL;
 	double tick = c->tick > 0 ? c->tick : 60;
 	time_t now, next;
@@ -240,6 +257,7 @@ void exl_run_monitor(void *arg, int stop_fd, int report_fd)
 	if (exl_progress_load(p, state, NULL) < 0)
 		exl_progress_init(p, &pat);
 	capture_env(c);
+	exl_idle_init(&idle, &c->idle);
 	next = time(NULL) + c->status_interval;
 	while (!stop) {
 		stop = exl_monitor_wait(stop_fd, tick);
@@ -247,6 +265,7 @@ void exl_run_monitor(void *arg, int stop_fd, int report_fd)
 		scan_all(p, c, metrics, now);
 		if (stop)
 			break;
+		idle_lines(&idle, c);
 		if (c->status_interval > 0 && now >= next) {
 			status_lines(p, c, now);
 			log_event(p, c->state_dir);

@@ -5,9 +5,10 @@
  * Every tick it reads what is new in the job's stdout, stderr and
  * $EXP_LOG_STATE/metrics.jsonl (progress.h); every status interval it
  * appends one Status line with concrete evidence (or "stalled"), plus a
- * quote of each new error line.  When asked to stop it reads the rest and
- * writes final step, losses, the loss one-liner and the newest checkpoint
- * into Results.  Its tracker state survives in <state dir>/progress.json,
+ * quote of each new error line; and one line when the telemetry shows
+ * the job's GPUs or CPUs idle for long (telemetry_idle.h).  When asked
+ * to stop it reads the rest and writes final step, losses, the loss
+ * one-liner and the newest checkpoint into Results.  Its tracker state survives in <state dir>/progress.json,
  * so a resumed or requeued job continues the same series.
  */
 #ifndef EXL_RUN_MONITOR_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "telemetry/telemetry_idle.h"
 #include "util/exl_err.h"
 
 struct exl_config;
@@ -42,6 +44,10 @@ struct exl_run_monitor_cfg {
 	/* latest GPU utilization in percent, -1 when unknown */
 	int (*gpu_util)(void *arg);
 	void *gpu_arg;
+	/* the batch node's telemetry file (NULL: telemetry off) and when
+	 * its samples say GPUs or CPUs sit idle (telemetry_idle.h) */
+	const char *telemetry_file;
+	struct exl_idle_cfg idle;
 };
 
 /* A gpu_util callback: the mean GPU utilization of the newest sample in

@@ -158,7 +158,8 @@ void exl_acct_eff_compute(const struct exl_acct_job *j,
 {
 	char piece[128], a[32], b[32];
 
-	e->cpu = e->mem = e->time = -1;
+	e->cpu = e->mem = e->time = e->gpu = -1;
+	e->ngpus = 0;
 	e->advice[0] = '\0';
 	if (j->elapsed > 0 && j->alloc_cpus > 0)
 		e->cpu = j->total_cpu / ((double)j->alloc_cpus * j->elapsed);
@@ -207,6 +208,24 @@ void exl_acct_eff_compute(const struct exl_acct_job *j,
 			add(e, piece);
 		}
 	}
+}
+
+void exl_acct_eff_gpu(struct exl_acct_eff *e, double util_pct, int ngpus)
+{
+	char piece[128];
+
+	if (ngpus <= 0 || !(util_pct >= 0) || util_pct > 100)
+		return;
+	e->gpu = util_pct / 100;
+	e->ngpus = ngpus;
+	if (e->gpu >= EXL_EFF_POOR_GPU)
+		return;
+	snprintf(piece, sizeof(piece), ngpus > 1 ?
+		 "%d GPUs busy %.0f%% of the time on average: feed them "
+		 "faster (data loading) or ask for fewer" :
+		 "%d GPU busy %.0f%% of the time on average: feed it "
+		 "faster (data loading) or run without one", ngpus, util_pct);
+	add(e, piece);
 }
 
 /* split: cut line at '|' into at most max fields; the count. */

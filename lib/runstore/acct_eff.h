@@ -55,12 +55,23 @@ struct exl_acct_job {
  * computed (no elapsed time, no request, no limit). */
 struct exl_acct_eff {
 	double cpu, mem, time;
-	char advice[256];	/* "" when nothing is poor */
+	double gpu;		/* mean GPU utilization from exp-log's own
+				 * telemetry (accounting has none), < 0
+				 * unknown; see exl_acct_eff_gpu */
+	int ngpus;
+	char advice[320];	/* "" when nothing is poor */
 };
 
 /* Compute e from j.  Always succeeds; unknown figures are < 0. */
 void exl_acct_eff_compute(const struct exl_acct_job *j,
 			  struct exl_acct_eff *e);
+
+/* Below this mean utilization GPUs were mostly idle (advice). */
+#define EXL_EFF_POOR_GPU 0.25
+
+/* Add the GPUs' mean utilization (util_pct in percent, over ngpus GPUs,
+ * from the run's telemetry summary) to e, with advice when it is poor. */
+void exl_acct_eff_gpu(struct exl_acct_eff *e, double util_pct, int ngpus);
 
 /* One sacct --parsable2 line of
  * "JobID|Elapsed|Timelimit|TotalCPU|AllocCPUS|NNodes|MaxRSS|ReqMem[|State]"

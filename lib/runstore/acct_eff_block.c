@@ -81,6 +81,13 @@ int exl_acct_eff_block(struct exl_doc *d, const char *job_id,
 		if (exl_doc_insert(d, at++, line) < 0)
 			return -1;
 	}
+	if (e->gpu >= 0) {
+		snprintf(line, sizeof(line), "- " EXL_K_GPU_UTILIZATION
+			 ": %.1f%% (mean over %d GPU%s, exp-log telemetry)",
+			 e->gpu * 100, e->ngpus, e->ngpus == 1 ? "" : "s");
+		if (exl_doc_insert(d, at++, line) < 0)
+			return -1;
+	}
 	if (e->advice[0]) {
 		snprintf(line, sizeof(line), "- " EXL_K_ADVICE ": %s",
 			 e->advice);

@@ -12,8 +12,9 @@
 /* Write the block for job_id into d: replace an existing "## Efficiency"
  * section in place, or append one at the end.  Bullets: cpu_efficiency,
  * memory_efficiency, time_efficiency (percentages with the figures they
- * come from, or "unknown (why)"), advice (only when a figure is poor)
- * and source.  0, or -1 when out of memory. */
+ * come from, or "unknown (why)"), gpu_utilization (only when e has it:
+ * exp-log's telemetry recorded GPUs), advice (only when a figure is
+ * poor) and source.  0, or -1 when out of memory. */
 int exl_acct_eff_block(struct exl_doc *d, const char *job_id,
 		       const struct exl_acct_job *j,
 		       const struct exl_acct_eff *e);

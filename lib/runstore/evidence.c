@@ -195,7 +195,9 @@ int exl_status_is_event(const char *text)
 		/* what the plugin states when there is no step to give */
 		"traceback", "error", "warning", "stalled", "no output",
 		"running, no progress", "config problem", "env capture",
-		"W&B", "exp-log", "exp-run", "group lock:", NULL };
+		"W&B", "exp-log", "exp-run", "group lock:",
+		/* telemetry_idle.h: waste while the job runs */
+		"GPUs idle", "GPU idle", "CPUs idle", NULL };
 	const char *p = text;
 	int i;
 

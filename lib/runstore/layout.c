@@ -86,6 +86,11 @@ char *exl_layout_summary_cache(const char *root)
 	return fmt_path("%s/" META_DIR "/cache/summaries%s%s", root, "", "");
 }
 
+char *exl_layout_acct_unknown(const char *root)
+{
+	return fmt_path("%s/" META_DIR "/cache/acct-unknown%s%s", root, "", "");
+}
+
 char *exl_layout_index_dir(const char *root, const char *sub,
 			   const char *day)
 {

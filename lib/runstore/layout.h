@@ -42,6 +42,8 @@ char *exl_layout_jobs_dir(const char *root);
 char *exl_layout_runs_dir(const char *root);		/* the state dirs */
 char *exl_layout_index_format(const char *root);
 char *exl_layout_summary_cache(const char *root);
+/* job ids accounting did not know, and when it was asked (runlog) */
+char *exl_layout_acct_unknown(const char *root);
 /* <root>/.exp-log/index/<sub>[/<day>], for messages. */
 char *exl_layout_index_dir(const char *root, const char *sub,
 			   const char *day);

@@ -59,6 +59,7 @@
 #define EXL_K_CPU_EFFICIENCY "cpu_efficiency"
 #define EXL_K_MEMORY_EFFICIENCY "memory_efficiency"
 #define EXL_K_TIME_EFFICIENCY "time_efficiency"
+#define EXL_K_GPU_UTILIZATION "gpu_utilization"
 #define EXL_K_ADVICE "advice"
 #define EXL_K_SOURCE "source"
 

@@ -133,6 +133,29 @@ long exl_parse_elapsed(const char *s)
 	return n == 2 ? part[0] * 60 + part[1] : part[0];
 }
 
+/* sacct_end: the optional End (epoch seconds, SLURM_TIME_FORMAT=%s) and
+ * ExitCode ("code:signal") fields after Elapsed.  Fields that do not
+ * parse ("Unknown", an empty ExitCode) stay unknown. */
+static void sacct_end(const char *p, struct exl_sched_job *j)
+{
+	char end[64], ex[64], *colon;
+	long long t, code, sig;
+
+	field(&p, '|', end, sizeof(end));
+	field(&p, '|', ex, sizeof(ex));
+	if (num(end, &t) == 0 && t > 0)
+		j->end = (time_t)t;
+	colon = strchr(ex, ':');
+	if (!colon)
+		return;
+	*colon = '\0';
+	if (num(ex, &code) < 0 || num(colon + 1, &sig) < 0 || code < 0 ||
+	    code > 255 || sig < 0 || sig > 127)
+		return;
+	j->have_exit = 1;
+	j->exit_status = sig ? (int)sig : (int)code << 8;
+}
+
 int exl_sacct_parse_line(const char *line, struct exl_sched_job *j)
 {
 	char id[64], state[64], el[64], *sp;
@@ -153,6 +176,8 @@ int exl_sacct_parse_line(const char *line, struct exl_sched_job *j)
 	snprintf(j->state, sizeof(j->state), "%.*s", (int)sizeof(j->state) - 1, state);
 	j->elapsed = exl_parse_elapsed(el);
 	j->limit_min = EXL_NO_LIMIT;
+	if (*p)
+		sacct_end(p, j);
 	return 0;
 }
 

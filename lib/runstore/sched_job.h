@@ -38,8 +38,11 @@ int exl_sched_parse_line(const char *line, struct exl_sched_job *j);
 /* The same line for j into buf (tabs and newlines in text are replaced). */
 int exl_sched_format(const struct exl_sched_job *j, char *buf, size_t len);
 
-/* One line of "sacct -X -n -P -o JobID,State,Elapsed": "123|COMPLETED|
- * 00:01:02"; "CANCELLED by 0" keeps the first word.  Array and het job
+/* One line of "sacct -X -n -P -o JobID,State,Elapsed[,End,ExitCode]":
+ * "123|COMPLETED|00:01:02|1764943830|2:0"; "CANCELLED by 0" keeps the
+ * first word.  End is in epoch seconds (sacct run with
+ * SLURM_TIME_FORMAT=%s) and ExitCode "code:signal" becomes a wait status
+ * (have_exit); either may be missing or "Unknown".  Array and het job
  * ids ("12_3", "12+1") are skipped (-1). */
 int exl_sacct_parse_line(const char *line, struct exl_sched_job *j);
 

@@ -94,6 +94,11 @@ static void unsched(const struct exl_status_in *in, struct exl_status_row *r)
 	char host[256];
 	long pid;
 
+	if (in->acct && in->acct_closed) {
+		from_sched(in->acct, in->now, r);
+		r->source = "accounting";
+		return;
+	}
 	if (in->acct) {
 		from_sched(in->acct, in->now, r);
 		r->source = "sacct";
@@ -138,8 +143,13 @@ static void unsched(const struct exl_status_in *in, struct exl_status_row *r)
 		return;
 	}
 	snprintf(r->state, sizeof(r->state), "LOST");
-	hint(r, "job %s is gone but its log never closed: check the slurmd "
-	     "log / `sacct -j %s`", id, id);
+	if (in->acct_asked)
+		hint(r, "job %s is gone, its log never closed and accounting "
+		     "does not know it either: record how it ended with "
+		     "`runlog close`", id);
+	else
+		hint(r, "job %s is gone but its log never closed: check the "
+		     "slurmd log / `sacct -j %s`", id, id);
 }
 
 void exl_status_reconcile(const struct exl_status_in *in,
@@ -149,7 +159,7 @@ void exl_status_reconcile(const struct exl_status_in *in,
 
 	memset(r, 0, sizeof(*r));
 	r->elapsed = r->time_left = r->evidence_age = -1;
-	r->open = !exl_summary_closed(s);
+	r->open = !exl_summary_closed(s) && !in->acct_closed;
 	r->started = s->start ? s->start : s->mtime;
 	if (s->last_stamp)
 		r->evidence_age = in->now > s->last_stamp ?
@@ -162,7 +172,7 @@ void exl_status_reconcile(const struct exl_status_in *in,
 		if (r->open && exl_state_is_final(r->state))
 			hint(r, "the scheduler says %s; the log is not closed "
 			     "yet (the job epilog writes it)", r->state);
-	} else if (!r->open) {
+	} else if (!r->open && !in->acct_closed) {
 		snprintf(r->state, sizeof(r->state), "%s",
 			 exl_state_word(s->sched_state) ? s->sched_state : "ENDED");
 		r->source = "log";

@@ -22,6 +22,8 @@ struct exl_status_in {
 	const struct exl_sched_job *sched;	/* slurmctld's record or NULL */
 	int sched_ok;		/* slurmctld answered the query */
 	const struct exl_sched_job *acct;	/* sacct's record or NULL */
+	int acct_asked;		/* accounting answered about this job */
+	int acct_closed;	/* the log was just closed from acct */
 	int local_alive;	/* local runs: 1 alive, 0 gone, -1 can't tell */
 	time_t now;
 };
@@ -31,7 +33,9 @@ struct exl_status_row {
 	char reason[64];	/* pending reason, "" */
 	time_t expected_start;	/* a pending job's, from the scheduler
 				 * (squeue --start); 0: unknown */
-	const char *source;	/* "scheduler", "sacct", "log", "local", "none" */
+	const char *source;	/* "scheduler", "sacct", "accounting" (the
+				 * log was closed from it), "log", "local",
+				 * "none" */
 	int open;		/* the log has not been closed */
 	int final;		/* the state is final (the run is over) */
 	long elapsed;		/* seconds, -1: unknown */

@@ -256,13 +256,16 @@ SACCT_FIELDS=JobID,Elapsed,Timelimit,TotalCPU,AllocCPUS,NNodes,MaxRSS,ReqMem,Sta
 
 # sacct_fields ID: the job's and its steps' lines of $SACCT_FIELDS
 # (slurmctld hands the record to slurmdbd asynchronously: wait until the
-# job line has ended).
+# job line has ended and the batch step's MaxRSS, which slurmdbd gets with
+# the step's end, is there).  sacct prints a size in the largest unit it
+# divides exactly ("2M" for 2048K, "0" for nothing sampled), so any number
+# with or without a unit will do.
 sacct_fields() {
 	local i out
 	for i in $(seq 1 60); do
 		out=$(timeout 20 sacct -n -P -j "$1" -o "$SACCT_FIELDS")
 		printf '%s\n' "$out" | grep -q "^$1|.*|COMPLETED$" &&
-			printf '%s\n' "$out" | grep -q "^$1\.batch|.*[0-9]K|" &&
+			printf '%s\n' "$out" | grep -qE "^$1\.batch(\|[^|]*){5}\|[0-9.]+[KMGTP]?\|" &&
 			{ printf '%s\n' "$out"; return 0; }
 		sleep 1
 	done

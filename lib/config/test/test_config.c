@@ -936,7 +936,7 @@ static void test_example_and_man(void)
 	k.man = man;
 	k.example = example;
 	exl_cfg_each_key(check_key, &k);
-	is_int(k.keys, 22, "22 keys");
+	is_int(k.keys, 25, "25 keys");
 	free(man);
 	free(example);
 }

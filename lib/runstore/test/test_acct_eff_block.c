@@ -64,6 +64,30 @@ int main(void)
 	       "- source: accounting (sacct -j 77)\n"
 	       "\n## Notes\nhand-written\n",
 	       "one block, unknown figures said so, what follows kept");
+
+	/* GPUs from the run's telemetry: a line, and advice when idle */
+	exl_acct_eff_gpu(&e, 7.5, 2);
+	ok(exl_acct_eff_block(&d, "77", &j, &e) == 0, "block with GPUs");
+	is_str(render(&d),
+	       "# run\n\n## Results\n- exit: 0\n\n## Efficiency\n"
+	       "- cpu_efficiency: 87.5% (TotalCPU 00:03:30 of 2 CPUs x 00:02:00)\n"
+	       "- memory_efficiency: unknown (no memory request)\n"
+	       "- time_efficiency: unknown (no time limit)\n"
+	       "- gpu_utilization: 7.5% (mean over 2 GPUs, exp-log telemetry)\n"
+	       "- advice: 2 GPUs busy 8% of the time on average: feed them "
+	       "faster (data loading) or ask for fewer\n"
+	       "- source: accounting (sacct -j 77)\n"
+	       "\n## Notes\nhand-written\n",
+	       "the GPU line from telemetry, advice for idle GPUs");
+	exl_acct_eff_compute(&j, &e);
+	exl_acct_eff_gpu(&e, 90, 1);
+	ok(e.gpu > 0.89 && e.gpu < 0.91 && e.ngpus == 1 && !e.advice[0],
+	   "a busy GPU: no advice");
+	exl_acct_eff_compute(&j, &e);
+	exl_acct_eff_gpu(&e, 50, 0);
+	ok(e.gpu < 0, "no GPUs: no figure");
+	exl_acct_eff_gpu(&e, 101, 1);
+	ok(e.gpu < 0, "a figure over 100 percent is refused");
 	exl_doc_free(&d);
 	return done_testing();
 }

@@ -90,6 +90,9 @@ static void events(void)
 	ok(exl_status_is_event("completed, exit code 0"), "completed");
 	ok(exl_status_is_event("time limit reached (scheduler state TIMEOUT)"),
 	   "timeout");
+	ok(exl_status_is_event("GPUs idle: utilization under 10% for 30m (now 2%, 4 GPUs): x") &&
+	   exl_status_is_event("CPUs idle: the job used 0.1 of its 8 CPUs (under 10%) for 30m: x"),
+	   "idle warnings are events");
 	ok(exl_status_is_event("note: asked Bob"), "note");
 	ok(exl_status_is_event("group lock: link file (this filesystem has "
 			       "no fcntl locks)"), "the group lock line");

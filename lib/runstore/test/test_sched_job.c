@@ -51,6 +51,19 @@ static void sacct(void)
 	ok(exl_sacct_parse_line("123|CANCELLED by 0|00:01:02", &k) == 0, "sacct");
 	ok(k.job_id == 123 && strcmp(k.state, "CANCELLED") == 0 && k.elapsed == 62,
 	   "first word of the state, elapsed");
+	ok(!k.have_exit && k.end == 0,
+	   "no end, no exit code without the fields");
+	ok(exl_sacct_parse_line("124|FAILED|00:00:05|1764943830|3:0", &k) == 0,
+	   "sacct with End and ExitCode");
+	ok(k.end == 1764943830 && k.have_exit && k.exit_status == 3 << 8,
+	   "end in epoch seconds, exit code 3 as a wait status");
+	ok(exl_sacct_parse_line("125|CANCELLED by 0|00:00:05|1764943830|0:15",
+				&k) == 0 && k.have_exit && k.exit_status == 15,
+	   "a signal as a wait status");
+	ok(exl_sacct_parse_line("126|RUNNING|00:00:05|Unknown|0:0", &k) == 0 &&
+	   k.end == 0, "End Unknown stays unknown");
+	ok(exl_sacct_parse_line("127|FAILED|00:00:05|1|x:y", &k) == 0 &&
+	   !k.have_exit, "a malformed ExitCode stays unknown");
 	ok(exl_sacct_parse_line("123_4|COMPLETED|00:00:01", &k) < 0, "array id skipped");
 	ok(exl_sacct_parse_line("123+1|COMPLETED|00:00:01", &k) < 0, "het id skipped");
 	ok(exl_sacct_parse_line("123|completed|x", &k) < 0, "lower-case state");

@@ -132,6 +132,24 @@ static void log_only(void)
 	ok(strcmp(r.state, "CANCELLED") == 0 && strcmp(r.source, "sacct") == 0,
 	   "sacct's answer for a forgotten job");
 	ok(strstr(r.hint, "never closed") != NULL, "hint: log never closed");
+	{
+		struct exl_status_in in = { .log = &s, .sched_ok = 1,
+					    .acct = &a, .acct_asked = 1,
+					    .acct_closed = 1, .now = NOW };
+
+		exl_status_reconcile(&in, &r);
+		ok(strcmp(r.state, "CANCELLED") == 0 &&
+		   strcmp(r.source, "accounting") == 0 && !r.open && r.final,
+		   "closed from accounting: its state, closed, final");
+		is_int(r.finished, NOW - 30, "finished at accounting's end");
+		is_str(r.hint, "", "no hint once closed");
+		in.acct = NULL;
+		in.acct_closed = 0;
+		exl_status_reconcile(&in, &r);
+		ok(strcmp(r.state, "LOST") == 0 &&
+		   strstr(r.hint, "accounting does not know") != NULL,
+		   "LOST when accounting does not know the job either");
+	}
 
 	/* a hand-written log without end key */
 	log_facts(&s, "7", 0, "COMPLETED");

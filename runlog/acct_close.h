@@ -1,0 +1,36 @@
+/* acct_close.h - runlog status: runs whose job slurmctld has forgotten
+ * get their end from accounting (issue 17).
+ *
+ * When slurmctld answered and an open run log names a numeric job it no
+ * longer lists (its state was lost, or the job ended long ago and the
+ * epilog never wrote), accounting is asked once, with sacct, for all
+ * such jobs.  Each job accounting reports ended is closed as the epilog
+ * would have closed it (exl_run_end: state, end time, exit code, one
+ * final Status line that says it was filled in from accounting; run.json
+ * records ended_by "accounting").  Jobs accounting does not know stay
+ * LOST, and are remembered in .exp-log/cache/acct-unknown so that the
+ * default view does not ask again for RL_ACCT_RECHECK_S (so are all of
+ * them when there is no accounting to ask).
+ */
+#ifndef RUNLOG_ACCT_CLOSE_H
+#define RUNLOG_ACCT_CLOSE_H
+
+#include "rows.h"
+
+/* How long sacct may take before it is killed (status stays quick when
+ * slurmdbd hangs), and how long "accounting does not know job N" is
+ * believed. */
+#define RL_ACCT_TIMEOUT 10
+#define RL_ACCT_RECHECK_S 900
+
+/* Ask accounting about the open runs of sc slurmctld forgot (nothing to
+ * do, and no cost, when there are none or slurmctld did not answer);
+ * close those it knows ended, and fill v->acct, v->acct_asked and
+ * v->acct_closed for rl_row_fill.  force: ask again about jobs accounting
+ * did not know a moment ago (--sacct).  A failure is one line on stderr;
+ * accounting that is not configured (accounting_storage/none, no sacct)
+ * is silent. */
+void rl_acct_close(struct rl *c, const struct exl_scan *sc,
+		   struct rl_sched_view *v, int force);
+
+#endif
