@@ -4,11 +4,12 @@
  * sbatch calls slurm_spank_exit from atexit() after "Submitted batch job
  * N", S_JOB_ID is not an allocator item and no SLURM_JOB_ID is set.  So
  * the exit hook asks slurmctld for this user's jobs (one RPC,
- * slurm_load_job_user) and takes the batch job submitted since
- * init_post_opt (slurmctld's second is not before ours), with our
- * script's name, that no run log claims yet.  When that is not exactly
- * one job (another sbatch of the same user and script in the same
- * second), or it is an array or het job, or asks for --exp-resume,
+ * slurm_load_job_user) and takes the batch job submitted from this
+ * session (alloc_sid) since init_post_opt (slurmctld's second is not
+ * before ours), with our script's name, that no run log claims yet.
+ * When that is not exactly one job (sbatch of the same script run in
+ * parallel from one session), or it is an array or het job, or asks for
+ * --exp-resume,
  * nothing is written here and the job's start writes the run log as
  * before: a run log never appears twice, because both sides create it
  * under the group lock only when the job map has no entry for the id.
@@ -70,18 +71,22 @@ static int claimed(const char *root, uint32_t id)
 	return rc;
 }
 
-/* our_job: the one batch job of this user submitted since t0 that no run
- * log claims; NULL when there is none or more than one. */
+/* our_job: the one batch job of this user, submitted from this session
+ * (libslurm records the submitting process's session id as the job's
+ * alloc_sid) since t0, that no run log claims; NULL when there is none
+ * or more than one. */
 static const slurm_job_info_t *our_job(const job_info_msg_t *msg, uid_t uid)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
 	const slurm_job_info_t *hit = NULL;
+	pid_t sid = getsid(0);
 	uint32_t i;
 
 	for (i = 0; i < msg->record_count; i++) {
 		const slurm_job_info_t *j = &msg->job_array[i];
 
 		if (j->user_id != uid || !j->batch_flag ||
+		    (sid > 0 && j->alloc_sid != (uint32_t)sid) ||
 		    j->submit_time < c->submit.t0 ||
 		    (c->submit.script[0] && (!j->command ||
 		     strcmp(exl_basename(j->command), c->submit.script) != 0)) ||

@@ -26,7 +26,7 @@ cfg=${FUZZ_CONFIG_H:-$src/build}
 proto=${FUZZ_PROTO_C:-$src/build/lib/wandb/wandb_record.pb-c.c}
 jobs=${FUZZ_JOBS:-2}
 all="runlog_doc runlog_summary timeline experiments json yaml_config yaml
-wandb passport hostlist sigspec evidence regex"
+wandb passport hostlist sigspec evidence regex config_flat begin_out"
 targets=${*:-$all}
 CC=${FUZZ_CC:-clang}
 
@@ -91,6 +91,13 @@ seeds() {
 	evidence)
 		printf 'step 1200, loss 0.53, val_loss 0.61, GPU util 97%%' >"$d/1"
 		printf '2026-03-11 14:00 — started on n1' >"$d/2" ;;
+	config_flat)
+		# EXL_CFG_FLAT_MAGIC (little-endian) and zeros: the checks go on
+		# from there (the struct is larger than -max_len; the rest is 0)
+		printf '1lxe' >"$d/1"
+		head -c 65532 /dev/zero >>"$d/1" ;;
+	begin_out)
+		head -c 65536 /dev/zero >"$d/1" ;;
 	regex)
 		printf 'step[ =:]+([0-9]+)' >"$d/1"; printf '(CUDA out of memory|NCCL error)' >"$d/2"
 		printf '[[:alpha:]_]+=(e{1,3})+' >"$d/3" ;;

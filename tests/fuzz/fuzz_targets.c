@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/config_flat.h"
+#include "job/begin_out.h"
 #include "util/bounded_regex.h"
 #include "runstore/evidence.h"
 #include "runstore/experiments_table.h"
@@ -67,7 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #elif defined(FUZZ_timeline)
 	{	/* timeline.md: entries, numbering, a new entry added */
 		int added;
-		char *t = exl_timeline_add(s, "Fuzz", "2026-01-01_x.md", 0, &added);
+		char *t = exl_timeline_add(s, "Fuzz", "2026-01-01_x.md", 0,
+					   size & 1 ? "depends on afterok:1" : NULL,
+					   &added);
 
 		free(t);
 		(void)exl_timeline_lists(s, "2026-01-01_x.md");
@@ -176,6 +180,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)exl_regex_take_warning(re, why, sizeof(why));
 			exl_regex_free(re);
 		}
+	}
+#elif defined(FUZZ_config_flat)
+	{	/* what the dropped child that parsed the user's exp-log.yaml
+		 * sends back to slurmstepd: checked, then applied */
+		static struct exl_config_flat f;
+		static const char site[] = "allowed_roots:\n  - /scratch\n";
+		struct exl_config c;
+
+		memset(&f, 0, sizeof(f));
+		memcpy(&f, data, size < sizeof(f) ? size : sizeof(f));
+		memset(&c, 0, sizeof(c));
+		if (exl_config_defaults(&c) == 0 &&
+		    exl_config_load_buffer(&c, "site", site, sizeof(site) - 1,
+					   1, NULL) == 0 &&
+		    exl_config_flat_check(&f, &c, &err) == 0)
+			(void)exl_config_flat_apply(&c, &f);
+		exl_config_free(&c);
+	}
+#elif defined(FUZZ_begin_out)
+	{	/* what the dropped child that starts a run log sends back */
+		static struct exl_begin_out o;
+
+		memset(&o, 0, sizeof(o));
+		memcpy(&o, data, size < sizeof(o) ? size : sizeof(o));
+		(void)exl_begin_out_check(&o, "/scratch/runs", &err);
 	}
 #else
 #error "define FUZZ_<target>"
