@@ -203,6 +203,9 @@ void rl_acct_close(struct rl *c, const struct exl_scan *sc,
 		cli_err("accounting unreachable (%s): %zu run%s slurmctld no "
 			"longer knows shown from the run logs", why, n,
 			n == 1 ? "" : "s");
+	/* asked for (--sacct): say why accounting had no answer */
+	if (rc == -2 && force)
+		cli_err("--sacct: %s", why);
 	if (rc == 0)
 		settle(c->root, ids, n, v, &unknown, c->now);
 	/* no accounting to ask (accounting_storage/none, no sacct): the
