@@ -86,9 +86,7 @@ static void snapshot_config(struct exl_run_facts *f, const char *state_dir)
 	free(dir);
 }
 
-/* save_patch: uncommitted changes of a dirty submit repo, beside the
- * run log's state, so the exact code can be rebuilt.  Best effort. */
-static void save_patch(struct exl_run_facts *f, const char *state_dir)
+void exl_lc_save_patch(struct exl_run_facts *f, const char *state_dir)
 {
 	char *path;
 
@@ -379,7 +377,7 @@ static char *prepare_state(const char *root, struct exl_run_facts *f,
 	snapshot_config(f, sdir);
 	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
 		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", sdir);
-	save_patch(f, sdir);
+	exl_lc_save_patch(f, sdir);
 	return sdir;
 }
 

@@ -59,6 +59,11 @@ int exl_lc_start_submitted(const char *root, struct exl_run_facts *f,
 			   const char *run_log, const char *state_dir,
 			   struct exl_err *err);
 
+/* run_begin.c: the uncommitted changes of a dirty submit repo saved as
+ * code.patch in state_dir (f's patch path and sha256 set), so the exact
+ * code can be rebuilt.  Best effort: on failure they stay empty. */
+void exl_lc_save_patch(struct exl_run_facts *f, const char *state_dir);
+
 /* run_closeout.c: keep <group>/experiments.md current for an experiment
  * run whose job (its sched_state set) ended.  Best effort. */
 void exl_lc_experiment_row(const struct exl_doc *d, struct exl_run_record *run,

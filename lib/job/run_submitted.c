@@ -110,22 +110,6 @@ struct start_arg {
 	int submitted;		/* the log was a submitted one */
 };
 
-/* save_patch: a dirty repository's uncommitted changes in the state dir
- * (as a new run's start does).  Best effort. */
-static void save_patch(struct exl_run_facts *f, const char *state_dir)
-{
-	char *path;
-
-	f->patch_path[0] = f->patch_sha256[0] = '\0';
-	if (!f->git.found || !f->git.dirty)
-		return;
-	path = exl_path_join(state_dir, "code.patch");
-	if (path && exl_gitstate_write_patch(f->job.submit_dir, path, 16u << 20,
-					     f->patch_sha256, NULL) == 0)
-		snprintf(f->patch_path, sizeof(f->patch_path), "%s", path);
-	free(path);
-}
-
 /* fill_start: the edit that completes a submitted run log at its start. */
 static int fill_start(struct exl_run_edit *ed, void *arg)
 {
@@ -147,7 +131,7 @@ static int fill_start(struct exl_run_edit *ed, void *arg)
 		return 1;
 	a->submitted = 1;
 	config_of_submission(ed->run, f);
-	save_patch(f, a->state_dir);
+	exl_lc_save_patch(f, a->state_dir);
 	text = exl_runlog_render(f);
 	if (!text || exl_doc_parse(&nd, text, &e) < 0)
 		goto out;
