@@ -20,6 +20,7 @@
 #include "sweep/sweep_state.h"
 #include "rl_sched.h"
 #include "runlog.h"
+#include "util/jsonfile.h"
 
 static const char usage[] =
 "Usage: runlog chain NAME|FILE [--json]\n"
@@ -222,9 +223,7 @@ static void print_json(const struct exl_chain_file *f, const char *path,
 		json_object_array_add(a, s);
 	}
 	json_object_object_add(o, "stages", a);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	exl_json_print(o);
 }
 
 int cmd_chain(struct rl *c, int argc, char **argv)

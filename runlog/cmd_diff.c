@@ -15,6 +15,7 @@
 #include "runstore/runlog_doc.h"
 #include "rl_spawn.h"
 #include "runlog.h"
+#include "util/jsonfile.h"
 
 static const char usage[] =
 "Usage: runlog diff RUN_A RUN_B [--json]\n"
@@ -460,9 +461,7 @@ static void print_json(const struct side *a, const struct side *b,
 				       json_object_new_string(p[i].note) : NULL);
 		json_object_object_add(o, part_name[i], x);
 	}
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	exl_json_print(o);
 }
 
 int cmd_diff(struct rl *c, int argc, char **argv)

@@ -376,9 +376,7 @@ int cmd_experiments(struct rl *c, int argc, char **argv)
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "groups", eo.out);
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		exl_json_print(o);
 	}
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "runlog.h"
 #include "runstore/runlog_scan.h"
 #include "runstore/status_row.h"
+#include "util/jsonfile.h"
 
 static const char usage[] =
 "Usage: runlog reindex [--json]\n"
@@ -183,9 +184,7 @@ static int report(const struct rl *c, const struct totals *t, int json)
 	json_object_object_add(o, "changed", json_object_new_int64((int64_t)t->changed));
 	json_object_object_add(o, "unreadable",
 			       json_object_new_int64((int64_t)t->unreadable));
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	exl_json_print(o);
 	return EXL_EXIT_OK;
 }
 

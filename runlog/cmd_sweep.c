@@ -13,6 +13,7 @@
 #include "runstore/experiments_table.h"
 #include "sweep/sweep_state.h"
 #include "runlog.h"
+#include "util/jsonfile.h"
 
 static const char usage[] =
 "Usage: runlog sweep GROUP [--metric NAME] [--json]\n"
@@ -79,9 +80,7 @@ static void print_json(const char *group, const char *metric,
 		json_object_array_add(a, x);
 	}
 	json_object_object_add(o, "runs", a);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	exl_json_print(o);
 }
 
 /* print_text: counts, best, and a line per run. */

@@ -130,9 +130,7 @@ static void print_json(const struct sweep_run *r, char *const *argv,
 	json_object_object_add(o, "sbatch", cmd);
 	json_object_object_add(o, "job_id", job_id ?
 			       json_object_new_string(job_id) : NULL);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	exl_json_print(o);
 }
 
 /* sweep_write_map: the task map under the run-log root, before

@@ -324,9 +324,7 @@ static void print_json(const struct chain_run *x, int dry)
 		json_object_array_add(a, t);
 	}
 	json_object_object_add(o, "stages", a);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	exl_json_print(o);
 }
 
 int cmd_chain(int argc, char **argv)

@@ -224,3 +224,10 @@ json_object *exl_json_from_pairs(const char *pairs)
 	}
 	return o;
 }
+
+void exl_json_print(json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}

@@ -47,4 +47,8 @@ void exl_json_set_bool(json_object *o, const char *key, int val);
  * strings.  NULL only when out of memory. */
 json_object *exl_json_from_pairs(const char *pairs);
 
+/* A tool's --json answer: o on stdout, pretty, slashes unescaped, then
+ * o is released. */
+void exl_json_print(json_object *o);
+
 #endif
