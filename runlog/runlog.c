@@ -19,42 +19,33 @@
 #include "exl_build.h"
 #include "runlog.h"
 
+/* A command that runs in runlog-full: its function there, NULL here (the
+ * status binary execs runlog-full for it). */
+#ifdef RUNLOG_FULL
+#define FULL(fn) fn
+#else
+#define FULL(fn) NULL
+#endif
+
 static const struct {
 	const char *name;
 	rl_cmd_fn fn;
 	const char *what;
 } commands[] = {
 	{ "status", cmd_status, "one row per run: state, progress, W&B, passport" },
-#ifdef RUNLOG_FULL
-	{ "show", cmd_show, "a run's status and its run log" },
-	{ "timeline", cmd_timeline, "a group's runs in order, with their state" },
-	{ "experiments", cmd_experiments, "the comparison table of a group's experiments" },
-	{ "sweep", cmd_sweep, "a sweep's progress: done, running, failed, best so far" },
-	{ "diff", cmd_diff, "what changed between two runs: statepoints, config, code, outcome" },
-	{ "chain", cmd_chain, "a chain's stages: jobs, run logs, why a stage never ran" },
-	{ "report", cmd_report, "one HTML page with plots of a run, a group or the root" },
-	{ "new", cmd_new, "a run log for work outside Slurm" },
-	{ "note", cmd_note, "append a timestamped Status line" },
-	{ "close", cmd_close, "record how a run outside Slurm ended" },
-	{ "lint", cmd_lint, "check run logs for the common mistakes (--fix)" },
-	{ "publish", cmd_publish, "sanitized TRAINING_LOG.md + README.md skeleton" },
-	{ "reindex", cmd_reindex, "rebuild the run index that status reads" },
-#else
-#define FULL NULL	/* in runlog-full */
-	{ "show", FULL, "a run's status and its run log" },
-	{ "timeline", FULL, "a group's runs in order, with their state" },
-	{ "experiments", FULL, "the comparison table of a group's experiments" },
-	{ "sweep", FULL, "a sweep's progress: done, running, failed, best so far" },
-	{ "diff", FULL, "what changed between two runs: statepoints, config, code, outcome" },
-	{ "chain", FULL, "a chain's stages: jobs, run logs, why a stage never ran" },
-	{ "report", FULL, "one HTML page with plots of a run, a group or the root" },
-	{ "new", FULL, "a run log for work outside Slurm" },
-	{ "note", FULL, "append a timestamped Status line" },
-	{ "close", FULL, "record how a run outside Slurm ended" },
-	{ "lint", FULL, "check run logs for the common mistakes (--fix)" },
-	{ "publish", FULL, "sanitized TRAINING_LOG.md + README.md skeleton" },
-	{ "reindex", FULL, "rebuild the run index that status reads" },
-#endif
+	{ "show", FULL(cmd_show), "a run's status and its run log" },
+	{ "timeline", FULL(cmd_timeline), "a group's runs in order, with their state" },
+	{ "experiments", FULL(cmd_experiments), "the comparison table of a group's experiments" },
+	{ "sweep", FULL(cmd_sweep), "a sweep's progress: done, running, failed, best so far" },
+	{ "diff", FULL(cmd_diff), "what changed between two runs: statepoints, config, code, outcome" },
+	{ "chain", FULL(cmd_chain), "a chain's stages: jobs, run logs, why a stage never ran" },
+	{ "report", FULL(cmd_report), "one HTML page with plots of a run, a group or the root" },
+	{ "new", FULL(cmd_new), "a run log for work outside Slurm" },
+	{ "note", FULL(cmd_note), "append a timestamped Status line" },
+	{ "close", FULL(cmd_close), "record how a run outside Slurm ended" },
+	{ "lint", FULL(cmd_lint), "check run logs for the common mistakes (--fix)" },
+	{ "publish", FULL(cmd_publish), "sanitized TRAINING_LOG.md + README.md skeleton" },
+	{ "reindex", FULL(cmd_reindex), "rebuild the run index that status reads" },
 };
 
 #define NCMD (sizeof(commands) / sizeof(commands[0]))
