@@ -8,10 +8,7 @@ R=$WORK/run_logs
 id=$(submit --exp-log --exp-task=cancelled --wrap="sleep 300")
 wait_state "$id" 60 RUNNING
 ok $? "job running"
-for i in $(seq 1 20); do
-	[ -n "$(run_log_of "$R" "$id")" ] && break
-	sleep 0.5
-done
+wait_started "$R" "$id" 30 >/dev/null
 as_user scancel "$id"
 f=$(wait_final "$R" "$id" 60)
 ok $? "cancelled job closed"

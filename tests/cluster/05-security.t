@@ -13,10 +13,7 @@ chmod 600 /root/exp-log-target.$$
 cp /root/exp-log-target.$$ "$TB/target.expected"
 id=$(submit --exp-log --exp-task=evil --wrap="sleep 4")
 wait_state "$id" 60 RUNNING
-for i in $(seq 1 20); do
-	f=$(run_log_of "$R" "$id") && [ -f "$f" ] && break
-	sleep 0.5
-done
+f=$(wait_started "$R" "$id" 30)
 as_user ln -sf /root/exp-log-target.$$ "$f.tmp-link"
 as_user mv -f "$f.tmp-link" "$f"
 ok $([ -L "$f" ]; echo $?) "run log replaced by a symlink to a root file"

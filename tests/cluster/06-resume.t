@@ -13,10 +13,7 @@ chown -R "$TUSER:" "$WORK"
 id=$(submit --exp-log --exp-group=rq --exp-task=long --requeue \
 	--wrap='if [ "${SLURM_RESTART_COUNT:-0}" = 0 ]; then sleep 300; else sleep 1; fi')
 wait_state "$id" 60 RUNNING
-for i in $(seq 1 20); do
-	[ -n "$(run_log_of "$R" "$id")" ] && break
-	sleep 0.5
-done
+wait_started "$R" "$id" 30 >/dev/null
 scontrol requeue "$id"
 ok $? "scontrol requeue"
 # a requeued job waits before it is eligible again (BeginTime): keep

@@ -10,15 +10,10 @@ RUNLOG=$top_builddir/runlog/runlog
 [ -x "$RUNLOG" ] || bail "$RUNLOG not built (run make)"
 rl() { as_user "$RUNLOG" "$@"; }
 
-# wait_log ID: the job's run log once the batch step has written it.
-wait_log() {
-	local i f
-	for i in $(seq 1 120); do
-		f=$(run_log_of "$R" "$1") && [ -f "$f" ] && { echo "$f"; return 0; }
-		sleep 0.5
-	done
-	return 1
-}
+# wait_log ID: the job's run log once the job has written its start (the
+# file exists from submission on; editing it before the start is written
+# would race the plugin's rewrite).
+wait_log() { wait_started "$R" "$1" 60; }
 
 # running: evidence appended as a progress monitor would
 idr=$(submit --exp-log --exp-group=rl --exp-task=running --exp-mode=experiment \

@@ -24,10 +24,7 @@ fail=$(submit --exp-log --exp-task=fail -o fail.out fail.sh)
 long=$(submit --exp-log --exp-task=long -o long.out --wrap="sleep 300")
 for id in $ok $fail $long; do
 	wait_state "$id" 60 RUNNING || bail "job $id did not start"
-	for i in $(seq 1 40); do
-		run_log_of "$R" "$id" >/dev/null && break
-		sleep 0.5
-	done
+	wait_started "$R" "$id" 30 >/dev/null
 done
 ok 0 "three jobs running with run logs"
 

@@ -190,6 +190,21 @@ run_log_of() {
 	[ -n "$rel" ] && echo "$1/$rel"
 }
 
+# wait_started ROOT JOBID SECS: wait until the job itself has written its
+# start into the run log (sbatch writes the log at submission, so the file
+# alone says nothing about the job having run); prints the run log path.
+wait_started() {
+	local root=$1 id=$2 secs=$3 f i
+	for i in $(seq 1 $((secs * 2))); do
+		f=$(run_log_of "$root" "$id") &&
+			grep -q -- "— started: job $id " "$f" 2>/dev/null &&
+			{ echo "$f"; return 0; }
+		sleep 0.5
+	done
+	diag "run log of job $id has no start line after ${secs}s"
+	return 1
+}
+
 # wait_final ROOT JOBID SECS: wait until the epilog has written the
 # scheduler's state into the run log; prints the run log path.
 wait_final() {
