@@ -1,5 +1,4 @@
 /* sweep_chain.c - chain specs and chain files (see sweep_chain.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,24 +9,10 @@
 #include "util/yamltree.h"
 #include "sweep/sweep_argv.h"
 #include "sweep/sweep_chain.h"
-
-/* Largest chain spec or chain file read. */
-#define CHAIN_MAX_BYTES (1024 * 1024)
+#include "sweep/spec_file.h"
 
 /* bad: "FILE:LINE: message" into err; always -1. */
-static int bad(struct exl_err *err, const char *file, int line,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int bad(struct exl_err *err, const char *file, int line,
-	       const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return exl_errf(err, "%s:%d: %s", file, line, msg);
-}
+#define bad exl_spec_bad
 
 /* has_key: does mapping m have key? Its node, else NULL. */
 static const struct exl_yaml_node *has_key(const struct exl_yaml_node *m,
@@ -136,43 +121,37 @@ static int parse_top(struct exl_chain *c, const struct exl_yaml_node *root,
 	return 0;
 }
 
+/* top_node, free_chain: parse_top and exl_chain_free for exl_spec_parse. */
+static int top_node(void *c, const struct exl_yaml_node *root,
+		    struct exl_err *err)
+{
+	return parse_top(c, root, err);
+}
+
+static void free_chain(void *c)
+{
+	exl_chain_free(c);
+}
+
 int exl_chain_parse(const char *file, const char *buf, size_t len,
 		    struct exl_chain *c, struct exl_err *err)
 {
-	struct exl_yaml_node *root = NULL;
-	struct exl_yaml_error ye;
-	int rc;
-
 	memset(c, 0, sizeof(*c));
-	if (!(c->file = strdup(file)))
-		return exl_errf(err, "chain: out of memory");
-	if (exl_yaml_parse(buf, len, &root, &ye) < 0) {
-		bad(err, file, ye.line ? ye.line : 1, "%s%s%s: fix the YAML",
-		    ye.key[0] ? ye.key : "", ye.key[0] ? ": " : "", ye.text);
-		exl_chain_free(c);
-		return -1;
-	}
-	rc = parse_top(c, root, err);
-	exl_yaml_free(root);
-	if (rc < 0)
-		exl_chain_free(c);
-	return rc;
+	return exl_spec_parse(file, buf, len, &c->file, c, top_node,
+			      free_chain, err);
+}
+
+/* chain_parse: exl_chain_parse as an exl_spec_parse_fn. */
+static int chain_parse(const char *file, const char *buf, size_t len,
+		       void *c, struct exl_err *err)
+{
+	return exl_chain_parse(file, buf, len, c, err);
 }
 
 int exl_chain_load(const char *path, struct exl_chain *c, struct exl_err *err)
 {
-	struct exl_err e;
-	char *buf;
-	size_t len;
-	int rc;
-
 	memset(c, 0, sizeof(*c));
-	if (exl_read_file(path, CHAIN_MAX_BYTES, &buf, &len, &e) < 0)
-		return exl_errf(err, "%s: %s: give a readable chain spec", path,
-				e.text);
-	rc = exl_chain_parse(path, buf, len, c, err);
-	free(buf);
-	return rc;
+	return exl_spec_load(path, "chain spec", chain_parse, c, err);
 }
 
 void exl_chain_free(struct exl_chain *c)
@@ -235,7 +214,7 @@ int exl_chain_file_read(const char *path, struct exl_chain_file *f,
 	struct exl_err e;
 
 	memset(f, 0, sizeof(*f));
-	if (exl_read_file(path, CHAIN_MAX_BYTES, &buf, &len, &e) < 0)
+	if (exl_read_file(path, EXL_SPEC_MAX_BYTES, &buf, &len, &e) < 0)
 		return exl_errf(err, "chain file %s: %s", path, e.text);
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {

@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,27 +11,13 @@
 #include "util/yamltree.h"
 #include "opts/options.h"
 #include "sweep/sweep.h"
-
-/* Largest spec file read. */
-#define SPEC_MAX_BYTES (1024 * 1024)
+#include "sweep/spec_file.h"
 
 static const char *const top_keys =
 	"script, args, name, sbatch, exp, throttle, grid, zip, sample or exclude";
 
 /* bad: "FILE:LINE: message" into err; always -1. */
-static int bad(struct exl_err *err, const struct exl_sweep_spec *s, int line,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int bad(struct exl_err *err, const struct exl_sweep_spec *s, int line,
-	       const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return exl_errf(err, "%s:%d: %s", s->file, line, msg);
-}
+#define bad(err, s, line, ...) exl_spec_bad(err, (s)->file, line, __VA_ARGS__)
 
 int exl_sweep_valid_name(const char *name)
 {
@@ -593,44 +578,39 @@ checks:
 	return exl_sweep_combos(s, err) < 0 ? -1 : 0;
 }
 
+/* spec_node, free_spec: exl_sweep_parse_node and exl_sweep_free for
+ * exl_spec_parse. */
+static int spec_node(void *s, const struct exl_yaml_node *root,
+		     struct exl_err *err)
+{
+	return exl_sweep_parse_node(s, root, err);
+}
+
+static void free_spec(void *s)
+{
+	exl_sweep_free(s);
+}
+
 int exl_sweep_parse(const char *file, const char *buf, size_t len,
 		    struct exl_sweep_spec *s, struct exl_err *err)
 {
-	struct exl_yaml_node *root = NULL;
-	struct exl_yaml_error ye;
-	int rc;
-
 	memset(s, 0, sizeof(*s));
-	if (!(s->file = strdup(file)))
-		return exl_errf(err, "sweep: out of memory");
-	if (exl_yaml_parse(buf, len, &root, &ye) < 0) {
-		bad(err, s, ye.line ? ye.line : 1, "%s%s%s: fix the YAML",
-		    ye.key[0] ? ye.key : "", ye.key[0] ? ": " : "", ye.text);
-		exl_sweep_free(s);
-		return -1;
-	}
-	rc = exl_sweep_parse_node(s, root, err);
-	exl_yaml_free(root);
-	if (rc < 0)
-		exl_sweep_free(s);
-	return rc;
+	return exl_spec_parse(file, buf, len, &s->file, s, spec_node,
+			      free_spec, err);
+}
+
+/* sweep_parse: exl_sweep_parse as an exl_spec_parse_fn. */
+static int sweep_parse(const char *file, const char *buf, size_t len,
+		       void *s, struct exl_err *err)
+{
+	return exl_sweep_parse(file, buf, len, s, err);
 }
 
 int exl_sweep_load(const char *path, struct exl_sweep_spec *s,
 		   struct exl_err *err)
 {
-	struct exl_err e;
-	char *buf;
-	size_t len;
-	int rc;
-
 	memset(s, 0, sizeof(*s));
-	if (exl_read_file(path, SPEC_MAX_BYTES, &buf, &len, &e) < 0)
-		return exl_errf(err, "%s: %s: give a readable sweep spec", path,
-				e.text);
-	rc = exl_sweep_parse(path, buf, len, s, err);
-	free(buf);
-	return rc;
+	return exl_spec_load(path, "sweep spec", sweep_parse, s, err);
 }
 
 /* free_pairs: the sbatch: or exp: list. */
