@@ -491,6 +491,7 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
 	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
 	export_statepoints(sp, out.statepoints);
+	exp_log_export_chain(sp, c, &c->paths, &f->job);
 	export_wandb(sp, c);
 	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
 	if (timing)
@@ -602,6 +603,9 @@ int exp_log_remote_user_init(spank_t sp)
 		return -1;
 	}
 	load_config(sp, &jc);
+	/* a requeued link looks for the earlier links' checkpoints */
+	f.ckpt_globs = c->cfg.checkpoint_patterns;
+	f.n_ckpt_globs = c->cfg.n_checkpoint_patterns;
 	t = now_ms();
 	if (exp_log_resolve_root(c->opts->dir, f.job.submit_dir, c->root,
 				 sizeof(c->root)) < 0) {

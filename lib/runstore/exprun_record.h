@@ -24,6 +24,21 @@ struct exl_exprun_result {
 	int grace;		/* seconds of grace given */
 	double exited_after;	/* CMD exited this long after the signal */
 	int killed;		/* the grace ran out: SIGKILL sent */
+	struct exl_exprun_chain {	/* exp-run --requeue: chain[0] != 0 */
+		/* "requeued" (by exp-run), "scheduler" (Slurm requeued it),
+		 * "stopped" (not requeued), "ended" (exit 0) */
+		char decision[16];
+		/* why the link ended: "time limit", "preempted",
+		 * "cancelled", "failed", "finished" */
+		char reason[32];
+		char text[600];		/* the Status line that tells it */
+		double at;		/* when it was decided (requeued) */
+		int link;		/* the link's restart count (0: first) */
+		int max;		/* requeues allowed */
+		int stalled;		/* links in a row without progress */
+		int stall_limit;	/* stop after this many */
+		char checkpoint[4096];	/* newest checkpoint at the end */
+	} chain;
 };
 
 /* Write r as the result of its rank in state_dir, atomically. */

@@ -1,0 +1,141 @@
+/* Unit tests: the requeue chain's rules (job/chain.h) and the job block
+ * headers a chain writes (runstore/runlog_doc.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "job/chain.h"
+#include "runstore/runlog_doc.h"
+#include "tap.h"
+
+#define EXITED(n) ((n) << 8)
+
+/* warned: a link that got the time-limit warning 50 s before its end. */
+static struct exl_chain_in warned(void)
+{
+	struct exl_chain_in in;
+
+	memset(&in, 0, sizeof(in));
+	in.wstatus = EXITED(143);
+	in.max = 10;
+	in.job_known = 1;
+	in.warned = 1;
+	in.warn_left = 50;
+	in.warn_secs = 50;
+	in.progress = 1;
+	in.checkpoint = "/w/ckpt/step_2.pt";
+	return in;
+}
+
+static void test_decide(void)
+{
+	struct exl_exprun_chain o;
+	struct exl_chain_in in = warned();
+
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_REQUEUE,
+	       "time-limit warning, progress: requeue");
+	is_str(o.decision, "requeued", "decision word");
+	is_str(o.reason, "time limit", "reason: time limit");
+	is_str(o.text, "time limit: requeued by exp-run (1/10)", "status text");
+	is_int(o.stalled, 0, "progress: not stalled");
+	is_str(o.checkpoint, "/w/ckpt/step_2.pt", "checkpoint kept");
+
+	in.wstatus = EXITED(0);
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_END, "exit 0 ends the chain");
+	ok(strstr(o.text, "chain ended: the program finished") != NULL,
+	   "ended text: %s", o.text);
+
+	in = warned();
+	in.cancelled = 1;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_STOP,
+	       "a cancelled job is never requeued, warning or not");
+	is_str(o.reason, "cancelled", "reason: cancelled");
+	ok(strstr(o.text, "cancelled (scancel)") != NULL, "says so: %s", o.text);
+
+	in = warned();
+	in.warn_left = 3000;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_STOP,
+	       "the warning signal far from the time limit is no time limit");
+	is_str(o.reason, "failed", "reason: failed");
+	in.warn_left = 50 + EXL_CHAIN_WARN_SLACK;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_REQUEUE,
+	       "Slurm's early warning (60 s) still counts");
+	in.warned = 0;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_STOP,
+	       "a crash without warning is not requeued");
+
+	in = warned();
+	in.warned = 0;
+	in.preempted = 1;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_REQUEUE,
+	       "preempted, still running (PreemptMode=CANCEL): exp-run requeues");
+	is_str(o.reason, "preempted", "reason: preempted");
+	in.pending = 1;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_SCHEDULER,
+	       "preempted and already requeued by Slurm: left to it");
+	is_str(o.decision, "scheduler", "decision: scheduler");
+
+	in = warned();
+	in.link = 10;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_STOP, "budget spent: stop");
+	ok(strstr(o.text, "budget is spent (10 of 10") != NULL, "%s", o.text);
+
+	in = warned();
+	in.progress = 0;
+	in.prev_stalled = 0;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_REQUEUE,
+	       "one link without progress: still requeued");
+	is_int(o.stalled, 1, "stalled 1");
+	in.prev_stalled = 1;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_STOP,
+	       "a second link without progress stops the chain (default 2)");
+	is_str(o.reason, "no progress", "reason: no progress");
+	ok(strstr(o.text, "no progress in 2 links") != NULL, "%s", o.text);
+	in.stall_limit = 3;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_REQUEUE,
+	       "a limit of 3 lets it go on");
+	in.progress = -1;
+	in.stall_limit = 1;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_REQUEUE,
+	       "progress unknown never stops a chain");
+
+	in = warned();
+	in.job_known = 0;
+	is_int(exl_chain_decide(&in, &o), EXL_CHAIN_STOP,
+	       "no answer from slurmctld: nothing guessed");
+
+	in = warned();
+	exl_chain_decide(&in, &o);
+	exl_chain_failed(&o, "Requeue of job is disabled");
+	is_str(o.decision, "stopped", "a failed requeue stops the chain");
+	is_str(o.reason, "time limit", "the reason stays");
+	ok(strstr(o.text, "the requeue failed: Requeue of job is disabled") != NULL,
+	   "%s", o.text);
+}
+
+static void test_headers(void)
+{
+	int k = -1, m = -1;
+
+	ok(exl_doc_job_header("## Job", &k, &m) && k == 0 && m == 0, "## Job");
+	ok(exl_doc_job_header("## Job (resumed)", &k, &m) && k == 0,
+	   "## Job (resumed)");
+	ok(exl_doc_job_header("## Job (resumed 3/10)", &k, &m) && k == 3 &&
+	   m == 10, "## Job (resumed 3/10)");
+	ok(!exl_doc_job_header("## Job (resumed 11/10)", NULL, NULL),
+	   "link past the budget refused");
+	ok(!exl_doc_job_header("## Job (resumed 0/10)", NULL, NULL), "link 0 refused");
+	ok(!exl_doc_job_header("## Job (resumed 3/)", NULL, NULL), "no max refused");
+	ok(!exl_doc_job_header("## Job (resumed 3/10) x", NULL, NULL),
+	   "trailing text refused");
+	ok(!exl_doc_job_header("## Jobs", NULL, NULL), "## Jobs refused");
+	ok(!exl_doc_job_header("## Job (resumed", NULL, NULL), "unclosed refused");
+	ok(!exl_doc_job_header("## Job (resumed 1234567/1234568)", NULL, NULL),
+	   "numbers of more than 6 digits refused");
+}
+
+int main(void)
+{
+	test_decide();
+	test_headers();
+	return done_testing();
+}
