@@ -234,6 +234,7 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 	m->stderr_path = c->stderr_path;
 	m->work_dir = c->work_dir;
 	m->job_start = f->job.start;
+	m->resume_checkpoint = c->paths.resume_checkpoint;
 	m->status_interval = c->opts->status_interval_set ?
 			     c->opts->status_interval : EXP_LOG_STATUS_INTERVAL;
 	m->stall_intervals = c->cfg.stall_intervals > 0 ?

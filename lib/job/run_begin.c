@@ -162,7 +162,7 @@ static char *resumed_block(const struct exl_run_facts *f,
 		exl_sb_printf(&b, "## Job (resumed %d/%d)\n", cr->k, cr->m);
 	else
 		exl_sb_printf(&b, "## Job (resumed)\n");
-	exl_sb_printf(&b, "- execution_id: %s\n", j->job_id);
+	exl_sb_printf(&b, "- " EXL_K_EXECUTION_ID ": %s\n", j->job_id);
 	if (j->restart_count > 0)
 		exl_sb_printf(&b, "- restart: %d\n", j->restart_count);
 	exl_sb_printf(&b, "- " EXL_K_SUBMITTED ": `%s`\n- start: `%s`\n", sub, st);

@@ -174,7 +174,8 @@ int exl_exprun_signal_add(const char *state_dir, double when,
 	return rc;
 }
 
-double exl_exprun_signal_first(const char *state_dir, const char *sig_name)
+double exl_exprun_signal_first(const char *state_dir, const char *sig_name,
+			       double since)
 {
 	char *path = exl_path_join(state_dir, SIGNALS_FILE);
 	char *buf = NULL, *p, *nl;
@@ -191,7 +192,8 @@ double exl_exprun_signal_first(const char *state_dir, const char *sig_name)
 		nl = strchr(p, '\n');
 		o = exl_json_parse(p, nl ? (size_t)(nl - p) : strlen(p), path, NULL);
 		s = exl_json_str(o, "signal");
-		if (s && strcmp(s, sig_name) == 0)
+		if (s && strcmp(s, sig_name) == 0 &&
+		    exl_json_double(o, "time", 0) >= since)
 			t = exl_json_double(o, "time", 0);
 		json_object_put(o);
 	}

@@ -55,7 +55,9 @@ int exl_exprun_signal_add(const char *state_dir, double when,
 			  const char *sig_name, int rank, const char *host,
 			  const char *action, struct exl_err *err);
 
-/* When exp-run first saw signal sig_name ("SIGUSR1"), 0 if never. */
-double exl_exprun_signal_first(const char *state_dir, const char *sig_name);
+/* When exp-run first saw signal sig_name ("SIGUSR1") at or after since
+ * (a requeued job's state dir holds every link's signals), 0 if never. */
+double exl_exprun_signal_first(const char *state_dir, const char *sig_name,
+			       double since);
 
 #endif

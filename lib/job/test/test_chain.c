@@ -1,6 +1,7 @@
 /* Unit tests: the requeue chain's rules (job/chain.h) and the job block
  * headers a chain writes (runstore/runlog_doc.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "job/chain.h"
@@ -133,9 +134,50 @@ static void test_headers(void)
 	   "numbers of more than 6 digits refused");
 }
 
+/* test_status: the Status text a link's close-out takes from exp-run. */
+static void test_status(void)
+{
+	char dir[] = "/tmp/exl-chain-XXXXXX", v[1024], x[600];
+	struct exl_exprun_result w;
+	struct exl_chain_in in = warned();
+	struct exl_err err;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	is_int(exl_chain_status(dir, 0, "REQUEUED", NULL, v, sizeof(v), x,
+				sizeof(x)), 0, "no exp-run record: nothing");
+	memset(&w, 0, sizeof(w));
+	w.exit_code = 143;
+	in.link = 1;
+	exl_chain_decide(&in, &w.chain);
+	w.chain.at = 0;
+	exl_exprun_write(dir, &w, &err);
+	is_int(exl_chain_status(dir, 0, "REQUEUED", NULL, v, sizeof(v), x,
+				sizeof(x)), 0, "another link's record: nothing");
+	is_int(exl_chain_status(dir, 1, "REQUEUED", "exit code 143", v,
+				sizeof(v), x, sizeof(x)), 1, "this link's record");
+	ok(strncmp(v, "time limit: requeued by exp-run (2/10) at ", 42) == 0 &&
+	   strstr(v, " (scheduler state REQUEUED), exit code 143") && !x[0],
+	   "a requeued link's verdict: %s", v);
+	is_int(exl_chain_status(dir, 1, NULL, NULL, v, sizeof(v), x, sizeof(x)),
+	       0, "the step's end (no scheduler state yet): nothing");
+	in.cancelled = 1;
+	exl_chain_decide(&in, &w.chain);
+	exl_exprun_write(dir, &w, &err);
+	is_int(exl_chain_status(dir, 1, "CANCELLED", "exit code 143", v,
+				sizeof(v), x, sizeof(x)), 1, "a cancelled link");
+	ok(!v[0] && strcmp(x, "chain stopped: the job was cancelled (scancel): not requeued") == 0,
+	   "its own verdict stays, the chain's line comes extra: %s", x);
+	snprintf(v, sizeof(v), "rm -rf %s", dir);
+	ok(system(v) == 0, "cleaned up");
+}
+
 int main(void)
 {
 	test_decide();
+	test_status();
 	test_headers();
 	return done_testing();
 }

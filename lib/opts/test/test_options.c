@@ -159,7 +159,7 @@ int main(void)
 		   "--%s is namespaced and tagged", d->name);
 		n++;
 	}
-	is_int(n, 16, "sixteen options");
+	is_int(n, 17, "seventeen options");
 	ok(exl_option_by_id(EXL_OPT_LOG)->has_arg == 2, "--exp-log DIR optional");
 	return done_testing();
 }
