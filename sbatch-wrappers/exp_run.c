@@ -10,7 +10,9 @@
  * gets a grace period to save and exit, then SIGKILL.  Whatever happens,
  * exp-run records how CMD ended, finalizes the trackers (events.jsonl,
  * offline W&B runs) and exits with CMD's status (128+N for signal N), so
- * Slurm sees the truth.
+ * Slurm sees the truth.  --send=SIG gives the job's warning signal to
+ * CMD's main process alone as SIG; --requeue makes the job a chain of
+ * allocations (exp_run_chain.c).
  */
 #include "exl_build.h"
 
@@ -346,8 +348,10 @@ int main(int argc, char **argv)
 	exp_run_load_env(&r);
 	if (warning && exp_run_set_warning(&r, warning) < 0)
 		return EXP_RUN_EXIT_SELF;
-	/* --exp-requeue=MAX: the plugin's word when the line has none */
-	if (r.requeue_max < 0 && (v = getenv("EXP_LOG_REQUEUE")) && *v)
+	/* --exp-requeue=MAX: the plugin's word when the line has none, for
+	 * the batch script's exp-run (an srun step's has SLURM_STEP_ID) */
+	if (r.requeue_max < 0 && !getenv("SLURM_STEP_ID") &&
+	    (v = getenv("EXP_LOG_REQUEUE")) && *v)
 		r.requeue_max = parse_count("requeue ($EXP_LOG_REQUEUE)", v);
 	if (r.requeue_max >= 0 && !r.send_sig)
 		r.send_sig = SIGTERM;

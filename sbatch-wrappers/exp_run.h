@@ -7,13 +7,14 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "opts/options.h"
 #include "runstore/exprun_record.h"
 #include "util/sigmatch.h"
 
 /* exp-run's own failure (bad usage, no fork): distinct from CMD's codes. */
 #define EXP_RUN_EXIT_SELF 125
-/* --requeue without MAX */
-#define EXP_RUN_REQUEUE_DEFAULT 10
+/* --requeue without MAX: --exp-requeue's */
+#define EXP_RUN_REQUEUE_DEFAULT EXL_REQUEUE_DEFAULT
 
 struct exp_run {
 	int grace;		/* --grace, -1: default */

@@ -27,6 +27,7 @@
 #include <slurm/spank.h>
 
 #include "exp_log.h"
+#include "job/chain_resume.h"
 #include "util/fileio.h"
 #include "config/config_flat.h"
 #include "job/begin_out.h"
@@ -410,6 +411,12 @@ static int begin_in_child(void *arg, struct exl_err *err)
 	if (exl_run_begin(c->root, a->f, &a->out->paths, err) < 0)
 		return -1;
 	a->out->ms[3] = now_ms() - t;
+	{
+		char line[300];
+
+		if (exl_chain_start_problem(a->f, line, sizeof(line)))
+			exl_run_status(c->root, c->job_id, line, NULL);
+	}
 	if (sweep_err.text[0]) {
 		char line[sizeof(sweep_err.text) + 32];
 

@@ -103,6 +103,7 @@ int exp_log_job_record(const char *job_id, struct exl_job_facts *j,
 			j->nnodes = (int)r->num_nodes;
 		if (!j->restart_count)
 			j->restart_count = (int)r->restart_cnt;
+		j->requeue_off = r->requeue == 0;
 	}
 	/* A job whose epilog runs has run: if slurmctld already calls it
 	 * pending, it was requeued, and its end_time is a forecast.  A

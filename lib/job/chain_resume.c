@@ -69,3 +69,17 @@ void exl_chain_resume(const struct exl_run_facts *f, const struct exl_doc *d,
 				  sizeof(out->checkpoint), NULL) != 0)
 		out->checkpoint[0] = '\0';
 }
+
+int exl_chain_start_problem(const struct exl_run_facts *f, char *buf,
+			    size_t len)
+{
+	if (!f->opts || f->opts->requeue_max <= 0 || f->job.restart_count > 0)
+		return 0;
+	if (f->job.requeue_off)
+		snprintf(buf, len, "exp-log: --exp-requeue: the job cannot be requeued (sbatch --no-requeue, or JobRequeue=0 in slurm.conf): submit it with --requeue");
+	else if (!f->job.signal_spec[0])
+		snprintf(buf, len, "exp-log: --exp-requeue without a time-limit warning: submit with --signal=B:USR1@SECS (SECS: time to save) and run the program with exec exp-run -- CMD");
+	else
+		return 0;
+	return 1;
+}

@@ -25,4 +25,10 @@ struct exl_chain_resume {
 void exl_chain_resume(const struct exl_run_facts *f, const struct exl_doc *d,
 		      const char *state_dir, struct exl_chain_resume *out);
 
+/* Why f's job (--exp-requeue, its first link) cannot be a chain: no
+ * --signal warning to act on, or a job slurmctld will not requeue.  1 with
+ * the Status line in buf, 0 when nothing is wrong. */
+int exl_chain_start_problem(const struct exl_run_facts *f, char *buf,
+			    size_t len);
+
 #endif

@@ -34,6 +34,7 @@ struct exl_job_facts {
 	char tres[512];		/* allocated TRES: "cpu=4,mem=2000M,gres/gpu=2" */
 	char submit_dir[4096];
 	int restart_count;	/* SLURM_RESTART_COUNT */
+	int requeue_off;	/* slurmctld will not requeue it (--no-requeue) */
 	/* a chain stage (sbatch-exp chain): the job it waits for and the
 	 * job that waits for it, as the run log says them; "" when none */
 	char depends_on[512];

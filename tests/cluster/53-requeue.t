@@ -46,7 +46,20 @@ echo "step $step loss 0.9"
 while :; do sleep 1 & wait $!; done
 SH
 chmod +x "$WORK/train.sh"
-for d in chain stall cancel preempt; do mkdir -p "$WORK/$d"; done
+# A program with a worker in its process group (NCCL, torch.distributed):
+# exp-run --send=TERM gives the B:USR1 warning to the main process alone.
+cat >"$WORK/workers.sh" <<'SH'
+#!/bin/bash
+bash -c 'trap "echo worker-TERM >>w.log; exit 1" TERM USR1
+	while :; do sleep 1 & wait $!; done' &
+worker=$!
+trap 'echo main-TERM >>w.log; sleep 1; kill -KILL $worker; exit 0' TERM
+trap 'echo main-USR1 >>w.log' USR1
+echo started >>w.log
+while :; do sleep 1 & wait $!; done
+SH
+chmod +x "$WORK/workers.sh"
+for d in chain stall cancel preempt workers; do mkdir -p "$WORK/$d"; done
 chown -R "$TUSER:" "$WORK"
 
 # sub NAME NODE DONE [SAVE]: a chain job in $WORK/NAME pinned to NODE.
@@ -60,6 +73,9 @@ chain=$(sub chain n1 2)
 stall=$(sub stall n2 99 no)
 cancel=$(sub cancel n2 99)
 preempt=$(sub preempt n3 1)
+workers=$(submit --exp-log --exp-group=rq --exp-task=workers -D "$WORK/workers" \
+	-w n1 -t 1 --signal=B:USR1@50 -o workers.out \
+	--wrap="exec $EXPRUN --send=TERM -- $WORK/workers.sh")
 
 # a preemption: an urgent job takes n3 once the stand-in runs there
 wait_started "$R" "$preempt" 60 >/dev/null
@@ -137,5 +153,13 @@ ok $? "preempt: the next link resumed and finished"
 grep -qx "link 1 resume=$WORK/preempt/ckpt/step_1.pt rstep=[0-9none]* step=1" "$WORK/preempt/seen.log"
 ok $? "preempt: resumed from the checkpoint saved on the preemption's SIGTERM"
 wait_job_done "$urgent" 30
+
+# the warning signal translated for the main process only
+wait_job_done "$workers" 60
+is "$(tr '\n' ' ' <"$WORK/workers/w.log")" "started main-TERM " \
+	"--send=TERM: the warning reached the main process alone, as SIGTERM"
+grep -q '"action":"the job'"'"'s warning signal: SIGTERM sent to the program only' \
+	"$(state_dir_of "$R" "$workers")/signals.jsonl"
+ok $? "--send=TERM: signals.jsonl says so"
 diag "all: $(($(date +%s) - t0)) s"
 done_testing

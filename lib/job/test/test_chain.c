@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "job/chain.h"
+#include "job/chain_resume.h"
 #include "runstore/runlog_doc.h"
 #include "tap.h"
 
@@ -174,9 +175,36 @@ static void test_status(void)
 	ok(system(v) == 0, "cleaned up");
 }
 
+/* test_start_problem: what a first link of --exp-requeue is told. */
+static void test_start_problem(void)
+{
+	static struct exl_run_facts f;
+	static struct exl_opts o;
+	char buf[300];
+
+	f.opts = &o;
+	is_int(exl_chain_start_problem(&f, buf, sizeof(buf)), 0,
+	       "no --exp-requeue: nothing");
+	o.requeue_max = 10;
+	is_int(exl_chain_start_problem(&f, buf, sizeof(buf)), 1,
+	       "--exp-requeue without --signal");
+	ok(strstr(buf, "submit with --signal=B:USR1@SECS") != NULL, "%s", buf);
+	snprintf(f.job.signal_spec, sizeof(f.job.signal_spec), "B:USR1@50");
+	is_int(exl_chain_start_problem(&f, buf, sizeof(buf)), 0,
+	       "with a warning: nothing");
+	f.job.requeue_off = 1;
+	is_int(exl_chain_start_problem(&f, buf, sizeof(buf)), 1,
+	       "a job that cannot be requeued");
+	ok(strstr(buf, "submit it with --requeue") != NULL, "%s", buf);
+	f.job.restart_count = 1;
+	is_int(exl_chain_start_problem(&f, buf, sizeof(buf)), 0,
+	       "said once, in the first link");
+}
+
 int main(void)
 {
 	test_decide();
+	test_start_problem();
 	test_status();
 	test_headers();
 	return done_testing();
