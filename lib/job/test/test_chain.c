@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "job/chain.h"
 #include "job/chain_resume.h"
@@ -201,9 +202,59 @@ static void test_start_problem(void)
 	       "said once, in the first link");
 }
 
+/* test_resume: the header and checkpoint a requeued link is handed. */
+static void test_resume(void)
+{
+	static struct exl_run_facts f;
+	static struct exl_opts o;
+	static char *globs[] = { "ckpt/*.pt" };
+	char dir[] = "/tmp/exl-resume-XXXXXX", path[256], cmd[300];
+	struct exl_chain_resume cr;
+	struct exl_doc d = { 0 };
+	struct exl_err err;
+	FILE *fp;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/ckpt", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/ckpt/step_1.pt", dir);
+	fp = fopen(path, "w");
+	ok(fp && fclose(fp) == 0, "a checkpoint written");
+	ok(exl_doc_parse(&d, "# t\n## Job\n- execution_id: 7\n"
+			 "- start: `2020-01-01T00:00:00+00:00`\n"
+			 "## Results\n- final step: 120\n", &err) == 0, "doc");
+	f.opts = &o;
+	snprintf(f.job.work_dir, sizeof(f.job.work_dir), "%s", dir);
+	f.ckpt_globs = globs;
+	f.n_ckpt_globs = 1;
+	exl_chain_resume(&f, &d, dir, &cr);
+	ok(!cr.k && !cr.checkpoint[0], "the first link: nothing handed");
+	f.job.restart_count = 2;
+	exl_chain_resume(&f, &d, dir, &cr);
+	ok(!cr.k && !cr.m, "no budget known: a plain (resumed) header");
+	is_str(cr.checkpoint, path, "the newest earlier checkpoint");
+	is_str(cr.step, "120", "Results' final step");
+	o.requeue_max = 10;
+	exl_chain_resume(&f, &d, dir, &cr);
+	ok(cr.k == 2 && cr.m == 10, "--exp-requeue=10: resumed 2/10");
+	o.requeue_max = 1;
+	exl_chain_resume(&f, &d, dir, &cr);
+	ok(!cr.k, "past the budget (a scheduler's requeue): plain header");
+	f.n_ckpt_globs = 0;
+	exl_chain_resume(&f, &d, dir, &cr);
+	ok(!cr.checkpoint[0], "no globs: no checkpoint");
+	exl_doc_free(&d);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ok(system(cmd) == 0, "cleaned up");
+}
+
 int main(void)
 {
 	test_decide();
+	test_resume();
 	test_start_problem();
 	test_status();
 	test_headers();
