@@ -10,7 +10,9 @@
  * gets a grace period to save and exit, then SIGKILL.  Whatever happens,
  * exp-run records how CMD ended, finalizes the trackers (events.jsonl,
  * offline W&B runs) and exits with CMD's status (128+N for signal N), so
- * Slurm sees the truth.
+ * Slurm sees the truth.  --send=SIG gives the job's warning signal to
+ * CMD's main process alone as SIG; --requeue makes the job a chain of
+ * allocations (exp_run_chain.c).
  */
 #include "exl_build.h"
 
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -52,12 +55,56 @@ USAGE_LINE
 "  --state=DIR     where records go (default: $EXP_LOG_STATE; without it\n"
 "                  nothing is recorded, signals are still forwarded)\n"
 "  --no-trackers   don't finalize events.jsonl / offline W&B runs\n"
+"  --send=SIG      send SIG to the program's main process alone when the\n"
+"                  job's warning signal (--signal=B:USR1@SECS) comes, and\n"
+"                  give it the grace (default with --requeue: TERM)\n"
+"  --requeue[=MAX] on the time-limit warning or preemption, after the\n"
+"                  grace, requeue the job (at most MAX times in all,\n"
+"                  default 10; also $EXP_LOG_REQUEUE, set by --exp-requeue)\n"
+"  --warning=SPEC  the job's --signal (B:USR1@50) when the plugin does not\n"
+"                  tell it (it does for jobs with --exp-log)\n"
+"  --stall=N       stop the chain after N links in a row that wrote no\n"
+"                  new checkpoint (default 2)\n"
 "  -h, --help      this text\n"
 "  -V, --version   version\n"
 "\n"
 "Exit status: CMD's exit code, 128+N when CMD died of signal N, 125 when\n"
 "exp-run itself failed (a usage error included), 126/127 when CMD could\n"
 "not be run.  See exp-run(1).\n");
+}
+
+/* parse_sig: a signal named "TERM", "SIGTERM" or given by number. */
+static int parse_sig(const char *val)
+{
+	const char *name = strncasecmp(val, "SIG", 3) == 0 ? val + 3 : val;
+	char *end;
+	long n = strtol(val, &end, 10);
+	int i;
+
+	if (end != val && !*end && n > 0 && n < NSIG && n != SIGKILL &&
+	    n != SIGSTOP)
+		return (int)n;
+	for (i = 1; i < NSIG; i++)
+		if (i != SIGKILL && i != SIGSTOP && sigabbrev_np(i) &&
+		    strcasecmp(name, sigabbrev_np(i)) == 0)
+			return i;
+	cli_usage_err(NULL, "--send: unknown signal '%s': give a name such "
+		      "as TERM, INT or USR2", val);
+	exit(EXP_RUN_EXIT_SELF);
+}
+
+/* parse_count: --requeue=MAX and --stall=N: 1-1000. */
+static int parse_count(const char *opt, const char *val)
+{
+	char *end;
+	long n = strtol(val, &end, 10);
+
+	if (end == val || *end || n < 1 || n > 1000) {
+		cli_usage_err(NULL, "--%s: invalid value '%s': give a count "
+			      "(1-1000)", opt, val);
+		exit(EXP_RUN_EXIT_SELF);
+	}
+	return (int)n;
 }
 
 static int parse_secs(const char *opt, const char *val)
@@ -116,10 +163,21 @@ struct loop {
 	double deadline;	/* grace over at, 0: no grace running */
 };
 
-/* decide: what became of a signal that arrived at when. */
+/* decide: what became of a signal that arrived at when.  The job's
+ * warning signal, with --send, goes to the program's main process only as
+ * that signal (NCCL and torch.distributed workers in its group are not
+ * hit; the program tells them). */
 static void decide(struct loop *l, int sig, double when,
 		   enum exp_run_sent sent)
 {
+	if (l->r->send_sig && sig == l->r->warn_sig) {
+		int ok = sent != EXP_RUN_CMD_ENDED &&
+			 kill(l->pid, l->r->send_sig) == 0;
+
+		if (exp_run_translated(l->r, sig, when, ok) && !l->deadline)
+			l->deadline = when + l->r->grace_used;
+		return;
+	}
 	if (sent == EXP_RUN_FORWARDED && kill(-l->pid, sig) < 0)
 		sent = EXP_RUN_CMD_ENDED;
 	if (exp_run_signal(l->r, sig, when, sent) && !l->deadline)
@@ -227,6 +285,10 @@ int main(int argc, char **argv)
 		{ "margin", required_argument, NULL, 'm' },
 		{ "state", required_argument, NULL, 's' },
 		{ "no-trackers", no_argument, NULL, 'n' },
+		{ "send", required_argument, NULL, 'S' },
+		{ "requeue", optional_argument, NULL, 'r' },
+		{ "stall", required_argument, NULL, 'T' },
+		{ "warning", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -234,6 +296,7 @@ int main(int argc, char **argv)
 	struct exp_run r;
 	struct loop l;
 	sigset_t mask, orig, watched;
+	const char *v, *warning = NULL;
 	int c, sfd;
 	size_t i;
 
@@ -253,6 +316,19 @@ int main(int argc, char **argv)
 		case 'n':
 			r.no_trackers = 1;
 			break;
+		case 'S':
+			r.send_sig = parse_sig(optarg);
+			break;
+		case 'r':
+			r.requeue_max = optarg ? parse_count("requeue", optarg) :
+				       EXP_RUN_REQUEUE_DEFAULT;
+			break;
+		case 'T':
+			r.stall_limit = parse_count("stall", optarg);
+			break;
+		case 'W':
+			warning = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -270,6 +346,17 @@ int main(int argc, char **argv)
 		return EXP_RUN_EXIT_SELF;
 	}
 	exp_run_load_env(&r);
+	if (warning && exp_run_set_warning(&r, warning) < 0)
+		return EXP_RUN_EXIT_SELF;
+	/* --exp-requeue=MAX: the plugin's word when the line has none, for
+	 * the batch script's exp-run (an srun step's has SLURM_STEP_ID) */
+	if (r.requeue_max < 0 && !getenv("SLURM_STEP_ID") &&
+	    (v = getenv("EXP_LOG_REQUEUE")) && *v)
+		r.requeue_max = parse_count("requeue ($EXP_LOG_REQUEUE)", v);
+	if (r.requeue_max >= 0 && !r.send_sig)
+		r.send_sig = SIGTERM;
+	if (r.requeue_max >= 0 || r.send_sig)
+		exp_run_chain_load(&r);
 
 	sigemptyset(&mask);
 	for (i = 0; i < NFWD; i++)
@@ -292,6 +379,7 @@ int main(int argc, char **argv)
 	exp_run_witness_stop(&l.w);
 	r.end = now_s();
 	r.wstatus = l.status;
+	exp_run_chain_end(&r);
 	exp_run_finish(&r);
 	if (WIFSIGNALED(l.status))
 		return 128 + WTERMSIG(l.status);

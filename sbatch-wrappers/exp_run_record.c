@@ -33,36 +33,7 @@ void exp_run_init(struct exp_run *r)
 	r->grace = -1;
 	r->margin = -1;
 	r->kill_wait = EXP_RUN_DEFAULT_KILLWAIT;
-}
-
-void exp_run_load_env(struct exp_run *r)
-{
-	const char *v;
-	struct exl_err err;
-
-	if (!r->state_dir && (v = getenv("EXP_LOG_STATE")) && *v)
-		r->state_dir = v;
-	v = getenv("SLURM_PROCID");
-	r->rank = v ? atoi(v) : 0;
-	if (gethostname(r->host, sizeof(r->host)) < 0)
-		snprintf(r->host, sizeof(r->host), "unknown");
-	r->host[sizeof(r->host) - 1] = '\0';
-	v = getenv("SLURM_SPANK_EXP_LOG_SIGNAL");
-	if (v && exl_sigspec_normalize(v, r->signal_spec,
-				       sizeof(r->signal_spec), &err) < 0)
-		r->signal_spec[0] = '\0';
-	if (getenv("SLURM_JOB_ID")) {
-		slurm_conf_t *conf = NULL;
-
-		/* KillWait: how long Slurm waits between SIGTERM and SIGKILL */
-		if (slurm_load_ctl_conf((time_t)0, &conf) == 0 && conf) {
-			if (conf->kill_wait > 0)
-				r->kill_wait = (int)conf->kill_wait;
-			slurm_free_ctl_conf(conf);
-		}
-	}
-	v = getenv("WANDB_DIR");
-	r->wandb_dir = v && *v ? v : NULL;
+	r->requeue_max = -1;
 }
 
 /* spec_signal: the signal number of the job's --signal spec, 0: none. */
@@ -81,15 +52,71 @@ static int spec_signal(const char *spec)
 	return 0;
 }
 
+/* warning_of_spec: the warning signal and window of r->signal_spec. */
+static void warning_of_spec(struct exp_run *r)
+{
+	r->warn_sig = 0;
+	r->warn_secs = 0;
+	if (r->signal_spec[0] && exl_sigspec_secs(r->signal_spec) > 0) {
+		r->warn_sig = spec_signal(r->signal_spec);
+		r->warn_secs = exl_sigspec_secs(r->signal_spec);
+	}
+}
+
+int exp_run_set_warning(struct exp_run *r, const char *spec)
+{
+	struct exl_err err;
+
+	if (exl_sigspec_normalize(spec, r->signal_spec, sizeof(r->signal_spec),
+				  &err) < 0 || exl_sigspec_secs(r->signal_spec) <= 0) {
+		cli_usage_err(NULL, "--warning: invalid value '%s': give the job's --signal, e.g. B:USR1@50",
+			      spec);
+		r->signal_spec[0] = '\0';
+		return -1;
+	}
+	warning_of_spec(r);
+	return 0;
+}
+
+void exp_run_load_env(struct exp_run *r)
+{
+	const char *v;
+	struct exl_err err;
+
+	if (!r->state_dir && (v = getenv("EXP_LOG_STATE")) && *v)
+		r->state_dir = v;
+	v = getenv("SLURM_PROCID");
+	r->rank = v ? atoi(v) : 0;
+	if (gethostname(r->host, sizeof(r->host)) < 0)
+		snprintf(r->host, sizeof(r->host), "unknown");
+	r->host[sizeof(r->host) - 1] = '\0';
+	v = getenv("SLURM_SPANK_EXP_LOG_SIGNAL");
+	if (v && exl_sigspec_normalize(v, r->signal_spec,
+				       sizeof(r->signal_spec), &err) < 0)
+		r->signal_spec[0] = '\0';
+	warning_of_spec(r);
+	if (getenv("SLURM_JOB_ID")) {
+		slurm_conf_t *conf = NULL;
+
+		/* KillWait: how long Slurm waits between SIGTERM and SIGKILL */
+		if (slurm_load_ctl_conf((time_t)0, &conf) == 0 && conf) {
+			if (conf->kill_wait > 0)
+				r->kill_wait = (int)conf->kill_wait;
+			slurm_free_ctl_conf(conf);
+		}
+	}
+	v = getenv("WANDB_DIR");
+	r->wandb_dir = v && *v ? v : NULL;
+}
+
 int exp_run_grace_for(const struct exp_run *r, int sig)
 {
 	int window, margin;
 
 	if (r->grace >= 0)
 		return r->grace;
-	if (r->signal_spec[0] && spec_signal(r->signal_spec) == sig &&
-	    exl_sigspec_secs(r->signal_spec) > 0)
-		window = exl_sigspec_secs(r->signal_spec);
+	if (r->warn_sig && r->warn_sig == sig && r->warn_secs > 0)
+		window = r->warn_secs;
 	else
 		window = r->kill_wait;
 	margin = r->margin >= 0 ? r->margin : window / 10;
@@ -141,6 +168,34 @@ int exp_run_signal(struct exp_run *r, int sig, double when,
 	return 1;
 }
 
+int exp_run_translated(struct exp_run *r, int sig, double when, int sent)
+{
+	char action[200], name[32];
+
+	if (!r->warned_at)
+		r->warned_at = when;
+	if (!sent) {
+		record(r, sig, when, "not forwarded: the command had ended");
+		return 0;
+	}
+	exl_signal_name(r->send_sig, name, sizeof(name));
+	if (r->term_signal) {
+		snprintf(action, sizeof(action),
+			 "the job's warning signal: %s sent to the program only (pid %d)",
+			 name, (int)r->pgid);
+		record(r, sig, when, action);
+		return 0;
+	}
+	r->term_signal = sig;
+	r->term_time = when;
+	r->grace_used = exp_run_grace_for(r, sig);
+	snprintf(action, sizeof(action),
+		 "the job's warning signal: %s sent to the program only (pid %d); grace %d s",
+		 name, (int)r->pgid, r->grace_used);
+	record(r, sig, when, action);
+	return 1;
+}
+
 void exp_run_grace_expired(struct exp_run *r, double when)
 {
 	r->killed = 1;
@@ -153,7 +208,7 @@ static int exit_code_of(int ws)
 	return WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
 }
 
-static void write_result(const struct exp_run *r)
+void exp_run_write_result(const struct exp_run *r)
 {
 	struct exl_exprun_result res = { 0 };
 	struct exl_err err;
@@ -175,6 +230,7 @@ static void write_result(const struct exp_run *r)
 		res.exited_after = r->end - r->term_time;
 		res.killed = r->killed;
 	}
+	res.chain = r->chain;
 	if (exl_exprun_write(r->state_dir, &res, &err) < 0)
 		cli_err("couldn't record the result: %s", err.text);
 }
@@ -208,7 +264,7 @@ void exp_run_finish(struct exp_run *r)
 	struct exl_err err;
 	int code = exit_code_of(r->wstatus);
 
-	write_result(r);
+	exp_run_write_result(r);
 	if (r->no_trackers || r->rank != 0)
 		return;
 	if (r->state_dir &&

@@ -83,6 +83,11 @@ void exp_log_submit_arm(const char *root, const char *signal_spec,
 			const char *script);
 int exp_log_submit_exit(spank_t sp);
 
+/* exp_log_chain.c: a requeue chain's variables in the batch step. */
+void exp_log_export_chain(spank_t sp, const struct exp_log_ctx *c,
+			  const struct exl_run_paths *p,
+			  const struct exl_job_facts *j);
+
 /* exp_log_remote.c: slurmstepd side. */
 int exp_log_remote_user_init(spank_t sp);
 int exp_log_remote_task_exit(spank_t sp);

@@ -27,6 +27,7 @@
 #include <slurm/spank.h>
 
 #include "exp_log.h"
+#include "job/chain_resume.h"
 #include "util/fileio.h"
 #include "config/config_flat.h"
 #include "job/begin_out.h"
@@ -234,6 +235,7 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 	m->stderr_path = c->stderr_path;
 	m->work_dir = c->work_dir;
 	m->job_start = f->job.start;
+	m->resume_checkpoint = c->paths.resume_checkpoint;
 	m->status_interval = c->opts->status_interval_set ?
 			     c->opts->status_interval : EXP_LOG_STATUS_INTERVAL;
 	m->stall_intervals = c->cfg.stall_intervals > 0 ?
@@ -409,6 +411,12 @@ static int begin_in_child(void *arg, struct exl_err *err)
 	if (exl_run_begin(c->root, a->f, &a->out->paths, err) < 0)
 		return -1;
 	a->out->ms[3] = now_ms() - t;
+	{
+		char line[300];
+
+		if (exl_chain_start_problem(a->f, line, sizeof(line)))
+			exl_run_status(c->root, c->job_id, line, NULL);
+	}
 	if (sweep_err.text[0]) {
 		char line[sizeof(sweep_err.text) + 32];
 
@@ -491,6 +499,7 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 	spank_setenv(sp, "EXP_LOG_RUN", c->paths.run_log, 1);
 	spank_setenv(sp, "EXP_LOG_STATE", c->paths.state_dir, 1);
 	export_statepoints(sp, out.statepoints);
+	exp_log_export_chain(sp, c, &c->paths, &f->job);
 	export_wandb(sp, c);
 	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
 	if (timing)
@@ -602,6 +611,9 @@ int exp_log_remote_user_init(spank_t sp)
 		return -1;
 	}
 	load_config(sp, &jc);
+	/* a requeued link looks for the earlier links' checkpoints */
+	f.ckpt_globs = c->cfg.checkpoint_patterns;
+	f.n_ckpt_globs = c->cfg.n_checkpoint_patterns;
 	t = now_ms();
 	if (exp_log_resolve_root(c->opts->dir, f.job.submit_dir, c->root,
 				 sizeof(c->root)) < 0) {

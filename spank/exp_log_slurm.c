@@ -103,13 +103,17 @@ int exp_log_job_record(const char *job_id, struct exl_job_facts *j,
 			j->nnodes = (int)r->num_nodes;
 		if (!j->restart_count)
 			j->restart_count = (int)r->restart_cnt;
+		j->requeue_off = r->requeue == 0;
 	}
 	/* A job whose epilog runs has run: if slurmctld already calls it
-	 * pending, it was requeued, and its end_time is a forecast. */
+	 * pending, it was requeued, and its end_time is a forecast.  A
+	 * preempted job (PreemptMode=REQUEUE) keeps its preempt time until
+	 * the epilog is done: that link ended PREEMPTED. */
 	if (state)
 		snprintf(state, state_len, "%s",
-			 (r->job_state & JOB_STATE_BASE) == JOB_PENDING ?
-			 "REQUEUED" : state_name(r->job_state));
+			 (r->job_state & JOB_STATE_BASE) != JOB_PENDING ?
+			 state_name(r->job_state) :
+			 r->preempt_time ? "PREEMPTED" : "REQUEUED");
 	if (end_time)
 		*end_time = (r->job_state & JOB_STATE_BASE) == JOB_PENDING ||
 			    r->end_time > time(NULL) ? 0 : r->end_time;

@@ -24,6 +24,7 @@ _exp_log_help_parse()
 	awk -v mode="$1" -v sub_="${2-}" '
 	function emit(tok, arg) {
 		sub(/^\[+/, "", tok); sub(/[\],.]+$/, "", tok)
+		sub(/\[=.*$/, "", tok)	# "--requeue[=MAX]": an optional argument
 		sub(/^\[+/, "", arg); sub(/[\]]+$/, "", arg)
 		if (tok !~ /^--?[A-Za-z0-9][A-Za-z0-9-]*(=.*)?$/)
 			return

@@ -69,6 +69,10 @@ int exl_begin_out_check(const struct exl_begin_out *o, const char *root,
 	if (!plain(p->wandb_dir, sizeof(p->wandb_dir)) ||
 	    (p->wandb_dir[0] && !below(p->wandb_dir, p->state_dir)))
 		return exl_errf(err, "W&B dir: not a path below the state dir");
+	if (!plain(p->resume_checkpoint, sizeof(p->resume_checkpoint)) ||
+	    !plain(p->resume_step, sizeof(p->resume_step)) ||
+	    strspn(p->resume_step, "0123456789") != strlen(p->resume_step))
+		return exl_errf(err, "resume checkpoint or step: not a terminated path and a number");
 	if (p->resumed != 0 && p->resumed != 1)
 		return exl_errf(err, "resumed: %d is not 0 or 1", p->resumed);
 	if (!facts_terminated(j))

@@ -24,10 +24,13 @@ static void read_witness(const char *state_dir, struct witness *w)
 	w->have = state_dir && exl_exprun_read(state_dir, &w->r) == 0;
 }
 
-/* first_seen: the first time exp-run recorded signal name, 0 if never. */
-static double first_seen(const char *state_dir, const char *name)
+/* first_seen: the first time exp-run recorded signal name in this job
+ * (since its start: a requeued job's links share the state dir), 0 if
+ * never. */
+static double first_seen(const struct exl_ending_in *in, const char *name)
 {
-	return state_dir ? exl_exprun_signal_first(state_dir, name) : 0;
+	return in->state_dir ? exl_exprun_signal_first(in->state_dir, name,
+						       (double)in->start) : 0;
 }
 
 static void clock_of(double t, char *buf, size_t len)
@@ -76,7 +79,7 @@ static int shell_killed_by_warning(const struct exl_ending_in *in)
 		return 0;
 	spec_sig_name(in->signal_spec, want, sizeof(want));
 	exl_signal_name(WTERMSIG(in->wstatus), name, sizeof(name));
-	return strcmp(want, name) == 0 && first_seen(in->state_dir, want) == 0;
+	return strcmp(want, name) == 0 && first_seen(in, want) == 0;
 }
 
 /* story_index: which entry of how[] tells this end, -1 for a normal end. */
@@ -178,6 +181,14 @@ int exl_ending_signal_note(const struct exl_ending_in *in, char *buf,
 	due = (double)in->start + (double)in->time_limit_min * 60 - secs;
 	if (in->end && (double)in->end < due - 65)	/* see story_index */
 		return -1;
+	/* cancelled, preempted or done before the warning was due and with
+	 * no warning seen: the warning has nothing to tell */
+	if (in->end && (double)in->end < due && in->sched_state &&
+	    (strcmp(in->sched_state, "CANCELLED") == 0 ||
+	     strcmp(in->sched_state, "PREEMPTED") == 0 ||
+	     strcmp(in->sched_state, "COMPLETED") == 0) &&
+	    first_seen(in, name) == 0)
+		return -1;
 	if (shell_killed_by_warning(in)) {
 		clock_of((double)in->end, seen_s, sizeof(seen_s));
 		snprintf(buf, len, "the batch shell was killed by the warning signal %s (--signal=%s) at %s, before the program could save: Slurm sends a B: signal to the batch shell only; start the program with `exec exp-run -- CMD` so that exp-run is the batch shell and gives the program its grace",
@@ -185,7 +196,7 @@ int exl_ending_signal_note(const struct exl_ending_in *in, char *buf,
 		return 0;
 	}
 	clock_of(due, due_s, sizeof(due_s));
-	seen = first_seen(in->state_dir, name);
+	seen = first_seen(in, name);
 	if (seen > 0) {
 		clock_of(seen, seen_s, sizeof(seen_s));
 		snprintf(buf, len, "warning signal %s (--signal=%s) was due at %s; exp-run saw it at %s",

@@ -36,6 +36,7 @@
 #include "watch/env_capture.h"
 #include "runstore/unlogged.h"
 #include "runstore/wandb_local.h"
+#include "job/chain_resume.h"
 #include "job/run_internal.h"
 #include "runstore/runlog_keys.h"
 
@@ -144,8 +145,10 @@ static void init_event(const struct exl_run_facts *f, const char *state_dir,
 	json_object_put(e);
 }
 
-/* resumed_block: text of a "## Job (resumed)" block. */
-static char *resumed_block(const struct exl_run_facts *f)
+/* resumed_block: text of a "## Job (resumed)" block; "## Job (resumed
+ * K/M)" for the Kth requeue of a chain that allows M (cr). */
+static char *resumed_block(const struct exl_run_facts *f,
+			   const struct exl_chain_resume *cr)
 {
 	const struct exl_job_facts *j = &f->job;
 	struct exl_sb b = { 0 };
@@ -155,7 +158,11 @@ static char *resumed_block(const struct exl_run_facts *f)
 	exl_time_iso(j->start, st, sizeof(st));
 	exl_time_human(j->start, 1, human, sizeof(human));
 	exl_minutes_limit(j->time_limit_min, lim, sizeof(lim));
-	exl_sb_printf(&b, "## Job (resumed)\n- execution_id: %s\n", j->job_id);
+	if (cr->k)
+		exl_sb_printf(&b, "## Job (resumed %d/%d)\n", cr->k, cr->m);
+	else
+		exl_sb_printf(&b, "## Job (resumed)\n");
+	exl_sb_printf(&b, "- " EXL_K_EXECUTION_ID ": %s\n", j->job_id);
 	if (j->restart_count > 0)
 		exl_sb_printf(&b, "- restart: %d\n", j->restart_count);
 	exl_sb_printf(&b, "- " EXL_K_SUBMITTED ": `%s`\n- start: `%s`\n", sub, st);
@@ -166,7 +173,13 @@ static char *resumed_block(const struct exl_run_facts *f)
 	exl_sb_printf(&b, "- " EXL_K_PARTITION ": %s\n- time_limit: `%s`\n", j->partition,
 		      lim);
 	exl_sb_printf(&b, "- " EXL_K_SIGNAL ": %s\n", j->signal_spec[0] ? j->signal_spec : "none");
-	if (f->resumed_from[0])
+	if (f->resumed_from[0] && f->resume_step[0])
+		exl_sb_printf(&b, "- " EXL_K_RESUMED_FROM ": `%s` (the earlier links' newest checkpoint; step %s)\n",
+			      f->resumed_from, f->resume_step);
+	else if (f->resumed_from[0] && !f->opts->checkpoint)
+		exl_sb_printf(&b, "- " EXL_K_RESUMED_FROM ": `%s` (the earlier links' newest checkpoint)\n",
+			      f->resumed_from);
+	else if (f->resumed_from[0])
 		exl_sb_printf(&b, "- " EXL_K_RESUMED_FROM ": `%s`%s\n", f->resumed_from,
 			      f->resumed_from_missing ?
 			      " (not found when the job started)" : "");
@@ -203,25 +216,43 @@ static char *rel_of(const char *root, const char *path)
 	return strdup(path + rl + 1);
 }
 
+/* hand_over: a requeued link without --exp-checkpoint starts from the
+ * newest checkpoint the earlier links wrote (chain_resume.h). */
+static void hand_over(struct exl_run_facts *f,
+		      const struct exl_chain_resume *cr)
+{
+	if (f->resumed_from[0] || !cr->checkpoint[0])
+		return;
+	snprintf(f->resumed_from, sizeof(f->resumed_from), "%s", cr->checkpoint);
+	snprintf(f->resume_step, sizeof(f->resume_step), "%s", cr->step);
+}
+
 /* resumed_doc: the run log at run_log with the resumed job's Status line
  * and "## Job (resumed)" block added (d loaded; not saved yet). */
 static int resumed_doc(struct exl_doc *d, const char *run_log,
-		       const struct exl_run_facts *f, struct exl_err *err)
+		       const char *state_dir, struct exl_run_facts *f,
+		       struct exl_err *err)
 {
 	const struct exl_job_facts *j = &f->job;
-	char msg[4700], *block, *l, *save = NULL;
+	struct exl_chain_resume cr;
+	char msg[4700], of[24] = "", *block, *l, *save = NULL;
 	int rc = 0;
 
 	if (exl_doc_load(run_log, d, err) < 0)
 		return -1;
+	exl_chain_resume(f, d, state_dir, &cr);
+	hand_over(f, &cr);
+	if (cr.k)
+		snprintf(of, sizeof(of), " of %d", cr.m);
 	if (j->restart_count > 0)
-		snprintf(msg, sizeof(msg), "requeued: job %s restarted (restart %d) on %s",
-			 j->job_id, j->restart_count, j->batch_host);
+		snprintf(msg, sizeof(msg), "requeued: job %s restarted (restart %d%s) on %s%s%s",
+			 j->job_id, j->restart_count, of, j->batch_host,
+			 f->resumed_from[0] ? " from " : "", f->resumed_from);
 	else
 		snprintf(msg, sizeof(msg), "resumed: job %s on %s%s%s",
 			 j->job_id, j->batch_host,
 			 f->resumed_from[0] ? " from " : "", f->resumed_from);
-	block = resumed_block(f);
+	block = resumed_block(f, &cr);
 	if (!block || exl_lc_append_status(d, j->start, msg) < 0 ||
 	    exl_doc_insert(d, d->n, "") < 0)
 		rc = -1;
@@ -270,7 +301,7 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 		exl_errf(err, "%s: not under the run-log root %s", run_log, root);
 		goto out;
 	}
-	if (resumed_doc(&d, run_log, f, err) < 0)
+	if (resumed_doc(&d, run_log, state_dir, f, err) < 0)
 		goto out;
 	/* listed as open before the log says so again */
 	exl_lc_run_key(f->job.job_id, rel, key, sizeof(key));
@@ -282,6 +313,10 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
 		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
 	rc = start_run(root, f, run_log, state_dir, rel, srel, 1, out, err);
+	snprintf(out->resume_checkpoint, sizeof(out->resume_checkpoint), "%s",
+		 f->resumed_from);
+	snprintf(out->resume_step, sizeof(out->resume_step), "%s",
+		 f->resume_step);
 out:
 	exl_run_record_free(&r);
 	free(rel);

@@ -37,6 +37,7 @@
 #include "watch/env_capture.h"
 #include "runstore/unlogged.h"
 #include "runstore/wandb_local.h"
+#include "job/chain.h"
 #include "job/run_internal.h"
 #include "runstore/runlog_keys.h"
 
@@ -508,6 +509,24 @@ static void drop_provisional(struct exl_doc *d, const char *prev)
 	}
 }
 
+/* status_has: does a Status line of d end with text already? */
+static int status_has(const struct exl_doc *d, const char *text)
+{
+	long sec = exl_doc_find_section(d, "Status", 0);
+	size_t i, tl = strlen(text);
+
+	if (sec < 0)
+		return 0;
+	for (i = (size_t)sec + 1; i < exl_doc_section_end(d, (size_t)sec);
+	     i++) {
+		size_t l = strlen(d->lines[i]);
+
+		if (l >= tl && strcmp(d->lines[i] + l - tl, text) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* put_end: merge the end e into the run.json entry of job_id (the last
  * one with that id: the current execution) and tell the run log. */
 static int put_end(struct exl_run_edit *ed, void *arg)
@@ -518,8 +537,8 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 	struct exl_rr_map *owned = &ed->run->owned;
 	time_t now = time(NULL);
 	const char *prev;
-	char text[256], line[512];
-	int was_final;
+	char text[1024], line[1300], chain_v[1024], chain_x[600];
+	int was_final, chained;
 
 	if (!job)
 		return 0;	/* run.json was edited: nothing to merge into */
@@ -527,9 +546,15 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 	if (merge_end(job, &a->e) < 0)
 		return -1;
 	verdict(job, text, sizeof(text));
+	chained = exl_chain_status(ed->state_dir,
+				   exl_rr_int_or(&job->restart_count, 0),
+				   a->e.sched_state, job->exit, chain_v,
+				   sizeof(chain_v), chain_x, sizeof(chain_x));
+	if (chain_v[0])
+		snprintf(text, sizeof(text), "%s", chain_v);
 	prev = job->verdict;
 	if (prev && strcmp(prev, text) != 0 && !was_final &&
-	    exl_state_is_final(job->sched_state))
+	    (exl_state_is_final(job->sched_state) || chain_v[0]))
 		drop_provisional(&ed->doc, prev);
 	/* the Status line names where the end came from, when told */
 	snprintf(line, sizeof(line), "%s%s%s%s", text, a->e.note ? " (" : "",
@@ -538,6 +563,9 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 		       prev && strcmp(prev, text) == 0 ? NULL : line, now,
 		       owned) < 0 ||
 	    exl_rr_str_set(&job->verdict, text) < 0)
+		return -1;
+	if (chained && chain_x[0] && !status_has(&ed->doc, chain_x) &&
+	    exl_lc_append_status(&ed->doc, now, chain_x) < 0)
 		return -1;
 	if (close_out(&ed->doc, job, ed->state_dir, ed->run_log, now, owned,
 		      a->err) < 0 ||

@@ -16,6 +16,10 @@ struct exl_run_paths {
 	char state_dir[4096];	/* EXP_LOG_STATE */
 	int resumed;		/* the job id already had a run log */
 	char wandb_dir[4200];	/* WANDB_DIR when --exp-wandb=offline */
+	/* a resumed link: the checkpoint it starts from and its step
+	 * (EXP_LOG_RESUME_CHECKPOINT, EXP_LOG_RESUME_STEP), "" unknown */
+	char resume_checkpoint[4096];
+	char resume_step[32];
 };
 
 /* Create the run log for f under root: run log, state dir with run.json

@@ -163,6 +163,9 @@ static void final_results(struct exl_progress *p,
 				  c->config->n_checkpoint_patterns,
 				  c->job_start, ckpt, sizeof(ckpt), NULL) != 0)
 		ckpt[0] = '\0';
+	if (!ckpt[0] && c->resume_checkpoint && *c->resume_checkpoint &&
+	    access(c->resume_checkpoint, F_OK) == 0)
+		snprintf(ckpt, sizeof(ckpt), "%s", c->resume_checkpoint);
 	exl_err_clear(&e);
 	wrote(c, exl_run_results(c->root, c->job_id, &rf, ckpt[0] ? ckpt : NULL,
 				 &e), &e);

@@ -31,6 +31,9 @@ struct exl_run_monitor_cfg {
 	const char *stderr_path;	/* may equal stdout_path */
 	const char *work_dir;		/* checkpoint globs are relative to it */
 	time_t job_start;
+	/* a requeued link: the earlier links' newest checkpoint, Results'
+	 * checkpoint when this link wrote none ("" or NULL: none) */
+	const char *resume_checkpoint;
 	int status_interval;		/* seconds, 0: no periodic lines */
 	int stall_intervals;		/* intervals without progress: stalled */
 	double tick;			/* seconds between reads, 0: default */

@@ -211,8 +211,7 @@ static long last_job_block(const struct exl_doc *d)
 	long i;
 
 	for (i = (long)d->n - 1; i >= 0; i--)
-		if (strcmp(d->lines[i], "## Job") == 0 ||
-		    strcmp(d->lines[i], "## Job (resumed)") == 0)
+		if (exl_doc_job_header(d->lines[i], NULL, NULL))
 			return i;
 	return -1;
 }

@@ -59,6 +59,10 @@ const struct exl_option_desc exl_option_table[] = {
 	{ "exp-report", "on|off",
 	  "[exp-log] Write the run's HTML page (plots) next to its run log at "
 	  "the end of the job (default on)", 1, EXL_OPT_REPORT },
+	{ "exp-requeue", "MAX",
+	  "[exp-log] A chain of allocations: exp-run requeues the job on the "
+	  "time-limit warning or preemption, at most MAX times (default 10), "
+	  "and hands each link the newest checkpoint", 2, EXL_OPT_REQUEUE },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
@@ -155,6 +159,26 @@ static int replace(char **slot, const char *val)
 		return -1;
 	free(*slot);
 	*slot = c;
+	return 0;
+}
+
+/* set_requeue: --exp-requeue[=MAX], MAX 1-1000 (absent: 10). */
+static int set_requeue(struct exl_opts *o, const char *val,
+		       struct exl_err *err)
+{
+	char *end;
+	long n;
+
+	/* an absent optional argument reaches the job as "" or "(null)" */
+	if (!val || !*val || strcmp(val, "(null)") == 0) {
+		o->requeue_max = EXL_REQUEUE_DEFAULT;
+		return 0;
+	}
+	n = strtol(val, &end, 10);
+	if (end == val || *end || n < 1 || n > 1000)
+		return exl_errf(err, "exp-log: --exp-requeue: invalid value '%.40s': give the most requeues, 1-1000 (e.g. --exp-requeue=10)",
+				val);
+	o->requeue_max = (int)n;
 	return 0;
 }
 
@@ -274,6 +298,8 @@ int exl_opts_set(struct exl_opts *o, enum exl_opt_id id, const char *val,
 			return exl_errf(err, "exp-log: --exp-report: invalid value '%s': use on or off",
 					val ? val : "");
 		return 0;
+	case EXL_OPT_REQUEUE:
+		return set_requeue(o, val, err);
 	}
 	return exl_errf(err, "exp-log: unknown option id %d", (int)id);
 }

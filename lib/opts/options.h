@@ -26,7 +26,11 @@ enum exl_opt_id {
 	EXL_OPT_WANDB_PROJECT,
 	EXL_OPT_TELEMETRY,
 	EXL_OPT_REPORT,
+	EXL_OPT_REQUEUE,
 };
+
+/* --exp-requeue without MAX (exp-run --requeue's default too). */
+#define EXL_REQUEUE_DEFAULT 10
 
 struct exl_option_desc {
 	const char *name;	/* without the leading "--" */
@@ -61,6 +65,7 @@ struct exl_opts {
 	unsigned int telemetry;	/* seconds, 0: off (when ..._set) */
 	int telemetry_set;
 	int report_off;		/* --exp-report=off: no <run>.html */
+	int requeue_max;	/* --exp-requeue[=MAX], 0: off */
 };
 
 /* Parse a duration: "90", "90s", "30m", "2h", "1d"; "off"/"0" -> 0 when

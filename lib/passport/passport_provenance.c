@@ -125,7 +125,7 @@ static char *url_in(const struct exl_doc *d, long sec)
 
 static int is_job_header(const char *line)
 {
-	return strcmp(line, "## Job") == 0 || strcmp(line, "## Job (resumed)") == 0;
+	return exl_doc_job_header(line, NULL, NULL);
 }
 
 /* add_jobs: job_ids from every job block; *job_url gets the last W&B URL

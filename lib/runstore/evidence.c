@@ -196,6 +196,8 @@ int exl_status_is_event(const char *text)
 		"traceback", "error", "warning", "stalled", "no output",
 		"running, no progress", "config problem", "env capture",
 		"W&B", "exp-log", "exp-run", "group lock:",
+		/* job/chain.h: how a requeue chain ended or stopped */
+		"chain ended", "chain stopped",
 		/* telemetry_idle.h: waste while the job runs */
 		"GPUs idle", "GPU idle", "CPUs idle", NULL };
 	const char *p = text;

@@ -28,6 +28,53 @@ static char *result_path(const char *state_dir, int rank)
 	return p;
 }
 
+/* put_chain: the "chain" object of exp-run.json. */
+static void put_chain(json_object *o, const struct exl_exprun_chain *c)
+{
+	json_object *ch = json_object_new_object();
+
+	if (!ch)
+		return;
+	exl_json_set_str(ch, "decision", c->decision);
+	exl_json_set_str(ch, "reason", c->reason);
+	exl_json_set_str(ch, "text", c->text);
+	exl_json_set_double(ch, "at", c->at);
+	exl_json_set_int(ch, "link", c->link);
+	exl_json_set_int(ch, "max", c->max);
+	exl_json_set_int(ch, "stalled", c->stalled);
+	exl_json_set_int(ch, "stall_limit", c->stall_limit);
+	if (c->checkpoint[0])
+		exl_json_set_str(ch, "checkpoint", c->checkpoint);
+	json_object_object_add(o, "chain", ch);
+}
+
+/* copy_str: a string member of o into buf ("" when absent). */
+static void copy_str(json_object *o, const char *key, char *buf, size_t len)
+{
+	const char *s = exl_json_str(o, key);
+
+	snprintf(buf, len, "%s", s ? s : "");
+}
+
+/* get_chain: exp-run.json's "chain" object, when it has a decision. */
+static void get_chain(json_object *o, struct exl_exprun_chain *c)
+{
+	json_object *ch;
+
+	if (!json_object_object_get_ex(o, "chain", &ch) ||
+	    !json_object_is_type(ch, json_type_object))
+		return;
+	copy_str(ch, "decision", c->decision, sizeof(c->decision));
+	copy_str(ch, "reason", c->reason, sizeof(c->reason));
+	copy_str(ch, "text", c->text, sizeof(c->text));
+	copy_str(ch, "checkpoint", c->checkpoint, sizeof(c->checkpoint));
+	c->at = exl_json_double(ch, "at", 0);
+	c->link = (int)exl_json_int(ch, "link", 0);
+	c->max = (int)exl_json_int(ch, "max", 0);
+	c->stalled = (int)exl_json_int(ch, "stalled", 0);
+	c->stall_limit = (int)exl_json_int(ch, "stall_limit", 0);
+}
+
 int exl_exprun_write(const char *state_dir, const struct exl_exprun_result *r,
 		     struct exl_err *err)
 {
@@ -54,6 +101,8 @@ int exl_exprun_write(const char *state_dir, const struct exl_exprun_result *r,
 		exl_json_set_double(o, "exited_after", r->exited_after);
 		exl_json_set_bool(o, "killed", r->killed);
 	}
+	if (r->chain.decision[0])
+		put_chain(o, &r->chain);
 	rc = exl_json_write(path, o, err);
 	json_object_put(o);
 	free(path);
@@ -93,6 +142,7 @@ int exl_exprun_read(const char *state_dir, struct exl_exprun_result *r)
 		r->killed = exl_json_bool(o, "killed");
 		r->grace = (int)exl_json_int(o, "grace", 0);
 	}
+	get_chain(o, &r->chain);
 	json_object_put(o);
 	return 0;
 }
@@ -124,7 +174,8 @@ int exl_exprun_signal_add(const char *state_dir, double when,
 	return rc;
 }
 
-double exl_exprun_signal_first(const char *state_dir, const char *sig_name)
+double exl_exprun_signal_first(const char *state_dir, const char *sig_name,
+			       double since)
 {
 	char *path = exl_path_join(state_dir, SIGNALS_FILE);
 	char *buf = NULL, *p, *nl;
@@ -141,7 +192,8 @@ double exl_exprun_signal_first(const char *state_dir, const char *sig_name)
 		nl = strchr(p, '\n');
 		o = exl_json_parse(p, nl ? (size_t)(nl - p) : strlen(p), path, NULL);
 		s = exl_json_str(o, "signal");
-		if (s && strcmp(s, sig_name) == 0)
+		if (s && strcmp(s, sig_name) == 0 &&
+		    exl_json_double(o, "time", 0) >= since)
 			t = exl_json_double(o, "time", 0);
 		json_object_put(o);
 	}

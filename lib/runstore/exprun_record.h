@@ -24,6 +24,21 @@ struct exl_exprun_result {
 	int grace;		/* seconds of grace given */
 	double exited_after;	/* CMD exited this long after the signal */
 	int killed;		/* the grace ran out: SIGKILL sent */
+	struct exl_exprun_chain {	/* exp-run --requeue: chain[0] != 0 */
+		/* "requeued" (by exp-run), "scheduler" (Slurm requeued it),
+		 * "stopped" (not requeued), "ended" (exit 0) */
+		char decision[16];
+		/* why the link ended: "time limit", "preempted",
+		 * "cancelled", "failed", "finished" */
+		char reason[32];
+		char text[600];		/* the Status line that tells it */
+		double at;		/* when it was decided (requeued) */
+		int link;		/* the link's restart count (0: first) */
+		int max;		/* requeues allowed */
+		int stalled;		/* links in a row without progress */
+		int stall_limit;	/* stop after this many */
+		char checkpoint[4096];	/* newest checkpoint at the end */
+	} chain;
 };
 
 /* Write r as the result of its rank in state_dir, atomically. */
@@ -40,7 +55,9 @@ int exl_exprun_signal_add(const char *state_dir, double when,
 			  const char *sig_name, int rank, const char *host,
 			  const char *action, struct exl_err *err);
 
-/* When exp-run first saw signal sig_name ("SIGUSR1"), 0 if never. */
-double exl_exprun_signal_first(const char *state_dir, const char *sig_name);
+/* When exp-run first saw signal sig_name ("SIGUSR1") at or after since
+ * (a requeued job's state dir holds every link's signals), 0 if never. */
+double exl_exprun_signal_first(const char *state_dir, const char *sig_name,
+			       double since);
 
 #endif

@@ -206,15 +206,13 @@ static void rule_wandb(struct ctx *c)
 		return;
 	}
 	for (i = 0; i < c->d->n; i++)
-		blocks += strcmp(c->d->lines[i], "## Job") == 0 ||
-			  strcmp(c->d->lines[i], "## Job (resumed)") == 0;
+		blocks += exl_doc_job_header(c->d->lines[i], NULL, NULL);
 	if (blocks < 2)
 		return;
 	snprintf(fix, sizeof(fix), "add \"- wandb: <this block's URL>\" to the "
 		 "block (the W&B section has %.600s)", c->s.wandb_url);
 	for (i = 0; i < c->d->n; i++) {
-		if ((strcmp(c->d->lines[i], "## Job") != 0 &&
-		     strcmp(c->d->lines[i], "## Job (resumed)") != 0) ||
+		if (!exl_doc_job_header(c->d->lines[i], NULL, NULL) ||
 		    block_has_url(c->d, i))
 			continue;
 		exl_findings_add(c->out, c->path, (long)i + 1,
@@ -242,8 +240,7 @@ static void rule_iso_only(struct ctx *c)
 	size_t i, k;
 
 	for (i = 0; i < c->d->n; i++) {
-		if (strcmp(c->d->lines[i], "## Job") != 0 &&
-		    strcmp(c->d->lines[i], "## Job (resumed)") != 0)
+		if (!exl_doc_job_header(c->d->lines[i], NULL, NULL))
 			continue;
 		for (k = 0; k < 2; k++) {
 			long l = exl_doc_find_key(c->d, i, keys[k][0]);

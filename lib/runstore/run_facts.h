@@ -34,6 +34,7 @@ struct exl_job_facts {
 	char tres[512];		/* allocated TRES: "cpu=4,mem=2000M,gres/gpu=2" */
 	char submit_dir[4096];
 	int restart_count;	/* SLURM_RESTART_COUNT */
+	int requeue_off;	/* slurmctld will not requeue it (--no-requeue) */
 	/* a chain stage (sbatch-exp chain): the job it waits for and the
 	 * job that waits for it, as the run log says them; "" when none */
 	char depends_on[512];
@@ -49,6 +50,12 @@ struct exl_run_facts {
 	char config_error[512];		/* why hashing/snapshot failed */
 	char resumed_from[4096];	/* checkpoint a resumed job starts from */
 	int resumed_from_missing;	/* it did not exist when the job started */
+	/* a requeued link without --exp-checkpoint: where the newest
+	 * checkpoint of the earlier links is looked for (the config's
+	 * checkpoint globs, relative to the job's working directory) */
+	char *const *ckpt_globs;
+	size_t n_ckpt_globs;
+	char resume_step[32];		/* the step it resumes at, "" unknown */
 	char dataset_abs[4096];		/* --exp-dataset resolved ("" if URL/none) */
 	struct exl_dataset dataset;
 	char wandb_dir[4200];		/* WANDB_DIR for --exp-wandb=offline */

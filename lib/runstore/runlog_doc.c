@@ -208,6 +208,51 @@ char *exl_doc_get_key(const struct exl_doc *d, size_t sec, const char *key)
 	return strndup(v, len);
 }
 
+/* digits: a decimal number of 1-6 digits at p[*i]; -1 when none. */
+static int digits(const char *p, size_t len, size_t *i)
+{
+	int n = 0;
+	size_t start = *i;
+
+	while (*i < len && p[*i] >= '0' && p[*i] <= '9' && *i - start < 6)
+		n = n * 10 + (p[(*i)++] - '0');
+	return *i > start ? n : -1;
+}
+
+int exl_doc_job_header_n(const char *p, size_t len, int *k, int *m)
+{
+	static const char job[] = "## Job", res[] = " (resumed";
+	size_t i = sizeof(res) - 1 + sizeof(job) - 1;
+	int a, b;
+
+	if (k)
+		*k = 0;
+	if (m)
+		*m = 0;
+	if (len < sizeof(job) - 1 || memcmp(p, job, sizeof(job) - 1) != 0)
+		return 0;
+	if (len == sizeof(job) - 1)
+		return 1;
+	if (len < i + 1 || memcmp(p + sizeof(job) - 1, res, sizeof(res) - 1) != 0)
+		return 0;
+	if (len == i + 1)
+		return p[i] == ')';
+	if (p[i++] != ' ' || (a = digits(p, len, &i)) < 1 || i >= len ||
+	    p[i++] != '/' || (b = digits(p, len, &i)) < 1 || a > b ||
+	    i + 1 != len || p[i] != ')')
+		return 0;
+	if (k)
+		*k = a;
+	if (m)
+		*m = b;
+	return 1;
+}
+
+int exl_doc_job_header(const char *line, int *k, int *m)
+{
+	return exl_doc_job_header_n(line, strlen(line), k, m);
+}
+
 long exl_doc_find_job_block(const struct exl_doc *d, const char *job_id)
 {
 	long hit = -1;
@@ -217,8 +262,7 @@ long exl_doc_find_job_block(const struct exl_doc *d, const char *job_id)
 		char *v;
 		int match;
 
-		if (strcmp(d->lines[i], "## Job") != 0 &&
-		    strcmp(d->lines[i], "## Job (resumed)") != 0)
+		if (!exl_doc_job_header(d->lines[i], NULL, NULL))
 			continue;
 		v = exl_doc_get_key(d, i, EXL_K_EXECUTION_ID);
 		match = v && strcmp(v, job_id) == 0;

@@ -37,7 +37,14 @@ long exl_doc_find_section(const struct exl_doc *d, const char *title,
  * (the next "# "/"## " header, or the end). */
 size_t exl_doc_section_end(const struct exl_doc *d, size_t start);
 
-/* The last job block ("## Job" or "## Job (resumed)") whose execution_id
+/* Is line (len bytes, no newline) a job block's header: "## Job", "## Job
+ * (resumed)" or "## Job (resumed K/M)", the Kth requeue of a chain that
+ * allows M (1 <= K <= M)?  1 or 0; *k and *m (either may be NULL) get K
+ * and M, 0 when the header does not tell them. */
+int exl_doc_job_header_n(const char *p, size_t len, int *k, int *m);
+int exl_doc_job_header(const char *line, int *k, int *m);
+
+/* The last job block ("## Job" or "## Job (resumed...)") whose execution_id
  * is job_id (a requeued job has several), or -1. */
 long exl_doc_find_job_block(const struct exl_doc *d, const char *job_id);
 

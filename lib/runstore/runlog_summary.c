@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "runstore/runlog_doc.h"
 #include "runstore/runlog_keys.h"
 #include "runstore/runlog_summary.h"
 
@@ -118,7 +119,7 @@ static enum sec section_of(const char *p, size_t len)
 		return S_MODE;
 	if (is_key(t, "Config"))
 		return S_CONFIG;
-	if (is_key(t, "Job") || is_key(t, "Job (resumed)"))
+	if (exl_doc_job_header_n(p, len, NULL, NULL))
 		return S_JOB;
 	if (is_key(t, "Status"))
 		return S_STATUS;

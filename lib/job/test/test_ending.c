@@ -139,6 +139,23 @@ int main(void)
 	exl_ending_text(&in, buf, sizeof(buf));
 	is_str(buf, "node failure", "node failure without any status");
 	in.signal_spec = "";
+	{
+		struct exl_ending_in p = in;
+
+		p.signal_spec = "B:USR1@50";
+		p.time_limit_min = 1;
+		p.start = start;
+		p.end = start + 3;
+		p.sched_state = "PREEMPTED";
+		ok(exl_ending_signal_note(&p, buf, sizeof(buf)) < 0,
+		   "preempted before the warning was due: no note");
+		p.sched_state = "CANCELLED";
+		ok(exl_ending_signal_note(&p, buf, sizeof(buf)) < 0,
+		   "cancelled before the warning was due: no note");
+		p.sched_state = "FAILED";
+		ok(exl_ending_signal_note(&p, buf, sizeof(buf)) == 0,
+		   "failed before it was due: the note stays");
+	}
 	ok(exl_ending_signal_note(&in, buf, sizeof(buf)) < 0, "no spec, no note");
 	in.signal_spec = "USR1@60";
 	in.time_limit_min = 0xffffffffu;

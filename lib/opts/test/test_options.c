@@ -131,6 +131,17 @@ int main(void)
 	   strncmp(err.text, "exp-log: --exp-telemetry: invalid value 'fast'", 46) == 0,
 	   "bad interval: %s", err.text);
 	ok(!o.report_off, "the HTML page is on by default");
+	ok(exl_opts_set(&o, EXL_OPT_REQUEUE, NULL, &err) == 0 &&
+	   o.requeue_max == EXL_REQUEUE_DEFAULT, "--exp-requeue: the default");
+	ok(exl_opts_set(&o, EXL_OPT_REQUEUE, "(null)", &err) == 0 &&
+	   o.requeue_max == EXL_REQUEUE_DEFAULT, "--exp-requeue in the epilog");
+	ok(exl_opts_set(&o, EXL_OPT_REQUEUE, "3", &err) == 0 &&
+	   o.requeue_max == 3, "--exp-requeue=3");
+	ok(exl_opts_set(&o, EXL_OPT_REQUEUE, "0", &err) < 0 &&
+	   strstr(err.text, "--exp-requeue: invalid value '0': give the most requeues, 1-1000") != NULL,
+	   "--exp-requeue=0 refused: %s", err.text);
+	ok(exl_opts_set(&o, EXL_OPT_REQUEUE, "3x", &err) < 0,
+	   "--exp-requeue=3x refused");
 	ok(exl_opts_set(&o, EXL_OPT_REPORT, "off", &err) == 0 && o.report_off,
 	   "--exp-report=off");
 	ok(exl_opts_set(&o, EXL_OPT_REPORT, "on", &err) == 0 && !o.report_off,
@@ -148,7 +159,7 @@ int main(void)
 		   "--%s is namespaced and tagged", d->name);
 		n++;
 	}
-	is_int(n, 16, "sixteen options");
+	is_int(n, 17, "seventeen options");
 	ok(exl_option_by_id(EXL_OPT_LOG)->has_arg == 2, "--exp-log DIR optional");
 	return done_testing();
 }

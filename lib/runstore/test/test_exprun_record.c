@@ -18,7 +18,7 @@ int main(void)
 	if (!tmpdir_make(dir, sizeof(dir)))
 		return 1;
 	is_int(exl_exprun_read(dir, &r), 1, "no record: 1");
-	ok(exl_exprun_signal_first(dir, "SIGTERM") == 0, "no signals: 0");
+	ok(exl_exprun_signal_first(dir, "SIGTERM", 0) == 0, "no signals: 0");
 
 	w.exit_code = 143;
 	w.wstatus = 15;
@@ -39,6 +39,24 @@ int main(void)
 	ok(!strcmp(r.term_signal, "SIGTERM") && r.term_time == 120 &&
 	   r.grace == 30 && r.exited_after == 10.25 && r.killed,
 	   "the signal and its grace round-trip");
+	ok(!r.chain.decision[0], "no chain: none read back");
+	snprintf(w.chain.decision, sizeof(w.chain.decision), "requeued");
+	snprintf(w.chain.reason, sizeof(w.chain.reason), "time limit");
+	snprintf(w.chain.text, sizeof(w.chain.text), "time limit: requeued by exp-run (2/10)");
+	snprintf(w.chain.checkpoint, sizeof(w.chain.checkpoint), "/w/step_2.pt");
+	w.chain.at = 125;
+	w.chain.link = 1;
+	w.chain.max = 10;
+	w.chain.stalled = 1;
+	w.chain.stall_limit = 2;
+	is_int(exl_exprun_write(dir, &w, &err), 0, "with a chain decision");
+	is_int(exl_exprun_read(dir, &r), 0, "read back");
+	ok(!strcmp(r.chain.decision, "requeued") &&
+	   !strcmp(r.chain.reason, "time limit") &&
+	   !strcmp(r.chain.text, w.chain.text) &&
+	   !strcmp(r.chain.checkpoint, "/w/step_2.pt") && r.chain.at == 125 &&
+	   r.chain.link == 1 && r.chain.max == 10 && r.chain.stalled == 1 &&
+	   r.chain.stall_limit == 2, "the chain decision round-trips");
 
 	/* other ranks have their own file; rank 0's is what is read */
 	w.rank = 3;
@@ -59,8 +77,11 @@ int main(void)
 				     &err), 0, "again");
 	is_int(exl_exprun_signal_add(dir, 70, NULL, 0, "n1", "exited", &err), 0,
 	       "an event without a signal");
-	ok(exl_exprun_signal_first(dir, "SIGUSR1") == 50.5, "first SIGUSR1");
-	ok(exl_exprun_signal_first(dir, "SIGTERM") == 0, "no SIGTERM");
+	ok(exl_exprun_signal_first(dir, "SIGUSR1", 0) == 50.5, "first SIGUSR1");
+	ok(exl_exprun_signal_first(dir, "SIGUSR1", 55) == 60,
+	   "the first since a requeued link's start");
+	ok(exl_exprun_signal_first(dir, "SIGUSR1", 61) == 0, "none since");
+	ok(exl_exprun_signal_first(dir, "SIGTERM", 0) == 0, "no SIGTERM");
 
 	tmpdir_remove(dir);
 	return done_testing();

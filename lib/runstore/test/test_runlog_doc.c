@@ -57,6 +57,17 @@ int main(void)
 	is_int(j, 21, "last block of a job id wins (requeue)");
 	is_int(exl_doc_find_job_block(&d, "42"), 18, "resumed block");
 	ok(exl_doc_find_job_block(&d, "4") < 0, "no partial id match");
+	{
+		struct exl_doc c = { 0 };
+
+		ok(exl_doc_parse(&c, "# t\n## Job\n- execution_id: 9\n"
+				 "## Job (resumed 1/3)\n- execution_id: 9\n"
+				 "## Job (resumed 4/3)\n- execution_id: 9\n", &err) == 0,
+		   "a chain's run log");
+		is_int(exl_doc_find_job_block(&c, "9"), 3,
+		       "a chain link's block (resumed K/M); a malformed one is none");
+		exl_doc_free(&c);
+	}
 
 	v = exl_doc_get_key(&d, 6, "end");
 	is_str(v, "_(filled when the job ends)_", "get key");

@@ -31,6 +31,18 @@ static void plugin(void)
 	is_str(s.run_type, "experiment", "run_type");
 	is_str(s.job_id, "42", "newest job block wins");
 	is_int(s.job_blocks, 2, "two job blocks");
+	{
+		static const char chain[] = "# t\n## Job\n- execution_id: 7\n"
+			"## Job (resumed 1/10)\n- execution_id: 7\n"
+			"## Job (resumed 2/10)\n- execution_id: 7\n"
+			"## Job (resumed 2/x)\n- execution_id: 8\n";
+		struct exl_run_summary c;
+
+		ok(exl_summary_parse(chain, strlen(chain), &c) == 0, "parse a chain");
+		is_int(c.job_blocks, 3, "a chain's \"resumed K/M\" blocks are job blocks");
+		is_str(c.job_id, "7", "a malformed header is no job block");
+		exl_summary_free(&c);
+	}
 	is_int(s.start, 1773327600, "its start");
 	is_int(s.end, 0, "its end is a placeholder: open");
 	ok(s.has_end_key, "end key seen");
