@@ -5,6 +5,7 @@
 
 #include "job/begin_out.h"
 #include "util/privdrop.h"
+#include "wandb/wandb_chain.h"
 
 #define TERMINATED(field) (memchr((field), '\0', sizeof(field)) != NULL)
 
@@ -69,6 +70,9 @@ int exl_begin_out_check(const struct exl_begin_out *o, const char *root,
 	if (!plain(p->wandb_dir, sizeof(p->wandb_dir)) ||
 	    (p->wandb_dir[0] && !below(p->wandb_dir, p->state_dir)))
 		return exl_errf(err, "W&B dir: not a path below the state dir");
+	if (!TERMINATED(p->wandb_run_id) ||
+	    (p->wandb_run_id[0] && exl_wandb_valid_run_id(p->wandb_run_id) < 0))
+		return exl_errf(err, "W&B run id: not letters, digits and '_'");
 	if (p->resumed != 0 && p->resumed != 1)
 		return exl_errf(err, "resumed: %d is not 0 or 1", p->resumed);
 	if (!facts_terminated(j))

@@ -16,6 +16,8 @@ struct exl_run_paths {
 	char state_dir[4096];	/* EXP_LOG_STATE */
 	int resumed;		/* the job id already had a run log */
 	char wandb_dir[4200];	/* WANDB_DIR when --exp-wandb=offline */
+	char wandb_run_id[72];	/* WANDB_RUN_ID with wandb_dir: the same in
+				 * every job of the run (run.json) */
 };
 
 /* Create the run log for f under root: run log, state dir with run.json
