@@ -57,7 +57,7 @@ static int refuse_id(const char *run_log, const char *state_dir,
 		return -1;
 	snprintf(line, sizeof(line), "W&B: run.json's wandb_run_id \"%.80s\" "
 		 "is not a W&B run id (1 to %d letters, digits, '_'): "
-		 "WANDB_RUN_ID not set; correct or remove it in %.200s/run.json",
+		 "WANDB_RUN_ID not set; correct or remove it in run.json (in %.200s)",
 		 id, EXL_WANDB_RUN_ID_MAX, state_dir);
 	rc = exl_lc_append_status(&d, time(NULL), line) < 0 ?
 	     exl_errnof(err, ENOMEM, "couldn't update %s", run_log) :
