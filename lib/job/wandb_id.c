@@ -66,6 +66,58 @@ static int refuse_id(const char *run_log, const char *state_dir,
 	return rc;
 }
 
+/* synced_url: the URL of run id in the "- synced:" value of ## W&B
+ * (one of its comma-separated URLs ends in "/runs/ID"), malloc'd; NULL
+ * when the run was not synced yet. */
+static char *synced_url(const struct exl_doc *d, const char *id)
+{
+	long sec = exl_doc_find_section(d, "W&B", 0);
+	char *v = sec >= 0 ? exl_doc_get_key(d, (size_t)sec, EXL_K_SYNCED) : NULL;
+	char *tok, *save = NULL, *url = NULL;
+	size_t n = strlen(id);
+
+	for (tok = v ? strtok_r(v, ", ", &save) : NULL; tok && !url;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		size_t t = strlen(tok);
+
+		if (strncmp(tok, "https://", 8) == 0 && t > n + 6 &&
+		    strcmp(tok + t - n, id) == 0 &&
+		    strncmp(tok + t - n - 6, "/runs/", 6) == 0)
+			url = strdup(tok);
+	}
+	free(v);
+	return url;
+}
+
+/* last_block_url: a job that joins a W&B run synced already gets its
+ * URL in its job block (the last one): the run it appends to has it. */
+static int last_block_url(const char *run_log, const char *id,
+			  struct exl_err *err)
+{
+	struct exl_doc d;
+	char *url, *old;
+	long blk = -1;
+	size_t i;
+	int rc = 0;
+
+	if (exl_doc_load(run_log, &d, err) < 0)
+		return -1;
+	url = synced_url(&d, id);
+	for (i = 0; url && i < d.n; i++)
+		if (strcmp(d.lines[i], "## Job") == 0 ||
+		    strncmp(d.lines[i], "## Job (resumed", 15) == 0)
+			blk = (long)i;
+	old = blk >= 0 ? exl_doc_get_key(&d, (size_t)blk, "wandb") : NULL;
+	if (blk >= 0 && !old)
+		rc = exl_doc_set_key(&d, (size_t)blk, "wandb", url) < 0 ?
+		     exl_errnof(err, ENOMEM, "couldn't update %s", run_log) :
+		     exl_doc_save(run_log, &d, err);
+	free(old);
+	free(url);
+	exl_doc_free(&d);
+	return rc;
+}
+
 int exl_wandb_id_continue(const char *run_log, const char *state_dir,
 			  struct exl_run_facts *f, struct exl_err *err)
 {
@@ -81,6 +133,7 @@ int exl_wandb_id_continue(const char *run_log, const char *state_dir,
 	if (r.wandb_run_id && exl_wandb_valid_run_id(r.wandb_run_id) == 0) {
 		snprintf(f->wandb_run_id, sizeof(f->wandb_run_id), "%s",
 			 r.wandb_run_id);
+		rc = last_block_url(run_log, f->wandb_run_id, err);
 	} else if (r.wandb_run_id) {
 		rc = refuse_id(run_log, state_dir, r.wandb_run_id, err);
 	} else {

@@ -22,7 +22,9 @@
 void exl_wandb_id_new(struct exl_run_facts *f);
 
 /* A job that continues a run (requeued, resumed, started after its
- * submission): f->wandb_run_id from state_dir's run.json.  A run made
+ * submission): f->wandb_run_id from state_dir's run.json; when that W&B
+ * run is synced already (its URL in ## W&B), the job's block gets the
+ * URL too: the job appends to that run.  A run made
  * before exp-log knew ids gets one now: saved in run.json and named in
  * the run log.  A person's id that W&B would refuse is not used: a
  * Status line says so.  Caller holds the group lock.  0, or -1 with err

@@ -3,7 +3,8 @@
 # --exp-wandb=offline see the same WANDB_RUN_ID (with WANDB_RESUME=allow)
 # and W&B's dirs inside the run's state dir; exp-wandb-sync turns their
 # two offline directories into one synced run (a fake wandb records what
-# it was asked) and writes its URL into both job blocks.  A job that sets
+# it was asked) and writes its URL into both job blocks.  A job that
+# continues the run with --exp-resume gets the same id; a job that sets
 # WANDB_RUN_ID itself keeps it.
 . "$(dirname "$0")/lib.sh"
 testbed_up
@@ -100,6 +101,17 @@ url="https://wandb.ai/team/proj/runs/$rid"
 is "$(grep -c -x -- "- wandb: $url" "$f")" 2 "the URL in both job blocks"
 section "$f" "W&B" | grep -qx -- "- synced: $url"
 ok $? "and in ## W&B"
+
+# a new job that continues the run with --exp-resume: the same id
+id3=$(submit --exp-log --exp-group=wb --exp-task=chain --exp-wandb=offline \
+	--exp-wandb-project=team/proj --exp-resume \
+	--wrap="env | grep '^WANDB_RUN_ID=' >$WORK/resume.env")
+f3=$(wait_final "$R" "$id3" 60)
+ok $? "--exp-resume job closed"
+is "$f3" "$f" "--exp-resume continues the run log"
+is "$(cat "$WORK/resume.env")" "WANDB_RUN_ID=$rid" "--exp-resume: the same WANDB_RUN_ID"
+is "$(grep -c -x -- "- wandb: $url" "$f")" 3 \
+	"a job that joins the synced run: the run's URL in its block too"
 
 # a job that sets WANDB_RUN_ID itself keeps it, and the log says so
 id2=$(submit --exp-log --exp-group=wb --exp-task=own --exp-wandb=offline \

@@ -153,9 +153,38 @@ int main(void)
 	ok(exl_run_begin(root, &f, &paths, &err) == 0 &&
 	   strcmp(paths.wandb_run_id, first) == 0, "and kept by the next job");
 
+	/* the run was synced (exp-wandb-sync wrote its URL): a job that
+	 * joins it gets the URL in its block, the run it appends to */
+	md = slurp(paths.run_log);
+	{
+		char *at = md ? strstr(md, "- synced: n/a until the job ends") : NULL;
+		FILE *fp = fopen(paths.run_log, "w");
+
+		ok(at && fp, "the run log's synced line");
+		if (at && fp) {
+			fprintf(fp, "%.*s- synced: https://wandb.ai/t/p/runs/other1, "
+				"https://wandb.ai/t/p/runs/%s%s", (int)(at - md), md,
+				first, at + strlen("- synced: n/a until the job ends"));
+		}
+		if (fp)
+			fclose(fp);
+	}
+	free(md);
+	facts(&f, &o, "50", 4, 1772030231);
+	ok(exl_run_begin(root, &f, &paths, &err) == 0, "a job joins the synced run");
+	md = slurp(paths.run_log);
+	snprintf(line, sizeof(line), "## Job (resumed)\n- execution_id: 50\n"
+		 "- restart: 4\n");
+	id = md ? strstr(md, line) : NULL;
+	snprintf(line, sizeof(line), "- wandb: https://wandb.ai/t/p/runs/%s\n",
+		 first);
+	ok(id && strstr(id, line) && !strstr(id, "runs/other1\n"),
+	   "its block has the run's URL (not another run's)");
+	free(md);
+
 	/* a person's id W&B would refuse: not exported, a Status line */
 	ok(set_record_id(paths.state_dir, "no/good") == 0, "a bad id in run.json");
-	facts(&f, &o, "50", 4, 1772030531);
+	facts(&f, &o, "50", 5, 1772030531);
 	ok(exl_run_begin(root, &f, &paths, &err) == 0,
 	   "the job still starts: %s", err.text);
 	is_str(paths.wandb_run_id, "", "no id exported");
