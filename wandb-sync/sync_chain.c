@@ -11,19 +11,9 @@
 #include "wandb/wandb_chain.h"
 #include "wandb/wandb_names.h"
 
-/* known: abs is the directory of one of the items. */
-static int known(const struct sync_item *items, size_t n, const char *abs)
+static int cmp_str(const void *a, const void *b)
 {
-	size_t i;
-	int hit = 0;
-
-	for (i = 0; i < n && !hit; i++) {
-		char *a = exl_wandb_abs_path(items[i].w.run.dir);
-
-		hit = a && strcmp(a, abs) == 0;
-		free(a);
-	}
-	return hit;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* add_one: the run in dir (a link found beside a named one). */
@@ -41,56 +31,126 @@ static int add_one(struct sync_item **items, size_t *n, const char *dir)
 	return 0;
 }
 
-/* add_siblings: the offline runs with id beside dir's run. */
-static int add_siblings(struct sync_item **items, size_t *n,
-			const char *rundir, const char *id)
+/* The named runs: their absolute directories and "parent\n<id>" keys,
+ * both sorted, for lookups while each parent directory is read once. */
+struct named {
+	char **abs, **keys;
+	size_t nabs, nkeys;
+};
+
+static void named_free(struct named *w)
 {
-	char *parent = exl_dirname(rundir), *path, *abs;
+	size_t i;
+
+	for (i = 0; i < w->nabs; i++)
+		free(w->abs[i]);
+	for (i = 0; i < w->nkeys; i++)
+		free(w->keys[i]);
+	free(w->abs);
+	free(w->keys);
+}
+
+static int named_load(const struct sync_item *items, size_t n,
+		      struct named *w)
+{
+	size_t i, k;
+
+	w->abs = calloc(n ? n : 1, sizeof(*w->abs));
+	w->keys = calloc(n ? n : 1, sizeof(*w->keys));
+	if (!w->abs || !w->keys)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct exl_wandb_run *r = &items[i].w.run;
+		char *a = exl_wandb_abs_path(r->dir), *par;
+
+		if (!a)
+			return -1;
+		w->abs[w->nabs++] = a;
+		if (!r->offline || !r->dir_id[0])
+			continue;
+		par = exl_dirname(a);
+		if (!par || asprintf(&w->keys[w->nkeys], "%s\n%s", par,
+				     r->dir_id) < 0) {
+			free(par);
+			return -1;
+		}
+		free(par);
+		w->nkeys++;
+	}
+	qsort(w->abs, w->nabs, sizeof(*w->abs), cmp_str);
+	qsort(w->keys, w->nkeys, sizeof(*w->keys), cmp_str);
+	/* one key per parent and id */
+	for (i = k = 0; i < w->nkeys; i++) {
+		if (k && strcmp(w->keys[k - 1], w->keys[i]) == 0)
+			free(w->keys[i]);
+		else
+			w->keys[k++] = w->keys[i];
+	}
+	w->nkeys = k;
+	return 0;
+}
+
+/* add_parent: the unnamed links in parent (read once) of the ids the
+ * named runs there have. */
+static int add_parent(struct sync_item **items, size_t *n,
+		      const struct named *w, const char *parent)
+{
 	struct dirent *de;
-	const char *did;
-	DIR *d;
+	const char *id;
+	char *key, *path;
+	DIR *d = opendir(parent);
 	int rc = 0;
 
-	if (!parent)
-		return -1;
-	d = opendir(parent);
 	while (d && rc == 0 && (de = readdir(d))) {
-		if (exl_wandb_dir_kind(de->d_name, NULL, &did) != 1 ||
-		    strcmp(did, id) != 0)
+		if (exl_wandb_dir_kind(de->d_name, NULL, &id) != 1)
 			continue;
-		path = exl_path_join(parent, de->d_name);
-		abs = path ? exl_wandb_abs_path(path) : NULL;
-		if (!abs)
+		if (asprintf(&key, "%s\n%s", parent, id) < 0) {
 			rc = -1;
-		else if (!known(*items, *n, abs))
-			rc = add_one(items, n, path);
-		free(abs);
-		free(path);
+			break;
+		}
+		if (bsearch(&key, w->keys, w->nkeys, sizeof(*w->keys),
+			    cmp_str)) {
+			path = exl_path_join(parent, de->d_name);
+			if (!path)
+				rc = -1;
+			else if (!bsearch(&path, w->abs, w->nabs,
+					  sizeof(*w->abs), cmp_str))
+				rc = add_one(items, n, path);
+			free(path);
+		}
+		free(key);
 	}
 	if (d)
 		closedir(d);
-	free(parent);
 	return rc;
 }
 
 int sync_add_links(struct sync_item **items, size_t *n)
 {
-	size_t i, first = *n;
-	char id[EXL_WANDB_RUN_ID_MAX + 64];
+	struct named w = { 0 };
+	size_t i, first = *n, plen;
+	char *parent;
+	int rc = 0;
 
-	for (i = 0; i < first; i++) {
-		const struct exl_wandb_run *r = &(*items)[i].w.run;
-
+	for (i = 0; i < first; i++)
 		(*items)[i].named = 1;
-		if (!r->offline || !r->dir_id[0])
+	if (named_load(*items, first, &w) < 0)
+		rc = -1;
+	/* each parent directory once (the keys are sorted by parent) */
+	for (i = 0; rc == 0 && i < w.nkeys; i++) {
+		char *nl = strchr(w.keys[i], '\n');
+
+		plen = (size_t)(nl - w.keys[i]);
+		if (i && strncmp(w.keys[i - 1], w.keys[i], plen + 1) == 0)
 			continue;
-		snprintf(id, sizeof(id), "%s", r->dir_id);
-		if (add_siblings(items, n, (*items)[i].w.run.dir, id) < 0) {
-			cli_err("out of memory");
-			return -1;
-		}
+		parent = strndup(w.keys[i], plen);
+		rc = parent ? add_parent(items, n, &w, parent) : -1;
+		free(parent);
 	}
-	return 0;
+	named_free(&w);
+	if (rc < 0)
+		cli_err("out of memory");
+	return rc;
 }
 
 /* by_first: runs in the order their first item came (the command
@@ -112,9 +172,15 @@ size_t sync_order_chains(struct sync_item *items, size_t n)
 	size_t *order = calloc(n ? n : 1, sizeof(*order));
 	struct sync_item *sorted = calloc(n ? n : 1, sizeof(*sorted));
 	size_t *first = calloc(n ? n : 1, sizeof(*first));
+	char **abs = calloc(n ? n : 1, sizeof(*abs));
 	size_t i, k = 0;
+	int oom = !in || !pos || !order || !sorted || !first || !abs;
 
-	if (!in || !pos || !order || !sorted || !first) {
+	/* absolute: a named "wandb/offline-run-..." and the link found
+	 * beside it by its absolute parent are in one directory */
+	for (i = 0; !oom && i < n; i++)
+		oom = !(abs[i] = exl_wandb_abs_path(items[i].w.run.dir));
+	if (oom) {
 		/* leave them as they are: each its own run */
 		for (i = 0; i < n; i++) {
 			items[i].link = items[i].links = 1;
@@ -126,7 +192,7 @@ size_t sync_order_chains(struct sync_item *items, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct exl_wandb_run *r = &items[i].w.run;
 
-		in[i].dir = r->dir;
+		in[i].dir = abs[i];
 		/* online runs are never synced: never part of a chain */
 		in[i].id = r->offline ? r->dir_id : NULL;
 		in[i].created = exl_wandb_run_created(r);
@@ -164,6 +230,9 @@ out:
 	free(order);
 	free(sorted);
 	free(first);
+	for (i = 0; abs && i < n; i++)
+		free(abs[i]);
+	free(abs);
 	return k;
 }
 

@@ -94,6 +94,12 @@ check "dry run: all three links" eq "$(jget 'len(d["runs"])')" 3
 check "dry run: first plain, then --append" \
 	eq "$(jget '[(r["link"], r["append"], r["status"]) for r in d["runs"]]')" \
 	'[[1, false, "planned"], [2, true, "planned"], [3, true, "planned"]]'
+cd "$W" || bail "cd $W"
+esync sync $K --json "$(basename "$L3")"
+cd - >/dev/null || bail "cd back"
+check "dry run, a relative name: the links beside it join it" \
+	eq "$(jget '[(r["link"], r["append"]) for r in d["runs"]]')" \
+	'[[1, false], [2, true], [3, true]]'
 esync sync $K "$L3"
 check "dry run text: append lines" out_has "append  ch41n0ab  "
 check "dry run text: link numbers" out_has "(link 3 of 3)"
