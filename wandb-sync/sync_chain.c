@@ -236,6 +236,22 @@ out:
 	return k;
 }
 
+/* append_note: `wandb sync --append` runs W&B's legacy sync, which sends
+ * a run's exit record only when a final record follows it
+ * (WANDB-FORMAT.md section 4): say so for a link that has none. */
+static void append_note(struct sync_item *it)
+{
+	const struct exl_wandb_summary *s = &it->w.run.sum;
+	size_t n = strlen(it->why);
+
+	if (!it->w.run.have_sum || !s->has_exit || s->has_final ||
+	    n + 2 >= sizeof(it->why))
+		return;
+	snprintf(it->why + n, sizeof(it->why) - n, "%snote: an exit record "
+		 "without a final record: `wandb sync --append` will not send "
+		 "the exit", n ? " " : "");
+}
+
 void sync_plan_chains(struct sync_item *items, struct sync_summary *s)
 {
 	size_t i, j;
@@ -263,6 +279,8 @@ void sync_plan_chains(struct sync_item *items, struct sync_summary *s)
 				s->planned--;
 				s->blocked++;
 			}
+			if (it->status == SYNC_PLANNED && it->append)
+				append_note(it);
 			if (it->w.run.synced || it->status == SYNC_PLANNED)
 				before = 1;
 			else if (!gap)

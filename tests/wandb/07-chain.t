@@ -161,4 +161,30 @@ like "$(jget 'd["runs"][1]["reason"]')" \
 	"unreadable first link: says why"
 check "unreadable first link: nothing called" eq "$(calls | wc -l)" 0
 
+# --- an appended link whose exit record has no final record after it
+# (W&B's legacy sync, which --append runs, would hold the exit back)
+N1=$T/w2/offline-run-20260201_005330-n0f1nal1
+N2=$T/w2/offline-run-20260201_011010-n0f1nal1
+"$TOOL" mkrun "$N1" n0f1nal1 --start 1769907210 --exit 143 >/dev/null
+mkdir -p "$N2"
+# the independent writer's records, an exit and nothing after it
+"$PY" - "$WANDB_TESTS_SRC" "$N2/run-n0f1nal1.wandb" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import wandbfile as wf
+w = wf.Writer()
+w.add(wf.rec_header())
+w.add(wf.rec_run("n0f1nal1", "team", "proj", 1769908210))
+w.add(wf.rec_history(0, 0.5))
+w.add(wf.rec_exit(0, 60))
+open(sys.argv[2], "wb").write(w.buf)
+PY
+esync sync $K --json --entity team --project proj "$N2"
+check "no final record: planned anyway" \
+	eq "$(jget '[r["status"] for r in d["runs"]]')" '["planned", "planned"]'
+like "$(jget 'd["runs"][1]["reason"]')" \
+	"an exit record without a final record: .wandb sync --append. will not send the exit" \
+	"no final record after the exit: the plan says what W&B will do"
+is "$(jget 'd["runs"][0]["reason"]')" null "the first link (plain sync) needs no note"
+
 done_testing
