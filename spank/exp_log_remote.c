@@ -31,6 +31,7 @@
 #include "util/fileio.h"
 #include "config/config_flat.h"
 #include "job/begin_out.h"
+#include "job/wandb_id.h"
 #include "runstore/layout.h"
 #include "util/privdrop.h"
 #include "runstore/run_facts.h"
@@ -268,6 +269,25 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 			    c->job_id, err.text);
 }
 
+/* export_wandb_run: the run's one W&B run id and W&B's data, cache and
+ * artifact dirs inside the state dir (wandb_id.h); what the job set
+ * itself stays. */
+static void export_wandb_run(spank_t sp, const struct exp_log_ctx *c)
+{
+	struct exl_wandb_env env[EXL_WANDB_ENV_MAX];
+	size_t n, i;
+
+	if (!c->paths.wandb_dir[0])
+		return;
+	n = exl_wandb_env(c->paths.state_dir, c->paths.wandb_run_id, env,
+			  EXL_WANDB_ENV_MAX);
+	for (i = 0; i < n; i++)
+		if (spank_setenv(sp, env[i].name, env[i].value,
+				 env[i].overwrite) != ESPANK_SUCCESS)
+			slurm_verbose("exp-log: %s kept as the job set it",
+				      env[i].name);
+}
+
 /* export_wandb: --exp-wandb in the job's environment.  Offline runs land
  * in the run's state dir, where the epilog and exp-wandb-sync find them. */
 static void export_wandb(spank_t sp, const struct exp_log_ctx *c)
@@ -283,6 +303,7 @@ static void export_wandb(spank_t sp, const struct exp_log_ctx *c)
 		spank_setenv(sp, "WANDB_ENTITY", c->opts->wandb_entity, 1);
 	if (c->opts->group)
 		spank_setenv(sp, "WANDB_RUN_GROUP", c->opts->group, 0);
+	export_wandb_run(sp, c);
 }
 
 /* setenv_sp: one EXP_SP_<NAME>=value in the job's environment. */
@@ -389,6 +410,23 @@ static void record_uids(spank_t sp, const char *what)
 	close(fd);
 }
 
+/* note_own_wandb_id: a job that sets WANDB_RUN_ID itself keeps it (the
+ * plugin never overwrites it): a Status line says which id W&B gets. */
+static void note_own_wandb_id(spank_t sp, const struct exl_run_paths *p)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	char own[512], line[640];
+
+	if (!p->wandb_run_id[0])
+		return;
+	getenv_job(sp, "WANDB_RUN_ID", own, sizeof(own));
+	if (!own[0] || strcmp(own, p->wandb_run_id) == 0)
+		return;
+	snprintf(line, sizeof(line), "W&B: the job sets WANDB_RUN_ID=%.100s "
+		 "itself: kept (this run's id is %s)", own, p->wandb_run_id);
+	exl_run_status_once(c->root, c->job_id, line, NULL);
+}
+
 /* begin_in_child: as the job user for good: gather the facts (git,
  * dataset), write the run log, timeline and experiments entries. */
 static int begin_in_child(void *arg, struct exl_err *err)
@@ -417,6 +455,7 @@ static int begin_in_child(void *arg, struct exl_err *err)
 		if (exl_chain_start_problem(a->f, line, sizeof(line)))
 			exl_run_status(c->root, c->job_id, line, NULL);
 	}
+	note_own_wandb_id(a->sp, &a->out->paths);
 	if (sweep_err.text[0]) {
 		char line[sizeof(sweep_err.text) + 32];
 

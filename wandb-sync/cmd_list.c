@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "util/units.h"
 #include "util/timefmt.h"
+#include "wandb/wandb_chain.h"
 #include "wsync.h"
 
 static const char list_usage[] =
@@ -15,7 +16,9 @@ static const char list_usage[] =
 	"Find W&B run directories under each ROOT (default: ./run_logs/.exp-log/runs,\n"
 	"$EXP_LOG_DIR/.exp-log/runs, ./wandb, ./.wandb) and show for each run: its id,\n"
 	"the entity/project it recorded, when it started, its size by kind, whether it\n"
-	"is synced, how it ended, its last step and the run log it belongs to.\n"
+	"is synced, how it ended, its last step and the run log it belongs to.  The\n"
+	"offline directories of one W&B run (a requeued or resumed job: the same run\n"
+	"id, side by side) are shown as that one run with its links, in order.\n"
 	"\n"
 	"  --json        JSON output for scripts (schema in exp-wandb-sync(1))\n"
 	"  --paths       only the run directories, one per line\n"
@@ -75,8 +78,25 @@ static json_object *log_json(const struct exl_wandb_run *r)
 	return o;
 }
 
+/* chain_json: where a run directory sits in its W&B run; null for a
+ * run of one directory. */
+static json_object *chain_json(const struct wrun *w,
+			       const struct exl_wandb_chain_pos *p)
+{
+	json_object *o;
+
+	if (p->links < 2)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "run_id", jstr(exl_wandb_run_id(&w->run)));
+	json_object_object_add(o, "link", json_object_new_int64((int64_t)p->link));
+	json_object_object_add(o, "links", json_object_new_int64((int64_t)p->links));
+	return o;
+}
+
 /* run_json: one element of "runs" (documented in the man page). */
-static json_object *run_json(const struct wrun *w)
+static json_object *run_json(const struct wrun *w,
+			     const struct exl_wandb_chain_pos *p)
 {
 	const struct exl_wandb_run *r = &w->run;
 	const struct exl_wandb_summary *s = &r->sum;
@@ -110,19 +130,22 @@ static json_object *run_json(const struct wrun *w)
 	json_object_object_add(o, "run_log_entity", jstr(w->linked ? w->link.entity : NULL));
 	json_object_object_add(o, "run_log_project", jstr(w->linked ? w->link.project : NULL));
 	json_object_object_add(o, "run_log_error", jstr(w->link_error));
+	json_object_object_add(o, "chain", chain_json(w, p));
 	return o;
 }
 
 struct totals {
-	size_t runs, unsynced, unfinished, damaged;
+	size_t runs, dirs, unsynced, unfinished, damaged;
 	uint64_t bytes, staging;
 };
 
-static void add_totals(struct totals *t, const struct wrun *w)
+static void add_totals(struct totals *t, const struct wrun *w,
+		       const struct exl_wandb_chain_pos *p)
 {
 	const struct exl_wandb_run *r = &w->run;
 
-	t->runs++;
+	t->runs += p->link == 1;	/* the links of a chain: one run */
+	t->dirs++;
 	t->unsynced += !r->synced;
 	t->unfinished += !r->have_sum || !r->sum.has_exit;
 	t->damaged += !r->have_sum || r->sum.log.end != EXL_WANDB_END_CLEAN;
@@ -130,18 +153,26 @@ static void add_totals(struct totals *t, const struct wrun *w)
 	t->staging += r->size.staging;
 }
 
-static void print_json_list(const struct wrun *runs, size_t n,
-			    const struct totals *t)
+/* The runs in chain order and where each sits. */
+struct listing {
+	const struct wrun *runs;
+	size_t n, *order;
+	struct exl_wandb_chain_pos *pos;
+};
+
+static void print_json_list(const struct listing *l, const struct totals *t)
 {
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	json_object *tot = json_object_new_object();
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		json_object_array_add(a, run_json(&runs[i]));
+	for (i = 0; i < l->n; i++)
+		json_object_array_add(a, run_json(&l->runs[l->order[i]],
+						  &l->pos[l->order[i]]));
 	json_object_object_add(o, "schema", json_object_new_int(WSYNC_JSON_SCHEMA));
 	json_object_object_add(o, "runs", a);
 	json_object_object_add(tot, "runs", json_object_new_int64((int64_t)t->runs));
+	json_object_object_add(tot, "directories", json_object_new_int64((int64_t)t->dirs));
 	json_object_object_add(tot, "unsynced", json_object_new_int64((int64_t)t->unsynced));
 	json_object_object_add(tot, "unfinished", json_object_new_int64((int64_t)t->unfinished));
 	json_object_object_add(tot, "damaged", json_object_new_int64((int64_t)t->damaged));
@@ -165,7 +196,22 @@ static void print_state(const struct exl_wandb_run *r)
 		printf(" (exit %d)", s->exit_code);
 }
 
-static void print_run(const struct wrun *w)
+/* print_chain: the line that opens a W&B run of several directories:
+ * its id, its links and how many are synced. */
+static void print_chain(const struct listing *l, size_t at)
+{
+	const struct exl_wandb_chain_pos *p = &l->pos[l->order[at]];
+	size_t i, synced = 0;
+	char a[512];
+
+	for (i = at; i < at + p->links && i < l->n; i++)
+		synced += l->runs[l->order[i]].run.synced;
+	printf("%s  one W&B run in %zu links, %zu synced\n",
+	       tty_safe(exl_wandb_run_id(&l->runs[l->order[at]].run), a, sizeof(a)),
+	       p->links, synced);
+}
+
+static void print_run(const struct wrun *w, const struct exl_wandb_chain_pos *p)
 {
 	const struct exl_wandb_run *r = &w->run;
 	const struct exl_wandb_summary *s = &r->sum;
@@ -173,6 +219,8 @@ static void print_run(const struct wrun *w)
 	char tot[32], hist[32], med[32], fil[32], stg[32];
 	unsigned i;
 
+	if (p->links > 1)
+		printf("  link %zu of %zu: ", p->link, p->links);
 	printf("%s  ", tty_safe(exl_wandb_run_id(r), a, sizeof(a)));
 	print_state(r);
 	printf("  %s", r->synced ? "synced" : "unsynced");
@@ -207,19 +255,51 @@ static void print_run(const struct wrun *w)
 		printf("  ! ... %u problems in all\n", s->log.nproblems);
 }
 
-static void print_text_list(const struct wrun *runs, size_t n,
-			    const struct totals *t)
+static void print_text_list(const struct listing *l, const struct totals *t)
 {
 	char tot[32], stg[32];
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		print_run(&runs[i]);
+	for (i = 0; i < l->n; i++) {
+		const struct exl_wandb_chain_pos *p = &l->pos[l->order[i]];
+
+		if (p->links > 1 && p->link == 1)
+			print_chain(l, i);
+		print_run(&l->runs[l->order[i]], p);
+	}
 	exl_human_bytes(t->bytes, tot, sizeof(tot));
 	exl_human_bytes(t->staging, stg, sizeof(stg));
-	printf("%zu run%s: %zu unsynced, %zu unfinished, %zu damaged; %s, staging %s\n",
-	       t->runs, t->runs == 1 ? "" : "s", t->unsynced, t->unfinished,
-	       t->damaged, tot, stg);
+	printf("%zu run%s", t->runs, t->runs == 1 ? "" : "s");
+	if (t->dirs != t->runs)
+		printf(" (%zu directories)", t->dirs);
+	printf(": %zu unsynced, %zu unfinished, %zu damaged; %s, staging %s\n",
+	       t->unsynced, t->unfinished, t->damaged, tot, stg);
+}
+
+/* chain_runs: group the runs into W&B runs (wandb_chain.h).  -1 when
+ * out of memory (message printed). */
+static int chain_runs(const struct wrun *runs, size_t n, struct listing *l)
+{
+	struct exl_wandb_chain_in *in = calloc(n ? n : 1, sizeof(*in));
+	size_t i;
+
+	l->runs = runs;
+	l->n = n;
+	l->order = calloc(n ? n : 1, sizeof(*l->order));
+	l->pos = calloc(n ? n : 1, sizeof(*l->pos));
+	if (!in || !l->order || !l->pos) {
+		free(in);
+		cli_err("out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		in[i].dir = runs[i].run.dir;
+		in[i].id = runs[i].run.dir_id;
+		in[i].created = exl_wandb_run_created(&runs[i].run);
+	}
+	exl_wandb_chains(in, n, l->order, l->pos);
+	free(in);
+	return 0;
 }
 
 static int parse_list(int argc, char **argv, struct list_opts *o)
@@ -265,6 +345,7 @@ int cmd_list(int argc, char **argv)
 	struct list_opts o = { 0 };
 	struct exl_wandb_discovery d;
 	struct totals t = { 0 };
+	struct listing l = { 0 };
 	struct wrun *runs = NULL;
 	const char **dirs = NULL;
 	char **defroots = NULL;
@@ -304,14 +385,22 @@ int cmd_list(int argc, char **argv)
 		exl_wandb_discovery_free(&d);
 		return EXL_EXIT_ERROR;
 	}
+	if (chain_runs(runs, d.n, &l) < 0) {
+		rc = EXL_EXIT_ERROR;
+		goto out;
+	}
 	for (i = 0; i < d.n; i++)
-		add_totals(&t, &runs[i]);
+		add_totals(&t, &runs[i], &l.pos[i]);
 	if (o.json)
-		print_json_list(runs, d.n, &t);
+		print_json_list(&l, &t);
 	else
-		print_text_list(runs, d.n, &t);
+		print_text_list(&l, &t);
+	rc = EXL_EXIT_OK;
+out:
+	free(l.order);
+	free(l.pos);
 	free(dirs);
 	free_runs(runs, d.n);
 	exl_wandb_discovery_free(&d);
-	return EXL_EXIT_OK;
+	return rc;
 }

@@ -15,7 +15,9 @@ static const char sync_usage[] =
 	"\n"
 	"Upload offline W&B runs with `wandb sync`, a few at a time, and write each\n"
 	"synced URL into the run's exp-log run log (its job block and ## W&B).  A dry\n"
-	"run unless --yes: the plan shows every run and where it would go.\n"
+	"run unless --yes: the plan shows every run and where it would go.  The\n"
+	"offline directories of one W&B run (a requeued job's, one run id) are synced\n"
+	"as that one run, in order: `wandb sync`, then `wandb sync --append`.\n"
 	"\n"
 	"  -e, --entity E            W&B entity (else the run log's '- entity:')\n"
 	"  -p, --project P           W&B project (else the run log's '- project:')\n"
@@ -116,7 +118,9 @@ static void finish_item(struct sync_item *it, const char *key, int timeout_s)
 			}
 		}
 		if (it->w.linked && it->url[0]) {
-			if (exl_wandb_link_record_url(&it->w.link, it->url, &e) == 0)
+			/* a run of several links: its URL in every job block */
+			if (exl_wandb_link_record_url(&it->w.link, it->url,
+						      it->links > 1, &e) == 0)
 				it->recorded = 1;
 			else
 				snprintf(it->record_error, sizeof(it->record_error), "%s", e.text);
@@ -138,6 +142,7 @@ struct run_ctx {
 	struct cli_progress p;
 	size_t shown;
 	struct sync_item **map;		/* task index -> item */
+	struct sync_item *items;	/* all of them */
 	struct sync_summary *s;
 	const char *key;
 	int timeout_s, json;
@@ -159,15 +164,57 @@ static void on_done(void *arg, size_t task)
 	struct run_ctx *c = arg;
 	struct sync_item *it = c->map[task];
 
+	size_t blocked = 0;
+
 	finish_item(it, c->key, c->timeout_s);
-	if (it->status == SYNC_OK)
+	if (it->status == SYNC_OK) {
 		c->s->ok++;
-	else
+	} else {
 		c->s->failed++;
+		blocked = sync_block_after(c->items, c->s->n, it);
+		c->s->blocked += blocked;
+		c->p.items_total -= blocked;
+	}
 	if (!c->json) {
 		cli_progress_end(&c->p);	/* the result line replaces it */
 		sync_print_result(it);
 	}
+}
+
+/* next_wave: the tasks that may run now: of each W&B run, its first link
+ * still planned (a chain's links go one after the other, the runs side
+ * by side).  Returns how many. */
+static size_t next_wave(struct sync_item *items, const struct sync_summary *s,
+			struct sync_task *tasks, struct run_ctx *ctx)
+{
+	size_t i, n = 0, last_chain = (size_t)-1;
+
+	for (i = 0; i < s->n; i++) {
+		struct sync_item *it = &items[i];
+		char **a = it->argv;
+		int k = 0;
+
+		if (it->status != SYNC_PLANNED ||
+		    (n && it->chain == last_chain))
+			continue;
+		last_chain = it->chain;
+		/* never the key: only names and the directory */
+		a[k++] = (char *)s->wandb;
+		a[k++] = (char *)"sync";
+		a[k++] = (char *)"--entity";
+		a[k++] = (char *)it->entity;
+		a[k++] = (char *)"--project";
+		a[k++] = (char *)it->project;
+		if (it->append)
+			a[k++] = (char *)"--append";
+		a[k++] = it->w.run.dir;
+		a[k] = NULL;
+		memset(&tasks[n], 0, sizeof(tasks[n]));
+		tasks[n].argv = a;
+		it->task = &tasks[n];
+		ctx->map[n++] = it;
+	}
+	return n;
 }
 
 /* run_all: sync the planned items.  Returns the exit status. */
@@ -180,8 +227,9 @@ static int run_all(struct sync_item *items, struct sync_summary *s,
 			       .json = o->json };
 	struct sync_watch watch = { on_progress, on_done, &ctx };
 	struct sync_task *tasks;
-	size_t i, n = 0;
+	size_t i, n;
 	char **env = sync_child_env(key);
+	int stopped = 0;
 
 	tasks = calloc(s->planned ? s->planned : 1, sizeof(*tasks));
 	ctx.map = calloc(s->planned ? s->planned : 1, sizeof(*ctx.map));
@@ -193,34 +241,27 @@ static int run_all(struct sync_item *items, struct sync_summary *s,
 		return EXL_EXIT_ERROR;
 	}
 	cfg.envp = env;
-	for (i = 0; i < s->n; i++) {
-		struct sync_item *it = &items[i];
-		char **a = it->argv;
-
-		if (it->status != SYNC_PLANNED)
-			continue;
-		/* never the key: only names and the directory */
-		a[0] = (char *)s->wandb;
-		a[1] = (char *)"sync";
-		a[2] = (char *)"--entity";
-		a[3] = (char *)it->entity;
-		a[4] = (char *)"--project";
-		a[5] = (char *)it->project;
-		a[6] = it->w.run.dir;
-		a[7] = NULL;
-		tasks[n].argv = a;
-		it->task = &tasks[n];
-		ctx.map[n++] = it;
+	ctx.items = items;
+	cli_progress_start(&ctx.p, "syncing", 0, s->planned);
+	/* wave by wave: the next link of every run at once */
+	while (!stopped && (n = next_wave(items, s, tasks, &ctx)) > 0) {
+		ctx.shown = 0;
+		stopped = sync_run_tasks(tasks, n, &cfg, &watch);
+		for (i = 0; i < n; i++)
+			ctx.map[i]->task = NULL;
 	}
-	cli_progress_start(&ctx.p, "syncing", 0, n);
-	sync_run_tasks(tasks, n, &cfg, &watch);
 	cli_progress_end(&ctx.p);
-	for (i = 0; i < n; i++)
-		ctx.map[i]->task = NULL;
+	/* interrupted: the links not started stay unsynced */
+	for (i = 0; stopped && i < s->n; i++)
+		if (items[i].status == SYNC_PLANNED) {
+			items[i].status = SYNC_INTERRUPTED;
+			snprintf(items[i].why, sizeof(items[i].why),
+				 "not started: interrupted");
+		}
 	sync_free_env(env, key);
 	free(tasks);
 	free(ctx.map);
-	return s->failed ? EXL_EXIT_CHECK : EXL_EXIT_OK;
+	return s->failed || s->blocked ? EXL_EXIT_CHECK : EXL_EXIT_OK;
 }
 
 int cmd_sync(int argc, char **argv)
@@ -240,8 +281,16 @@ int cmd_sync(int argc, char **argv)
 	if (n < 0)
 		return EXL_EXIT_ERROR;
 	s.n = (size_t)n;
+	if (!o.all_unsynced && sync_add_links(&items, &s.n) < 0) {
+		for (i = 0; i < s.n; i++)
+			free_wrun(&items[i].w);
+		free(items);
+		return EXL_EXIT_ERROR;
+	}
+	s.n = sync_order_chains(items, s.n);
 	s.dry_run = !o.yes;
 	sync_plan(items, &s, o.entity, o.project, !o.all_unsynced);
+	sync_plan_chains(items, &s);
 	wandb = sync_find_wandb(o.wandb);
 	s.wandb = wandb;
 	key_ok = sync_get_key(o.token_file, &s, &key_file, &key) == 0;
@@ -261,6 +310,9 @@ int cmd_sync(int argc, char **argv)
 	} else if (o.yes && s.planned) {
 		rc = run_all(items, &s, &o, key);
 	}
+	/* a link left waiting for an earlier one: not all was done */
+	if (rc == EXL_EXIT_OK && s.blocked)
+		rc = EXL_EXIT_CHECK;
 	if (o.json)
 		sync_print_json(items, &s);
 	else

@@ -13,6 +13,7 @@ enum sync_status {
 	SYNC_OK,
 	SYNC_FAILED,
 	SYNC_INTERRUPTED,
+	SYNC_BLOCKED,		/* an earlier link of its chain is not synced */
 };
 
 struct sync_item {
@@ -21,7 +22,10 @@ struct sync_item {
 	const char *entity_from, *project_from;	/* "flag", "run log" */
 	enum sync_status status;
 	char why[512];		/* skip, failure or missing destination */
-	char *argv[8];
+	char *argv[10];
+	int named;		/* named on the command line */
+	size_t chain, link, links;	/* its W&B run's links (wandb_chain.h) */
+	int append;		/* `wandb sync --append`: not the first link */
 	struct sync_task *task;	/* while it runs */
 	char url[1024];
 	const char *url_from;	/* "output" or "built" */
@@ -37,7 +41,7 @@ struct sync_summary {
 	const char *key_file;
 	char key_problem[512];
 	size_t n;
-	size_t planned, ok, failed, skipped, no_dest;
+	size_t planned, ok, failed, skipped, no_dest, blocked;
 };
 
 /* sync_plan.c: the runs named on the command line, or every unsynced
@@ -45,6 +49,26 @@ struct sync_summary {
  * count (items in *out), -1 with a message printed. */
 int sync_collect_named(char **args, size_t n, struct sync_item **out);
 int sync_collect_unsynced(char **roots, size_t n, struct sync_item **out);
+
+/* sync_chain.c: every other link of the named runs' chains (the
+ * offline runs with the same id beside them), added to *items.  -1 (a
+ * message printed) when out of memory. */
+int sync_add_links(struct sync_item **items, size_t *n);
+
+/* Sort the items chain by chain, link by link, and set their chain
+ * fields; links already synced that were not named are dropped (they
+ * only tell that the next link appends).  Returns the new count. */
+size_t sync_order_chains(struct sync_item *items, size_t n);
+
+/* After sync_plan: a link whose earlier link will not be synced is
+ * blocked (W&B gets the links in order or not at all); the others learn
+ * whether they append. */
+void sync_plan_chains(struct sync_item *items, struct sync_summary *s);
+
+/* A link that failed: the planned links after it in its chain are
+ * blocked.  Returns how many. */
+size_t sync_block_after(struct sync_item *items, size_t n,
+			const struct sync_item *failed);
 
 /* Decide each item's status and destination (flags first, then the run
  * log); named: the user named the runs.  Counts go into s. */

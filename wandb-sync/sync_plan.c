@@ -28,7 +28,8 @@ int sync_collect_named(char **args, size_t n, struct sync_item **out)
 	return (int)n;
 }
 
-/* sync_collect_unsynced: every unsynced offline run under the roots. */
+/* sync_collect_unsynced: every offline run under the roots; the synced
+ * ones go once sync_order_chains has seen them. */
 int sync_collect_unsynced(char **args, size_t nargs,
 			    struct sync_item **out)
 {
@@ -58,7 +59,7 @@ int sync_collect_unsynced(char **args, size_t nargs,
 	rc = runs && dirs && *out ?
 	     load_runs(runs, dirs, d.n, EXL_WANDB_LOAD_LOG, 1, 0, "reading runs") : -1;
 	for (i = 0; rc == 0 && i < d.n; i++) {
-		if (runs[i].run.offline && !runs[i].run.synced) {
+		if (runs[i].run.offline) {
 			(*out)[n++].w = runs[i];
 			memset(&runs[i], 0, sizeof(runs[i]));
 		}

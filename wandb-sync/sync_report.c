@@ -10,6 +10,7 @@ static const char *const status_names[] = {
 	[SYNC_PLANNED] = "planned", [SYNC_SKIPPED] = "skipped",
 	[SYNC_NO_DEST] = "no-destination", [SYNC_OK] = "synced",
 	[SYNC_FAILED] = "failed", [SYNC_INTERRUPTED] = "interrupted",
+	[SYNC_BLOCKED] = "blocked",
 };
 
 /* dest: "entity/project (from ...)" into buf. */
@@ -45,10 +46,15 @@ void sync_print_plan(const struct sync_item *it, const struct sync_summary *s)
 	for (i = 0; i < s->n; i++, it++) {
 		const struct exl_wandb_run *r = &it->w.run;
 
-		printf("%-7s %s  %s\n", it->status == SYNC_PLANNED ? "sync" :
-		       it->status == SYNC_NO_DEST ? "ERROR" : "skip",
+		printf("%-7s %s  %s", it->status != SYNC_PLANNED ?
+		       (it->status == SYNC_NO_DEST ? "ERROR" :
+			it->status == SYNC_BLOCKED ? "wait" : "skip") :
+		       it->append ? "append" : "sync",
 		       tty_safe(exl_wandb_run_id(r), a, sizeof(a)),
 		       tty_safe(show_path(r->dir, b, sizeof(b)), c, sizeof(c)));
+		if (it->links > 1)
+			printf("  (link %zu of %zu)", it->link, it->links);
+		putchar('\n');
 		if (it->status == SYNC_PLANNED || it->status == SYNC_NO_DEST)
 			printf("        -> %s\n", dest(it, c, sizeof(c)));
 		if (it->w.linked)
@@ -108,16 +114,25 @@ void sync_print_summary(const struct sync_summary *s)
 		return;
 	}
 	if (s->dry_run) {
-		printf("dry run: %zu run%s to sync, %zu skipped; run again with --yes to sync\n",
-		       s->planned, s->planned == 1 ? "" : "s", s->skipped);
+		printf("dry run: %zu run%s to sync, %zu skipped", s->planned,
+		       s->planned == 1 ? "" : "s", s->skipped);
+		if (s->blocked)
+			printf(", %zu waiting for an earlier link", s->blocked);
+		printf("; run again with --yes to sync\n");
 		return;
 	}
 	if (s->failed)
-		printf("%zu of %zu sync%s failed\n", s->failed, s->ok + s->failed,
+		printf("%zu of %zu sync%s failed", s->failed, s->ok + s->failed,
 		       s->ok + s->failed == 1 ? "" : "s");
 	else
-		printf("%zu run%s synced, %zu skipped\n", s->ok, s->ok == 1 ? "" : "s",
+		printf("%zu run%s synced, %zu skipped", s->ok, s->ok == 1 ? "" : "s",
 		       s->skipped);
+	/* one line: what is left of a W&B run, and how to go on */
+	if (s->blocked)
+		printf("; %zu later link%s not synced (W&B takes a run's links in "
+		       "order): sync again to go on", s->blocked,
+		       s->blocked == 1 ? "" : "s");
+	putchar('\n');
 }
 
 static json_object *item_json(const struct sync_item *it)
@@ -135,6 +150,9 @@ static json_object *item_json(const struct sync_item *it)
 	json_object_object_add(o, "project_from", jstr(it->project_from));
 	json_object_object_add(o, "run_log", jstr(it->w.linked ? it->w.link.run_log : NULL));
 	json_object_object_add(o, "job_id", jstr(it->w.linked ? it->w.link.job_id : NULL));
+	json_object_object_add(o, "link", json_object_new_int64((int64_t)it->link));
+	json_object_object_add(o, "links", json_object_new_int64((int64_t)it->links));
+	json_object_object_add(o, "append", json_object_new_boolean(it->append));
 	json_object_object_add(o, "status", json_object_new_string(status_names[it->status]));
 	json_object_object_add(o, "reason", jstr(it->why));
 	json_object_object_add(o, "url", jstr(it->url));
@@ -163,5 +181,6 @@ void sync_print_json(const struct sync_item *it, const struct sync_summary *s)
 	json_object_object_add(o, "failed", json_object_new_int64((int64_t)s->failed));
 	json_object_object_add(o, "skipped", json_object_new_int64((int64_t)s->skipped));
 	json_object_object_add(o, "no_destination", json_object_new_int64((int64_t)s->no_dest));
+	json_object_object_add(o, "blocked", json_object_new_int64((int64_t)s->blocked));
 	print_json(o);
 }

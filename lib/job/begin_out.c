@@ -5,6 +5,7 @@
 
 #include "job/begin_out.h"
 #include "util/privdrop.h"
+#include "wandb/wandb_chain.h"
 
 #define TERMINATED(field) (memchr((field), '\0', sizeof(field)) != NULL)
 
@@ -73,6 +74,9 @@ int exl_begin_out_check(const struct exl_begin_out *o, const char *root,
 	    !plain(p->resume_step, sizeof(p->resume_step)) ||
 	    strspn(p->resume_step, "0123456789") != strlen(p->resume_step))
 		return exl_errf(err, "resume checkpoint or step: not a terminated path and a number");
+	if (!TERMINATED(p->wandb_run_id) ||
+	    (p->wandb_run_id[0] && exl_wandb_valid_run_id(p->wandb_run_id) < 0))
+		return exl_errf(err, "W&B run id: not letters, digits and '_'");
 	if (p->resumed != 0 && p->resumed != 1)
 		return exl_errf(err, "resumed: %d is not 0 or 1", p->resumed);
 	if (!facts_terminated(j))

@@ -38,6 +38,7 @@
 #include "runstore/wandb_local.h"
 #include "job/chain_resume.h"
 #include "job/run_internal.h"
+#include "job/wandb_id.h"
 #include "runstore/runlog_keys.h"
 
 /* first_time: when the run began: its job's start, or its submission
@@ -56,6 +57,8 @@ static int fill_paths(struct exl_run_paths *out, const char *run_log,
 	    exl_lc_set_path(out->state_dir, sizeof(out->state_dir), state_dir, err) < 0 ||
 	    exl_lc_set_path(out->wandb_dir, sizeof(out->wandb_dir), f->wandb_dir, err) < 0)
 		return -1;
+	snprintf(out->wandb_run_id, sizeof(out->wandb_run_id), "%s",
+		 f->wandb_run_id);
 	out->resumed = resumed;
 	return 0;
 }
@@ -199,6 +202,10 @@ static int start_run(const char *root, struct exl_run_facts *f,
 	if (f->job.start)	/* a submitted run's starts with the job */
 		init_event(f, state_dir, resumed);
 	if (f->wandb_dir[0] && exl_mkdir_p(f->wandb_dir, 0755, err) < 0)
+		return -1;
+	/* a job that continues the run: the run's W&B run id */
+	if (f->wandb_dir[0] && !f->wandb_run_id[0] &&
+	    exl_wandb_id_continue(run_log, state_dir, f, err) < 0)
 		return -1;
 	if (exl_lc_write_index(root, f, rel, srel, err) < 0)
 		return -1;
@@ -412,6 +419,7 @@ static char *prepare_state(const char *root, struct exl_run_facts *f,
 	snapshot_config(f, sdir);
 	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
 		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", sdir);
+	exl_wandb_id_new(f);
 	exl_lc_save_patch(f, sdir);
 	return sdir;
 }

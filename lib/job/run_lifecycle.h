@@ -20,6 +20,8 @@ struct exl_run_paths {
 	 * (EXP_LOG_RESUME_CHECKPOINT, EXP_LOG_RESUME_STEP), "" unknown */
 	char resume_checkpoint[4096];
 	char resume_step[32];
+	char wandb_run_id[72];	/* WANDB_RUN_ID with wandb_dir: the same in
+				 * every job of the run (run.json) */
 };
 
 /* Create the run log for f under root: run log, state dir with run.json

@@ -88,7 +88,8 @@ static int record_ids(struct exl_run_record *r, const struct exl_run_facts *f,
 	       exl_rr_str_set(&r->objective, op->objective) < 0 ||
 	       exl_rr_str_set(&r->script, f->job.script) < 0 ||
 	       exl_rr_str_set(&r->submit_dir, f->job.submit_dir) < 0 ||
-	       exl_rr_str_set(&r->user, f->job.user) < 0 ? -1 : 0;
+	       exl_rr_str_set(&r->user, f->job.user) < 0 ||
+	       exl_rr_str_set(&r->wandb_run_id, opt(f->wandb_run_id)) < 0 ? -1 : 0;
 }
 
 /* record_config: --exp-config, its hash and snapshot (none: unset). */

@@ -205,7 +205,7 @@ static int merge_url(struct exl_doc *d, size_t sec, const char *key,
 	return rc;
 }
 
-/* last_job_block: index of the last "## Job" / "## Job (resumed)". */
+/* last_job_block: index of the last job block. */
 static long last_job_block(const struct exl_doc *d)
 {
 	long i;
@@ -216,11 +216,20 @@ static long last_job_block(const struct exl_doc *d)
 	return -1;
 }
 
-/* update_doc: the two URL lines. */
-static int update_doc(struct exl_doc *d, const char *job_id, const char *url)
+/* update_doc: the URL lines: the job's block (all: every job block) and
+ * ## W&B. */
+static int update_doc(struct exl_doc *d, const char *job_id, const char *url,
+		      int all)
 {
-	long blk = job_id ? exl_doc_find_job_block(d, job_id) : -1, sec;
+	long blk, sec;
+	size_t i;
 
+	for (i = 0; all && i < d->n; i++)
+		if (exl_doc_job_header(d->lines[i], NULL, NULL) &&
+		    merge_url(d, i, "wandb", url) < 0)
+			return -1;
+	/* after the loop: its inserts moved the lines */
+	blk = job_id ? exl_doc_find_job_block(d, job_id) : -1;
 	if (blk < 0)
 		blk = last_job_block(d);
 	if (blk >= 0 && merge_url(d, (size_t)blk, "wandb", url) < 0)
@@ -239,20 +248,22 @@ static int update_doc(struct exl_doc *d, const char *job_id, const char *url)
 struct url_arg {
 	const char *job_id;
 	const char *url;
+	int all;
 };
 
 static int put_url(struct exl_run_edit *e, void *arg)
 {
 	const struct url_arg *a = arg;
 
-	return update_doc(&e->doc, a->job_id, a->url) < 0 ? -1 : 0;
+	return update_doc(&e->doc, a->job_id, a->url, a->all) < 0 ? -1 : 0;
 }
 
 int exl_wandb_link_record_url(const struct exl_wandb_link *l,
-			      const char *url, struct exl_err *err)
+			      const char *url, int all_jobs,
+			      struct exl_err *err)
 {
 	struct exl_run_edit e = { .run_log = l->run_log };
-	struct url_arg a = { l->job_id, url };
+	struct url_arg a = { l->job_id, url, all_jobs };
 	char *lock = exl_layout_lock(l->root, l->group);
 	int rc;
 

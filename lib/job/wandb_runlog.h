@@ -38,12 +38,14 @@ int exl_wandb_link_find(const char *run_dir, time_t run_start,
 
 void exl_wandb_link_free(struct exl_wandb_link *l);
 
-/* Record a synced URL: "- wandb: URL" in the run's job block and
+/* Record a synced URL: "- wandb: URL" in the run's job block (every job
+ * block with all_jobs: a W&B run that several jobs wrote) and
  * "- synced: URL" in "## W&B" (replacing "n/a" or "pending ..."; a
  * different URL already there is kept and this one added after it).
  * Under the group lock, re-reading the file, changing only those lines,
  * written atomically. */
 int exl_wandb_link_record_url(const struct exl_wandb_link *l,
-			      const char *url, struct exl_err *err);
+			      const char *url, int all_jobs,
+			      struct exl_err *err);
 
 #endif

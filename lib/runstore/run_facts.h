@@ -59,6 +59,8 @@ struct exl_run_facts {
 	char dataset_abs[4096];		/* --exp-dataset resolved ("" if URL/none) */
 	struct exl_dataset dataset;
 	char wandb_dir[4200];		/* WANDB_DIR for --exp-wandb=offline */
+	char wandb_run_id[72];		/* WANDB_RUN_ID of the run (wandb_chain.h),
+					 * "" when not known yet */
 	double price_per_gpu_hour;	/* site config; <= 0: no cost line */
 	char currency[16];
 	char patch_path[4096];		/* uncommitted changes, "" when clean */

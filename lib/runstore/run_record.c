@@ -134,6 +134,7 @@ static const struct rr_field run_f[] = {
 	{ "facts", T_MAP, OFF(exl_run_record, facts), NULL },
 	{ "experiments_status", T_STR, OFF(exl_run_record, experiments_status), NULL },
 	{ "experiments_error", T_STR, OFF(exl_run_record, experiments_error), NULL },
+	{ "wandb_run_id", T_STR, OFF(exl_run_record, wandb_run_id), NULL },
 };
 
 static const struct rr_kind run_k = {

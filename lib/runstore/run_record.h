@@ -120,6 +120,8 @@ struct exl_run_record {
 	struct exl_rr_map facts;	/* exl_run_fact's key: value */
 	char *experiments_status;	/* experiments.md status last written */
 	char *experiments_error;
+	char *wandb_run_id;	/* WANDB_RUN_ID of every job of the run
+				 * (made once, wandb_chain.h) */
 	json_object *extra;
 };
 

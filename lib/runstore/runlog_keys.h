@@ -68,6 +68,7 @@
 #define EXL_K_SYNCED "synced"
 #define EXL_K_ENTITY "entity"
 #define EXL_K_PROJECT "project"
+#define EXL_K_RUN_ID "run id"
 #define EXL_K_NOTES "notes"
 
 #endif

@@ -178,6 +178,11 @@ char *exl_runlog_render(const struct exl_run_facts *f)
 		exl_wandb_local_start(f->wandb_dir, local, sizeof(local));
 		exl_sb_printf(&b, "- " EXL_K_LOCAL ": %s\n", local);
 		exl_sb_printf(&b, "- " EXL_K_SYNCED ": n/a until the job ends\n");
+		if (f->wandb_run_id[0]) {
+			exl_wandb_local_run_id(f->wandb_run_id, local,
+					       sizeof(local));
+			exl_sb_printf(&b, "- " EXL_K_RUN_ID ": %s\n", local);
+		}
 	} else if (o->wandb && strcmp(o->wandb, "disabled") == 0) {
 		exl_sb_printf(&b, "- " EXL_K_LOCAL ": disabled (--exp-wandb=disabled)\n");
 		exl_sb_printf(&b, "- " EXL_K_SYNCED ": n/a\n");

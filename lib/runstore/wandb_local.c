@@ -13,6 +13,12 @@ void exl_wandb_local_start(const char *wandb_dir, char *buf, size_t len)
 		 "job ends)", EXL_WANDB_LOCAL_NONE_YET, wandb_dir);
 }
 
+void exl_wandb_local_run_id(const char *id, char *buf, size_t len)
+{
+	snprintf(buf, len, "`%s` (WANDB_RUN_ID, WANDB_RESUME=allow: one W&B "
+		 "run across requeues and --exp-resume)", id);
+}
+
 /* set: key to value, over the plugin's "none yet" line or its own
  * earlier value; a human's value stays. */
 static int set(struct exl_doc *d, size_t sec, const char *key,

@@ -22,6 +22,9 @@
  * ends)" into buf. */
 void exl_wandb_local_start(const char *wandb_dir, char *buf, size_t len);
 
+/* "- run id:" value: the run's W&B run id (job/wandb_id.h) into buf. */
+void exl_wandb_local_run_id(const char *id, char *buf, size_t len);
+
 /* At the end of the job: rep is what exl_wandb_finalize_dir found below
  * wandb_dir.  Rewrites local/synced in ## W&B unless a human changed
  * them.  Returns 0, or -1 on allocation failure. */

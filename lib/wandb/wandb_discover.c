@@ -107,7 +107,7 @@ static int read_dir(const char *path, int root, struct vec *subs,
 				continue;
 			type = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
 		}
-		if (type != DT_DIR)
+		if (type != DT_DIR || strcmp(name, EXL_WANDB_CACHE_DIR) == 0)
 			continue;
 		child = exl_path_join(path, name);
 		if (!child)

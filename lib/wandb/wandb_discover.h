@@ -4,7 +4,8 @@
  * each with readdir and decide from d_type alone (a stat only when the
  * filesystem does not fill it in).  A directory named like a W&B run
  * ("offline-run-<time>-<id>" or "run-<time>-<id>") is reported and not
- * entered; symlinks are never followed below a root.
+ * entered; symlinks are never followed below a root, and exp-log's
+ * EXL_WANDB_CACHE_DIR (wandb_names.h) is not entered.
  */
 #ifndef EXL_WANDB_DISCOVER_H
 #define EXL_WANDB_DISCOVER_H

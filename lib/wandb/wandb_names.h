@@ -13,6 +13,12 @@
 
 #define EXL_WANDB_SYNCED_SUFFIX ".synced"
 
+/* Where exp-log keeps W&B's data, cache and artifact dirs in a run's
+ * state dir (WANDB_DATA_DIR, WANDB_CACHE_DIR, WANDB_ARTIFACT_DIR below
+ * it): no run directories, maybe many files, never walked by
+ * discovery. */
+#define EXL_WANDB_CACHE_DIR "wandb-cache"
+
 /* Parse a run directory name.  Returns 1 for "offline-run-...", 0 for
  * "run-..." (an online run), -1 for anything else.  *when (may be NULL)
  * gets the timespec as local time; *id (may be NULL) points into name

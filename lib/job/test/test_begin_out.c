@@ -107,6 +107,8 @@ int main(void)
 	snprintf(honest.job.stdout_path, sizeof(honest.job.stdout_path),
 		 "/scratch/u/slurm-42.out");
 	snprintf(honest.statepoints, sizeof(honest.statepoints), "lr=0.1,bs=8");
+	snprintf(honest.paths.wandb_run_id, sizeof(honest.paths.wandb_run_id),
+		 "ab12cd34");
 
 	o = honest;
 	is_int(exl_begin_out_check(&o, root, &err), 0, "an honest reply passes");
@@ -145,6 +147,13 @@ int main(void)
 	o = honest;
 	snprintf(o.paths.wandb_dir, sizeof(o.paths.wandb_dir), "/tmp/w");
 	refused(root, "W&B dir", "a W&B dir outside the state dir");
+	o = honest;
+	snprintf(o.paths.wandb_run_id, sizeof(o.paths.wandb_run_id),
+		 "x;rm -rf");
+	refused(root, "W&B run id", "a W&B run id W&B would refuse");
+	o = honest;
+	memset(o.paths.wandb_run_id, 'a', sizeof(o.paths.wandb_run_id));
+	refused(root, "W&B run id", "an unterminated W&B run id");
 	o = honest;
 	o.paths.resumed = 7;
 	refused(root, "resumed", "resumed outside 0/1");
