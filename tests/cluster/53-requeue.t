@@ -2,7 +2,8 @@
 # Requeue chains (issue 15): --exp-requeue with exp-run in the batch script
 # carries a training stand-in that checkpoints on SIGTERM across three
 # 1-minute allocations with no user action, each link resumed from the
-# one before; a preempted link says "preempted"; a cancelled chain and a
+# one before, one W&B offline run id across the links that exp-wandb-sync
+# syncs as one run; a preempted link says "preempted"; a cancelled chain and a
 # chain that makes no progress stop and say so.  Slurm 22.05 holds a
 # requeued job until now + cred_expire + 1 s (job_mgr.c, _job_requeue_op):
 # the bed sets cred_expire to its minimum, 5 s.
@@ -15,6 +16,9 @@ testbed_up
 R=$WORK/run_logs
 EXPRUN=$top_builddir/sbatch-wrappers/exp-run
 [ -x "$EXPRUN" ] || bail "exp-run not built"
+SYNC=$top_builddir/wandb-sync/exp-wandb-sync
+[ -x "$SYNC" ] || bail "exp-wandb-sync not built"
+WBF=$top_srcdir/tests/wandb/wandbfile.py
 
 # The stand-in: resumes from $EXP_LOG_RESUME_CHECKPOINT (its step inside),
 # finishes once it has DONE steps, else waits; on SIGTERM it saves the
@@ -26,6 +30,16 @@ step=0
 ck=${EXP_LOG_RESUME_CHECKPOINT:-}
 [ -n "$ck" ] && step=$(cat "$ck")
 echo "link ${SLURM_RESTART_COUNT:-0} resume=${ck:-none} rstep=${EXP_LOG_RESUME_STEP:-none} step=$step" >>seen.log
+# with --exp-wandb=offline: W&B's offline directory of this link (W&B's
+# own format, by the tests' independent writer); the last link's has the
+# exit record
+if [ -n "${WANDB_RUN_ID:-}" ]; then
+	echo "wandb ${SLURM_RESTART_COUNT:-0} $WANDB_RUN_ID" >>seen.log
+	d=$WANDB_DIR/wandb/offline-run-$(date +%Y%m%d_%H%M%S)-$WANDB_RUN_ID
+	mkdir -p "$d" && python3 @WBF@ write "$d/run-$WANDB_RUN_ID.wandb" \
+		--run-id "$WANDB_RUN_ID" --start "$(date +%s)" --steps 1 \
+		$([ "$step" -ge "$done_at" ] && echo --exit 0)
+fi
 if [ "$step" -ge "$done_at" ]; then
 	echo "step $((step + 1)) loss 0.1"
 	echo finished >>seen.log
@@ -45,6 +59,7 @@ trap save TERM
 echo "step $step loss 0.9"
 while :; do sleep 1 & wait $!; done
 SH
+sed -i "s|@WBF@|$WBF|" "$WORK/train.sh"
 chmod +x "$WORK/train.sh"
 # A program with a worker in its process group (NCCL, torch.distributed):
 # exp-run --send=TERM gives the B:USR1 warning to the main process alone.
@@ -62,14 +77,15 @@ chmod +x "$WORK/workers.sh"
 for d in chain stall cancel preempt workers; do mkdir -p "$WORK/$d"; done
 chown -R "$TUSER:" "$WORK"
 
-# sub NAME NODE DONE [SAVE]: a chain job in $WORK/NAME pinned to NODE.
+# sub NAME NODE DONE [SAVE]: a chain job in $WORK/NAME pinned to NODE
+# (plus $SUB_EXTRA's options).
 sub() {
-	submit --exp-log --exp-group=rq --exp-task="$1" --exp-requeue=10 \
+	submit --exp-log --exp-group=rq --exp-task="$1" --exp-requeue=10 $SUB_EXTRA \
 		-D "$WORK/$1" -w "$2" -t 1 --signal=B:USR1@50 -o "$1.out" \
 		--wrap="exec $EXPRUN -- $WORK/train.sh $3 ${4:-yes}"
 }
 t0=$(date +%s)
-chain=$(sub chain n1 2)
+chain=$(SUB_EXTRA="--exp-wandb=offline --exp-wandb-project=team/proj" sub chain n1 2)
 stall=$(sub stall n2 99 no)
 cancel=$(sub cancel n2 99)
 preempt=$(sub preempt n3 1)
@@ -128,6 +144,32 @@ ok $? "chain: the resumed block names the checkpoint"
 is "$(key "$f" checkpoint)" "$ck/step_2.pt" \
 	"chain: Results name the run's newest checkpoint (the last link wrote none)"
 # lib.sh lints every run log here at the end: "## Job (resumed K/M)" too
+
+# one W&B run across the chain: the same id in every link, three offline
+# directories that exp-wandb-sync syncs as one run, in order
+rid=$(sed -n 's/^wandb 0 //p' "$WORK/chain/seen.log")
+like "$rid" '^[a-z0-9]{8}$' "chain: the first link's WANDB_RUN_ID ($rid)"
+is "$(sed -n 's/^wandb [12] //p' "$WORK/chain/seen.log" | sort -u)" "$rid" \
+	"chain: the same WANDB_RUN_ID in the requeued links"
+sd=$(state_dir_of "$R" "$chain")
+is "$(ls -d "$sd"/wandb/wandb/offline-run-*-"$rid" | wc -l)" 3 \
+	"chain: three offline directories with the one id"
+mkdir -p "$WORK/bin" "$WORK/server"
+cp "$top_srcdir/tests/wandb/fake-wandb" "$WORK/bin/wandb"
+chmod 755 "$WORK/bin/wandb"
+printf 'k3y-cluster-chain-0123456789abcdef\n' >"$WORK/key"
+chmod 600 "$WORK/key"
+chown -R "$TUSER:" "$WORK/bin" "$WORK/server" "$WORK/key"
+as_user env FAKE_WANDB_LOG="$WORK/calls" FAKE_WANDB_SERVER="$WORK/server" \
+	"$SYNC" sync --yes --wandb "$WORK/bin/wandb" \
+	--wandb-token-file "$WORK/key" --all-unsynced "$sd" >"$WORK/sync.out" 2>&1
+ok $? "chain: exp-wandb-sync sync" || diag "$(cat "$WORK/sync.out")"
+is "$(grep '^call' "$WORK/calls" | grep -c -- '\[--append\]')" 2 \
+	"chain: the first link synced plainly, the two later ones appended"
+is "$(ls "$WORK/server/team/proj")" "$rid" "chain: one run on the (fake) server"
+is "$(wc -l <"$WORK/server/team/proj/$rid/links")" 3 "chain: all three links in it"
+is "$(grep -c -x -- "- wandb: https://wandb.ai/team/proj/runs/$rid" "$f")" 3 \
+	"chain: the one URL in every job block"
 
 # the cancelled chain
 f=$(wait_status "$cancel" 60 "chain stopped: the job was cancelled (scancel): not requeued")
