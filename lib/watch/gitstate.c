@@ -3,6 +3,7 @@
  * the table G points at. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/fileio.h"
 #include "watch/git2_lazy.h"
@@ -82,6 +83,41 @@ static int is_dirty(git_repository *repo)
 	return n > 0;
 }
 
+/* has_entry: dir/name exists (a dangling link counts). */
+static int has_entry(const char *dir, const char *name)
+{
+	char p[4096 + 8];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", strcmp(dir, "/") ? dir : "", name);
+	return lstat(p, &st) == 0;
+}
+
+int exl_gitstate_maybe_repo(const char *dir)
+{
+	char buf[4096], *slash;
+	struct stat st;
+
+	/* libgit2's own verdict (an error) on what we can't walk */
+	if (!dir || dir[0] != '/' || strlen(dir) >= sizeof(buf) ||
+	    stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 1;
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (;;) {
+		/* a work tree's .git (directory, gitlink file or link), or
+		 * a bare repository's HEAD */
+		if (has_entry(buf, ".git") || has_entry(buf, "HEAD"))
+			return 1;
+		if (strcmp(buf, "/") == 0)
+			return 0;
+		slash = strrchr(buf, '/');
+		if (slash == buf)
+			buf[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
 int exl_gitstate_read(const char *dir, struct exl_gitstate *gs)
 {
 	git_repository *repo = NULL;
@@ -92,6 +128,8 @@ int exl_gitstate_read(const char *dir, struct exl_gitstate *gs)
 	int rc, dirty;
 
 	memset(gs, 0, sizeof(*gs));
+	if (!exl_gitstate_maybe_repo(dir))
+		return 0;
 	if (!(G = exl_git2(&lerr))) {
 		/* information only: say why, like an unreadable repository */
 		snprintf(gs->error, sizeof(gs->error), "%.255s", lerr.text);
