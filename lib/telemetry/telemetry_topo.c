@@ -42,7 +42,8 @@ static int is_gpu_class(unsigned int cls, unsigned int ven)
 
 static int is_gpu(hwloc_obj_t o)
 {
-	return is_gpu_class(o->attr->pcidev.class_id, o->attr->pcidev.vendor_id);
+	return is_gpu_class(o->attr->pcidev.class_id,
+			    o->attr->pcidev.vendor_id);
 }
 
 /* read_hex_at: a sysfs attribute such as "0x030000\n" under dfd/name.

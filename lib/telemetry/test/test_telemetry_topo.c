@@ -243,7 +243,8 @@ static void pci_gpus(void)
 	snprintf(p, sizeof(p), "%s/pci2/0000:17:00.0/class", dir);
 	put_file(p, "0x030200\n");
 	snprintf(p, sizeof(p), "%s/pci2", dir);
-	is_int(exl_topo_pci_has_gpu(p), -1, "a device without vendor: can't tell");
+	is_int(exl_topo_pci_has_gpu(p), -1,
+	       "a device without vendor: can't tell");
 	snprintf(p, sizeof(p), "%s/pci2/0000:17:00.0/vendor", dir);
 	put_file(p, "0x1002\n");
 	snprintf(p, sizeof(p), "%s/pci2", dir);

@@ -131,7 +131,8 @@ int main(void)
 	fd2 = exl_lock(p("g.lock"), 1, &err);
 	ok(fd2 >= 0, "lock free again after unlock");
 	exl_unlock(fd2);
-	ok(exl_lock_longest_wait_ms() == 0, "no wait recorded without a holder");
+	ok(exl_lock_longest_wait_ms() == 0,
+	   "no wait recorded without a holder");
 	/* a child takes it and holds it for 0.3 s: our wait is recorded */
 	{
 		int pfd[2];

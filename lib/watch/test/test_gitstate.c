@@ -27,17 +27,21 @@ static void outside(void)
 	char sub[600];
 
 	snprintf(sub, sizeof(sub), "%s/plain/deeper", dir);
-	ok(sh("mkdir -p plain/deeper") == 0, "a directory outside any repository");
+	ok(sh("mkdir -p plain/deeper") == 0,
+	   "a directory outside any repository");
 	is_int(exl_gitstate_maybe_repo(sub), 0, "no .git or HEAD up to /");
 	ok(exl_gitstate_read(sub, &gs) == 0 && !gs.found && !gs.error[0],
 	   "read: not a repository, no error");
 	is_int(exl_gitstate_maybe_repo("relative/dir"), 1,
 	       "a relative path: left to libgit2");
 	snprintf(sub, sizeof(sub), "%s/missing", dir);
-	is_int(exl_gitstate_maybe_repo(sub), 1, "a missing directory: left to libgit2");
-	ok(sh("mkdir -p bare/x && touch bare/HEAD") == 0, "a bare-looking directory");
+	is_int(exl_gitstate_maybe_repo(sub), 1,
+	       "a missing directory: left to libgit2");
+	ok(sh("mkdir -p bare/x && touch bare/HEAD") == 0,
+	   "a bare-looking directory");
 	snprintf(sub, sizeof(sub), "%s/bare/x", dir);
-	is_int(exl_gitstate_maybe_repo(sub), 1, "below a HEAD: maybe a repository");
+	is_int(exl_gitstate_maybe_repo(sub), 1,
+	       "below a HEAD: maybe a repository");
 }
 
 static void inside(void)
@@ -50,13 +54,16 @@ static void inside(void)
 		return;
 	}
 	ok(sh("mkdir -p repo/src && cd repo && git init -q -b main . && "
-	      "git config user.email t@example.org && git config user.name t && "
+	      "git config user.email t@example.org && "
+	      "git config user.name t && "
 	      "echo a >src/f && git add src/f && git commit -q -m one") == 0,
 	   "a repository with one commit");
 	snprintf(wt, sizeof(wt), "%s/repo", dir);
 	snprintf(sub, sizeof(sub), "%s/repo/src", dir);
-	is_int(exl_gitstate_maybe_repo(sub), 1, "below .git: maybe a repository");
-	ok(exl_gitstate_read(sub, &gs) == 0 && gs.found, "found from a subdirectory");
+	is_int(exl_gitstate_maybe_repo(sub), 1,
+	       "below .git: maybe a repository");
+	ok(exl_gitstate_read(sub, &gs) == 0 && gs.found,
+	   "found from a subdirectory");
 	is_str(gs.repo, wt, "its work tree");
 	is_str(gs.branch, "main", "branch");
 	is_int((long long)strlen(gs.commit), 40, "a full commit id");
