@@ -8,9 +8,10 @@
 # alternates, RUNS times (default 31), three ways of running
 # "srun -N1 true": with an empty plugstack.conf, with exp_log.so in it,
 # and with exp_log.so and --exp-log (a run log written and closed by the
-# epilog).  plugstack.conf is read by every srun and step, so switching
+# epilog), the last also from a submit directory in a git repository
+# (where the git state is read).  plugstack.conf is read by every srun and step, so switching
 # it between runs compares them on the same daemons, interleaved so that
-# drift in the machine's load hits all three alike.  Prints medians (ms)
+# drift in the machine's load hits all four alike.  Prints medians (ms)
 # and ratios against the plugin-less runs.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,17 +30,21 @@ set -u
 plugin=$1 runs=$2
 ps=$EXP_LOG_TESTBED_DIR/plugstack.conf
 work=$EXP_LOG_TESTBED_DIR/work/bench
-mkdir -p "$work" && cd "$work"
+mkdir -p "$work/repo" && cd "$work"
+# a submit directory in a git repository (one commit): git state is read
+git -C "$work/repo" init -q . && git -C "$work/repo" -c user.name=b \
+	-c user.email=b@example.org commit -q --allow-empty -m one || exit 1
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR + 1) / 2)] / 1000 }'; }
 for i in 1 2 3; do srun -N1 true >/dev/null 2>&1; done	# warm up
-: >"$work/a"; : >"$work/b"; : >"$work/c"
+: >"$work/a"; : >"$work/b"; : >"$work/c"; : >"$work/d"
 for i in $(seq 1 "$runs"); do
 	: >"$ps"
 	ms srun -N1 true >>"$work/a"
 	echo "optional $plugin" >"$ps"
 	ms srun -N1 true >>"$work/b"
 	ms srun -N1 --exp-log="$work/logs" true >>"$work/c"
+	(cd "$work/repo" && ms srun -N1 --exp-log="$work/logs" true) >>"$work/d"
 done
 # where the --exp-log time goes: a few runs with EXP_LOG_TIMING=1, the
 # phases the plugin wrote to the slurmd logs (medians, ms)
@@ -48,7 +53,7 @@ for i in 1 2 3 4 5; do
 done
 cat "$EXP_LOG_TESTBED_DIR"/log/slurmd-*.log 2>/dev/null | grep -h 'exp-log: timing:' |
 	sed 's/.*exp-log: timing: job [0-9]*\( step [0-9]*\)\?: //' | tr -d '\r' >"$work/phases"
-echo "$(median <"$work/a") $(median <"$work/b") $(median <"$work/c")"
+echo "$(median <"$work/a") $(median <"$work/b") $(median <"$work/c") $(median <"$work/d")"
 I
 chmod +x "$inner"
 out=$(mktemp /tmp/exl-bench-out.XXXXXX)
@@ -56,12 +61,13 @@ trap 'rm -f "$inner" "$out"' EXIT
 "$src/contrib/testbed/exp-log-testbed" run \
 	--plugin "$plugin" -- bash -c '"$1" "$2" "$3"; cp "$EXP_LOG_TESTBED_DIR/work/bench/phases" "$4" 2>/dev/null; true' \
 	_ "$inner" "$plugin" "$runs" "$out.phases" >"$out" 2>/dev/null || true
-read -r without with withlog <"$out"
+read -r without with withlog inrepo <"$out"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 echo "srun -N1 true on the 3-node test bed, median of $runs interleaved runs (ms):"
 echo "  without the plugin:              $without"
 echo "  with exp_log.so loaded:          $with   ratio $(ratio "$with" "$without")x (goal <= 1.05x)"
 echo "  with --exp-log (run log, epilog): $withlog   ratio $(ratio "$withlog" "$without")x (goal <= 1.25x)"
+echo "  the same in a git repository:     $inrepo   ratio $(ratio "$inrepo" "$without")x (git state read)"
 if [ -s "$out.phases" ]; then
 	echo "where the --exp-log step start goes (EXP_LOG_TIMING=1, slurmd log, medians of 5, ms):"
 	# each line: "name 1.2, other 3.4" (milliseconds)

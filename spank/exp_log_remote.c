@@ -456,6 +456,7 @@ static int begin_in_child(void *arg, struct exl_err *err)
 			exl_run_status(c->root, c->job_id, line, NULL);
 	}
 	note_own_wandb_id(a->sp, &a->out->paths);
+	a->out->ms[4] = exl_lock_longest_wait_ms();
 	if (sweep_err.text[0]) {
 		char line[sizeof(sweep_err.text) + 32];
 
@@ -543,9 +544,9 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
 	if (timing)
 		slurm_info("exp-log: timing: job %s: as_user %.1f, facts %.1f, "
-			   "git %.1f, dataset %.1f, write %.1f", c->job_id,
-			   now_ms() - t, out.ms[0], out.ms[1], out.ms[2],
-			   out.ms[3]);
+			   "git %.1f, dataset %.1f, write %.1f, lock_wait %.1f",
+			   c->job_id, now_ms() - t, out.ms[0], out.ms[1],
+			   out.ms[2], out.ms[3], out.ms[4]);
 	t = now_ms();
 	if (batch)
 		start_monitor(sp, f, uid);

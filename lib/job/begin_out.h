@@ -25,8 +25,9 @@ struct exl_begin_out {
 	struct exl_job_facts job;
 	char statepoints[EXL_BEGIN_SP_MAX];	/* a sweep task's */
 	/* EXP_LOG_TIMING: milliseconds of facts, git, dataset, run log
-	 * written; only printed, never trusted for anything else */
-	double ms[4];
+	 * written, the longest group-lock wait; only printed, never
+	 * trusted for anything else */
+	double ms[5];
 };
 
 /* Check o against root (the run-log root the parent chose): every string

@@ -24,6 +24,7 @@ struct exl_sampler {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;	/* stop requests, and "done" for stop */
 	int stop, done, orphaned;
+	pid_t thread_id;	/* the thread's kernel id, 0 until it runs */
 
 	struct exl_sampler_cfg cfg;	/* strings: owned copies */
 	struct exl_sample_src src;	/* node, job, step, interval */
@@ -334,8 +335,10 @@ static void *run(void *arg)
 
 	/* Yield to the job and to slurmstepd: nice 10 for this thread only
 	 * (Linux applies setpriority to a thread id alone).  Best effort. */
-	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
-			  EXL_SAMPLER_NICE);
+	pthread_mutex_lock(&s->lock);
+	s->thread_id = (pid_t)syscall(SYS_gettid);
+	pthread_mutex_unlock(&s->lock);
+	(void)setpriority(PRIO_PROCESS, (id_t)s->thread_id, EXL_SAMPLER_NICE);
 	gpu_setup(s);
 	o = start_line(s);
 	write_line(s, o);
@@ -527,6 +530,13 @@ int exl_sampler_stop(struct exl_sampler *s)
 	ts_add_ms(&deadline, EXL_SAMPLER_STOP_WAIT_MS);
 	pthread_mutex_lock(&s->lock);
 	s->stop = 1;
+	/* the caller now waits for the thread: its nice 10 would make a
+	 * busy machine's step end wait behind every other process (back to
+	 * the caller's own priority; best effort, it needs the privilege
+	 * slurmstepd has) */
+	if (s->thread_id > 0 && !s->done)
+		(void)setpriority(PRIO_PROCESS, (id_t)s->thread_id,
+				  getpriority(PRIO_PROCESS, 0));
 	pthread_cond_broadcast(&s->cond);
 	while (!s->done)
 		if (pthread_cond_timedwait(&s->cond, &s->lock, &deadline))

@@ -6,8 +6,9 @@
  * each srun step, stopped at step end.  It never blocks the job: start
  * only opens two descriptors and creates the thread (NVML, hwloc and the
  * first sample happen in the thread), stop waits at most
- * EXL_SAMPLER_STOP_WAIT_MS.  The thread runs at nice EXL_SAMPLER_NICE,
- * blocks every signal, never forks, never exits the process and never
+ * EXL_SAMPLER_STOP_WAIT_MS.  The thread runs at nice EXL_SAMPLER_NICE
+ * (back to the caller's priority once stop waits for it, where the
+ * caller may raise it), blocks every signal, never forks, never exits the process and never
  * prints.
  *
  * Privileges: call exl_sampler_start with the job user's effective uid

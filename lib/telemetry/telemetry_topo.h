@@ -42,9 +42,19 @@ struct exl_topo_alloc {
 	unsigned long long mem_mb;	/* 0: unknown */
 };
 
-/* Load this machine's topology (xmlpath NULL) or an hwloc XML file. */
+/* Load this machine's topology (xmlpath NULL) or an hwloc XML file.
+ * PCI devices are only discovered (slow) when exl_topo_pci_has_gpu()
+ * does not rule GPUs out. */
 int exl_topo_load(const char *xmlpath, struct exl_topo *t,
 		  struct exl_err *err);
+
+/* Where Linux lists PCI devices. */
+#define EXL_TOPO_PCI_DIR "/sys/bus/pci/devices"
+
+/* Whether pci_dir (a sysfs devices directory: one directory per device
+ * with "class" and "vendor" files) holds a device the hardware block
+ * counts as a GPU: 1 yes, 0 surely none, -1 could not tell. */
+int exl_topo_pci_has_gpu(const char *pci_dir);
 
 /* Merge NVML's devices: same PCI bus id -> NVML's name, UUID and memory
  * size win; devices hwloc did not see are added.  The GPUs selected in nv

@@ -286,6 +286,22 @@ static struct {
 } link_held[LINK_HELD_MAX];
 static pthread_mutex_t link_mu = PTHREAD_MUTEX_INITIALIZER;
 static int lock_kind_seen;	/* EXL_LOCK_FCNTL or EXL_LOCK_LINK */
+static double lock_wait_max_ms;	/* the longest exl_lock wait here */
+
+/* note_wait: the fcntl lock came after waiting since *t0 (when waited:
+ * the first try failed). */
+static void note_wait(const struct timespec *t0, int waited)
+{
+	struct timespec t1;
+	double ms;
+
+	if (!waited || clock_gettime(CLOCK_MONOTONIC, &t1) < 0)
+		return;
+	ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	     (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+	if (ms > lock_wait_max_ms)
+		lock_wait_max_ms = ms;
+}
 
 /* fcntl_missing: errno of an F_SETLK that says the filesystem has no
  * fcntl locks at all (rather than that someone holds the lock). */
@@ -338,7 +354,8 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 	struct timespec delay = { 0, 20 * 1000 * 1000 };
 	time_t deadline = time(NULL) + timeout_s;
 	mode_t mode = exl_share_mode(lockpath, 0644, 0);
-	int fd;
+	struct timespec t0 = { 0, 0 };
+	int fd, waited = 0;
 
 	fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
@@ -362,6 +379,7 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 	for (;;) {
 		if (fcntl(fd, F_SETLK, &fl) == 0) {
 			lock_kind_seen = EXL_LOCK_FCNTL;
+			note_wait(&t0, waited);
 			return fd;
 		}
 		if (fcntl_missing(errno))
@@ -371,6 +389,8 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 			close(fd);
 			return -1;
 		}
+		if (!waited)
+			waited = clock_gettime(CLOCK_MONOTONIC, &t0) == 0;
 		if (time(NULL) >= deadline) {
 			exl_errf(err, "timed out after %d s waiting for lock %s",
 				 timeout_s, lockpath);
@@ -381,6 +401,11 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 		if (delay.tv_nsec < 200 * 1000 * 1000)
 			delay.tv_nsec += 10 * 1000 * 1000;
 	}
+}
+
+double exl_lock_longest_wait_ms(void)
+{
+	return lock_wait_max_ms;
 }
 
 int exl_lock_kind(void)

@@ -66,6 +66,10 @@ void exl_unlock(int fd);
 int exl_lock_kind(void);
 const char *exl_lock_kind_name(int kind);
 
+/* The longest time (ms) an fcntl exl_lock of this process waited for
+ * another holder, 0 when none did (EXP_LOG_TIMING, bench/job-array.sh). */
+double exl_lock_longest_wait_ms(void);
+
 /* mkdir -p: create path and missing parents with mode (plus group write,
  * search and setgid in a group-writable parent: util/sharemode.h).  Existing
  * components must be directories; a symlink as the last component is

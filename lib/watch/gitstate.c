@@ -1,16 +1,22 @@
-/* gitstate.c - branch, commit and dirty flag through libgit2. */
+/* gitstate.c - branch, commit and dirty flag through libgit2, which is
+ * loaded on first use (git2_lazy.h): every git_* call below goes through
+ * the table G points at. */
 #include <stdio.h>
 #include <string.h>
-
-#include <git2.h>
+#include <sys/stat.h>
 
 #include "util/fileio.h"
+#include "watch/git2_lazy.h"
 #include "watch/gitstate.h"
 #include "util/sha256file.h"
 
+/* the loaded table, set by exl_gitstate_read and _write_patch before
+ * any other function here runs */
+static const struct exl_git2 *G;
+
 static void git_fail(struct exl_gitstate *gs, const char *what)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = G->git_error_last();
 
 	snprintf(gs->error, sizeof(gs->error), "%s: %s", what,
 		 e && e->message ? e->message : "unknown libgit2 error");
@@ -25,14 +31,14 @@ static int head_diff(git_repository *repo, git_diff **diff)
 	git_tree *tree = NULL;
 	int rc;
 
-	if (git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0)
+	if (G->git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0)
 		return -1;
 	opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
-	if (git_revparse_single(&obj, repo, "HEAD^{tree}") < 0)
+	if (G->git_revparse_single(&obj, repo, "HEAD^{tree}") < 0)
 		return -1;
 	tree = (git_tree *)obj;
-	rc = git_diff_tree_to_workdir_with_index(diff, repo, tree, &opts);
-	git_tree_free(tree);
+	rc = G->git_diff_tree_to_workdir_with_index(diff, repo, tree, &opts);
+	G->git_tree_free(tree);
 	return rc;
 }
 
@@ -42,19 +48,20 @@ static void read_diffstat(git_repository *repo, struct exl_gitstate *gs)
 	git_diff_stats *stats = NULL;
 	size_t f, ins, del;
 
-	if (head_diff(repo, &diff) < 0 || git_diff_get_stats(&stats, diff) < 0)
+	if (head_diff(repo, &diff) < 0 ||
+	    G->git_diff_get_stats(&stats, diff) < 0)
 		goto out;
-	f = git_diff_stats_files_changed(stats);
-	ins = git_diff_stats_insertions(stats);
-	del = git_diff_stats_deletions(stats);
+	f = G->git_diff_stats_files_changed(stats);
+	ins = G->git_diff_stats_insertions(stats);
+	del = G->git_diff_stats_deletions(stats);
 	if (f)
 		snprintf(gs->diffstat, sizeof(gs->diffstat),
 			 "%zu file%s changed, %zu insertion%s(+), %zu deletion%s(-)",
 			 f, f == 1 ? "" : "s", ins, ins == 1 ? "" : "s", del,
 			 del == 1 ? "" : "s");
 out:
-	git_diff_stats_free(stats);
-	git_diff_free(diff);
+	G->git_diff_stats_free(stats);
+	G->git_diff_free(diff);
 }
 
 /* is_dirty: any change to tracked files in index or work tree. */
@@ -64,16 +71,51 @@ static int is_dirty(git_repository *repo)
 	git_status_list *list = NULL;
 	size_t n;
 
-	if (git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION) < 0)
+	if (G->git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION) < 0)
 		return -1;
 
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&list, repo, &opts) < 0)
+	if (G->git_status_list_new(&list, repo, &opts) < 0)
 		return -1;
-	n = git_status_list_entrycount(list);
-	git_status_list_free(list);
+	n = G->git_status_list_entrycount(list);
+	G->git_status_list_free(list);
 	return n > 0;
+}
+
+/* has_entry: dir/name exists (a dangling link counts). */
+static int has_entry(const char *dir, const char *name)
+{
+	char p[4096 + 8];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", strcmp(dir, "/") ? dir : "", name);
+	return lstat(p, &st) == 0;
+}
+
+int exl_gitstate_maybe_repo(const char *dir)
+{
+	char buf[4096], *slash;
+	struct stat st;
+
+	/* libgit2's own verdict (an error) on what we can't walk */
+	if (!dir || dir[0] != '/' || strlen(dir) >= sizeof(buf) ||
+	    stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 1;
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (;;) {
+		/* a work tree's .git (directory, gitlink file or link), or
+		 * a bare repository's HEAD */
+		if (has_entry(buf, ".git") || has_entry(buf, "HEAD"))
+			return 1;
+		if (strcmp(buf, "/") == 0)
+			return 0;
+		slash = strrchr(buf, '/');
+		if (slash == buf)
+			buf[1] = '\0';
+		else
+			*slash = '\0';
+	}
 }
 
 int exl_gitstate_read(const char *dir, struct exl_gitstate *gs)
@@ -82,11 +124,19 @@ int exl_gitstate_read(const char *dir, struct exl_gitstate *gs)
 	git_reference *head = NULL;
 	const git_oid *oid;
 	const char *wd;
+	struct exl_err lerr;
 	int rc, dirty;
 
 	memset(gs, 0, sizeof(*gs));
-	git_libgit2_init();
-	rc = git_repository_open_ext(&repo, dir, 0, NULL);
+	if (!exl_gitstate_maybe_repo(dir))
+		return 0;
+	if (!(G = exl_git2(&lerr))) {
+		/* information only: say why, like an unreadable repository */
+		snprintf(gs->error, sizeof(gs->error), "%.255s", lerr.text);
+		return 0;
+	}
+	G->git_libgit2_init();
+	rc = G->git_repository_open_ext(&repo, dir, 0, NULL);
 	if (rc == GIT_ENOTFOUND)
 		goto out;
 	if (rc < 0) {
@@ -94,28 +144,28 @@ int exl_gitstate_read(const char *dir, struct exl_gitstate *gs)
 		goto out;
 	}
 	gs->found = 1;
-	wd = git_repository_workdir(repo);
+	wd = G->git_repository_workdir(repo);
 	snprintf(gs->repo, sizeof(gs->repo), "%s",
-		 wd ? wd : git_repository_path(repo));
+		 wd ? wd : G->git_repository_path(repo));
 	if (strlen(gs->repo) > 1 && gs->repo[strlen(gs->repo) - 1] == '/')
 		gs->repo[strlen(gs->repo) - 1] = '\0';
-	rc = git_repository_head(&head, repo);
+	rc = G->git_repository_head(&head, repo);
 	if (rc == GIT_EUNBORNBRANCH) {
 		snprintf(gs->branch, sizeof(gs->branch), "(no commits yet)");
 	} else if (rc < 0) {
 		git_fail(gs, "couldn't read HEAD");
 		goto out;
 	} else {
-		if (git_repository_head_detached(repo) == 1)
+		if (G->git_repository_head_detached(repo) == 1)
 			snprintf(gs->branch, sizeof(gs->branch), "HEAD (detached)");
 		else
 			snprintf(gs->branch, sizeof(gs->branch), "%s",
-				 git_reference_shorthand(head));
-		oid = git_reference_target(head);
+				 G->git_reference_shorthand(head));
+		oid = G->git_reference_target(head);
 		if (oid)
-			git_oid_tostr(gs->commit, sizeof(gs->commit), oid);
+			G->git_oid_tostr(gs->commit, sizeof(gs->commit), oid);
 	}
-	if (!git_repository_is_bare(repo)) {
+	if (!G->git_repository_is_bare(repo)) {
 		dirty = is_dirty(repo);
 		if (dirty < 0)
 			git_fail(gs, "couldn't read status");
@@ -125,9 +175,9 @@ int exl_gitstate_read(const char *dir, struct exl_gitstate *gs)
 			read_diffstat(repo, gs);
 	}
 out:
-	git_reference_free(head);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	G->git_reference_free(head);
+	G->git_repository_free(repo);
+	G->git_libgit2_shutdown();
 	return 0;
 }
 
@@ -141,14 +191,16 @@ int exl_gitstate_write_patch(const char *dir, const char *path,
 	size_t len;
 	int rc = -1;
 
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
+	if (!(G = exl_git2(err)))
+		return -1;
+	G->git_libgit2_init();
+	if (G->git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
 		rc = 1;
 		goto out;
 	}
 	if (head_diff(repo, &diff) < 0 ||
-	    git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH) < 0) {
-		const git_error *e = git_error_last();
+	    G->git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH) < 0) {
+		const git_error *e = G->git_error_last();
 
 		exl_errf(err, "couldn't diff %s: %s", dir,
 			 e && e->message ? e->message : "libgit2 error");
@@ -171,9 +223,9 @@ int exl_gitstate_write_patch(const char *dir, const char *path,
 	}
 	rc = exl_write_atomic(path, buf.ptr, len, 0644, err);
 out:
-	git_buf_dispose(&buf);
-	git_diff_free(diff);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	G->git_buf_dispose(&buf);
+	G->git_diff_free(diff);
+	G->git_repository_free(repo);
+	G->git_libgit2_shutdown();
 	return rc;
 }

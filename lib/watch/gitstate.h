@@ -20,6 +20,12 @@ struct exl_gitstate {
  * reason to fail a job. */
 int exl_gitstate_read(const char *dir, struct exl_gitstate *gs);
 
+/* Whether dir (absolute) or a directory above it could hold a repository
+ * (a ".git" entry, or a bare repository's "HEAD"): 0 only when surely
+ * not, and exl_gitstate_read then answers found = 0 without loading
+ * libgit2 (a dozen libraries, and a CA bundle parsed at its init). */
+int exl_gitstate_maybe_repo(const char *dir);
+
 /* Write the uncommitted changes (HEAD to work tree, tracked files) of the
  * repository containing dir as a patch to path (atomically, at most
  * max_bytes; a larger patch is cut and says so).  *sha_hex gets the

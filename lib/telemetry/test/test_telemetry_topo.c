@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/jsonfile.h"
 #include "tap.h"
@@ -204,6 +205,52 @@ static void one_gpu(void)
 	json_object_put(hw);
 }
 
+/* pci_dev: a fake sysfs PCI device under dir/pci. */
+static void pci_dev(const char *name, const char *cls, const char *ven)
+{
+	char p[600];
+
+	snprintf(p, sizeof(p), "%s/pci/%s", dir, name);
+	if (mkdir(p, 0755) < 0)
+		perror(p);
+	snprintf(p, sizeof(p), "%s/pci/%s/class", dir, name);
+	put_file(p, cls);
+	snprintf(p, sizeof(p), "%s/pci/%s/vendor", dir, name);
+	put_file(p, ven);
+}
+
+/* pci_gpus: the sysfs look that decides whether PCI discovery runs. */
+static void pci_gpus(void)
+{
+	char p[600];
+
+	snprintf(p, sizeof(p), "%s/pci", dir);
+	is_int(exl_topo_pci_has_gpu(p), -1, "no PCI directory: can't tell");
+	if (mkdir(p, 0755) < 0)
+		perror(p);
+	is_int(exl_topo_pci_has_gpu(p), 0, "no devices: no GPU");
+	pci_dev("0000:00:01.0", "0x010000\n", "0x1af4\n");
+	pci_dev("0000:00:02.0", "0x030000\n", "0x1234\n");
+	is_int(exl_topo_pci_has_gpu(p), 0, "a disk and a BMC's VGA: no GPU");
+	pci_dev("0000:00:03.0", "0x030000\n", "0x10de\n");
+	is_int(exl_topo_pci_has_gpu(p), 1, "an NVIDIA VGA controller is one");
+	snprintf(p, sizeof(p), "%s/pci2", dir);
+	if (mkdir(p, 0755) < 0)
+		perror(p);
+	snprintf(p, sizeof(p), "%s/pci2/0000:17:00.0", dir);
+	if (mkdir(p, 0755) < 0)
+		perror(p);
+	snprintf(p, sizeof(p), "%s/pci2/0000:17:00.0/class", dir);
+	put_file(p, "0x030200\n");
+	snprintf(p, sizeof(p), "%s/pci2", dir);
+	is_int(exl_topo_pci_has_gpu(p), -1,
+	       "a device without vendor: can't tell");
+	snprintf(p, sizeof(p), "%s/pci2/0000:17:00.0/vendor", dir);
+	put_file(p, "0x1002\n");
+	snprintf(p, sizeof(p), "%s/pci2", dir);
+	is_int(exl_topo_pci_has_gpu(p), 1, "a 3D controller is one");
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -216,6 +263,7 @@ int main(void)
 	errors_and_live();
 	cpulists();
 	one_gpu();
+	pci_gpus();
 	rm_tree(dir);
 	return done_testing();
 }

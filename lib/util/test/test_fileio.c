@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/fileio.h"
@@ -129,6 +130,39 @@ int main(void)
 	exl_unlock(fd);
 	fd2 = exl_lock(p("g.lock"), 1, &err);
 	ok(fd2 >= 0, "lock free again after unlock");
+	exl_unlock(fd2);
+	ok(exl_lock_longest_wait_ms() == 0,
+	   "no wait recorded without a holder");
+	/* a child takes it and holds it for 0.3 s: our wait is recorded */
+	{
+		int pfd[2];
+		char c;
+
+		if (pipe(pfd) < 0)
+			return 1;
+		pid = fork();
+		if (pid == 0) {
+			struct timespec hold = { 0, 300 * 1000 * 1000 };
+			struct exl_err e2;
+			int f2 = exl_lock(p("g.lock"), 5, &e2);
+
+			if (write(pfd[1], "x", 1) != 1)
+				_exit(1);
+			nanosleep(&hold, NULL);
+			exl_unlock(f2);
+			_exit(f2 < 0);
+		}
+		close(pfd[1]);
+		fd2 = pid > 0 && read(pfd[0], &c, 1) == 1 ?
+		      exl_lock(p("g.lock"), 5, &err) : -1;
+		close(pfd[0]);
+		ok(fd2 >= 0 && exl_lock_longest_wait_ms() >= 200 &&
+		   exl_lock_longest_wait_ms() < 5000,
+		   "waited for the holder: %.0f ms recorded",
+		   exl_lock_longest_wait_ms());
+		if (pid > 0)
+			waitpid(pid, &rc, 0);
+	}
 	exl_unlock(fd2);
 
 	/* unwritable directory: clean error, nothing created */

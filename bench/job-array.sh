@@ -1,0 +1,106 @@
+#!/bin/bash
+# job-array.sh - a job array with and without --exp-log on the test bed
+# (issue 20, goal 4: the --exp-log array within 1.1x of the plain one,
+# and the longest group-lock wait).
+#
+#   bench/job-array.sh [BUILD_DIR]     (as root; default: ./build)
+#
+# TASKS: the array sizes (default "100"; the long tier, bench/all --long,
+# is "100 500 1000").  For each size N, with exp_log.so loaded on the
+# 3-node test bed: "sbatch --array=1-N --wrap=true" without --exp-log,
+# then with --exp-log (all tasks in one group, so they share its lock),
+# REPEAT times (default 1), alternating.  Timed: from the submission
+# until every task has left the queue and, with --exp-log, every run log
+# is closed (none left in the open index, N in the ended one).  The jobs
+# run with EXP_LOG_TIMING=1: the longest group-lock wait of a run log's
+# start is read from the slurmd logs.  Prints medians and ratios;
+# exit 1 when a ratio is over the goal.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$src/build}" && pwd)
+plugin=$build/spank/.libs/exp_log.so
+sizes=${TASKS:-100}
+repeat=${REPEAT:-1}
+goal=1.10
+[ -r "$plugin" ] || { echo "job-array.sh: build first ($plugin)" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "job-array.sh: run as root (it starts a cluster)" >&2; exit 2; }
+
+inner=$(mktemp /tmp/exl-bench-array.XXXXXX)
+out=$(mktemp /tmp/exl-bench-array-out.XXXXXX)
+trap 'rm -f "$inner" "$out"' EXIT
+cat >"$inner" <<'I'
+#!/bin/bash
+# inside the test bed: one line per size, "N plain_ms exp_ms lock_ms"
+set -u
+sizes=$1 repeat=$2
+work=$EXP_LOG_TESTBED_DIR/work/array
+mkdir -p "$work" && cd "$work"
+now() { date +%s%N; }
+median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] }'; }
+# count DIR: entries (files, any depth, no temporaries) of an index
+count() { find "$1" -type f ! -name '.*' 2>/dev/null | wc -l; }
+# run N [ROOT]: submit the array, wait until it is done; prints ms
+run() {
+	local n=$1 root=${2:-} s id end
+	s=$(now)
+	end=$(( $(date +%s) + ${ARRAY_TIMEOUT:-900} ))
+	if [ -n "$root" ]; then
+		id=$(sbatch --parsable --array=1-"$n" --exp-log="$root" \
+			-o /dev/null --wrap=true) || return 1
+	else
+		id=$(sbatch --parsable --array=1-"$n" -o /dev/null --wrap=true) ||
+			return 1
+	fi
+	id=${id%%;*}
+	while [ -n "$(squeue -h -j "$id" -o %i 2>/dev/null | head -1)" ]; do
+		[ "$(date +%s)" -lt "$end" ] || { echo "array $id: still queued" >&2; return 1; }
+		sleep 0.2
+	done
+	if [ -n "$root" ]; then
+		until [ "$(count "$root/.exp-log/index/open")" = 0 ] &&
+		      [ "$(count "$root/.exp-log/index/ended")" -ge "$n" ]; do
+			[ "$(date +%s)" -lt "$end" ] || { echo "array $id: run logs still open" >&2; return 1; }
+			sleep 0.2
+		done
+	fi
+	echo $(( ($(now) - s) / 1000000 ))
+}
+export EXP_LOG_TIMING=1
+for n in $sizes; do
+	: >"$work/plain.$n"; : >"$work/exp.$n"
+	# the slurmd logs' sizes now: the timing lines of this size follow
+	for f in "$EXP_LOG_TESTBED_DIR"/log/slurmd-*.log; do
+		echo "$f $(stat -c %s "$f")"
+	done >"$work/offsets"
+	for r in $(seq 1 "$repeat"); do
+		run "$n" >>"$work/plain.$n" || exit 1
+		run "$n" "$work/logs.$n.$r" >>"$work/exp.$n" || exit 1
+	done
+	lock=$(while read -r f off; do tail -c +"$((off + 1))" "$f"; done <"$work/offsets" |
+		sed -n 's/.*exp-log: timing: .*lock_wait \([0-9.]*\).*/\1/p' |
+		sort -g | tail -1)
+	echo "$n $(median <"$work/plain.$n") $(median <"$work/exp.$n") ${lock:-0}"
+done
+I
+chmod +x "$inner"
+"$src/contrib/testbed/exp-log-testbed" run --plugin "$plugin" -- \
+	"$inner" "$sizes" "$repeat" >"$out" 2>/dev/null || true
+[ -s "$out" ] || { echo "job-array.sh: the test bed run gave nothing" >&2; exit 3; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+fail=0
+echo "job array of N x 'true' on the 3-node test bed (exp_log.so loaded), wall time until all done, median of $repeat:"
+printf '  %6s %12s %14s %8s %16s\n' tasks "plain (ms)" "--exp-log (ms)" ratio "lock wait (ms)"
+while read -r n plain exp lock; do
+	r=$(ratio "$exp" "$plain")
+	printf '  %6s %12s %14s %7sx %16s\n' "$n" "$plain" "$exp" "$r" "$lock"
+	ok=$(awk -v r="$r" -v g="$goal" 'BEGIN { print (r <= g) ? "ok" : "FAIL" }')
+	[ "$ok" = ok ] || fail=1
+	[ -z "${BENCH_OUT:-}" ] || {
+		echo "array.$n.exp_log_vs_none $r <=$goal $ok"
+		echo "array.$n.lock_wait_ms $lock - -"
+	} >>"$BENCH_OUT"
+done <"$out"
+if [ "$fail" = 1 ]; then
+	echo "FAIL: a job array with --exp-log took more than ${goal}x the plain one"
+	exit 1
+fi
