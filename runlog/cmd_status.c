@@ -13,9 +13,12 @@
 #include "runstore/summary_cache.h"
 #include "util/text_utf8.h"
 #include "acct_close.h"
+#ifdef RUNLOG_FULL
 #include "eff_fill.h"
+#endif
 #include "rows.h"
 #include "rl_sched.h"
+#include "rl_timing.h"
 #include "util/timefmt.h"
 #include "runstore/unlogged.h"
 
@@ -508,12 +511,19 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	rc = parse(argc, argv, &o, c);
 	if (rc)
 		return rc < 0 ? rl_help(usage) : rc;
+#ifndef RUNLOG_FULL
+	/* the Efficiency blocks are written by runlog-full (eff_fill.h) */
+	if (o.sacct)
+		return rl_exec_full(c->argv);
+#endif
 	exl_unlogged_each(getenv("HOME"), NOTES_MAX, warn_unlogged, &notes);
 	if (rl_check_root(c) < 0)
 		return EXL_EXIT_ERROR;
 	/* the query runs while the logs are read */
+	rl_timing("start");
 	if (rl_sched_start(&q, v.why, sizeof(v.why)) < 0)
 		q.pid = -1;
+	rl_timing("forked");
 	if (!o.all) {
 		rc = pick_runs(c, &o, &sc);
 		indexed = rc == 0;
@@ -534,12 +544,15 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		free(cpath);
 		return EXL_EXIT_ERROR;
 	}
+	rl_timing("read");
 	v.ok = q.pid >= 0 &&
 	       rl_sched_finish(&q, &v.jobs, v.why, sizeof(v.why)) == 0;
+	rl_timing("scheduler");
 	if (!v.ok)
 		cli_err("scheduler not reachable (%s): states come from the "
 			"run logs", v.why);
 	rl_acct_close(c, &sc, &v, o.sacct);
+	rl_timing("accounting");
 	rows = calloc(sc.n ? sc.n : 1, sizeof(*rows));
 	if (!rows) {
 		cli_err("out of memory");
@@ -568,8 +581,11 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		lost += strcmp(row->r.state, "LOST") == 0;
 		n++;
 	}
+#ifdef RUNLOG_FULL
 	if (o.sacct)
 		rl_eff_fill(c, rows, n);
+#endif
+	rl_timing("rows");
 	qsort(rows, n, sizeof(*rows), newest_first);
 	if ((o.json ? print_json(rows, n) :
 	     print_table(c, rows, n, hidden, indexed)) < 0)
@@ -579,6 +595,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	/* the index view read a few logs: the cache is for --all */
 	if (!indexed)
 		save_cache(c, &sc, &cache, cpath);
+	rl_timing("printed");
 out:
 	free(rows);
 	rl_sched_view_free(&v);
