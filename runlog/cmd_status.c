@@ -11,6 +11,7 @@
 #include "runstore/layout.h"
 #include "runstore/run_index.h"
 #include "runstore/summary_cache.h"
+#include "util/hugehint.h"
 #include "util/text_utf8.h"
 #include "acct_close.h"
 #ifdef RUNLOG_FULL
@@ -438,11 +439,14 @@ static int read_runs(const struct rl *c, const struct status_opts *o,
 		cli_err("%s", err.text);
 		return -1;
 	}
+	rl_timing("listed");
 	if (cpath && exl_cache_load(cpath, cache) < 0) {
 		cli_err("out of memory");
 		return -1;
 	}
+	rl_timing("cache-read");
 	exl_cache_match(cache, sc);
+	rl_timing("cache-match");
 	if (exl_scan_summaries(sc, (int)o->threads, &err) < 0) {
 		cli_err("%s", err.text);
 		return -1;
@@ -553,7 +557,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 			"run logs", v.why);
 	rl_acct_close(c, &sc, &v, o.sacct);
 	rl_timing("accounting");
-	rows = calloc(sc.n ? sc.n : 1, sizeof(*rows));
+	rows = exl_huge_zalloc(sc.n ? sc.n : 1, sizeof(*rows));
 	if (!rows) {
 		cli_err("out of memory");
 		rc = EXL_EXIT_ERROR;
