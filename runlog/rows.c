@@ -79,7 +79,7 @@ void rl_row_settle(struct rl *c, struct rl_row *row,
 	j = v->ok ? exl_sched_find(&v->jobs, s->job_id) : NULL;
 	rc = rl_settle_unstarted(c->root, s->job_id, r->state,
 				 j && j->reason[0] ? j->reason : NULL,
-				 r->finished, &err);
+				 r->finished, s->start > 0, &err);
 	if (rc < 0) {
 		cli_err("%s: %s", row->e->path, err.text);
 	} else if (rc == 0) {

@@ -27,10 +27,13 @@ int rl_settle_once(const char *root, const char *path, const char *job_id,
 		   const char *text, struct exl_err *err);
 
 /* exl_run_end_unstarted (reason NULL: none).  0 closed, 1 the job has no
- * run log or it started, -1 with err. */
+ * run log or it started, -1 with err.  started: the caller's summary of
+ * the log has a start time in job_id's block (the newest), so the job
+ * started and the answer is 1 without a process (the usual case: a job
+ * that ended and whose epilog has not closed its log yet). */
 int rl_settle_unstarted(const char *root, const char *job_id,
 			const char *state, const char *reason, time_t end,
-			struct exl_err *err);
+			int started, struct exl_err *err);
 
 /* The run log of job_id closed with accounting's record j: as a job that
  * never started when it did not, else as the epilog would have (ended_by

@@ -83,10 +83,13 @@ int rl_settle_once(const char *root, const char *path, const char *job_id,
 
 int rl_settle_unstarted(const char *root, const char *job_id,
 			const char *state, const char *reason, time_t end,
-			struct exl_err *err)
+			int started, struct exl_err *err)
 {
 	char r[sizeof(((struct exl_sched_job *)0)->reason) + 2], e[24];
 	const char *a[] = { "unstarted", root, job_id, state, r, e };
+
+	if (started)
+		return 1;
 
 	/* NULL and "" are told apart ("-", "+text": settle_direct.c) */
 	snprintf(r, sizeof(r), "%s%s", reason ? "+" : "-",
