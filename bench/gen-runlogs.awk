@@ -3,10 +3,12 @@
 #   awk -v root=DIR -v n=COUNT -v now=EPOCH -v recent=ISO -v recent_day=DAY \
 #       -v old=ISO -v old_day=DAY -v old_epoch=EPOCH -f gen-runlogs.awk
 # n logs in 100 groups, each group with its timeline.md; every run has
-# its sidecar and job index entry (job ids from 100000).  Of every 100
-# runs, one is open, one ended at `recent` (an hour ago: the default view
-# of runlog status shows it), one at `old` (three days ago: still in the
-# index, not shown), the rest in February (no longer indexed).
+# its sidecar and job index entry (job ids from 100000).  Whatever n,
+# 100 runs are open, 100 ended at `recent` (an hour ago: the default view
+# of runlog status shows them), 100 at `old` (three days ago: still in
+# the index, not shown), the rest in February (no longer indexed): the
+# default view has the same work at 1,000 and at 100,000 run logs (at
+# 10,000, one of each per 100 runs, as before).
 BEGIN {
 	srand(7)
 	recent_epoch = now - 3600
@@ -15,15 +17,28 @@ BEGIN {
 	       " " root "/.exp-log/index/ended/" old_day)
 	printf("exp-log run index 1\n") > (root "/.exp-log/index/format")
 	close(root "/.exp-log/index/format")
+	step = int(n / 100)
+	if (step < 3)
+		step = 3
+	# every directory first, with one mkdir (a process per run would
+	# take most of the time)
+	mk = "xargs mkdir -p"
 	for (i = 0; i < n; i++) {
 		g = sprintf("g%03d", i % 100)
 		if (i < 100)
-			system("mkdir -p " root "/" g " " root "/.exp-log/runs/" g)
+			print root "/" g | mk
+		day = 1 + (i / 100) % 28
+		print root "/.exp-log/runs/" g "/" \
+		    sprintf("2026-02-%02d_train_%05d", day, i) | mk
+	}
+	close(mk)
+	for (i = 0; i < n; i++) {
+		g = sprintf("g%03d", i % 100)
 		day = 1 + (i / 100) % 28
 		stem = sprintf("2026-02-%02d_train_%05d", day, i)
 		f = root "/" g "/" stem ".md"
 		id = 100000 + i
-		kind = i % 100	# 0 open, 1 ended an hour ago, 2 three days ago
+		kind = i % step	# 0 open, 1 ended an hour ago, 2 three days ago
 		open_run = kind == 0
 		endt = sprintf("2026-02-%02dT21:01:00+00:00", day)
 		if (kind == 1)
@@ -60,7 +75,6 @@ BEGIN {
 		printf("\n## W&B\n- local: `wandb/offline-run-20260201_090100-r%05d`\n- synced: https://wandb.ai/t/p/runs/r%05d\n- notes: fine\n\n## Next\n- next sweep point\n", i, i) > f
 		close(f)
 		sd = root "/.exp-log/runs/" g "/" stem
-		system("mkdir -p " sd)
 		j = sd "/run.json"
 		printf("{\n  \"schema\": 1,\n  \"run_log\": \"%s/%s.md\",\n  \"state_dir\": \"%s\",\n  \"group\": \"%s\",\n  \"task\": \"train_%05d\",\n  \"jobs\": [ { \"job_id\": \"%d\" } ]\n}\n", g, stem, sd, g, i, id) > j
 		close(j)

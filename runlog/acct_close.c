@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "job/run_lifecycle.h"
 #include "runstore/layout.h"
 #include "util/fileio.h"
 #include "util/jobstate.h"
 #include "acct_close.h"
 #include "rl_sched.h"
+#include "settle.h"
 
 /* unknown_load: the ids in the acct-unknown file asked about less than
  * RL_ACCT_RECHECK_S ago ("id epoch" lines, "id epoch none" when there
@@ -105,26 +105,10 @@ static size_t forgotten(const struct exl_scan *sc,
 static int close_one(const char *root, const struct exl_sched_job *j,
 		     const char *id)
 {
-	struct exl_run_end e = { 0 };
 	struct exl_err err;
 	int rc;
 
-	/* written at submission and never started: the queue's story */
-	rc = exl_run_end_unstarted(root, id, j->state, j->reason, j->end, &err);
-	if (rc == 0)
-		return 0;
-	if (rc < 0) {
-		cli_err("job %s: accounting says %s, but its run log could not "
-			"be closed: %s", id, j->state, err.text);
-		return -1;
-	}
-	e.end = j->end;
-	e.have_status = j->have_exit;
-	e.wstatus = j->exit_status;
-	e.sched_state = j->state;
-	e.source = "accounting";
-	e.note = "filled in from accounting: slurmctld no longer knew the job";
-	rc = exl_run_end(root, id, &e, &err);
+	rc = rl_settle_acct_end(root, id, j, &err);
 	if (rc < 0)
 		cli_err("job %s: accounting says %s, but its run log could not "
 			"be closed: %s", id, j->state, err.text);

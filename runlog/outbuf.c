@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hugehint.h"
 #include "outbuf.h"
 
 static int room(struct rl_out *o, size_t n)
@@ -16,7 +17,7 @@ static int room(struct rl_out *o, size_t n)
 	cap = o->cap ? o->cap : 1 << 16;
 	while (cap < o->len + n)
 		cap *= 2;
-	np = realloc(o->p, cap);
+	np = exl_huge_grow(o->p, o->len, cap);
 	if (!np) {
 		o->failed = 1;
 		return 0;

@@ -11,7 +11,7 @@
 #include "rl_sched.h"
 #include "util/timefmt.h"
 #include "util/jobstate.h"
-#include "job/run_lifecycle.h"
+#include "settle.h"
 
 /* local_alive: for "local:<host>:<pid>" on this host, does pid live? */
 static int local_alive(const char *job_id)
@@ -65,8 +65,8 @@ void rl_row_settle(struct rl *c, struct rl_row *row,
 		return;
 	if (strcmp(r->state, "PENDING") == 0) {
 		if (strcmp(r->reason, "DependencyNeverSatisfied") == 0 &&
-		    exl_run_status_once(c->root, s->job_id, NEVER_SATISFIED,
-					&err) < 0)
+		    rl_settle_once(c->root, row->e->path, s->job_id,
+				   NEVER_SATISFIED, &err) < 0)
 			cli_err("%s: %s", row->e->path, err.text);
 		return;
 	}
@@ -77,9 +77,9 @@ void rl_row_settle(struct rl *c, struct rl_row *row,
 		return;
 	/* the last reason it waited for, which slurmctld keeps */
 	j = v->ok ? exl_sched_find(&v->jobs, s->job_id) : NULL;
-	rc = exl_run_end_unstarted(c->root, s->job_id, r->state,
-				   j && j->reason[0] ? j->reason : NULL,
-				   r->finished, &err);
+	rc = rl_settle_unstarted(c->root, s->job_id, r->state,
+				 j && j->reason[0] ? j->reason : NULL,
+				 r->finished, s->start > 0, &err);
 	if (rc < 0) {
 		cli_err("%s: %s", row->e->path, err.text);
 	} else if (rc == 0) {

@@ -18,6 +18,8 @@
 #include "cli/cli.h"
 #include "exl_build.h"
 #include "runlog.h"
+#include "settle.h"
+#include "rl_timing.h"
 
 /* A command that runs in runlog-full: its function there, NULL here (the
  * status binary execs runlog-full for it). */
@@ -79,13 +81,9 @@ USAGE_LINE
 "in a --fix dry run; status --strict), 2 usage, 3 error.  See runlog(1).\n");
 }
 
-#ifndef RUNLOG_FULL
-/* exec_full: run the command in runlog-full with the same arguments:
- * the one next to this binary (a build tree), else the installed one.
- * Returns only on failure, with the exit status. */
-static int exec_full(char **argv)
+int rl_full_path(char *buf, size_t len)
 {
-	char self[PATH_MAX], path[PATH_MAX + 16];
+	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash;
 
@@ -94,17 +92,30 @@ static int exec_full(char **argv)
 		slash = strrchr(self, '/');
 		if (slash) {
 			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/runlog-full", self);
-			if (access(path, X_OK) == 0)
-				execv(path, argv);
+			if ((size_t)snprintf(buf, len, "%s/runlog-full",
+					     self) < len &&
+			    access(buf, X_OK) == 0)
+				return 0;
 		}
 	}
-	execv(RUNLOG_FULL_PATH, argv);
+	return (size_t)snprintf(buf, len, "%s", RUNLOG_FULL_PATH) < len ?
+	       0 : -1;
+}
+
+int rl_exec_full(char **argv)
+{
+	char path[PATH_MAX + 16];
+
+	if (rl_full_path(path, sizeof(path)) < 0) {
+		fprintf(stderr, "runlog: couldn't run runlog-full: path too "
+			"long\n");
+		return EXL_EXIT_ERROR;
+	}
+	execv(path, argv);
 	fprintf(stderr, "runlog: couldn't run %s: %s (reinstall exp-log-tools)\n",
-		RUNLOG_FULL_PATH, strerror(errno));
+		path, strerror(errno));
 	return EXL_EXIT_ERROR;
 }
-#endif
 
 int main(int argc, char **argv)
 {
@@ -121,8 +132,15 @@ int main(int argc, char **argv)
 	int ch, color = -1;
 	size_t i;
 
+	rl_timing_init();
 	cli_init("runlog");
+#ifdef RUNLOG_FULL
+	/* a write runlog status hands over (settle.h) */
+	if (argc > 1 && strcmp(argv[1], RL_SETTLE_ARG) == 0)
+		return rl_settle_main(argc - 1, argv + 1);
+#endif
 	memset(&c, 0, sizeof(c));
+	c.argv = argv;
 	while ((ch = getopt_long(argc, argv, "+:C:Vh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -162,7 +180,7 @@ int main(int argc, char **argv)
 			continue;
 #ifndef RUNLOG_FULL
 		if (!commands[i].fn)
-			return exec_full(argv);
+			return rl_exec_full(argv);
 #endif
 		return commands[i].fn(&c, argc - optind, argv + optind);
 	}

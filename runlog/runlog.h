@@ -24,6 +24,7 @@ struct rl {
 	struct exl_ckpt_memo memo;	/* missing checkpoint storage */
 	int color;		/* colors on stdout */
 	time_t now;
+	char **argv;		/* main's, for rl_exec_full */
 };
 
 /* A run log named on the command line. */
@@ -50,6 +51,15 @@ int cmd_close(struct rl *c, int argc, char **argv);
 int cmd_lint(struct rl *c, int argc, char **argv);
 int cmd_publish(struct rl *c, int argc, char **argv);
 int cmd_reindex(struct rl *c, int argc, char **argv);
+
+/* The path of runlog-full into buf: the one next to this binary (a
+ * build tree), else the installed one.  -1 when it does not fit. */
+int rl_full_path(char *buf, size_t len);
+
+/* Run the command line argv in runlog-full instead (the status binary,
+ * for what it does not link).  Returns only on failure, with the exit
+ * status after a message. */
+int rl_exec_full(char **argv);
 
 /* Set c->root from dir (relative to the working directory).  -1 with a
  * message when it does not fit. */

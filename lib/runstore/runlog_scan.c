@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/hugehint.h"
 #include "util/fileio.h"
 #include "runstore/layout.h"
 #include "util/names.h"
@@ -40,7 +41,8 @@ static int add_entry(struct exl_scan *sc, const char *group, const char *name)
 
 	if (sc->n == sc->cap) {
 		size_t cap = sc->cap ? sc->cap * 2 : 256;
-		void *nv = realloc(sc->v, cap * sizeof(*sc->v));
+		void *nv = exl_huge_grow(sc->v, sc->n * sizeof(*sc->v),
+					 cap * sizeof(*sc->v));
 
 		if (!nv)
 			return -1;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hugehint.h"
 #include "util/fileio.h"
 #include "runstore/layout.h"
 #include "util/strbuf.h"
@@ -219,7 +220,7 @@ static int parse_rec(char **f, struct exl_cache_rec *r)
 
 int exl_cache_load(const char *path, struct exl_summary_cache *c)
 {
-	size_t len, lines = 0, i;
+	size_t len, lines = 0;
 	char *p, *nl;
 
 	memset(c, 0, sizeof(*c));
@@ -230,9 +231,10 @@ int exl_cache_load(const char *path, struct exl_summary_cache *c)
 		c->buf = NULL;
 		return 0;
 	}
-	for (i = 0; i < len; i++)
-		lines += c->buf[i] == '\n';
-	c->v = calloc(lines + 1, sizeof(*c->v));
+	for (p = c->buf; (nl = memchr(p, '\n', len - (size_t)(p - c->buf)));
+	     p = nl + 1)
+		lines++;
+	c->v = exl_huge_zalloc(lines + 1, sizeof(*c->v));
 	if (!c->v) {
 		exl_cache_free(c);
 		return -1;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/hugehint.h"
 #include "util/fileio.h"
 #include "util/linklock.h"
 #include "util/sharemode.h"
@@ -86,8 +87,10 @@ int exl_read_file(const char *path, size_t max, char **bufp, size_t *lenp,
 			 (long long)st.st_size, max);
 		goto fail;
 	}
-	cap = (size_t)st.st_size + 1;
-	buf = malloc(cap);
+	/* room for the read that sees the end, so a file that does not
+	 * change is read without growing the buffer */
+	cap = (size_t)st.st_size + 2;
+	buf = exl_huge_alloc(cap);
 	if (!buf) {
 		exl_errnof(err, ENOMEM, "couldn't read %s", path);
 		goto fail;

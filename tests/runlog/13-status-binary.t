@@ -1,0 +1,35 @@
+#!/bin/bash
+# The status binary stays small: `runlog` loads json-c, libslurm and libc
+# only (each library more is a slower start of the command run most
+# often); what it leaves out runs in runlog-full, whose --settle entry
+# (the run-log writes status hands over) refuses bad arguments in one line.
+. "$(dirname "$0")/lib.sh"
+FULL=$top_builddir/runlog/runlog-full
+
+needed() {	# needed ELF: its DT_NEEDED names, one a line
+	if command -v readelf >/dev/null; then
+		readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
+	else
+		objdump -p "$1" | awk '$1 == "NEEDED" { print $2 }'
+	fi
+}
+command -v readelf >/dev/null || command -v objdump >/dev/null ||
+	skip_all "neither readelf nor objdump"
+
+libs=$(needed "$RUNLOG_BIN")
+ok $? "runlog's libraries listed"
+echo "$libs" | grep -q '^libslurm' && echo "$libs" | grep -q '^libjson-c'
+ok $? "runlog links libslurm and json-c"
+extra=$(echo "$libs" | grep -Ev '^(libslurm|libjson-c|libc|libm|ld-linux)[.-]')
+is "$extra" "" "runlog links nothing else (libgit2, OpenSSL, hwloc ... are runlog-full's)"
+full=$(needed "$FULL")
+echo "$full" | grep -q '^libgit2'
+ok $? "runlog-full holds the rest (libgit2)"
+
+out=$("$FULL" --settle bogus 2>&1)
+is $? 2 "--settle with bad arguments: usage exit"
+is "$(echo "$out" | wc -l)" 1 "in one line"
+echo "$out" | grep -q 'internal use by runlog status'
+ok $? "that says what --settle is for"
+
+done_testing
