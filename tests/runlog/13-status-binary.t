@@ -20,7 +20,8 @@ libs=$(needed "$RUNLOG_BIN")
 ok $? "runlog's libraries listed"
 echo "$libs" | grep -q '^libslurm' && echo "$libs" | grep -q '^libjson-c'
 ok $? "runlog links libslurm and json-c"
-extra=$(echo "$libs" | grep -Ev '^(libslurm|libjson-c|libc|libm|ld-linux)[.-]')
+# a sanitizer build adds its runtimes (libasan, libubsan)
+extra=$(echo "$libs" | grep -Ev '^(libslurm|libjson-c|libc|libm|ld-linux|libasan|libubsan|liblsan|libtsan)[.-]')
 is "$extra" "" "runlog links nothing else (OpenSSL, hwloc, libyaml ... are runlog-full's)"
 full=$(needed "$FULL")
 echo "$full" | grep -q '^libcrypto' && echo "$full" | grep -q '^libhwloc'
