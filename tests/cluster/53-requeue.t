@@ -154,12 +154,7 @@ is "$(sed -n 's/^wandb [12] //p' "$WORK/chain/seen.log" | sort -u)" "$rid" \
 sd=$(state_dir_of "$R" "$chain")
 is "$(ls -d "$sd"/wandb/wandb/offline-run-*-"$rid" | wc -l)" 3 \
 	"chain: three offline directories with the one id"
-mkdir -p "$WORK/bin" "$WORK/server"
-cp "$top_srcdir/tests/wandb/fake-wandb" "$WORK/bin/wandb"
-chmod 755 "$WORK/bin/wandb"
-printf 'k3y-cluster-chain-0123456789abcdef\n' >"$WORK/key"
-chmod 600 "$WORK/key"
-chown -R "$TUSER:" "$WORK/bin" "$WORK/server" "$WORK/key"
+fake_wandb
 as_user env FAKE_WANDB_LOG="$WORK/calls" FAKE_WANDB_SERVER="$WORK/server" \
 	"$SYNC" sync --yes --wandb "$WORK/bin/wandb" \
 	--wandb-token-file "$WORK/key" --all-unsynced "$sd" >"$WORK/sync.out" 2>&1

@@ -80,12 +80,7 @@ is "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(all(r["
 	"$WORK/list.json")" True "each link has its exit record (the first from the epilog)"
 
 # sync: the first link plainly, the second appended, one run on the server
-mkdir -p "$WORK/bin" "$WORK/server"
-cp "$top_srcdir/tests/wandb/fake-wandb" "$WORK/bin/wandb"
-chmod 755 "$WORK/bin/wandb"
-printf 'k3y-cluster-chain-0123456789abcdef\n' >"$WORK/key"
-chmod 600 "$WORK/key"
-chown -R "$TUSER:" "$WORK/bin" "$WORK/server" "$WORK/key"
+fake_wandb
 last=$(ls -d "$sd"/wandb/wandb/offline-run-*-"$rid" | tail -n 1)
 as_user env FAKE_WANDB_LOG="$WORK/calls" FAKE_WANDB_SERVER="$WORK/server" \
 	"$SYNC" sync --yes --wandb "$WORK/bin/wandb" \

@@ -205,6 +205,20 @@ wait_started() {
 	return 1
 }
 
+# fake_wandb: the tests' fake `wandb` as $WORK/bin/wandb (it records its
+# calls in $FAKE_WANDB_LOG and keeps runs in $FAKE_WANDB_SERVER: use
+# $WORK/calls and $WORK/server) and an API key file $WORK/key (0600), all
+# the test user's.
+fake_wandb() {
+	mkdir -p "$WORK/bin" "$WORK/server" &&
+		cp "$top_srcdir/tests/wandb/fake-wandb" "$WORK/bin/wandb" &&
+		chmod 755 "$WORK/bin/wandb" &&
+		printf 'k3y-cluster-chain-0123456789abcdef\n' >"$WORK/key" &&
+		chmod 600 "$WORK/key" &&
+		chown -R "$TUSER:" "$WORK/bin" "$WORK/server" "$WORK/key" ||
+		bail "couldn't set up the fake wandb in $WORK"
+}
+
 # wait_final ROOT JOBID SECS: wait until the epilog has written the
 # scheduler's state into the run log; prints the run log path.
 wait_final() {
