@@ -175,7 +175,7 @@ ok $([ "$ns" -ge 1 ]; echo $?) "$ns W&B runs synced while the jobs ran"
 lostu=0
 while read -r d; do
 	id=${d##*-}
-	f=$(grep -l -- "^- execution_id: ${id#r}" "$R"/sweep/*_a_*.md | head -n 1)
+	f=$(grep -l -x -- "- execution_id: ${id#r}" "$R"/sweep/*_a_*.md | head -n 1)
 	grep -q "wandb.ai/team/sweep/runs/$id" "$f" 2>/dev/null ||
 		{ lostu=$((lostu + 1)); diag "URL of $d not in ${f:-its run log}"; }
 done <"$WORK/synced"
