@@ -97,15 +97,13 @@ static int last_block_url(const char *run_log, const char *id,
 	struct exl_doc d;
 	char *url, *old;
 	long blk = -1;
-	size_t i;
 	int rc = 0;
 
 	if (exl_doc_load(run_log, &d, err) < 0)
 		return -1;
 	url = synced_url(&d, id);
-	for (i = 0; url && i < d.n; i++)
-		if (exl_doc_job_header(d.lines[i], NULL, NULL))
-			blk = (long)i;
+	if (url)
+		blk = exl_doc_last_job_block(&d);
 	old = blk >= 0 ? exl_doc_get_key(&d, (size_t)blk, "wandb") : NULL;
 	if (blk >= 0 && !old)
 		rc = exl_doc_set_key(&d, (size_t)blk, "wandb", url) < 0 ?

@@ -205,17 +205,6 @@ static int merge_url(struct exl_doc *d, size_t sec, const char *key,
 	return rc;
 }
 
-/* last_job_block: index of the last job block. */
-static long last_job_block(const struct exl_doc *d)
-{
-	long i;
-
-	for (i = (long)d->n - 1; i >= 0; i--)
-		if (exl_doc_job_header(d->lines[i], NULL, NULL))
-			return i;
-	return -1;
-}
-
 /* update_doc: the URL lines: the job's block (all: every job block) and
  * ## W&B. */
 static int update_doc(struct exl_doc *d, const char *job_id, const char *url,
@@ -231,7 +220,7 @@ static int update_doc(struct exl_doc *d, const char *job_id, const char *url,
 	/* after the loop: its inserts moved the lines */
 	blk = job_id ? exl_doc_find_job_block(d, job_id) : -1;
 	if (blk < 0)
-		blk = last_job_block(d);
+		blk = exl_doc_last_job_block(d);
 	if (blk >= 0 && merge_url(d, (size_t)blk, "wandb", url) < 0)
 		return -1;
 	sec = exl_doc_find_section(d, "W&B", 0);

@@ -253,6 +253,16 @@ int exl_doc_job_header(const char *line, int *k, int *m)
 	return exl_doc_job_header_n(line, strlen(line), k, m);
 }
 
+long exl_doc_last_job_block(const struct exl_doc *d)
+{
+	long i;
+
+	for (i = (long)d->n - 1; i >= 0; i--)
+		if (exl_doc_job_header(d->lines[i], NULL, NULL))
+			return i;
+	return -1;
+}
+
 long exl_doc_find_job_block(const struct exl_doc *d, const char *job_id)
 {
 	long hit = -1;

@@ -44,6 +44,10 @@ size_t exl_doc_section_end(const struct exl_doc *d, size_t start);
 int exl_doc_job_header_n(const char *p, size_t len, int *k, int *m);
 int exl_doc_job_header(const char *line, int *k, int *m);
 
+/* The line of the last job block's header ("## Job", "## Job (resumed
+ * ...)"), -1 when the doc has none. */
+long exl_doc_last_job_block(const struct exl_doc *d);
+
 /* The last job block ("## Job" or "## Job (resumed...)") whose execution_id
  * is job_id (a requeued job has several), or -1. */
 long exl_doc_find_job_block(const struct exl_doc *d, const char *job_id);

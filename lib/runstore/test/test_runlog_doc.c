@@ -66,8 +66,15 @@ int main(void)
 		   "a chain's run log");
 		is_int(exl_doc_find_job_block(&c, "9"), 3,
 		       "a chain link's block (resumed K/M); a malformed one is none");
+		is_int(exl_doc_last_job_block(&c), 3,
+		       "last job block: the last well-formed header");
+		exl_doc_free(&c);
+		ok(exl_doc_parse(&c, "# t\n## Status\n- x\n", &err) == 0,
+		   "a doc without a job block");
+		is_int(exl_doc_last_job_block(&c), -1, "last job block: none");
 		exl_doc_free(&c);
 	}
+	is_int(exl_doc_last_job_block(&d), 21, "last job block");
 
 	v = exl_doc_get_key(&d, 6, "end");
 	is_str(v, "_(filled when the job ends)_", "get key");
