@@ -3,6 +3,10 @@
 # run-log roots, an invalid user file reported (file, line, key) while the
 # job still runs; a full run-log filesystem never fails the job.
 . "$(dirname "$0")/lib.sh"
+# our own test user: this test writes the user's ~/.config/exp-log.yaml
+# (user patterns, an invalid file), which the jobs of tests running beside
+# it in other beds must not read
+export EXP_LOG_TESTBED_USER=explogcfg
 SITE=$(mktemp /tmp/exp-log-site.XXXXXX.yaml)
 export EXP_LOG_TESTBED_PLUGIN_ARGS="config=$SITE"
 ALLOWED=/tmp/exp-log-allowed.$$
