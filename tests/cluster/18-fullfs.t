@@ -6,6 +6,10 @@
 # once space is back, in the run log itself; a job that ends while the
 # disk is full is closed by `runlog close` from the scheduler's state.
 . "$(dirname "$0")/lib.sh"
+# our own test user: the epilog leaves its notes in the user's
+# ~/.cache/exp-log/unlogged/, named by job id, and a bed beside this one
+# numbers its jobs from 1 too
+export EXP_LOG_TESTBED_USER=explogfull
 testbed_up
 FS=$WORK/fs
 small_fs "$FS" 4

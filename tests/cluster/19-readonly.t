@@ -6,6 +6,10 @@
 # once the root is writable again `runlog close` closes the log with the
 # true final state that slurmctld still knows.
 . "$(dirname "$0")/lib.sh"
+# our own test user: the epilog leaves its notes in the user's
+# ~/.cache/exp-log/unlogged/, named by job id, and a bed beside this one
+# numbers its jobs from 1 too
+export EXP_LOG_TESTBED_USER=explogro
 testbed_up
 FS=$WORK/fs
 small_fs "$FS" 8
