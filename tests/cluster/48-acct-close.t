@@ -10,6 +10,10 @@
 # time and exit code (marked as filled in from accounting), and B, which
 # accounting does not know either, stays LOST.
 . "$(dirname "$0")/lib.sh"
+# our own test user: the epilog leaves notes for the read-only root in
+# the user's ~/.cache/exp-log/unlogged/, which `runlog status` in the
+# tests running beside this one would show
+export EXP_LOG_TESTBED_USER=explogacct
 
 TESTBED_ARGS=--accounting
 testbed_up
