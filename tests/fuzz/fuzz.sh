@@ -10,7 +10,8 @@
 # FUZZ_CONFIG_H  directory holding the configured exl_build.h (default:
 #                build); FUZZ_PROTO_C the generated wandb_record.pb-c.c
 #                (default: build/lib/wandb/wandb_record.pb-c.c)
-# FUZZ_JOBS      parallel compiles (default 2)
+# FUZZ_JOBS      targets fuzzed at a time, and parallel compiles
+#                (default 2)
 #
 # Each target's corpus is seeded from the test fixtures (see seeds below)
 # plus regressions/<target> (every input that ever crashed, hung or blew up:
@@ -104,12 +105,13 @@ seeds() {
 	esac
 }
 
-fail=0
-for t in $targets; do
-	bin=$out/bin/fuzz_$t
+# run_target T: build T, replay its regressions, fuzz it for time_s; its
+# lines go to $out/T.summary, the status says whether it found anything
+run_target() {
+	local t=$1 bin=$out/bin/fuzz_$1 dirs
 	# shellcheck disable=SC2086
 	"$CC" $cflags -fsanitize=fuzzer "-DFUZZ_$t" "$here/fuzz_targets.c" \
-		"$out/libfuzz.a" $libs -o "$bin"
+		"$out/libfuzz.a" $libs -o "$bin" || return 1
 	mkdir -p "$out/corpus/$t" "$out/artifacts/$t"
 	seeds "$t" "$out/seeds/$t"
 	dirs=("$out/corpus/$t" "$out/seeds/$t")
@@ -119,8 +121,7 @@ for t in $targets; do
 			>"$out/$t.regress.log" 2>&1; then
 			echo "fuzz: $t: a regression input fails again:"
 			tail -n 30 "$out/$t.regress.log"
-			fail=1
-			continue
+			return 1
 		fi
 	fi
 	if "$bin" -max_total_time="$time_s" -timeout=5 -rss_limit_mb=1024 \
@@ -130,7 +131,28 @@ for t in $targets; do
 	else
 		echo "fuzz: $t: FINDING (input in $out/artifacts/$t/; add it to tests/fuzz/regressions/$t once fixed):"
 		grep -E "ERROR|SUMMARY|runtime error|Test unit written" "$out/$t.log" | head -10
-		fail=1
+		return 1
 	fi
+}
+
+# FUZZ_JOBS targets at a time (each fuzzes on one core), reported in order
+running=0
+for t in $targets; do
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+	{
+		rc=0
+		run_target "$t" >"$out/$t.summary" 2>&1 || rc=$?
+		echo "$rc" >"$out/$t.rc"
+	} &
+	running=$((running + 1))
+done
+wait
+fail=0
+for t in $targets; do
+	cat "$out/$t.summary"
+	[ "$(cat "$out/$t.rc" 2>/dev/null)" = 0 ] || fail=1
 done
 exit $fail
