@@ -20,11 +20,13 @@ libs=$(needed "$RUNLOG_BIN")
 ok $? "runlog's libraries listed"
 echo "$libs" | grep -q '^libslurm' && echo "$libs" | grep -q '^libjson-c'
 ok $? "runlog links libslurm and json-c"
-# a sanitizer build adds its runtimes: gcc's as libasan and libubsan,
-# clang's linked in, with the unwinder and threads they need
-san='libasan|libubsan|liblsan|libtsan'
-grep -aq __asan_init "$RUNLOG_BIN" && san="$san|libgcc_s|libpthread|libdl|librt"
-extra=$(echo "$libs" | grep -Ev "^(libslurm|libjson-c|libc|libm|ld-linux|$san)[.-]")
+# only a sanitizer build (it calls __asan_init) adds runtimes: gcc's as
+# libasan and libubsan, clang's linked in, with the unwinder and threads
+# they need
+san=
+grep -aq __asan_init "$RUNLOG_BIN" &&
+	san='|libasan|libubsan|liblsan|libgcc_s|libpthread|libdl|librt'
+extra=$(echo "$libs" | grep -Ev "^(libslurm|libjson-c|libc|libm|ld-linux$san)[.-]")
 is "$extra" "" "runlog links nothing else (OpenSSL, hwloc, libyaml ... are runlog-full's)"
 full=$(needed "$FULL")
 echo "$full" | grep -q '^libcrypto' && echo "$full" | grep -q '^libhwloc'
