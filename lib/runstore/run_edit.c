@@ -71,22 +71,21 @@ static int load(struct exl_run_edit *e, struct file_id *before,
 
 /* A run log's identity when it was loaded: has it changed since? */
 struct loaded {
-	const char *path;
 	struct file_id id;
 };
 
-static int changed_since(void *arg)
+static int changed_since(void *arg, const char *path)
 {
 	struct loaded *l = arg;
 	struct file_id now;
 
-	return file_id_of(l->path, &now) < 0 || !same_file_id(&l->id, &now);
+	return file_id_of(path, &now) < 0 || !same_file_id(&l->id, &now);
 }
 
 /* edit_held: the change, with the group lock held.  A person's save is
- * looked for after the change is made and again just before the new
- * file replaces theirs; either way the change is redone on their
- * version. */
+ * looked for after the change is made, just before the new file replaces
+ * theirs and on the file it displaced (exl_write_atomic_unless); any of
+ * them has the change redone on their version. */
 static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 		     struct exl_err *err)
 {
@@ -95,7 +94,7 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 	size_t len = 0, olen = 0;
 
 	for (tries = 0; tries < EXL_EDIT_RETRIES; tries++) {
-		struct loaded l = { e->run_log, { 0 } };
+		struct loaded l = { { 0 } };
 
 		drop_loaded(e);
 		free(text);
@@ -113,7 +112,7 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 			goto out;
 		}
 		if (r == 1) {
-			if (!changed_since(&l)) {
+			if (!changed_since(&l, e->run_log)) {
 				rc = 1;
 				goto out;
 			}

@@ -219,12 +219,58 @@ int exl_write_atomic(const char *path, const void *buf, size_t len,
 	return exl_write_atomic_unless(path, buf, len, mode, NULL, NULL, err);
 }
 
+/* swap_in: put tmp in path's place with one exchange, so the file that
+ * was there is kept (at tmp) and can be looked at.  A save that landed
+ * after changed() last said no is then found on the displaced file and
+ * put back: 0 done, 1 put back (the caller redoes its change), -1 error;
+ * -2 when the filesystem cannot exchange (the caller renames). */
+static int swap_in(const char *tmp, const char *path,
+		   int (*changed)(void *arg, const char *path), void *arg,
+		   struct exl_err *err)
+{
+	struct stat mine, back;
+
+	if (lstat(tmp, &mine) < 0)
+		return exl_errnof(err, errno, "couldn't stat %s", tmp);
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0) {
+		if (errno == ENOENT) {
+			/* removed since it was loaded: a change too */
+			unlink(tmp);
+			return 1;
+		}
+		if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)
+			return -2;
+		exl_errnof(err, errno, "couldn't replace %s", path);
+		unlink(tmp);
+		return -1;
+	}
+	if (!changed(arg, tmp)) {
+		unlink(tmp);	/* the version the caller changed */
+		return 0;
+	}
+	/* a person's save slipped in: theirs goes back in place */
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0)
+		return exl_errnof(err, errno, "couldn't put back %s", path);
+	if (lstat(tmp, &back) == 0 &&
+	    (back.st_dev != mine.st_dev || back.st_ino != mine.st_ino)) {
+		/* a second save landed on ours meanwhile: the later wins */
+		if (rename(tmp, path) < 0)
+			return exl_errnof(err, errno, "couldn't put back %s",
+					  path);
+		return 1;
+	}
+	unlink(tmp);
+	return 1;
+}
+
 int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
-			    mode_t mode, int (*changed)(void *arg), void *arg,
-			    struct exl_err *err)
+			    mode_t mode,
+			    int (*changed)(void *arg, const char *path),
+			    void *arg, struct exl_err *err)
 {
 	struct stat st;
 	char *tmp;
+	int rc;
 
 	if (lstat(path, &st) == 0) {
 		if (S_ISLNK(st.st_mode))
@@ -240,23 +286,25 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 	tmp = write_temp(path, buf, len, mode, err);
 	if (!tmp)
 		return -1;
-	/* the slow part (write, fsync) is done: the last look before the
-	 * rename leaves only microseconds for a change to slip through */
-	if (changed && changed(arg)) {
+	/* the slow part (write, fsync) is done: look once more, then swap */
+	if (changed && changed(arg, path)) {
 		unlink(tmp);
 		free(tmp);
 		return 1;
 	}
-	if (rename(tmp, path) < 0) {
+	rc = changed ? swap_in(tmp, path, changed, arg, err) : -2;
+	if (rc == -2 && rename(tmp, path) < 0) {
 		exl_errnof(err, errno, "couldn't replace %s", path);
 		unlink(tmp);
 		free(tmp);
 		return -1;
 	}
 	free(tmp);
+	if (rc == -1)
+		return -1;
 	if (fsync_dir(path) < 0)
 		return exl_errnof(err, errno, "couldn't sync the directory of %s", path);
-	return 0;
+	return rc == 1 ? 1 : 0;
 }
 
 int exl_create_exclusive(const char *path, const void *buf, size_t len,

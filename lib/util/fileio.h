@@ -32,12 +32,19 @@ int exl_write_all(int fd, const void *buf, size_t len);
 int exl_write_atomic(const char *path, const void *buf, size_t len,
 		     mode_t mode, struct exl_err *err);
 
-/* exl_write_atomic, but after the temp file is written and synced and
- * just before the rename, ask changed(arg): when it says yes (non-zero)
- * the temp file is dropped and 1 returned, the file left as it is. */
+/* exl_write_atomic for a file someone else may save at any time: after
+ * the temp file is written and synced, changed(arg, path) is asked
+ * whether path differs from the version the caller read; yes (non-zero)
+ * drops the temp file and returns 1, the file left as it is.  Otherwise
+ * the temp file is exchanged with path (renameat2 RENAME_EXCHANGE) and
+ * changed(arg, T) asked of the displaced file at its temp name T: a save
+ * that landed in between is put back in place and 1 returned, so no
+ * save is ever overwritten.  Where the filesystem cannot exchange, a
+ * plain rename follows the first look.  0 when written, -1 on error. */
 int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
-			    mode_t mode, int (*changed)(void *arg), void *arg,
-			    struct exl_err *err);
+			    mode_t mode,
+			    int (*changed)(void *arg, const char *path),
+			    void *arg, struct exl_err *err);
 
 /* Create path with buf only if it does not exist yet (O_EXCL), through a
  * temp file and link(2) so readers never see a partial file.  Returns 0,

@@ -51,6 +51,84 @@ static void pairs(void)
 	json_object_put(o);
 }
 
+/* A writer's view of "has the file changed since I read it?", with a
+ * person who saves at the worst moment: right after a look said no. */
+struct saver {
+	struct stat loaded;
+	int looks, saves_after;	/* save after look number saves_after */
+};
+
+static int unchanged(const struct stat *a, const char *path)
+{
+	struct stat now;
+
+	return lstat(path, &now) == 0 && now.st_ino == a->st_ino &&
+	       now.st_dev == a->st_dev;
+}
+
+static int changed_then_save(void *arg, const char *path)
+{
+	struct saver *s = arg;
+	int changed = !unchanged(&s->loaded, path);
+	FILE *f;
+
+	if (++s->looks == s->saves_after) {
+		/* the editor's save: a new file renamed over the old one */
+		f = fopen(p("person.tmp"), "w");
+		if (!f || fputs("person's save\n", f) < 0 || fclose(f) != 0 ||
+		    rename(p("person.tmp"), p("w.md")) < 0)
+			return 1;
+	}
+	return changed;
+}
+
+/* exl_write_atomic_unless never overwrites a save, wherever it lands. */
+static void unless(void)
+{
+	struct exl_err err;
+	struct saver s;
+	char *buf = NULL;
+	size_t len;
+	int rc;
+
+	ok(exl_write_atomic(p("w.md"), "v1\n", 3, 0644, &err) == 0,
+	   "unless: first version");
+	memset(&s, 0, sizeof(s));
+	ok(lstat(p("w.md"), &s.loaded) == 0, "unless: loaded");
+	rc = exl_write_atomic_unless(p("w.md"), "mine\n", 5, 0644,
+				     changed_then_save, &s, &err);
+	is_int(rc, 0, "unless: nobody saved, written");
+	ok(exl_read_file(p("w.md"), 100, &buf, &len, &err) == 0 &&
+	   strcmp(buf, "mine\n") == 0, "unless: our version in place");
+	free(buf);
+
+	/* the save lands between the last look and the swap */
+	memset(&s, 0, sizeof(s));
+	s.saves_after = 1;
+	ok(lstat(p("w.md"), &s.loaded) == 0, "unless: loaded again");
+	rc = exl_write_atomic_unless(p("w.md"), "mine 2\n", 7, 0644,
+				     changed_then_save, &s, &err);
+	is_int(rc, 1, "unless: a save in the window is seen");
+	is_int(s.looks, 2, "unless: seen on the displaced file");
+	ok(exl_read_file(p("w.md"), 100, &buf, &len, &err) == 0 &&
+	   strcmp(buf, "person's save\n") == 0,
+	   "unless: the person's save is kept: %s", buf ? buf : "");
+	free(buf);
+
+	/* a save before the last look: nothing is swapped */
+	memset(&s, 0, sizeof(s));
+	ok(lstat(p("w.md"), &s.loaded) == 0, "unless: loaded a third time");
+	ok(exl_write_atomic(p("w.md"), "someone else\n", 13, 0644, &err) == 0,
+	   "unless: saved before the look");
+	rc = exl_write_atomic_unless(p("w.md"), "mine 3\n", 7, 0644,
+				     changed_then_save, &s, &err);
+	is_int(rc, 1, "unless: the earlier save is seen");
+	ok(exl_read_file(p("w.md"), 100, &buf, &len, &err) == 0 &&
+	   strcmp(buf, "someone else\n") == 0, "unless: and kept");
+	free(buf);
+	ok(unlink(p("w.md")) == 0, "unless: no temp file left beside it");
+}
+
 int main(void)
 {
 	struct exl_err err;
@@ -78,6 +156,8 @@ int main(void)
 	ok(stat(p("a.md"), &st) == 0 && (st.st_mode & 0777) == 0600,
 	   "replacement keeps the existing mode");
 	is_int(count_entries(), 1, "no temp file left behind");
+	unless();
+	is_int(count_entries(), 1, "unless: no temp file left behind");
 
 	ok(exl_read_file(p("a.md"), 2, &buf, &len, &err) < 0 &&
 	   strstr(err.text, "too large"), "size limit enforced: %s", err.text);
