@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "runstore/layout.h"
+#include "runstore/index_snapshot.h"
 #include "runstore/run_index.h"
 #include "runstore/summary_cache.h"
 #include "util/hugehint.h"
@@ -361,6 +362,17 @@ static int has_meta(const struct rl *c)
 	return yes;
 }
 
+/* meta_writable: may this user write the caches under <root>/.exp-log
+ * (a root exp-log manages, writable)? */
+static int meta_writable(const struct rl *c)
+{
+	char *meta = exl_layout_meta(c->root);
+	int yes = meta && access(meta, W_OK) == 0;
+
+	free(meta);
+	return yes;
+}
+
 /* save_cache: remember the summaries for the next run when one that
  * can be cached was read afresh or a cached run log is gone, in a root
  * exp-log manages (.exp-log exists).  A cache that cannot be written
@@ -370,18 +382,14 @@ static void save_cache(const struct rl *c, const struct exl_scan *sc,
 {
 	struct exl_err err;
 	size_t i, fresh = 0, used = 0;
-	char *meta;
 
 	for (i = 0; i < sc->n; i++) {
 		fresh += sc->v[i].ok && !sc->v[i].sum.borrowed &&
 			 exl_cache_worthy(&sc->v[i], c->now);
 		used += sc->v[i].sum.borrowed;
 	}
-	meta = exl_layout_meta(c->root);
-	if (meta && path && (fresh || used != cache->n) &&
-	    access(meta, W_OK) == 0)
+	if (path && (fresh || used != cache->n) && meta_writable(c))
 		exl_cache_write(path, sc, c->now, &err);
-	free(meta);
 }
 
 /* How far back the default view looks, and the slack it gives clocks
@@ -389,23 +397,51 @@ static void save_cache(const struct rl *c, const struct exl_scan *sc,
 #define RECENT_S 86400
 #define INDEX_SLACK_S (6 * 3600)
 
-/* pick_runs: the open and recently ended runs the run index lists, read.
+/* load_recent: the default view's cache of root into cache.  -1 after
+ * a message. */
+static int load_recent(const struct rl *c, struct exl_summary_cache *cache)
+{
+	char *path = exl_cache_recent_path(c->root);
+	int rc = path ? exl_cache_load(path, cache) : -1;
+
+	free(path);
+	if (rc < 0)
+		cli_err("out of memory");
+	return rc;
+}
+
+/* readers_beside_query: threads for the default view's few run logs
+ * while the scheduler query's child runs: one CPU left to it (and to
+ * slurmctld answering it), since that query is what the view waits on. */
+static long readers_beside_query(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus > 2 ? cpus - 1 : 1;
+}
+
+/* pick_runs: the open and recently ended runs the run index lists, read,
+ * unchanged ones from the default view's cache (loaded into cache).
  * 1 when the root has no usable index (the caller reads every run log);
  * -1 after a message. */
 static int pick_runs(const struct rl *c, const struct status_opts *o,
-		     struct exl_scan *sc)
+		     struct exl_scan *sc, struct exl_summary_cache *cache)
 {
 	struct exl_index_list l;
 	struct exl_err err;
 	const char **rels;
+	char *snap;
 	size_t i;
 	int rc;
 
 	memset(sc, 0, sizeof(*sc));
 	if (!exl_index_ready(c->root))
 		return 1;
-	if (exl_index_read(c->root, c->now - RECENT_S - INDEX_SLACK_S, &l,
-			   &err) < 0) {
+	snap = exl_layout_index_snapshot(c->root);
+	rc = exl_index_read_snap(c->root, c->now - RECENT_S - INDEX_SLACK_S,
+				 snap, meta_writable(c), &l, NULL, &err);
+	free(snap);
+	if (rc < 0) {
 		exl_index_list_free(&l);
 		if (errno != ENOMEM)
 			return 1;
@@ -423,6 +459,9 @@ static int pick_runs(const struct rl *c, const struct status_opts *o,
 	rc = exl_scan_pick(c->root, o->group, rels, l.n, sc, &err);
 	free(rels);
 	exl_index_list_free(&l);
+	if (rc == 0 && (rc = load_recent(c, cache)) < 0)
+		return -1;
+	exl_cache_match(cache, sc);
 	if (rc == 0)
 		rc = exl_scan_summaries(sc, (int)o->threads, &err);
 	if (rc < 0)
@@ -531,8 +570,10 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	if (rl_sched_start(&q, v.why, sizeof(v.why)) < 0)
 		q.pid = -1;
 	rl_timing("forked");
+	if (!o.all && !o.threads && q.pid >= 0)
+		o.threads = readers_beside_query();
 	if (!o.all) {
-		rc = pick_runs(c, &o, &sc);
+		rc = pick_runs(c, &o, &sc, &cache);
 		indexed = rc == 0;
 		if (rc > 0)
 			exl_scan_free(&sc);
@@ -541,8 +582,10 @@ int cmd_status(struct rl *c, int argc, char **argv)
 				"written by hand): every run log read; `runlog "
 				"reindex` builds it", c->root);
 	}
-	if (!indexed && rc >= 0)
-		cpath = o.group ? NULL : exl_cache_path(c->root);
+	/* a group's view would leave the others out of the cache */
+	if (rc >= 0 && !o.group)
+		cpath = indexed ? exl_cache_recent_path(c->root) :
+				  exl_cache_path(c->root);
 	if (rc < 0 || (!indexed && read_runs(c, &o, cpath, &sc, &cache) < 0)) {
 		rl_sched_finish(&q, &v.jobs, v.why, sizeof(v.why));
 		rl_sched_view_free(&v);
@@ -602,9 +645,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		rc = EXL_EXIT_ERROR;
 	else
 		rc = (o.strict && (!v.ok || lost)) ? EXL_EXIT_CHECK : EXL_EXIT_OK;
-	/* the index view read a few logs: the cache is for --all */
-	if (!indexed)
-		save_cache(c, &sc, &cache, cpath);
+	save_cache(c, &sc, &cache, cpath);
 	rl_timing("printed");
 out:
 	free(rows);

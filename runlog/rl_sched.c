@@ -1,5 +1,6 @@
 /* rl_sched.c - the scheduler query child and sacct (see rl_sched.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,17 +70,27 @@ static long elapsed(const slurm_job_info_t *j, time_t now)
 	return (long)difftime(end, j->start_time);
 }
 
-/* query: the child's work.  Never returns. */
-static void __attribute__((noreturn)) query(int out_fd, int err_fd)
+/* query: the child's work.  Never returns.  Once the answer is written
+ * it says so on done_fd and exits at once: the parent reads the answer
+ * without waiting for libslurm's clean-up or the exit (the kernel frees
+ * what the child holds). */
+static void __attribute__((noreturn)) query(int out_fd, int err_fd,
+					     int done_fd)
 {
 	job_info_msg_t *msg = NULL;
 	time_t now = time(NULL);
+	char done = 0;
 	FILE *out;
 	uint32_t i;
-	int bad = 0;
+	int bad = 0, null_fd;
 
 	alarm(RL_SCHED_TIMEOUT);
-	if (dup2(err_fd, STDERR_FILENO) < 0)
+	/* the caller's stdin and stdout are not the child's to hold: a
+	 * pipe reading runlog's output must see its end with runlog's */
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
+	    dup2(null_fd, STDOUT_FILENO) < 0 ||
+	    dup2(err_fd, STDERR_FILENO) < 0)
 		_exit(3);
 	out = fdopen(out_fd, "w");
 	if (!out)
@@ -120,33 +131,41 @@ static void __attribute__((noreturn)) query(int out_fd, int err_fd)
 	}
 	if (fclose(out) == EOF)
 		bad = 1;
-	slurm_free_job_info_msg(msg);
-	slurm_fini();
+	if (!bad && write(done_fd, &done, 1) != 1)
+		bad = 1;
 	_exit(bad ? 2 : 0);
 }
 
 int rl_sched_start(struct rl_sched_query *q, char *why, size_t len)
 {
 	const char *conf = getenv("SLURM_CONF");
+	int done[2];
 
 	q->pid = -1;
-	q->out_fd = q->err_fd = -1;
+	q->out_fd = q->err_fd = q->done_fd = -1;
 	/* libslurm spends a minute retrying a configuration file that is
 	 * not there */
 	if (conf && *conf && access(conf, R_OK) != 0) {
 		snprintf(why, len, "SLURM_CONF=%s: %s", conf, strerror(errno));
 		return -1;
 	}
+	q->done_fd = -1;
 	q->out_fd = memfd_create("runlog-jobs", MFD_CLOEXEC);
 	q->err_fd = memfd_create("runlog-jobs-err", MFD_CLOEXEC);
-	if (q->out_fd < 0 || q->err_fd < 0)
+	if (q->out_fd < 0 || q->err_fd < 0 || pipe2(done, O_CLOEXEC) < 0)
 		goto fail;
+	q->done_fd = done[0];
 	fflush(NULL);
 	q->pid = fork();
-	if (q->pid < 0)
+	if (q->pid < 0) {
+		close(done[1]);
 		goto fail;
-	if (q->pid == 0)
-		query(q->out_fd, q->err_fd);
+	}
+	if (q->pid == 0) {
+		close(done[0]);
+		query(q->out_fd, q->err_fd, done[1]);
+	}
+	close(done[1]);
 	return 0;
 fail:
 	snprintf(why, len, "couldn't start the scheduler query: %s",
@@ -155,7 +174,9 @@ fail:
 		close(q->out_fd);
 	if (q->err_fd >= 0)
 		close(q->err_fd);
-	q->out_fd = q->err_fd = -1;
+	if (q->done_fd >= 0)
+		close(q->done_fd);
+	q->out_fd = q->err_fd = q->done_fd = -1;
 	q->pid = -1;
 	return -1;
 }
@@ -217,11 +238,21 @@ static int parse_lines(char *text, int sacct, struct exl_sched_set *set)
 int rl_sched_finish(struct rl_sched_query *q, struct exl_sched_set *set,
 		    char *why, size_t len)
 {
-	char *out = NULL, *err = NULL, line[200];
+	char *out = NULL, *err = NULL, line[200], done;
 	int status = 0, rc = -1;
+	ssize_t n;
 
 	if (q->pid < 0)
 		return -1;
+	/* the answer is complete when the child says so; it is reaped when
+	 * it has exited by then, else by init after runlog exits */
+	do {
+		n = read(q->done_fd, &done, 1);
+	} while (n < 0 && errno == EINTR);
+	if (n == 1 && done == 0) {
+		(void)waitpid(q->pid, NULL, WNOHANG);
+		goto answer;
+	}
 	while (waitpid(q->pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			snprintf(why, len, "couldn't wait for the scheduler query: %s",
@@ -244,6 +275,7 @@ int rl_sched_finish(struct rl_sched_query *q, struct exl_sched_set *set,
 			 "the scheduler query failed");
 		goto out;
 	}
+answer:
 	out = rl_read_fd(q->out_fd, 256u << 20, NULL);
 	if (!out || parse_lines(out, 0, set) < 0) {
 		snprintf(why, len, "couldn't read the scheduler's answer: %s",
@@ -256,6 +288,7 @@ out:
 	free(err);
 	close(q->out_fd);
 	close(q->err_fd);
+	close(q->done_fd);
 	q->pid = -1;
 	return rc;
 }

@@ -22,6 +22,7 @@
 struct rl_sched_query {
 	pid_t pid;		/* -1: not started */
 	int out_fd, err_fd;
+	int done_fd;		/* the child writes a byte when answered */
 };
 
 /* Start the child.  Returns -1 (with why) when it could not be forked. */

@@ -86,6 +86,16 @@ char *exl_layout_summary_cache(const char *root)
 	return fmt_path("%s/" META_DIR "/cache/summaries%s%s", root, "", "");
 }
 
+char *exl_layout_recent_cache(const char *root)
+{
+	return fmt_path("%s/" META_DIR "/cache/recent%s%s", root, "", "");
+}
+
+char *exl_layout_index_snapshot(const char *root)
+{
+	return fmt_path("%s/" META_DIR "/cache/index%s%s", root, "", "");
+}
+
 char *exl_layout_acct_unknown(const char *root)
 {
 	return fmt_path("%s/" META_DIR "/cache/acct-unknown%s%s", root, "", "");

@@ -11,6 +11,8 @@
  *   <root>/.exp-log/index/format           the index's format stamp
  *   <root>/.exp-log/locks/<group>.lock     one lock per group
  *   <root>/.exp-log/cache/summaries        runlog status --all's cache
+ *   <root>/.exp-log/cache/recent           the default view's cache
+ *   <root>/.exp-log/cache/index            the run index as last read
  *   <root>/.exp-log/sweeps/<file>.map      a submitted sweep's task map
  *   <root>/.exp-log/chains/<file>.chain    a submitted chain's stages
  *
@@ -42,6 +44,8 @@ char *exl_layout_jobs_dir(const char *root);
 char *exl_layout_runs_dir(const char *root);		/* the state dirs */
 char *exl_layout_index_format(const char *root);
 char *exl_layout_summary_cache(const char *root);
+char *exl_layout_recent_cache(const char *root);
+char *exl_layout_index_snapshot(const char *root);
 /* job ids accounting did not know, and when it was asked (runlog) */
 char *exl_layout_acct_unknown(const char *root);
 /* <root>/.exp-log/index/<sub>[/<day>], for messages. */

@@ -370,8 +370,23 @@ static char (*days(int fd, const char *from, size_t *n))[11]
 	return v;
 }
 
-int exl_index_read(const char *root, time_t since, struct exl_index_list *l,
-		   struct exl_err *err)
+/* tell: directory fd (sub, day) is about to be read; a failed fstat is
+ * told as a zeroed stat (never the same as a directory's). */
+static void tell(exl_index_seen_fn seen, void *arg, int fd, const char *sub,
+		 const char *day)
+{
+	struct stat st;
+
+	if (!seen)
+		return;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	seen(arg, sub, day, &st);
+}
+
+int exl_index_read_seen(const char *root, time_t since,
+			struct exl_index_list *l, exl_index_seen_fn seen,
+			void *arg, struct exl_err *err)
 {
 	char from[11] = "", (*dv)[11];
 	size_t i, nd;
@@ -381,9 +396,11 @@ int exl_index_read(const char *root, time_t since, struct exl_index_list *l,
 	fd = index_dir_err(root, "open", NULL, 0, err);
 	if (fd < 0)
 		return -1;
+	tell(seen, arg, fd, "open", NULL);
 	if (read_dir(fd, NULL, 0, l) < 0)
 		return exl_errnof(err, ENOMEM, "couldn't read the run index");
 	efd = index_dir(root, "ended", NULL, 0);
+	tell(seen, arg, efd, "ended", NULL);
 	if (efd < 0)
 		return 0;	/* nothing ended yet */
 	if (since > 0)
@@ -393,12 +410,24 @@ int exl_index_read(const char *root, time_t since, struct exl_index_list *l,
 		rc = exl_errnof(err, ENOMEM, "couldn't read the run index");
 	for (i = 0; rc == 0 && i < nd; i++) {
 		fd = dir_at(efd, dv[i], 0);
+		tell(seen, arg, fd, "ended", dv[i]);
 		if (fd >= 0 && read_dir(fd, dv[i], since, l) < 0)
 			rc = exl_errnof(err, ENOMEM, "couldn't read the run index");
 	}
 	free(dv);
 	close(efd);
 	return rc;
+}
+
+int exl_index_read(const char *root, time_t since, struct exl_index_list *l,
+		   struct exl_err *err)
+{
+	return exl_index_read_seen(root, since, l, NULL, NULL, err);
+}
+
+int exl_index_list_push(struct exl_index_list *l, struct exl_index_entry *e)
+{
+	return list_push(l, e);
 }
 
 void exl_index_list_free(struct exl_index_list *l)

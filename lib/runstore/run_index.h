@@ -127,6 +127,20 @@ int exl_index_read(const char *root, time_t since, struct exl_index_list *l,
 
 void exl_index_list_free(struct exl_index_list *l);
 
+/* exl_index_read, telling seen(arg, sub, day, st) the identity of each
+ * directory just before its entries are read: "open", "ended" (day
+ * NULL; a zeroed st when it does not exist) and "ended" with each day
+ * read.  What lib/runstore/index_snapshot.h remembers. */
+struct stat;
+typedef void (*exl_index_seen_fn)(void *arg, const char *sub,
+				  const char *day, const struct stat *st);
+int exl_index_read_seen(const char *root, time_t since,
+			struct exl_index_list *l, exl_index_seen_fn seen,
+			void *arg, struct exl_err *err);
+
+/* Append e to l (taking its strings); -1 when memory ran out. */
+int exl_index_list_push(struct exl_index_list *l, struct exl_index_entry *e);
+
 /* What a full read of one run log says, for exl_index_sync. */
 struct exl_index_run {
 	const char *rel;

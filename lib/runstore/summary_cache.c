@@ -35,6 +35,11 @@ char *exl_cache_path(const char *root)
 	return exl_layout_summary_cache(root);
 }
 
+char *exl_cache_recent_path(const char *root)
+{
+	return exl_layout_recent_cache(root);
+}
+
 /* Writing ------------------------------------------------------------ */
 
 static void put_str(struct exl_sb *b, const char *s)

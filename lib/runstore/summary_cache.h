@@ -43,8 +43,11 @@ struct exl_summary_cache {
 	size_t n;
 };
 
-/* The cache file of root, newly allocated. */
+/* The cache file of root, newly allocated: every run log's (runlog
+ * status --all), or the default view's few (open and recently ended
+ * runs: reading those few costs more than loading every run's cache). */
 char *exl_cache_path(const char *root);
+char *exl_cache_recent_path(const char *root);
 
 /* Load path into c.  A missing, unreadable or malformed file gives an
  * empty cache (0); -1 only when memory runs out. */

@@ -156,6 +156,39 @@ mklog "$H/2026-03-11_x.md" 6001 open
 runlog --root "$H" status 2>&1 >/dev/null | grep -q "no run index"
 is $? 1 "no message for a root exp-log does not manage"
 
+# the default view remembers the index and the summaries it read
+# (.exp-log/cache/index, cache/recent), and still sees every change
+C=$T/cached
+c1=$(runlog --root "$C" new --task one --group g1 --id 7001)
+c2=$(runlog --root "$C" new --task two --group g1 --id 7002)
+sleep 2		# a directory changed within the second is not remembered
+runlog --root "$C" status >first 2>/dev/null
+[ -s "$C/.exp-log/cache/index" ] && [ -s "$C/.exp-log/cache/recent" ]
+ok $? "the default view writes its caches"
+runlog --root "$C" status >second 2>/dev/null
+cmp -s first second
+ok $? "the cached view is the same"
+grep -q "^g1/$(basename "$c1")" second
+ok $? "it lists the runs"
+sed -i 's/^\(- .* — started: job 7001 .*\)$/\1\n- 2026-12-01 10:00 — running, step 4242, train_loss 0.5/' "$c1"
+runlog --root "$C" status 2>/dev/null | grep "^g1/$(basename "$c1")" | grep -q ' 4242 '
+ok $? "a run log edited in place is read again"
+c3=$(runlog --root "$C" new --task three --group g2 --id 7003)
+runlog --root "$C" status 2>/dev/null | grep -q "^g2/$(basename "$c3")"
+ok $? "a run opened since is listed at once"
+runlog --root "$C" close two --exit 3 >/dev/null
+runlog --root "$C" status 2>/dev/null | grep "^g1/$(basename "$c2")" | grep -q FAILED
+ok $? "a run closed since shows how it ended"
+sleep 2
+runlog --root "$C" status >/dev/null 2>&1
+printf 'exp-log index snapshot 1\t0\t0\nD\topen\t\t1\t1\t1\t1\n' \
+	>"$C/.exp-log/cache/index"
+is "$(runlog --root "$C" status 2>/dev/null | grep -c '^g[12]/')" 3 \
+	"a snapshot of another index is not used"
+printf 'garbage\n' >"$C/.exp-log/cache/recent"
+is "$(runlog --root "$C" status 2>/dev/null | grep -c '^g[12]/')" 3 \
+	"a damaged cache is ignored"
+
 is "$(rc runlog reindex extra)" 2 "reindex: unexpected argument is a usage error"
 runlog reindex --help | grep -q "^Usage: runlog reindex"
 ok $? "reindex --help"

@@ -55,6 +55,10 @@ int main(void)
 		   "index format stamp");
 	check_path(exl_layout_summary_cache("/r"),
 		   "/r/.exp-log/cache/summaries", "summary cache");
+	check_path(exl_layout_recent_cache("/r"),
+		   "/r/.exp-log/cache/recent", "the default view's cache");
+	check_path(exl_layout_index_snapshot("/r"),
+		   "/r/.exp-log/cache/index", "the index snapshot");
 	check_path(exl_layout_index_dir("/r", "ended", "2026-02-20"),
 		   "/r/.exp-log/index/ended/2026-02-20", "ended day dir");
 	check_path(exl_layout_index_dir("/r", "open", NULL),
