@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "runstore/index_snapshot.h"
 #include "runstore/layout.h"
@@ -52,11 +54,13 @@ static int num(const char *s, unsigned long long *v)
 	return errno || *end ? -1 : 0;
 }
 
-/* dir_current: does D line f[] still describe its directory? */
+/* dir_current: does D line f[] still describe its directory?  Asked
+ * with AT_STATX_FORCE_SYNC: on NFS a plain stat may answer from the
+ * client's attribute cache, a minute old; this asks the server. */
 static int dir_current(const char *root, char **f)
 {
 	unsigned long long dev, ino, cs, cns;
-	struct stat st;
+	struct statx st;
 	char *path;
 	int rc;
 
@@ -68,15 +72,19 @@ static int dir_current(const char *root, char **f)
 	path = exl_layout_index_dir(root, f[1], *f[2] ? f[2] : NULL);
 	if (!path)
 		return 0;
-	rc = lstat(path, &st);
+	rc = statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC,
+		   STATX_TYPE | STATX_INO | STATX_CTIME, &st);
 	free(path);
 	if (rc < 0)
 		return errno == ENOENT && ino == 0;
-	return S_ISDIR(st.st_mode) && ino != 0 &&
-	       (unsigned long long)st.st_dev == dev &&
-	       (unsigned long long)st.st_ino == ino &&
-	       (unsigned long long)st.st_ctim.tv_sec == cs &&
-	       (unsigned long long)st.st_ctim.tv_nsec == cns;
+	return S_ISDIR(st.stx_mode) && ino != 0 &&
+	       (st.stx_mask & (STATX_INO | STATX_CTIME)) ==
+	       (STATX_INO | STATX_CTIME) &&
+	       (unsigned long long)makedev(st.stx_dev_major,
+					   st.stx_dev_minor) == dev &&
+	       (unsigned long long)st.stx_ino == ino &&
+	       (unsigned long long)st.stx_ctime.tv_sec == cs &&
+	       (unsigned long long)st.stx_ctime.tv_nsec == cns;
 }
 
 /* add_entry: E line f[] into l unless it ended before since.  0 added

@@ -166,8 +166,9 @@ runlog --root "$C" status >first 2>/dev/null
 [ -s "$C/.exp-log/cache/index" ] && [ -s "$C/.exp-log/cache/recent" ]
 ok $? "the default view writes its caches"
 runlog --root "$C" status >second 2>/dev/null
-cmp -s first second
-ok $? "the cached view is the same"
+# the same rows and states (ages move on by the second)
+is "$(awk '{ print $1, $4 }' second)" "$(awk '{ print $1, $4 }' first)" \
+	"the cached view is the same"
 grep -q "^g1/$(basename "$c1")" second
 ok $? "it lists the runs"
 sed -i 's/^\(- .* — started: job 7001 .*\)$/\1\n- 2026-12-01 10:00 — running, step 4242, train_loss 0.5/' "$c1"
