@@ -110,9 +110,10 @@ static void unless(void)
 				     changed_then_save, &s, &err);
 	is_int(rc, 1, "unless: a save in the window is seen");
 	is_int(s.looks, 2, "unless: seen on the displaced file");
-	ok(exl_read_file(p("w.md"), 100, &buf, &len, &err) == 0 &&
-	   strcmp(buf, "person's save\n") == 0,
-	   "unless: the person's save is kept: %s", buf ? buf : "");
+	buf = NULL;
+	rc = exl_read_file(p("w.md"), 100, &buf, &len, &err);
+	ok(rc == 0 && strcmp(buf, "person's save\n") == 0,
+	   "unless: the person's save is kept: %s", rc == 0 ? buf : err.text);
 	free(buf);
 
 	/* a save before the last look: nothing is swapped */
