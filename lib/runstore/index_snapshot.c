@@ -32,16 +32,6 @@ static int fields(char *line, char **f, int max)
 	return line ? -1 : n;
 }
 
-static int is_day(const char *s)
-{
-	int i;
-
-	for (i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
-			return 0;
-	return s[10] == '\0';
-}
-
 /* num: s as a whole unsigned number into *v; 0 when it is one. */
 static int num(const char *s, unsigned long long *v)
 {
@@ -65,7 +55,8 @@ static int dir_current(const char *root, char **f)
 	int rc;
 
 	if ((strcmp(f[1], "open") != 0 && strcmp(f[1], "ended") != 0) ||
-	    (*f[2] && (strcmp(f[1], "ended") != 0 || !is_day(f[2]))) ||
+	    (*f[2] && (strcmp(f[1], "ended") != 0 ||
+		       !exl_index_valid_day(f[2]))) ||
 	    num(f[3], &dev) < 0 || num(f[4], &ino) < 0 ||
 	    num(f[5], &cs) < 0 || num(f[6], &cns) < 0)
 		return 0;
@@ -97,7 +88,7 @@ static int add_entry(char **f, time_t since, struct exl_index_list *l)
 	if (exl_index_valid_key(f[1]) < 0 ||
 	    (*f[2] && exl_index_valid_key(f[2]) < 0) ||
 	    exl_index_valid_rel(f[3]) < 0 || num(f[4], &end) < 0 ||
-	    (*f[5] ? !is_day(f[5]) || end == 0 : end != 0))
+	    (*f[5] ? !exl_index_valid_day(f[5]) || end == 0 : end != 0))
 		return -1;
 	if (*f[5] && (time_t)end < since)
 		return 0;

@@ -71,8 +71,7 @@ void exl_index_day(time_t t, char *day, size_t len)
 		 tm.tm_mday);
 }
 
-/* valid_day: is name a "YYYY-MM-DD" day directory name? */
-static int valid_day(const char *name)
+int exl_index_valid_day(const char *name)
 {
 	int i;
 
@@ -349,7 +348,8 @@ static char (*days(int fd, const char *from, size_t *n))[11]
 	}
 	rewinddir(dp);
 	while ((de = readdir(dp))) {
-		if (!valid_day(de->d_name) || strcmp(de->d_name, from) < 0)
+		if (!exl_index_valid_day(de->d_name) ||
+		    strcmp(de->d_name, from) < 0)
 			continue;
 		if (*n == cap) {
 			void *nv = realloc(v, (cap ? cap * 2 : 16) * sizeof(*v));

@@ -70,6 +70,9 @@ int exl_index_valid_rel(const char *rel);
  * digits of a hash of rel, into key (at least 19 bytes). */
 void exl_index_hash_key(const char *rel, char *key, size_t len);
 
+/* Is name a "YYYY-MM-DD" day directory name?  1 yes, 0 no. */
+int exl_index_valid_day(const char *name);
+
 /* "YYYY-MM-DD" of t in UTC, into day (at least 11 bytes). */
 void exl_index_day(time_t t, char *day, size_t len);
 
