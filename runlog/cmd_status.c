@@ -411,7 +411,7 @@ static int load_recent(const struct rl *c, struct exl_summary_cache *cache)
 }
 
 /* readers_beside_query: threads for the default view's few run logs
- * while the scheduler query's child runs: one CPU left to it (and to
+ * while the scheduler query runs: one CPU left to it (and to
  * slurmctld answering it), since that query is what the view waits on. */
 static long readers_beside_query(void)
 {
@@ -569,7 +569,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	rl_timing("start");
 	if (rl_sched_start(&q, v.why, sizeof(v.why)) < 0)
 		q.pid = -1;
-	rl_timing("forked");
+	rl_timing("query");
 	if (!o.all && !o.threads && q.pid >= 0)
 		o.threads = readers_beside_query();
 	if (!o.all) {

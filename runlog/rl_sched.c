@@ -1,6 +1,8 @@
-/* rl_sched.c - the scheduler query child and sacct (see rl_sched.h). */
+/* rl_sched.c - the scheduler query and sacct (see rl_sched.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,35 +72,19 @@ static long elapsed(const slurm_job_info_t *j, time_t now)
 	return (long)difftime(end, j->start_time);
 }
 
-/* query: the child's work.  Never returns.  Once the answer is written
- * it says so on done_fd and exits at once: the parent reads the answer
- * without waiting for libslurm's clean-up or the exit (the kernel frees
- * what the child holds). */
-static void __attribute__((noreturn)) query(int out_fd, int err_fd,
-					     int done_fd)
+/* load_lines: ask slurmctld for every job (libslurm initialised here)
+ * and write one line per job to out.  -1 with why when it did not
+ * answer. */
+static int load_lines(FILE *out, char *why, size_t len)
 {
 	job_info_msg_t *msg = NULL;
 	time_t now = time(NULL);
-	char done = 0;
-	FILE *out;
 	uint32_t i;
-	int bad = 0, null_fd;
 
-	alarm(RL_SCHED_TIMEOUT);
-	/* the caller's stdin and stdout are not the child's to hold: a
-	 * pipe reading runlog's output must see its end with runlog's */
-	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
-	    dup2(null_fd, STDOUT_FILENO) < 0 ||
-	    dup2(err_fd, STDERR_FILENO) < 0)
-		_exit(3);
-	out = fdopen(out_fd, "w");
-	if (!out)
-		_exit(3);
 	slurm_init(NULL);
 	if (slurm_load_jobs((time_t)0, &msg, SHOW_ALL) != SLURM_SUCCESS) {
-		fprintf(stderr, "%s\n", slurm_strerror(slurm_get_errno()));
-		_exit(1);
+		snprintf(why, len, "%s", slurm_strerror(slurm_get_errno()));
+		return -1;
 	}
 	for (i = 0; i < msg->record_count; i++) {
 		const slurm_job_info_t *j = &msg->job_array[i];
@@ -110,9 +96,9 @@ static void __attribute__((noreturn)) query(int out_fd, int err_fd,
 		/* a pending job's, and the last one a job that left the
 		 * queue waited for (status rows show only the former) */
 		if (j->state_reason != WAIT_NO_REASON) {
-			const char *why = slurm_job_reason_string(j->state_reason);
+			const char *w = slurm_job_reason_string(j->state_reason);
 
-			snprintf(r.reason, sizeof(r.reason), "%s", why ? why : "");
+			snprintf(r.reason, sizeof(r.reason), "%s", w ? w : "");
 		}
 		r.start = j->start_time;
 		r.end = j->end_time;
@@ -126,14 +112,197 @@ static void __attribute__((noreturn)) query(int out_fd, int err_fd,
 			r.exit_status = (int)j->exit_code;
 		}
 		if (exl_sched_format(&r, line, sizeof(line)) < 0 ||
-		    fputs(line, out) == EOF)
-			bad = 1;
+		    fputs(line, out) == EOF) {
+			slurm_free_job_info_msg(msg);
+			snprintf(why, len, "couldn't keep the scheduler's answer: "
+				 "%s", strerror(errno ? errno : ENOMEM));
+			return -1;
+		}
 	}
-	if (fclose(out) == EOF)
-		bad = 1;
-	if (!bad && write(done_fd, &done, 1) != 1)
-		bad = 1;
-	_exit(bad ? 2 : 0);
+	slurm_free_job_info_msg(msg);
+	return 0;
+}
+
+/* query: the child's work (a root without a slurm.conf file: libslurm
+ * looks for its configuration elsewhere and ends the process when it
+ * finds none).  Never returns.  Once the answer is written it says so
+ * on done_fd and exits at once: the parent reads the answer without
+ * waiting for libslurm's clean-up or the exit (the kernel frees what
+ * the child holds). */
+static void __attribute__((noreturn)) query(int out_fd, int err_fd,
+					     int done_fd)
+{
+	char done = 0, why[200];
+	FILE *out;
+	int null_fd;
+
+	alarm(RL_SCHED_TIMEOUT);
+	/* the caller's stdin and stdout are not the child's to hold: a
+	 * pipe reading runlog's output must see its end with runlog's */
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
+	    dup2(null_fd, STDOUT_FILENO) < 0 ||
+	    dup2(err_fd, STDERR_FILENO) < 0)
+		_exit(3);
+	out = fdopen(out_fd, "w");
+	if (!out)
+		_exit(3);
+	if (load_lines(out, why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s\n", why);
+		_exit(1);
+	}
+	if (fclose(out) == EOF || write(done_fd, &done, 1) != 1)
+		_exit(2);
+	_exit(0);
+}
+
+/* The query thread's state, shared with the caller under tq.lock: one
+ * query per process.  The thread writes its byte on done_fd while it
+ * holds the lock, so a caller that gave up waiting (ABANDONED) never
+ * leaves it writing to a closed pipe. */
+enum { TQ_IDLE, TQ_RUNNING, TQ_ANSWERED, TQ_FAILED, TQ_ABANDONED };
+static struct {
+	pthread_mutex_t lock;
+	int state;
+	int done_fd;		/* the thread's end of the pipe */
+	char *out;		/* the answer's lines (TQ_ANSWERED) */
+	char why[200];		/* TQ_FAILED */
+} tq = { .lock = PTHREAD_MUTEX_INITIALIZER, .done_fd = -1 };
+
+/* Set in the query thread: exit() called there is libslurm's fatal(). */
+static __thread int in_query;
+
+/* tq_end: the thread's result (out: the answer, or NULL and why), handed
+ * to the caller unless it gave up waiting. */
+static void tq_end(char *out, const char *why)
+{
+	char byte = out ? 0 : 1;
+
+	pthread_mutex_lock(&tq.lock);
+	if (tq.state == TQ_ABANDONED) {
+		free(out);
+	} else {
+		tq.state = out ? TQ_ANSWERED : TQ_FAILED;
+		tq.out = out;
+		snprintf(tq.why, sizeof(tq.why), "%s", why);
+		if (write(tq.done_fd, &byte, 1) != 1)
+			tq.state = TQ_FAILED;
+	}
+	pthread_mutex_unlock(&tq.lock);
+	close(tq.done_fd);
+}
+
+/* on_sched_exit: an exit handler for the two ways the query thread
+ * meets exit().  libslurm ends the process with exit(1) when its
+ * configuration is broken (fatal(), after printing why): called on the
+ * query thread, this turns that into "the scheduler did not answer" and
+ * parks the thread; the caller goes on with the run logs, and its own
+ * exit ends the process.  And when the caller exits while an abandoned
+ * query is still in libslurm, the process ends here, before the
+ * libraries' destructors run under that thread. */
+static void on_sched_exit(int status, void *arg)
+{
+	int gone;
+
+	(void)arg;
+	if (in_query) {
+		tq_end(NULL, "libslurm could not use Slurm's configuration: "
+		       "see its message above");
+		for (;;)
+			pause();
+	}
+	pthread_mutex_lock(&tq.lock);
+	gone = tq.state == TQ_ABANDONED;
+	pthread_mutex_unlock(&tq.lock);
+	if (gone) {
+		fflush(NULL);
+		_exit(status);
+	}
+}
+
+/* query_thread: the query in this process (no fork: a forked child
+ * pays for copying the parent's pages as it touches them, about a
+ * third of squeue's own time here). */
+static void *query_thread(void *arg)
+{
+	char why[200] = "", *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	in_query = 1;
+	out = open_memstream(&buf, &len);
+	if (!out) {
+		tq_end(NULL, "out of memory");
+		return arg;
+	}
+	if (load_lines(out, why, sizeof(why)) < 0) {
+		fclose(out);
+		free(buf);
+		tq_end(NULL, why);
+		return arg;
+	}
+	if (fclose(out) == EOF) {
+		free(buf);
+		tq_end(NULL, "out of memory");
+		return arg;
+	}
+	tq_end(buf, "");
+	return arg;
+}
+
+/* config_file: does libslurm have a slurm.conf file to read (SLURM_CONF,
+ * checked by the caller, or the places it looks first)?  Without one it
+ * looks for a configuration elsewhere (DNS), and says on stderr how that
+ * failed: the forked child keeps that off the user's terminal. */
+static int config_file(void)
+{
+	const char *conf = getenv("SLURM_CONF");
+
+	return (conf && *conf) || access(RL_SLURM_CONF, R_OK) == 0 ||
+	       access(RL_SLURM_CONF_CACHED, R_OK) == 0;
+}
+
+/* thread_free: may a query start on the thread (none runs)? */
+static int thread_free(void)
+{
+	int yes;
+
+	pthread_mutex_lock(&tq.lock);
+	yes = tq.state != TQ_RUNNING && tq.state != TQ_ABANDONED;
+	pthread_mutex_unlock(&tq.lock);
+	return yes;
+}
+
+/* start_thread: the query on a thread; the pipe's write end is its. */
+static int start_thread(struct rl_sched_query *q, int wfd)
+{
+	static int handler;
+	pthread_attr_t a;
+	pthread_t t;
+	int e;
+
+	if (!handler && on_exit(on_sched_exit, NULL) != 0)
+		return -1;
+	handler = 1;
+	if ((e = pthread_attr_init(&a)) != 0) {
+		errno = e;
+		return -1;
+	}
+	/* no thread runs (thread_free): nothing else reads these yet */
+	tq.state = TQ_RUNNING;
+	tq.done_fd = wfd;
+	e = pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	if (e == 0)
+		e = pthread_create(&t, &a, query_thread, NULL);
+	pthread_attr_destroy(&a);
+	if (e != 0) {
+		tq.state = TQ_IDLE;
+		errno = e;
+		return -1;
+	}
+	q->thread = 1;
+	q->pid = 0;
+	return 0;
 }
 
 int rl_sched_start(struct rl_sched_query *q, char *why, size_t len)
@@ -142,6 +311,7 @@ int rl_sched_start(struct rl_sched_query *q, char *why, size_t len)
 	int done[2];
 
 	q->pid = -1;
+	q->thread = 0;
 	q->out_fd = q->err_fd = q->done_fd = -1;
 	/* libslurm spends a minute retrying a configuration file that is
 	 * not there */
@@ -149,12 +319,23 @@ int rl_sched_start(struct rl_sched_query *q, char *why, size_t len)
 		snprintf(why, len, "SLURM_CONF=%s: %s", conf, strerror(errno));
 		return -1;
 	}
-	q->done_fd = -1;
-	q->out_fd = memfd_create("runlog-jobs", MFD_CLOEXEC);
-	q->err_fd = memfd_create("runlog-jobs-err", MFD_CLOEXEC);
-	if (q->out_fd < 0 || q->err_fd < 0 || pipe2(done, O_CLOEXEC) < 0)
+	if (pipe2(done, O_CLOEXEC) < 0)
 		goto fail;
 	q->done_fd = done[0];
+	/* one query thread per process: a later query (none so far) forks */
+	if (config_file() && thread_free()) {
+		if (start_thread(q, done[1]) < 0) {
+			close(done[1]);
+			goto fail;
+		}
+		return 0;
+	}
+	q->out_fd = memfd_create("runlog-jobs", MFD_CLOEXEC);
+	q->err_fd = memfd_create("runlog-jobs-err", MFD_CLOEXEC);
+	if (q->out_fd < 0 || q->err_fd < 0) {
+		close(done[1]);
+		goto fail;
+	}
 	fflush(NULL);
 	q->pid = fork();
 	if (q->pid < 0) {
@@ -235,15 +416,43 @@ static int parse_lines(char *text, int sacct, struct exl_sched_set *set)
 	return 0;
 }
 
-int rl_sched_finish(struct rl_sched_query *q, struct exl_sched_set *set,
-		    char *why, size_t len)
+/* finish_thread: wait for the query thread's answer (RL_SCHED_TIMEOUT
+ * at most) and take it.  The answer's text in *out. */
+static int finish_thread(struct rl_sched_query *q, char **out, char *why,
+			 size_t len)
 {
-	char *out = NULL, *err = NULL, line[200], done;
+	struct pollfd p = { .fd = q->done_fd, .events = POLLIN };
+	int n, rc = -1;
+
+	do {
+		n = poll(&p, 1, RL_SCHED_TIMEOUT * 1000);
+	} while (n < 0 && errno == EINTR);
+	pthread_mutex_lock(&tq.lock);
+	if (tq.state == TQ_RUNNING) {
+		/* it goes on in libslurm; its answer is dropped */
+		tq.state = TQ_ABANDONED;
+		snprintf(why, len, "no answer from slurmctld in %d s",
+			 RL_SCHED_TIMEOUT);
+	} else if (tq.state == TQ_ANSWERED) {
+		*out = tq.out;
+		tq.out = NULL;
+		rc = 0;
+	} else {
+		snprintf(why, len, "%s", tq.why[0] ? tq.why :
+			 "the scheduler query failed");
+	}
+	pthread_mutex_unlock(&tq.lock);
+	return rc;
+}
+
+/* finish_child: wait for the child's answer and read it into *out. */
+static int finish_child(struct rl_sched_query *q, char **out, char *why,
+			size_t len)
+{
+	char *err = NULL, line[200], done;
 	int status = 0, rc = -1;
 	ssize_t n;
 
-	if (q->pid < 0)
-		return -1;
 	/* the answer is complete when the child says so; it is reaped when
 	 * it has exited by then, else by init after runlog exits */
 	do {
@@ -276,20 +485,38 @@ int rl_sched_finish(struct rl_sched_query *q, struct exl_sched_set *set,
 		goto out;
 	}
 answer:
-	out = rl_read_fd(q->out_fd, 256u << 20, NULL);
-	if (!out || parse_lines(out, 0, set) < 0) {
+	*out = rl_read_fd(q->out_fd, 256u << 20, NULL);
+	if (!*out) {
 		snprintf(why, len, "couldn't read the scheduler's answer: %s",
 			 strerror(errno ? errno : ENOMEM));
 		goto out;
 	}
 	rc = 0;
 out:
-	free(out);
 	free(err);
 	close(q->out_fd);
 	close(q->err_fd);
+	return rc;
+}
+
+int rl_sched_finish(struct rl_sched_query *q, struct exl_sched_set *set,
+		    char *why, size_t len)
+{
+	char *out = NULL;
+	int rc;
+
+	if (q->pid < 0)
+		return -1;
+	rc = q->thread ? finish_thread(q, &out, why, len) :
+			 finish_child(q, &out, why, len);
 	close(q->done_fd);
 	q->pid = -1;
+	if (rc == 0 && parse_lines(out, 0, set) < 0) {
+		snprintf(why, len, "couldn't read the scheduler's answer: %s",
+			 strerror(ENOMEM));
+		rc = -1;
+	}
+	free(out);
 	return rc;
 }
 

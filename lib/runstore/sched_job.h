@@ -1,7 +1,7 @@
 /* sched_job.h - what the scheduler says about jobs, without libslurm.
  *
- * The runlog CLI asks slurmctld once (slurm_load_jobs) in a child process
- * that writes one line per job; sacct answers in its own "-P" format.
+ * The runlog CLI asks slurmctld once (slurm_load_jobs), on a thread or in
+ * a child process, which writes one line per job; sacct answers in its own "-P" format.
  * Both are parsed here into plain records, kept sorted for lookups, so the
  * reconciliation with run logs is testable without a cluster.
  */
@@ -30,7 +30,7 @@ struct exl_sched_set {
 	size_t n, cap;
 };
 
-/* One line of the query child: "id<TAB>state<TAB>reason<TAB>start<TAB>
+/* One line of the scheduler query: "id<TAB>state<TAB>reason<TAB>start<TAB>
  * end<TAB>elapsed<TAB>limit<TAB>exit" (see exl_sched_format; exit is "-"
  * or missing when unknown).  0 or -1. */
 int exl_sched_parse_line(const char *line, struct exl_sched_job *j);

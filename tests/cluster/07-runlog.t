@@ -128,6 +128,32 @@ rl status --all >out 2>/dev/null
 row "$fr" | grep -q " $idr  *CANCELLED "
 ok $? "cancelled job: CANCELLED"
 
+# a slurm.conf libslurm cannot parse: it ends the process (fatal()) from
+# the query's thread; runlog shows the logs anyway and says why
+{ echo "this is not a slurm.conf line"; cat "$SLURM_CONF"; } >"$WORK/broken.conf"
+chmod 644 "$WORK/broken.conf"
+(cd "$WORK" && runuser -u "$TUSER" -- env SLURM_CONF="$WORK/broken.conf" \
+	HOME="$WORK" "$RUNLOG" status) >out 2>err
+ok $? "exit 0 with a broken slurm.conf"
+grep -q "^runlog: scheduler not reachable (libslurm could not use Slurm's configuration: see its message above)" err
+ok $? "saying libslurm could not use the configuration"
+grep -q 'fatal: Unable to process configuration file' err
+ok $? "libslurm's own message kept"
+row "$fv" | grep -q " 999999  *UNKNOWN "
+ok $? "the open logs shown, UNKNOWN without an answer"
+
+# no slurm.conf file at all: libslurm looks for a configuration by DNS
+# (a configless cluster) in a child, which keeps its messages
+if [ -e /etc/slurm/slurm.conf ] || [ -e /run/slurm/conf/slurm.conf ]; then
+	skip "exit 0 without any slurm.conf" "a slurm.conf is installed here"
+	skip "one line on stderr without any slurm.conf" "a slurm.conf is installed here"
+else
+	(cd "$WORK" && runuser -u "$TUSER" -- env -u SLURM_CONF \
+		HOME="$WORK" "$RUNLOG" status) >out 2>err
+	ok $? "exit 0 without any slurm.conf"
+	is "$(grep -c . err)" 1 "one line on stderr without any slurm.conf"
+fi
+
 # no controller: states from the logs, one warning, exit 0
 scontrol shutdown slurmctld >/dev/null 2>&1
 sleep 2
