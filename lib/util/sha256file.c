@@ -6,8 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "util/crypto_load.h"
 #include "util/sha256file.h"
 
 void exl_hex_encode(const unsigned char *md, unsigned int n, char *hex)
@@ -24,10 +23,11 @@ void exl_hex_encode(const unsigned char *md, unsigned int n, char *hex)
 
 int exl_sha256_buf(const void *buf, size_t len, char hex[EXL_SHA256_HEX])
 {
+	const struct exl_crypto *c = exl_crypto();
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
-	if (!EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL))
+	if (!c || !c->digest(buf, len, md, &n, c->sha256(), NULL))
 		return -1;
 	exl_hex_encode(md, n, hex);
 	return 0;
@@ -36,6 +36,7 @@ int exl_sha256_buf(const void *buf, size_t len, char hex[EXL_SHA256_HEX])
 int exl_sha256_file(const char *path, char hex[EXL_SHA256_HEX],
 		    struct exl_err *err)
 {
+	const struct exl_crypto *c = exl_crypto();
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	EVP_MD_CTX *ctx = NULL;
@@ -44,6 +45,9 @@ int exl_sha256_file(const char *path, char hex[EXL_SHA256_HEX],
 	ssize_t r;
 	int fd, rc = -1;
 
+	if (!c)
+		return exl_errf(err, "couldn't hash %s: %s", path,
+				exl_crypto_error());
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return exl_errnof(err, errno, "couldn't open %s", path);
@@ -52,8 +56,8 @@ int exl_sha256_file(const char *path, char hex[EXL_SHA256_HEX],
 		goto out;
 	}
 	buf = malloc(1 << 20);
-	ctx = EVP_MD_CTX_new();
-	if (!buf || !ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+	ctx = c->ctx_new();
+	if (!buf || !ctx || !c->init(ctx, c->sha256(), NULL)) {
 		exl_errf(err, "couldn't hash %s: out of memory", path);
 		goto out;
 	}
@@ -67,19 +71,19 @@ int exl_sha256_file(const char *path, char hex[EXL_SHA256_HEX],
 		}
 		if (r == 0)
 			break;
-		if (!EVP_DigestUpdate(ctx, buf, (size_t)r)) {
+		if (!c->update(ctx, buf, (size_t)r)) {
 			exl_errf(err, "couldn't hash %s", path);
 			goto out;
 		}
 	}
-	if (!EVP_DigestFinal_ex(ctx, md, &n)) {
+	if (!c->final(ctx, md, &n)) {
 		exl_errf(err, "couldn't hash %s", path);
 		goto out;
 	}
 	exl_hex_encode(md, n, hex);
 	rc = 0;
 out:
-	EVP_MD_CTX_free(ctx);
+	c->ctx_free(ctx);
 	free(buf);
 	close(fd);
 	return rc;

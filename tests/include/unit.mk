@@ -5,6 +5,7 @@ AM_CPPFLAGS = -D_GNU_SOURCE -I$(top_srcdir)/lib -I$(top_srcdir)/tests/include \
 	-I$(srcdir) $(JSONC_CFLAGS) $(YAML_CFLAGS) $(HWLOC_CFLAGS) \
 	$(GIT2_CFLAGS) $(CRYPTO_CFLAGS) \
 	-DEXL_TOP_SRCDIR='"$(abs_top_srcdir)"' \
+	-DEXL_TOP_BUILDDIR='"$(abs_top_builddir)"' \
 	-DEXL_CORPUS='"$(abs_top_srcdir)/tests/runlog/corpus"'
 LDADD = $(top_builddir)/lib/libexplog.la
 
