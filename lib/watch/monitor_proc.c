@@ -22,18 +22,42 @@ static int become_user(uid_t uid, gid_t gid)
 	return 0;
 }
 
-/* close_other_fds: the monitor keeps only stdio and its two pipes, so it
- * never holds a job's files or slurmstepd's sockets open. */
-static void close_other_fds(int keep1, int keep2)
+/* close_span: close the descriptors lo..hi (hi may be ~0U). */
+static void close_span(unsigned int lo, unsigned int hi)
 {
 	struct rlimit rl;
-	int fd, max = 1024;
+	unsigned int fd, max = 1024;
 
+	if (lo > hi)
+		return;
+	/* one call; a kernel before 5.9 gets the loop */
+	if (close_range(lo, hi, 0) == 0)
+		return;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536)
-		max = (int)rl.rlim_cur;
-	for (fd = 3; fd < max; fd++)
-		if (fd != keep1 && fd != keep2)
-			close(fd);
+		max = (unsigned int)rl.rlim_cur;
+	for (fd = lo; fd <= hi && fd < max; fd++)
+		close((int)fd);
+}
+
+/* close_other_fds: the monitor keeps only stdio and its two pipes, so it
+ * never holds a job's files or slurmstepd's sockets open.  Closing each
+ * possible descriptor in turn cost slurmstepd 65,000 calls (20 ms of CPU)
+ * per job where its limit is 65,535. */
+static void close_other_fds(int keep1, int keep2)
+{
+	int keep[2] = { keep1 < keep2 ? keep1 : keep2,
+			keep1 < keep2 ? keep2 : keep1 };
+	unsigned int lo = 3;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (keep[i] < (int)lo)
+			continue;
+		if ((unsigned int)keep[i] > lo)
+			close_span(lo, (unsigned int)keep[i] - 1);
+		lo = (unsigned int)keep[i] + 1;
+	}
+	close_span(lo, ~0U);
 }
 
 int exl_monitor_start(struct exl_monitor *m, uid_t uid, gid_t gid,

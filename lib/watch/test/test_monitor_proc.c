@@ -1,11 +1,13 @@
 /* Unit tests: the detached monitor process starts, stops on request, and
  * its last writes land before exl_monitor_stop returns. */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "util/fileio.h"
 #include "watch/monitor_proc.h"
@@ -74,6 +76,28 @@ static void reporter(void *arg, int stop_fd, int report_fd)
 		_exit(1);
 }
 
+/* fd_census: waits for stop, then reports which of the caller's
+ * descriptors it still holds: "open:" and the list, its pipes "ok". */
+static void fd_census(void *arg, int stop_fd, int report_fd)
+{
+	const int *fds = arg;
+	char msg[128];
+	int i, n;
+
+	while (!exl_monitor_wait(stop_fd, 0.05))
+		;
+	n = snprintf(msg, sizeof(msg), "open:");
+	for (i = 0; fds[i] >= 0; i++)
+		if (fcntl(fds[i], F_GETFD) != -1)
+			n += snprintf(msg + n, sizeof(msg) - (size_t)n, " %d",
+				      fds[i]);
+	n += snprintf(msg + n, sizeof(msg) - (size_t)n, "%s",
+		      fcntl(stop_fd, F_GETFD) != -1 &&
+		      fcntl(report_fd, F_GETFD) != -1 ? " pipes ok" : " pipes gone");
+	if (write(report_fd, msg, (size_t)n) < 0)
+		_exit(1);
+}
+
 int main(void)
 {
 	struct exl_monitor m;
@@ -120,6 +144,33 @@ int main(void)
 	   "a report longer than the buffer");
 	ok(exl_monitor_stop(&m, 5, report, 7) == 0 &&
 	   strcmp(report, "a long") == 0, "is cut to fit, NUL-terminated");
+
+	/* the monitor holds none of its parent's other descriptors: a low
+	 * one, and one far past 1024, under a limit of 70,000 open files
+	 * (slurmstepd's can be that high) where one can be set */
+	{
+		struct rlimit rl;
+		int fds[3] = { open("/dev/null", O_RDONLY), 4000, -1 };
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+			rl.rlim_cur = 70000;
+			if (rl.rlim_max < rl.rlim_cur)
+				rl.rlim_max = rl.rlim_cur;
+			if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+				diag("open-file limit stays (%s)", strerror(errno));
+		}
+
+		ok(fds[0] >= 3 && dup2(fds[0], fds[1]) == fds[1],
+		   "descriptors %d and %d open here", fds[0], fds[1]);
+		ok(exl_monitor_start(&m, getuid(), getgid(), fd_census, fds,
+				     &err) == 0, "a monitor that counts its fds");
+		ok(exl_monitor_stop(&m, 5, report, sizeof(report)) == 0,
+		   "stop waits for it");
+		is_str(report, "open: pipes ok",
+		       "the monitor closed them all, and kept its pipes");
+		close(fds[0]);
+		close(fds[1]);
+	}
 	unlink(path);
 	return done_testing();
 }
