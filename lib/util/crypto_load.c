@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "exl_build.h"
 #include "util/crypto_load.h"
-
-/* The sonames to try: OpenSSL 3, then 1.1 (same EVP calls). */
-static const char *const sonames[] = { "libcrypto.so.3", "libcrypto.so.1.1" };
 
 static struct exl_crypto fns;
 static int loaded;
@@ -20,7 +18,8 @@ static int sym(void *h, const char *name, void *slot)
 	void *p = dlsym(h, name);
 
 	if (!p) {
-		snprintf(why, sizeof(why), "libcrypto has no %s", name);
+		snprintf(why, sizeof(why), "%s has no %s: reinstall OpenSSL's "
+			 "library", CRYPTO_SONAME, name);
 		return -1;
 	}
 	/* POSIX: a data pointer from dlsym converts to a function pointer */
@@ -30,14 +29,13 @@ static int sym(void *h, const char *name, void *slot)
 
 static void load(void)
 {
-	void *h = NULL;
-	size_t i;
+	/* the soname configure found; NODELETE: the table outlives any
+	 * caller; LOCAL: its symbols never satisfy another module's */
+	void *h = dlopen(CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 
-	for (i = 0; !h && i < sizeof(sonames) / sizeof(sonames[0]); i++)
-		h = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		snprintf(why, sizeof(why), "couldn't load libcrypto (%s): "
-			 "install OpenSSL's library", dlerror());
+		snprintf(why, sizeof(why), "couldn't load %s: %s", CRYPTO_SONAME,
+			 dlerror());
 		return;
 	}
 	if (sym(h, "EVP_Digest", &fns.digest) < 0 ||
@@ -47,7 +45,7 @@ static void load(void)
 	    sym(h, "EVP_DigestInit_ex", &fns.init) < 0 ||
 	    sym(h, "EVP_DigestUpdate", &fns.update) < 0 ||
 	    sym(h, "EVP_DigestFinal_ex", &fns.final) < 0)
-		return;	/* the handle stays: dlclose could unmap a tool's copy */
+		return;
 	loaded = 1;
 }
 
