@@ -197,9 +197,9 @@ static void tq_end(char *out, const char *why)
  * configuration is broken (fatal(), after printing why): called on the
  * query thread, this turns that into "the scheduler did not answer" and
  * parks the thread; the caller goes on with the run logs, and its own
- * exit ends the process.  And when the caller exits while an abandoned
- * query is still in libslurm, the process ends here, before the
- * libraries' destructors run under that thread. */
+ * exit ends the process.  And when the caller exits while the query is
+ * still in libslurm (abandoned, or never waited for), the process ends
+ * here, before the libraries' destructors run under that thread. */
 static void on_sched_exit(int status, void *arg)
 {
 	int gone;
@@ -212,7 +212,7 @@ static void on_sched_exit(int status, void *arg)
 			pause();
 	}
 	pthread_mutex_lock(&tq.lock);
-	gone = tq.state == TQ_ABANDONED;
+	gone = tq.state == TQ_ABANDONED || tq.state == TQ_RUNNING;
 	pthread_mutex_unlock(&tq.lock);
 	if (gone) {
 		fflush(NULL);
