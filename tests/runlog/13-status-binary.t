@@ -29,11 +29,14 @@ grep -aq __asan_init "$RUNLOG_BIN" &&
 extra=$(echo "$libs" | grep -Ev "^(libslurm|libjson-c|libc|libm|ld-linux$san)[.-]")
 is "$extra" "" "runlog links nothing else (OpenSSL, hwloc, libyaml ... are runlog-full's)"
 full=$(needed "$FULL")
-echo "$full" | grep -q '^libcrypto' && echo "$full" | grep -q '^libhwloc'
-ok $? "runlog-full holds the rest (OpenSSL, hwloc)"
-# libgit2 is loaded on first use (lib/watch/git2_lazy.h), by neither
+echo "$full" | grep -q '^libhwloc' && echo "$full" | grep -q '^libyaml'
+ok $? "runlog-full holds the rest (hwloc, libyaml)"
+# libgit2 and OpenSSL are loaded on first use (lib/watch/git2_lazy.h,
+# lib/util/crypto_load.h), by neither
 echo "$libs$full" | grep -q '^libgit2'
 is $? 1 "neither links libgit2 (dlopened where a repository is read)"
+echo "$libs$full" | grep -q '^libcrypto'
+is $? 1 "neither links OpenSSL (dlopened at the first hash)"
 
 out=$("$FULL" --settle bogus 2>&1)
 is $? 2 "--settle with bad arguments: usage exit"
