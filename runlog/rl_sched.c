@@ -176,20 +176,24 @@ static __thread int in_query;
  * to the caller unless it gave up waiting. */
 static void tq_end(char *out, const char *why)
 {
-	char byte = out ? 0 : 1;
+	char byte = 0;	/* only wakes the caller: tq.state says how */
+	int fd;
 
 	pthread_mutex_lock(&tq.lock);
+	fd = tq.done_fd;
+	tq.done_fd = -1;
 	if (tq.state == TQ_ABANDONED) {
 		free(out);
 	} else {
 		tq.state = out ? TQ_ANSWERED : TQ_FAILED;
 		tq.out = out;
 		snprintf(tq.why, sizeof(tq.why), "%s", why);
-		if (write(tq.done_fd, &byte, 1) != 1)
+		if (write(fd, &byte, 1) != 1)
 			tq.state = TQ_FAILED;
 	}
 	pthread_mutex_unlock(&tq.lock);
-	close(tq.done_fd);
+	/* taken under the lock: a later query's pipe is never closed here */
+	close(fd);
 }
 
 /* on_sched_exit: an exit handler for the two ways the query thread
