@@ -87,6 +87,14 @@ as_user scancel "${ID[cancel]}"
 as_user scancel "${ID[cancel_noexec]}"
 as_user scancel -b -s USR1 "${ID[batch_usr1]}"
 as_user scancel --full -s USR1 "${ID[full_usr1]}"
+# a signal without -b or --full goes to the job's steps as slurmctld
+# knows them: under load the counter can run before slurmctld lists
+# step 0, and the signal then reaches the batch shell alone
+for i in $(seq 1 120); do
+	squeue -h -s -j "${ID[steps_usr1]}" -o %i 2>/dev/null |
+		grep -qx "${ID[steps_usr1]}\.0" && break
+	sleep 0.5
+done
 as_user scancel -s USR1 "${ID[steps_usr1]}"
 
 for n in cancel cancel_noexec batch_usr1 full_usr1 steps_usr1 warn_b \
