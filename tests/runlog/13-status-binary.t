@@ -27,7 +27,7 @@ san=
 grep -aq __asan_init "$RUNLOG_BIN" &&
 	san='|libasan|libubsan|liblsan|libgcc_s|libpthread|libdl|librt'
 extra=$(echo "$libs" | grep -Ev "^(libslurm|libjson-c|libc|libm|ld-linux$san)[.-]")
-is "$extra" "" "runlog links nothing else (OpenSSL, hwloc, libyaml ... are runlog-full's)"
+is "$extra" "" "runlog links nothing else (hwloc, libyaml ... are runlog-full's)"
 full=$(needed "$FULL")
 echo "$full" | grep -q '^libhwloc' && echo "$full" | grep -q '^libyaml'
 ok $? "runlog-full holds the rest (hwloc, libyaml)"
