@@ -7,12 +7,20 @@
 
 #include "runstore/ckpt_state.h"
 #include "runstore/runlog_summary.h"
+#include "util/jsonfile.h"
+
+/* Largest SIGNOFF.json read (passport writes a few KiB per weight file). */
+#define SIGNOFF_MAX (16u << 20)
 
 const char *exl_ckpt_state_name(enum exl_ckpt_state st)
 {
 	switch (st) {
 	case EXL_CKPT_SIGNED:
 		return "signed";
+	case EXL_CKPT_UNSIGNED:
+		return "unsigned";
+	case EXL_CKPT_BAD:
+		return "bad signoff";
 	case EXL_CKPT_PASSPORT:
 		return "passport only";
 	case EXL_CKPT_NONE:
@@ -118,6 +126,31 @@ static int exists_in(const char *dir, const char *name)
 	return access(p, F_OK) == 0;
 }
 
+/* signoff_state: what SIGNOFF.json in dir says: a verdict passport(1)
+ * writes (pass, soft_signal) with or without a signature object; BAD for
+ * a file that is not such a document. */
+static enum exl_ckpt_state signoff_state(const char *dir)
+{
+	struct exl_err err;
+	json_object *doc, *sig;
+	const char *verdict;
+	enum exl_ckpt_state st = EXL_CKPT_BAD;
+	char p[4200];
+
+	snprintf(p, sizeof(p), "%s/SIGNOFF.json", dir);
+	doc = exl_json_read(p, SIGNOFF_MAX, &err);
+	if (!doc)
+		return EXL_CKPT_BAD;
+	verdict = exl_json_str(doc, "verdict");
+	if (verdict && (strcmp(verdict, "pass") == 0 ||
+			strcmp(verdict, "soft_signal") == 0))
+		st = json_object_object_get_ex(doc, "signature", &sig) &&
+		     json_object_is_type(sig, json_type_object) ?
+		     EXL_CKPT_SIGNED : EXL_CKPT_UNSIGNED;
+	json_object_put(doc);
+	return st;
+}
+
 enum exl_ckpt_state exl_ckpt_state(const char *value, const char *base)
 {
 	return exl_ckpt_state_memo(value, base, NULL);
@@ -140,6 +173,6 @@ enum exl_ckpt_state exl_ckpt_state_memo(const char *value, const char *base,
 	}
 	pass = exists_in(dir, "MODEL_PASSPORT.json");
 	sign = exists_in(dir, "SIGNOFF.json");
-	return pass && sign ? EXL_CKPT_SIGNED :
+	return pass && sign ? signoff_state(dir) :
 	       pass ? EXL_CKPT_PASSPORT : EXL_CKPT_NONE;
 }

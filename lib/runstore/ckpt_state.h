@@ -2,8 +2,10 @@
  *
  * A checkpoint may be published only with MODEL_PASSPORT.json and
  * SIGNOFF.json beside it (seeds/001, "Publishing Checkpoints").  This
- * looks for the two files in the checkpoint's directory; it does not
- * verify them (`passport verify --require-signoff` does).
+ * looks for the two files in the checkpoint's directory and reads the
+ * signoff's verdict and whether it carries a signature, so that the
+ * word a table shows agrees with passport(1); it does not verify hashes
+ * or keys (`passport verify --require-signoff` does).
  */
 #ifndef EXL_CKPT_STATE_H
 #define EXL_CKPT_STATE_H
@@ -14,10 +16,12 @@ enum exl_ckpt_state {
 	EXL_CKPT_NA,		/* no checkpoint recorded */
 	EXL_CKPT_NONE,		/* no passport (or checkpoint not here) */
 	EXL_CKPT_PASSPORT,	/* MODEL_PASSPORT.json only */
-	EXL_CKPT_SIGNED,	/* MODEL_PASSPORT.json and SIGNOFF.json */
+	EXL_CKPT_SIGNED,	/* both, the signoff with a signature */
+	EXL_CKPT_UNSIGNED,	/* both, the signoff without one (no --key) */
+	EXL_CKPT_BAD,		/* SIGNOFF.json unreadable or no verdict */
 };
 
-/* "n/a", "none", "passport only", "signed". */
+/* "n/a", "none", "passport only", "signed", "unsigned", "bad signoff". */
 const char *exl_ckpt_state_name(enum exl_ckpt_state st);
 
 /* The checkpoint directory for a Results value: backticks removed, a

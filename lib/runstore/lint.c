@@ -259,13 +259,17 @@ static void rule_iso_only(struct ctx *c)
 
 static void rule_passport(struct ctx *c)
 {
+	enum exl_ckpt_state st;
 	char *verdict;
 	int signed_off;
 
 	if (c->hf < 0)
 		return;
 	verdict = exl_doc_get_key(c->d, (size_t)c->hf, EXL_K_SIGNOFF_VERDICT);
-	signed_off = exl_ckpt_state(c->s.checkpoint, c->base) == EXL_CKPT_SIGNED ||
+	st = exl_ckpt_state(c->s.checkpoint, c->base);
+	/* a signoff with a verdict; whether its key is trusted is for
+	 * passport verify --require-signoff */
+	signed_off = st == EXL_CKPT_SIGNED || st == EXL_CKPT_UNSIGNED ||
 		     (verdict && (strncmp(verdict, "pass", 4) == 0 ||
 				  strncmp(verdict, "soft_signal", 11) == 0));
 	free(verdict);

@@ -103,4 +103,32 @@ ok $? "a run log edited in place is read again"
 printf 'exp-log summary cache 2\nbroken\tline\n' >"$R/.exp-log/cache/summaries"
 runlog status --all 2>/dev/null | grep -q '^g1/2026-03-10_done.md .* FAILED '
 ok $? "a broken cache is ignored"
+# the PASSPORT column says what passport(1) says of the signoff: a
+# signoff without a key is "unsigned" (publish would refuse it), one
+# with a key "signed", a file passport did not write "bad signoff"
+PP=$top_builddir/passport/passport
+if [ -x "$PP" ] && command -v openssl >/dev/null; then
+	P=$T/pp/run_logs
+	mklog "$P/g/2026-03-10_ck.md" 115 COMPLETED
+	mkdir -p "$T/pp/ck"
+	echo weights >"$T/pp/ck/model.safetensors"
+	sed -i "s|^- checkpoint: .*|- checkpoint: \`$T/pp/ck/model.safetensors\`|" \
+		"$P/g/2026-03-10_ck.md"
+	col() { runlog status --all --json "$P" 2>/dev/null |
+		sed -n 's/^ *"passport": "\(.*\)",$/\1/p'; }
+	is "$(col)" none "no passport: none"
+	"$PP" generate "$T/pp/ck" -q
+	is "$(col)" "passport only" "a passport alone: passport only"
+	"$PP" sign "$T/pp/ck" --verdict pass -q
+	is "$(col)" unsigned "passport sign without --key: unsigned, as passport says"
+	openssl genpkey -algorithm ed25519 -out "$T/pp/key.pem" 2>/dev/null
+	"$PP" sign "$T/pp/ck" --verdict pass --key "$T/pp/key.pem" --force -q
+	is "$(col)" signed "signed with a key: signed"
+	runlog status --all "$P" 2>/dev/null | grep -q '^g/2026-03-10_ck.md .* signed$'
+	ok $? "the table says it too"
+	echo '{"verdict": "pa' >"$T/pp/ck/SIGNOFF.json"
+	is "$(col)" "bad signoff" "a torn SIGNOFF.json: bad signoff"
+else
+	for i in 1 2 3 4 5 6; do ok 0 "# SKIP passport or openssl not built"; done
+fi
 done_testing

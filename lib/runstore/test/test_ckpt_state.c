@@ -11,7 +11,23 @@ int main(void)
 		return 1;
 	tmpdir_put(d, "signed/w.bin", "x");
 	tmpdir_put(d, "signed/MODEL_PASSPORT.json", "{}");
-	tmpdir_put(d, "signed/SIGNOFF.json", "{}");
+	tmpdir_put(d, "signed/SIGNOFF.json", "{\"verdict\": \"pass\", "
+		   "\"signature\": {\"algorithm\": \"ed25519\"}}");
+	tmpdir_put(d, "soft/MODEL_PASSPORT.json", "{}");
+	tmpdir_put(d, "soft/SIGNOFF.json", "{\"verdict\": \"soft_signal\", "
+		   "\"signature\": {}}");
+	tmpdir_put(d, "nokey/MODEL_PASSPORT.json", "{}");
+	tmpdir_put(d, "nokey/SIGNOFF.json", "{\"verdict\": \"pass\"}");
+	tmpdir_put(d, "nullsig/MODEL_PASSPORT.json", "{}");
+	tmpdir_put(d, "nullsig/SIGNOFF.json",
+		   "{\"verdict\": \"pass\", \"signature\": null}");
+	tmpdir_put(d, "empty/MODEL_PASSPORT.json", "{}");
+	tmpdir_put(d, "empty/SIGNOFF.json", "{}");
+	tmpdir_put(d, "odd/MODEL_PASSPORT.json", "{}");
+	tmpdir_put(d, "odd/SIGNOFF.json", "{\"verdict\": \"fail\", "
+		   "\"signature\": {}}");
+	tmpdir_put(d, "torn/MODEL_PASSPORT.json", "{}");
+	tmpdir_put(d, "torn/SIGNOFF.json", "{\"verdict\": \"pa");
 	tmpdir_put(d, "half/MODEL_PASSPORT.json", "{}");
 	tmpdir_put(d, "bare/w.bin", "x");
 
@@ -21,6 +37,16 @@ int main(void)
 	is_int(exl_ckpt_state("signed", d), EXL_CKPT_SIGNED, "relative dir, signed");
 	is_int(exl_ckpt_state("`signed/w.bin` (step 9)", d), EXL_CKPT_SIGNED,
 	       "a file: its directory; text after the path ignored");
+	is_int(exl_ckpt_state("soft", d), EXL_CKPT_SIGNED,
+	       "a soft_signal verdict, signed: signed");
+	is_int(exl_ckpt_state("nokey", d), EXL_CKPT_UNSIGNED,
+	       "a signoff without a signature (passport sign, no --key): unsigned");
+	is_int(exl_ckpt_state("nullsig", d), EXL_CKPT_UNSIGNED,
+	       "a null signature: unsigned");
+	is_int(exl_ckpt_state("empty", d), EXL_CKPT_BAD, "no verdict: bad signoff");
+	is_int(exl_ckpt_state("odd", d), EXL_CKPT_BAD,
+	       "a verdict passport does not write: bad signoff");
+	is_int(exl_ckpt_state("torn", d), EXL_CKPT_BAD, "not JSON: bad signoff");
 	is_int(exl_ckpt_state("half/", d), EXL_CKPT_PASSPORT, "passport only");
 	is_int(exl_ckpt_state("bare/w.bin", d), EXL_CKPT_NONE, "no passport");
 	is_int(exl_ckpt_state("/nonexistent/ckpt", d), EXL_CKPT_NONE,
@@ -34,6 +60,9 @@ int main(void)
 	ok(exl_ckpt_dir("/x", d, out, 2) < 0, "too long for out");
 	is_str(exl_ckpt_state_name(EXL_CKPT_PASSPORT), "passport only", "names");
 	is_str(exl_ckpt_state_name(EXL_CKPT_NA), "n/a", "n/a name");
+	is_str(exl_ckpt_state_name(EXL_CKPT_UNSIGNED), "unsigned",
+	       "unsigned name");
+	is_str(exl_ckpt_state_name(EXL_CKPT_BAD), "bad signoff", "bad name");
 	tmpdir_remove(d);
 	return done_testing();
 }
