@@ -501,6 +501,7 @@ static int read_runs(const struct rl *c, const struct status_opts *o,
 #define NOTES_MAX 20
 struct notes {
 	char job_id[NOTES_MAX][32];
+	char root[NOTES_MAX][1024];
 	int n;
 };
 
@@ -511,18 +512,50 @@ static void warn_unlogged(const struct exl_unlogged *u, void *arg)
 	struct notes *nt = arg;
 	char when[32];
 
-	if (nt->n < NOTES_MAX)
-		snprintf(nt->job_id[nt->n++], sizeof(nt->job_id[0]), "%s",
+	if (nt->n < NOTES_MAX) {
+		snprintf(nt->job_id[nt->n], sizeof(nt->job_id[0]), "%s",
 			 u->job_id);
+		snprintf(nt->root[nt->n++], sizeof(nt->root[0]), "%s",
+			 u->root);
+	}
 	exl_time_stamp(u->when, when, sizeof(when));
 	cli_err("warning: job %s (%s): its run log in %s could not be written: "
 		"%s; remove %s once read", u->job_id, when, u->root, u->error,
 		u->path);
 }
 
+/* below: is path in directory dir (or dir itself), as written? */
+static int below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return n && strncmp(path, dir, n) == 0 &&
+	       (path[n] == '/' || path[n] == '\0');
+}
+
+/* under: below, or below once both are resolved (the epilog may have
+ * named the root through a symlink this view does not use). */
+static int under(const char *path, const char *dir)
+{
+	char *rp, *rd;
+	int yes;
+
+	if (below(path, dir))
+		return 1;
+	rp = realpath(path, NULL);
+	rd = realpath(dir, NULL);
+	yes = rp && rd && below(rp, rd);
+	free(rp);
+	free(rd);
+	return yes;
+}
+
 /* noted_hint: an open log of an ended job with a note above was not
  * closed because it could not be written (full or read-only directory):
- * no epilog will come back to it. */
+ * no epilog will come back to it.  The note must name the log's
+ * directory too: job ids repeat across clusters that share a home. */
 static void noted_hint(const struct notes *nt, struct rl_row *row)
 {
 	const char *id = row->e->sum.job_id;
@@ -531,7 +564,8 @@ static void noted_hint(const struct notes *nt, struct rl_row *row)
 	if (!id || !row->r.open || !row->r.final)
 		return;
 	for (i = 0; i < nt->n; i++)
-		if (strcmp(nt->job_id[i], id) == 0)
+		if (strcmp(nt->job_id[i], id) == 0 &&
+		    under(row->e->path, nt->root[i]))
 			break;
 	if (i == nt->n)
 		return;

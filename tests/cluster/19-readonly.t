@@ -84,6 +84,17 @@ like "$out" "warning: job $b \\(.*\\): its run log in $R could not be written: .
 like "$out" "_ro.md .*FAILED" "and the scheduler's state of the open run"
 like "$out" "hint: [0-9-]*_ro.md: the scheduler says FAILED; its log could not be closed \\(warning above\\): .runlog close $fb. records" \
 	"with a hint that names the way out"
+# job ids repeat on another cluster sharing this home: a note for the
+# same id in another directory warns, but says nothing of this run
+note=$WORK/.cache/exp-log/unlogged/$b.json
+cp "$note" "$WORK/note.keep"
+sed "s|\"root\": *\"[^\"]*\"|\"root\": \"$WORK/elsewhere\"|" "$WORK/note.keep" >"$note"
+out=$(as_user "$RUNLOG" status "$R" 2>&1)
+like "$out" "warning: job $b \\(.*\\): its run log in $WORK/elsewhere could not be written" \
+	"a note for the same job id elsewhere still warns"
+echo "$out" | grep -q "its log could not be closed"
+ok $((! $?)) "but gives this run no hint of it"
+cp "$WORK/note.keep" "$note"
 out=$(as_user "$RUNLOG" close "$fb" 2>&1)
 ok $? "runlog close closes it"
 [ -n "$out" ] && diag "$out"

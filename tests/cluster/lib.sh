@@ -52,10 +52,25 @@ TUSER=explogtest
 
 SMALL_FS=
 
+# forget_notes: remove the notes (lib/runstore/unlogged.h) this bed's
+# jobs left in the test user's own home (the epilog writes there, not in
+# the HOME as_user gives), so that no later bed, whose job ids start at 1
+# again, or demo shows them; only notes naming a directory of this bed.
+forget_notes() {
+	local home f
+	home=$(getent passwd "$TUSER" | cut -d: -f6)
+	[ -n "$home" ] && [ -d "$home/.cache/exp-log/unlogged" ] || return 0
+	for f in "$home"/.cache/exp-log/unlogged/*.json; do
+		grep -q "\"root\": *\"$TB/" "$f" 2>/dev/null && rm -f "$f"
+	done
+	return 0
+}
+
 testbed_down() {
 	local m
 	[ -n "$TB" ] || return 0
 	"$TESTBED" stop "$TB"
+	if [ -n "${TUSER:-}" ]; then forget_notes; fi
 	# the bed's jobs are gone: nothing holds the small filesystems now
 	for m in $SMALL_FS; do
 		umount "$m" 2>/dev/null || umount -l "$m" ||
