@@ -155,6 +155,29 @@ static void settle(const char *root, char **ids, size_t n,
 	}
 }
 
+void rl_asked_load(const struct rl *c, const char *path,
+		   struct exl_sched_set *set)
+{
+	unknown_load(path, c->now, set);
+}
+
+void rl_asked_add(const struct rl *c, const char *path, char *const *ids,
+		  size_t n, int none, time_t when)
+{
+	struct exl_sched_set set = { 0 };
+	size_t i;
+
+	unknown_load(path, c->now, &set);
+	for (i = 0; i < n; i++)
+		if (!exl_sched_find(&set, ids[i]) &&
+		    mark(&set, ids[i], when, none) < 0)
+			break;
+	exl_sched_sort(&set);
+	if (path)
+		unknown_save(c->root, path, &set);
+	exl_sched_free(&set);
+}
+
 void rl_acct_close(struct rl *c, const struct exl_scan *sc,
 		   struct rl_sched_view *v, int force)
 {

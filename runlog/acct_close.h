@@ -33,4 +33,18 @@
 void rl_acct_close(struct rl *c, const struct exl_scan *sc,
 		   struct rl_sched_view *v, int force);
 
+/* The file format of acct-unknown ("id epoch" lines, "id epoch none"
+ * when there was no accounting to ask), for other questions put to
+ * accounting (eff_auto.h): the ids in the file at path (NULL: none)
+ * asked about less than RL_ACCT_RECHECK_S ago, into set (sorted). */
+void rl_asked_load(const struct rl *c, const char *path,
+		   struct exl_sched_set *set);
+
+/* Add ids[0..n) (none: no accounting to ask), asked at when (an earlier
+ * time: asked again sooner), to the file at path, beside the entries
+ * still valid.  A cache: one that cannot be written only costs a
+ * question next time. */
+void rl_asked_add(const struct rl *c, const char *path, char *const *ids,
+		  size_t n, int none, time_t when);
+
 #endif

@@ -22,6 +22,7 @@
 #include "rows.h"
 #include "rl_sched.h"
 #include "rl_timing.h"
+#include "eff_auto.h"
 #include "util/timefmt.h"
 #include "runstore/unlogged.h"
 
@@ -681,6 +682,13 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		rc = (o.strict && (!v.ok || lost)) ? EXL_EXIT_CHECK : EXL_EXIT_OK;
 	save_cache(c, &sc, &cache, cpath);
 	rl_timing("printed");
+	/* after the table: the user has the answer while accounting is
+	 * asked (where slurmctld answered, the cluster's configuration
+	 * works; --sacct asked above already) */
+	if (v.ok && !o.sacct && fflush(stdout) == 0) {
+		rl_eff_auto(c, rows, n);
+		rl_timing("efficiency");
+	}
 out:
 	free(rows);
 	rl_sched_view_free(&v);

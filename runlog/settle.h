@@ -41,6 +41,29 @@ int rl_settle_unstarted(const char *root, const char *job_id,
 int rl_settle_acct_end(const char *root, const char *job_id,
 		       const struct exl_sched_job *j, struct exl_err *err);
 
+/* What accounting said of the Efficiency blocks rl_settle_eff was
+ * asked for: rc 0 asked (ids[k]: what accounting does not list at all,
+ * k 0, or lists without a final record yet, k 1), -2 no accounting to
+ * ask, -1 sacct failed; why says which. */
+struct rl_eff_answer {
+	int rc;
+	char why[256];
+	char **ids[2];
+	size_t nids[2];
+};
+
+/* The Efficiency blocks of the ended runs rels[0..n) under root (a block
+ * for each job accounting shows ended, under the group lock), asked
+ * quietly; the answer in a (free it with rl_eff_answer_free).  -1 with
+ * err when runlog-full could not do it. */
+int rl_settle_eff(const char *root, char *const *rels, size_t n,
+		  struct rl_eff_answer *a, struct exl_err *err);
+
+/* Parse the answer's lines ("unknown ID", "pending ID", "none WHY",
+ * "failed WHY") into a.  -1 when memory runs out. */
+int rl_eff_answer_parse(char *text, struct rl_eff_answer *a);
+void rl_eff_answer_free(struct rl_eff_answer *a);
+
 /* runlog-full only: argv[0] is RL_SETTLE_ARG, argv[1] the action.  Exit
  * status 0 or 1 (the functions' returns), 3 with the message on stderr,
  * 2 on bad arguments. */

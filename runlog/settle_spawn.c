@@ -111,3 +111,44 @@ int rl_settle_acct_end(const char *root, const char *job_id,
 		*nl = '\0';
 	return run(a, 4, err) < 0 ? -1 : 0;
 }
+
+int rl_settle_eff(const char *root, char *const *rels, size_t n,
+		  struct rl_eff_answer *a, struct exl_err *err)
+{
+	char full[RL_PATH], **argv = calloc(n + 5, sizeof(*argv));
+	char *out = NULL, *etext = NULL, *nl;
+	size_t i;
+	int st, rc = -1;
+
+	memset(a, 0, sizeof(*a));
+	if (!argv)
+		return exl_errnof(err, ENOMEM, "efficiency");
+	if (rl_full_path(full, sizeof(full)) < 0) {
+		free(argv);
+		return exl_errf(err, "couldn't find runlog-full (reinstall "
+				"exp-log-tools)");
+	}
+	argv[0] = full;
+	argv[1] = (char *)RL_SETTLE_ARG;
+	argv[2] = (char *)"eff";
+	argv[3] = (char *)root;
+	for (i = 0; i < n; i++)
+		argv[i + 4] = rels[i];
+	st = rl_spawn(argv, SETTLE_TIMEOUT, &out, NULL, &etext);
+	nl = etext ? strchr(etext, '\n') : NULL;
+	if (nl)
+		*nl = '\0';
+	if (st < 0)
+		exl_errnof(err, errno, "couldn't run %s", full);
+	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		exl_errf(err, "%s", etext && *etext ? etext :
+			 "runlog-full --settle eff failed");
+	else if (rl_eff_answer_parse(out, a) < 0)
+		exl_errnof(err, ENOMEM, "efficiency");
+	else
+		rc = 0;
+	free(out);
+	free(etext);
+	free(argv);
+	return rc;
+}

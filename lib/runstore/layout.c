@@ -101,6 +101,11 @@ char *exl_layout_acct_unknown(const char *root)
 	return fmt_path("%s/" META_DIR "/cache/acct-unknown%s%s", root, "", "");
 }
 
+char *exl_layout_eff_asked(const char *root)
+{
+	return fmt_path("%s/" META_DIR "/cache/eff-asked%s%s", root, "", "");
+}
+
 char *exl_layout_index_dir(const char *root, const char *sub,
 			   const char *day)
 {

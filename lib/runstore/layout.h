@@ -48,6 +48,9 @@ char *exl_layout_recent_cache(const char *root);
 char *exl_layout_index_snapshot(const char *root);
 /* job ids accounting did not know, and when it was asked (runlog) */
 char *exl_layout_acct_unknown(const char *root);
+/* <root>/.exp-log/cache/eff-asked: ended jobs whose Efficiency figures
+ * accounting was asked for and could not give (runlog/eff_auto.h). */
+char *exl_layout_eff_asked(const char *root);
 /* <root>/.exp-log/index/<sub>[/<day>], for messages. */
 char *exl_layout_index_dir(const char *root, const char *sub,
 			   const char *day);

@@ -12,7 +12,7 @@
 #include "runstore/runlog_summary.h"
 
 enum sec { S_NONE, S_MODE, S_CONFIG, S_JOB, S_STATUS, S_RESULTS, S_WANDB,
-	   S_OTHER };
+	   S_EFF, S_OTHER };
 
 struct line {
 	const char *p;
@@ -127,6 +127,8 @@ static enum sec section_of(const char *p, size_t len)
 		return S_RESULTS;
 	if (is_key(t, "W&B"))
 		return S_WANDB;
+	if (is_key(t, "Efficiency"))
+		return S_EFF;
 	return S_OTHER;
 }
 
@@ -374,6 +376,7 @@ int exl_summary_parse(const char *text, size_t len, struct exl_run_summary *s)
 			sec = S_OTHER;
 		} else if (ll >= 3 && memcmp(p, "## ", 3) == 0) {
 			sec = section_of(p, ll);
+			s->has_eff |= sec == S_EFF;
 			if (sec == S_JOB) {
 				/* a new job block: its facts replace the last */
 				s->job_blocks++;

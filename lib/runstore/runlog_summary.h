@@ -38,6 +38,7 @@ struct exl_run_summary {
 	struct exl_evidence ev;	/* newest step, loss and val_loss (from any
 				 * Status line); gpu_util from the newest
 				 * line only */
+	int has_eff;		/* an "## Efficiency" block (acct_eff_block.h) */
 	time_t mtime;		/* the file's (filled by the scanner) */
 	int borrowed;		/* strings point into a cache buffer: not
 				 * freed by exl_summary_free */

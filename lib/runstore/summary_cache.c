@@ -10,8 +10,8 @@
 #include "util/strbuf.h"
 #include "runstore/summary_cache.h"
 
-#define MAGIC "exp-log summary cache 2\n"
-#define NFIELD 32
+#define MAGIC "exp-log summary cache 3\n"
+#define NFIELD 33
 /* Largest cache file read back. */
 #define CACHE_MAX (256u << 20)
 
@@ -89,7 +89,7 @@ void exl_cache_put(struct exl_sb *b, const char *rel,
 	put_str(b, s->wandb_url);
 	put_str(b, s->last_status);
 	put_str(b, s->statepoints);
-	exl_sb_printf(b, "\n");
+	exl_sb_printf(b, "\t%d\n", s->has_eff);
 }
 
 void exl_cache_begin(struct exl_sb *b)
@@ -218,6 +218,9 @@ static int parse_rec(char **f, struct exl_cache_rec *r)
 		snprintf(s->ev.loss_name, sizeof(s->ev.loss_name), "%s", ln);
 	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
 		*str[i] = unescape(f[19 + i]);
+	if (sll(f[32], &v[0]) < 0)
+		return -1;
+	s->has_eff = v[0] != 0;
 	s->mtime = (time_t)r->id.mtime_s;
 	s->borrowed = 1;
 	return 0;

@@ -62,6 +62,12 @@ rl status >out 2>err
 ok $? "status exits 0"
 [ ! -s err ]
 ok $? "no warning: the scheduler answered"
+# the ended run has no Efficiency block and this bed no accounting: the
+# one question (eff_auto.h) is remembered, and is silent
+grep -q "^$idf [0-9]* none$" "$R/.exp-log/cache/eff-asked"
+ok $? "no accounting to ask for the ended run's figures: remembered"
+grep -q '^## Efficiency$' "$ff"
+ok $((! $?)) "and no block written"
 diag "$(cat out)"
 row() { grep "^rl/$(basename "$1") " out; }
 row "$fr" | grep -q " $idr  *RUNNING  "

@@ -94,4 +94,27 @@ rl status --sacct "$R" >/dev/null
 is "$(grep -c '^## Efficiency$' "$fm")" 1 "a second status call writes no second block"
 is "$(tail -n 1 "$fm" | cut -c1-10)" "- source: " "the block ends the run log"
 
+# unasked: the first plain `runlog status` after accounting has an ended
+# job writes its block (eff_auto.h), once, and says nothing about it
+plain=$(submit --exp-log --exp-group=auto --exp-task=plain --exp-mode=experiment \
+	-n1 -t 5 --wrap 'sleep 1')
+fp=$(wait_final "$R" "$plain" 90)
+ok $? "a third job closed by the epilog"
+sacct_fields "$plain" >/dev/null
+ok $? "sacct has its final record"
+grep -q '^## Efficiency$' "$fp"
+ok $((! $?)) "no block before runlog status (the epilog is too early)"
+rl status "$R" >"$WORK/plain.out" 2>"$WORK/plain.err"
+ok $? "plain runlog status"
+is "$(grep -c '^## Efficiency$' "$fp")" 1 "it wrote the block, without --sacct"
+section "$fp" Efficiency | grep -q "^- source: accounting (sacct -j $plain)$"
+ok $? "from accounting"
+is "$(cat "$WORK/plain.err")" "" "and said nothing on stderr"
+grep -q "^auto/.*_plain.md .*COMPLETED" "$WORK/plain.out"
+ok $? "the table was printed as always"
+before=$(stat -c %Y.%s "$fp")
+rl status "$R" >/dev/null 2>&1
+is "$(stat -c %Y.%s "$fp")" "$before" "the next call leaves the log alone"
+is "$(grep -c '^## Efficiency$' "$fp")" 1 "still one block"
+
 done_testing

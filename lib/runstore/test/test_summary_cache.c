@@ -13,7 +13,8 @@ static const char *log_a =
 	"# a — tab\there\n## Mode\n- run_type: experiment\n## Job\n"
 	"- execution_id: 5\n- start: `2026-03-11T15:00:00+00:00`\n"
 	"## Status\n- 2026-03-11 15:30 — running, step 7, loss 0.5, GPU util 9%\n"
-	"## W&B\n- synced: https://wandb.ai/x\\\\y\n";
+	"## W&B\n- synced: https://wandb.ai/x\\\\y\n"
+	"## Efficiency\n- cpu_efficiency: 50.0% (job 5)\n";
 
 /* scan: list and summarise root with cache c (may be empty). */
 static void scan(const char *root, const struct exl_summary_cache *c,
@@ -72,6 +73,8 @@ int main(void)
 	is_int(sc.v[1].sum.ev.gpu_util, 9, "gpu");
 	is_int(sc.v[1].sum.start, 1773241200, "start");
 	ok(sc.v[0].sum.objective == NULL, "NULL stays NULL");
+	is_int(sc.v[1].sum.has_eff, 1, "an Efficiency block, remembered");
+	is_int(sc.v[0].sum.has_eff, 0, "none, remembered");
 	exl_scan_free(&sc);
 
 	/* an edit in place (same inode) is seen */
@@ -89,13 +92,13 @@ int main(void)
 	ok(exl_cache_load(path, &c) == 0 && c.n == 0, "bad magic: empty cache");
 	exl_cache_free(&c);
 	tmpdir_put(d, ".exp-log/cache/summaries",
-		   "exp-log summary cache 2\nshort\tline\n"
+		   "exp-log summary cache 3\nshort\tline\n"
 		   "b\t1\t2\t3\t4\t5\t0\t0\t0\t0\t0\t0\t0\t-1\t0\t-1\t0\t0\t\\N"
-		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n"
+		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t0\n"
 		   "a\t1\t2\t3\t4\t5\t0\t0\t0\t0\t0\t0\t0\t-1\t0\t-1\t0\t0\t\\N"
-		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n"
+		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t0\n"
 		   "c\tx\t2\t3\t4\t5\t0\t0\t0\t0\t0\t0\t0\t-1\t0\t-1\t0\t0\t\\N"
-		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n");
+		   "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t0\n");
 	ok(exl_cache_load(path, &c) == 0, "malformed lines");
 	is_int(c.n, 1, "short line skipped; out-of-order line ends the cache");
 	exl_cache_free(&c);
