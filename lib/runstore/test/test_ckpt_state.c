@@ -1,33 +1,36 @@
 /* Unit tests: passport files beside a checkpoint. */
+#include <stdio.h>
+
 #include "runstore/ckpt_state.h"
 #include "tap.h"
 #include "tmpdir.h"
 
 int main(void)
 {
+	/* a checkpoint directory and the SIGNOFF.json beside its passport */
+	static const char *const signoffs[][2] = {
+		{ "signed", "{\"verdict\": \"pass\", "
+			    "\"signature\": {\"algorithm\": \"ed25519\"}}" },
+		{ "soft", "{\"verdict\": \"soft_signal\", \"signature\": {}}" },
+		{ "nokey", "{\"verdict\": \"pass\"}" },
+		{ "nullsig", "{\"verdict\": \"pass\", \"signature\": null}" },
+		{ "empty", "{}" },
+		{ "odd", "{\"verdict\": \"fail\", \"signature\": {}}" },
+		{ "torn", "{\"verdict\": \"pa" },
+	};
 	char d[256], out[4096], want[4200];
+	size_t i;
 
 	if (!tmpdir_make(d, sizeof(d)))
 		return 1;
 	tmpdir_put(d, "signed/w.bin", "x");
-	tmpdir_put(d, "signed/MODEL_PASSPORT.json", "{}");
-	tmpdir_put(d, "signed/SIGNOFF.json", "{\"verdict\": \"pass\", "
-		   "\"signature\": {\"algorithm\": \"ed25519\"}}");
-	tmpdir_put(d, "soft/MODEL_PASSPORT.json", "{}");
-	tmpdir_put(d, "soft/SIGNOFF.json", "{\"verdict\": \"soft_signal\", "
-		   "\"signature\": {}}");
-	tmpdir_put(d, "nokey/MODEL_PASSPORT.json", "{}");
-	tmpdir_put(d, "nokey/SIGNOFF.json", "{\"verdict\": \"pass\"}");
-	tmpdir_put(d, "nullsig/MODEL_PASSPORT.json", "{}");
-	tmpdir_put(d, "nullsig/SIGNOFF.json",
-		   "{\"verdict\": \"pass\", \"signature\": null}");
-	tmpdir_put(d, "empty/MODEL_PASSPORT.json", "{}");
-	tmpdir_put(d, "empty/SIGNOFF.json", "{}");
-	tmpdir_put(d, "odd/MODEL_PASSPORT.json", "{}");
-	tmpdir_put(d, "odd/SIGNOFF.json", "{\"verdict\": \"fail\", "
-		   "\"signature\": {}}");
-	tmpdir_put(d, "torn/MODEL_PASSPORT.json", "{}");
-	tmpdir_put(d, "torn/SIGNOFF.json", "{\"verdict\": \"pa");
+	for (i = 0; i < sizeof(signoffs) / sizeof(signoffs[0]); i++) {
+		snprintf(out, sizeof(out), "%s/MODEL_PASSPORT.json",
+			 signoffs[i][0]);
+		tmpdir_put(d, out, "{}");
+		snprintf(out, sizeof(out), "%s/SIGNOFF.json", signoffs[i][0]);
+		tmpdir_put(d, out, signoffs[i][1]);
+	}
 	tmpdir_put(d, "half/MODEL_PASSPORT.json", "{}");
 	tmpdir_put(d, "bare/w.bin", "x");
 
