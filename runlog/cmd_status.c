@@ -13,6 +13,7 @@
 #include "runstore/index_snapshot.h"
 #include "runstore/run_index.h"
 #include "runstore/summary_cache.h"
+#include "util/fileio.h"
 #include "util/hugehint.h"
 #include "util/text_utf8.h"
 #include "acct_close.h"
@@ -363,17 +364,6 @@ static int has_meta(const struct rl *c)
 	return yes;
 }
 
-/* meta_writable: may this user write the caches under <root>/.exp-log
- * (a root exp-log manages, writable)? */
-static int meta_writable(const struct rl *c)
-{
-	char *meta = exl_layout_meta(c->root);
-	int yes = meta && access(meta, W_OK) == 0;
-
-	free(meta);
-	return yes;
-}
-
 /* save_cache: remember the summaries for the next run when one that
  * can be cached was read afresh or a cached run log is gone, in a root
  * exp-log manages (.exp-log exists).  A cache that cannot be written
@@ -389,7 +379,7 @@ static void save_cache(const struct rl *c, const struct exl_scan *sc,
 			 exl_cache_worthy(&sc->v[i], c->now);
 		used += sc->v[i].sum.borrowed;
 	}
-	if (path && (fresh || used != cache->n) && meta_writable(c))
+	if (path && (fresh || used != cache->n) && rl_meta_writable(c))
 		exl_cache_write(path, sc, c->now, &err);
 }
 
@@ -440,7 +430,7 @@ static int pick_runs(const struct rl *c, const struct status_opts *o,
 		return 1;
 	snap = exl_layout_index_snapshot(c->root);
 	rc = exl_index_read_snap(c->root, c->now - RECENT_S - INDEX_SLACK_S,
-				 snap, meta_writable(c), &l, NULL, &err);
+				 snap, rl_meta_writable(c), &l, NULL, &err);
 	free(snap);
 	if (rc < 0) {
 		exl_index_list_free(&l);
@@ -525,29 +515,19 @@ static void warn_unlogged(const struct exl_unlogged *u, void *arg)
 		u->path);
 }
 
-/* below: is path in directory dir (or dir itself), as written? */
-static int below(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	return n && strncmp(path, dir, n) == 0 &&
-	       (path[n] == '/' || path[n] == '\0');
-}
-
-/* under: below, or below once both are resolved (the epilog may have
- * named the root through a symlink this view does not use). */
+/* under: path inside dir as written, or once both are resolved (the
+ * epilog may have named the root through a symlink this view does not
+ * use). */
 static int under(const char *path, const char *dir)
 {
 	char *rp, *rd;
 	int yes;
 
-	if (below(path, dir))
+	if (exl_path_inside(path, dir))
 		return 1;
 	rp = realpath(path, NULL);
 	rd = realpath(dir, NULL);
-	yes = rp && rd && below(rp, rd);
+	yes = rp && rd && exl_path_inside(rp, rd);
 	free(rp);
 	free(rd);
 	return yes;

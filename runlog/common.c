@@ -390,3 +390,12 @@ long rl_parse_count(const char *s)
 	v = strtol(s, &end, 10);
 	return (errno || end == s || *end || v < 0) ? -1 : v;
 }
+
+int rl_meta_writable(const struct rl *c)
+{
+	char *meta = exl_layout_meta(c->root);
+	int yes = meta && access(meta, W_OK) == 0;
+
+	free(meta);
+	return yes;
+}

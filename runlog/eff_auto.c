@@ -61,17 +61,6 @@ void rl_eff_answer_free(struct rl_eff_answer *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* managed: a root exp-log manages and this user may write its caches
- * (where the answer can be remembered). */
-static int managed(const struct rl *c)
-{
-	char *meta = exl_layout_meta(c->root);
-	int yes = meta && access(meta, W_OK) == 0;
-
-	free(meta);
-	return yes;
-}
-
 /* lacking: an ended run of a numeric job, recent enough, without a
  * block (from its summary: no system call). */
 static int lacking(const struct rl *c, const struct rl_row *r)
@@ -101,7 +90,7 @@ void rl_eff_auto(struct rl *c, const struct rl_row *rows, size_t n)
 
 	for (i = 0; i < n && !lacking(c, &rows[i]); i++)
 		;
-	if (i == n || !managed(c) || !(path = exl_layout_eff_asked(c->root)))
+	if (i == n || !rl_meta_writable(c) || !(path = exl_layout_eff_asked(c->root)))
 		return;
 	rl_asked_load(c, path, &asked);
 	for (i = 0; i < n && m < RL_EFF_AUTO_MAX; i++)

@@ -74,20 +74,6 @@ static int put_block(struct exl_run_edit *e, void *arg)
 				  &eff);
 }
 
-/* has_block: a cheap look before taking the lock. */
-static int has_block(const char *path)
-{
-	struct exl_doc d = { 0 };
-	struct exl_err err;
-	int has;
-
-	if (exl_doc_load(path, &d, &err) < 0)
-		return 1;	/* unreadable: leave it to the edit's report */
-	has = exl_doc_find_section(&d, EXL_EFF_SECTION, 0) >= 0;
-	exl_doc_free(&d);
-	return has;
-}
-
 /* query: sacct for the jobs in w (their steps included); folds the lines.
  * -2 when there is no accounting to ask (no sacct, or it is disabled),
  * -1 when sacct failed; why says which. */
@@ -196,9 +182,9 @@ int rl_eff_fill_as(struct rl *c, const struct rl_row *rows, size_t n,
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		if (rows[i].r.final &&
-		    exl_job_id_num(rows[i].e->sum.job_id) >= 0 &&
-		    !has_block(rows[i].e->path))
+		/* the summary's look; put_block looks again under the lock */
+		if (rows[i].r.final && !rows[i].e->sum.has_eff &&
+		    exl_job_id_num(rows[i].e->sum.job_id) >= 0)
 			w[m++].row = &rows[i];
 	if (m)
 		rc = query(w, m, why, len);

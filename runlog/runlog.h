@@ -65,6 +65,10 @@ int rl_exec_full(char **argv);
  * message when it does not fit. */
 int rl_set_root(struct rl *c, const char *dir);
 
+/* May this user write the caches under <root>/.exp-log (a root exp-log
+ * manages, writable)? */
+int rl_meta_writable(const struct rl *c);
+
 /* Is the root a directory?  -1 after a message that says how to name
  * it (--root DIR) when it is not. */
 int rl_check_root(const struct rl *c);

@@ -17,23 +17,13 @@
 #include <sys/stat.h>
 
 #include "config/config_impl.h"
+#include "util/fileio.h"
 
 struct roots {
 	char *const *lexical;	/* the configured roots */
 	char **real;		/* their realpath, NULL when unresolvable */
 	size_t n;
 };
-
-/* inside: is path root itself or below it (whole components)? */
-static int inside(const char *path, const char *root)
-{
-	size_t n = strlen(root);
-
-	if (strcmp(root, "/") == 0)
-		return 1;
-	return strncmp(path, root, n) == 0 &&
-	       (path[n] == '\0' || path[n] == '/');
-}
 
 /* longest_root: length of the longest root (either form) containing
  * path, 0 when none does. */
@@ -42,9 +32,10 @@ static size_t longest_root(const struct roots *r, const char *path)
 	size_t i, best = 0;
 
 	for (i = 0; i < r->n; i++) {
-		if (inside(path, r->lexical[i]) && strlen(r->lexical[i]) > best)
+		if (exl_path_inside(path, r->lexical[i]) &&
+		    strlen(r->lexical[i]) > best)
 			best = strlen(r->lexical[i]);
-		if (r->real[i] && inside(path, r->real[i]) &&
+		if (r->real[i] && exl_path_inside(path, r->real[i]) &&
 		    strlen(r->real[i]) > best)
 			best = strlen(r->real[i]);
 	}
@@ -97,9 +88,11 @@ static int check_links(const struct roots *r, char *path, size_t skip,
 				size_t j;
 
 				for (j = 0; j < r->n; j++)
-					if (inside(target, r->lexical[j]) ||
+					if (exl_path_inside(target,
+							    r->lexical[j]) ||
 					    (r->real[j] &&
-					     inside(target, r->real[j])))
+					     exl_path_inside(target,
+							     r->real[j])))
 						break;
 				if (j == r->n)
 					rc = exl_errf(err, "exp-log: run-log root: %s is a symlink to %s, outside the allowed run-log roots: use a directory inside them",

@@ -14,6 +14,16 @@
 #include "util/linklock.h"
 #include "util/sharemode.h"
 
+int exl_path_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(path, dir, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '/');
+}
+
 char *exl_path_join(const char *dir, const char *name)
 {
 	size_t dl = strlen(dir), nl = strlen(name);

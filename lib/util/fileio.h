@@ -91,6 +91,10 @@ int exl_copy_file(const char *src, const char *dst, size_t max,
 /* Join dir and name into a newly allocated string ("dir/name"). */
 char *exl_path_join(const char *dir, const char *name);
 
+/* Is path dir itself or below it, by whole components, as written (no
+ * resolving)?  Every path is inside "/". */
+int exl_path_inside(const char *path, const char *dir);
+
 /* path as is when absolute, else base/path, into out.  -1 when it does
  * not fit. */
 int exl_path_resolve(const char *base, const char *path, char *out,
