@@ -55,7 +55,7 @@ static void print_block(const struct rl *c, const struct rl_row *row)
 	       s->wandb_url ? s->wandb_url : "");
 	printf("%spassport:%s  %s\n", rl_color(c, RL_BOLD), rl_color(c, RL_RESET),
 	       exl_ckpt_state_name(row->pp));
-	if (r->hint[0])
+	if (r->hint)
 		printf("%shint:%s      %s\n", rl_color(c, RL_YELLOW),
 		       rl_color(c, RL_RESET), r->hint);
 	putchar('\n');
@@ -181,7 +181,7 @@ int cmd_show(struct rl *c, int argc, char **argv)
 	struct rl_sched_view v = { 0 };
 	struct exl_scan sc = { 0 };
 	struct rl_sched_query q;
-	struct rl_row row;
+	struct rl_row row = { 0 };
 	struct rl_run run;
 	int ch, rc, json = 0, raw = 0, sacct = 0, plain = 0;
 	char *text = NULL, *buf = NULL;
@@ -246,7 +246,7 @@ int cmd_show(struct rl *c, int argc, char **argv)
 		rc = EXL_EXIT_ERROR;
 		goto out;
 	}
-	rl_row_fill(c, &e, &v, &row);
+	rl_row_fill(c, &e, &v, &row, &c->memo);
 	if (json) {
 		struct rl_out o = { 0 };
 
@@ -265,6 +265,7 @@ int cmd_show(struct rl *c, int argc, char **argv)
 	}
 	rc = EXL_EXIT_OK;
 out:
+	exl_status_row_free(&row.r);
 	exl_summary_free(&e.sum);
 	free(e.error);
 	free(buf);

@@ -2,6 +2,7 @@
  * scheduler (one query for all jobs) reconciled with the run logs. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "runstore/summary_cache.h"
 #include "util/fileio.h"
 #include "util/hugehint.h"
+#include "util/numfmt.h"
 #include "util/text_utf8.h"
 #include "acct_close.h"
 #ifdef RUNLOG_FULL
@@ -73,37 +75,48 @@ static const char *const col_name[NCOL] = { "RUN", "MODE", "JOB", "STATE",
 #define STALE_S 3600
 
 /* A cell: text in the arena, its display width (columns: a CJK
- * character takes two), and its color. */
+ * character takes two), and its color (an index into colors[]).  Kept
+ * small: there are twelve per run. */
 struct cell {
-	unsigned int off, len, width;
-	const char *color;
+	uint32_t off;
+	uint16_t len, width;
+	uint8_t color;
 };
 
-static const char *state_color(const struct exl_status_row *r)
+enum { C_NONE, C_BOLDRED, C_GREEN, C_YELLOW, C_MAGENTA, C_RED };
+static const char *const colors[] = { NULL, RL_BOLDRED, RL_GREEN,
+	RL_YELLOW, RL_MAGENTA, RL_RED };
+
+static uint8_t state_color(const struct exl_status_row *r)
 {
 	const char *s = r->state;
 
 	if (strcmp(s, "LOST") == 0)
-		return RL_BOLDRED;
+		return C_BOLDRED;
 	if (strcmp(s, "RUNNING") == 0)
-		return RL_GREEN;
+		return C_GREEN;
 	if (strcmp(s, "PENDING") == 0 || strcmp(s, "COMPLETING") == 0)
-		return RL_YELLOW;
+		return C_YELLOW;
 	if (strcmp(s, "UNKNOWN") == 0)
-		return RL_MAGENTA;
+		return C_MAGENTA;
 	if (strcmp(s, "COMPLETED") == 0 || exl_state_is_live(s))
-		return NULL;
-	return RL_RED;
+		return C_NONE;
+	return C_RED;
 }
 
 /* put: one cell's text into the arena. */
 static void put(struct rl_out *a, struct cell *k, const char *text,
-		const char *color)
+		uint8_t color)
 {
-	k->off = (unsigned int)a->len;
-	rl_out_str(a, text);
-	k->len = (unsigned int)(a->len - k->off);
-	k->width = (unsigned int)exl_utf8_width(text, k->len);
+	size_t len = strlen(text);
+
+	/* a run log's name is far shorter: no cell is cut in practice */
+	if (len > UINT16_MAX)
+		len = UINT16_MAX;
+	k->off = (uint32_t)a->len;
+	rl_out_mem(a, text, len);
+	k->len = (uint16_t)(a->len - k->off);
+	k->width = (uint16_t)exl_utf8_width(text, k->len);
 	k->color = color;
 }
 
@@ -152,13 +165,18 @@ static void fill_cells(struct rl_out *a, const struct rl_row *row,
 {
 	const struct exl_run_summary *s = &row->e->sum;
 	const struct exl_status_row *r = &row->r;
-	char buf[96];
+	char buf[128];
 
-	put(a, &k[COL_RUN], row->e->rel, NULL);
+	put(a, &k[COL_RUN], row->e->rel, C_NONE);
 	rl_mode(s->run_type, buf, sizeof(buf));
-	put(a, &k[COL_MODE], buf, NULL);
-	snprintf(buf, sizeof(buf), "%.24s", s->job_id ? s->job_id : "-");
-	put(a, &k[COL_JOB], buf, NULL);
+	put(a, &k[COL_MODE], buf, C_NONE);
+	if (s->job_id) {
+		size_t n = strnlen(s->job_id, 24);
+
+		memcpy(buf, s->job_id, n);
+		buf[n] = '\0';
+	}
+	put(a, &k[COL_JOB], s->job_id ? buf : "-", C_NONE);
 	if (r->reason[0] && r->expected_start) {
 		char when[32];
 
@@ -169,23 +187,22 @@ static void fill_cells(struct rl_out *a, const struct rl_row *row,
 		snprintf(buf, sizeof(buf), "%s (%s)", r->state, r->reason);
 	}
 	put(a, &k[COL_STATE], r->reason[0] ? buf : r->state, state_color(r));
-	put(a, &k[COL_ELAPSED], dur(r->elapsed, buf), NULL);
+	put(a, &k[COL_ELAPSED], dur(r->elapsed, buf), C_NONE);
 	put(a, &k[COL_LEFT], r->time_left >= 0 ? dur(r->time_left, buf) :
-	    r->unlimited && !r->final ? "none" : "-", NULL);
-	if (s->ev.step >= 0)
-		snprintf(buf, sizeof(buf), "%lld", s->ev.step);
-	put(a, &k[COL_STEP], s->ev.step >= 0 ? buf : "-", NULL);
-	if (s->ev.loss_name[0])
-		snprintf(buf, sizeof(buf), "%.4g", s->ev.loss);
-	put(a, &k[COL_LOSS], s->ev.loss_name[0] ? buf : "-", NULL);
+	    r->unlimited && !r->final ? "none" : "-", C_NONE);
+	/* printf per cell cost more than the rest of the row */
+	put(a, &k[COL_STEP], s->ev.step >= 0 ? exl_fmt_ll(s->ev.step, buf) :
+	    "-", C_NONE);
+	put(a, &k[COL_LOSS], s->ev.loss_name[0] ? exl_fmt_g4(s->ev.loss, buf) :
+	    "-", C_NONE);
 	if (s->ev.gpu_util >= 0)
-		snprintf(buf, sizeof(buf), "%d%%", s->ev.gpu_util);
-	put(a, &k[COL_GPU], s->ev.gpu_util >= 0 ? buf : "-", NULL);
+		strcat(exl_fmt_ll(s->ev.gpu_util, buf), "%");
+	put(a, &k[COL_GPU], s->ev.gpu_util >= 0 ? buf : "-", C_NONE);
 	put(a, &k[COL_AGE], dur(r->evidence_age, buf),
 	    !r->final && r->evidence_age > STALE_S &&
-	    strcmp(r->state, "RUNNING") == 0 ? RL_YELLOW : NULL);
-	put(a, &k[COL_WANDB], r->wandb, NULL);
-	put(a, &k[COL_PASSPORT], exl_ckpt_state_name(row->pp), NULL);
+	    strcmp(r->state, "RUNNING") == 0 ? C_YELLOW : C_NONE);
+	put(a, &k[COL_WANDB], r->wandb, C_NONE);
+	put(a, &k[COL_PASSPORT], exl_ckpt_state_name(row->pp), C_NONE);
 }
 
 /* emit: one cell of display width cw, padded to the column width. */
@@ -204,44 +221,141 @@ static void emit(const struct rl *c, struct rl_out *o, const char *text,
 		rl_out_pad(o, width - cw + 2);
 }
 
+/* One share of the rows whose cells a thread fills: its own arena, and
+ * the widest cell of each column among them. */
+struct share {
+	const struct rl_row *rows;
+	struct cell *k;
+	size_t from, to;
+	struct rl_out a;
+	size_t w[NCOL];
+};
+
+static void *fill_share(void *arg)
+{
+	struct share *sh = arg;
+	size_t r, i;
+
+	for (r = sh->from; r < sh->to; r++) {
+		struct cell *k = sh->k + r * NCOL;
+
+		fill_cells(&sh->a, &sh->rows[r], k);
+		for (i = 0; i < NCOL; i++)
+			if (k[i].width > sh->w[i])
+				sh->w[i] = k[i].width;
+	}
+	return NULL;
+}
+
+/* Rows per thread below which one thread fills every cell. */
+#define SHARE_MIN 2048
+#define SHARES_MAX 4
+
+/* shares: how many threads share the work on n rows: one per CPU, at
+ * most SHARES_MAX, each with SHARE_MIN rows or more. */
+static size_t shares(size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t ns = n / SHARE_MIN;
+
+	if (ns > (size_t)(cpus > 0 ? cpus : 1))
+		ns = (size_t)(cpus > 0 ? cpus : 1);
+	if (ns > SHARES_MAX)
+		ns = SHARES_MAX;
+	return ns ? ns : 1;
+}
+
+/* side_by_side: fn on each of the ns shares (elements of size bytes at
+ * v), the first on this thread; a share whose thread cannot start runs
+ * here after the others. */
+static void side_by_side(void *(*fn)(void *), void *v, size_t size,
+			 size_t ns)
+{
+	pthread_t tid[SHARES_MAX];
+	int started[SHARES_MAX] = { 0 };
+	size_t s;
+
+	for (s = 1; s < ns; s++)
+		started[s] = pthread_create(&tid[s], NULL, fn,
+					    (char *)v + s * size) == 0;
+	fn(v);
+	for (s = 1; s < ns; s++) {
+		if (started[s])
+			pthread_join(tid[s], NULL);
+		else
+			fn((char *)v + s * size);
+	}
+}
+
+/* fill_all: every row's cells into k, in up to SHARES_MAX shares filled
+ * side by side (formatting is most of a long table's cost); the widths
+ * of the columns into w.  Returns the number of shares, 0 when memory
+ * ran out. */
+static size_t fill_all(const struct rl_row *rows, size_t n, struct cell *k,
+		       struct share *sh, size_t *w)
+{
+	size_t ns = shares(n), s, i;
+	int failed = 0;
+
+	for (s = 0; s < ns; s++) {
+		memset(&sh[s], 0, sizeof(sh[s]));
+		sh[s].rows = rows;
+		sh[s].k = k;
+		sh[s].from = n * s / ns;
+		sh[s].to = n * (s + 1) / ns;
+	}
+	side_by_side(fill_share, sh, sizeof(sh[0]), ns);
+	for (i = 0; i < NCOL; i++)
+		w[i] = strlen(col_name[i]);
+	for (s = 0; s < ns; s++) {
+		failed |= sh[s].a.failed;
+		for (i = 0; i < NCOL; i++)
+			if (sh[s].w[i] > w[i])
+				w[i] = sh[s].w[i];
+	}
+	if (!failed)
+		return ns;
+	for (s = 0; s < ns; s++)
+		rl_out_flush(&sh[s].a, NULL);
+	return 0;
+}
+
 static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
 		       size_t hidden, int indexed)
 {
 	/* not zeroed: fill_cells sets every cell of every row */
 	struct cell *k = n < SIZE_MAX / NCOL / sizeof(*k) - 1 ?
 			 exl_huge_alloc((n * NCOL + 1) * sizeof(*k)) : NULL;
-	struct rl_out a = { 0 }, o = { 0 };
-	size_t w[NCOL], r, i;
+	struct rl_out o = { .sink = stdout };
+	struct share sh[SHARES_MAX];
+	size_t w[NCOL], r, i, s = 0, ns;
 	int rc;
 
-	if (!k) {
+	if (!k || !(ns = fill_all(rows, n, k, sh, w))) {
+		/* nothing printed yet: o writes out as it goes */
+		free(k);
 		cli_err("out of memory");
 		return -1;
 	}
-	for (i = 0; i < NCOL; i++)
-		w[i] = strlen(col_name[i]);
-	for (r = 0; r < n; r++) {
-		fill_cells(&a, &rows[r], k + r * NCOL);
-		for (i = 0; i < NCOL; i++)
-			if (k[r * NCOL + i].width > w[i])
-				w[i] = k[r * NCOL + i].width;
-	}
+	rl_timing("cells");
 	for (i = 0; n && i < NCOL; i++)
 		emit(c, &o, col_name[i], strlen(col_name[i]),
 		     strlen(col_name[i]), RL_BOLD, w[i], i == NCOL - 1);
 	if (n)
 		rl_out_char(&o, '\n');
-	for (r = 0; r < n && !a.failed; r++) {
+	for (r = 0; r < n; r++) {
+		if (r == sh[s].to)
+			s++;
 		for (i = 0; i < NCOL; i++) {
 			const struct cell *x = &k[r * NCOL + i];
 
-			emit(c, &o, a.p + x->off, x->len, x->width, x->color,
-			     w[i], i == NCOL - 1);
+			emit(c, &o, sh[s].a.p + x->off, x->len, x->width,
+			     colors[x->color], w[i], i == NCOL - 1);
 		}
 		rl_out_char(&o, '\n');
 	}
 	for (r = 0; r < n; r++) {
-		if (!rows[r].r.hint[0])
+		if (!rows[r].r.hint)
 			continue;
 		rl_out_str(&o, rl_color(c, RL_YELLOW));
 		rl_out_str(&o, "hint:");
@@ -266,9 +380,9 @@ static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
 			 "ago not shown: --all)\n", hidden, hidden == 1 ? "" : "s");
 		rl_out_str(&o, buf);
 	}
-	o.failed |= a.failed;
 	rc = rl_out_flush(&o, stdout);
-	rl_out_flush(&a, NULL);
+	for (s = 0; s < ns; s++)
+		rl_out_flush(&sh[s].a, NULL);
 	free(k);
 	if (rc < 0)
 		cli_err("couldn't write the table");
@@ -277,7 +391,7 @@ static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
 
 static int print_json(struct rl_row *rows, size_t n)
 {
-	struct rl_out o = { 0 };
+	struct rl_out o = { .sink = stdout };
 	size_t r;
 
 	rl_out_str(&o, "[");
@@ -468,16 +582,12 @@ static int read_runs(const struct rl *c, const struct status_opts *o,
 {
 	struct exl_err err;
 
-	if (exl_scan_list(c->root, o->group, sc, &err) < 0) {
+	if (exl_scan_list_cached(c->root, o->group, cpath, (int)o->threads, sc,
+				 cache, &err) < 0) {
 		cli_err("%s", err.text);
 		return -1;
 	}
 	rl_timing("listed");
-	if (cpath && exl_cache_load(cpath, cache) < 0) {
-		cli_err("out of memory");
-		return -1;
-	}
-	rl_timing("cache-read");
 	exl_cache_match(cache, sc);
 	rl_timing("cache-match");
 	if (exl_scan_summaries(sc, (int)o->threads, &err) < 0) {
@@ -550,10 +660,61 @@ static void noted_hint(const struct notes *nt, struct rl_row *row)
 			break;
 	if (i == nt->n)
 		return;
-	snprintf(row->r.hint, sizeof(row->r.hint), "the scheduler says %s; "
-		 "its log could not be closed (warning above): `runlog close "
-		 "%s` records the scheduler's state", row->r.state,
-		 row->e->path);
+	exl_status_row_free(&row->r);
+	if (asprintf(&row->r.hint, "the scheduler says %s; its log could not "
+		     "be closed (warning above): `runlog close %s` records the "
+		     "scheduler's state", row->r.state, row->e->path) < 0)
+		row->r.hint = NULL;
+}
+
+/* A share of the rows reconciled on one thread (fill_rows). */
+struct row_share {
+	const struct rl *c;
+	const struct exl_scan *sc;
+	const struct rl_sched_view *v;
+	struct rl_row *rows;
+	size_t *next;
+	struct exl_ckpt_memo memo;
+};
+
+#define ROW_CHUNK 256
+
+static void *fill_row_share(void *arg)
+{
+	struct row_share *sh = arg;
+	size_t i, end;
+
+	while ((i = __atomic_fetch_add(sh->next, ROW_CHUNK,
+				       __ATOMIC_RELAXED)) < sh->sc->n) {
+		end = i + ROW_CHUNK < sh->sc->n ? i + ROW_CHUNK : sh->sc->n;
+		for (; i < end; i++)
+			if (sh->sc->v[i].ok)
+				rl_row_fill(sh->c, &sh->sc->v[i], sh->v,
+					    &sh->rows[i], &sh->memo);
+	}
+	return NULL;
+}
+
+/* fill_rows: rows[i] reconciled for every entry of sc that was read, on
+ * up to SHARES_MAX threads for long lists (what writes to a run log or
+ * prints comes after, on this thread). */
+static void fill_rows(struct rl *c, const struct exl_scan *sc,
+		      const struct rl_sched_view *v, struct rl_row *rows)
+{
+	struct row_share sh[SHARES_MAX];
+	size_t next = 0, ns = shares(sc->n), s;
+
+	for (s = 0; s < ns; s++) {
+		sh[s].c = c;
+		sh[s].sc = sc;
+		sh[s].v = v;
+		sh[s].rows = rows;
+		sh[s].next = &next;
+		sh[s].memo = c->memo;
+	}
+	/* a share that runs late finds the rows taken: no harm */
+	side_by_side(fill_row_share, sh, sizeof(sh[0]), ns);
+	c->memo = sh[0].memo;
 }
 
 int cmd_status(struct rl *c, int argc, char **argv)
@@ -627,6 +788,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		rc = EXL_EXIT_ERROR;
 		goto out;
 	}
+	fill_rows(c, &sc, &v, rows);
 	for (i = 0; i < sc.n; i++) {
 		struct rl_row *row = &rows[n];
 
@@ -638,11 +800,13 @@ int cmd_status(struct rl *c, int argc, char **argv)
 				sc.v[i].error : "unreadable");
 			continue;
 		}
-		rl_row_fill(c, &sc.v[i], &v, row);
+		if (n != i)
+			*row = rows[i];
 		rl_row_settle(c, row, &v);
 		noted_hint(&notes, row);
 		if (!o.all && row->r.final &&
 		    row->r.finished < c->now - 86400) {
+			exl_status_row_free(&row->r);
 			hidden++;
 			continue;
 		}
@@ -655,6 +819,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 #endif
 	rl_timing("rows");
 	qsort(rows, n, sizeof(*rows), newest_first);
+	rl_timing("sorted");
 	if ((o.json ? print_json(rows, n) :
 	     print_table(c, rows, n, hidden, indexed)) < 0)
 		rc = EXL_EXIT_ERROR;
@@ -670,6 +835,8 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		rl_timing("efficiency");
 	}
 out:
+	for (i = 0; rows && i < n; i++)
+		exl_status_row_free(&rows[i].r);
 	free(rows);
 	rl_sched_view_free(&v);
 	exl_scan_free(&sc);

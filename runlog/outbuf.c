@@ -14,7 +14,16 @@ static int room(struct rl_out *o, size_t n)
 		return 0;
 	if (o->len + n <= o->cap)
 		return 1;
-	cap = o->cap ? o->cap : 1 << 16;
+	if (o->sink && o->len) {
+		if (fwrite(o->p, 1, o->len, o->sink) != o->len) {
+			o->failed = 1;
+			return 0;
+		}
+		o->len = 0;
+		if (n <= o->cap)
+			return 1;
+	}
+	cap = o->cap ? o->cap : RL_OUT_CHUNK;
 	while (cap < o->len + n)
 		cap *= 2;
 	np = exl_huge_grow(o->p, o->len, cap);

@@ -12,7 +12,11 @@ struct rl_out {
 	char *p;
 	size_t len, cap;
 	int failed;
+	FILE *sink;	/* set: written out there every RL_OUT_CHUNK bytes,
+			 * so a large output needs no large buffer */
 };
+
+#define RL_OUT_CHUNK (1 << 16)
 
 void rl_out_mem(struct rl_out *o, const char *s, size_t n);
 void rl_out_str(struct rl_out *o, const char *s);

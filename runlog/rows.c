@@ -29,8 +29,9 @@ static int local_alive(const char *job_id)
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
-void rl_row_fill(struct rl *c, const struct exl_scan_entry *e,
-		 const struct rl_sched_view *v, struct rl_row *row)
+void rl_row_fill(const struct rl *c, const struct exl_scan_entry *e,
+		 const struct rl_sched_view *v, struct rl_row *row,
+		 struct exl_ckpt_memo *memo)
 {
 	struct exl_status_in in = { 0 };
 
@@ -45,7 +46,7 @@ void rl_row_fill(struct rl *c, const struct exl_scan_entry *e,
 	in.now = c->now;
 	row->e = e;
 	exl_status_reconcile(&in, &row->r);
-	row->pp = exl_ckpt_state_memo(e->sum.checkpoint, c->base, &c->memo);
+	row->pp = exl_ckpt_state_memo(e->sum.checkpoint, c->base, memo);
 }
 
 /* Said once in the log of a job that waits for a dependency that failed. */
@@ -84,7 +85,7 @@ void rl_row_settle(struct rl *c, struct rl_row *row,
 		cli_err("%s: %s", row->e->path, err.text);
 	} else if (rc == 0) {
 		r->open = 0;
-		r->hint[0] = '\0';
+		exl_status_row_free(r);
 	}
 }
 
@@ -115,10 +116,16 @@ void rl_mode(const char *run_type, char *buf, size_t len)
 {
 	size_t n = run_type ? strcspn(run_type, " (") : 0;
 
-	if (n == 0 || strncmp(run_type, "unspecified", 11) == 0)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%.*s", (int)n, run_type);
+	if (!len)
+		return;
+	if (n == 0 || strncmp(run_type, "unspecified", 11) == 0) {
+		run_type = "-";
+		n = 1;
+	}
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, run_type, n);
+	buf[n] = '\0';
 }
 
 /* One "key": value pair of a row, on its own line. */
@@ -198,7 +205,7 @@ void rl_row_json(struct rl_out *o, const struct rl_row *row,
 	kv_str(&k, "passport", exl_ckpt_state_name(row->pp));
 	kv_str(&k, "checkpoint", exl_value_present(s->checkpoint) ?
 	       s->checkpoint : NULL);
-	kv_str(&k, "hint", r->hint[0] ? r->hint : NULL);
+	kv_str(&k, "hint", r->hint);
 	if (markdown)
 		kv_str(&k, "markdown", markdown);
 	rl_out_char(o, '\n');

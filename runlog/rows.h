@@ -28,9 +28,12 @@ struct rl_sched_view {
 	struct exl_sched_set acct_closed;	/* logs closed from it */
 };
 
-/* Reconcile entry e (its summary read) into row. */
-void rl_row_fill(struct rl *c, const struct exl_scan_entry *e,
-		 const struct rl_sched_view *v, struct rl_row *row);
+/* Reconcile entry e (its summary read) into row; memo remembers the
+ * checkpoint directories this machine does not see (one per thread:
+ * everything else here may run on several at once). */
+void rl_row_fill(const struct rl *c, const struct exl_scan_entry *e,
+		 const struct rl_sched_view *v, struct rl_row *row,
+		 struct exl_ckpt_memo *memo);
 
 /* A run written at submission whose job the scheduler says left the
  * queue without starting is closed with that story (and the row says

@@ -30,13 +30,42 @@ int exl_scan_is_runlog_name(const char *name)
 	return 1;
 }
 
-/* add_entry: one allocation holds the path; rel points into it and
- * group at the listing's own copy of the group name. */
+/* entry_path: root/[group/]name in one allocation, NULL when memory
+ * ran out. */
+static char *entry_path(const char *root, const char *group, const char *name)
+{
+	size_t rl = strlen(root), gl = group ? strlen(group) + 1 : 0;
+	size_t nl = strlen(name);
+	char *p = malloc(rl + 1 + gl + nl + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, root, rl);
+	p[rl] = '/';
+	if (group) {
+		memcpy(p + rl + 1, group, gl - 1);
+		p[rl + gl] = '/';
+	}
+	memcpy(p + rl + 1 + gl, name, nl + 1);
+	return p;
+}
+
+/* set_entry: e for the path p (entry_path's, now owned by e): rel
+ * points into it and group at the listing's own copy of the group
+ * name. */
+static void set_entry(const struct exl_scan *sc, struct exl_scan_entry *e,
+		      char *p, const char *group)
+{
+	memset(e, 0, sizeof(*e));
+	e->path = p;
+	e->rel = p + strlen(sc->root) + 1;
+	e->name = group ? e->rel + strlen(group) + 1 : e->rel;
+	e->group = group;
+}
+
+/* add_entry: one more entry, the array grown as needed. */
 static int add_entry(struct exl_scan *sc, const char *group, const char *name)
 {
-	size_t rl = strlen(sc->root), gl = group ? strlen(group) + 1 : 0;
-	size_t nl = strlen(name);
-	struct exl_scan_entry *e;
 	char *p;
 
 	if (sc->n == sc->cap) {
@@ -49,23 +78,105 @@ static int add_entry(struct exl_scan *sc, const char *group, const char *name)
 		sc->v = nv;
 		sc->cap = cap;
 	}
-	p = malloc(rl + 1 + gl + nl + 1);
+	p = entry_path(sc->root, group, name);
 	if (!p)
 		return -1;
-	e = &sc->v[sc->n];
-	memset(e, 0, sizeof(*e));
-	memcpy(p, sc->root, rl);
-	p[rl] = '/';
-	if (group) {
-		memcpy(p + rl + 1, group, gl - 1);
-		p[rl + gl] = '/';
+	set_entry(sc, &sc->v[sc->n++], p, group);
+	return 0;
+}
+
+/* A listing collects small records first and builds the entries once
+ * it knows how many there are, in order: growing and sorting the large
+ * entries cost more than reading the directories. */
+struct found {
+	char *path;
+	const char *rel, *group;
+	int listed;		/* as in exl_scan_entry */
+	struct exl_file_id lid;
+};
+
+struct found_list {
+	struct found *v;
+	size_t n, cap;
+	int stat_too;		/* stat each run log as it is listed */
+};
+
+/* found_add: one run log, name in directory dfd. */
+static int found_add(const struct exl_scan *sc, struct found_list *fl,
+		     int dfd, const char *group, const char *name)
+{
+	struct found *f;
+	struct stat st;
+	char *p;
+
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? fl->cap * 2 : 256;
+		void *nv = realloc(fl->v, cap * sizeof(*fl->v));
+
+		if (!nv)
+			return -1;
+		fl->v = nv;
+		fl->cap = cap;
 	}
-	memcpy(p + rl + 1 + gl, name, nl + 1);
-	e->path = p;
-	e->rel = p + rl + 1;
-	e->name = e->rel + gl;
-	e->group = group;
-	sc->n++;
+	p = entry_path(sc->root, group, name);
+	if (!p)
+		return -1;
+	f = &fl->v[fl->n++];
+	f->path = p;
+	f->rel = p + strlen(sc->root) + 1;
+	f->group = group;
+	f->listed = 0;
+	/* the stat a find would take: the directory is at hand here */
+	if (fl->stat_too) {
+		f->listed = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(st.st_mode) ? 1 : -1;
+		if (f->listed > 0)
+			exl_file_id(&st, &f->lid);
+	}
+	return 0;
+}
+
+static void found_free(struct found_list *fl)
+{
+	size_t i;
+
+	for (i = 0; i < fl->n; i++)
+		free(fl->v[i].path);
+	free(fl->v);
+	memset(fl, 0, sizeof(*fl));
+}
+
+/* cmp_found: exl_scan_order, with the group already known. */
+static int cmp_found(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	if (!x->group != !y->group)
+		return x->group ? 1 : -1;
+	return strcmp(x->rel, y->rel);
+}
+
+/* adopt: sc's entries from fl, sorted; fl is emptied (its paths now
+ * belong to sc).  -1 when memory ran out (fl then still owns them). */
+static int adopt(struct exl_scan *sc, struct found_list *fl)
+{
+	size_t i;
+
+	if (!fl->n)
+		return 0;
+	qsort(fl->v, fl->n, sizeof(*fl->v), cmp_found);
+	/* not zeroed: set_entry sets each one */
+	sc->v = exl_huge_alloc(fl->n * sizeof(*sc->v));
+	if (!sc->v)
+		return -1;
+	for (i = 0; i < fl->n; i++) {
+		set_entry(sc, &sc->v[i], fl->v[i].path, fl->v[i].group);
+		sc->v[i].listed = fl->v[i].listed;
+		sc->v[i].lid = fl->v[i].lid;
+	}
+	sc->n = sc->cap = fl->n;
+	free(fl->v);
+	memset(fl, 0, sizeof(*fl));
 	return 0;
 }
 
@@ -115,8 +226,8 @@ static int kind(int dfd, const struct dirent *de)
 
 /* list_dir: the run logs of one directory (group NULL: the root).  With
  * groups set, subdirectories that are valid group names are listed too. */
-static int list_dir(struct exl_scan *sc, const char *group, int groups,
-		    struct exl_err *err)
+static int list_dir(struct exl_scan *sc, struct found_list *fl,
+		    const char *group, int groups, struct exl_err *err)
 {
 	char *dir = exl_layout_group_dir(sc->root, group);
 	struct dirent *de;
@@ -143,7 +254,7 @@ static int list_dir(struct exl_scan *sc, const char *group, int groups,
 		/* a symlink is listed so that reading it fails out loud */
 		if ((k == DT_REG || k == DT_LNK) &&
 		    exl_scan_is_runlog_name(de->d_name))
-			rc = add_entry(sc, group, de->d_name);
+			rc = found_add(sc, fl, dfd, group, de->d_name);
 		else if (k == DT_DIR && groups && exl_valid_group(de->d_name) == 0)
 			rc = add_group(sc, de->d_name);
 		if (rc < 0)
@@ -156,16 +267,6 @@ static int list_dir(struct exl_scan *sc, const char *group, int groups,
 	return rc;
 }
 
-
-/* cmp_entry: exl_scan_order, with the group already known. */
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct exl_scan_entry *x = a, *y = b;
-
-	if (!x->group != !y->group)
-		return x->group ? 1 : -1;
-	return strcmp(x->rel, y->rel);
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -195,16 +296,22 @@ int exl_scan_valid_rel(const char *rel)
 int exl_scan_list_level(const char *root, const char *group,
 			struct exl_scan *sc, struct exl_err *err)
 {
+	struct found_list fl = { 0 };
+
 	if (group)
 		return exl_scan_list(root, group, sc, err);
 	memset(sc, 0, sizeof(*sc));
 	sc->root = strdup(root);
 	if (!sc->root)
 		return exl_errnof(err, ENOMEM, "couldn't list %s", root);
-	if (list_dir(sc, NULL, 0, err) < 0)
+	if (list_dir(sc, &fl, NULL, 0, err) < 0) {
+		found_free(&fl);
 		return -1;
-	if (sc->n)
-		qsort(sc->v, sc->n, sizeof(*sc->v), cmp_entry);
+	}
+	if (adopt(sc, &fl) < 0) {
+		found_free(&fl);
+		return exl_errnof(err, ENOMEM, "couldn't list %s", root);
+	}
 	return 0;
 }
 
@@ -271,36 +378,153 @@ int exl_scan_pick(const char *root, const char *group,
 	return nomem ? exl_errnof(err, ENOMEM, "couldn't list %s", root) : 0;
 }
 
-int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
-		  struct exl_err *err)
+/* threads_for: the threads for n items, asked (0: one per online CPU),
+ * at most 8, and one more for each per items only. */
+static int threads_for(int asked, size_t n, size_t per)
 {
+	if (asked <= 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		asked = cpus > 0 ? (int)cpus : 1;
+	}
+	if (asked > 8)
+		asked = 8;
+	if ((size_t)asked > n / per + 1)
+		asked = (int)(n / per + 1);
+	return asked;
+}
+
+/* A listing of group directories on several threads: each takes the
+ * next group and collects into its own list. */
+struct lister {
+	struct exl_scan *sc;
+	size_t *next;
+	struct found_list fl;
+	int nomem;
+};
+
+static void *list_groups(void *arg)
+{
+	struct lister *l = arg;
 	size_t i;
+
+	while ((i = __atomic_fetch_add(l->next, 1, __ATOMIC_RELAXED)) <
+	       l->sc->ngroups) {
+		struct exl_err e;
+
+		/* an unreadable group must not hide the others */
+		if (list_dir(l->sc, &l->fl, l->sc->groups[i], 0, &e) < 0 &&
+		    errno == ENOMEM)
+			l->nomem = 1;
+	}
+	return NULL;
+}
+
+/* merge: the lists of ls[1..n) appended to ls[0]'s (their paths move);
+ * -1 when memory ran out. */
+static int merge(struct lister *ls, int n)
+{
+	struct found_list *to = &ls[0].fl;
+	size_t total = to->n;
+	int i;
+
+	for (i = 1; i < n; i++)
+		total += ls[i].fl.n;
+	if (total > to->cap) {
+		void *nv = realloc(to->v, total * sizeof(*to->v));
+
+		if (!nv)
+			return -1;
+		to->v = nv;
+		to->cap = total;
+	}
+	for (i = 1; i < n; i++) {
+		if (ls[i].fl.n)
+			memcpy(to->v + to->n, ls[i].fl.v,
+			       ls[i].fl.n * sizeof(*to->v));
+		to->n += ls[i].fl.n;
+		free(ls[i].fl.v);
+		memset(&ls[i].fl, 0, sizeof(ls[i].fl));
+	}
+	return 0;
+}
+
+/* list_all: every directory of the listing into fl (see exl_scan_list):
+ * the root first (it names the groups), then the groups on up to
+ * nthreads threads. */
+static int list_all(struct exl_scan *sc, struct found_list *fl,
+		    const char *group, int nthreads, struct exl_err *err)
+{
+	struct lister ls[8];
+	pthread_t tid[8];
+	size_t next = 0;
+	int i, started = 0, nomem = 0;
+
+	if (group) {
+		if (exl_valid_group(group) < 0)
+			return exl_errf(err, "%s: not a valid group name", group);
+		if (add_group(sc, group) < 0)
+			return exl_errnof(err, ENOMEM, "couldn't list %s",
+					  sc->root);
+		return list_dir(sc, fl, sc->groups[0], 0, err);
+	}
+	if (list_dir(sc, fl, NULL, 1, err) < 0)
+		return -1;
+	if (sc->ngroups)
+		qsort(sc->groups, sc->ngroups, sizeof(*sc->groups), cmp_str);
+	/* a thread pays off for several directories */
+	nthreads = threads_for(nthreads, sc->ngroups, 8);
+	for (i = 0; i < nthreads; i++) {
+		ls[i].sc = sc;
+		ls[i].next = &next;
+		ls[i].nomem = 0;
+		memset(&ls[i].fl, 0, sizeof(ls[i].fl));
+		ls[i].fl.stat_too = fl->stat_too;
+	}
+	ls[0].fl = *fl;
+	for (i = 1; i < nthreads; i++) {
+		if (pthread_create(&tid[i], NULL, list_groups, &ls[i]) != 0)
+			break;
+		started++;
+	}
+	list_groups(&ls[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(tid[i], NULL);
+	for (i = 0; i <= started; i++)
+		nomem |= ls[i].nomem;
+	if (!nomem && merge(ls, started + 1) < 0)
+		nomem = 1;
+	*fl = ls[0].fl;
+	for (i = 1; i <= started; i++)
+		found_free(&ls[i].fl);
+	return nomem ? exl_errnof(err, ENOMEM, "couldn't list %s", sc->root) :
+		       0;
+}
+
+int exl_scan_list_stat(const char *root, const char *group, int nthreads,
+		       int stat_too, struct exl_scan *sc, struct exl_err *err)
+{
+	struct found_list fl = { .stat_too = stat_too };
 
 	memset(sc, 0, sizeof(*sc));
 	sc->root = strdup(root);
 	if (!sc->root)
 		return exl_errnof(err, ENOMEM, "couldn't list %s", root);
-	if (group) {
-		if (exl_valid_group(group) < 0)
-			return exl_errf(err, "%s: not a valid group name", group);
-		if (add_group(sc, group) < 0)
-			return exl_errnof(err, ENOMEM, "couldn't list %s", root);
-		return list_dir(sc, sc->groups[0], 0, err);
-	}
-	if (list_dir(sc, NULL, 1, err) < 0)
+	if (list_all(sc, &fl, group, nthreads, err) < 0) {
+		found_free(&fl);
 		return -1;
-	if (sc->ngroups)
-		qsort(sc->groups, sc->ngroups, sizeof(*sc->groups), cmp_str);
-	for (i = 0; i < sc->ngroups; i++) {
-		struct exl_err e;
-
-		/* an unreadable group must not hide the others */
-		if (list_dir(sc, sc->groups[i], 0, &e) < 0 && errno == ENOMEM)
-			return exl_errnof(err, ENOMEM, "couldn't list %s", root);
 	}
-	if (sc->n)
-		qsort(sc->v, sc->n, sizeof(*sc->v), cmp_entry);
+	if (adopt(sc, &fl) < 0) {
+		found_free(&fl);
+		return exl_errnof(err, ENOMEM, "couldn't list %s", root);
+	}
 	return 0;
+}
+
+int exl_scan_list(const char *root, const char *group, struct exl_scan *sc,
+		  struct exl_err *err)
+{
+	return exl_scan_list_stat(root, group, 1, 0, sc, err);
 }
 
 /* fail: close fd, store a message in *error; -2 when even that fails. */
@@ -387,15 +611,20 @@ static int from_cache(struct exl_scan_entry *e, int dfd)
 	struct exl_file_id id;
 	struct stat st;
 
-	if (!e->cached ||
-	    (dfd >= 0 ? fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) :
-			lstat(e->path, &st)) < 0 ||
-	    !S_ISREG(st.st_mode))
+	if (!e->cached || e->listed < 0)
 		return 0;
-	exl_file_id(&st, &id);
-	if (!exl_file_id_eq(&id, &e->cached->id))
+	if (e->listed > 0) {
+		id = e->lid;
+	} else {
+		if ((dfd >= 0 ? fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) :
+				lstat(e->path, &st)) < 0 ||
+		    !S_ISREG(st.st_mode))
+			return 0;
+		exl_file_id(&st, &id);
+	}
+	if (!exl_file_id_eq(&id, &e->cached->id) ||
+	    exl_cache_rec_summary(e->cached, &e->sum) < 0)
 		return 0;
-	e->sum = e->cached->sum;
 	e->id = id;
 	e->ok = 1;
 	return 1;
@@ -519,16 +748,8 @@ int exl_scan_summaries(struct exl_scan *sc, int nthreads, struct exl_err *err)
 	dfd = dir_fds(sc, fds, &nfds);
 	if (!dfd)
 		return exl_errnof(err, ENOMEM, "couldn't read run logs");
-	if (nthreads <= 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		nthreads = cpus > 0 ? (int)cpus : 1;
-	}
-	if (nthreads > 8)
-		nthreads = 8;
 	/* threads only pay off for many files */
-	if ((size_t)nthreads > sc->n / 64 + 1)
-		nthreads = (int)(sc->n / 64 + 1);
+	nthreads = threads_for(nthreads, sc->n, 64);
 	for (i = 0; i < nthreads; i++) {
 		w[i].sc = sc;
 		w[i].dfd = dfd;

@@ -29,6 +29,9 @@ struct exl_scan_entry {
 	struct exl_run_summary sum;
 	struct exl_file_id id;	/* the file the summary was read from */
 	const struct exl_cache_rec *cached;	/* a cached summary of rel */
+	int listed;		/* the listing's stat: 0 none, 1 a regular
+				 * file of identity lid, -1 not one */
+	struct exl_file_id lid;
 };
 
 struct exl_scan {
@@ -100,6 +103,21 @@ void exl_cache_match(const struct exl_summary_cache *c, struct exl_scan *sc);
 /* May entry e go into a cache written at now: read, and not changed
  * within a second of now? */
 int exl_cache_worthy(const struct exl_scan_entry *e, time_t now);
+
+/* exl_scan_list, with the summary cache at cpath (NULL: none) loaded
+ * into cache meanwhile on a second thread, the group directories listed
+ * on up to nthreads threads (0: one per online CPU, at most 8), and each
+ * run log's stat taken as it is listed, for exl_scan_summaries.  -1 with err set when the
+ * listing failed or memory ran out; cache is then freed by the caller
+ * as after a success (exl_cache_free). */
+int exl_scan_list_cached(const char *root, const char *group,
+			 const char *cpath, int nthreads, struct exl_scan *sc,
+			 struct exl_summary_cache *cache, struct exl_err *err);
+
+/* The listing behind exl_scan_list (nthreads 1, no stat) and
+ * exl_scan_list_cached. */
+int exl_scan_list_stat(const char *root, const char *group, int nthreads,
+		       int stat_too, struct exl_scan *sc, struct exl_err *err);
 
 /* Write the summaries of sc (the worthy entries) to path, atomically. */
 int exl_cache_write(const char *path, const struct exl_scan *sc, time_t now,

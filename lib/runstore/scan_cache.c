@@ -1,6 +1,8 @@
 /* scan_cache.c - a run-log scan and the summary cache: which entries are
  * worth caching, writing them, and matching a loaded cache to a scan
  * (see runlog_scan.h; the file format is summary_cache.c's). */
+#include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "runstore/layout.h"
@@ -43,4 +45,41 @@ void exl_cache_match(const struct exl_summary_cache *c, struct exl_scan *sc)
 		else
 			j++;
 	}
+}
+
+struct loader {
+	const char *path;
+	struct exl_summary_cache *cache;
+	int rc, err;
+};
+
+static void *load(void *arg)
+{
+	struct loader *l = arg;
+
+	l->rc = exl_cache_load(l->path, l->cache);
+	l->err = errno;
+	return NULL;
+}
+
+int exl_scan_list_cached(const char *root, const char *group,
+			 const char *cpath, int nthreads, struct exl_scan *sc,
+			 struct exl_summary_cache *cache, struct exl_err *err)
+{
+	struct loader l = { .path = cpath, .cache = cache, .rc = 0 };
+	pthread_t tid;
+	int threaded, rc;
+
+	memset(cache, 0, sizeof(*cache));
+	/* listing waits on the kernel and parsing the cache on the CPU:
+	 * on a machine of two cores or more they overlap */
+	threaded = cpath && pthread_create(&tid, NULL, load, &l) == 0;
+	rc = exl_scan_list_stat(root, group, nthreads, 1, sc, err);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else if (cpath)
+		load(&l);
+	if (rc == 0 && l.rc < 0)
+		rc = exl_errnof(err, l.err, "couldn't load %s", cpath);
+	return rc;
 }

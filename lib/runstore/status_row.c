@@ -77,13 +77,23 @@ static void from_sched(const struct exl_sched_job *j, time_t now,
 static void hint(struct exl_status_row *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* hint: r's hint, replacing any; where memory runs out the row goes
+ * without one (the state still says what happened). */
 static void hint(struct exl_status_row *r, const char *fmt, ...)
 {
 	va_list ap;
 
+	exl_status_row_free(r);
 	va_start(ap, fmt);
-	vsnprintf(r->hint, sizeof(r->hint), fmt, ap);
+	if (vasprintf(&r->hint, fmt, ap) < 0)
+		r->hint = NULL;
 	va_end(ap);
+}
+
+void exl_status_row_free(struct exl_status_row *r)
+{
+	free(r->hint);
+	r->hint = NULL;
 }
 
 /* unsched: a log whose job the scheduler does not know (any more). */

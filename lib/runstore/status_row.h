@@ -45,11 +45,16 @@ struct exl_status_row {
 	const char *wandb;	/* "synced", "pending", "n/a" */
 	time_t started;		/* for sorting: start of the newest job */
 	time_t finished;	/* when the run ended, 0: not over */
-	char hint[512];		/* what to do about a surprising state */
+	char *hint;		/* what to do about a surprising state, or
+				 * NULL (newly allocated: exl_status_row_free) */
 };
 
+/* Fill r (whatever it held: it is not freed first) from in. */
 void exl_status_reconcile(const struct exl_status_in *in,
 			  struct exl_status_row *r);
+
+/* Free r's hint; r stays valid, without one. */
+void exl_status_row_free(struct exl_status_row *r);
 
 /* Is the log closed (its newest job block has an end, or a hand-written
  * log without one has a final scheduler_state)? */

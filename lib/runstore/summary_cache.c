@@ -1,16 +1,16 @@
 /* summary_cache.c - remembered run-log summaries (see summary_cache.h). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/hugehint.h"
 #include "util/fileio.h"
 #include "runstore/layout.h"
 #include "util/strbuf.h"
 #include "runstore/summary_cache.h"
 
-#define MAGIC "exp-log summary cache 3\n"
+#define MAGIC "exp-log summary cache 4\n"
 #define NFIELD 33
 /* Largest cache file read back. */
 #define CACHE_MAX (256u << 20)
@@ -41,6 +41,14 @@ char *exl_cache_recent_path(const char *root)
 }
 
 /* Writing ------------------------------------------------------------ */
+
+static unsigned long long dbl_bits(double x)
+{
+	unsigned long long u;
+
+	memcpy(&u, &x, sizeof(u));
+	return u;
+}
 
 static void put_str(struct exl_sb *b, const char *s)
 {
@@ -73,8 +81,9 @@ void exl_cache_put(struct exl_sb *b, const char *rel,
 	exl_sb_printf(b, "\t%d\t%lld\t%lld\t%d\t%d\t%d\t%lld", s->job_blocks,
 		      (long long)s->start, (long long)s->end, s->has_end_key,
 		      s->wandb_local, s->wandb_pending, (long long)s->last_stamp);
-	exl_sb_printf(b, "\t%lld\t%.17g\t%d\t%d\t%.17g", s->ev.step, s->ev.loss,
-		      s->ev.gpu_util, s->ev.have_val_loss, s->ev.val_loss);
+	exl_sb_printf(b, "\t%lld\t%016llx\t%d\t%d\t%016llx", s->ev.step,
+		      dbl_bits(s->ev.loss), s->ev.gpu_util, s->ev.have_val_loss,
+		      dbl_bits(s->ev.val_loss));
 	put_str(b, s->ev.loss_name);
 	put_str(b, s->title);
 	put_str(b, s->run_type);
@@ -171,18 +180,35 @@ static int ull(const char *s, unsigned long long *v)
 	return 0;
 }
 
+/* A double is stored as its 64 bits in hex: exact both ways, and read
+ * back without strtod, which cost more than the rest of a record. */
 static int dbl(const char *s, double *v)
 {
-	char *end;
+	unsigned long long u = 0;
+	int i;
 
-	*v = strtod(s, &end);
-	return end == s || *end ? -1 : 0;
+	for (i = 0; i < 16; i++) {
+		int c = s[i], d = c >= '0' && c <= '9' ? c - '0' :
+				  c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		u = u << 4 | (unsigned)d;
+	}
+	if (s[16])
+		return -1;
+	memcpy(v, &u, sizeof(*v));
+	return 0;
 }
 
-/* parse_rec: one line split into fields f[] -> r.  -1 if malformed. */
-static int parse_rec(char **f, struct exl_cache_rec *r)
+
+/* The fields before the summary: rel and the file's identity. */
+#define NID 6
+
+/* parse_sum: the summary fields f[] (NFIELD - NID of them) -> s, those
+ * whose bit is set in esc unescaped.  -1 if malformed. */
+static int parse_sum(char **f, uint32_t esc, struct exl_run_summary *s)
 {
-	struct exl_run_summary *s = &r->sum;
 	long long v[9];
 	char **str[] = { &s->title, &s->run_type, &s->objective, &s->job_id,
 			 &s->sched_state, &s->exit_text, &s->checkpoint,
@@ -191,19 +217,14 @@ static int parse_rec(char **f, struct exl_cache_rec *r)
 	char *ln;
 	size_t i;
 
-	memset(r, 0, sizeof(*r));
-	if (!f[0][0] || ull(f[1], &r->id.dev) < 0 || ull(f[2], &r->id.ino) < 0 ||
-	    ull(f[3], &r->id.size) < 0 || sll(f[4], &r->id.mtime_s) < 0 ||
-	    sll(f[5], &r->id.mtime_ns) < 0)
-		return -1;
+	memset(s, 0, sizeof(*s));
 	for (i = 0; i < 7; i++)
-		if (sll(f[6 + i], &v[i]) < 0)
+		if (sll(f[i], &v[i]) < 0)
 			return -1;
-	if (sll(f[13], &s->ev.step) < 0 || dbl(f[14], &s->ev.loss) < 0 ||
-	    sll(f[15], &v[7]) < 0 || sll(f[16], &v[8]) < 0 ||
-	    dbl(f[17], &s->ev.val_loss) < 0)
+	if (sll(f[7], &s->ev.step) < 0 || dbl(f[8], &s->ev.loss) < 0 ||
+	    sll(f[9], &v[7]) < 0 || sll(f[10], &v[8]) < 0 ||
+	    dbl(f[11], &s->ev.val_loss) < 0)
 		return -1;
-	r->rel = f[0];
 	s->job_blocks = (int)v[0];
 	s->start = (time_t)v[1];
 	s->end = (time_t)v[2];
@@ -213,16 +234,79 @@ static int parse_rec(char **f, struct exl_cache_rec *r)
 	s->last_stamp = (time_t)v[6];
 	s->ev.gpu_util = v[7] >= -1 && v[7] <= 100 ? (int)v[7] : -1;
 	s->ev.have_val_loss = v[8] != 0;
-	ln = unescape(f[18]);
+	ln = esc & (1u << 12) ? unescape(f[12]) : f[12];
 	if (ln)
 		snprintf(s->ev.loss_name, sizeof(s->ev.loss_name), "%s", ln);
 	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
-		*str[i] = unescape(f[19 + i]);
-	if (sll(f[32], &v[0]) < 0)
+		*str[i] = esc & (1u << (13 + i)) ? unescape(f[13 + i]) :
+			  f[13 + i];
+	if (sll(f[26], &v[0]) < 0)
 		return -1;
 	s->has_eff = v[0] != 0;
-	s->mtime = (time_t)r->id.mtime_s;
 	s->borrowed = 1;
+	return 0;
+}
+
+/* split: the tab-separated text at p (NUL-terminated) into exactly n
+ * fields f[], in place, in one pass (ten thousand lines are split on
+ * each --all); the rest of the text after field n when more is wanted
+ * (*more set), else -1 unless exactly n.  Bit i of *esc (when esc is
+ * set) tells that field i holds a backslash, to unescape. */
+static int split(char *p, char **f, int n, char **more, uint32_t *esc)
+{
+	int nf = 1;
+
+	f[0] = p;
+	if (esc)
+		*esc = 0;
+	for (; *p; p++) {
+		if (*p == '\\' && esc && nf <= 32) {
+			*esc |= 1u << (nf - 1);
+		} else if (*p == '\t') {
+			if (nf == n)
+				break;
+			*p = '\0';
+			f[nf++] = p + 1;
+		}
+	}
+	if (nf != n)
+		return -1;
+	if (more) {
+		*more = *p ? p + 1 : NULL;
+		*p = '\0';
+		return *more ? 0 : -1;
+	}
+	return *p ? -1 : 0;
+}
+
+int exl_cache_rec_summary(const struct exl_cache_rec *r,
+			  struct exl_run_summary *s)
+{
+	char *f[NFIELD - NID];
+	uint32_t esc;
+
+	memset(s, 0, sizeof(*s));
+	if (split(r->rest, f, NFIELD - NID, NULL, &esc) < 0 ||
+	    parse_sum(f, esc, s) < 0) {
+		memset(s, 0, sizeof(*s));
+		return -1;
+	}
+	s->mtime = (time_t)r->id.mtime_s;
+	return 0;
+}
+
+/* parse_id: rel and identity of one line (NUL-terminated) -> r.  -1 if
+ * malformed. */
+static int parse_id(char *line, struct exl_cache_rec *r)
+{
+	char *f[NID];
+
+	if (split(line, f, NID, &r->rest, NULL) < 0 || !f[0][0] ||
+	    ull(f[1], &r->id.dev) < 0 || ull(f[2], &r->id.ino) < 0 ||
+	    ull(f[3], &r->id.size) < 0 || sll(f[4], &r->id.mtime_s) < 0 ||
+	    sll(f[5], &r->id.mtime_ns) < 0)
+		return -1;
+	r->rel = f[0];
 	return 0;
 }
 
@@ -242,25 +326,16 @@ int exl_cache_load(const char *path, struct exl_summary_cache *c)
 	for (p = c->buf; (nl = memchr(p, '\n', len - (size_t)(p - c->buf)));
 	     p = nl + 1)
 		lines++;
-	c->v = exl_huge_zalloc(lines + 1, sizeof(*c->v));
+	/* not zeroed: parse_id sets what a kept record holds */
+	c->v = malloc((lines + 1) * sizeof(*c->v));
 	if (!c->v) {
 		exl_cache_free(c);
 		return -1;
 	}
 	for (p = c->buf + strlen(MAGIC);
 	     (nl = memchr(p, '\n', len - (size_t)(p - c->buf))); p = nl + 1) {
-		char *f[NFIELD], *q = p;
-		int nf = 0;
-
 		*nl = '\0';
-		while (nf < NFIELD) {
-			f[nf++] = q;
-			q = memchr(q, '\t', (size_t)(nl - q));
-			if (!q)
-				break;
-			*q++ = '\0';
-		}
-		if (nf != NFIELD || q || parse_rec(f, &c->v[c->n]) < 0)
+		if (parse_id(p, &c->v[c->n]) < 0)
 			continue;
 		/* out of order lines would break the merge: stop trusting */
 		if (c->n && exl_scan_order(c->v[c->n - 1].rel, c->v[c->n].rel) >= 0)

@@ -31,10 +31,13 @@ struct exl_file_id {
 void exl_file_id(const struct stat *st, struct exl_file_id *id);
 int exl_file_id_eq(const struct exl_file_id *a, const struct exl_file_id *b);
 
+/* A record: its rel and identity are read when the cache is loaded,
+ * the summary only when a run log matches (exl_cache_rec_summary), on
+ * the scan's reader threads. */
 struct exl_cache_rec {
 	const char *rel;
 	struct exl_file_id id;
-	struct exl_run_summary sum;	/* borrowed strings */
+	char *rest;			/* the summary's fields, as stored */
 };
 
 struct exl_summary_cache {
@@ -52,6 +55,12 @@ char *exl_cache_recent_path(const char *root);
 /* Load path into c.  A missing, unreadable or malformed file gives an
  * empty cache (0); -1 only when memory runs out. */
 int exl_cache_load(const char *path, struct exl_summary_cache *c);
+
+/* The summary of r into s (its strings borrowed from the cache's
+ * buffer, s->borrowed set).  Unescapes in place: call it once per
+ * record.  -1 when the record is malformed (read the file instead). */
+int exl_cache_rec_summary(const struct exl_cache_rec *r,
+			  struct exl_run_summary *s);
 
 struct exl_sb;
 

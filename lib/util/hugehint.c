@@ -8,13 +8,16 @@
 #include "util/hugehint.h"
 
 #define HUGE (2u << 20)
+/* From here an array gets huge pages: its 256 and more 4 KiB faults
+ * cost more than zeroing the rest of a 2 MiB page. */
+#define HUGE_MIN (1u << 20)
 
 void *exl_huge_alloc(size_t len)
 {
 	size_t round;
 	void *p;
 
-	if (len < HUGE)
+	if (len < HUGE_MIN)
 		return malloc(len);
 	if (len > SIZE_MAX - HUGE) {
 		errno = ENOMEM;
@@ -36,7 +39,7 @@ void *exl_huge_zalloc(size_t n, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (n * size < HUGE)
+	if (n * size < HUGE_MIN)
 		return calloc(n, size);
 	p = exl_huge_alloc(n * size);
 	if (p)
@@ -48,7 +51,7 @@ void *exl_huge_grow(void *old, size_t used, size_t len)
 {
 	void *p;
 
-	if (len < HUGE)
+	if (len < HUGE_MIN)
 		return realloc(old, len);
 	p = exl_huge_alloc(len);
 	if (!p)

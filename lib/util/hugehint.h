@@ -5,7 +5,7 @@
  * new arrays (scan entries, cached summaries, rows, output) and spent
  * more time in 4 KiB page faults than in its own work.  Transparent huge
  * pages are usually "madvise" only, so these arrays are 2 MiB aligned and
- * ask for them.  Below 2 MiB they are plain malloc/calloc/realloc; the
+ * ask for them.  Below 1 MiB they are plain malloc/calloc/realloc; the
  * memory is freed with free() either way.
  */
 #ifndef EXL_HUGEHINT_H

@@ -100,7 +100,7 @@ sed 's/^- scheduler_state: COMPLETED$/- scheduler_state: FAILED/' \
 cat edited >"$R/g1/2026-03-10_done.md"
 runlog status --all 2>/dev/null | grep -q '^g1/2026-03-10_done.md .* FAILED '
 ok $? "a run log edited in place is read again"
-printf 'exp-log summary cache 3\nbroken\tline\n' >"$R/.exp-log/cache/summaries"
+printf 'exp-log summary cache 4\nbroken\tline\n' >"$R/.exp-log/cache/summaries"
 runlog status --all 2>/dev/null | grep -q '^g1/2026-03-10_done.md .* FAILED '
 ok $? "a broken cache is ignored"
 # the PASSPORT column says what passport(1) says of the signoff: a

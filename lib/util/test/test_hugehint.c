@@ -1,5 +1,5 @@
 /* Unit tests: large arrays on huge pages (util/hugehint.h) behave as
- * malloc, calloc and realloc, below and above 2 MiB. */
+ * malloc, calloc and realloc, below and above 1 and 2 MiB. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,7 +21,8 @@ static int all_zero(const unsigned char *p, size_t n)
 
 int main(void)
 {
-	static const size_t sizes[] = { 1, 4096, (2u << 20) - 1, 2u << 20,
+	static const size_t sizes[] = { 1, 4096, (1u << 20) - 1, 1u << 20,
+					(2u << 20) - 1, 2u << 20,
 					(5u << 20) + 17 };
 	unsigned char *p, *q;
 	size_t i;
