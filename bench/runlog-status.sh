@@ -12,7 +12,7 @@
 # RUNS (default 10000; whatever RUNS, 100 are open and 100 ended an hour
 # ago, so the default view has the same work at every size: it must stay
 # flat), REPEAT (default 11: default view and squeue, interleaved),
-# REPEAT_ALL (default 5: --all and find) and JOBS (default 4 real jobs)
+# REPEAT_ALL (default 11: --all and find) and JOBS (default 4 real jobs)
 # can be set in the environment; ACCOUNTING=1 starts the bed with real
 # accounting (slurmdbd + MariaDB), so the open synthetic runs slurmctld
 # never knew are looked up in accounting: the first call asks sacct once
@@ -88,7 +88,7 @@ if [ "${1:-}" = --inner ]; then
 		sq="$sq $(ms squeue)"
 		rl="$rl $(ms "$runlog" status "$root")"
 	done
-	for i in $(seq 1 "${REPEAT_ALL:-5}"); do
+	for i in $(seq 1 "${REPEAT_ALL:-11}"); do
 		ra="$ra $(ms "$runlog" status --all "$root")"
 		# the floor of any check that a run log changed: one stat each
 		fs="$fs $(ms find "$root" -path '*/.exp-log' -prune -o -name '*.md' -printf '%T@ %s\n')"
