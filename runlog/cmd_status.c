@@ -251,11 +251,12 @@ static void *fill_share(void *arg)
 #define SHARE_MIN 2048
 #define SHARES_MAX 4
 
-/* shares: how many threads share the work on n rows: one per CPU, at
- * most SHARES_MAX, each with SHARE_MIN rows or more. */
-static size_t shares(size_t n)
+/* shares: how many threads share the work on n rows: as many as asked
+ * (0: one per CPU), at most SHARES_MAX, each with SHARE_MIN rows or
+ * more. */
+static size_t shares(size_t n, long asked)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus = asked > 0 ? asked : sysconf(_SC_NPROCESSORS_ONLN);
 	size_t ns = n / SHARE_MIN;
 
 	if (ns > (size_t)(cpus > 0 ? cpus : 1))
@@ -292,9 +293,9 @@ static void side_by_side(void *(*fn)(void *), void *v, size_t size,
  * of the columns into w.  Returns the number of shares, 0 when memory
  * ran out. */
 static size_t fill_all(const struct rl_row *rows, size_t n, struct cell *k,
-		       struct share *sh, size_t *w)
+		       struct share *sh, size_t *w, long threads)
 {
-	size_t ns = shares(n), s, i;
+	size_t ns = shares(n, threads), s, i;
 	int failed = 0;
 
 	for (s = 0; s < ns; s++) {
@@ -321,7 +322,7 @@ static size_t fill_all(const struct rl_row *rows, size_t n, struct cell *k,
 }
 
 static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
-		       size_t hidden, int indexed)
+		       size_t hidden, int indexed, long threads)
 {
 	/* not zeroed: fill_cells sets every cell of every row */
 	struct cell *k = n < SIZE_MAX / NCOL / sizeof(*k) - 1 ?
@@ -331,7 +332,7 @@ static int print_table(const struct rl *c, struct rl_row *rows, size_t n,
 	size_t w[NCOL], r, i, s = 0, ns;
 	int rc;
 
-	if (!k || !(ns = fill_all(rows, n, k, sh, w))) {
+	if (!k || !(ns = fill_all(rows, n, k, sh, w, threads))) {
 		/* nothing printed yet: o writes out as it goes */
 		free(k);
 		cli_err("out of memory");
@@ -699,10 +700,11 @@ static void *fill_row_share(void *arg)
  * up to SHARES_MAX threads for long lists (what writes to a run log or
  * prints comes after, on this thread). */
 static void fill_rows(struct rl *c, const struct exl_scan *sc,
-		      const struct rl_sched_view *v, struct rl_row *rows)
+		      const struct rl_sched_view *v, struct rl_row *rows,
+		      long threads)
 {
 	struct row_share sh[SHARES_MAX];
-	size_t next = 0, ns = shares(sc->n), s;
+	size_t next = 0, ns = shares(sc->n, threads), s;
 
 	for (s = 0; s < ns; s++) {
 		sh[s].c = c;
@@ -788,7 +790,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 		rc = EXL_EXIT_ERROR;
 		goto out;
 	}
-	fill_rows(c, &sc, &v, rows);
+	fill_rows(c, &sc, &v, rows, (long)o.threads);
 	for (i = 0; i < sc.n; i++) {
 		struct rl_row *row = &rows[n];
 
@@ -821,7 +823,7 @@ int cmd_status(struct rl *c, int argc, char **argv)
 	qsort(rows, n, sizeof(*rows), newest_first);
 	rl_timing("sorted");
 	if ((o.json ? print_json(rows, n) :
-	     print_table(c, rows, n, hidden, indexed)) < 0)
+	     print_table(c, rows, n, hidden, indexed, (long)o.threads)) < 0)
 		rc = EXL_EXIT_ERROR;
 	else
 		rc = (o.strict && (!v.ok || lost)) ? EXL_EXIT_CHECK : EXL_EXIT_OK;
