@@ -605,23 +605,35 @@ int exl_scan_read_one(const char *path, char **buf, size_t *cap,
 	return read_entry(-1, NULL, path, buf, cap, s, error, NULL, NULL);
 }
 
+/* cache_hit: did the listing see e unchanged since its cached summary? */
+static int cache_hit(const struct exl_scan_entry *e)
+{
+	return e->listed > 0 && e->cached &&
+	       exl_file_id_eq(&e->lid, &e->cached->id);
+}
+
+/* same_dir: are a and b in one directory? */
+static int same_dir(const struct exl_scan_entry *a,
+		    const struct exl_scan_entry *b)
+{
+	return !a->group == !b->group &&
+	       (!a->group || strcmp(a->group, b->group) == 0);
+}
+
 /* from_cache: take the cached summary when the file is unchanged. */
 static int from_cache(struct exl_scan_entry *e, int dfd)
 {
 	struct exl_file_id id;
 	struct stat st;
 
-	if (!e->cached || e->listed < 0)
+	/* a listing's stat was tried already (read_one) */
+	if (!e->cached || e->listed)
 		return 0;
-	if (e->listed > 0) {
-		id = e->lid;
-	} else {
-		if ((dfd >= 0 ? fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) :
-				lstat(e->path, &st)) < 0 ||
-		    !S_ISREG(st.st_mode))
-			return 0;
-		exl_file_id(&st, &id);
-	}
+	if ((dfd >= 0 ? fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) :
+			lstat(e->path, &st)) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	exl_file_id(&st, &id);
 	if (!exl_file_id_eq(&id, &e->cached->id) ||
 	    exl_cache_rec_summary(e->cached, &e->sum) < 0)
 		return 0;
@@ -663,6 +675,14 @@ static int read_one(const struct exl_scan *sc, struct exl_scan_entry *e,
 {
 	int own = -1, rc;
 
+	/* unchanged since the listing's stat: no file touched at all */
+	if (cache_hit(e)) {
+		if (exl_cache_rec_summary(e->cached, &e->sum) == 0) {
+			e->id = e->lid;
+			return 0;
+		}
+		/* a malformed record: the file is read instead */
+	}
 	if (dfd < 0 && e->group) {
 		own = dfd = group_fd(sc, e);
 		if (dfd < 0) {
@@ -706,33 +726,31 @@ static void *work(void *arg)
 #define MAX_DIR_FDS 256
 
 /* dir_fds: each entry's directory as an O_PATH descriptor, opened once
- * per directory (entries of a directory are contiguous); -1 where that
- * failed or too many are open already.  fds[] collects them to close. */
+ * per directory (entries of a directory are contiguous), and only where
+ * one of its entries is not a cache hit; -1 where that failed, was not
+ * needed or too many are open already.  fds[] collects them to close. */
 static int *dir_fds(const struct exl_scan *sc, int *fds, int *nfds)
 {
 	int *dfd = malloc((sc->n ? sc->n : 1) * sizeof(*dfd));
-	size_t i;
+	size_t i, j, k;
 
 	*nfds = 0;
-	for (i = 0; dfd && i < sc->n; i++) {
-		const struct exl_scan_entry *e = &sc->v[i];
+	for (i = 0; dfd && i < sc->n; i = j) {
+		int need = 0, fd = -1;
 		char *dir;
 
-		if (i > 0 && (!e->group == !sc->v[i - 1].group) &&
-		    (!e->group || strcmp(e->group, sc->v[i - 1].group) == 0)) {
-			dfd[i] = dfd[i - 1];
-			continue;
+		for (j = i; j < sc->n && same_dir(&sc->v[i], &sc->v[j]); j++)
+			need |= !cache_hit(&sc->v[j]);
+		if (need && *nfds < MAX_DIR_FDS &&
+		    (dir = exl_layout_group_dir(sc->root, sc->v[i].group))) {
+			fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+				  O_CLOEXEC);
+			if (fd >= 0)
+				fds[(*nfds)++] = fd;
+			free(dir);
 		}
-		dfd[i] = -1;
-		if (*nfds == MAX_DIR_FDS)
-			continue;
-		dir = exl_layout_group_dir(sc->root, e->group);
-		if (dir)
-			dfd[i] = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-				      O_CLOEXEC);
-		if (dfd[i] >= 0)
-			fds[(*nfds)++] = dfd[i];
-		free(dir);
+		for (k = i; k < j; k++)
+			dfd[k] = fd;
 	}
 	return dfd;
 }

@@ -66,6 +66,17 @@ runlog status --all --json --threads 4 "$R" 2>/dev/null | age >four.json
 cmp -s one.json four.json
 ok $? "--json: the same on one thread and four"
 is "$(grep -c '"run":' four.json)" $N "--json: every run"
+# a log changed since it was cached is read again (its group's other
+# logs still come from the cache)
+f=$R/g05/$(cd "$R/g05" && ls | head -1)
+sed -i 's/train_loss [0-9.e+-]*/train_loss 0.000123456/' "$f"
+touch -d '5 minutes ago' "$f"
+is "$(runlog status --all --threads 4 "$R" 2>/dev/null |
+	awk -v r="g05/${f##*/}" '$1 == r { print $8 }')" 0.0001235 \
+	"a log edited after caching: read again"
+runlog status --all --threads 4 "$R" 2>/dev/null | age | grep -v "^g05/${f##*/} " >after
+grep -v "^g05/${f##*/} " one | cmp -s - after
+ok $? "every other row as before"
 # the default view without a run index reads every log and hides the
 # runs that ended long ago (their rows, hints and all, are dropped)
 runlog status "$R" >def 2>/dev/null
