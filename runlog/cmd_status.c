@@ -2,7 +2,6 @@
  * scheduler (one query for all jobs) reconciled with the run logs. */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "util/fileio.h"
 #include "util/hugehint.h"
 #include "util/numfmt.h"
+#include "util/side_by_side.h"
 #include "util/text_utf8.h"
 #include "acct_close.h"
 #ifdef RUNLOG_FULL
@@ -256,36 +256,7 @@ static void *fill_share(void *arg)
  * more. */
 static size_t shares(size_t n, long asked)
 {
-	long cpus = asked > 0 ? asked : sysconf(_SC_NPROCESSORS_ONLN);
-	size_t ns = n / SHARE_MIN;
-
-	if (ns > (size_t)(cpus > 0 ? cpus : 1))
-		ns = (size_t)(cpus > 0 ? cpus : 1);
-	if (ns > SHARES_MAX)
-		ns = SHARES_MAX;
-	return ns ? ns : 1;
-}
-
-/* side_by_side: fn on each of the ns shares (elements of size bytes at
- * v), the first on this thread; a share whose thread cannot start runs
- * here after the others. */
-static void side_by_side(void *(*fn)(void *), void *v, size_t size,
-			 size_t ns)
-{
-	pthread_t tid[SHARES_MAX];
-	int started[SHARES_MAX] = { 0 };
-	size_t s;
-
-	for (s = 1; s < ns; s++)
-		started[s] = pthread_create(&tid[s], NULL, fn,
-					    (char *)v + s * size) == 0;
-	fn(v);
-	for (s = 1; s < ns; s++) {
-		if (started[s])
-			pthread_join(tid[s], NULL);
-		else
-			fn((char *)v + s * size);
-	}
+	return (size_t)exl_thread_count(asked, SHARES_MAX, n / SHARE_MIN);
 }
 
 /* fill_all: every row's cells into k, in up to SHARES_MAX shares filled
@@ -305,7 +276,7 @@ static size_t fill_all(const struct rl_row *rows, size_t n, struct cell *k,
 		sh[s].from = n * s / ns;
 		sh[s].to = n * (s + 1) / ns;
 	}
-	side_by_side(fill_share, sh, sizeof(sh[0]), ns);
+	exl_side_by_side(fill_share, sh, sizeof(sh[0]), ns);
 	for (i = 0; i < NCOL; i++)
 		w[i] = strlen(col_name[i]);
 	for (s = 0; s < ns; s++) {
@@ -661,11 +632,10 @@ static void noted_hint(const struct notes *nt, struct rl_row *row)
 			break;
 	if (i == nt->n)
 		return;
-	exl_status_row_free(&row->r);
-	if (asprintf(&row->r.hint, "the scheduler says %s; its log could not "
-		     "be closed (warning above): `runlog close %s` records the "
-		     "scheduler's state", row->r.state, row->e->path) < 0)
-		row->r.hint = NULL;
+	exl_status_row_hint(&row->r, "the scheduler says %s; its log could not "
+			    "be closed (warning above): `runlog close %s` "
+			    "records the scheduler's state", row->r.state,
+			    row->e->path);
 }
 
 /* A share of the rows reconciled on one thread (fill_rows). */
@@ -715,7 +685,7 @@ static void fill_rows(struct rl *c, const struct exl_scan *sc,
 		sh[s].memo = c->memo;
 	}
 	/* a share that runs late finds the rows taken: no harm */
-	side_by_side(fill_row_share, sh, sizeof(sh[0]), ns);
+	exl_side_by_side(fill_row_share, sh, sizeof(sh[0]), ns);
 	c->memo = sh[0].memo;
 }
 

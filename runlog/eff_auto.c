@@ -90,7 +90,8 @@ void rl_eff_auto(struct rl *c, const struct rl_row *rows, size_t n)
 
 	for (i = 0; i < n && !lacking(c, &rows[i]); i++)
 		;
-	if (i == n || !rl_meta_writable(c) || !(path = exl_layout_eff_asked(c->root)))
+	if (i == n || !rl_meta_writable(c) ||
+	    !(path = exl_layout_eff_asked(c->root)))
 		return;
 	rl_asked_load(c, path, &asked);
 	for (i = 0; i < n && m < RL_EFF_AUTO_MAX; i++)

@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/hugehint.h"
+#include "util/side_by_side.h"
 #include "util/fileio.h"
 #include "runstore/layout.h"
 #include "util/names.h"
@@ -378,20 +378,14 @@ int exl_scan_pick(const char *root, const char *group,
 	return nomem ? exl_errnof(err, ENOMEM, "couldn't list %s", root) : 0;
 }
 
+/* The most threads that list or read. */
+#define THREADS_MAX 8
+
 /* threads_for: the threads for n items, asked (0: one per online CPU),
- * at most 8, and one more for each per items only. */
+ * at most THREADS_MAX, and one more for each per items only. */
 static int threads_for(int asked, size_t n, size_t per)
 {
-	if (asked <= 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		asked = cpus > 0 ? (int)cpus : 1;
-	}
-	if (asked > 8)
-		asked = 8;
-	if ((size_t)asked > n / per + 1)
-		asked = (int)(n / per + 1);
-	return asked;
+	return exl_thread_count(asked, THREADS_MAX, n / per + 1);
 }
 
 /* A listing of group directories on several threads: each takes the
@@ -455,10 +449,9 @@ static int merge(struct lister *ls, int n)
 static int list_all(struct exl_scan *sc, struct found_list *fl,
 		    const char *group, int nthreads, struct exl_err *err)
 {
-	struct lister ls[8];
-	pthread_t tid[8];
+	struct lister ls[THREADS_MAX];
 	size_t next = 0;
-	int i, started = 0, nomem = 0;
+	int i, nomem = 0;
 
 	if (group) {
 		if (exl_valid_group(group) < 0)
@@ -482,20 +475,13 @@ static int list_all(struct exl_scan *sc, struct found_list *fl,
 		ls[i].fl.stat_too = fl->stat_too;
 	}
 	ls[0].fl = *fl;
-	for (i = 1; i < nthreads; i++) {
-		if (pthread_create(&tid[i], NULL, list_groups, &ls[i]) != 0)
-			break;
-		started++;
-	}
-	list_groups(&ls[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(tid[i], NULL);
-	for (i = 0; i <= started; i++)
+	exl_side_by_side(list_groups, ls, sizeof(ls[0]), (size_t)nthreads);
+	for (i = 0; i < nthreads; i++)
 		nomem |= ls[i].nomem;
-	if (!nomem && merge(ls, started + 1) < 0)
+	if (!nomem && merge(ls, nthreads) < 0)
 		nomem = 1;
 	*fl = ls[0].fl;
-	for (i = 1; i <= started; i++)
+	for (i = 1; i < nthreads; i++)
 		found_free(&ls[i].fl);
 	return nomem ? exl_errnof(err, ENOMEM, "couldn't list %s", sc->root) :
 		       0;
@@ -757,11 +743,10 @@ static int *dir_fds(const struct exl_scan *sc, int *fds, int *nfds)
 
 int exl_scan_summaries(struct exl_scan *sc, int nthreads, struct exl_err *err)
 {
-	struct worker w[8];
-	pthread_t tid[8];
+	struct worker w[THREADS_MAX];
 	size_t next = 0;
 	int fds[MAX_DIR_FDS], nfds, *dfd;
-	int i, started = 0, nomem = 0;
+	int i, nomem = 0;
 
 	dfd = dir_fds(sc, fds, &nfds);
 	if (!dfd)
@@ -774,14 +759,7 @@ int exl_scan_summaries(struct exl_scan *sc, int nthreads, struct exl_err *err)
 		w[i].next = &next;
 		w[i].nomem = 0;
 	}
-	for (i = 1; i < nthreads; i++) {
-		if (pthread_create(&tid[i], NULL, work, &w[i]) != 0)
-			break;
-		started++;
-	}
-	work(&w[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(tid[i], NULL);
+	exl_side_by_side(work, w, sizeof(w[0]), (size_t)nthreads);
 	for (i = 0; i < nthreads; i++)
 		nomem |= w[i].nomem;
 	for (i = 0; i < nfds; i++)

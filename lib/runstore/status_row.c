@@ -74,12 +74,7 @@ static void from_sched(const struct exl_sched_job *j, time_t now,
 		r->finished = j->end;
 }
 
-static void hint(struct exl_status_row *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* hint: r's hint, replacing any; where memory runs out the row goes
- * without one (the state still says what happened). */
-static void hint(struct exl_status_row *r, const char *fmt, ...)
+void exl_status_row_hint(struct exl_status_row *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -112,9 +107,10 @@ static void unsched(const struct exl_status_in *in, struct exl_status_row *r)
 	if (in->acct) {
 		from_sched(in->acct, in->now, r);
 		r->source = "sacct";
-		hint(r, "sacct says %s but the log never closed: the epilog did "
-		     "not run or could not write (see the slurmd log)",
-		     in->acct->state);
+		exl_status_row_hint(r, "sacct says %s but the log never "
+				    "closed: the epilog did not run or could "
+				    "not write (see the slurmd log)",
+				    in->acct->state);
 		return;
 	}
 	if (exl_local_id(id, host, sizeof(host), &pid) == 0) {
@@ -125,12 +121,14 @@ static void unsched(const struct exl_status_in *in, struct exl_status_row *r)
 			r->unlimited = 1;
 		} else if (in->local_alive == 0) {
 			snprintf(r->state, sizeof(r->state), "LOST");
-			hint(r, "process %ld on %s is gone but its log never "
-			     "closed: record how it ended with `runlog close`",
-			     pid, host);
+			exl_status_row_hint(r, "process %ld on %s is gone but "
+					    "its log never closed: record how "
+					    "it ended with `runlog close`",
+					    pid, host);
 		} else {
 			snprintf(r->state, sizeof(r->state), "UNKNOWN");
-			hint(r, "runs on %s: check process %ld there", host, pid);
+			exl_status_row_hint(r, "runs on %s: check process "
+					    "%ld there", host, pid);
 		}
 		return;
 	}
@@ -138,28 +136,31 @@ static void unsched(const struct exl_status_in *in, struct exl_status_row *r)
 		snprintf(r->state, sizeof(r->state), "UNKNOWN");
 		r->source = "none";
 		if (id)
-			hint(r, "execution_id %s is not a Slurm job id and the "
-			     "log is open: close it with `runlog close`", id);
+			exl_status_row_hint(r, "execution_id %s is not a "
+					    "Slurm job id and the log is open: "
+					    "close it with `runlog close`", id);
 		else
-			hint(r, "no execution_id in the newest job block: add "
-			     "the job id");
+			exl_status_row_hint(r, "no execution_id in the newest "
+					    "job block: add the job id");
 		return;
 	}
 	r->source = "log";
 	if (!in->sched_ok) {
 		snprintf(r->state, sizeof(r->state), "UNKNOWN");
-		hint(r, "the scheduler did not answer; the log of job %s is "
-		     "still open", id);
+		exl_status_row_hint(r, "the scheduler did not answer; the "
+				    "log of job %s is still open", id);
 		return;
 	}
 	snprintf(r->state, sizeof(r->state), "LOST");
 	if (in->acct_asked)
-		hint(r, "job %s is gone, its log never closed and accounting "
-		     "does not know it either: record how it ended with "
-		     "`runlog close`", id);
+		exl_status_row_hint(r, "job %s is gone, its log never closed "
+				    "and accounting does not know it either: "
+				    "record how it ended with `runlog close`",
+				    id);
 	else
-		hint(r, "job %s is gone but its log never closed: check the "
-		     "slurmd log / `sacct -j %s`", id, id);
+		exl_status_row_hint(r, "job %s is gone but its log never "
+				    "closed: check the slurmd log / `sacct -j "
+				    "%s`", id, id);
 }
 
 void exl_status_reconcile(const struct exl_status_in *in,
@@ -180,8 +181,9 @@ void exl_status_reconcile(const struct exl_status_in *in,
 		from_sched(in->sched, in->now, r);
 		r->source = "scheduler";
 		if (r->open && exl_state_is_final(r->state))
-			hint(r, "the scheduler says %s; the log is not closed "
-			     "yet (the job epilog writes it)", r->state);
+			exl_status_row_hint(r, "the scheduler says %s; the "
+					    "log is not closed yet (the job "
+					    "epilog writes it)", r->state);
 	} else if (!r->open && !in->acct_closed) {
 		snprintf(r->state, sizeof(r->state), "%s",
 			 exl_state_word(s->sched_state) ? s->sched_state : "ENDED");

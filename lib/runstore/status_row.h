@@ -53,6 +53,11 @@ struct exl_status_row {
 void exl_status_reconcile(const struct exl_status_in *in,
 			  struct exl_status_row *r);
 
+/* r's hint, replacing any; where memory runs out the row goes without
+ * one (the state still says what happened). */
+void exl_status_row_hint(struct exl_status_row *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Free r's hint; r stays valid, without one. */
 void exl_status_row_free(struct exl_status_row *r);
 

@@ -201,7 +201,6 @@ static int dbl(const char *s, double *v)
 	return 0;
 }
 
-
 /* The fields before the summary: rel and the file's identity. */
 #define NID 6
 
