@@ -9,18 +9,23 @@
 # is "100 500 1000").  For each size N, with exp_log.so loaded on the
 # 3-node test bed: "sbatch --array=1-N --wrap=true" without --exp-log,
 # then with --exp-log (all tasks in one group, so they share its lock),
-# REPEAT times (default 1), alternating.  Timed: from the submission
+# REPEAT times (default 5), alternating.  Timed: from the submission
 # until every task has left the queue and, with --exp-log, every run log
-# is closed (none left in the open index, N in the ended one).  The jobs
-# run with EXP_LOG_TIMING=1: the longest group-lock wait of a run log's
-# start is read from the slurmd logs.  Prints medians and ratios;
-# exit 1 when a ratio is over the goal.
+# is closed (none left in the open index, N in the ended one).  Slurm
+# starts the tasks of an array on its scheduler's passes, so one run of
+# the plain array takes one or two passes' time: hence the median of
+# several.  Also measured: the machine's busy CPU time per task
+# (/proc/stat over the run, all processes: slurmctld, slurmd, the steps,
+# munge), which shows when the array is bound by the CPU.  The jobs run
+# with EXP_LOG_TIMING=1: the longest group-lock wait of a run log's start
+# is read from the slurmd logs.  Prints medians and ratios; exit 1 when
+# a ratio is over the goal.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 plugin=$build/spank/.libs/exp_log.so
 sizes=${TASKS:-100}
-repeat=${REPEAT:-1}
+repeat=${REPEAT:-5}
 goal=1.10
 [ -r "$plugin" ] || { echo "job-array.sh: build first ($plugin)" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "job-array.sh: run as root (it starts a cluster)" >&2; exit 2; }
@@ -30,18 +35,23 @@ out=$(mktemp /tmp/exl-bench-array-out.XXXXXX)
 trap 'rm -f "$inner" "$out"' EXIT
 cat >"$inner" <<'I'
 #!/bin/bash
-# inside the test bed: one line per size, "N plain_ms exp_ms lock_ms"
+# inside the test bed: one line per size,
+# "N plain_ms exp_ms lock_ms plain_cpu_ms exp_cpu_ms" (cpu: per task)
 set -u
 sizes=$1 repeat=$2
 work=$EXP_LOG_TESTBED_DIR/work/array
 mkdir -p "$work" && cd "$work"
 now() { date +%s%N; }
+# busy: the machine's busy CPU time so far, in clock ticks
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] }'; }
 # count DIR: entries (files, any depth, no temporaries) of an index
 count() { find "$1" -type f ! -name '.*' 2>/dev/null | wc -l; }
-# run N [ROOT]: submit the array, wait until it is done; prints ms
+# run N [ROOT]: submit the array, wait until it is done; prints
+# "ms busy_ticks"
 run() {
-	local n=$1 root=${2:-} s id end
+	local n=$1 root=${2:-} s id end b
+	b=$(busy)
 	s=$(now)
 	end=$(( $(date +%s) + ${ARRAY_TIMEOUT:-900} ))
 	if [ -n "$root" ]; then
@@ -63,7 +73,12 @@ run() {
 			sleep 0.2
 		done
 	fi
-	echo $(( ($(now) - s) / 1000000 ))
+	echo "$(( ($(now) - s) / 1000000 )) $(( $(busy) - b ))"
+}
+# cpu N FILE: the median busy ticks of FILE's runs as ms per task
+cpu() {
+	awk '{ print $2 }' "$2" | median | awk -v n="$1" -v hz="$(getconf CLK_TCK)" \
+		'{ printf "%.1f", $1 * 1000 / hz / n }'
 }
 export EXP_LOG_TIMING=1
 for n in $sizes; do
@@ -79,7 +94,9 @@ for n in $sizes; do
 	lock=$(while read -r f off; do tail -c +"$((off + 1))" "$f"; done <"$work/offsets" |
 		sed -n 's/.*exp-log: timing: .*lock_wait \([0-9.]*\).*/\1/p' |
 		sort -g | tail -1)
-	echo "$n $(median <"$work/plain.$n") $(median <"$work/exp.$n") ${lock:-0}"
+	echo "$n $(awk '{ print $1 }' "$work/plain.$n" | median)" \
+	     "$(awk '{ print $1 }' "$work/exp.$n" | median) ${lock:-0}" \
+	     "$(cpu "$n" "$work/plain.$n") $(cpu "$n" "$work/exp.$n")"
 done
 I
 chmod +x "$inner"
@@ -89,15 +106,19 @@ chmod +x "$inner"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 fail=0
 echo "job array of N x 'true' on the 3-node test bed (exp_log.so loaded), wall time until all done, median of $repeat:"
-printf '  %6s %12s %14s %8s %16s\n' tasks "plain (ms)" "--exp-log (ms)" ratio "lock wait (ms)"
-while read -r n plain exp lock; do
+printf '  %6s %12s %14s %8s %16s %22s\n' tasks "plain (ms)" "--exp-log (ms)" ratio \
+	"lock wait (ms)" "CPU/task plain, exp"
+while read -r n plain exp lock pcpu ecpu; do
 	r=$(ratio "$exp" "$plain")
-	printf '  %6s %12s %14s %7sx %16s\n' "$n" "$plain" "$exp" "$r" "$lock"
+	printf '  %6s %12s %14s %7sx %16s %14s, %s ms\n' "$n" "$plain" "$exp" "$r" \
+		"$lock" "$pcpu" "$ecpu"
 	ok=$(awk -v r="$r" -v g="$goal" 'BEGIN { print (r <= g) ? "ok" : "FAIL" }')
 	[ "$ok" = ok ] || fail=1
 	[ -z "${BENCH_OUT:-}" ] || {
 		echo "array.$n.exp_log_vs_none $r <=$goal $ok"
 		echo "array.$n.lock_wait_ms $lock - -"
+		echo "array.$n.cpu_ms_per_task_plain $pcpu - -"
+		echo "array.$n.cpu_ms_per_task_exp_log $ecpu - -"
 	} >>"$BENCH_OUT"
 done <"$out"
 if [ "$fail" = 1 ]; then

@@ -207,7 +207,7 @@ static int put_no_signal(struct exl_run_edit *e, void *arg)
 static int fix_signal(const struct rl_run *run)
 {
 	struct exl_run_edit e = { .run_log = run->path };
-	char *lock = exl_layout_lock(run->root, rl_group(run));
+	char *lock = exl_run_lock_path(run->root, rl_group(run), run->path);
 	struct exl_err err;
 	int rc = -1;
 

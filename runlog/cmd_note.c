@@ -70,7 +70,7 @@ int cmd_note(struct rl *c, int argc, char **argv)
 	rc = rl_find_run(c, argv[optind], &run);
 	if (rc)
 		return rc;
-	fd = rl_lock(run.root, rl_group(&run));
+	fd = rl_run_lock(run.root, rl_group(&run), run.path);
 	if (fd < 0)
 		return EXL_EXIT_ERROR;
 	rc = exl_run_note(run.path, time(NULL), text, &err);

@@ -12,6 +12,7 @@
 #include "util/fileio.h"
 #include "util/jsonfile.h"
 #include "runstore/layout.h"
+#include "runstore/run_edit.h"
 #include "job/run_lifecycle.h"
 #include "runlog.h"
 #include "runstore/runlog_scan.h"
@@ -299,6 +300,16 @@ int rl_lock(const char *root, const char *group)
 		cli_err("%s", err.text);
 	free(dir);
 	free(lock);
+	return fd;
+}
+
+int rl_run_lock(const char *root, const char *group, const char *run_log)
+{
+	struct exl_err err;
+	int fd = exl_run_lock(root, group, run_log, &err);
+
+	if (fd < 0)
+		cli_err("%s", err.text);
 	return fd;
 }
 

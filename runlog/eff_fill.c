@@ -157,7 +157,8 @@ static size_t write_blocks(struct rl *c, struct want *w, size_t m)
 		if (exl_run_state_dir(c->root, w[i].row->e->sum.job_id,
 				      sd, sizeof(sd), &err) == 0)
 			e.state_dir = sd;
-		fd = rl_lock(c->root, w[i].row->e->group);
+		fd = rl_run_lock(c->root, w[i].row->e->group,
+				 w[i].row->e->path);
 		if (fd < 0)
 			continue;
 		rc = exl_run_edit(&e, NULL, put_block, &w[i], &err);

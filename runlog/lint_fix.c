@@ -354,7 +354,7 @@ static int rename_run(struct plan *p, const char *old, const char *new)
 	struct moved m = { 0 };
 	struct exl_err err;
 	struct stat st;
-	int has_state, rc = -1;
+	int has_state, rc = -1, fd = -1;
 
 	if (moved_init(&m, p, old, new) < 0)
 		goto out;
@@ -371,6 +371,9 @@ static int rename_run(struct plan *p, const char *old, const char *new)
 		goto out;
 	rc = -1;
 	if (editable(m.tl) < 0 || editable(m.exp) < 0)
+		goto out;
+	/* a writer of the ended run (a W&B URL, a note) goes first */
+	if ((fd = rl_run_lock(p->c->root, p->group, m.opath)) < 0)
 		goto out;
 	if (link(m.opath, m.npath) < 0 || unlink(m.opath) < 0) {
 		cli_err("couldn't rename %s to %s: %s", m.opath, m.npath,
@@ -395,6 +398,7 @@ static int rename_run(struct plan *p, const char *old, const char *new)
 		goto out;
 	rc = 0;
 out:
+	exl_unlock(fd);
 	moved_free(&m);
 	return rc;
 }
@@ -510,12 +514,15 @@ static int human_dates(struct plan *p, const char *name)
 	struct exl_run_edit e = { 0 };
 	char path[RL_PATH];
 	struct exl_err err;
-	int added = 0, rc;
+	int added = 0, rc, fd = -1;
 
 	snprintf(path, sizeof(path), "%s/%s", p->dir, name);
 	e.run_log = path;
+	if (p->apply && (fd = rl_run_lock(p->c->root, p->group, path)) < 0)
+		return -1;
 	rc = exl_run_edit(&e, NULL, p->apply ? put_human_dates : dry_run_edit,
 			  &added, &err);
+	exl_unlock(fd);
 	if (rc < 0) {
 		cli_err("%s", err.text);
 		return -1;

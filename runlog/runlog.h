@@ -107,6 +107,9 @@ const char *rl_group(const struct rl_run *run);
 /* Take the group lock of run (creating the locks directory).  Returns
  * the fd for exl_unlock, or -1 after a message. */
 int rl_lock(const char *root, const char *group);
+/* The run lock of run_log (run_edit.h: after the group's lock when both
+ * are taken); -1 after a message. */
+int rl_run_lock(const char *root, const char *group, const char *run_log);
 
 /* The run.json record (run_record.h) of the run log stem of group (NULL:
  * flat) under root into r (exl_run_record_free it), its state dir in

@@ -61,7 +61,9 @@ int exp_log_job_record(const char *job_id, struct exl_job_facts *j,
 	uint32_t id = (uint32_t)strtoul(job_id, NULL, 10);
 	uint32_t i;
 
-	if (slurm_load_job(&msg, id, SHOW_ALL) != 0 || !msg) {
+	/* SHOW_LOCAL: this job runs here, on the local cluster; without it
+	 * libslurm first asks slurmctld for the federation, a second RPC */
+	if (slurm_load_job(&msg, id, SHOW_ALL | SHOW_LOCAL) != 0 || !msg) {
 		slurm_error("exp-log: couldn't load job %s from slurmctld: %s",
 			    job_id, slurm_strerror(slurm_get_errno()));
 		return -1;

@@ -778,7 +778,7 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 	char *lock = exl_layout_lock(root, group);
 	char *run_log = NULL, *state_dir = NULL, *idx_group = NULL;
 	char why[512] = "", note[1400];
-	int fd = -1, rc = -1, found;
+	int fd = -1, rfd = -1, rc = -1, found;
 
 	memset(out, 0, sizeof(*out));
 	if (!gdir || !lock) {
@@ -802,6 +802,10 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 			   &idx_group, err);
 	if (found < 0)
 		goto out;
+	/* the run exists: its own lock too, for its other writers */
+	if (found == 0 &&
+	    (rfd = exl_run_lock(root, idx_group, run_log, err)) < 0)
+		goto out;
 	/* written at submission (exl_run_submit) and never started (also
 	 * when requeued before it ran): the start fills it in */
 	if (found == 0 && (rc = exl_lc_start_submitted(root, f, run_log,
@@ -823,7 +827,9 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 		run_log = resume_target(gdir, f, why, sizeof(why));
 		state_dir = run_log ? state_dir_of(root, group, run_log) : NULL;
 		if (run_log && state_dir && same_run(state_dir, f, why, sizeof(why))) {
-			rc = resume_run(root, f, run_log, state_dir, out, err);
+			if ((rfd = exl_run_lock(root, group, run_log, err)) >= 0)
+				rc = resume_run(root, f, run_log, state_dir,
+						out, err);
 			goto out;
 		}
 		snprintf(note, sizeof(note), "new run log, not resumed: %s%s%s",
@@ -832,6 +838,7 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 	}
 	rc = create_run(root, gdir, f, f->opts->resume ? note : NULL, out, err);
 out:
+	exl_unlock(rfd);
 	exl_unlock(fd);
 	free(run_log);
 	free(state_dir);

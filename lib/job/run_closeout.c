@@ -590,7 +590,7 @@ int exl_run_end(const char *root, const char *job_id,
 
 	if (!a.e.end)
 		a.e.end = time(NULL);
-	rc = exl_lc_with_run(root, job_id, put_end, &a, err);
+	rc = exl_lc_with_run_closing(root, job_id, put_end, &a, err);
 	/* the page is a view: one that can't be written costs the run log
 	 * nothing */
 	if (rc == 0 && a.page_log && a.page_state)

@@ -85,38 +85,80 @@ int exl_run_note(const char *run_log, time_t when, const char *text,
 	return exl_run_edit(&e, NULL, put_note, &a, err) < 0 ? -1 : 0;
 }
 
-/* with_run: change job_id's run log and sidecar under the group lock
- * (exl_run_edit: a person's save meanwhile is kept), then move the run
- * to "ended" in the run index when the change closed it.  Returns 1 when
- * the job has no run log. */
-int exl_lc_with_run(const char *root, const char *job_id,
-		    exl_run_edit_fn fn, void *arg, struct exl_err *err)
+/* is_experiment: does the run in state_dir say run_type experiment (its
+ * end then writes a row of the group's experiments.md)? */
+static int is_experiment(const char *state_dir)
+{
+	struct exl_run_record r;
+	struct exl_err e;
+	int yes;
+
+	if (!state_dir || exl_run_record_load(state_dir, &r, &e) != 0)
+		return 0;
+	yes = r.run_type && strcmp(r.run_type, "experiment") == 0;
+	exl_run_record_free(&r);
+	return yes;
+}
+
+/* with_run: the change under the run's lock, after the group's when
+ * group_files asks for it and the run is an experiment; then the run
+ * moves to "ended" in the run index when the change closed it. */
+static int with_run(const char *root, const char *job_id,
+		    exl_run_edit_fn fn, void *arg, int group_files,
+		    struct exl_err *err)
 {
 	char *run_log = NULL, *state_dir = NULL, *group = NULL, *rel = NULL;
 	struct exl_run_edit e = { 0 };
-	char *lock;
-	int rc;
+	char *glock = NULL;
+	int rc, gfd = -1, rfd = -1;
 
 	rc = exl_lc_read_index_rel(root, job_id, &run_log, &state_dir, &group, &rel,
 			    err);
 	if (rc != 0)
 		return rc;
-	lock = exl_layout_lock(root, group);
+	rc = -1;
+	if (group_files && is_experiment(state_dir)) {
+		if (!(glock = exl_layout_lock(root, group))) {
+			exl_errnof(err, ENOMEM, "couldn't update run log");
+			goto out;
+		}
+		if ((gfd = exl_lock(glock, EXL_LOCK_TIMEOUT, err)) < 0)
+			goto out;
+	}
+	if ((rfd = exl_run_lock(root, group, run_log, err)) < 0)
+		goto out;
 	e.run_log = run_log;
 	e.state_dir = state_dir;
-	rc = lock ? exl_run_edit(&e, lock, fn, arg, err) :
-		    exl_errnof(err, ENOMEM, "couldn't update run log");
+	rc = exl_run_edit(&e, NULL, fn, arg, err);
+	exl_unlock(rfd);
+	exl_unlock(gfd);
+	gfd = -1;
 	if (rc == 1)
 		rc = 0;
 	if (rc == 0 && e.closed &&
 	    exl_lc_index_end(root, job_id, rel, e.end, run_log, err) < 0)
 		rc = -1;
-	free(lock);
+out:
+	exl_unlock(gfd);
+	free(glock);
 	free(run_log);
 	free(state_dir);
 	free(group);
 	free(rel);
 	return rc;
+}
+
+int exl_lc_with_run(const char *root, const char *job_id,
+		    exl_run_edit_fn fn, void *arg, struct exl_err *err)
+{
+	return with_run(root, job_id, fn, arg, 0, err);
+}
+
+int exl_lc_with_run_closing(const char *root, const char *job_id,
+			    exl_run_edit_fn fn, void *arg,
+			    struct exl_err *err)
+{
+	return with_run(root, job_id, fn, arg, 1, err);
 }
 
 static int put_status(struct exl_run_edit *ed, void *arg)

@@ -47,12 +47,19 @@ void exl_lc_unlist_earlier(const char *root, const struct exl_run_record *r,
 int exl_lc_index_end(const char *root, const char *job_id, const char *rel,
 		     time_t end, const char *run_log, struct exl_err *err);
 
+/* with_run: change job_id's run log and sidecar under the run's lock
+ * (run_edit.h); 1 when the job has no run log.  _closing: a change that
+ * may end the run, which also writes the group's experiments.md row of
+ * an experiment run, so such a run's group lock is taken first. */
 int exl_lc_with_run(const char *root, const char *job_id,
 		    exl_run_edit_fn fn, void *arg, struct exl_err *err);
+int exl_lc_with_run_closing(const char *root, const char *job_id,
+			    exl_run_edit_fn fn, void *arg,
+			    struct exl_err *err);
 
 /* run_submitted.c: the start of a job whose run log was written at
  * submission (run_log, state_dir: from its job map; we hold the group
- * lock): the Job block and Config completed from f, a "started" Status
+ * lock and the run's): the Job block and Config completed from f, a "started" Status
  * line, run.json's job entry.  1: the log is missing or not a submitted
  * one that never started (the caller goes on as before).  f's config facts are the submission's. */
 int exl_lc_start_submitted(const char *root, struct exl_run_facts *f,

@@ -280,7 +280,8 @@ int exl_run_end_unstarted(const char *root, const char *job_id,
 	struct unstarted_arg a = { .job_id = job_id, .state = state,
 				   .reason = reason && reason[0] ? reason : NULL,
 				   .end = end ? end : time(NULL) };
-	int rc = exl_lc_with_run(root, job_id, close_unstarted, &a, err);
+	int rc = exl_lc_with_run_closing(root, job_id, close_unstarted,
+					 &a, err);
 
 	if (rc < 0)
 		return -1;

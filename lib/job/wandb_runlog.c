@@ -253,7 +253,7 @@ int exl_wandb_link_record_url(const struct exl_wandb_link *l,
 {
 	struct exl_run_edit e = { .run_log = l->run_log };
 	struct url_arg a = { l->job_id, url, all_jobs };
-	char *lock = exl_layout_lock(l->root, l->group);
+	char *lock = exl_run_lock_path(l->root, l->group, l->run_log);
 	int rc;
 
 	rc = lock ? exl_run_edit(&e, lock, put_url, &a, err) :

@@ -34,6 +34,13 @@ char *exl_layout_lock(const char *root, const char *group)
 			gkey(group), "");
 }
 
+char *exl_layout_run_lock(const char *root, const char *group,
+			  const char *stem)
+{
+	return fmt_path("%s/" META_DIR "/locks/%s/%s.lock", root, gkey(group),
+			stem);
+}
+
 char *exl_layout_state_dir(const char *root, const char *group,
 			   const char *stem)
 {

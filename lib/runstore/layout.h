@@ -9,7 +9,9 @@
  *   <root>/.exp-log/index/open/<jobid>     runs open now (runlog status)
  *   <root>/.exp-log/index/ended/<day>/...  runs ended that day
  *   <root>/.exp-log/index/format           the index's format stamp
- *   <root>/.exp-log/locks/<group>.lock     one lock per group
+ *   <root>/.exp-log/locks/<group>.lock     one lock per group: its
+ *                                          group files, new names
+ *   <root>/.exp-log/locks/<group>/<stem>.lock  one lock per run log
  *   <root>/.exp-log/cache/summaries        runlog status --all's cache
  *   <root>/.exp-log/cache/recent           the default view's cache
  *   <root>/.exp-log/cache/index            the run index as last read
@@ -30,6 +32,9 @@
  * be NULL (flat). */
 char *exl_layout_group_dir(const char *root, const char *group);
 char *exl_layout_lock(const char *root, const char *group);
+/* the run lock of the run log <stem>.md in group (run_edit.h) */
+char *exl_layout_run_lock(const char *root, const char *group,
+			  const char *stem);
 char *exl_layout_state_dir(const char *root, const char *group,
 			   const char *stem);
 char *exl_layout_job_index(const char *root, const char *job_id);

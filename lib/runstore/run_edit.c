@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "runstore/layout.h"
 #include "runstore/run_edit.h"
 #include "util/fileio.h"
 
@@ -82,7 +83,7 @@ static int changed_since(void *arg, const char *path)
 	return file_id_of(path, &now) < 0 || !same_file_id(&l->id, &now);
 }
 
-/* edit_held: the change, with the group lock held.  A person's save is
+/* edit_held: the change, with the run's lock held.  A person's save is
  * looked for after the change is made, just before the new file replaces
  * theirs and on the file it displaced (exl_write_atomic_unless); any of
  * them has the change redone on their version. */
@@ -147,23 +148,60 @@ out:
 	return rc;
 }
 
+char *exl_run_lock_path(const char *root, const char *group,
+			const char *run_log)
+{
+	const char *name = exl_basename(run_log);
+	size_t n = strlen(name);
+	char *stem, *path;
+
+	if (n > 3 && strcmp(name + n - 3, ".md") == 0)
+		n -= 3;
+	if (!(stem = strndup(name, n)))
+		return NULL;
+	path = exl_layout_run_lock(root, group, stem);
+	free(stem);
+	return path;
+}
+
+/* lock_made: take lock, its directory made first when missing. */
+static int lock_made(const char *lock, const char *what, struct exl_err *err)
+{
+	char *dir = exl_dirname(lock);
+	int rc;
+
+	if (!dir)
+		return exl_errnof(err, ENOMEM, "couldn't update %s", what);
+	rc = exl_mkdir_p(dir, 0755, err);
+	free(dir);
+	if (rc < 0)
+		return -1;
+	return exl_lock(lock, EXL_LOCK_TIMEOUT, err);
+}
+
+int exl_run_lock(const char *root, const char *group, const char *run_log,
+		 struct exl_err *err)
+{
+	char *lock = exl_run_lock_path(root, group, run_log);
+	int fd;
+
+	if (!lock)
+		return exl_errnof(err, ENOMEM, "couldn't update %s", run_log);
+	fd = lock_made(lock, run_log, err);
+	free(lock);
+	return fd;
+}
+
 int exl_run_edit(struct exl_run_edit *e, const char *lock, exl_run_edit_fn fn,
 		 void *arg, struct exl_err *err)
 {
-	char *dir;
 	int fd, rc;
 
 	memset(&e->doc, 0, sizeof(e->doc));
 	e->run = NULL;
 	if (!lock)
 		return edit_held(e, fn, arg, err);
-	if (!(dir = exl_dirname(lock)))
-		return exl_errnof(err, ENOMEM, "couldn't update %s", e->run_log);
-	rc = exl_mkdir_p(dir, 0755, err);
-	free(dir);
-	if (rc < 0)
-		return -1;
-	fd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
+	fd = lock_made(lock, e->run_log, err);
 	if (fd < 0)
 		return -1;
 	rc = edit_held(e, fn, arg, err);

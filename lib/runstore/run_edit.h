@@ -1,5 +1,5 @@
 /* run_edit.h - the one way to change a run log that exists: under the
- * group lock, re-read the file (and its sidecar), let the caller change
+ * run's lock, re-read the file (and its sidecar), let the caller change
  * it, write it back atomically.  People edit run logs with editors that
  * do not take our lock; a save that lands while we work is noticed and
  * the whole change is redone on their version, so a hand edit is never
@@ -34,12 +34,31 @@ struct exl_run_edit {
  * edit reports "couldn't update RUN_LOG"). */
 typedef int (*exl_run_edit_fn)(struct exl_run_edit *e, void *arg);
 
+/* Locks.  A run log and its sidecar change under the run's own lock
+ * (exl_run_lock); the files of a whole group (timeline.md,
+ * experiments.md) and the choice of a new run log's name under the group
+ * lock (exl_layout_lock).  So the jobs of one group, a job array say,
+ * each change their own log side by side and queue only to be named.
+ * Whoever needs both takes the group lock first, then the run lock,
+ * never the other way round. */
+
+/* The run lock's path for run_log (its stem: the file name without
+ * ".md") in group (NULL: flat) under root; NULL when out of memory. */
+char *exl_run_lock_path(const char *root, const char *group,
+			const char *run_log);
+
+/* Take run_log's run lock, its directory made when missing.  Returns the
+ * fd for exl_unlock, -1 with err set. */
+int exl_run_lock(const char *root, const char *group, const char *run_log,
+		 struct exl_err *err);
+
 /* How often a change races a person's editor before we give up. */
 #define EXL_EDIT_RETRIES 5
 
-/* Take lock (a group lock path, its directory made when missing; NULL
- * when the caller already holds the group's lock), then load, call fn,
- * write.  Returns 0, 1 when fn had nothing to write, -1 with err set. */
+/* Take lock (the run lock's path, exl_run_lock_path: its directory made
+ * when missing; NULL when the caller already holds the run's lock), then
+ * load, call fn, write.  Returns 0, 1 when fn had nothing to write, -1
+ * with err set. */
 int exl_run_edit(struct exl_run_edit *e, const char *lock, exl_run_edit_fn fn,
 		 void *arg, struct exl_err *err);
 

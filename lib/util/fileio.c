@@ -409,10 +409,38 @@ static int link_fallback(int fd, const char *lockpath, int timeout_s,
 	return fd;
 }
 
+/* The lock is polled (see exl_lock): each retry comes after a quarter of
+ * the time waited so far, at least EXL_LOCK_POLL_MIN_US and at most
+ * EXL_LOCK_POLL_MAX_US apart.  A writer holds a lock for milliseconds,
+ * so a waiter looks again within about that time and never oversleeps
+ * by more than a quarter of its wait: a burst of array tasks queues on
+ * the lock, not on sleeps.  A long wait (a network filesystem's lock
+ * daemon) settles at a few tries a second. */
+#define EXL_LOCK_POLL_MIN_US 250
+#define EXL_LOCK_POLL_MAX_US (50 * 1000)
+
+/* poll_sleep: sleep before the next try, having waited since t0. */
+static void poll_sleep(const struct timespec *t0)
+{
+	struct timespec now, d;
+	long long waited_us = 0, us;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == 0)
+		waited_us = (now.tv_sec - t0->tv_sec) * 1000000LL +
+			    (now.tv_nsec - t0->tv_nsec) / 1000;
+	us = waited_us / 4;
+	if (us < EXL_LOCK_POLL_MIN_US)
+		us = EXL_LOCK_POLL_MIN_US;
+	if (us > EXL_LOCK_POLL_MAX_US)
+		us = EXL_LOCK_POLL_MAX_US;
+	d.tv_sec = (time_t)(us / 1000000);
+	d.tv_nsec = (long)(us % 1000000) * 1000;
+	nanosleep(&d, NULL);
+}
+
 int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	struct timespec delay = { 0, 20 * 1000 * 1000 };
 	time_t deadline = time(NULL) + timeout_s;
 	mode_t mode = exl_share_mode(lockpath, 0644, 0);
 	struct timespec t0 = { 0, 0 };
@@ -458,9 +486,7 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 			close(fd);
 			return -1;
 		}
-		nanosleep(&delay, NULL);
-		if (delay.tv_nsec < 200 * 1000 * 1000)
-			delay.tv_nsec += 10 * 1000 * 1000;
+		poll_sleep(&t0);
 	}
 }
 

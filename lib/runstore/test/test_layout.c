@@ -43,6 +43,10 @@ int main(void)
 	check_path(exl_layout_group_dir("/r", NULL), "/r", "flat group dir");
 	check_path(exl_layout_lock("/r", NULL), "/r/.exp-log/locks/+flat.lock",
 		   "flat lock");
+	check_path(exl_layout_run_lock("/r", NULL, "2026-01-02_a"),
+		   "/r/.exp-log/locks/+flat/2026-01-02_a.lock", "flat run lock");
+	check_path(exl_layout_run_lock("/r", "g", "2026-01-02_a_2"),
+		   "/r/.exp-log/locks/g/2026-01-02_a_2.lock", "group run lock");
 	check_path(exl_layout_job_index("/r", "42"), "/r/.exp-log/jobs/42.json",
 		   "job index");
 	check_path(exl_layout_meta("/r"), "/r/.exp-log", "meta dir");

@@ -4,14 +4,17 @@
  * person's version and both survive, with the log alone and with its
  * sidecar; a log that never stops changing is refused, not clobbered. */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tap.h"
 #include "tmpdir.h"
+#include "runstore/layout.h"
 #include "runstore/run_edit.h"
 #include "util/fileio.h"
 #include "util/jsonfile.h"
@@ -76,6 +79,101 @@ static void write_log(const char *path)
 
 	if (exl_write_atomic(path, t, strlen(t), 0644, NULL) < 0)
 		perror(path);
+}
+
+/* held_elsewhere: fork a process that takes lock and holds it until
+ * killed; returns its pid once it holds it (0 on failure). */
+static pid_t held_elsewhere(const char *lock)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p) < 0)
+		return 0;
+	pid = fork();
+	if (pid == 0) {
+		struct exl_err err;
+
+		close(p[0]);
+		if (exl_lock(lock, 5, &err) < 0)
+			_exit(1);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &c, 1) != 1) {
+		close(p[0]);
+		return 0;
+	}
+	close(p[0]);
+	return pid;
+}
+
+/* busy: is lock held by another process right now (one try)? */
+static int busy(const char *lock)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open(lock, O_RDWR), b;
+
+	if (fd < 0)
+		return 0;
+	b = fcntl(fd, F_SETLK, &fl) < 0;
+	close(fd);
+	return b;
+}
+
+/* locks: a run's own lock; a held group lock or another run's lock does
+ * not keep a run's writer waiting. */
+static void locks(const char *dir)
+{
+	char *a = exl_run_lock_path(dir, "g", "/x/g/2026-01-02_a.md");
+	char *b = exl_run_lock_path(dir, "g", "/x/g/2026-01-02_b.md");
+	char *g = exl_layout_lock(dir, "g");
+	char *f = exl_run_lock_path(dir, NULL, "2026-01-02_c.md");
+	char want[600];
+	struct exl_err err;
+	pid_t holder;
+	int fd;
+
+	snprintf(want, sizeof(want), "%s/.exp-log/locks/g/2026-01-02_a.lock", dir);
+	ok(a && strcmp(a, want) == 0, "run lock path: %s", a ? a : "(null)");
+	snprintf(want, sizeof(want), "%s/.exp-log/locks/+flat/2026-01-02_c.lock",
+		 dir);
+	ok(f && strcmp(f, want) == 0, "flat run lock path: %s", f ? f : "(null)");
+	fd = exl_run_lock(dir, "g", "/x/g/2026-01-02_a.md", &err);
+	ok(fd >= 0, "run lock taken, its directory made");
+	exl_unlock(fd);
+	/* another process holds the group lock (a new run being named) */
+	fd = exl_lock(g, 1, &err);
+	exl_unlock(fd);
+	holder = g ? held_elsewhere(g) : 0;
+	ok(holder > 0 && busy(g), "group lock held elsewhere");
+	fd = exl_run_lock(dir, "g", "/x/g/2026-01-02_a.md", &err);
+	ok(fd >= 0 && exl_lock_longest_wait_ms() < 1000,
+	   "a run's writer does not wait for the group lock");
+	exl_unlock(fd);
+	if (holder > 0) {
+		kill(holder, SIGKILL);
+		waitpid(holder, NULL, 0);
+	}
+	/* another process holds run a's lock: run b goes on, a is busy */
+	holder = a ? held_elsewhere(a) : 0;
+	ok(holder > 0 && busy(a), "run a's lock held elsewhere");
+	fd = exl_run_lock(dir, "g", "/x/g/2026-01-02_b.md", &err);
+	ok(fd >= 0 && b && busy(a), "run b's writer goes on meanwhile");
+	exl_unlock(fd);
+	if (holder > 0) {
+		kill(holder, SIGKILL);
+		waitpid(holder, NULL, 0);
+	}
+	ok(!busy(a), "run a's lock is free once its holder is gone");
+	free(a);
+	free(b);
+	free(g);
+	free(f);
 }
 
 int main(void)
@@ -164,6 +262,7 @@ int main(void)
 	ok(rc == -1 && strstr(err.text, "none.md"), "missing log: %s",
 	   err.text);
 
+	locks(dir);
 	free(text);
 	tmpdir_remove(dir);
 	return done_testing();
