@@ -12,6 +12,7 @@
 #include "util/hugehint.h"
 #include "util/fileio.h"
 #include "util/linklock.h"
+#include "util/lock_queue.h"
 #include "util/sharemode.h"
 
 int exl_path_inside(const char *path, const char *dir)
@@ -409,7 +410,8 @@ static int link_fallback(int fd, const char *lockpath, int timeout_s,
 	return fd;
 }
 
-/* The lock is polled (see exl_lock): each retry comes after a quarter of
+/* Where no thread can wait in the kernel's queue (lock_queue.h), the
+ * lock is polled: each retry comes after a quarter of
  * the time waited so far, at least EXL_LOCK_POLL_MIN_US and at most
  * EXL_LOCK_POLL_MAX_US apart.  A writer holds a lock for milliseconds,
  * so a waiter looks again within about that time and never oversleeps
@@ -444,7 +446,7 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 	time_t deadline = time(NULL) + timeout_s;
 	mode_t mode = exl_share_mode(lockpath, 0644, 0);
 	struct timespec t0 = { 0, 0 };
-	int fd, waited = 0;
+	int fd, rc, waited = 0;
 
 	fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
@@ -463,8 +465,8 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 		close(fd);
 		return -1;
 	}
-	/* Poll instead of F_SETLKW: no signal juggling inside slurmstepd, and
-	 * a bounded wait even on a filesystem whose lock daemon hangs. */
+	/* One try; a busy lock is waited for in the kernel's queue with a
+	 * deadline (lock_queue.h), or polled where that cannot be. */
 	for (;;) {
 		if (fcntl(fd, F_SETLK, &fl) == 0) {
 			lock_kind_seen = EXL_LOCK_FCNTL;
@@ -478,8 +480,23 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 			close(fd);
 			return -1;
 		}
-		if (!waited)
+		if (!waited) {
 			waited = clock_gettime(CLOCK_MONOTONIC, &t0) == 0;
+			rc = exl_lock_queue_wait(fd, timeout_s * 1000L);
+			if (rc == 0) {
+				lock_kind_seen = EXL_LOCK_FCNTL;
+				note_wait(&t0, waited);
+				return fd;
+			}
+			if (rc < 0 && errno == ETIMEDOUT)
+				deadline = 0;	/* said below */
+			else if (rc < 0 && errno != EINTR) {
+				exl_errnof(err, errno, "couldn't lock %s",
+					   lockpath);
+				close(fd);
+				return -1;
+			}
+		}
 		if (time(NULL) >= deadline) {
 			exl_errf(err, "timed out after %d s waiting for lock %s",
 				 timeout_s, lockpath);
