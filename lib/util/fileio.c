@@ -281,9 +281,10 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 {
 	struct stat st;
 	char *tmp;
-	int rc;
+	int rc, existed = 0;
 
 	if (lstat(path, &st) == 0) {
+		existed = 1;
 		if (S_ISLNK(st.st_mode))
 			return exl_errf(err, "%s: is a symlink, refusing to write through it", path);
 		if (!S_ISREG(st.st_mode))
@@ -313,7 +314,9 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 	free(tmp);
 	if (rc == -1)
 		return -1;
-	if (fsync_dir(path) < 0)
+	/* a new name must reach the disk; a replaced file's old version
+	 * stays whole until the rename does (old or new after a crash) */
+	if (!existed && fsync_dir(path) < 0)
 		return exl_errnof(err, errno, "couldn't sync the directory of %s", path);
 	return rc == 1 ? 1 : 0;
 }

@@ -1,9 +1,12 @@
 /* fileio.h - safe file operations shared by the plugin and the tools.
  *
  * Every write of a file people read goes through exl_write_atomic: a temp
- * file in the same directory, fsync, rename, fsync of the directory, so a
- * crash or a full disk leaves either the old or the new file, never half of
- * one.  Opens never follow a symlink in the last component (O_NOFOLLOW), so
+ * file in the same directory, fsync, rename, and for a new file an fsync
+ * of the directory, so a crash or a full disk leaves either the old or
+ * the new file, never half of one and never none.  (The directory of a
+ * replaced file is not synced: until the rename reaches the disk the old
+ * version is what a crash leaves, and a job's end rewrites its log and
+ * run.json several times; each sync costs a journal commit.)  Opens never follow a symlink in the last component (O_NOFOLLOW), so
  * a planted link cannot redirect a write.
  */
 #ifndef EXL_FILEIO_H
