@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "exp_run.h"
 #include "job/chain.h"
+#include "runstore/layout.h"
 #include "util/exl_err.h"
 #include "watch/checkpoint_find.h"
 
@@ -78,6 +79,7 @@ void exp_run_chain_load(struct exp_run *r)
 static int newest(const struct exp_run *r, char *out, size_t len)
 {
 	char *copy, *globs[MAX_GLOBS], *save = NULL, *g;
+	char *root = NULL, *group = NULL, *sd = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -87,8 +89,16 @@ static int newest(const struct exp_run *r, char *out, size_t len)
 	for (g = strtok_r(copy, "\n", &save); g && n < MAX_GLOBS;
 	     g = strtok_r(NULL, "\n", &save))
 		globs[n++] = g;
+	/* the run-log root holds no checkpoints: passed over */
+	if (!r->state_dir ||
+	    exl_layout_split_state_dir(r->state_dir, 0, &root, &group, &sd) != 0)
+		root = NULL;
 	rc = n ? exl_checkpoint_newest(r->ckpt_dir ? r->ckpt_dir : ".", globs,
-				       n, (time_t)r->start, out, len, NULL) : -1;
+				       n, (time_t)r->start, root, out, len,
+				       NULL) : -1;
+	free(root);
+	free(group);
+	free(sd);
 	free(copy);
 	return rc == 0 ? 1 : rc == 1 ? 0 : -1;
 }

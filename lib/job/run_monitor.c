@@ -161,7 +161,8 @@ static void final_results(struct exl_progress *p,
 	if (!c->work_dir || !*c->work_dir ||
 	    exl_checkpoint_newest(c->work_dir, c->config->checkpoint_patterns,
 				  c->config->n_checkpoint_patterns,
-				  c->job_start, ckpt, sizeof(ckpt), NULL) != 0)
+				  c->job_start, c->root, ckpt, sizeof(ckpt),
+				  NULL) != 0)
 		ckpt[0] = '\0';
 	if (!ckpt[0] && c->resume_checkpoint && *c->resume_checkpoint &&
 	    access(c->resume_checkpoint, F_OK) == 0)

@@ -22,6 +22,9 @@ struct search {
 	char best[REL_MAX];		/* relative path of the best file */
 	struct timespec best_mtime;
 	int found;
+	int skip;		/* skip_dev/ino name a directory to pass over */
+	dev_t skip_dev;
+	ino_t skip_ino;
 	struct exl_err *err;
 };
 
@@ -110,7 +113,9 @@ static int each_entry(struct search *s, int fd, size_t rel_len, char **comp,
 		if (nc == 1)
 			consider(s, rel_len, de->d_name, &st);
 		if (S_ISDIR(st.st_mode) && nn > 0 &&
-		    (!star || stars < s->max_depth))
+		    (!star || stars < s->max_depth) &&
+		    !(s->skip && st.st_dev == s->skip_dev &&
+		      st.st_ino == s->skip_ino))
 			rc = descend(s, fd, rel_len, de->d_name, next, nn,
 				     stars + star);
 	}
@@ -176,6 +181,7 @@ int exl_checkpoint_search(const struct exl_ckpt_query *q, char *out,
 	struct search *s = calloc(1, sizeof(*s));
 	char buf[REL_MAX], *comp[MAX_COMPONENTS];
 	size_t i, bl;
+	struct stat st;
 	int fd, n, rc = 0;
 
 	if (!s)
@@ -184,6 +190,11 @@ int exl_checkpoint_search(const struct exl_ckpt_query *q, char *out,
 	s->err = err;
 	s->max_depth = q->max_depth > 0 ? q->max_depth : EXL_CKPT_MAX_DEPTH;
 	s->max_entries = q->max_entries ? q->max_entries : EXL_CKPT_MAX_ENTRIES;
+	if (q->skip_dir && stat(q->skip_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		s->skip = 1;
+		s->skip_dev = st.st_dev;
+		s->skip_ino = st.st_ino;
+	}
 	fd = open(q->base_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		free(s);
@@ -209,12 +220,12 @@ int exl_checkpoint_search(const struct exl_ckpt_query *q, char *out,
 }
 
 int exl_checkpoint_newest(const char *base_dir, char *const *globs, size_t n,
-			  time_t since, char *out, size_t len,
-			  struct exl_err *err)
+			  time_t since, const char *skip_dir, char *out,
+			  size_t len, struct exl_err *err)
 {
 	struct exl_ckpt_query q = {
 		.base_dir = base_dir, .globs = globs, .n_globs = n,
-		.since = since,
+		.since = since, .skip_dir = skip_dir,
 	};
 
 	return exl_checkpoint_search(&q, out, len, err);

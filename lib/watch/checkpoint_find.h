@@ -9,7 +9,10 @@
  * "**" + "/last.ckpt" every last.ckpt below runs.  Only regular files
  * count; symlinks are never followed, neither to files nor to
  * directories, so a link cannot lead the search out of the tree.
- * Subdirectories that cannot be opened are passed over.
+ * Subdirectories that cannot be opened are passed over, and so is the
+ * run-log root when it lies below the base (skip_dir; its default,
+ * run_logs/ in the submit directory, holds only run logs and pages, and
+ * would be walked, one file more per run, at every job's end).
  */
 #ifndef EXL_CHECKPOINT_FIND_H
 #define EXL_CHECKPOINT_FIND_H
@@ -29,6 +32,7 @@ struct exl_ckpt_query {
 	time_t since;		/* files modified before this are ignored */
 	int max_depth;		/* 0: EXL_CKPT_MAX_DEPTH */
 	size_t max_entries;	/* 0: EXL_CKPT_MAX_ENTRIES */
+	const char *skip_dir;	/* a directory never searched (NULL: none) */
 };
 
 /* The newest matching regular file (by mtime, nanoseconds included; on a
@@ -40,9 +44,10 @@ struct exl_ckpt_query {
 int exl_checkpoint_search(const struct exl_ckpt_query *q, char *out,
 			  size_t len, struct exl_err *err);
 
-/* exl_checkpoint_search with the default limits. */
+/* exl_checkpoint_search with the default limits; skip_dir: the run-log
+ * root (NULL: none). */
 int exl_checkpoint_newest(const char *base_dir, char *const *globs, size_t n,
-			  time_t since, char *out, size_t len,
-			  struct exl_err *err);
+			  time_t since, const char *skip_dir, char *out,
+			  size_t len, struct exl_err *err);
 
 #endif

@@ -36,7 +36,7 @@ static int newest(const char *base, const char *g1, const char *g2,
 	char *globs[2] = { (char *)g1, (char *)g2 };
 
 	return exl_checkpoint_newest(td_path(base), globs, g2 ? 2 : 1, since,
-				     out, sizeof(out), &err);
+				     NULL, out, sizeof(out), &err);
 }
 
 /* rel: out without the td_root/base/ prefix. */
@@ -74,7 +74,7 @@ static void test_basic(void)
 	is_int(newest("run", "ckpt/*.pt", "last.ckpt", 0), 0, "two globs");
 	is_str(rel("run"), "last.ckpt", "newest across globs");
 	ok(exl_checkpoint_newest(td_path("run/"), (char *[]){ "./last.ckpt" }, 1,
-				 0, out, sizeof(out), &err) == 0 &&
+				 0, NULL, out, sizeof(out), &err) == 0 &&
 	   strcmp(out, td_path("run/last.ckpt")) == 0,
 	   "trailing slash and ./ normalised: %s", out);
 }
@@ -164,7 +164,7 @@ static void test_defaults(void)
 	touch("w/.cache/x.pt", T0 + 95, 0);
 	touch("w/old.pt", T0 - 100, 0);
 #define FIND() exl_checkpoint_newest(td_path("w"), c.checkpoint_patterns, \
-				     c.n_checkpoint_patterns, T0, out, \
+				     c.n_checkpoint_patterns, T0, NULL, out, \
 				     sizeof(out), &err)
 	ok(FIND() == 0 && strcmp(rel("w"), "ckpt/model.bin") == 0,
 	   "ckpt/model.bin found by default: %s", out);
@@ -183,6 +183,54 @@ static void test_defaults(void)
 	exl_config_free(&c);
 }
 
+/* the run-log root (run_logs/ in the submit directory by default) is
+ * passed over: a checkpoint-like file there is not the run's, and its
+ * entries do not count against max_entries */
+static void test_skip_root(void)
+{
+	struct exl_ckpt_query q = { 0 };
+	char *globs[] = { "**/*.pt" }, base[4096], logs[4096], none[4096];
+	int i;
+
+	mkdirs("sub");
+	mkdirs("sub/run_logs");
+	mkdirs("sub/run_logs/grp");
+	mkdirs("sub/models");
+	touch("sub/models/a.pt", T0 + 1, 0);
+	touch("sub/run_logs/grp/b.pt", T0 + 9, 0);
+	for (i = 0; i < 30; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "sub/run_logs/2026-01-01_t_%d.md", i);
+		touch(name, T0, 0);
+	}
+	ok(exl_checkpoint_newest(td_path("sub"), globs, 1, 0, NULL, out,
+				 sizeof(out), &err) == 0 &&
+	   strcmp(rel("sub"), "run_logs/grp/b.pt") == 0,
+	   "without skip_dir the run-log root is searched: %s", out);
+	ok(exl_checkpoint_newest(td_path("sub"), globs, 1, 0,
+				 td_path("sub/run_logs"), out, sizeof(out),
+				 &err) == 0 &&
+	   strcmp(rel("sub"), "models/a.pt") == 0,
+	   "skip_dir passed over: %s", out);
+	snprintf(base, sizeof(base), "%s", td_path("sub"));
+	snprintf(logs, sizeof(logs), "%s", td_path("sub/run_logs"));
+	snprintf(none, sizeof(none), "%s", td_path("sub/missing"));
+	q.base_dir = base;
+	q.globs = globs;
+	q.n_globs = 1;
+	q.max_entries = 10;
+	ok(exl_checkpoint_search(&q, out, sizeof(out), &err) < 0,
+	   "30 run logs exceed 10 entries: %s", err.text);
+	q.skip_dir = logs;
+	ok(exl_checkpoint_search(&q, out, sizeof(out), &err) == 0 &&
+	   strcmp(rel("sub"), "models/a.pt") == 0,
+	   "its entries are not counted when passed over");
+	q.skip_dir = none;
+	ok(exl_checkpoint_search(&q, out, sizeof(out), &err) < 0,
+	   "a skip_dir that does not exist skips nothing");
+}
+
 static void test_errors(void)
 {
 	static char *const bad[] = { "", "/etc/*", "../x", "a/../b", "./." };
@@ -190,16 +238,17 @@ static void test_errors(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		ok(exl_checkpoint_newest(td_path("run"), &bad[i], 1, 0, out,
+		ok(exl_checkpoint_newest(td_path("run"), &bad[i], 1, 0, NULL, out,
 					 sizeof(out), &err) < 0,
 		   "glob '%s' refused: %s", bad[i], err.text);
-	ok(exl_checkpoint_newest(td_path("none"), (char *[]){ "*" }, 1, 0, out,
+	ok(exl_checkpoint_newest(td_path("none"), (char *[]){ "*" }, 1, 0, NULL,
+				 out,
 				 sizeof(out), &err) < 0 &&
 	   strstr(err.text, "couldn't open"), "missing base: %s", err.text);
 	ok(exl_checkpoint_newest(td_path("run"), (char *[]){ "last.ckpt" }, 1,
-				 0, small, sizeof(small), &err) < 0 &&
+				 0, NULL, small, sizeof(small), &err) < 0 &&
 	   strstr(err.text, "too long"), "short output buffer");
-	is_int(exl_checkpoint_newest(td_path("run"), NULL, 0, 0, out,
+	is_int(exl_checkpoint_newest(td_path("run"), NULL, 0, 0, NULL, out,
 				     sizeof(out), &err), 1, "no globs: none");
 }
 
@@ -208,6 +257,7 @@ int main(void)
 	if (td_init() < 0)
 		return 1;
 	test_basic();
+	test_skip_root();
 	test_recursive();
 	test_symlinks();
 	test_defaults();
