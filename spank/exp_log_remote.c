@@ -704,11 +704,12 @@ int exp_log_remote_exit(spank_t sp)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
 	char home[1024], report[1024];
+	struct exl_run_monitor_end me;
 	struct exl_run_end e;
 	struct exl_err err;
 	uid_t uid;
 	gid_t gid, *gids = NULL;
-	int ngids = 0;
+	int ngids = 0, ended;
 
 	/* Only a batch script's end is the job's end; an allocation made by
 	 * srun or salloc is closed by the epilog from the job record. */
@@ -725,19 +726,29 @@ int exp_log_remote_exit(spank_t sp)
 		ngids = 0;
 	}
 	exp_log_telemetry_stop();
-	/* let the monitor write its last evidence and Results first; it
-	 * tells us the run-log writes that failed (full or read-only disk) */
-	if (exl_monitor_stop(&c->monitor, 60, report, sizeof(report)) < 0)
-		slurm_error("exp-log: job %s: monitor did not finish in 60 s",
-			    c->job_id);
-	if (report[0])
-		slurm_error("exp-log: job %s: %s", c->job_id, report);
 	memset(&e, 0, sizeof(e));
 	e.end = time(NULL);
 	e.have_status = c->have_status;
 	e.wstatus = c->wstatus;
 	e.source = "step";
 	e.page = !c->opts->report_off;
+	/* the monitor writes its last evidence and Results, and with them
+	 * the end told here (one edit); it tells us whether it did, and the
+	 * run-log writes that failed (full or read-only disk) */
+	me.magic = EXL_RUN_MONITOR_END_MAGIC;
+	me.have_status = e.have_status;
+	me.wstatus = e.wstatus;
+	me.page = e.page;
+	me.end = (long long)e.end;
+	if (exl_monitor_stop_with(&c->monitor, &me, sizeof(me), 60, report,
+				  sizeof(report)) < 0)
+		slurm_error("exp-log: job %s: monitor did not finish in 60 s",
+			    c->job_id);
+	ended = report[0] == EXL_RUN_MONITOR_ENDED;
+	if (report[ended])
+		slurm_error("exp-log: job %s: %s", c->job_id, report + ended);
+	if (ended)
+		return 0;
 	job_home(sp, uid, home, sizeof(home));
 	e.home = home[0] == '/' ? home : NULL;
 	if (exl_run_end_as_user(uid, gid, gids, ngids, c->root, c->job_id, &e,

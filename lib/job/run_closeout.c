@@ -460,6 +460,7 @@ struct end_arg {
 	struct exl_run_end e;
 	struct exl_err *err;
 	char *page_log, *page_state;	/* closed with e.page: write it */
+	const struct exl_lc_results *results;	/* written first; NULL: none */
 };
 
 /* page_key: name the run's page in Results, and remember where to write
@@ -540,6 +541,8 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 	char text[1024], line[1300], chain_v[1024], chain_x[600];
 	int was_final, chained;
 
+	if (a->results && exl_lc_put_results(ed, (void *)a->results) < 0)
+		return -1;
 	if (!job)
 		return 0;	/* run.json was edited: nothing to merge into */
 	was_final = exl_state_is_final(job->sched_state);
@@ -581,10 +584,13 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 	return 0;
 }
 
-int exl_run_end(const char *root, const char *job_id,
-		const struct exl_run_end *e_in, struct exl_err *err)
+/* end_with: exl_run_end, after the Results facts r (NULL: none) in the
+ * same edit. */
+static int end_with(const char *root, const char *job_id,
+		    const struct exl_run_end *e_in,
+		    const struct exl_lc_results *r, struct exl_err *err)
 {
-	struct end_arg a = { job_id, *e_in, err, NULL, NULL };
+	struct end_arg a = { job_id, *e_in, err, NULL, NULL, r };
 	struct exl_err perr;
 	int rc;
 
@@ -598,6 +604,22 @@ int exl_run_end(const char *root, const char *job_id,
 	free(a.page_log);
 	free(a.page_state);
 	return rc;
+}
+
+int exl_run_end(const char *root, const char *job_id,
+		const struct exl_run_end *e, struct exl_err *err)
+{
+	return end_with(root, job_id, e, NULL, err);
+}
+
+int exl_run_results_end(const char *root, const char *job_id,
+			const struct exl_results_fields *rf,
+			const char *checkpoint, const struct exl_run_end *e,
+			struct exl_err *err)
+{
+	struct exl_lc_results r = { rf, checkpoint };
+
+	return end_with(root, job_id, e, &r, err);
 }
 
 struct end_as_arg {

@@ -172,14 +172,9 @@ int exl_run_status(const char *root, const char *job_id, const char *text,
 	return exl_lc_with_run(root, job_id, put_status, (void *)text, err);
 }
 
-struct results_arg {
-	const struct exl_results_fields *rf;
-	const char *checkpoint;
-};
-
-static int put_results(struct exl_run_edit *ed, void *arg)
+int exl_lc_put_results(struct exl_run_edit *ed, void *arg)
 {
-	const struct results_arg *a = arg;
+	const struct exl_lc_results *a = arg;
 	struct exl_doc *d = &ed->doc;
 	struct exl_rr_map *owned = &ed->run->owned;
 	long res = exl_doc_find_section(d, "Results", 0);
@@ -212,9 +207,9 @@ int exl_run_results(const char *root, const char *job_id,
 		    const struct exl_results_fields *rf, const char *checkpoint,
 		    struct exl_err *err)
 {
-	struct results_arg a = { rf, checkpoint };
+	struct exl_lc_results a = { rf, checkpoint };
 
-	return exl_lc_with_run(root, job_id, put_results, &a, err);
+	return exl_lc_with_run(root, job_id, exl_lc_put_results, &a, err);
 }
 
 struct env_arg {

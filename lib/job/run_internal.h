@@ -47,6 +47,14 @@ void exl_lc_unlist_earlier(const char *root, const struct exl_run_record *r,
 int exl_lc_index_end(const char *root, const char *job_id, const char *rel,
 		     time_t end, const char *run_log, struct exl_err *err);
 
+/* put_results: the run_edit change of exl_run_results (arg: struct
+ * exl_lc_results). */
+struct exl_lc_results {
+	const struct exl_results_fields *rf;
+	const char *checkpoint;		/* NULL: none found */
+};
+int exl_lc_put_results(struct exl_run_edit *ed, void *arg);
+
 /* with_run: change job_id's run log and sidecar under the run's lock
  * (run_edit.h); 1 when the job has no run log.  _closing: a change that
  * may end the run, which also writes the group's experiments.md row of

@@ -103,6 +103,14 @@ int exl_run_results(const char *root, const char *job_id,
 		    const struct exl_results_fields *rf, const char *checkpoint,
 		    struct exl_err *err);
 
+/* exl_run_results and exl_run_end in one edit: the batch step's monitor
+ * writes the last Results and the end the step told it together (one
+ * write of the run log and run.json instead of two). */
+int exl_run_results_end(const char *root, const char *job_id,
+			const struct exl_results_fields *rf,
+			const char *checkpoint, const struct exl_run_end *e,
+			struct exl_err *err);
+
 struct exl_env_result;
 
 /* Record an environment capture (env_capture in exp-log.yaml): a Config

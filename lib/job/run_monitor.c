@@ -148,14 +148,19 @@ static void idle_lines(struct exl_idle *w, const struct exl_run_monitor_cfg *c)
 }
 
 /* final_results: Results fields, the newest checkpoint and its artifact
- * event, once the job's program is done. */
-static void final_results(struct exl_progress *p,
-			  const struct exl_run_monitor_cfg *c)
+ * event, once the job's program is done; with the end the step sent
+ * (me, NULL: none) in the same edit.  Returns 1 when that end is
+ * written. */
+static int final_results(struct exl_progress *p,
+			 const struct exl_run_monitor_cfg *c,
+			 const struct exl_run_monitor_end *me)
 {
 	struct exl_results_fields rf;
+	struct exl_run_end end;
 	char ckpt[4096] = "";
 	struct exl_err e;
 	struct stat st;
+	int rc;
 
 	exl_progress_results(p, &rf);
 	if (!c->work_dir || !*c->work_dir ||
@@ -167,9 +172,6 @@ static void final_results(struct exl_progress *p,
 	if (!ckpt[0] && c->resume_checkpoint && *c->resume_checkpoint &&
 	    access(c->resume_checkpoint, F_OK) == 0)
 		snprintf(ckpt, sizeof(ckpt), "%s", c->resume_checkpoint);
-	exl_err_clear(&e);
-	wrote(c, exl_run_results(c->root, c->job_id, &rf, ckpt[0] ? ckpt : NULL,
-				 &e), &e);
 	if (ckpt[0] && stat(ckpt, &st) == 0) {
 		json_object *o = json_object_new_object();
 
@@ -179,6 +181,22 @@ static void final_results(struct exl_progress *p,
 		exl_events_append(c->state_dir, "log_artifact", o, NULL);
 		json_object_put(o);
 	}
+	exl_err_clear(&e);
+	if (!me) {
+		wrote(c, exl_run_results(c->root, c->job_id, &rf,
+					 ckpt[0] ? ckpt : NULL, &e), &e);
+		return 0;
+	}
+	memset(&end, 0, sizeof(end));
+	end.end = (time_t)me->end;
+	end.have_status = me->have_status;
+	end.wstatus = me->wstatus;
+	end.source = "step";
+	end.page = me->page;
+	rc = exl_run_results_end(c->root, c->job_id, &rf, ckpt[0] ? ckpt : NULL,
+				 &end, &e);
+	wrote(c, rc, &e);
+	return rc >= 0;
 }
 
 /* capture_env: the site's environment-capture commands, once, beside the
@@ -222,16 +240,25 @@ int exl_run_monitor_gpu_util(void *arg)
 	return (int)(b.gpu_util_mean + 0.5);
 }
 
-/* report: the step's failed writes, for slurmstepd's log (report_fd; the
- * line is shorter than PIPE_BUF, so one write never blocks or tears). */
-static void report(const struct exl_run_monitor_cfg *c, int report_fd)
+/* report: whether the monitor wrote the step's end
+ * (EXL_RUN_MONITOR_ENDED first), then the step's failed writes, for
+ * slurmstepd's log (report_fd; the line is shorter than PIPE_BUF, so one
+ * write never blocks or tears). */
+static void report(const struct exl_run_monitor_cfg *c, int report_fd,
+		   int ended)
 {
 	char line[1024];
+	size_t n = 0;
 
-	if (!misses.total)
-		return;
-	if (exl_misses_report(&misses, c->run_log, line, sizeof(line)) == 0 &&
-	    write(report_fd, line, strlen(line)) < 0)
+	if (ended)
+		line[n++] = EXL_RUN_MONITOR_ENDED;
+	line[n] = '\0';
+	if (misses.total &&
+	    exl_misses_report(&misses, c->run_log, line + n,
+			      sizeof(line) - n) != 0)
+		line[n] = '\0';
+	n = strlen(line);
+	if (n && write(report_fd, line, n) < 0)
 		return;	/* nobody to tell */
 }
 
@@ -243,8 +270,9 @@ void exl_run_monitor(void *arg, int stop_fd, int report_fd)
 	struct exl_idle idle;
 	char *state = NULL, *metrics = NULL;
 	double tick = c->tick > 0 ? c->tick : 60;
+	struct exl_run_monitor_end me;
 	time_t now, next;
-	int stop = 0;
+	int stop = 0, have_end;
 
 	if (c->status_interval > 0 && tick > c->status_interval)
 		tick = c->status_interval;
@@ -291,8 +319,10 @@ void exl_run_monitor(void *arg, int stop_fd, int report_fd)
 	}
 	log_event(p, c->state_dir);
 	exl_progress_save(p, state, NULL);
-	final_results(p, c);
-	report(c, report_fd);
+	/* the step says how its program ended: written with Results */
+	have_end = exl_monitor_stop_msg(stop_fd, &me, sizeof(me)) ==
+		   sizeof(me) && me.magic == EXL_RUN_MONITOR_END_MAGIC;
+	report(c, report_fd, final_results(p, c, have_end ? &me : NULL));
 	exl_progress_free(p);
 out:
 	free(p);

@@ -57,6 +57,20 @@ struct exl_run_monitor_cfg {
  * the telemetry file arg (a path), -1 when there is none or GPUs are off. */
 int exl_run_monitor_gpu_util(void *arg);
 
+/* How the batch step's program ended, sent by the step when it stops the
+ * monitor (exl_monitor_stop_with): the monitor writes it with its last
+ * Results, one edit of the run log instead of the monitor's and then the
+ * step's.  A monitor that did so starts its report with
+ * EXL_RUN_MONITOR_ENDED; otherwise the step writes the end itself. */
+struct exl_run_monitor_end {
+	unsigned int magic;		/* EXL_RUN_MONITOR_END_MAGIC */
+	int have_status, wstatus;	/* as in struct exl_run_end */
+	int page;
+	long long end;
+};
+#define EXL_RUN_MONITOR_END_MAGIC 0x45584c45u
+#define EXL_RUN_MONITOR_ENDED '+'
+
 /* The monitor body: run until stop_fd is readable (see monitor_proc.h).
  * arg is a struct exl_run_monitor_cfg.  A run-log write that fails (full
  * or read-only filesystem) never stops it: the lost updates are noted in

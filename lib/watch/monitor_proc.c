@@ -1,7 +1,9 @@
 /* monitor_proc.c - detached per-step watcher process (see monitor_proc.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,8 +163,52 @@ int exl_monitor_wait(int stop_fd, double secs)
 	}
 }
 
+/* write_quiet: one write to a pipe (under PIPE_BUF: whole or not at
+ * all) whose reader may be gone, without a SIGPIPE for the caller
+ * (slurmstepd): blocked meanwhile, and taken back when the write made
+ * one. */
+static void write_quiet(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_set, old, pending;
+	struct timespec zero = { 0, 0 };
+	ssize_t n;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (pthread_sigmask(SIG_BLOCK, &pipe_set, &old) != 0)
+		return;
+	n = write(fd, buf, len);
+	if (n < 0 && errno == EPIPE && sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGPIPE) && !sigismember(&old, SIGPIPE))
+		(void)sigtimedwait(&pipe_set, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+size_t exl_monitor_stop_msg(int stop_fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len && exl_monitor_wait(stop_fd, 1.0) == 1) {
+		n = read(stop_fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
 int exl_monitor_stop(struct exl_monitor *m, int timeout_s, char *report,
 		     size_t len)
+{
+	return exl_monitor_stop_with(m, NULL, 0, timeout_s, report, len);
+}
+
+int exl_monitor_stop_with(struct exl_monitor *m, const void *msg,
+			  size_t msg_len, int timeout_s, char *report,
+			  size_t len)
 {
 	struct timespec t0, t1;
 	char buf[256];
@@ -175,6 +221,8 @@ int exl_monitor_stop(struct exl_monitor *m, int timeout_s, char *report,
 		report[0] = '\0';
 	if (m->stop_fd < 0)
 		return 0;
+	if (msg && msg_len && msg_len <= PIPE_BUF)
+		write_quiet(m->stop_fd, msg, msg_len);
 	close(m->stop_fd);
 	m->stop_fd = -1;
 	/* the report comes before EOF: read until the monitor is gone, in

@@ -43,6 +43,18 @@ int exl_monitor_start(struct exl_monitor *m, uid_t uid, gid_t gid,
 int exl_monitor_stop(struct exl_monitor *m, int timeout_s, char *report,
 		     size_t len);
 
+/* exl_monitor_stop, telling the monitor msg (at most PIPE_BUF bytes, one
+ * write) before the end of stop_fd: what it needs for its last writes. */
+int exl_monitor_stop_with(struct exl_monitor *m, const void *msg,
+			  size_t msg_len, int timeout_s, char *report,
+			  size_t len);
+
+/* In the monitor, once asked to stop: what the caller of
+ * exl_monitor_stop_with sent, up to len bytes, read until the end of
+ * stop_fd (at most a second).  Returns the bytes read (0: nothing
+ * sent, or slurmstepd is gone). */
+size_t exl_monitor_stop_msg(int stop_fd, void *buf, size_t len);
+
 /* Sleep until stop_fd is readable or secs (may be fractional) passed.
  * Returns 1 when asked to stop, 0 on timeout. */
 int exl_monitor_wait(int stop_fd, double secs);

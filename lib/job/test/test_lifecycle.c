@@ -9,6 +9,7 @@
 
 #include "util/fileio.h"
 #include "job/run_lifecycle.h"
+#include "watch/progress.h"
 #include "tap.h"
 
 static char root[] = "/tmp/exl-life-XXXXXX";
@@ -365,6 +366,43 @@ int main(void)
 		  "the job started)\n") != NULL,
 	   "--exp-checkpoint recorded in Job, and that it was missing");
 	free(md);
+
+	/* the monitor's last Results with the step's end, in one edit, write
+	 * what the two edits wrote one after the other */
+	{
+		struct exl_results_fields rf = {
+			"1200", "2.5", "0.75", "n/a", "n/a",
+			"train loss 2.5 -> 0.75",
+		};
+		char *a, *b, *ra, *rb, *end;
+
+		facts(&f, &o, "80", "twoedits");
+		ok(exl_run_begin(root, &f, &paths, &err) == 0, "run 80 begins");
+		facts(&f, &o, "81", "oneedit");
+		ok(exl_run_begin(root, &f, &paths, &err) == 0, "run 81 begins");
+		e = (struct exl_run_end){ .end = f.job.start + 30, .have_status = 1,
+					  .wstatus = 3 << 8, .source = "step" };
+		ok(exl_run_results(root, "80", &rf, "/ck/last.pt", &err) == 0 &&
+		   exl_run_end(root, "80", &e, &err) == 0, "results, then end");
+		ok(exl_run_results_end(root, "81", &rf, "/ck/last.pt", &e,
+				       &err) == 0, "results and end in one edit");
+		a = slurp("arx5_multitask/2026-02-25_twoedits.md");
+		b = slurp("arx5_multitask/2026-02-25_oneedit.md");
+		ra = a ? strstr(a, "## Results\n") : NULL;
+		rb = b ? strstr(b, "## Results\n") : NULL;
+		if (ra && (end = strstr(ra + 1, "\n## ")))
+			*end = '\0';
+		if (rb && (end = strstr(rb + 1, "\n## ")))
+			*end = '\0';
+		ok(ra && rb && strcmp(ra, rb) == 0 &&
+		   strstr(rb, "- end_train_loss: 0.75\n") &&
+		   strstr(rb, "- checkpoint: `/ck/last.pt`\n") &&
+		   strstr(rb, "exit code 3"),
+		   "the same Results: losses, checkpoint and exit code");
+		ok(b && strstr(b, "exit code 3\n"), "and the end's Status line");
+		free(a);
+		free(b);
+	}
 
 	/* --exp-wandb=offline: "pending" only with an offline run to sync */
 	{

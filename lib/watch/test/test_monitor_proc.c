@@ -76,6 +76,23 @@ static void reporter(void *arg, int stop_fd, int report_fd)
 		_exit(1);
 }
 
+/* echo: waits for stop, then reports what the stopper sent with it
+ * ("none" when nothing). */
+static void echo(void *arg, int stop_fd, int report_fd)
+{
+	char msg[64];
+	size_t n;
+
+	(void)arg;
+	while (!exl_monitor_wait(stop_fd, 0.05))
+		;
+	n = exl_monitor_stop_msg(stop_fd, msg, sizeof(msg) - 1);
+	if (!n)
+		n = (size_t)snprintf(msg, sizeof(msg), "none");
+	if (write(report_fd, msg, n) < 0)
+		_exit(1);
+}
+
 /* fd_census: waits for stop, then reports which of the caller's
  * descriptors it still holds: "open:" and the list, its pipes "ok". */
 static void fd_census(void *arg, int stop_fd, int report_fd)
@@ -139,6 +156,25 @@ int main(void)
 	   "stop waits for it");
 	is_str(report, "3 updates could not be written",
 	       "its report reaches the stopper");
+	/* a message with the stop: the monitor reads it */
+	ok(exl_monitor_start(&m, getuid(), getgid(), echo, NULL, &err) == 0,
+	   "a monitor that echoes the stop message");
+	ok(exl_monitor_stop_with(&m, "ended 3", 7, 5, report,
+				 sizeof(report)) == 0 &&
+	   strcmp(report, "ended 3") == 0, "the message reaches it: %s",
+	   report);
+	ok(exl_monitor_start(&m, getuid(), getgid(), echo, NULL, &err) == 0,
+	   "again, stopped without a message");
+	ok(exl_monitor_stop(&m, 5, report, sizeof(report)) == 0 &&
+	   strcmp(report, "none") == 0, "it reads none: %s", report);
+	/* a monitor already gone: the message is lost quietly (a SIGPIPE
+	 * would end this test) */
+	ok(exl_monitor_start(&m, getuid(), getgid(), quick, NULL, &err) == 0,
+	   "a monitor that returns at once");
+	usleep(200 * 1000);
+	ok(exl_monitor_stop_with(&m, "late", 4, 5, report,
+				 sizeof(report)) == 0 && report[0] == '\0',
+	   "a message to a monitor gone: no signal, empty report");
 	ok(exl_monitor_start(&m, getuid(), getgid(), reporter,
 			     "a long report that does not fit", &err) == 0,
 	   "a report longer than the buffer");
