@@ -114,7 +114,10 @@ static void test_recursive(void)
 	is_str(rel("tree"), "a/b/mid.pt", "** stops after 8 levels");
 	{
 		char *g[] = { "**/bottom.pt" };
-		struct exl_ckpt_query q = { td_path("tree"), g, 1, 0, 12, 0 };
+		struct exl_ckpt_query q = {
+			.base_dir = td_path("tree"), .globs = g, .n_globs = 1,
+			.max_depth = 12,
+		};
 
 		ok(exl_checkpoint_search(&q, out, sizeof(out), &err) == 0 &&
 		   strstr(out, "/d/d/d/d/d/d/d/d/d/d/bottom.pt"),
