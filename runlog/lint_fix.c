@@ -252,14 +252,6 @@ static int fix_indexes(const char *root, const char *run_log,
 	return rc;
 }
 
-/* stem_of: name without ".md", newly allocated. */
-static char *stem_of(const char *name)
-{
-	size_t n = strlen(name);
-
-	return strndup(name, n > 3 ? n - 3 : n);
-}
-
 /* The paths a rename touches, all newly allocated. */
 struct moved {
 	char *os, *ns;			/* stems */
@@ -301,8 +293,8 @@ static int moved_init(struct moved *m, const struct plan *p, const char *old,
 	char **v = (char **)m;
 	size_t i;
 
-	m->os = stem_of(old);
-	m->ns = stem_of(new);
+	m->os = exl_layout_stem(old);
+	m->ns = exl_layout_stem(new);
 	m->opath = fmt("%s/%s", p->dir, old);
 	m->npath = fmt("%s/%s", p->dir, new);
 	m->orel = fmt("%s%s%s", gp, sl, old);
@@ -424,7 +416,7 @@ static int open_run(const char *path)
 /* managed: does the run log name have a state dir under the root? */
 static int managed(const struct plan *p, const char *name)
 {
-	char *stem = stem_of(name);
+	char *stem = exl_layout_stem(name);
 	char *sd = stem ? exl_layout_state_dir(p->c->root, p->group, stem) : NULL;
 	struct stat st;
 	int rc = sd && lstat(sd, &st) == 0 && S_ISDIR(st.st_mode);
@@ -623,7 +615,7 @@ static int add_experiments(struct plan *p)
 		if (!p->info[i].experiment)
 			continue;
 		run = fmt("%s/%s", p->dir, p->names[i]);
-		stem = stem_of(p->names[i]);
+		stem = exl_layout_stem(p->names[i]);
 		if (run && stem && exl_scan_read_one(run, &buf, &cap, &s, &error) == 0) {
 			exl_exp_row(stem, &s, &r);
 			bad = add_row(&text, p->group ? title : NULL, &r, &added) < 0;

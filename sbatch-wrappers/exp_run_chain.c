@@ -79,7 +79,7 @@ void exp_run_chain_load(struct exp_run *r)
 static int newest(const struct exp_run *r, char *out, size_t len)
 {
 	char *copy, *globs[MAX_GLOBS], *save = NULL, *g;
-	char *root = NULL, *group = NULL, *sd = NULL;
+	char *root;
 	size_t n = 0;
 	int rc;
 
@@ -90,15 +90,11 @@ static int newest(const struct exp_run *r, char *out, size_t len)
 	     g = strtok_r(NULL, "\n", &save))
 		globs[n++] = g;
 	/* the run-log root holds no checkpoints: passed over */
-	if (!r->state_dir ||
-	    exl_layout_split_state_dir(r->state_dir, 0, &root, &group, &sd) != 0)
-		root = NULL;
+	root = r->state_dir ? exl_layout_root_of(r->state_dir) : NULL;
 	rc = n ? exl_checkpoint_newest(r->ckpt_dir ? r->ckpt_dir : ".", globs,
 				       n, (time_t)r->start, root, out, len,
 				       NULL) : -1;
 	free(root);
-	free(group);
-	free(sd);
 	free(copy);
 	return rc == 0 ? 1 : rc == 1 ? 0 : -1;
 }

@@ -49,7 +49,7 @@ void exl_chain_resume(const struct exl_run_facts *f, const struct exl_doc *d,
 		      const char *state_dir, struct exl_chain_resume *out)
 {
 	const struct exl_job_facts *j = &f->job;
-	char *root = NULL, *group = NULL, *sd = NULL;
+	char *root;
 	struct exl_exprun_result prev;
 	const char *base = j->work_dir[0] ? j->work_dir : j->submit_dir;
 	int max = f->opts && f->opts->requeue_max > 0 ? f->opts->requeue_max : 0;
@@ -66,16 +66,13 @@ void exl_chain_resume(const struct exl_run_facts *f, const struct exl_doc *d,
 	}
 	final_step(d, out->step, sizeof(out->step));
 	/* the run-log root holds no checkpoints: passed over */
-	if (exl_layout_split_state_dir(state_dir, 0, &root, &group, &sd) != 0)
-		root = NULL;
+	root = exl_layout_root_of(state_dir);
 	if (f->n_ckpt_globs && base[0] &&
 	    exl_checkpoint_newest(base, f->ckpt_globs, f->n_ckpt_globs,
 				  first_start(d), root, out->checkpoint,
 				  sizeof(out->checkpoint), NULL) != 0)
 		out->checkpoint[0] = '\0';
 	free(root);
-	free(group);
-	free(sd);
 }
 
 int exl_chain_start_problem(const struct exl_run_facts *f, char *buf,

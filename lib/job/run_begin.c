@@ -704,8 +704,7 @@ static int same_run(const char *state_dir, const struct exl_run_facts *f,
 static char *state_dir_of(const char *root, const char *group,
 			  const char *run_log)
 {
-	const char *name = exl_basename(run_log);
-	char *stem = strndup(name, strlen(name) - 3), *sd;
+	char *stem = exl_layout_stem(run_log), *sd;
 
 	if (!stem)
 		return NULL;

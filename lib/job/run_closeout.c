@@ -349,7 +349,7 @@ void exl_lc_experiment_row(const struct exl_doc *d, struct exl_run_record *run,
 		free(dir);
 		return;
 	}
-	stem = strndup(exl_basename(run_log), strlen(exl_basename(run_log)) - 3);
+	stem = exl_layout_stem(run_log);
 	if (res >= 0) {
 		val = exl_doc_get_key(d, (size_t)res, EXL_K_END_VAL_LOSS);
 		tr = exl_doc_get_key(d, (size_t)res, EXL_K_END_TRAIN_LOSS);

@@ -185,6 +185,28 @@ int exl_layout_split_state_dir(const char *abs, int below, char **root,
 	return 0;
 }
 
+char *exl_layout_root_of(const char *abs)
+{
+	char *root, *group, *state_dir;
+
+	if (exl_layout_split_state_dir(abs, 0, &root, &group, &state_dir) != 0)
+		return NULL;
+	free(group);
+	free(state_dir);
+	return root;
+}
+
+char *exl_layout_stem(const char *run_log)
+{
+	const char *slash = strrchr(run_log, '/');
+	const char *name = slash ? slash + 1 : run_log;
+	size_t n = strlen(name);
+
+	if (n > 3 && strcmp(name + n - 3, ".md") == 0)
+		n -= 3;
+	return strndup(name, n);
+}
+
 int exl_layout_safe_rel(const char *rel)
 {
 	const char *p = rel;

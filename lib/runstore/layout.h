@@ -80,6 +80,15 @@ size_t exl_layout_index_parts(const char *sub, const char *day,
 int exl_layout_split_state_dir(const char *abs, int below, char **root,
 			       char **group, char **state_dir);
 
+/* The run-log root of a state dir (or of a path below one, as
+ * exl_layout_split_state_dir reads it), newly allocated; NULL when abs
+ * is not there, or out of memory. */
+char *exl_layout_root_of(const char *abs);
+
+/* A run log's stem: its file name without ".md" (run_log may be a path),
+ * newly allocated; NULL when out of memory. */
+char *exl_layout_stem(const char *run_log);
+
 /* A relative path stored in an index or sidecar is trusted only when it
  * has no "..", no leading '/', and no empty component.  0 when safe. */
 int exl_layout_safe_rel(const char *rel);

@@ -151,13 +151,9 @@ out:
 char *exl_run_lock_path(const char *root, const char *group,
 			const char *run_log)
 {
-	const char *name = exl_basename(run_log);
-	size_t n = strlen(name);
-	char *stem, *path;
+	char *stem = exl_layout_stem(run_log), *path;
 
-	if (n > 3 && strcmp(name + n - 3, ".md") == 0)
-		n -= 3;
-	if (!(stem = strndup(name, n)))
+	if (!stem)
 		return NULL;
 	path = exl_layout_run_lock(root, group, stem);
 	free(stem);

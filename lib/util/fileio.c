@@ -493,7 +493,7 @@ int exl_lock(const char *lockpath, int timeout_s, struct exl_err *err)
 			}
 			if (rc < 0 && errno == ETIMEDOUT)
 				deadline = 0;	/* said below */
-			else if (rc < 0 && errno != EINTR) {
+			else if (rc < 0) {
 				exl_errnof(err, errno, "couldn't lock %s",
 					   lockpath);
 				close(fd);

@@ -53,7 +53,7 @@ int exl_lock_queue_wait(int fd, long timeout_ms)
 	pthread_condattr_t ca;
 	struct timespec at;
 	pthread_t t;
-	int rc = 1;
+	int rc = 1, done;
 
 	if (deadline(timeout_ms, &at) < 0 || pthread_condattr_init(&ca) != 0)
 		return 1;
@@ -73,10 +73,12 @@ int exl_lock_queue_wait(int fd, long timeout_ms)
 	while (!w.done &&
 	       pthread_cond_timedwait(&w.cv, &w.mu, &at) != ETIMEDOUT)
 		;
+	done = w.done;
 	pthread_mutex_unlock(&w.mu);
 	/* past the deadline: the thread leaves the queue; one that got the
-	 * lock meanwhile has said so (done) and the lock is ours */
-	if (!w.done)
+	 * lock meanwhile has said so (done, read after the join) and the
+	 * lock is ours */
+	if (!done)
 		pthread_cancel(t);
 	pthread_join(t, NULL);
 	if (w.done && w.rc == 0)

@@ -47,6 +47,18 @@ int main(void)
 		   "/r/.exp-log/locks/+flat/2026-01-02_a.lock", "flat run lock");
 	check_path(exl_layout_run_lock("/r", "g", "2026-01-02_a_2"),
 		   "/r/.exp-log/locks/g/2026-01-02_a_2.lock", "group run lock");
+	check_path(exl_layout_stem("/r/g/2026-01-02_a.md"), "2026-01-02_a",
+		   "stem of a run log path");
+	check_path(exl_layout_stem("2026-01-02_a.md"), "2026-01-02_a",
+		   "stem of a file name");
+	check_path(exl_layout_stem("/r/g/notes"), "notes",
+		   "a name without .md is its own stem");
+	check_path(exl_layout_root_of("/r/.exp-log/runs/g/s"), "/r",
+		   "root of a state dir");
+	check_path(exl_layout_root_of("/r/.exp-log/runs/+flat/s/wandb"), "/r",
+		   "root of a path below a flat state dir");
+	ok(exl_layout_root_of("/r/.exp-log/jobs/1.json") == NULL,
+	   "no root outside a state dir");
 	check_path(exl_layout_job_index("/r", "42"), "/r/.exp-log/jobs/42.json",
 		   "job index");
 	check_path(exl_layout_meta("/r"), "/r/.exp-log", "meta dir");
