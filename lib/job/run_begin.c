@@ -194,10 +194,13 @@ static char *resumed_block(const struct exl_run_facts *f,
 /* start_run: how a new or resumed run's begin ends: the tracker's
  * init_run, the W&B dir (when f has one), the job index (rel, srel:
  * run log and state dir relative to root) and the caller's paths. */
+/* start_run: the start's last steps (tracker event, W&B dir and id, the
+ * job's index file unless indexed, the paths out). */
 static int start_run(const char *root, struct exl_run_facts *f,
 		     const char *run_log, const char *state_dir,
 		     const char *rel, const char *srel, int resumed,
-		     struct exl_run_paths *out, struct exl_err *err)
+		     int indexed, struct exl_run_paths *out,
+		     struct exl_err *err)
 {
 	if (f->job.start)	/* a submitted run's starts with the job */
 		init_event(f, state_dir, resumed);
@@ -207,7 +210,7 @@ static int start_run(const char *root, struct exl_run_facts *f,
 	if (f->wandb_dir[0] && !f->wandb_run_id[0] &&
 	    exl_wandb_id_continue(run_log, state_dir, f, err) < 0)
 		return -1;
-	if (exl_lc_write_index(root, f, rel, srel, err) < 0)
+	if (!indexed && exl_lc_write_index(root, f, rel, srel, err) < 0)
 		return -1;
 	return fill_paths(out, run_log, state_dir, f, resumed, err);
 }
@@ -319,7 +322,8 @@ static int resume_run(const char *root, struct exl_run_facts *f,
 	exl_lc_unlist_earlier(root, &r, n, rel, key);
 	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
 		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
-	rc = start_run(root, f, run_log, state_dir, rel, srel, 1, out, err);
+	rc = start_run(root, f, run_log, state_dir, rel, srel, 1, 0, out,
+		       err);
 	snprintf(out->resume_checkpoint, sizeof(out->resume_checkpoint), "%s",
 		 f->resumed_from);
 	snprintf(out->resume_step, sizeof(out->resume_step), "%s",
@@ -346,7 +350,8 @@ struct new_run {
 /* undo_create: take back what a failed create_run wrote: the run log,
  * its run.json and the job's index file; then unlist a listed name that
  * is not ours (a failure leaves an entry the reader skips or reads
- * harmlessly).  We hold the group lock. */
+ * harmlessly).  Under the run's lock, or the group lock before the run
+ * was named. */
 static void undo_create(const char *root, const char *job_id,
 			struct new_run *nr, int failed)
 {
@@ -451,7 +456,9 @@ static int try_name(const char *root, struct exl_run_facts *f,
 		return -1;
 	}
 	nr->listed = 1;
-	nr->made = exl_create_exclusive(nr->path, text, strlen(text), 0644, err);
+	/* the directory is synced once the group lock is given back */
+	nr->made = exl_create_exclusive_unsynced(nr->path, text, strlen(text),
+						 0644, err);
 	free(text);
 	return nr->made < 0 ? -1 : 0;
 }
@@ -513,32 +520,75 @@ static const char *chain_note(const struct exl_job_facts *j, char *buf,
 	return buf;
 }
 
-/* create_run: pick a free "<date>_<task>[_N].md" and write everything:
- * all or nothing, a run that fails half-way takes back what it wrote. */
-static int create_run(const char *root, const char *gdir,
-		      struct exl_run_facts *f, const char *note,
-		      struct exl_run_paths *out, struct exl_err *err)
+/* name_run: with the group lock held (*gfd), pick a free name, create
+ * the run log there and the job's index file (how the job's other
+ * writers, and a submission racing its start, find the run), then take
+ * the run's lock (*rfd) and give the group lock back: the rest of a new
+ * run's start is the run's own, so the jobs of an array queue on the
+ * group lock only to be named.  The new name is made durable once the
+ * group lock is given back. */
+static int name_run(const char *root, const char *gdir,
+		    struct exl_run_facts *f, struct new_run *nr, char **srel,
+		    int *gfd, int *rfd, struct exl_err *err)
 {
-	const char *group = f->opts->group;
+	if (claim_name(root, gdir, f, nr, err) < 0)
+		return -1;
+	if (!(*srel = exl_layout_state_rel(f->opts->group, nr->stem)))
+		return exl_errnof(err, ENOMEM, "couldn't create a run log");
+	if (exl_lc_write_index(root, f, nr->rel, *srel, err) < 0)
+		return -1;
+	*rfd = exl_run_lock(root, f->opts->group, nr->path, err);
+	if (*rfd < 0)
+		return -1;
+	exl_unlock(*gfd);
+	*gfd = -1;
+	return exl_sync_dir_of(nr->path, err);
+}
+
+/* add_to_timeline: the new run's line in its group's timeline.md, under
+ * the group lock taken again (lock), with the run's lock given back
+ * first: the group lock always comes first (run_edit.h). */
+static int add_to_timeline(const char *gdir, const char *lock,
+			   const struct exl_run_facts *f,
+			   const struct new_run *nr, int *gfd, int *rfd,
+			   struct exl_err *err)
+{
 	char cnote[1100];
+
+	exl_unlock(*rfd);
+	*rfd = -1;
+	*gfd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
+	if (*gfd < 0)
+		return -1;
+	return exl_timeline_update(gdir, f->opts->group, nr->name,
+				   first_time(f), chain_note(&f->job, cnote,
+							     sizeof(cnote)),
+				   err);
+}
+
+/* create_run: pick a free "<date>_<task>[_N].md" and write everything:
+ * all or nothing, a run that fails half-way takes back what it wrote.
+ * Called with the group lock (*gfd, from lock) held: it is held again
+ * only to name the run and for the timeline; both descriptors are the
+ * caller's to give back. */
+static int create_run(const char *root, const char *gdir, const char *lock,
+		      struct exl_run_facts *f, const char *note, int *gfd,
+		      int *rfd, struct exl_run_paths *out, struct exl_err *err)
+{
 	struct new_run nr = { .made = -1 };
 	char *srel = NULL;
 	int rc = -1;
 
-	if (claim_name(root, gdir, f, &nr, err) < 0)
+	if (name_run(root, gdir, f, &nr, &srel, gfd, rfd, err) < 0)
 		goto out;
 	if (note && exl_run_note(nr.path, first_time(f), note, err) < 0)
 		goto out;
-	if (!(srel = exl_layout_state_rel(group, nr.stem))) {
-		exl_errnof(err, ENOMEM, "couldn't create a run log");
-		goto out;
-	}
 	if (record_run(f, &nr, err) < 0 ||
-	    start_run(root, f, nr.path, nr.sdir, nr.rel, srel, 0, out, err) < 0 ||
-	    exl_timeline_update(gdir, group, nr.name, first_time(f),
-				chain_note(&f->job, cnote, sizeof(cnote)), err) < 0)
+	    start_run(root, f, nr.path, nr.sdir, nr.rel, srel, 0, 1, out,
+		      err) < 0)
 		goto out;
-	rc = 0;
+	/* the timeline last, all or nothing with the rest as before */
+	rc = add_to_timeline(gdir, lock, f, &nr, gfd, rfd, err);
 out:
 	undo_create(root, f->job.job_id, &nr, rc < 0);
 	free(srel);
@@ -725,7 +775,8 @@ static int start_submitted_paths(const char *root, struct exl_run_facts *f,
 	if (f->opts->wandb && strcmp(f->opts->wandb, "offline") == 0)
 		snprintf(f->wandb_dir, sizeof(f->wandb_dir), "%s/wandb", state_dir);
 	rc = rel && srel ?
-	     start_run(root, f, run_log, state_dir, rel, srel, 0, out, err) :
+	     start_run(root, f, run_log, state_dir, rel, srel, 0, 0, out,
+		       err) :
 	     exl_errf(err, "%s: not under the run-log root %s", run_log, root);
 	free(rel);
 	free(srel);
@@ -738,7 +789,7 @@ int exl_run_submit(const char *root, struct exl_run_facts *f,
 	char *gdir = exl_layout_group_dir(root, f->opts->group);
 	char *lock = exl_layout_lock(root, f->opts->group);
 	char *jidx = exl_layout_job_index(root, f->job.job_id);
-	int fd = -1, rc = -1;
+	int fd = -1, rfd = -1, rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	f->job.start = 0;
@@ -760,8 +811,9 @@ int exl_run_submit(const char *root, struct exl_run_facts *f,
 		rc = 1;
 		goto out;
 	}
-	rc = create_run(root, gdir, f, NULL, out, err);
+	rc = create_run(root, gdir, lock, f, NULL, &fd, &rfd, out, err);
 out:
+	exl_unlock(rfd);
 	exl_unlock(fd);
 	free(jidx);
 	free(lock);
@@ -835,7 +887,8 @@ int exl_run_begin(const char *root, struct exl_run_facts *f,
 			 run_log ? exl_basename(run_log) : "", run_log ? ": " : "",
 			 why[0] ? why : "out of memory");
 	}
-	rc = create_run(root, gdir, f, f->opts->resume ? note : NULL, out, err);
+	rc = create_run(root, gdir, lock, f, f->opts->resume ? note : NULL,
+			&fd, &rfd, out, err);
 out:
 	exl_unlock(rfd);
 	exl_unlock(fd);

@@ -149,8 +149,9 @@ static int index_dir_err(const char *root, const char *sub, const char *day,
 /* Entries ------------------------------------------------------------ */
 
 /* put_entry: key in directory dfd holds {job_id, run_log[, end]}: a temp
- * file, fsync, rename over key (whatever key was, even a symlink: the
- * name is replaced, nothing is written through it), fsync of dfd. */
+ * file renamed over key (whatever key was, even a symlink: the name is
+ * replaced, nothing is written through it).  Not synced: the index is
+ * rebuilt from the run logs (run_index.h). */
 static int put_entry(int dfd, const char *key, const char *job_id,
 		     const char *rel, time_t end, struct exl_err *err)
 {
@@ -183,7 +184,7 @@ static int put_entry(int dfd, const char *key, const char *job_id,
 		goto out;
 	}
 	if (!text || exl_write_all(fd, text, strlen(text)) < 0 ||
-	    exl_write_all(fd, "\n", 1) < 0 || fsync(fd) < 0) {
+	    exl_write_all(fd, "\n", 1) < 0) {
 		saved = text ? errno : ENOMEM;
 		close(fd);
 		(void)unlinkat(dfd, tmp, 0);	/* cleanup: the error is saved */
@@ -194,10 +195,6 @@ static int put_entry(int dfd, const char *key, const char *job_id,
 		saved = errno;
 		(void)unlinkat(dfd, tmp, 0);	/* cleanup: the error is saved */
 		exl_errnof(err, saved, "couldn't write run index entry %s", key);
-		goto out;
-	}
-	if (fsync(dfd) < 0) {
-		exl_errnof(err, errno, "couldn't sync the run index after %s", key);
 		goto out;
 	}
 	rc = 0;

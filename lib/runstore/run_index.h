@@ -12,16 +12,20 @@
  * reindex`) gets "+r" and a hash of its path.  Each entry is one JSON
  * object, {"job_id": ..., "run_log": "<group>/<name>.md", "end": ...}
  * ("end" only in ended entries), written to a temp file in the same
- * directory, fsynced, and renamed over the name: a reader sees the old
- * entry or the new one, never part of one.
+ * directory and renamed over the name: a reader sees the old entry or
+ * the new one, never part of one.  Entries are not synced to the disk
+ * (a job array would queue on the filesystem's journal for them): a
+ * machine that crashes may lose the entries of its last seconds, or
+ * leave them empty (skipped), and `runlog reindex` rebuilds the index
+ * from the run logs, which are synced.
  *
  * Writers change entries only under the group lock of the run they
  * concern (lib/job/run_begin.c and run_closeout.c, `runlog lint
  * --fix`, `runlog reindex`): no lock spans groups.  Every step leaves a state the reader tolerates:
  * a run is recorded open before its run log is created or resumed, and
- * its open entry goes only after its ended entry is written, so a crash
- * leaves at worst an entry naming a missing log (skipped) or a run listed
- * twice (listed once).  The log decides what is shown: an index entry
+ * its open entry goes only after its ended entry is written, so a
+ * process that dies between two steps leaves at worst an entry naming a
+ * missing log (skipped) or a run listed twice (listed once).  The log decides what is shown: an index entry
  * only says which run logs to read.
  *
  * The format stamp says the index knows every run under the root: it is

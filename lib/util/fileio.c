@@ -163,7 +163,7 @@ int exl_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* fsync_dir: make a rename or link in dir durable. */
+/* fsync_dir: make a rename or link in path's directory durable. */
 static int fsync_dir(const char *path)
 {
 	char *dir = exl_dirname(path);
@@ -181,10 +181,11 @@ static int fsync_dir(const char *path)
 	return rc;
 }
 
-/* write_temp: write buf into a fresh temp file beside path.  Returns the
- * malloc'd temp name, or NULL with err set (and no temp left behind). */
-static char *write_temp(const char *path, const void *buf, size_t len,
-			mode_t mode, struct exl_err *err)
+/* write_temp_how: write buf into a fresh temp file beside path, synced
+ * when durable.  Returns the malloc'd temp name, or NULL with err set
+ * (and no temp left behind). */
+static char *write_temp_how(const char *path, const void *buf, size_t len,
+			    mode_t mode, int durable, struct exl_err *err)
 {
 	size_t tl = strlen(path) + 32;
 	char *tmp = malloc(tl);
@@ -208,7 +209,7 @@ static char *write_temp(const char *path, const void *buf, size_t len,
 		return NULL;
 	}
 	if (fchmod(fd, mode) < 0 || exl_write_all(fd, buf, len) < 0 ||
-	    fsync(fd) < 0) {
+	    (durable && fsync(fd) < 0)) {
 		exl_errnof(err, errno, "couldn't write %s", path);
 		close(fd);
 		unlink(tmp);
@@ -222,6 +223,41 @@ static char *write_temp(const char *path, const void *buf, size_t len,
 		return NULL;
 	}
 	return tmp;
+}
+
+static char *write_temp(const char *path, const void *buf, size_t len,
+			mode_t mode, struct exl_err *err)
+{
+	return write_temp_how(path, buf, len, mode, 1, err);
+}
+
+int exl_write_replace(const char *path, const void *buf, size_t len,
+		      mode_t mode, struct exl_err *err)
+{
+	struct stat st;
+	char *tmp;
+
+	if (lstat(path, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return exl_errf(err, "%s: is a symlink, refusing to write through it", path);
+		if (!S_ISREG(st.st_mode))
+			return exl_errf(err, "%s: not a regular file", path);
+		mode = st.st_mode & 07777;
+	} else if (errno != ENOENT) {
+		return exl_errnof(err, errno, "couldn't stat %s", path);
+	}
+	tmp = write_temp_how(path, buf, len, exl_share_mode(path, mode, 0), 0,
+			     err);
+	if (!tmp)
+		return -1;
+	if (rename(tmp, path) < 0) {
+		exl_errnof(err, errno, "couldn't replace %s", path);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
 }
 
 int exl_write_atomic(const char *path, const void *buf, size_t len,
@@ -321,8 +357,16 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 	return rc == 1 ? 1 : 0;
 }
 
-int exl_create_exclusive(const char *path, const void *buf, size_t len,
-			 mode_t mode, struct exl_err *err)
+int exl_sync_dir_of(const char *path, struct exl_err *err)
+{
+	if (fsync_dir(path) < 0)
+		return exl_errnof(err, errno, "couldn't sync the directory of %s",
+				  path);
+	return 0;
+}
+
+int exl_create_exclusive_unsynced(const char *path, const void *buf,
+				  size_t len, mode_t mode, struct exl_err *err)
 {
 	char *tmp = write_temp(path, buf, len, exl_share_mode(path, mode, 0),
 			       err);
@@ -338,8 +382,16 @@ int exl_create_exclusive(const char *path, const void *buf, size_t len,
 	}
 	unlink(tmp);
 	free(tmp);
-	if (rc == 0 && fsync_dir(path) < 0)
-		return exl_errnof(err, errno, "couldn't sync the directory of %s", path);
+	return rc;
+}
+
+int exl_create_exclusive(const char *path, const void *buf, size_t len,
+			 mode_t mode, struct exl_err *err)
+{
+	int rc = exl_create_exclusive_unsynced(path, buf, len, mode, err);
+
+	if (rc == 0 && exl_sync_dir_of(path, err) < 0)
+		return -1;
 	return rc;
 }
 
@@ -578,6 +630,12 @@ int exl_mkdir_p(const char *path, mode_t mode, struct exl_err *err)
 
 	if (!p)
 		return exl_errnof(err, ENOMEM, "couldn't create %s", path);
+	/* the common case, a directory that is there: one lstat (the walk
+	 * below costs three calls per component) */
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		free(p);
+		return 0;
+	}
 	for (s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;

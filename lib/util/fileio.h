@@ -49,11 +49,30 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 			    int (*changed)(void *arg, const char *path),
 			    void *arg, struct exl_err *err);
 
+/* exl_write_atomic for a file a crash may lose: readers still see the
+ * old or the new version whole, but neither the file nor its directory
+ * is synced, so after a crash it may be the old version, empty or
+ * missing.  Only for files that are rewritten or rebuilt and whose
+ * readers take an empty or missing one for none (the monitor's state,
+ * the run index). */
+int exl_write_replace(const char *path, const void *buf, size_t len,
+		      mode_t mode, struct exl_err *err);
+
 /* Create path with buf only if it does not exist yet (O_EXCL), through a
  * temp file and link(2) so readers never see a partial file.  Returns 0,
  * 1 when the file already existed, -1 on error. */
 int exl_create_exclusive(const char *path, const void *buf, size_t len,
 			 mode_t mode, struct exl_err *err);
+
+/* exl_create_exclusive without the directory sync that makes the new
+ * name durable: for a caller that syncs it later, out of a lock
+ * (exl_sync_dir_of).  The file's data is synced before the link. */
+int exl_create_exclusive_unsynced(const char *path, const void *buf,
+				  size_t len, mode_t mode, struct exl_err *err);
+
+/* fsync path's directory: a new name or a rename in it is durable.
+ * 0, or -1 with err set. */
+int exl_sync_dir_of(const char *path, struct exl_err *err);
 
 /* How long a writer waits for a group lock before giving up. */
 #define EXL_LOCK_TIMEOUT 60

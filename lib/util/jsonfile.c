@@ -58,7 +58,9 @@ json_object *exl_json_read(const char *path, size_t max, struct exl_err *err)
 	return obj;
 }
 
-int exl_json_write(const char *path, json_object *obj, struct exl_err *err)
+/* json_write_how: obj, pretty, to path: durable or not (fileio.h). */
+static int json_write_how(const char *path, json_object *obj, int durable,
+			  struct exl_err *err)
 {
 	const char *s = json_object_to_json_string_ext(obj,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
@@ -71,9 +73,21 @@ int exl_json_write(const char *path, json_object *obj, struct exl_err *err)
 		return exl_errf(err, "couldn't write %s: out of memory", path);
 	memcpy(buf, s, len);
 	buf[len++] = '\n';
-	rc = exl_write_atomic(path, buf, len, 0644, err);
+	rc = durable ? exl_write_atomic(path, buf, len, 0644, err) :
+		       exl_write_replace(path, buf, len, 0644, err);
 	free(buf);
 	return rc;
+}
+
+int exl_json_write(const char *path, json_object *obj, struct exl_err *err)
+{
+	return json_write_how(path, obj, 1, err);
+}
+
+int exl_json_write_replace(const char *path, json_object *obj,
+			   struct exl_err *err)
+{
+	return json_write_how(path, obj, 0, err);
 }
 
 const char *exl_json_str(json_object *o, const char *key)

@@ -19,6 +19,11 @@ json_object *exl_json_parse(const char *text, size_t len, const char *what,
 /* Write obj to path atomically, pretty-printed, mode 0644 when new. */
 int exl_json_write(const char *path, json_object *obj, struct exl_err *err);
 
+/* The same through exl_write_replace: not synced, a crash may lose it
+ * (fileio.h); for state that is rewritten or rebuilt. */
+int exl_json_write_replace(const char *path, json_object *obj,
+			   struct exl_err *err);
+
 /* Append obj as one line to a JSON-lines file (created 0644 if missing,
  * never through a symlink): one write(2) under an fcntl lock, fsynced, so
  * concurrent writers never tear or interleave a line.  A write the disk

@@ -430,7 +430,9 @@ int exl_progress_save(const struct exl_progress *p, const char *path,
 
 	if (!o)
 		return exl_errnof(err, ENOMEM, "couldn't save %s", path);
-	rc = exl_json_write(path, o, err);
+	/* rewritten every tick, and a run whose state is lost starts its
+	 * series afresh (exl_progress_load): not synced */
+	rc = exl_json_write_replace(path, o, err);
 	json_object_put(o);
 	return rc;
 }

@@ -183,8 +183,36 @@ int main(void)
 	   strcmp(buf, "one") == 0, "existing file not overwritten");
 	free(buf);
 
+	ok(exl_write_replace(p("state.json"), "{}", 2, 0644, &err) == 0 &&
+	   exl_write_replace(p("state.json"), "{\"a\":1}", 7, 0644, &err) == 0,
+	   "unsynced replace writes, then replaces");
+	ok(exl_read_file(p("state.json"), 100, &buf, &len, &err) == 0 &&
+	   strcmp(buf, "{\"a\":1}") == 0, "the replaced file is whole");
+	free(buf);
+	ok(exl_write_replace(p("link.md"), "x", 1, 0644, &err) < 0 &&
+	   strstr(err.text, "symlink"), "unsynced replace refuses a symlink");
+	ok(mkdir(p("adir"), 0755) == 0 &&
+	   exl_write_replace(p("adir"), "x", 1, 0644, &err) < 0 &&
+	   strstr(err.text, "not a regular file"),
+	   "unsynced replace refuses a directory: %s", err.text);
+
+	rc = exl_create_exclusive_unsynced(p("later.md"), "one", 3, 0644, &err);
+	is_int(rc, 0, "exclusive create, directory synced later");
+	rc = exl_create_exclusive_unsynced(p("later.md"), "two", 3, 0644, &err);
+	is_int(rc, 1, "unsynced create reports existing file");
+	ok(exl_read_file(p("later.md"), 100, &buf, &len, &err) == 0 &&
+	   strcmp(buf, "one") == 0, "unsynced create left the first file");
+	free(buf);
+	ok(exl_sync_dir_of(p("later.md"), &err) == 0, "its directory synced");
+	ok(exl_sync_dir_of(p("gone/later.md"), &err) < 0 &&
+	   strstr(err.text, "gone/later.md"),
+	   "a missing directory is an error naming the path: %s", err.text);
+
 	ok(exl_mkdir_p(p("x/y/z"), 0755, &err) == 0, "mkdir -p");
 	ok(exl_mkdir_p(p("x/y/z"), 0755, &err) == 0, "mkdir -p is idempotent");
+	ok(exl_mkdir_p(p("x/y/z/a.md"), 0755, &err) == 0 &&
+	   exl_mkdir_p(p("x/y/z/a.md"), 0755, &err) == 0,
+	   "an existing last directory is taken as it is");
 	ok(exl_mkdir_p(p("a.md/sub"), 0755, &err) < 0, "file in the way refused");
 	ok(symlink(p("x"), p("xl")) == 0 && exl_mkdir_p(p("xl"), 0755, &err) < 0,
 	   "symlink as last component refused");
