@@ -94,6 +94,10 @@ static void chain_links(spank_t sp, struct exl_job_facts *j,
 			j->needed_by, sizeof(j->needed_by), err);
 }
 
+/* EXP_LOG_TIMING=1 in the job's environment (read at the step's start):
+ * the phases of the start and the end go to the slurmd log. */
+static int timing_on;
+
 /* now_ms: a monotonic clock in milliseconds, for EXP_LOG_TIMING. */
 static double now_ms(void)
 {
@@ -628,7 +632,7 @@ int exp_log_remote_user_init(spank_t sp)
 	 * step's start, "name ms" pairs, to the slurmd log
 	 * (bench/plugin-overhead.sh) */
 	getenv_job(sp, "EXP_LOG_TIMING", tv, sizeof(tv));
-	timing = tv[0] == '1';
+	timing = timing_on = tv[0] == '1';
 	t0 = now_ms();
 	if (spank_get_item(sp, S_JOB_ID, &jobid) != ESPANK_SUCCESS ||
 	    spank_get_item(sp, S_JOB_STEPID, &stepid) != ESPANK_SUCCESS ||
@@ -710,6 +714,7 @@ int exp_log_remote_exit(spank_t sp)
 	uid_t uid;
 	gid_t gid, *gids = NULL;
 	int ngids = 0, ended;
+	double t0, t;
 
 	/* Only a batch script's end is the job's end; an allocation made by
 	 * srun or salloc is closed by the epilog from the job record. */
@@ -725,7 +730,9 @@ int exp_log_remote_exit(spank_t sp)
 		gids = NULL;
 		ngids = 0;
 	}
+	t0 = now_ms();
 	exp_log_telemetry_stop();
+	t = now_ms();
 	memset(&e, 0, sizeof(e));
 	e.end = time(NULL);
 	e.have_status = c->have_status;
@@ -745,6 +752,10 @@ int exp_log_remote_exit(spank_t sp)
 		slurm_error("exp-log: job %s: monitor did not finish in 60 s",
 			    c->job_id);
 	ended = report[0] == EXL_RUN_MONITOR_ENDED;
+	if (timing_on)
+		slurm_info("exp-log: timing: job %s: telemetry_stop %.1f, "
+			   "monitor_end %.1f", c->job_id, t - t0,
+			   now_ms() - t);
 	if (report[ended])
 		slurm_error("exp-log: job %s: %s", c->job_id, report + ended);
 	if (ended)

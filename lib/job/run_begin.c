@@ -210,7 +210,7 @@ static int start_run(const char *root, struct exl_run_facts *f,
 	if (f->wandb_dir[0] && !f->wandb_run_id[0] &&
 	    exl_wandb_id_continue(run_log, state_dir, f, err) < 0)
 		return -1;
-	if (!indexed && exl_lc_write_index(root, f, rel, srel, err) < 0)
+	if (!indexed && exl_lc_write_index(root, f, rel, srel, 1, err) < 0)
 		return -1;
 	return fill_paths(out, run_log, state_dir, f, resumed, err);
 }
@@ -456,7 +456,7 @@ static int try_name(const char *root, struct exl_run_facts *f,
 		return -1;
 	}
 	nr->listed = 1;
-	/* the directory is synced once the group lock is given back */
+	/* synced once the group lock is given back (name_run) */
 	nr->made = exl_create_exclusive_unsynced(nr->path, text, strlen(text),
 						 0644, err);
 	free(text);
@@ -521,28 +521,37 @@ static const char *chain_note(const struct exl_job_facts *j, char *buf,
 }
 
 /* name_run: with the group lock held (*gfd), pick a free name, create
- * the run log there and the job's index file (how the job's other
- * writers, and a submission racing its start, find the run), then take
- * the run's lock (*rfd) and give the group lock back: the rest of a new
- * run's start is the run's own, so the jobs of an array queue on the
- * group lock only to be named.  The new name is made durable once the
- * group lock is given back. */
+ * the run log there and the job's map (how the job's other writers, and
+ * a submission racing its start, find the run), then take the run's
+ * lock (*rfd) and give the group lock back: the rest of a new run's
+ * start is the run's own, so the jobs of an array queue on the group
+ * lock only to be named.  Both files are synced to the disk once the
+ * group lock is given back (readers see each whole at once anyway). */
 static int name_run(const char *root, const char *gdir,
 		    struct exl_run_facts *f, struct new_run *nr, char **srel,
 		    int *gfd, int *rfd, struct exl_err *err)
 {
+	char *jidx;
+	int rc;
+
 	if (claim_name(root, gdir, f, nr, err) < 0)
 		return -1;
 	if (!(*srel = exl_layout_state_rel(f->opts->group, nr->stem)))
 		return exl_errnof(err, ENOMEM, "couldn't create a run log");
-	if (exl_lc_write_index(root, f, nr->rel, *srel, err) < 0)
+	if (exl_lc_write_index(root, f, nr->rel, *srel, 0, err) < 0)
 		return -1;
 	*rfd = exl_run_lock(root, f->opts->group, nr->path, err);
 	if (*rfd < 0)
 		return -1;
 	exl_unlock(*gfd);
 	*gfd = -1;
-	return exl_sync_dir_of(nr->path, err);
+	jidx = exl_layout_job_index(root, f->job.job_id);
+	if (!jidx)
+		return exl_errnof(err, ENOMEM, "couldn't create a run log");
+	rc = exl_sync_path(nr->path, err) < 0 || exl_sync_path(jidx, err) < 0 ?
+	     -1 : 0;
+	free(jidx);
+	return rc;
 }
 
 /* add_to_timeline: the new run's line in its group's timeline.md, under

@@ -23,8 +23,11 @@ int exl_lc_job_record(struct exl_run_job *j, const struct exl_job_facts *f);
 int exl_lc_run_record(struct exl_run_record *r, const struct exl_run_facts *f,
 		      const char *rel, const char *state_dir);
 
+/* The job map, .exp-log/jobs/<id>.json: the job's run log, state dir
+ * and group; synced, or only renamed into place (the caller syncs it
+ * with exl_sync_path later). */
 int exl_lc_write_index(const char *root, const struct exl_run_facts *f,
-		       const char *rel, const char *state_rel,
+		       const char *rel, const char *state_rel, int synced,
 		       struct exl_err *err);
 
 int exl_lc_read_index_rel(const char *root, const char *job_id,

@@ -185,7 +185,7 @@ int exl_lc_run_record(struct exl_run_record *r, const struct exl_run_facts *f,
 }
 
 int exl_lc_write_index(const char *root, const struct exl_run_facts *f,
-		       const char *rel, const char *state_rel,
+		       const char *rel, const char *state_rel, int synced,
 		       struct exl_err *err)
 {
 	char *path = exl_layout_job_index(root, f->job.job_id);
@@ -195,8 +195,9 @@ int exl_lc_write_index(const char *root, const struct exl_run_facts *f,
 	exl_json_set_str(o, "run_log", rel);
 	exl_json_set_str(o, "state_dir", state_rel);
 	exl_json_set_str(o, "group", f->opts->group);
-	rc = path ? exl_json_write(path, o, err) :
-		    exl_errnof(err, ENOMEM, "couldn't write job index");
+	rc = !path ? exl_errnof(err, ENOMEM, "couldn't write job index") :
+	     synced ? exl_json_write(path, o, err) :
+		      exl_json_write_replace(path, o, err);
 	json_object_put(o);
 	free(path);
 	return rc;

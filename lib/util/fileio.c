@@ -365,11 +365,26 @@ int exl_sync_dir_of(const char *path, struct exl_err *err)
 	return 0;
 }
 
-int exl_create_exclusive_unsynced(const char *path, const void *buf,
-				  size_t len, mode_t mode, struct exl_err *err)
+int exl_sync_path(const char *path, struct exl_err *err)
 {
-	char *tmp = write_temp(path, buf, len, exl_share_mode(path, mode, 0),
-			       err);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return exl_errnof(err, errno, "couldn't sync %s", path);
+	rc = fsync(fd);
+	if (rc < 0)
+		exl_errnof(err, errno, "couldn't sync %s", path);
+	close(fd);
+	return rc < 0 ? -1 : exl_sync_dir_of(path, err);
+}
+
+/* create_exclusive: buf at path unless path exists (0, 1), through a temp
+ * file synced first when durable, and link(2). */
+static int create_exclusive(const char *path, const void *buf, size_t len,
+			    mode_t mode, int durable, struct exl_err *err)
+{
+	char *tmp = write_temp_how(path, buf, len,
+				   exl_share_mode(path, mode, 0), durable, err);
 	int rc = 0;
 
 	if (!tmp)
@@ -385,10 +400,16 @@ int exl_create_exclusive_unsynced(const char *path, const void *buf,
 	return rc;
 }
 
+int exl_create_exclusive_unsynced(const char *path, const void *buf,
+				  size_t len, mode_t mode, struct exl_err *err)
+{
+	return create_exclusive(path, buf, len, mode, 0, err);
+}
+
 int exl_create_exclusive(const char *path, const void *buf, size_t len,
 			 mode_t mode, struct exl_err *err)
 {
-	int rc = exl_create_exclusive_unsynced(path, buf, len, mode, err);
+	int rc = create_exclusive(path, buf, len, mode, 1, err);
 
 	if (rc == 0 && exl_sync_dir_of(path, err) < 0)
 		return -1;

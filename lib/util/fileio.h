@@ -64,15 +64,20 @@ int exl_write_replace(const char *path, const void *buf, size_t len,
 int exl_create_exclusive(const char *path, const void *buf, size_t len,
 			 mode_t mode, struct exl_err *err);
 
-/* exl_create_exclusive without the directory sync that makes the new
- * name durable: for a caller that syncs it later, out of a lock
- * (exl_sync_dir_of).  The file's data is synced before the link. */
+/* exl_create_exclusive without any sync: readers see the whole file or
+ * none at once, and the caller makes it durable later, out of a lock
+ * (exl_sync_path). */
 int exl_create_exclusive_unsynced(const char *path, const void *buf,
 				  size_t len, mode_t mode, struct exl_err *err);
 
 /* fsync path's directory: a new name or a rename in it is durable.
  * 0, or -1 with err set. */
 int exl_sync_dir_of(const char *path, struct exl_err *err);
+
+/* fsync the file at path (not through a symlink), then its directory:
+ * what exl_write_replace or exl_create_exclusive_unsynced wrote is then
+ * on the disk.  0, or -1 with err set. */
+int exl_sync_path(const char *path, struct exl_err *err);
 
 /* How long a writer waits for a group lock before giving up. */
 #define EXL_LOCK_TIMEOUT 60

@@ -207,10 +207,9 @@ int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err)
 				   strerror(errno));
 		else
 			exl_errnof(err, e, "couldn't append to %s", path);
-	} else if (fsync(fd) < 0)
-		exl_errnof(err, errno, "couldn't sync %s", path);
-	else
+	} else {
 		rc = 0;
+	}
 	close(fd);
 	free(line);
 	return rc;

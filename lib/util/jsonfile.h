@@ -25,9 +25,12 @@ int exl_json_write_replace(const char *path, json_object *obj,
 			   struct exl_err *err);
 
 /* Append obj as one line to a JSON-lines file (created 0644 if missing,
- * never through a symlink): one write(2) under an fcntl lock, fsynced, so
+ * never through a symlink): one write(2) under an fcntl lock, so
  * concurrent writers never tear or interleave a line.  A write the disk
- * takes only part of is cut back: the file never ends in half a line. */
+ * takes only part of is cut back: the file never ends in half a line.
+ * Not fsynced (a record of events, like a tracker's own offline log): a
+ * machine that crashes may lose the lines of its last seconds, and the
+ * readers skip a line that does not parse. */
 int exl_jsonl_append(const char *path, json_object *obj, struct exl_err *err);
 
 /* Getters that tolerate a missing or mistyped field. */

@@ -204,6 +204,9 @@ int main(void)
 	   strcmp(buf, "one") == 0, "unsynced create left the first file");
 	free(buf);
 	ok(exl_sync_dir_of(p("later.md"), &err) == 0, "its directory synced");
+	ok(exl_sync_path(p("later.md"), &err) == 0, "the file and its directory synced");
+	ok(exl_sync_path(p("link.md"), &err) < 0 && strstr(err.text, "link.md"),
+	   "sync refuses a symlink: %s", err.text);
 	ok(exl_sync_dir_of(p("gone/later.md"), &err) < 0 &&
 	   strstr(err.text, "gone/later.md"),
 	   "a missing directory is an error naming the path: %s", err.text);
