@@ -225,6 +225,26 @@ static char *write_temp_how(const char *path, const void *buf, size_t len,
 	return tmp;
 }
 
+/* replace_target: may path be replaced by a new file (a regular file,
+ * or none: never through a symlink)?  1 when it exists (*mode becomes
+ * its mode), 0 when it does not, -1 with err set. */
+static int replace_target(const char *path, mode_t *mode, struct exl_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return exl_errnof(err, errno, "couldn't stat %s", path);
+	}
+	if (S_ISLNK(st.st_mode))
+		return exl_errf(err, "%s: is a symlink, refusing to write through it", path);
+	if (!S_ISREG(st.st_mode))
+		return exl_errf(err, "%s: not a regular file", path);
+	*mode = st.st_mode & 07777;
+	return 1;
+}
+
 static char *write_temp(const char *path, const void *buf, size_t len,
 			mode_t mode, struct exl_err *err)
 {
@@ -234,18 +254,10 @@ static char *write_temp(const char *path, const void *buf, size_t len,
 int exl_write_replace(const char *path, const void *buf, size_t len,
 		      mode_t mode, struct exl_err *err)
 {
-	struct stat st;
 	char *tmp;
 
-	if (lstat(path, &st) == 0) {
-		if (S_ISLNK(st.st_mode))
-			return exl_errf(err, "%s: is a symlink, refusing to write through it", path);
-		if (!S_ISREG(st.st_mode))
-			return exl_errf(err, "%s: not a regular file", path);
-		mode = st.st_mode & 07777;
-	} else if (errno != ENOENT) {
-		return exl_errnof(err, errno, "couldn't stat %s", path);
-	}
+	if (replace_target(path, &mode, err) < 0)
+		return -1;
 	tmp = write_temp_how(path, buf, len, exl_share_mode(path, mode, 0), 0,
 			     err);
 	if (!tmp)
@@ -315,20 +327,12 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 			    int (*changed)(void *arg, const char *path),
 			    void *arg, struct exl_err *err)
 {
-	struct stat st;
 	char *tmp;
-	int rc, existed = 0;
+	int rc, existed;
 
-	if (lstat(path, &st) == 0) {
-		existed = 1;
-		if (S_ISLNK(st.st_mode))
-			return exl_errf(err, "%s: is a symlink, refusing to write through it", path);
-		if (!S_ISREG(st.st_mode))
-			return exl_errf(err, "%s: not a regular file", path);
-		mode = st.st_mode & 07777;
-	} else if (errno != ENOENT) {
-		return exl_errnof(err, errno, "couldn't stat %s", path);
-	}
+	existed = replace_target(path, &mode, err);
+	if (existed < 0)
+		return -1;
 	/* in a team root the group keeps write access, whoever wrote last */
 	mode = exl_share_mode(path, mode, 0);
 	tmp = write_temp(path, buf, len, mode, err);
