@@ -345,6 +345,7 @@ struct new_run {
 	int made;		/* 0: path is ours; 1: taken; -1: not tried */
 	int listed;		/* key is in the run index */
 	int recorded;		/* its run.json is written */
+	int timed;		/* its timeline line is written */
 };
 
 /* undo_create: take back what a failed create_run wrote: the run log,
@@ -522,24 +523,30 @@ static const char *chain_note(const struct exl_job_facts *j, char *buf,
 
 /* name_run: with the group lock held (*gfd), pick a free name, create
  * the run log there and the job's map (how the job's other writers, and
- * a submission racing its start, find the run), then take the run's
+ * a submission racing its start, find the run), add the run's line to
+ * the group's timeline, then take the run's
  * lock (*rfd) and give the group lock back: the rest of a new run's
  * start is the run's own, so the jobs of an array queue on the group
- * lock only to be named.  Both files are synced to the disk once the
- * group lock is given back (readers see each whole at once anyway). */
+ * lock only to be named.  The log and the map are synced to the disk
+ * once the group lock is given back (readers see each whole at once
+ * anyway).  nr->timed says the timeline names the run. */
 static int name_run(const char *root, const char *gdir,
 		    struct exl_run_facts *f, struct new_run *nr, char **srel,
 		    int *gfd, int *rfd, struct exl_err *err)
 {
-	char *jidx;
+	char cnote[1100], *jidx;
 	int rc;
 
 	if (claim_name(root, gdir, f, nr, err) < 0)
 		return -1;
 	if (!(*srel = exl_layout_state_rel(f->opts->group, nr->stem)))
 		return exl_errnof(err, ENOMEM, "couldn't create a run log");
-	if (exl_lc_write_index(root, f, nr->rel, *srel, 0, err) < 0)
+	if (exl_lc_write_index(root, f, nr->rel, *srel, 0, err) < 0 ||
+	    exl_timeline_update(gdir, f->opts->group, nr->name, first_time(f),
+				chain_note(&f->job, cnote, sizeof(cnote)),
+				err) < 0)
 		return -1;
+	nr->timed = 1;
 	*rfd = exl_run_lock(root, f->opts->group, nr->path, err);
 	if (*rfd < 0)
 		return -1;
@@ -554,32 +561,30 @@ static int name_run(const char *root, const char *gdir,
 	return rc;
 }
 
-/* add_to_timeline: the new run's line in its group's timeline.md, under
- * the group lock taken again (lock), with the run's lock given back
- * first: the group lock always comes first (run_edit.h). */
-static int add_to_timeline(const char *gdir, const char *lock,
-			   const struct exl_run_facts *f,
-			   const struct new_run *nr, int *gfd, int *rfd,
-			   struct exl_err *err)
+/* untime: a run taken back after its timeline line was written: the
+ * line goes too, under the group lock taken again (lock), the run's lock
+ * given back first (the group lock always comes first: run_edit.h). */
+static void untime(const char *gdir, const char *lock,
+		   const struct new_run *nr, int *gfd, int *rfd)
 {
-	char cnote[1100];
+	struct exl_err e;
 
-	exl_unlock(*rfd);
-	*rfd = -1;
-	*gfd = exl_lock(lock, EXL_LOCK_TIMEOUT, err);
-	if (*gfd < 0)
-		return -1;
-	return exl_timeline_update(gdir, f->opts->group, nr->name,
-				   first_time(f), chain_note(&f->job, cnote,
-							     sizeof(cnote)),
-				   err);
+	if (!nr->timed)
+		return;
+	if (*gfd < 0) {
+		exl_unlock(*rfd);
+		*rfd = -1;
+		*gfd = exl_lock(lock, EXL_LOCK_TIMEOUT, &e);
+	}
+	if (*gfd >= 0)
+		(void)exl_timeline_remove(gdir, nr->name, &e);
 }
 
 /* create_run: pick a free "<date>_<task>[_N].md" and write everything:
  * all or nothing, a run that fails half-way takes back what it wrote.
- * Called with the group lock (*gfd, from lock) held: it is held again
- * only to name the run and for the timeline; both descriptors are the
- * caller's to give back. */
+ * Called with the group lock (*gfd, from lock) held: it is held only to
+ * name the run (and again to take a failed run back); both descriptors
+ * are the caller's to give back. */
 static int create_run(const char *root, const char *gdir, const char *lock,
 		      struct exl_run_facts *f, const char *note, int *gfd,
 		      int *rfd, struct exl_run_paths *out, struct exl_err *err)
@@ -596,9 +601,10 @@ static int create_run(const char *root, const char *gdir, const char *lock,
 	    start_run(root, f, nr.path, nr.sdir, nr.rel, srel, 0, 1, out,
 		      err) < 0)
 		goto out;
-	/* the timeline last, all or nothing with the rest as before */
-	rc = add_to_timeline(gdir, lock, f, &nr, gfd, rfd, err);
+	rc = 0;
 out:
+	if (rc < 0)
+		untime(gdir, lock, &nr, gfd, rfd);
 	undo_create(root, f->job.job_id, &nr, rc < 0);
 	free(srel);
 	free(nr.sdir);

@@ -133,3 +133,51 @@ int exl_timeline_when(const char *name, time_t start, time_t *when)
 	}
 	return name && exl_parse_date(name, when) == 0 ? 0 : -1;
 }
+
+char *exl_timeline_drop(const char *text, const char *file, int *dropped)
+{
+	struct exl_sb b = { 0 };
+	const char *p = text, *nl, *rest;
+	size_t fl = strlen(file);
+
+	*dropped = 0;
+	while (p && *p) {
+		nl = strchr(p, '\n');
+		rest = exl_timeline_entry(p, NULL);
+		if (!*dropped && rest && rest[0] == '`' &&
+		    strncmp(rest + 1, file, fl) == 0 && rest[1 + fl] == '`') {
+			*dropped = 1;
+		} else {
+			exl_sb_printf(&b, "%.*s", (int)(nl ? nl - p + 1 :
+						     (long)strlen(p)), p);
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return exl_sb_take(&b, NULL);
+}
+
+int exl_timeline_remove(const char *dir, const char *file,
+			struct exl_err *err)
+{
+	char *path = exl_path_join(dir, "timeline.md");
+	char *old = NULL, *new = NULL;
+	int dropped = 0, rc = -1;
+
+	if (!path)
+		return exl_errnof(err, ENOMEM, "couldn't update timeline");
+	if (exl_read_file(path, EXL_READ_MAX, &old, NULL, err) < 0) {
+		rc = errno == ENOENT ? 0 : -1;
+		goto out;
+	}
+	new = exl_timeline_drop(old, file, &dropped);
+	if (!new)
+		exl_errnof(err, ENOMEM, "couldn't update %s", path);
+	else
+		rc = dropped ? exl_write_atomic(path, new, strlen(new), 0644,
+						err) : 0;
+out:
+	free(old);
+	free(new);
+	free(path);
+	return rc;
+}

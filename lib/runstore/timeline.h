@@ -47,6 +47,17 @@ char *exl_timeline_add(const char *text, const char *title,
 		       const char *file, time_t when, const char *note,
 		       int *added);
 
+/* Timeline text without its entry for file (the first line "N. `file`
+ * ..."; the numbers of the others are kept), malloc'd; NULL on
+ * allocation failure.  *dropped tells whether there was one. */
+char *exl_timeline_drop(const char *text, const char *file, int *dropped);
+
+/* Take file's entry out of dir/timeline.md (a run taken back after its
+ * entry was written), atomically; no entry or no file is not an error.
+ * The caller holds the group lock. */
+int exl_timeline_remove(const char *dir, const char *file,
+			struct exl_err *err);
+
 /* Read-modify-write dir/timeline.md atomically.  The caller holds the
  * group lock.  group is NULL for a flat run_logs directory. */
 int exl_timeline_update(const char *dir, const char *group,

@@ -452,6 +452,32 @@ int main(void)
 		free(md);
 	}
 	{
+		/* a start that fails once the run is named (its run.json
+		 * cannot be written: a directory is in the way) takes the
+		 * run back, its timeline line too */
+		char dir[700], map[700];
+		struct stat st;
+
+		facts(&f, &o, "81", "undo");
+		snprintf(dir, sizeof(dir),
+			 "%s/.exp-log/runs/arx5_multitask/2026-02-25_undo/run.json",
+			 root);
+		ok(exl_mkdir_p(dir, 0755, &err) == 0, "run.json blocked");
+		ok(exl_run_begin(root, &f, &paths, &err) < 0 &&
+		   strstr(err.text, "run.json"),
+		   "the start fails: %s", err.text);
+		snprintf(dir, sizeof(dir), "%s/arx5_multitask/2026-02-25_undo.md",
+			 root);
+		snprintf(map, sizeof(map), "%s/.exp-log/jobs/81.json", root);
+		ok(stat(dir, &st) < 0 && stat(map, &st) < 0,
+		   "no run log and no job map left");
+		tl = slurp("arx5_multitask/timeline.md");
+		ok(tl && strstr(tl, "2026-02-25_train.md") &&
+		   !strstr(tl, "2026-02-25_undo.md"),
+		   "the timeline does not name the run taken back");
+		free(tl);
+	}
+	{
 		char cmd[600];
 
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", root);

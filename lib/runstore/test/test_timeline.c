@@ -59,5 +59,25 @@ int main(void)
 		   strstr(t1, "\n1. `b.md`"), "the new entry is numbered 1, not wrapped");
 		free(t1);
 	}
+	{
+		const char *tl = "# T Timeline\n\n1. `a.md` — x\nhuman note "
+				 "on `b.md`\n2. `b.md` — y\n3. `c.md` — z\n";
+		int dropped = -1;
+
+		t1 = exl_timeline_drop(tl, "b.md", &dropped);
+		is_str(t1, "# T Timeline\n\n1. `a.md` — x\nhuman note on "
+		       "`b.md`\n3. `c.md` — z\n",
+		       "a taken-back run's entry dropped, a person's line naming "
+		       "it and the other numbers kept");
+		ok(dropped == 1, "said so");
+		free(t1);
+		t1 = exl_timeline_drop(tl, "d.md", &dropped);
+		ok(t1 && strcmp(t1, tl) == 0 && dropped == 0,
+		   "a run not listed: the text as it was");
+		free(t1);
+		t1 = exl_timeline_drop("1. `b.md` — y", "b.md", &dropped);
+		ok(t1 && !*t1 && dropped == 1, "the last line without a newline");
+		free(t1);
+	}
 	return done_testing();
 }
