@@ -585,31 +585,28 @@ out:
 	return rc;
 }
 
+struct upsert_arg {
+	const char *title, *prev_status;
+	const struct exl_experiment_row *row;
+};
+
+/* upsert: exl_experiments_upsert as an exl_rewrite edit. */
+static char *upsert(const char *old, void *arg, int *changed,
+		    struct exl_err *err)
+{
+	const struct upsert_arg *a = arg;
+
+	return exl_experiments_upsert(old, a->title, a->row, a->prev_status,
+				      changed, err);
+}
+
 int exl_experiments_update(const char *dir, const char *title,
 			   const struct exl_experiment_row *row,
 			   const char *prev_status, struct exl_err *err)
 {
-	char *path = exl_path_join(dir, "experiments.md");
-	char *old = NULL, *new = NULL;
-	int changed, rc = -1;
+	struct upsert_arg a = { title, prev_status, row };
 
-	if (!path)
-		return exl_errnof(err, ENOMEM, "couldn't update experiments.md");
-	if (exl_read_file(path, EXL_READ_MAX, &old, NULL, err) < 0) {
-		if (errno != ENOENT)
-			goto out;
-		old = NULL;
-	}
-	new = exl_experiments_upsert(old, title, row, prev_status, &changed,
-				     err);
-	if (new)
-		rc = changed ? exl_write_atomic(path, new, strlen(new), 0644,
-						err) : 0;
-out:
-	free(old);
-	free(new);
-	free(path);
-	return rc;
+	return exl_rewrite(dir, "experiments.md", upsert, &a, err);
 }
 
 /* Where a row goes when the table is reordered. */

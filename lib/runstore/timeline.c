@@ -95,34 +95,32 @@ char *exl_timeline_add(const char *text, const char *title,
 	return exl_sb_take(&b, NULL);
 }
 
+struct add_arg {
+	const char *group, *file, *note;
+	time_t when;
+};
+
+/* add: exl_timeline_add as an exl_rewrite edit. */
+static char *add(const char *old, void *arg, int *changed,
+		 struct exl_err *err)
+{
+	const struct add_arg *a = arg;
+	char title[128], *new;
+
+	exl_group_title(a->group, title, sizeof(title));
+	new = exl_timeline_add(old, title, a->file, a->when, a->note, changed);
+	if (!new)
+		exl_errnof(err, ENOMEM, "couldn't update timeline.md");
+	return new;
+}
+
 int exl_timeline_update(const char *dir, const char *group,
 			const char *file, time_t when, const char *note,
 			struct exl_err *err)
 {
-	char *path = exl_path_join(dir, "timeline.md");
-	char *old = NULL, *new = NULL;
-	char title[128];
-	int added, rc = -1;
+	struct add_arg a = { group, file, note, when };
 
-	if (!path)
-		return exl_errnof(err, ENOMEM, "couldn't update timeline");
-	if (exl_read_file(path, EXL_READ_MAX, &old, NULL, err) < 0) {
-		if (errno != ENOENT)
-			goto out;
-		old = NULL;
-	}
-	exl_group_title(group, title, sizeof(title));
-	new = exl_timeline_add(old, title, file, when, note, &added);
-	if (!new) {
-		exl_errnof(err, ENOMEM, "couldn't update %s", path);
-		goto out;
-	}
-	rc = added ? exl_write_atomic(path, new, strlen(new), 0644, err) : 0;
-out:
-	free(old);
-	free(new);
-	free(path);
-	return rc;
+	return exl_rewrite(dir, "timeline.md", add, &a, err);
 }
 
 int exl_timeline_when(const char *name, time_t start, time_t *when)
@@ -156,28 +154,19 @@ char *exl_timeline_drop(const char *text, const char *file, int *dropped)
 	return exl_sb_take(&b, NULL);
 }
 
+/* drop: exl_timeline_drop as an exl_rewrite edit (arg: the file). */
+static char *drop(const char *old, void *arg, int *changed,
+		  struct exl_err *err)
+{
+	char *new = exl_timeline_drop(old, arg, changed);
+
+	if (!new)
+		exl_errnof(err, ENOMEM, "couldn't update timeline.md");
+	return new;
+}
+
 int exl_timeline_remove(const char *dir, const char *file,
 			struct exl_err *err)
 {
-	char *path = exl_path_join(dir, "timeline.md");
-	char *old = NULL, *new = NULL;
-	int dropped = 0, rc = -1;
-
-	if (!path)
-		return exl_errnof(err, ENOMEM, "couldn't update timeline");
-	if (exl_read_file(path, EXL_READ_MAX, &old, NULL, err) < 0) {
-		rc = errno == ENOENT ? 0 : -1;
-		goto out;
-	}
-	new = exl_timeline_drop(old, file, &dropped);
-	if (!new)
-		exl_errnof(err, ENOMEM, "couldn't update %s", path);
-	else
-		rc = dropped ? exl_write_atomic(path, new, strlen(new), 0644,
-						err) : 0;
-out:
-	free(old);
-	free(new);
-	free(path);
-	return rc;
+	return exl_rewrite(dir, "timeline.md", drop, (void *)file, err);
 }

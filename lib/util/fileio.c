@@ -369,6 +369,30 @@ int exl_sync_dir_of(const char *path, struct exl_err *err)
 	return 0;
 }
 
+int exl_rewrite(const char *dir, const char *name, exl_rewrite_fn edit,
+		void *arg, struct exl_err *err)
+{
+	char *path = exl_path_join(dir, name), *old = NULL, *new = NULL;
+	int changed = 0, rc = -1;
+
+	if (!path)
+		return exl_errnof(err, ENOMEM, "couldn't update %s", name);
+	if (exl_read_file(path, EXL_READ_MAX, &old, NULL, err) < 0) {
+		if (errno != ENOENT)
+			goto out;
+		old = NULL;
+	}
+	new = edit(old, arg, &changed, err);
+	if (new)
+		rc = changed ? exl_write_atomic(path, new, strlen(new), 0644,
+						err) : 0;
+out:
+	free(old);
+	free(new);
+	free(path);
+	return rc;
+}
+
 int exl_sync_path(const char *path, struct exl_err *err)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc;

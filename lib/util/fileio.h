@@ -58,6 +58,16 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 int exl_write_replace(const char *path, const void *buf, size_t len,
 		      mode_t mode, struct exl_err *err);
 
+/* Read-modify-write dir/name: edit gets the file's text (NULL when it
+ * does not exist) and returns the new text, malloc'd, setting *changed;
+ * NULL with err set when it fails.  The new text is written with
+ * exl_write_atomic only when changed.  The caller holds whatever lock
+ * keeps the file's other writers out.  0, or -1 with err set. */
+typedef char *(*exl_rewrite_fn)(const char *old, void *arg, int *changed,
+				struct exl_err *err);
+int exl_rewrite(const char *dir, const char *name, exl_rewrite_fn edit,
+		void *arg, struct exl_err *err);
+
 /* Create path with buf only if it does not exist yet (O_EXCL), through a
  * temp file and link(2) so readers never see a partial file.  Returns 0,
  * 1 when the file already existed, -1 on error. */
