@@ -193,9 +193,8 @@ static char *resumed_block(const struct exl_run_facts *f,
 
 /* start_run: how a new or resumed run's begin ends: the tracker's
  * init_run, the W&B dir (when f has one), the job index (rel, srel:
- * run log and state dir relative to root) and the caller's paths. */
-/* start_run: the start's last steps (tracker event, W&B dir and id, the
- * job's index file unless indexed, the paths out). */
+ * run log and state dir relative to root) unless indexed, and the
+ * caller's paths. */
 static int start_run(const char *root, struct exl_run_facts *f,
 		     const char *run_log, const char *state_dir,
 		     const char *rel, const char *srel, int resumed,
@@ -524,12 +523,13 @@ static const char *chain_note(const struct exl_job_facts *j, char *buf,
 /* name_run: with the group lock held (*gfd), pick a free name, create
  * the run log there and the job's map (how the job's other writers, and
  * a submission racing its start, find the run), add the run's line to
- * the group's timeline, then take the run's
- * lock (*rfd) and give the group lock back: the rest of a new run's
- * start is the run's own, so the jobs of an array queue on the group
- * lock only to be named.  The log and the map are synced to the disk
- * once the group lock is given back (readers see each whole at once
- * anyway).  nr->timed says the timeline names the run. */
+ * the group's timeline, then take the run's lock (*rfd; a lock held of
+ * another run the job's map named before is given back first) and give
+ * the group lock back: the rest of a new run's start is the run's own,
+ * so the jobs of an array queue on the group lock only to be named.  The
+ * log and the map are synced to the disk once the group lock is given
+ * back (readers see each whole at once anyway).  nr->timed says the
+ * timeline names the run. */
 static int name_run(const char *root, const char *gdir,
 		    struct exl_run_facts *f, struct new_run *nr, char **srel,
 		    int *gfd, int *rfd, struct exl_err *err)
@@ -537,6 +537,8 @@ static int name_run(const char *root, const char *gdir,
 	char cnote[1100], *jidx;
 	int rc;
 
+	exl_unlock(*rfd);
+	*rfd = -1;
 	if (claim_name(root, gdir, f, nr, err) < 0)
 		return -1;
 	if (!(*srel = exl_layout_state_rel(f->opts->group, nr->stem)))

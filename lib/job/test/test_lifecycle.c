@@ -1,5 +1,6 @@
 /* Unit tests: run log creation, resume, closing and concurrency, on a
  * temp directory (no Slurm needed). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "util/fileio.h"
 #include "job/run_lifecycle.h"
+#include "runstore/run_edit.h"
 #include "watch/progress.h"
 #include "tap.h"
 
@@ -450,6 +452,32 @@ int main(void)
 		ok(strstr(md, file) != NULL, "and the command names that run: %s",
 		   file);
 		free(md);
+	}
+	{
+		/* a job id seen before (slurmctld's ids start again after
+		 * its state is lost) that is no requeue gets a run log of
+		 * its own, and the earlier run's lock is not kept */
+		char *lk = NULL, first[700];
+		int fd;
+		pid_t pid;
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+		snprintf(first, sizeof(first),
+			 "%s/arx5_multitask/2026-02-25_train.md", root);
+		facts(&f, &o, "41", "again");
+		ok(exl_run_begin(root, &f, &paths, &err) == 0 &&
+		   strstr(paths.run_log, "2026-02-25_again.md"),
+		   "a reused job id: a new run log %s", paths.run_log);
+		lk = exl_run_lock_path(root, "arx5_multitask", first);
+		pid = fork();
+		if (pid == 0) {
+			fd = lk ? open(lk, O_RDWR) : -1;
+			_exit(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0 ? 0 : 1);
+		}
+		ok(pid > 0 && waitpid(pid, &status, 0) == pid &&
+		   WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "the earlier run's lock is free afterwards");
+		free(lk);
 	}
 	{
 		/* a start that fails once the run is named (its run.json
