@@ -512,7 +512,7 @@ static int job_cred(spank_t sp, uid_t uid, struct job_cred *jc)
 /* own_run: create (or resume) the run log and start the monitor; the
  * batch step, or step 0 on the first node of a job without one. */
 static int own_run(spank_t sp, struct exl_run_facts *f,
-		   const struct job_cred *jc, int batch, int timing)
+		   const struct job_cred *jc, int batch)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
 	static struct exl_begin_out out;
@@ -546,7 +546,7 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 	exp_log_export_chain(sp, c, &c->paths, &f->job);
 	export_wandb(sp, c);
 	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
-	if (timing)
+	if (timing_on)
 		slurm_info("exp-log: timing: job %s: as_user %.1f, facts %.1f, "
 			   "git %.1f, dataset %.1f, write %.1f, lock_wait %.1f",
 			   c->job_id, now_ms() - t, out.ms[0], out.ms[1],
@@ -554,7 +554,7 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 	t = now_ms();
 	if (batch)
 		start_monitor(sp, f, uid);
-	if (timing && batch)
+	if (timing_on && batch)
 		slurm_info("exp-log: timing: job %s: monitor %.1f",
 			   c->job_id, now_ms() - t);
 	return 0;
@@ -622,7 +622,7 @@ int exp_log_remote_user_init(spank_t sp)
 	struct exl_err err;
 	uint32_t jobid = 0, stepid = 0, nodeid = 0;
 	uid_t uid = 0;
-	int batch, timing;
+	int batch;
 	double t0, t;
 	char tv[8];
 
@@ -632,7 +632,7 @@ int exp_log_remote_user_init(spank_t sp)
 	 * step's start, "name ms" pairs, to the slurmd log
 	 * (bench/plugin-overhead.sh) */
 	getenv_job(sp, "EXP_LOG_TIMING", tv, sizeof(tv));
-	timing = timing_on = tv[0] == '1';
+	timing_on = tv[0] == '1';
 	t0 = now_ms();
 	if (spank_get_item(sp, S_JOB_ID, &jobid) != ESPANK_SUCCESS ||
 	    spank_get_item(sp, S_JOB_STEPID, &stepid) != ESPANK_SUCCESS ||
@@ -672,16 +672,16 @@ int exp_log_remote_user_init(spank_t sp)
 	 * node's step 0 owns the run log. */
 	if ((batch || (nodeid == 0 && stepid == 0 &&
 		       !job_has_index(c->root, c->job_id))) &&
-	    own_run(sp, &f, &jc, batch, timing) < 0)
+	    own_run(sp, &f, &jc, batch) < 0)
 		return -1;
-	if (timing)
+	if (timing_on)
 		slurm_info("exp-log: timing: job %u step %u: configuration %.1f, "
 			   "own_run %.1f", jobid, stepid, t - t0,
 			   now_ms() - t);
 	t = now_ms();
 	if (c->opts->telemetry)
 		telemetry(sp, &jc, stepid, batch);
-	if (timing)
+	if (timing_on)
 		slurm_info("exp-log: timing: job %u step %u: telemetry %.1f, "
 			   "user_init %.1f", jobid, stepid, now_ms() - t,
 			   now_ms() - t0);

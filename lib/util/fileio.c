@@ -245,33 +245,6 @@ static int replace_target(const char *path, mode_t *mode, struct exl_err *err)
 	return 1;
 }
 
-static char *write_temp(const char *path, const void *buf, size_t len,
-			mode_t mode, struct exl_err *err)
-{
-	return write_temp_how(path, buf, len, mode, 1, err);
-}
-
-int exl_write_replace(const char *path, const void *buf, size_t len,
-		      mode_t mode, struct exl_err *err)
-{
-	char *tmp;
-
-	if (replace_target(path, &mode, err) < 0)
-		return -1;
-	tmp = write_temp_how(path, buf, len, exl_share_mode(path, mode, 0), 0,
-			     err);
-	if (!tmp)
-		return -1;
-	if (rename(tmp, path) < 0) {
-		exl_errnof(err, errno, "couldn't replace %s", path);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
-
 int exl_write_atomic(const char *path, const void *buf, size_t len,
 		     mode_t mode, struct exl_err *err)
 {
@@ -322,10 +295,12 @@ static int swap_in(const char *tmp, const char *path,
 	return 1;
 }
 
-int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
+/* write_atomic_how: exl_write_atomic_unless, with the temp file and a
+ * new name synced when durable (exl_write_replace: neither). */
+static int write_atomic_how(const char *path, const void *buf, size_t len,
 			    mode_t mode,
 			    int (*changed)(void *arg, const char *path),
-			    void *arg, struct exl_err *err)
+			    void *arg, int durable, struct exl_err *err)
 {
 	char *tmp;
 	int rc, existed;
@@ -335,7 +310,7 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 		return -1;
 	/* in a team root the group keeps write access, whoever wrote last */
 	mode = exl_share_mode(path, mode, 0);
-	tmp = write_temp(path, buf, len, mode, err);
+	tmp = write_temp_how(path, buf, len, mode, durable, err);
 	if (!tmp)
 		return -1;
 	/* the slow part (write, fsync) is done: look once more, then swap */
@@ -356,9 +331,23 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 		return -1;
 	/* a new name must reach the disk; a replaced file's old version
 	 * stays whole until the rename does (old or new after a crash) */
-	if (!existed && fsync_dir(path) < 0)
+	if (durable && !existed && fsync_dir(path) < 0)
 		return exl_errnof(err, errno, "couldn't sync the directory of %s", path);
 	return rc == 1 ? 1 : 0;
+}
+
+int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
+			    mode_t mode,
+			    int (*changed)(void *arg, const char *path),
+			    void *arg, struct exl_err *err)
+{
+	return write_atomic_how(path, buf, len, mode, changed, arg, 1, err);
+}
+
+int exl_write_replace(const char *path, const void *buf, size_t len,
+		      mode_t mode, struct exl_err *err)
+{
+	return write_atomic_how(path, buf, len, mode, NULL, NULL, 0, err);
 }
 
 int exl_sync_dir_of(const char *path, struct exl_err *err)
