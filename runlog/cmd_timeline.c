@@ -30,6 +30,7 @@ static const char usage[] =
 struct tl_entry {
 	const struct exl_scan_entry *e;
 	time_t when;
+	long at;		/* where timeline.md lists it; -1: it does not */
 };
 
 static int by_date(const void *a, const void *b)
@@ -39,6 +40,38 @@ static int by_date(const void *a, const void *b)
 	if (x->when != y->when)
 		return x->when < y->when ? -1 : 1;
 	return strcmp(x->e->name, y->e->name);
+}
+
+/* by_listing: same-second runs in timeline.md's order, the ones it does
+ * not list after them by name (timeline.h: the one order). */
+static int by_listing(const void *a, const void *b)
+{
+	const struct tl_entry *x = a, *y = b;
+
+	if ((x->at < 0) != (y->at < 0))
+		return x->at < 0 ? 1 : -1;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return strcmp(x->e->name, y->e->name);
+}
+
+/* order: t[] by start; ties as timeline.md (text, may be NULL) lists
+ * them.  Only ties look into the text, so a long group costs one sort. */
+static void order(struct tl_entry *t, size_t n, const char *text)
+{
+	size_t i = 0, j, k;
+
+	qsort(t, n, sizeof(*t), by_date);
+	while (text && i < n) {
+		for (j = i + 1; j < n && t[j].when == t[i].when; j++)
+			;
+		if (j - i > 1) {
+			for (k = i; k < j; k++)
+				t[k].at = exl_timeline_offset(text, t[k].e->name);
+			qsort(t + i, j - i, sizeof(*t), by_listing);
+		}
+		i = j;
+	}
 }
 
 /* state_of: what the log itself says. */
@@ -66,10 +99,10 @@ static int print_dir(const struct rl *c, const char *group,
 	}
 	for (i = 0; i < n; i++) {
 		t[i].e = &v[i];
+		t[i].at = -1;
 		if (exl_timeline_when(v[i].name, v[i].sum.start, &t[i].when) < 0)
 			t[i].when = 0;
 	}
-	qsort(t, n, sizeof(*t), by_date);
 	path = exl_layout_group_dir(c->root, group);
 	if (path) {
 		char *tl = exl_path_join(path, "timeline.md");
@@ -85,6 +118,7 @@ static int print_dir(const struct rl *c, const char *group,
 		}
 		free(tl);
 	}
+	order(t, n, text);
 	exl_group_title(group, title, sizeof(title));
 	printf("%s%s Timeline%s%s\n", rl_color(c, RL_BOLD), title,
 	       rl_color(c, RL_RESET), text ? "" : why);

@@ -13,17 +13,22 @@
 #include "runstore/timeline.h"
 #include "runstore/evidence.h"
 
-int exl_timeline_lists(const char *text, const char *file)
+long exl_timeline_offset(const char *text, const char *file)
 {
 	size_t fl = strlen(file);
 	const char *p = text;
 
 	while (text && (p = strchr(p, '`'))) {
 		if (strncmp(p + 1, file, fl) == 0 && p[1 + fl] == '`')
-			return 1;
+			return (long)(p - text);
 		p++;
 	}
-	return 0;
+	return -1;
+}
+
+int exl_timeline_lists(const char *text, const char *file)
+{
+	return exl_timeline_offset(text, file) >= 0;
 }
 
 const char *exl_timeline_entry(const char *line, long *n)

@@ -20,6 +20,10 @@
 /* Does the timeline text (may be NULL) list file (as "`file`")? */
 int exl_timeline_lists(const char *text, const char *file);
 
+/* Where text (may be NULL) first names file (as "`file`"): an offset
+ * that orders the runs it lists, or -1 when it does not list file. */
+long exl_timeline_offset(const char *text, const char *file);
+
 /* If line is an entry "N. text", return text and store N in *n (may be
  * NULL; LONG_MAX when it does not fit); else NULL. */
 const char *exl_timeline_entry(const char *line, long *n);
@@ -27,8 +31,10 @@ const char *exl_timeline_entry(const char *line, long *n);
 /* The one order of a group, used by the plugin (it appends at job
  * start), `runlog timeline` and `runlog lint --fix`: a run's start as
  * its log records it; without one, the date of its file name (noon).
- * Ties go by file name.  Returns 0 with *when set, -1 when neither is
- * known. */
+ * Ties (array tasks that start in the same second) keep the order
+ * timeline.md lists them in, which is the order their starts appended
+ * them; runs it does not list go after those, by file name.  Returns 0
+ * with *when set, -1 when neither is known. */
 int exl_timeline_when(const char *name, time_t start, time_t *when);
 
 /* Append the title "# <title> Timeline" and a blank line to b. */

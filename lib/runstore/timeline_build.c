@@ -48,7 +48,12 @@ static int cmp_item(const void *a, const void *b)
 
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	if (x->file && y->file && strcmp(x->file, y->file))
+	/* ties (runs that started in the same second) keep the order the
+	 * old text lists them in (the order their starts appended them);
+	 * a run it does not list goes after those, by file name */
+	if (!x->text != !y->text)
+		return x->text ? -1 : 1;
+	if (!x->text && x->file && y->file && strcmp(x->file, y->file))
 		return strcmp(x->file, y->file);
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }

@@ -53,6 +53,25 @@ ok $? "a timeline.md over the size limit is called too large"
 grep -q 'no timeline.md' out
 is $? 1 "not missing"
 mv "$T/timeline.keep" "$R/arx5/timeline.md"
+# array tasks that started in the same second: the order timeline.md
+# lists them in (their starts' order), not their names'
+mklog "$R/ties/2026-03-11_task1.md" 221 COMPLETED
+mklog "$R/ties/2026-03-11_task2.md" 222 COMPLETED
+mklog "$R/ties/2026-03-11_task3.md" 223 COMPLETED
+printf '# Ties Timeline\n\n1. `2026-03-11_task2.md` — Wednesday, Mar 11th\n2. `2026-03-11_task1.md` — Wednesday, Mar 11th\n' \
+	>"$R/ties/timeline.md"
+runlog timeline ties >out
+is "$(sed -n '2,4p' out | awk '{ print $2 }' | tr '\n' ' ')" \
+	"2026-03-11_task2.md 2026-03-11_task1.md 2026-03-11_task3.md " \
+	"same-second runs in timeline.md's order, an unlisted one after"
+runlog lint --group ties --fix --yes >/dev/null 2>&1
+grep '^[0-9]' "$R/ties/timeline.md" | cut -d'`' -f2 | tr '\n' ' ' >got
+is "$(cat got)" "2026-03-11_task2.md 2026-03-11_task1.md 2026-03-11_task3.md " \
+	"lint --fix keeps that order and adds the missing run after"
+runlog timeline ties >out
+is "$(sed -n '2,4p' out | awk '{ print $2 }' | tr '\n' ' ')" "$(cat got)" \
+	"runlog timeline and the fixed timeline.md agree"
+rm -r "$R/ties"
 
 # experiments: two experiments, one replication
 runlog experiments arx5 >out

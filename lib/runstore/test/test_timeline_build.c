@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "runstore/timeline.h"
 #include "runstore/timeline_build.h"
 
 int main(void)
@@ -65,6 +66,40 @@ int main(void)
 					 "T", two, 2, &changed);
 		ok(t && !changed, "the plugin's own order is not renumbered");
 		free(t);
+	}
+	{
+		/* array tasks that started in the same second keep the order
+		 * their starts appended them in; one not listed goes after */
+		struct exl_tl_file same[] = {
+			{ "2026-02-25_t1.md", 1772028000 },
+			{ "2026-02-25_t2.md", 1772028000 },
+			{ "2026-02-25_t0.md", 1772028000 },
+		};
+		const char *old = "# T Timeline\n\n"
+			"1. `2026-02-25_t2.md` — Wednesday, Feb 25th\n"
+			"2. `2026-02-25_t1.md` — Wednesday, Feb 25th\n";
+
+		t = exl_timeline_rebuild(old, "T", same, 2, &changed);
+		ok(t && !changed, "same second: the listed order is kept");
+		free(t);
+		t = exl_timeline_rebuild(old, "T", same, 3, &changed);
+		is_str(t, "# T Timeline\n\n"
+		       "1. `2026-02-25_t2.md` — Wednesday, Feb 25th\n"
+		       "2. `2026-02-25_t1.md` — Wednesday, Feb 25th\n"
+		       "3. `2026-02-25_t0.md` — Wednesday, Feb 25th\n",
+		       "same second: an unlisted run after the listed ones");
+		free(t);
+		t = exl_timeline_rebuild(NULL, "T", same, 3, &changed);
+		is_str(t, "# T Timeline\n\n"
+		       "1. `2026-02-25_t0.md` — Wednesday, Feb 25th\n"
+		       "2. `2026-02-25_t1.md` — Wednesday, Feb 25th\n"
+		       "3. `2026-02-25_t2.md` — Wednesday, Feb 25th\n",
+		       "same second, nothing listed: by file name");
+		free(t);
+		is_int(exl_timeline_offset(old, "2026-02-25_t1.md"),
+		       strstr(old, "`2026-02-25_t1.md`") - old, "offset of a listed run");
+		is_int(exl_timeline_offset(old, "2026-02-25_t0.md"), -1,
+		       "an unlisted run has none");
 	}
 	t = exl_timeline_rebuild("", "Run Logs", files, 0, &changed);
 	is_str(t, "# Run Logs Timeline\n\n", "empty");
