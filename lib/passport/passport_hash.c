@@ -4,20 +4,25 @@
  * A worker claims the next file (largest first, so the long ones start
  * early), opens it, checks it is still the file the scan saw, and hashes
  * it:
- *   - from PASSPORT_LARGE_MIN bytes on, with pread() of
- *     PASSPORT_READ_CHUNK pieces into one page-aligned buffer while every
- *     CPU hashes.  As soon as a CPU idles (fewer workers hashing than
- *     CPUs: one big file, or the last files of a checkpoint) and two
- *     chunks or more are left, the worker's reader thread reads the next
- *     chunks into a ring of PASSPORT_RING buffers on that CPU while the
- *     worker hashes the ones already read, so the kernel's copy (about a
- *     sixth of the work on 2 cores with SHA-NI) overlaps SHA-256.
+ *   - from PASSPORT_LARGE_MIN bytes on, in pieces at known offsets.
+ *     While every CPU hashes (8 shards on 2 cores), a window that is in
+ *     the page cache is hashed from a mapping (passport_map.h): no copy
+ *     out of the page cache on a busy CPU.  A window mostly on disk is
+ *     read with pread() in PASSPORT_READ_CHUNK pieces, so the kernel's
+ *     readahead overlaps the disk with hashing.
+ *   - As soon as a CPU idles (fewer workers hashing than CPUs: one big
+ *     file, or the last files of a checkpoint) and two chunks or more are
+ *     left, the worker's reader thread reads the next chunks into a ring
+ *     of PASSPORT_RING buffers on that CPU while the worker hashes the
+ *     ones already read, so the copy overlaps SHA-256 on a CPU that would
+ *     idle.  Once every CPU hashes again, the worker goes back to the
+ *     mapping.
  *   - below that size with read() to the end, which also sees growth.
- * Plain reads replaced mmap windows with MAP_POPULATE: those won on the
- * machine they were tuned on and lost to `openssl dgst` on a fresh one
- * of the same kind; a read into a buffer that stays in the CPU cache
- * costs the same everywhere, and a file cut short is a short read, not
- * a SIGBUS.
+ * An earlier design mapped the one big file from a separate mapper
+ * thread with MAP_POPULATE; it won on the machine it was tuned on and
+ * lost to `openssl dgst` on a fresh one.  The mapping here is only used
+ * where the copy it saves would cost a busy CPU, and a file cut short
+ * under it is an error (SIGBUS guarded), as a short read is.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +39,7 @@
 #include <openssl/evp.h>
 
 #include "passport/passport_hash.h"
+#include "passport/passport_map.h"
 #include "util/sha256file.h"
 
 #define JOBS_MAX 256
@@ -46,6 +52,7 @@ struct pool {
 	atomic_uint hashing;	/* workers hashing a file right now */
 	atomic_size_t next;
 	atomic_long failed;
+	int mapping;		/* the SIGBUS guard is on: windows may be mapped */
 	const EVP_MD *md;
 	const struct passport_hash_opts *o;
 };
@@ -307,14 +314,42 @@ static int64_t hash_chunk(struct worker *w, struct passport_entry *e,
 	return n;
 }
 
-/* hash_large: hash the first size bytes of fd, read here while every
- * CPU hashes and read ahead by the reader once one idles (see the top
- * of this file).  Returns size, or -1 with ->error set. */
+/* hash_mapped: hash the window of fd at off from a mapping when it is
+ * in the page cache.  Returns the bytes hashed, 0 to read the window
+ * instead, or -1 with ->error set. */
+static int64_t hash_mapped(struct worker *w, struct passport_entry *e, int fd,
+			   uint64_t off, uint64_t size)
+{
+	size_t len = size - off < PASSPORT_MAP_WINDOW ? (size_t)(size - off) :
+		     PASSPORT_MAP_WINDOW;
+	ssize_t n;
+
+	if (!w->pool->mapping)
+		return 0;
+	n = passport_map_hash(fd, off, len, w->ctx);
+	if (n < 0 && errno == EFAULT) {
+		fail(e, "changed while hashed (cut short after byte %llu): is "
+		     "something still writing it?", (unsigned long long)off);
+		return -1;
+	}
+	if (n < 0) {
+		fail(e, "couldn't hash (OpenSSL error)");
+		return -1;
+	}
+	if (n > 0)
+		report(w->pool, (uint64_t)n, 0);
+	return n;
+}
+
+/* hash_large: hash the first size bytes of fd (see the top of this
+ * file): while every CPU hashes, from a mapping where the window is in
+ * the page cache and with pread() where it is not; once a CPU idles,
+ * read ahead by the reader.  Returns size, or -1 with ->error set. */
 static int64_t hash_large(struct worker *w, struct passport_entry *e, int fd,
 			  uint64_t size)
 {
 	struct reader *r = &w->rd;
-	uint64_t off = 0;
+	uint64_t off = 0, read_to = 0;
 	int64_t rc = (int64_t)size;
 	int piped = 0;
 
@@ -324,6 +359,13 @@ static int64_t hash_large(struct worker *w, struct passport_entry *e, int fd,
 		if (!piped && want_reader(w, size - off)) {
 			reader_start(r, fd, off, size);
 			piped = 1;
+		} else if (piped && size - off >= 2 * (uint64_t)PASSPORT_READ_CHUNK &&
+			   !want_reader(w, size - off)) {
+			/* every CPU hashes again (the workers started one
+			 * after another): the reader's copy would cost a
+			 * busy CPU; what it read ahead is dropped */
+			reader_release(r);
+			piped = 0;
 		}
 		if (piped) {
 			struct slot *s = next_slot(r);
@@ -331,9 +373,15 @@ static int64_t hash_large(struct worker *w, struct passport_entry *e, int fd,
 			n = hash_chunk(w, e, s->buf, s->err ? -1 : (ssize_t)s->len,
 				       s->err, s->off);
 			slot_done(r);
+		} else if (off >= read_to &&
+			   (n = hash_mapped(w, e, fd, off, size)) != 0) {
+			/* hashed from the page cache, or failed */
 		} else {
 			ssize_t got = read_chunk(fd, w->buf, off, size);
 
+			/* not in the page cache: read the window's chunks */
+			if (off >= read_to)
+				read_to = off + PASSPORT_MAP_WINDOW;
 			n = hash_chunk(w, e, w->buf, got, errno, off);
 		}
 		if (n < 0) {
@@ -517,6 +565,7 @@ long passport_hash_entries(int rootfd, struct passport_entry **items, size_t n,
 			   struct exl_err *err)
 {
 	struct pool p = { .rootfd = rootfd, .n = n, .o = o };
+	struct passport_map_guard guard = { .on = 0 };
 	struct worker *w = NULL;
 	unsigned jobs = o && o->jobs ? o->jobs : passport_default_jobs();
 	unsigned i, made = 0, running = 0;
@@ -554,6 +603,7 @@ long passport_hash_entries(int rootfd, struct passport_entry **items, size_t n,
 		goto out;
 	}
 	p.cpus = passport_default_jobs();
+	p.mapping = passport_map_guard(&guard) == 0;
 	if (o && o->begin) {
 		uint64_t total = 0;
 		size_t k;
@@ -571,6 +621,7 @@ long passport_hash_entries(int rootfd, struct passport_entry **items, size_t n,
 		worker_main(&w[0]);	/* no threads at all: do it here */
 	for (i = 0; i < running; i++)
 		pthread_join(w[i].thread, NULL);
+	passport_map_unguard(&guard);
 	rc = atomic_load(&p.failed);
 out:
 	for (i = 0; w && i < jobs; i++)

@@ -3,11 +3,13 @@
  *
  * A pool of worker threads (one per CPU of the allocation) takes files
  * largest first and hashes them with OpenSSL EVP, which uses SHA-NI where
- * the CPU has it.  Files are read() into page-aligned buffers of
- * PASSPORT_READ_CHUNK bytes (POSIX_FADV_SEQUENTIAL, so the kernel reads
- * ahead from disk); when a CPU is idle a worker's reader thread reads the
- * next chunks of a large file while the worker hashes, so the copy
- * overlaps hashing.  Files are opened below the checkpoint directory
+ * the CPU has it.  While every CPU hashes, the windows of a large file
+ * that are in the page cache are hashed from a mapping (no copy); the
+ * rest is read() into page-aligned buffers of PASSPORT_READ_CHUNK bytes
+ * (POSIX_FADV_SEQUENTIAL, so the kernel reads ahead from disk).  When a
+ * CPU is idle a worker's reader thread reads the next chunks of a large
+ * file while the worker hashes, so the copy overlaps hashing.  Files are
+ * opened below the checkpoint directory
  * without following any symlink, must still be the file the scan saw,
  * and are checked before and after hashing: a size or mtime change, a
  * byte count that disagrees with the size, or a short read fails that
@@ -39,10 +41,12 @@ struct passport_hash_opts {
 	void *progress_arg;	/* for both */
 };
 
-/* Files from this size on are read in PASSPORT_READ_CHUNK pieces at
- * known offsets, by the worker or (a CPU idle) by its reader thread into
- * a ring of PASSPORT_RING buffers; smaller ones are read to their end.
- * Memory: (1 + PASSPORT_RING) chunks per worker. */
+/* Files from this size on are hashed in pieces at known offsets: mapped
+ * windows of PASSPORT_MAP_WINDOW bytes or PASSPORT_READ_CHUNK reads by
+ * the worker, or (a CPU idle) reads by its reader thread into a ring of
+ * PASSPORT_RING buffers; smaller ones are read to their end.  Memory:
+ * (1 + PASSPORT_RING) chunks per worker, and one mapped window of page
+ * cache. */
 #define PASSPORT_LARGE_MIN (256u << 10)
 #define PASSPORT_READ_CHUNK (1u << 20)
 #define PASSPORT_RING 3
