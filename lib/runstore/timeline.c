@@ -13,13 +13,19 @@
 #include "runstore/timeline.h"
 #include "runstore/evidence.h"
 
+/* quotes: p starts with "`file`" (fl: file's length). */
+static int quotes(const char *p, const char *file, size_t fl)
+{
+	return p[0] == '`' && strncmp(p + 1, file, fl) == 0 && p[1 + fl] == '`';
+}
+
 long exl_timeline_offset(const char *text, const char *file)
 {
 	size_t fl = strlen(file);
 	const char *p = text;
 
 	while (text && (p = strchr(p, '`'))) {
-		if (strncmp(p + 1, file, fl) == 0 && p[1 + fl] == '`')
+		if (quotes(p, file, fl))
 			return (long)(p - text);
 		p++;
 	}
@@ -147,8 +153,7 @@ char *exl_timeline_drop(const char *text, const char *file, int *dropped)
 	while (p && *p) {
 		nl = strchr(p, '\n');
 		rest = exl_timeline_entry(p, NULL);
-		if (!*dropped && rest && rest[0] == '`' &&
-		    strncmp(rest + 1, file, fl) == 0 && rest[1 + fl] == '`') {
+		if (!*dropped && rest && quotes(rest, file, fl)) {
 			*dropped = 1;
 		} else {
 			exl_sb_printf(&b, "%.*s", (int)(nl ? nl - p + 1 :
