@@ -292,20 +292,30 @@ static int want_reader(const struct worker *w, uint64_t left)
 	       atomic_load(&w->pool->hashing) < w->pool->cpus;
 }
 
-/* hash_chunk: check and hash one chunk read at off.  Returns the bytes
- * hashed, or -1 with ->error set. */
-static int64_t hash_chunk(struct worker *w, struct passport_entry *e,
+/* cut_short: fail e as cut short while hashed, somewhere before off:
+ * where fstat says fd ends now, else at off.  Returns -1. */
+static int cut_short(struct passport_entry *e, int fd, uint64_t off)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size < off)
+		off = (uint64_t)st.st_size;
+	fail(e, "changed while hashed (cut short at byte %llu): is "
+	     "something still writing it?", (unsigned long long)off);
+	return -1;
+}
+
+/* hash_chunk: check and hash one chunk of fd read at off.  Returns the
+ * bytes hashed, or -1 with ->error set. */
+static int64_t hash_chunk(struct worker *w, struct passport_entry *e, int fd,
 			  const char *buf, ssize_t n, int err, uint64_t off)
 {
 	if (n < 0) {
 		fail(e, "couldn't read: %s", strerror(err));
 		return -1;
 	}
-	if (n == 0) {
-		fail(e, "changed while hashed (cut short at byte %llu): is "
-		     "something still writing it?", (unsigned long long)off);
-		return -1;
-	}
+	if (n == 0)
+		return cut_short(e, fd, off);
 	if (!EVP_DigestUpdate(w->ctx, buf, (size_t)n)) {
 		fail(e, "couldn't hash (OpenSSL error)");
 		return -1;
@@ -327,15 +337,8 @@ static int64_t hash_mapped(struct worker *w, struct passport_entry *e, int fd,
 	if (!w->pool->mapping)
 		return 0;
 	n = passport_map_hash(fd, off, len, w->ctx);
-	if (n < 0 && errno == EFAULT) {
-		struct stat st;
-
-		/* the message of a short read, with where the file ends
-		 * now (the fault only says it ends before this window does) */
-		if (fstat(fd, &st) == 0 && (uint64_t)st.st_size < off + len)
-			off = (uint64_t)st.st_size;
-		return hash_chunk(w, e, NULL, 0, 0, off);
-	}
+	if (n < 0 && errno == EFAULT)
+		return cut_short(e, fd, off + len);
 	if (n < 0) {
 		fail(e, "couldn't hash (OpenSSL error)");
 		return -1;
@@ -374,7 +377,8 @@ static int64_t hash_large(struct worker *w, struct passport_entry *e, int fd,
 		if (piped) {
 			struct slot *s = next_slot(r);
 
-			n = hash_chunk(w, e, s->buf, s->err ? -1 : (ssize_t)s->len,
+			n = hash_chunk(w, e, fd, s->buf,
+				       s->err ? -1 : (ssize_t)s->len,
 				       s->err, s->off);
 			slot_done(r);
 		} else if (off >= read_to &&
@@ -386,7 +390,7 @@ static int64_t hash_large(struct worker *w, struct passport_entry *e, int fd,
 			/* not in the page cache: read the window's chunks */
 			if (off >= read_to)
 				read_to = off + PASSPORT_MAP_WINDOW;
-			n = hash_chunk(w, e, w->buf, got, errno, off);
+			n = hash_chunk(w, e, fd, w->buf, got, errno, off);
 		}
 		if (n < 0) {
 			rc = -1;
