@@ -16,7 +16,10 @@
 # the plain array takes one or two passes' time: hence the median of
 # several.  Also measured: the machine's busy CPU time per task
 # (/proc/stat over the run, all processes: slurmctld, slurmd, the steps,
-# munge), which shows when the array is bound by the CPU.  The jobs run
+# munge), which shows when the array is bound by the CPU: the "CPU floor"
+# is that time for the --exp-log array spread over every core, against
+# the plain array's wall time, and the "CPU per task that fits" is what
+# the goal leaves a task on this machine.  The jobs run
 # with EXP_LOG_TIMING=1: the longest group-lock wait of a run log's start
 # is read from the slurmd logs.  Prints medians and ratios; exit 1 when
 # a ratio is over the goal.
@@ -106,6 +109,7 @@ chmod +x "$inner"
 "$src/contrib/testbed/exp-log-testbed" run --plugin "$plugin" -- \
 	"$inner" "$sizes" "$repeat" >"$out" 2>/dev/null || true
 [ -s "$out" ] || { echo "job-array.sh: the test bed run gave nothing" >&2; exit 3; }
+cores=$(nproc)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 fail=0
 echo "job array of N x 'true' on the 3-node test bed (exp_log.so loaded), wall time until all done, median of $repeat:"
@@ -118,6 +122,17 @@ while read -r n plain exp lock pcpu ecpu pruns eruns; do
 	# each run, in order: the plain array finishes in one scheduler
 	# burst or needs a second pass, and the median hides which
 	printf '  %6s runs (ms): plain %s; --exp-log %s\n' "" "${pruns//,/ }" "${eruns//,/ }"
+	# the CPU's own limit: the busy CPU time of the --exp-log array,
+	# spread over every core without a gap, against the plain array's
+	# wall time; over the goal, no scheduling can meet it on this machine
+	# until a task's start and end cost less CPU.  budget: the CPU per
+	# task that would fit the goal.
+	floor=$(awk -v n="$n" -v c="$ecpu" -v k="$cores" -v p="$plain" \
+		'BEGIN { printf "%.3f", n * c / k / p }')
+	budget=$(awk -v n="$n" -v g="$goal" -v k="$cores" -v p="$plain" \
+		'BEGIN { printf "%.1f", g * p * k / n }')
+	printf '  %6s CPU floor (busy CPU / %s cores) %sx the plain median; CPU per task that fits %sx: %s ms\n' \
+		"" "$cores" "$floor" "$goal" "$budget"
 	ok=$(awk -v r="$r" -v g="$goal" 'BEGIN { print (r <= g) ? "ok" : "FAIL" }')
 	[ "$ok" = ok ] || fail=1
 	[ -z "${BENCH_OUT:-}" ] || {
@@ -127,6 +142,8 @@ while read -r n plain exp lock pcpu ecpu pruns eruns; do
 		echo "array.$n.cpu_ms_per_task_exp_log $ecpu - -"
 		echo "array.$n.plain_ms $plain - -"
 		echo "array.$n.exp_log_ms $exp - -"
+		echo "array.$n.cpu_floor_vs_plain $floor - -"
+		echo "array.$n.cpu_budget_ms_per_task $budget - -"
 	} >>"$BENCH_OUT"
 done <"$out"
 if [ "$fail" = 1 ]; then

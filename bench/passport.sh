@@ -24,6 +24,10 @@
 #   BENCH_RUNS      rounds, the median is kept (default 5)
 #   BENCH_DIR       where to build the data (default $TMPDIR or /tmp)
 #   BENCH_COLD      1: also the cold case (drops caches; root)
+#   BENCH_WRITE_BS  the size of each write() that builds the files
+#                   (default 4M, as safetensors and torch.save write a
+#                   tensor at a time; 8K gives files written in small
+#                   pieces, see "How the files are written" below)
 #   BENCH_OUT       append "name value goal verdict" lines here (bench/all)
 set -euo pipefail
 
@@ -41,6 +45,7 @@ SMALL=${BENCH_SMALL:-10000}
 RUNS=${BENCH_RUNS:-5}
 PARENT=${BENCH_DIR:-${TMPDIR:-/tmp}}
 COLD=${BENCH_COLD:-0}
+WRITE_BS=${BENCH_WRITE_BS:-4M}
 
 gib=$((1024 * 1024 * 1024))
 shard_bytes=$((GB * gib / SHARDS))
@@ -60,10 +65,20 @@ work=$(mktemp -d "$PARENT/passport-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/times"
 
-# fill FILE SEED BYTES: random-looking data, fast (an AES-CTR keystream).
+# How the files are written: a checkpoint writer (safetensors, torch.save)
+# hands the kernel a tensor per write(), and on kernels whose filesystem
+# caches files in large folios (ext4 and XFS on 6.x) the page cache then
+# holds the file in large folios, as it does for a file read in by
+# readahead.  Files written 8 KiB at a time stay in 4 KiB pages until
+# evicted, and every reader pays the kernel's cost per page: on a 2-core
+# VM with kernel 6.18 that was 7-8% of the sharded case's CPU time
+# (BENCH_WRITE_BS=8K shows it).
+# fill FILE SEED BYTES: random-looking data, fast (an AES-CTR keystream),
+# written in WRITE_BS pieces.
 fill() {
 	(openssl enc -aes-128-ctr -nosalt -pbkdf2 -pass "pass:$2" -in /dev/zero \
-		2>/dev/null || true) | head -c "$3" >"$1"
+		2>/dev/null || true) | head -c "$3" |
+		dd of="$1" bs="$WRITE_BS" iflag=fullblock status=none
 	[ "$(stat -c %s "$1")" -eq "$3" ] || { echo "bench: couldn't write $1" >&2; exit 3; }
 }
 # smalls DIR N: N files of 16 KiB cut from one stream (fast).
@@ -166,6 +181,7 @@ speedn=$(median speedn 1)
 printf 'openssl speed -evp sha256 (16 KiB blocks, one core): %.0f MiB/s per CPU-second;\n' "$(calc "$one_core / 1048576")"
 printf '  in the rounds, wall clock (-elapsed, median): one core %.0f MiB/s, %s cores %.0f MiB/s\n' \
 	"$(calc "$speed1 / 1048576")" "$cores" "$(calc "$speedn / 1048576")"
+printf 'files written %s at a time (BENCH_WRITE_BS)\n' "$WRITE_BS"
 printf 'load average before %s, after %s (other work on the machine skews wall times)\n\n' \
 	"$load_before" "$load_after"
 printf '%-7s %6s %9s  %-22s %8s %8s %9s %8s\n' shape files MiB contender "wall s" "cpu s" "MiB/s" "maxrss"
