@@ -15,7 +15,9 @@
 static __thread sigjmp_buf *volatile bus_jump;
 static __thread const char *volatile bus_lo, *volatile bus_hi;
 
-/* The handler before ours, for a SIGBUS that is not a cut-short file. */
+/* The handler before ours, for a SIGBUS that is not a cut-short file
+ * and for passport_map_unguard().  sigaction() stores it here as it
+ * installs ours, so the handler never sees it unset. */
 static struct sigaction bus_old;
 
 /* on_sigbus: a fault in the window being hashed returns from
@@ -42,17 +44,14 @@ int passport_map_guard(struct passport_map_guard *g)
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO;
 	(void)sigemptyset(&sa.sa_mask);
-	g->on = sigaction(SIGBUS, &sa, &g->old) == 0;
-	if (!g->on)
-		return -1;
-	bus_old = g->old;
-	return 0;
+	g->on = sigaction(SIGBUS, &sa, &bus_old) == 0;
+	return g->on ? 0 : -1;
 }
 
 void passport_map_unguard(struct passport_map_guard *g)
 {
 	if (g->on)
-		(void)sigaction(SIGBUS, &g->old, NULL);
+		(void)sigaction(SIGBUS, &bus_old, NULL);
 	g->on = 0;
 }
 

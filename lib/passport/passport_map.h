@@ -16,7 +16,6 @@
 #ifndef EXL_PASSPORT_MAP_H
 #define EXL_PASSPORT_MAP_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -30,9 +29,9 @@
  * than 16 MiB ones, and 64 MiB ones about as much as 16. */
 #define PASSPORT_MAP_WINDOW (16u << 20)
 
-/* The SIGBUS handler in place before passport_map_guard(). */
+/* Whether passport_map_guard() installed its handler (the one it
+ * replaced is kept in passport_map.c, where the handler needs it). */
 struct passport_map_guard {
-	struct sigaction old;
 	int on;
 };
 
