@@ -137,6 +137,21 @@ static int update_doc(struct exl_doc *d, const struct exl_run_job *job,
  * the end calls for: resume after a time limit or preemption, a passport
  * before any eval or upload of a finished checkpoint, a look at the error
  * after a failure.  A person's Next is never touched. */
+/* ck_dir: the directory a passport of checkpoint ck covers: ck itself
+ * when it names a directory (a trailing '/', dropped here), else the
+ * file's directory.  NULL when memory ran out. */
+static char *ck_dir(const char *ck)
+{
+	size_t n = strlen(ck);
+
+	if (n > 1 && ck[n - 1] == '/') {
+		while (n > 1 && ck[n - 1] == '/')
+			n--;
+		return strndup(ck, n);
+	}
+	return exl_dirname(ck);
+}
+
 static int suggest_next(struct exl_doc *d, const char *state,
 			const char *run_log)
 {
@@ -165,7 +180,9 @@ static int suggest_next(struct exl_doc *d, const char *state,
 			 have_ck ? "" : "`; point it at the last checkpoint");
 		rc = exl_doc_append(d, (size_t)sec, line);
 	} else if (strcmp(state, "COMPLETED") == 0 && have_ck) {
-		char *dir = exl_dirname(ck);
+		/* a checkpoint directory ends in '/' (checkpoint_find.h);
+		 * a file's passport covers the files beside it */
+		char *dir = ck_dir(ck);
 		struct exl_sb b = { 0 };
 
 		/* paths as the user can paste them: one shell word each */

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -159,7 +158,7 @@ static int final_results(struct exl_progress *p,
 	struct exl_run_end end;
 	char ckpt[4096] = "";
 	struct exl_err e;
-	struct stat st;
+	long long bytes;
 	int rc;
 
 	exl_progress_results(p, &rf);
@@ -172,12 +171,12 @@ static int final_results(struct exl_progress *p,
 	if (!ckpt[0] && c->resume_checkpoint && *c->resume_checkpoint &&
 	    access(c->resume_checkpoint, F_OK) == 0)
 		snprintf(ckpt, sizeof(ckpt), "%s", c->resume_checkpoint);
-	if (ckpt[0] && stat(ckpt, &st) == 0) {
+	if (ckpt[0] && (bytes = exl_checkpoint_size(ckpt)) >= 0) {
 		json_object *o = json_object_new_object();
 
 		exl_json_set_str(o, "name", "checkpoint");
 		exl_json_set_str(o, "path", ckpt);
-		exl_json_set_int(o, "size_bytes", (long long)st.st_size);
+		exl_json_set_int(o, "size_bytes", bytes);
 		exl_events_append(c->state_dir, "log_artifact", o, NULL);
 		json_object_put(o);
 	}

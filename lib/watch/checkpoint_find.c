@@ -1,4 +1,5 @@
 /* checkpoint_find.c - newest file matching globs (see checkpoint_find.h). */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -175,6 +177,50 @@ static int split_glob(const char *glob, char *buf, size_t len, char **comp,
 	return n;
 }
 
+int exl_checkpoint_save_dir(const char *name, size_t n)
+{
+	static const char *const whole[] = { "final", "last", "best",
+		"latest" };
+	static const char *const word[] = { "checkpoint", "ckpt", "step",
+		"iteration", "iter", "epoch" };
+	size_t i, j, k, wl;
+
+	for (i = 0; i < n && isdigit((unsigned char)name[i]); i++)
+		;
+	if (n && i == n)
+		return 1;
+	for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		if (strlen(whole[i]) == n && strncasecmp(name, whole[i], n) == 0)
+			return 1;
+	for (j = 0; j < n; j++) {
+		for (i = 0; i < sizeof(word) / sizeof(word[0]); i++) {
+			wl = strlen(word[i]);
+			if (j + wl > n || strncasecmp(name + j, word[i], wl) != 0)
+				continue;
+			for (k = j + wl; k < n && strchr("-_=.", name[k]); k++)
+				;
+			if (k < n && isdigit((unsigned char)name[k]))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* save_dir_len: the length of the deepest directory prefix of rel (a
+ * path below the base) named as one save, 0 when there is none. */
+static size_t save_dir_len(const char *rel)
+{
+	const char *p = rel, *slash;
+	size_t len = 0;
+
+	while ((slash = strchr(p, '/')) != NULL) {
+		if (exl_checkpoint_save_dir(p, (size_t)(slash - p)))
+			len = (size_t)(slash - rel);
+		p = slash + 1;
+	}
+	return len;
+}
+
 int exl_checkpoint_search(const struct exl_ckpt_query *q, char *out,
 			  size_t len, struct exl_err *err)
 {
@@ -206,6 +252,11 @@ int exl_checkpoint_search(const struct exl_ckpt_query *q, char *out,
 	}
 	close(fd);
 	if (rc == 0 && s->found) {
+		size_t d = q->save_dirs ? save_dir_len(s->best) : 0;
+
+		/* the save's directory, its trailing '/' kept */
+		if (d)
+			s->best[d + 1] = '\0';
 		bl = strlen(q->base_dir);
 		while (bl > 1 && q->base_dir[bl - 1] == '/')
 			bl--;
@@ -225,8 +276,60 @@ int exl_checkpoint_newest(const char *base_dir, char *const *globs, size_t n,
 {
 	struct exl_ckpt_query q = {
 		.base_dir = base_dir, .globs = globs, .n_globs = n,
-		.since = since, .skip_dir = skip_dir,
+		.since = since, .skip_dir = skip_dir, .save_dirs = 1,
 	};
 
 	return exl_checkpoint_search(&q, out, len, err);
+}
+
+/* add_tree: the bytes of the regular files below the directory fd into
+ * *sum; depth levels and *entries entries left. */
+static void add_tree(int fd, int depth, size_t *entries, long long *sum)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d = fdopendir(fd);
+
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL && *entries > 0) {
+		int sub;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		(*entries)--;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISREG(st.st_mode)) {
+			*sum += (long long)st.st_size;
+		} else if (S_ISDIR(st.st_mode) && depth > 0) {
+			sub = openat(dirfd(d), de->d_name, O_RDONLY |
+				     O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				add_tree(sub, depth - 1, entries, sum);
+		}
+	}
+	closedir(d);
+}
+
+long long exl_checkpoint_size(const char *path)
+{
+	size_t entries = EXL_CKPT_MAX_ENTRIES;
+	long long sum = 0;
+	struct stat st;
+	int fd;
+
+	if (lstat(path, &st) < 0)
+		return -1;
+	if (S_ISREG(st.st_mode))
+		return (long long)st.st_size;
+	if (!S_ISDIR(st.st_mode))
+		return -1;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	add_tree(fd, EXL_CKPT_MAX_DEPTH, &entries, &sum);
+	return sum;
 }

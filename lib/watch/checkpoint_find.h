@@ -13,6 +13,15 @@
  * run-log root when it lies below the base (skip_dir; its default,
  * run_logs/ in the submit directory, holds only run logs and pages, and
  * would be walked, one file more per run, at every job's end).
+ *
+ * A checkpoint is often a directory of files saved together (Hugging
+ * Face's checkpoint-500/, DeepSpeed's global_step1000/, Megatron's
+ * iter_0001000/, a final/ of shards and config.json): with save_dirs
+ * set, the newest file found below such a directory stands for the
+ * directory, returned with a trailing '/'.  A directory is taken for one
+ * save by its name alone (exl_checkpoint_save_dir), the deepest such
+ * one of the path; a file in any other directory is returned itself
+ * (ckpt/step_20.pt, checkpoints/last.ckpt).
  */
 #ifndef EXL_CHECKPOINT_FIND_H
 #define EXL_CHECKPOINT_FIND_H
@@ -33,6 +42,8 @@ struct exl_ckpt_query {
 	int max_depth;		/* 0: EXL_CKPT_MAX_DEPTH */
 	size_t max_entries;	/* 0: EXL_CKPT_MAX_ENTRIES */
 	const char *skip_dir;	/* a directory never searched (NULL: none) */
+	int save_dirs;		/* a file in a save's directory stands for
+				 * the directory (see above) */
 };
 
 /* The newest matching regular file (by mtime, nanoseconds included; on a
@@ -44,10 +55,24 @@ struct exl_ckpt_query {
 int exl_checkpoint_search(const struct exl_ckpt_query *q, char *out,
 			  size_t len, struct exl_err *err);
 
-/* exl_checkpoint_search with the default limits; skip_dir: the run-log
- * root (NULL: none). */
+/* exl_checkpoint_search with the default limits and save_dirs set (the
+ * answer may be a directory, ending in '/'); skip_dir: the run-log root
+ * (NULL: none). */
 int exl_checkpoint_newest(const char *base_dir, char *const *globs, size_t n,
 			  time_t since, const char *skip_dir, char *out,
 			  size_t len, struct exl_err *err);
+
+/* Is the directory name (n bytes) that of one save: all digits
+ * ("1000"), final, last, best or latest, or checkpoint, ckpt, step,
+ * iter, iteration or epoch followed by a number, separators between
+ * allowed ("checkpoint-500", "global_step1000", "iter_0001000",
+ * "epoch=3")?  Case is ignored. */
+int exl_checkpoint_save_dir(const char *name, size_t n);
+
+/* The bytes of a checkpoint: a regular file's size, or the sum of the
+ * regular files below a directory (symlinks not followed, hidden ones
+ * included: they are part of a save; at most EXL_CKPT_MAX_DEPTH levels
+ * and EXL_CKPT_MAX_ENTRIES entries).  -1 when path is neither. */
+long long exl_checkpoint_size(const char *path);
 
 #endif

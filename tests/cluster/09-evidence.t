@@ -95,4 +95,28 @@ grep -q "error in stdout: \`RuntimeError: CUDA out of memory (last words on stdo
 rc=$?
 ok $rc "sbatch -e: the stderr file's last, unterminated line quoted too"
 [ $rc -eq 0 ] || section "$f2" Status | sed 's/^/#   /'
+
+# a checkpoint that is a directory of one save (Hugging Face's
+# checkpoint-N/): the run log names the directory, whichever of its
+# files was written last, and the passport command covers it
+cat >"$WORK/hf.sh" <<'S'
+#!/bin/bash
+echo "step 40 loss 0.5"
+mkdir -p hfrun/checkpoint-40
+echo weights >hfrun/checkpoint-40/model.safetensors
+echo opt >hfrun/checkpoint-40/optimizer.pt
+echo '{}' >hfrun/checkpoint-40/trainer_state.json
+S
+chmod +x "$WORK/hf.sh"
+chown "$TUSER:" "$WORK/hf.sh"
+idh=$(submit --exp-log --exp-group=hf -o hf.out hf.sh)
+fh=$(wait_final "$R" "$idh" 60)
+ok $? "directory checkpoint job closed"
+is "$(key "$fh" checkpoint)" "$WORK/hfrun/checkpoint-40/" \
+	"a save's directory is the checkpoint, named with its trailing /"
+grep -qF -- "\`passport generate $WORK/hfrun/checkpoint-40 --run $fh\`" "$fh"
+ok $? "Next: the passport command names that directory"
+sdh=$R/.exp-log/runs/hf/$(basename "$fh" .md)
+grep -q '"event":"log_artifact".*checkpoint-40.*"size_bytes":15' "$sdh/events.jsonl"
+ok $? "the artifact's size is its files' bytes"
 done_testing

@@ -176,9 +176,19 @@ static void test_defaults(void)
 	   "ckpt/step_N.pt found by default: %s", out);
 	touch("w/out/checkpoint-500/model.safetensors", T0 + 30, 0);
 	touch("w/out/checkpoint-500/trainer_state.json", T0 + 29, 0);
-	ok(FIND() == 0 &&
-	   strcmp(rel("w"), "out/checkpoint-500/model.safetensors") == 0,
-	   "Hugging Face checkpoint-500/ found: %s", out);
+	touch("w/out/checkpoint-500/rng_state.pth", T0 + 31, 0);
+	ok(FIND() == 0 && strcmp(rel("w"), "out/checkpoint-500/") == 0,
+	   "Hugging Face checkpoint-500/ found, as the directory: %s", out);
+	mkdirs("w/checkpoints");
+	mkdirs("w/checkpoints/final");
+	touch("w/checkpoints/final/model-00001-of-00002.safetensors",
+	      T0 + 32, 0);
+	touch("w/checkpoints/final/config.json", T0 + 33, 0);
+	ok(FIND() == 0 && strcmp(rel("w"), "checkpoints/final/") == 0,
+	   "a final/ whose newest file is its config.json: %s", out);
+	touch("w/checkpoints/last.ckpt", T0 + 34, 0);
+	ok(FIND() == 0 && strcmp(rel("w"), "checkpoints/last.ckpt") == 0,
+	   "a file in a folder of many checkpoints is itself: %s", out);
 	touch("w/ckpt/weights.h5", T0 + 40, 0);
 	ok(FIND() == 0 && strcmp(rel("w"), "ckpt/weights.h5") == 0,
 	   "a .h5 found: %s", out);
@@ -234,6 +244,49 @@ static void test_skip_root(void)
 	   "a skip_dir that does not exist skips nothing");
 }
 
+/* Which directory names are one save's, and the deepest one wins. */
+static void test_save_dirs(void)
+{
+	static const char *const yes[] = { "checkpoint-500", "global_step1000",
+		"iter_0001000", "step_20", "epoch=3", "ckpt-7", "1000", "final",
+		"Last", "best", "latest", "iteration.4", "ckpt_epoch_3" };
+	static const char *const no[] = { "checkpoints", "ckpt", "mp_rank_00",
+		"exp42", "seed1", "step_size", "steps", "run-3", "", "v2" };
+	struct exl_ckpt_query q = { 0 };
+	char *g[] = { "**/*.pt" };
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ok(exl_checkpoint_save_dir(yes[i], strlen(yes[i])),
+		   "a save's directory: %s", yes[i]);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ok(!exl_checkpoint_save_dir(no[i], strlen(no[i])),
+		   "not a save's directory: '%s'", no[i]);
+	mkdirs("mg");
+	mkdirs("mg/iter_0000200");
+	mkdirs("mg/iter_0000200/mp_rank_00");
+	touch("mg/iter_0000200/mp_rank_00/model_optim_rng.pt", T0, 0);
+	is_int(newest("mg", "**/*.pt", NULL, 0), 0, "Megatron layout found");
+	is_str(rel("mg"), "iter_0000200/", "the iteration's directory, not "
+	       "the rank's");
+	mkdirs("mg/epoch_1");
+	mkdirs("mg/epoch_1/step_300");
+	touch("mg/epoch_1/step_300/w.pt", T0 + 1, 0);
+	newest("mg", "**/*.pt", NULL, 0);
+	is_str(rel("mg"), "epoch_1/step_300/", "the deepest save's directory");
+	q.base_dir = td_path("mg");
+	q.globs = g;
+	q.n_globs = 1;
+	ok(exl_checkpoint_search(&q, out, sizeof(out), &err) == 0 &&
+	   strcmp(rel("mg"), "epoch_1/step_300/w.pt") == 0,
+	   "without save_dirs the file itself: %s", out);
+	ok(exl_checkpoint_size(td_path("mg/iter_0000200")) == 1,
+	   "a directory's size: its files' bytes");
+	ok(exl_checkpoint_size(td_path("mg/epoch_1/step_300/w.pt")) == 1,
+	   "a file's size");
+	ok(exl_checkpoint_size(td_path("mg/none")) < 0, "nothing there: -1");
+}
+
 static void test_errors(void)
 {
 	static char *const bad[] = { "", "/etc/*", "../x", "a/../b", "./." };
@@ -264,6 +317,7 @@ int main(void)
 	test_recursive();
 	test_symlinks();
 	test_defaults();
+	test_save_dirs();
 	test_errors();
 	td_cleanup();
 	return done_testing();
