@@ -48,11 +48,7 @@ static int by_listing(const void *a, const void *b)
 {
 	const struct tl_entry *x = a, *y = b;
 
-	if ((x->at < 0) != (y->at < 0))
-		return x->at < 0 ? 1 : -1;
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
-	return strcmp(x->e->name, y->e->name);
+	return exl_timeline_tie(x->at, x->e->name, y->at, y->e->name);
 }
 
 /* order: t[] by start; ties as timeline.md (text, may be NULL) lists

@@ -32,6 +32,16 @@ long exl_timeline_offset(const char *text, const char *file)
 	return -1;
 }
 
+int exl_timeline_tie(long xpos, const char *xname, long ypos,
+		     const char *yname)
+{
+	if ((xpos < 0) != (ypos < 0))
+		return xpos < 0 ? 1 : -1;
+	if (xpos != ypos)
+		return xpos < ypos ? -1 : 1;
+	return xname && yname ? strcmp(xname, yname) : 0;
+}
+
 int exl_timeline_lists(const char *text, const char *file)
 {
 	return exl_timeline_offset(text, file) >= 0;

@@ -37,6 +37,13 @@ const char *exl_timeline_entry(const char *line, long *n);
  * with *when set, -1 when neither is known. */
 int exl_timeline_when(const char *name, time_t start, time_t *when);
 
+/* The tie rule above, for two runs of one start second, as a qsort
+ * comparison: x at position xpos of timeline.md (-1: not listed) with
+ * file name xname (may be NULL), y likewise.  Listed runs come first,
+ * by position; then the others by name.  0 when neither tells. */
+int exl_timeline_tie(long xpos, const char *xname, long ypos,
+		     const char *yname);
+
 /* Append the title "# <title> Timeline" and a blank line to b. */
 void exl_timeline_put_title(struct exl_sb *b, const char *title);
 

@@ -45,16 +45,16 @@ static time_t file_key(const char *name, const struct exl_tl_file *files,
 static int cmp_item(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
+	int o;
 
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	/* ties (runs that started in the same second) keep the order the
-	 * old text lists them in (the order their starts appended them);
-	 * a run it does not list goes after those, by file name */
-	if (!x->text != !y->text)
-		return x->text ? -1 : 1;
-	if (!x->text && x->file && y->file && strcmp(x->file, y->file))
-		return strcmp(x->file, y->file);
+	/* ties (runs that started in the same second): the old text's
+	 * order (timeline.h), then the order they were collected in */
+	o = exl_timeline_tie(x->text ? (long)x->seq : -1, x->file,
+			     y->text ? (long)y->seq : -1, y->file);
+	if (o)
+		return o;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 

@@ -14,6 +14,16 @@ int main(void)
 	time_t when;
 	int added;
 
+	/* the same-second tie rule: listed by position, then by name */
+	ok(exl_timeline_tie(5, "b.md", 9, "a.md") < 0 &&
+	   exl_timeline_tie(9, "a.md", 5, "b.md") > 0,
+	   "tie: listed runs by their position, not their name");
+	ok(exl_timeline_tie(40, "z.md", -1, "a.md") < 0 &&
+	   exl_timeline_tie(-1, "a.md", 40, "z.md") > 0,
+	   "tie: a listed run before an unlisted one");
+	ok(exl_timeline_tie(-1, "a.md", -1, "b.md") < 0 &&
+	   exl_timeline_tie(-1, "b.md", -1, NULL) == 0,
+	   "tie: unlisted runs by name; 0 when nothing tells");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	when = mktime(&tm);
