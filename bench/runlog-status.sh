@@ -12,7 +12,8 @@
 # RUNS (default 10000; whatever RUNS, 100 are open and 100 ended an hour
 # ago, so the default view has the same work at every size: it must stay
 # flat), REPEAT (default 11: default view and squeue, interleaved),
-# REPEAT_ALL (default 11: --all and find) and JOBS (default 4 real jobs)
+# REPEAT_ALL (default 11: --all, find, and --all with no scheduler
+# query, SLURM_CONF pointing at nothing, to show the query's share) and JOBS (default 4 real jobs)
 # can be set in the environment; ACCOUNTING=1 starts the bed with real
 # accounting (slurmdbd + MariaDB), so the open synthetic runs slurmctld
 # never knew are looked up in accounting: the first call asks sacct once
@@ -83,7 +84,7 @@ if [ "${1:-}" = --inner ]; then
 	fi
 	rows=$("$runlog" status --json "$root" 2>/dev/null | grep -c '"run":')
 	allrows=$("$runlog" status --all --json "$root" 2>/dev/null | grep -c '"run":')
-	sq="" rl="" ra="" fs=""
+	sq="" rl="" ra="" fs="" rn=""
 	for i in $(seq 1 "${REPEAT:-11}"); do
 		sq="$sq $(ms squeue)"
 		rl="$rl $(ms "$runlog" status "$root")"
@@ -92,11 +93,15 @@ if [ "${1:-}" = --inner ]; then
 		ra="$ra $(ms "$runlog" status --all "$root")"
 		# the floor of any check that a run log changed: one stat each
 		fs="$fs $(ms find "$root" -path '*/.exp-log' -prune -o -name '*.md' -printf '%T@ %s\n')"
+		# where the scheduler's share shows: the same view with no
+		# slurm.conf to read, so no query at all (states from the logs)
+		rn="$rn $(SLURM_CONF=/nonexistent ms "$runlog" status --all "$root")"
 	done
 	msq=$(echo $sq | median)
 	mrl=$(echo $rl | median)
 	mra=$(echo $ra | median)
 	mfs=$(echo $fs | median)
+	mrn=$(echo $rn | median)
 	echo "run logs:        $nlogs ($((bytes / 1024)) KiB) in 100 groups, ${JOBS:-4} real jobs"
 	echo "rows:            $rows in the default view (open + ended in 24 h, from the run index), $allrows with --all"
 	echo "machine:         $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) CPUs, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -106,6 +111,7 @@ if [ "${1:-}" = --inner ]; then
 	echo "runlog status (ms):$rl   median $mrl"
 	echo "runlog status --all (ms):$ra   median $mra"
 	echo "find -printf, a stat per run log (ms):$fs   median $mfs"
+	echo "runlog status --all, no scheduler query (ms):$rn   median $mrn"
 	n=${RUNS:-10000}
 	r=$(awk -v a="$mrl" -v b="$msq" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
 	ra=$(awk -v a="$mra" -v b="$mfs" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
@@ -114,6 +120,8 @@ if [ "${1:-}" = --inner ]; then
 	echo "ratio runlog status / squeue: ${r}x (goal <= 1.25x): $v1"
 	echo "ratio runlog status --all / squeue: $(awk -v a="$mra" -v b="$msq" 'BEGIN { printf "%.2f", a / b }')x (reads every run log)"
 	echo "ratio runlog status --all / find (stat only): ${ra}x (goal <= 1.5x, summary cache warm): $v2"
+	rq=$(awk -v a="$mrn" -v b="$mfs" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+	echo "ratio runlog status --all without the scheduler query / find: ${rq}x (the query's share is the rest)"
 	# where the time goes (one call each)
 	for view in "" --all; do
 		echo "phases of runlog status $view (ms since main, wall/cpu):" \
@@ -130,6 +138,7 @@ if [ "${1:-}" = --inner ]; then
 			echo "runlog.${a}find_ms.$n $mfs - -"
 			echo "runlog.${a}status_vs_squeue.$n $r <=1.25 $v1"
 			echo "runlog.${a}all_vs_find.$n $ra <=1.5 $v2"
+			echo "runlog.${a}all_noquery_vs_find.$n $rq - -"
 		} >>"$BENCH_OUT"
 	fi
 	if [ "$v1" = FAIL ] || [ "$v2" = FAIL ]; then
