@@ -130,13 +130,6 @@ static int update_doc(struct exl_doc *d, const struct exl_run_job *job,
 	return 0;
 }
 
-/* close_out: once the scheduler's final state is known, the story of the
- * end ("ended:" in Results), the warning-signal note in Status (once), and
- * the built-in tracker's finish event if exp-run did not write one. */
-/* suggest_next: when Next still holds only the placeholder, suggest what
- * the end calls for: resume after a time limit or preemption, a passport
- * before any eval or upload of a finished checkpoint, a look at the error
- * after a failure.  A person's Next is never touched. */
 /* ck_dir: the directory a passport of checkpoint ck covers: ck itself
  * when it names a directory (a trailing '/', dropped here), else the
  * file's directory.  NULL when memory ran out. */
@@ -152,6 +145,10 @@ static char *ck_dir(const char *ck)
 	return exl_dirname(ck);
 }
 
+/* suggest_next: when Next still holds only the placeholder, suggest what
+ * the end calls for: resume after a time limit or preemption, a passport
+ * before any eval or upload of a finished checkpoint, a look at the error
+ * after a failure.  A person's Next is never touched. */
 static int suggest_next(struct exl_doc *d, const char *state,
 			const char *run_log)
 {
@@ -414,6 +411,9 @@ static int ckpt_not_searched(struct exl_doc *d, size_t res,
 			     owned) < 0 ? -1 : 0;
 }
 
+/* close_out: once the scheduler's final state is known, the story of the
+ * end ("ended:" in Results), the warning-signal note in Status (once), and
+ * the built-in tracker's finish event if exp-run did not write one. */
 static int close_out(struct exl_doc *d, struct exl_run_job *job,
 		     const char *state_dir, const char *run_log, time_t now,
 		     struct exl_rr_map *owned, struct exl_err *err)
