@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/tree_sum.h"
 #include "watch/checkpoint_find.h"
 
 #define MAX_COMPONENTS 64
@@ -282,42 +283,9 @@ int exl_checkpoint_newest(const char *base_dir, char *const *globs, size_t n,
 	return exl_checkpoint_search(&q, out, len, err);
 }
 
-/* add_tree: the bytes of the regular files below the directory fd into
- * *sum; depth levels and *entries entries left. */
-static void add_tree(int fd, int depth, size_t *entries, long long *sum)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d = fdopendir(fd);
-
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL && *entries > 0) {
-		int sub;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		(*entries)--;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISREG(st.st_mode)) {
-			*sum += (long long)st.st_size;
-		} else if (S_ISDIR(st.st_mode) && depth > 0) {
-			sub = openat(dirfd(d), de->d_name, O_RDONLY |
-				     O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0)
-				add_tree(sub, depth - 1, entries, sum);
-		}
-	}
-	closedir(d);
-}
-
 long long exl_checkpoint_size(const char *path)
 {
-	size_t entries = EXL_CKPT_MAX_ENTRIES;
-	long long sum = 0;
+	struct exl_tree_sum t = { 0 };
 	struct stat st;
 	int fd;
 
@@ -330,6 +298,6 @@ long long exl_checkpoint_size(const char *path)
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	add_tree(fd, EXL_CKPT_MAX_DEPTH, &entries, &sum);
-	return sum;
+	exl_tree_sum(fd, EXL_CKPT_MAX_DEPTH, EXL_CKPT_MAX_ENTRIES, &t);
+	return (long long)t.bytes;
 }

@@ -1,5 +1,4 @@
 /* dataset.c - dataset facts for the reproducibility record. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/tree_sum.h"
 #include "util/units.h"
 #include "watch/dataset.h"
 #include "util/timefmt.h"
@@ -15,48 +15,11 @@
 #define EXL_DATASET_MAX_ENTRIES 100000
 #define EXL_DATASET_MAX_DEPTH 16
 
-/* walk: add up a directory tree without following symlinks. */
-static void walk(int dfd, int depth, struct exl_dataset *ds, uint64_t *seen)
-{
-	DIR *d = fdopendir(dfd);
-	struct dirent *de;
-	struct stat st;
-
-	if (!d) {
-		close(dfd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (++*seen > EXL_DATASET_MAX_ENTRIES) {
-			ds->truncated = 1;
-			break;
-		}
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (st.st_mtime > ds->mtime)
-			ds->mtime = st.st_mtime;
-		if (S_ISREG(st.st_mode)) {
-			ds->files++;
-			ds->bytes += (uint64_t)st.st_size;
-		} else if (S_ISDIR(st.st_mode) && depth < EXL_DATASET_MAX_DEPTH) {
-			int sub = openat(dirfd(d), de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			if (sub >= 0)
-				walk(sub, depth + 1, ds, seen);
-		}
-	}
-	closedir(d);
-}
-
 void exl_dataset_describe(const char *path, int hash_all,
 			  struct exl_dataset *ds)
 {
 	struct exl_err err;
 	struct stat st;
-	uint64_t seen = 0;
 	int dfd;
 
 	memset(ds, 0, sizeof(*ds));
@@ -73,10 +36,18 @@ void exl_dataset_describe(const char *path, int hash_all,
 	if (S_ISDIR(st.st_mode)) {
 		ds->is_dir = 1;
 		dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
+		if (dfd < 0) {
 			snprintf(ds->error, sizeof(ds->error), "%s", strerror(errno));
-		else
-			walk(dfd, 0, ds, &seen);
+		} else {
+			struct exl_tree_sum t = { .mtime = ds->mtime };
+
+			exl_tree_sum(dfd, EXL_DATASET_MAX_DEPTH,
+				     EXL_DATASET_MAX_ENTRIES, &t);
+			ds->files = t.files;
+			ds->bytes = t.bytes;
+			ds->mtime = t.mtime;
+			ds->truncated = t.truncated;
+		}
 		return;
 	}
 	ds->bytes = (uint64_t)st.st_size;

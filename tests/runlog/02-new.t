@@ -107,4 +107,15 @@ is $? 1 "no job index left behind"
 rm "$R/trap/timeline.md"
 runlog new --task half --group trap --id half-1 >/dev/null
 ok $? "the same id works once the cause is gone"
+
+# a dataset directory: its files and bytes added up, links not followed
+mkdir -p ds/shard ds_out
+printf '12345' >ds/a.bin
+printf '123' >ds/shard/b.bin
+printf '0123456789' >ds_out/c.bin
+ln -s "$T/ds_out" ds/link
+f=$(runlog new --task dsdir --group cams --id ds-1 --dataset "$T/ds")
+ok $? "new with a dataset directory"
+key "$f" dataset | grep -q "^$T/ds (directory, 2 files, 8 B, newest "
+ok $? "dataset directory summed: $(key "$f" dataset)"
 done_testing
