@@ -13,8 +13,8 @@
 # ago, so the default view has the same work at every size: it must stay
 # flat), REPEAT (default 11: default view and squeue, interleaved),
 # REPEAT_ALL (default 11: --all, find, and --all with no scheduler
-# query, SLURM_CONF pointing at nothing, to show the query's share) and JOBS (default 4 real jobs)
-# can be set in the environment; ACCOUNTING=1 starts the bed with real
+# query, SLURM_CONF pointing at nothing, to show the query's share) and
+# JOBS (default 4 real jobs) can be set in the environment; ACCOUNTING=1 starts the bed with real
 # accounting (slurmdbd + MariaDB), so the open synthetic runs slurmctld
 # never knew are looked up in accounting: the first call asks sacct once
 # (timed apart, "accounting asked"), later calls within 15 minutes
@@ -113,14 +113,16 @@ if [ "${1:-}" = --inner ]; then
 	echo "find -printf, a stat per run log (ms):$fs   median $mfs"
 	echo "runlog status --all, no scheduler query (ms):$rn   median $mrn"
 	n=${RUNS:-10000}
-	r=$(awk -v a="$mrl" -v b="$msq" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
-	ra=$(awk -v a="$mra" -v b="$mfs" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+	# ratio A B: A / B to 3 places, 0 without a B
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+	r=$(ratio "$mrl" "$msq")
+	ra=$(ratio "$mra" "$mfs")
 	v1=$(awk -v r="$r" 'BEGIN { print ((r <= 1.25) ? "ok" : "FAIL") }')
 	v2=$(awk -v r="$ra" 'BEGIN { print ((r <= 1.5) ? "ok" : "FAIL") }')
 	echo "ratio runlog status / squeue: ${r}x (goal <= 1.25x): $v1"
 	echo "ratio runlog status --all / squeue: $(awk -v a="$mra" -v b="$msq" 'BEGIN { printf "%.2f", a / b }')x (reads every run log)"
 	echo "ratio runlog status --all / find (stat only): ${ra}x (goal <= 1.5x, summary cache warm): $v2"
-	rq=$(awk -v a="$mrn" -v b="$mfs" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+	rq=$(ratio "$mrn" "$mfs")
 	echo "ratio runlog status --all without the scheduler query / find: ${rq}x (the query's share is the rest)"
 	# where the time goes (one call each)
 	for view in "" --all; do
