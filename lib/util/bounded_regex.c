@@ -3,26 +3,32 @@
  *
  * Measured (PCRE2 10.42, Debian 12, the project's 2-core VM, -O2; the
  * test lib/util/test/test_bounded_regex.c prints these as diagnostics;
- * whole test process max RSS 5.2 MiB):
+ * three runs; whole test process max RSS 2.7 MiB):
  *
  *   pattern, subject                     JIT            interpreter
  *   e + 24 '+' (glibc: 12 GB)            refused <1 ms  refused <1 ms
- *   (a{1,100}){1,100}, compile           1.6 ms         <1 ms
  *   ((a{1,100}){1,100}){1,100}           refused <1 ms  refused <1 ms
  *   @00}+{,20}+{,2200} (fuzz timeout)    refused <1 ms  refused <1 ms
- *   (a+)+$, 32 'a' and '!'               gave up 1.4 ms gave up 33 ms
- *   (a+)+c, 64 KiB of "a{16}!"           gave up 4 ms   gave up 51 ms
- *   (.*){1,80}x, 64 KiB of 'a'           <1 ms          gave up 179 ms
- *   a[a-z]*Z, 64 KiB of 'a'              <1 ms          750 ms
- *   a[a-z]*Z, 64 KiB of "a{4000} Z"      119 ms         314 ms
- *   default loss pattern, 64 KiB         <1 ms          3.5 ms
+ *   (a+)+$, 32 'a' and '!'               gave up 2-4 ms gave up 11-14 ms
+ *   a[a-z]*Z, 64 KiB of "a{4000} Z"      19-24 ms       32-53 ms
+ *   ee+e+x{15}e, 2 KiB of 'e' (fuzz)     gave up 0.2-0.29 s
+ *                                                       gave up 0.43-0.81 s
+ *   ee+e+x{15}e, 64 KiB of 'e'           gave up <6 ms  gave up <12 ms
+ *   default error patterns, 256 KiB      no match, none gives up
  *
- * So one match of a 64 KiB line (the longest the monitor reads) costs at
- * most about 0.1 s with the JIT and 0.75 s without; most give up in
- * milliseconds.  The JIT keeps the match limit (it gives up where the
- * interpreter does) and runs on PCRE2's default 32 KiB JIT stack; the
- * depth and heap limits bound the interpreter's backtracking frames.
- * Without the windows below, "a[a-z]*Z" took 5 s (interpreter) and
+ * Patterns with a byte the line lacks ("(.*){1,80}x" on 64 KiB of 'a')
+ * are skipped unsearched.  The worst is a line of one window that takes
+ * the whole line's steps, each a scan of what is left of the window
+ * ("e+" after "e+" is matched possessively and not counted): about
+ * EXL_REGEX_MATCH_LIMIT times the window's size in byte comparisons.
+ * With the steps counted per window instead, that fuzz input cost 0.4 s
+ * (JIT) and 1.05 s (interpreter) per 4 KiB window, and a 12 KiB line
+ * seconds.  So one match of a line costs at most about 0.3 s with the
+ * JIT and 0.8 s without; most end in milliseconds.  The JIT keeps the
+ * match limit (it counts its own way, and gives up where the
+ * interpreter does or sooner) and runs on PCRE2's default 32 KiB JIT
+ * stack; the depth and heap limits bound the interpreter's backtracking
+ * frames.  Without the windows, "a[a-z]*Z" took 5 s (interpreter) and
  * "(a+)+c" 6.5 s (JIT): PCRE2 restarts its match count at each start.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -252,6 +258,21 @@ static int match_window(struct exl_regex *re, const char *s, size_t len,
 	return 1;
 }
 
+/* window_steps: the match limit of each window of a line of len bytes:
+ * the line's EXL_REGEX_MATCH_LIMIT shared among its windows (the first,
+ * then one per half window after it), at least EXL_REGEX_WINDOW_STEPS_MIN
+ * each. */
+static uint32_t window_steps(size_t len)
+{
+	size_t half = EXL_REGEX_SUBJECT_MAX / 2, n = 1, steps;
+
+	if (len > EXL_REGEX_SUBJECT_MAX)
+		n += (len - EXL_REGEX_SUBJECT_MAX + half - 1) / half;
+	steps = EXL_REGEX_MATCH_LIMIT / n;
+	return steps < EXL_REGEX_WINDOW_STEPS_MIN ?
+	       EXL_REGEX_WINDOW_STEPS_MIN : (uint32_t)steps;
+}
+
 int exl_regex_match(struct exl_regex *re, const char *s, size_t len,
 		    int flags, struct exl_regex_span *m, size_t nm)
 {
@@ -263,6 +284,8 @@ int exl_regex_match(struct exl_regex *re, const char *s, size_t len,
 		m = &whole;
 		nm = 1;
 	}
+	if (pcre2_set_match_limit(re->mctx, window_steps(len)) != 0)
+		return -1;
 	for (;;) {
 		last = len - off <= EXL_REGEX_SUBJECT_MAX;
 		win = last ? len - off : EXL_REGEX_SUBJECT_MAX;

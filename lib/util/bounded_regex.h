@@ -9,9 +9,9 @@
  *            nested parentheses; PCRE2's own limit on the compiled size
  *            refuses what grows too big ("((a{1,100}){1,100}){1,100}");
  *            \C and (*UTF) are refused.
- *   match:   windows of EXL_REGEX_SUBJECT_MAX bytes, each with
- *            EXL_REGEX_MATCH_LIMIT backtracking steps,
- *            EXL_REGEX_DEPTH_LIMIT nested backtracking frames and
+ *   match:   windows of EXL_REGEX_SUBJECT_MAX bytes, sharing
+ *            EXL_REGEX_MATCH_LIMIT backtracking steps per line; each
+ *            with EXL_REGEX_DEPTH_LIMIT nested backtracking frames and
  *            EXL_REGEX_HEAP_LIMIT_KIB of heap per match.  A match that
  *            reaches a limit gives up: the line counts as not matching,
  *            and exl_regex_take_warning says so once per pattern.
@@ -41,10 +41,18 @@
  * long is always found, and the cost grows with the length, not its
  * square.  Under 5000 bytes the interpreter also skips a window that
  * lacks a byte the pattern requires. */
-#define EXL_REGEX_SUBJECT_MAX 4096
-/* pcre2_set_match_limit: backtracking steps in one window (all starts
- * together, see bounded_regex.c). */
+#define EXL_REGEX_SUBJECT_MAX 2048
+/* pcre2_set_match_limit: backtracking steps for one whole line, shared
+ * out evenly among its windows, but never fewer than
+ * EXL_REGEX_WINDOW_STEPS_MIN per window.  A step can cost a scan of its
+ * window (a possessive repeat, a back reference), so the worst line costs
+ * about this times the window's size (bounded_regex.c); a limit per
+ * window instead let a line of many windows, each just under it, run
+ * for seconds. */
 #define EXL_REGEX_MATCH_LIMIT 1000000
+/* Steps one window always gets: 8 per byte, twice what the default error
+ * patterns take on a line with no match (3 to 4). */
+#define EXL_REGEX_WINDOW_STEPS_MIN (8 * EXL_REGEX_SUBJECT_MAX)
 /* pcre2_set_depth_limit: nested backtracking points in one match. */
 #define EXL_REGEX_DEPTH_LIMIT 10000
 /* pcre2_set_heap_limit: KiB of backtracking frames in one match. */

@@ -215,6 +215,7 @@ static int measure(const char *name, const char *pattern, int flags,
 static void worst(void)
 {
 	static const char pending[] = "@00}+{,20}+{,2200}";
+	static const char fuzz_scan[] = "ee+e+xxxxxxxxxxxxxxxe";
 	static const char aa[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!";
 	size_t n = EXL_LINE_MAX, i, k;
 	char *line = malloc(n + 1), *seg = malloc(n + 1), *runs = malloc(n + 1);
@@ -263,10 +264,58 @@ static void worst(void)
 			n);
 		measure("loss default on 64 KiB", EXL_PAT_LOSS_DEFAULT, f |
 			EXL_REGEX_ICASE, line, n);
+		/* each backtracking step rescans the rest of its window: the
+		 * worst line is one window with the whole line's steps */
+		memset(line, 'e', n);
+		measure("ee+e+x{15}e, one window of e", fuzz_scan, f, line,
+			EXL_REGEX_SUBJECT_MAX);
+		measure("ee+e+x{15}e, 64 KiB of e", fuzz_scan, f, line, n);
+		memset(line, 'a', n);
 	}
 	free(line);
 	free(seg);
 	free(runs);
+}
+
+/* The steps of a line are shared among its windows, but each window gets
+ * enough for the default patterns, however long the line. */
+static void long_lines(void)
+{
+	static const char piece[] = "{'loss': 0.5312, 'grad_norm': 1.234, "
+		"'learning_rate': 1.9e-05, 'epoch': 0.42} step 7 ";
+	size_t n = 4 * EXL_LINE_MAX, i;
+	char *line = malloc(n + 1), why[256];
+	struct exl_regex *re;
+	int f, rc, bad;
+
+	if (!line)
+		return;
+	for (i = 0; i < n; i++)
+		line[i] = piece[i % (sizeof(piece) - 1)];
+	line[n] = '\0';
+	for (f = 0; f <= EXL_REGEX_NOJIT; f += EXL_REGEX_NOJIT) {
+		for (i = 0, bad = 0; exl_error_patterns_default[i]; i++) {
+			re = exl_regex_compile(exl_error_patterns_default[i],
+					       f, why, sizeof(why));
+			rc = re ? exl_regex_match(re, line, n, 0, NULL, 0) : 2;
+			if (rc != 0) {
+				diag("%s: %d", exl_error_patterns_default[i],
+				     rc);
+				bad++;
+			}
+			exl_regex_free(re);
+		}
+		ok(bad == 0, "no default error pattern gives up on a 256 KiB "
+		   "line (%s)", f ? "interpreter" : "JIT");
+		/* no '8' in the line would skip every window unsearched */
+		re = exl_regex_compile("epoch.: ([0-9.]+)\\} step 9", f, why,
+				       sizeof(why));
+		ok(re && exl_regex_match(re, line, n, 0, NULL, 0) == 0,
+		   "nor a progress-like pattern with no match there (%s)",
+		   f ? "interpreter" : "JIT");
+		exl_regex_free(re);
+	}
+	free(line);
 }
 
 /* A match that gives up: no match, one warning, and every caller's
@@ -350,6 +399,7 @@ int main(void)
 	defaults();
 	windows();
 	worst();
+	long_lines();
 	give_up();
 	return done_testing();
 }
