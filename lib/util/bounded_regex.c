@@ -22,8 +22,8 @@
  * ("e+" after "e+" is matched possessively and not counted): about
  * EXL_REGEX_MATCH_LIMIT times the window's size in byte comparisons.
  * With the steps counted per window instead, that fuzz input cost 0.4 s
- * (JIT) and 1.05 s (interpreter) per 4 KiB window, and a 12 KiB line
- * seconds.  So one match of a line costs at most about 0.3 s with the
+ * (JIT) and 1.05 s (interpreter) in one 4 KiB window, and with 1 KiB
+ * windows, each just under the limit, 12.7 s (interpreter) on 64 KiB.  So one match of a line costs at most about 0.3 s with the
  * JIT and 0.8 s without; most end in milliseconds.  The JIT keeps the
  * match limit (it counts its own way, and gives up where the
  * interpreter does or sooner) and runs on PCRE2's default 32 KiB JIT
