@@ -106,6 +106,11 @@ shapes="shards big small mix"
 for s in $shapes; do
 	"$PASSPORT" generate "$work/$s" -q || { echo "bench: passport generate $work/$s failed" >&2; exit 3; }
 done
+# the files on disk before the rounds, as a finished checkpoint's are:
+# without this the kernel wrote the 7 GiB back during the first rounds
+# (vmstat: 350 MB/s out, and up to 30% steal on the VM), on the cores the
+# contenders were timed on
+sync
 
 # files SHAPE: the shape's files (not its passport), NUL-separated.
 files() { (cd "$work/$1" && find . -type f ! -name MODEL_PASSPORT.json -print0 | sort -z); }
