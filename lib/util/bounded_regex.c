@@ -3,18 +3,24 @@
  *
  * Measured (PCRE2 10.42, Debian 12, the project's 2-core VM, -O2; the
  * test lib/util/test/test_bounded_regex.c prints these as diagnostics;
- * three runs; whole test process max RSS 2.7 MiB):
+ * seven runs; whole test process max RSS 2.7 MiB):
  *
  *   pattern, subject                     JIT            interpreter
  *   e + 24 '+' (glibc: 12 GB)            refused <1 ms  refused <1 ms
  *   ((a{1,100}){1,100}){1,100}           refused <1 ms  refused <1 ms
  *   @00}+{,20}+{,2200} (fuzz timeout)    refused <1 ms  refused <1 ms
  *   (a+)+$, 32 'a' and '!'               gave up 2-4 ms gave up 11-14 ms
- *   a[a-z]*Z, 64 KiB of "a{4000} Z"      19-24 ms       32-53 ms
- *   ee+e+x{15}e, 2 KiB of 'e' (fuzz)     gave up 0.2-0.29 s
+ *   a[a-z]*Z, 64 KiB of "a{4000} Z"      14-28 ms       30-53 ms
+ *   ee+e+x{15}e, 2 KiB of 'e' (fuzz)     gave up 0.18-0.34 s
  *                                                       gave up 0.43-0.81 s
- *   ee+e+x{15}e, 64 KiB of 'e'           gave up <6 ms  gave up <12 ms
+ *   ee+e+x{15}e, 64 KiB of 'e'           gave up 14-24 ms
+ *                                                       gave up 32-68 ms
  *   default error patterns, 256 KiB      no match, none gives up
+ *   default progress patterns, 64 KiB
+ *   of " eval test valid"                no match, none gives up
+ *   ee+e+x{15}e, 4-64 KiB of runs of k
+ *   'e' and an 'a' (windows just under
+ *   their share of the steps), k 8-2048  at most 60 ms  at most 0.17 s
  *
  * Patterns with a byte the line lacks ("(.*){1,80}x" on 64 KiB of 'a')
  * are skipped unsearched.  The worst is a line of one window that takes
@@ -23,8 +29,9 @@
  * EXL_REGEX_MATCH_LIMIT times the window's size in byte comparisons.
  * With the steps counted per window instead, that fuzz input cost 0.4 s
  * (JIT) and 1.05 s (interpreter) in one 4 KiB window, and with 1 KiB
- * windows, each just under the limit, 12.7 s (interpreter) on 64 KiB.  So one match of a line costs at most about 0.3 s with the
- * JIT and 0.8 s without; most end in milliseconds.  The JIT keeps the
+ * windows, each just under the limit, 12.7 s (interpreter) on 64 KiB.
+ * So one match of a line costs at most about 0.35 s with the JIT and
+ * 0.8 s without; most end in milliseconds.  The JIT keeps the
  * match limit (it counts its own way, and gives up where the
  * interpreter does or sooner) and runs on PCRE2's default 32 KiB JIT
  * stack; the depth and heap limits bound the interpreter's backtracking

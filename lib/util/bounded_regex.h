@@ -50,9 +50,12 @@
  * window instead let a line of many windows, each just under it, run
  * for seconds. */
 #define EXL_REGEX_MATCH_LIMIT 1000000
-/* Steps one window always gets: 8 per byte, twice what the default error
- * patterns take on a line with no match (3 to 4). */
-#define EXL_REGEX_WINDOW_STEPS_MIN (8 * EXL_REGEX_SUBJECT_MAX)
+/* Steps one window always gets: 32 per byte.  The default patterns take
+ * 3 to 6 per byte on a line with no match, and the default val_loss
+ * pattern 10 on words that start it again and again (" eval test valid"
+ * repeated); a line of many windows each just under this costs far less
+ * than the worst line of one window (bounded_regex.c). */
+#define EXL_REGEX_WINDOW_STEPS_MIN (32 * EXL_REGEX_SUBJECT_MAX)
 /* pcre2_set_depth_limit: nested backtracking points in one match. */
 #define EXL_REGEX_DEPTH_LIMIT 10000
 /* pcre2_set_heap_limit: KiB of backtracking frames in one match. */

@@ -277,6 +277,40 @@ static void worst(void)
 	free(runs);
 }
 
+/* The default progress patterns on a 64 KiB line of words that start the
+ * val_loss pattern again and again (10 steps a byte in the interpreter):
+ * none gives up. */
+static void eval_words(void)
+{
+	static const char *const progress[] = {
+		EXL_PAT_STEP_DEFAULT, EXL_PAT_LOSS_DEFAULT, EXL_PAT_VAL_DEFAULT
+	};
+	static const char piece[] = " eval test valid";
+	size_t n = EXL_LINE_MAX, i;
+	char *line = malloc(n + 1), why[256];
+	struct exl_regex *re;
+	int bad = 0, rc;
+
+	if (!line)
+		return;
+	for (i = 0; i < n; i++)
+		line[i] = piece[i % (sizeof(piece) - 1)];
+	line[n] = '\0';
+	for (i = 0; i < 3; i++) {
+		re = exl_regex_compile(progress[i], EXL_REGEX_ICASE |
+				       EXL_REGEX_NOJIT, why, sizeof(why));
+		rc = re ? exl_regex_match(re, line, n, 0, NULL, 0) : 2;
+		if (rc != 0) {
+			diag("default progress pattern %zu: %d", i, rc);
+			bad++;
+		}
+		exl_regex_free(re);
+	}
+	ok(bad == 0, "no default progress pattern gives up on 64 KiB of "
+	   "\" eval test valid\"");
+	free(line);
+}
+
 /* The steps of a line are shared among its windows, but each window gets
  * enough for the default patterns, however long the line. */
 static void long_lines(void)
@@ -316,6 +350,7 @@ static void long_lines(void)
 		exl_regex_free(re);
 	}
 	free(line);
+	eval_words();
 }
 
 /* A match that gives up: no match, one warning, and every caller's
