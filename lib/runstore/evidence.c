@@ -194,7 +194,8 @@ int exl_status_is_event(const char *text)
 		"submitted", "pending", "signal", "grace", "closed", "note:",
 		/* what the plugin states when there is no step to give */
 		"traceback", "error", "warning", "stalled", "no output",
-		"running, no progress", "config problem", "env capture",
+		"running, no progress", "config problem", "pattern problem",
+		"sweep problem", "env capture",
 		"W&B", "exp-log", "exp-run", "group lock:",
 		/* job/chain.h: how a requeue chain ended or stopped */
 		"chain ended", "chain stopped",

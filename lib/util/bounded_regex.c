@@ -335,7 +335,9 @@ int exl_regex_take_warning(struct exl_regex *re, char *buf, size_t len)
 	re->warned = 1;
 	snprintf(buf, len, "pattern '%.80s' gave up on a line of %zu bytes "
 		 "(PCRE2 match limit): that line counted as no match; "
-		 "simplify nested repeats", re->pattern, re->gave_up_len);
+		 "simplify repeats that can match the same text (nested as "
+		 "in (a+)+, side by side as in a+a+, or a leading .*)",
+		 re->pattern, re->gave_up_len);
 	return 1;
 }
 

@@ -96,6 +96,11 @@ static void events(void)
 	ok(exl_status_is_event("note: asked Bob"), "note");
 	ok(exl_status_is_event("group lock: link file (this filesystem has "
 			       "no fcntl locks)"), "the group lock line");
+	ok(exl_status_is_event("pattern problem: pattern 'x' gave up on a "
+			       "line of 2000 bytes (PCRE2 match limit): x") &&
+	   exl_status_is_event("sweep problem: x") &&
+	   exl_status_is_event("config problem: x"),
+	   "the plugin's problem lines are events");
 	ok(!exl_status_is_event("running"), "running is progress");
 	ok(exl_status_is_note("Note: x"), "note, any case");
 	ok(!exl_status_is_note("notes"), "not a note");
