@@ -208,8 +208,8 @@ struct exl_regex *exl_regex_compile(const char *pattern, int flags,
 		  pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
 	re->mctx = pcre2_match_context_create(NULL);
+	/* the match limit depends on the line: exl_regex_match sets it */
 	if (!re->md || !re->mctx ||
-	    pcre2_set_match_limit(re->mctx, EXL_REGEX_MATCH_LIMIT) != 0 ||
 	    pcre2_set_depth_limit(re->mctx, EXL_REGEX_DEPTH_LIMIT) != 0 ||
 	    pcre2_set_heap_limit(re->mctx, EXL_REGEX_HEAP_LIMIT_KIB) != 0) {
 		exl_regex_free(re);

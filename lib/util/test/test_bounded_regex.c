@@ -277,6 +277,21 @@ static void worst(void)
 	free(runs);
 }
 
+/* repeated: n bytes of piece again and again, NUL-terminated (malloc'd;
+ * NULL when out of memory). */
+static char *repeated(const char *piece, size_t n)
+{
+	size_t k = strlen(piece), i;
+	char *line = malloc(n + 1);
+
+	if (!line)
+		return NULL;
+	for (i = 0; i < n; i++)
+		line[i] = piece[i % k];
+	line[n] = '\0';
+	return line;
+}
+
 /* The default progress patterns on a 64 KiB line of words that start the
  * val_loss pattern again and again (10 steps a byte in the interpreter):
  * none gives up. */
@@ -285,17 +300,13 @@ static void eval_words(void)
 	static const char *const progress[] = {
 		EXL_PAT_STEP_DEFAULT, EXL_PAT_LOSS_DEFAULT, EXL_PAT_VAL_DEFAULT
 	};
-	static const char piece[] = " eval test valid";
 	size_t n = EXL_LINE_MAX, i;
-	char *line = malloc(n + 1), why[256];
+	char *line = repeated(" eval test valid", n), why[256];
 	struct exl_regex *re;
 	int bad = 0, rc;
 
 	if (!line)
 		return;
-	for (i = 0; i < n; i++)
-		line[i] = piece[i % (sizeof(piece) - 1)];
-	line[n] = '\0';
 	for (i = 0; i < 3; i++) {
 		re = exl_regex_compile(progress[i], EXL_REGEX_ICASE |
 				       EXL_REGEX_NOJIT, why, sizeof(why));
@@ -315,18 +326,15 @@ static void eval_words(void)
  * enough for the default patterns, however long the line. */
 static void long_lines(void)
 {
-	static const char piece[] = "{'loss': 0.5312, 'grad_norm': 1.234, "
-		"'learning_rate': 1.9e-05, 'epoch': 0.42} step 7 ";
 	size_t n = 4 * EXL_LINE_MAX, i;
-	char *line = malloc(n + 1), why[256];
+	char *line = repeated("{'loss': 0.5312, 'grad_norm': 1.234, "
+			      "'learning_rate': 1.9e-05, 'epoch': 0.42} "
+			      "step 7 ", n), why[256];
 	struct exl_regex *re;
 	int f, rc, bad;
 
 	if (!line)
 		return;
-	for (i = 0; i < n; i++)
-		line[i] = piece[i % (sizeof(piece) - 1)];
-	line[n] = '\0';
 	for (f = 0; f <= EXL_REGEX_NOJIT; f += EXL_REGEX_NOJIT) {
 		for (i = 0, bad = 0; exl_error_patterns_default[i]; i++) {
 			re = exl_regex_compile(exl_error_patterns_default[i],
@@ -350,7 +358,6 @@ static void long_lines(void)
 		exl_regex_free(re);
 	}
 	free(line);
-	eval_words();
 }
 
 /* A match that gives up: no match, one warning, and every caller's
@@ -435,6 +442,7 @@ int main(void)
 	windows();
 	worst();
 	long_lines();
+	eval_words();
 	give_up();
 	return done_testing();
 }
