@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "runstore/layout.h"
+#include "util/names.h"
 
-#define META_DIR ".exp-log"
+#define META_DIR EXL_META_DIR
 #define FLAT_KEY "+flat"	/* '+' is not allowed in group names */
 
 static char *fmt_path(const char *fmt, const char *a, const char *b,

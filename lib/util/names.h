@@ -4,6 +4,11 @@
 
 #include <stddef.h>
 
+/* The hidden directory of a run-log root: its state, index, locks and
+ * caches (runstore/layout.h).  A directory holding one is a run-log
+ * root (the checkpoint search passes over it). */
+#define EXL_META_DIR ".exp-log"
+
 /* Longest sanitized task or group name. */
 #define EXL_NAME_MAX 80
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/names.h"
 #include "util/tree_sum.h"
 #include "watch/checkpoint_find.h"
 
@@ -61,6 +62,18 @@ static void consider(struct search *s, size_t rel_len, const char *name,
 static int walk(struct search *s, int fd, size_t rel_len, char **comp,
 		size_t nc, int stars);
 
+/* runlog_root: does the directory fd hold a run-log root's hidden
+ * directory?  Such a directory holds run logs and their pages, never a
+ * checkpoint: every job's end would walk its thousands of files (a job
+ * array run from a directory that holds earlier arrays' roots). */
+static int runlog_root(int fd)
+{
+	struct stat st;
+
+	return fstatat(fd, EXL_META_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
 /* descend: walk the subdirectory name of fd (never a symlink). */
 static int descend(struct search *s, int fd, size_t rel_len,
 		   const char *name, char **comp, size_t nc, int stars)
@@ -73,6 +86,10 @@ static int descend(struct search *s, int fd, size_t rel_len,
 	sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sub < 0)
 		return 0;	/* gone, unreadable, or a symlink */
+	if (runlog_root(sub)) {
+		close(sub);
+		return 0;
+	}
 	memcpy(s->rel + rel_len, name, nl);
 	s->rel[rel_len + nl] = '/';
 	rc = walk(s, sub, rel_len + nl + 1, comp, nc, stars);

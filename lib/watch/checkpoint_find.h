@@ -9,10 +9,13 @@
  * "**" + "/last.ckpt" every last.ckpt below runs.  Only regular files
  * count; symlinks are never followed, neither to files nor to
  * directories, so a link cannot lead the search out of the tree.
- * Subdirectories that cannot be opened are passed over, and so is the
- * run-log root when it lies below the base (skip_dir; its default,
- * run_logs/ in the submit directory, holds only run logs and pages, and
- * would be walked, one file more per run, at every job's end).
+ * Subdirectories that cannot be opened are passed over, and so is every
+ * run-log root below the base: skip_dir (the job's own root), and any
+ * directory that holds a run-log root's hidden directory (EXL_META_DIR).
+ * A root (by default run_logs/ in the submit directory) holds only run
+ * logs and pages, and would be walked, one file more per run, at every
+ * job's end.  The base directory itself is searched even when it is a
+ * root.
  *
  * A checkpoint is often a directory of files saved together (Hugging
  * Face's checkpoint-500/, DeepSpeed's global_step1000/, Megatron's

@@ -244,6 +244,55 @@ static void test_skip_root(void)
 	   "a skip_dir that does not exist skips nothing");
 }
 
+/* other run-log roots below the base (a directory holding .exp-log/:
+ * earlier arrays' roots beside the job's own) are passed over too, and
+ * their entries not counted; the base itself is searched even when it
+ * is a root (--exp-log=. in the directory the job runs in) */
+static void test_skip_other_roots(void)
+{
+	struct exl_ckpt_query q = { 0 };
+	char *globs[] = { "**/*.pt" }, base[4096];
+	int i, rc;
+
+	mkdirs("proj");
+	mkdirs("proj/logs_a");
+	mkdirs("proj/logs_a/.exp-log");
+	mkdirs("proj/logs_a/grp");
+	mkdirs("proj/logs_b");
+	mkdirs("proj/logs_b/.exp-log");
+	mkdirs("proj/notroot");
+	mkdirs("proj/notroot/.exp-logx");
+	mkdirs("proj/out");
+	touch("proj/out/a.pt", T0 + 1, 0);
+	touch("proj/logs_a/grp/newer.pt", T0 + 9, 0);
+	touch("proj/logs_b/newer.pt", T0 + 9, 0);
+	for (i = 0; i < 30; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "proj/logs_a/grp/2026-01-01_t_%d.md",
+			 i);
+		touch(name, T0, 0);
+	}
+	snprintf(base, sizeof(base), "%s", td_path("proj"));
+	q.base_dir = base;
+	q.globs = globs;
+	q.n_globs = 1;
+	q.max_entries = 20;
+	rc = exl_checkpoint_search(&q, out, sizeof(out), &err);
+	ok(rc == 0 && strcmp(rel("proj"), "out/a.pt") == 0,
+	   "roots holding .exp-log/ passed over, entries not counted: %s",
+	   rc == 0 ? out : err.text);
+	touch("proj/notroot/c.pt", T0 + 5, 0);
+	is_int(exl_checkpoint_search(&q, out, sizeof(out), &err), 0,
+	       "a look-alike hidden name is no root");
+	is_str(rel("proj"), "notroot/c.pt", "so it is searched");
+	mkdirs("proj/.exp-log");
+	q.max_entries = 0;
+	is_int(exl_checkpoint_search(&q, out, sizeof(out), &err), 0,
+	       "the base searched though it is a root");
+	is_str(rel("proj"), "notroot/c.pt", "found in the base root");
+}
+
 /* Which directory names are one save's, and the deepest one wins. */
 static void test_save_dirs(void)
 {
@@ -314,6 +363,7 @@ int main(void)
 		return 1;
 	test_basic();
 	test_skip_root();
+	test_skip_other_roots();
 	test_recursive();
 	test_symlinks();
 	test_defaults();
