@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "passport_fixture.h"
 #include "passport/passport_hash.h"
+#include "passport/passport_map.h"
 #include "util/sha256file.h"
 #include "tap.h"
 
@@ -260,6 +262,74 @@ static void vanishing_files(void)
 	close(fd);
 }
 
+/* evicted: drop name's pages from the page cache (fdatasync, then
+ * POSIX_FADV_DONTNEED: no root needed); 1 when at most a tenth of them
+ * stayed, 0 where the filesystem keeps them (tmpfs), -1 on error. */
+static int evicted(const char *name, size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t pages = (len + (size_t)page - 1) / (size_t)page, k, in = 0;
+	unsigned char *vec = malloc(pages);
+	void *m = MAP_FAILED;
+	int fd = open(fx(name), O_RDONLY), rc = -1;
+
+	if (fd >= 0 && vec && fdatasync(fd) == 0 &&
+	    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0)
+		m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (m != MAP_FAILED && mincore(m, len, vec) == 0) {
+		for (k = 0; k < pages; k++)
+			in += vec[k] & 1;
+		rc = in <= pages / 10;
+	}
+	if (m != MAP_FAILED)
+		munmap(m, len);
+	if (fd >= 0)
+		close(fd);
+	free(vec);
+	return rc;
+}
+
+/* cold_files: files on disk, not in the page cache, while every CPU
+ * hashes: their windows are not mapped but read (a window is judged by
+ * its pages' residency), lengths on and off the chunk and window
+ * boundaries, and the digests are those of a plain read. */
+static void cold_files(void)
+{
+	static const size_t sizes[] = {
+		2 * PASSPORT_READ_CHUNK, 2 * PASSPORT_READ_CHUNK + 1,
+		3 * RING_BYTES + 123, PASSPORT_MAP_WINDOW + 4097,
+		2 * PASSPORT_MAP_WINDOW + 5,
+	};
+	char want[5][EXL_SHA256_HEX], name[32];
+	struct passport_list l;
+	size_t i, n = sizeof(sizes) / sizeof(sizes[0]);
+	int cold = 1;
+
+	fx_clean();
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "c%zu", i);
+		fx_write_pattern(name, sizes[i], (unsigned)i + 40);
+		if (exl_sha256_file(fx(name), want[i], NULL) < 0)
+			want[i][0] = '\0';
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "c%zu", i);
+		if (evicted(name, sizes[i]) != 1)
+			cold = 0;
+	}
+	if (!cold) {
+		ok(1, "cold files # SKIP this filesystem keeps their pages");
+		return;
+	}
+	is_int(scan_and_hash(&l, 2, NULL), 0, "cold files hashed");
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "c%zu", i);
+		is_str(sha_of(&l, name), want[i], "%zu bytes read cold",
+		       sizes[i]);
+	}
+	passport_list_free(&l);
+}
+
 static void default_jobs(void)
 {
 	cpu_set_t set;
@@ -291,6 +361,8 @@ int main(void)
 		diag("SLURM_CPUS_ON_NODE=1: the read path");
 		boundaries();
 		changing_files();
+		/* and files read cold, from disk */
+		cold_files();
 		unsetenv("SLURM_CPUS_ON_NODE");
 	}
 	vanishing_files();
