@@ -10,9 +10,9 @@
 # the page cache warm (each round reads all files first), so the figures
 # compare hashing, not the disk; contenders take turns within a round, so
 # other work on a shared machine weighs on all of them alike.  With
-# BENCH_COLD=1 (root: it drops the page cache before each run) the cold
-# case compares passport verify of the shards with `cat` of the same files
-# from disk.
+# BENCH_COLD=1 (root: it drops the page cache before each run; bench/all
+# sets it) the cold case compares passport generate and verify of the
+# shards with `cat` of the same files from disk.
 #
 # Environment:
 #   PASSPORT        the passport binary (default: ../build/passport/passport
@@ -171,6 +171,9 @@ for ((r = 0; r < RUNS; r++)); do
 		echo 3 >/proc/sys/vm/drop_caches
 		timed cold_cat bash -c "cd $work/shards && files shards | xargs -0 cat"
 		echo 3 >/proc/sys/vm/drop_caches
+		timed cold_gen "$PASSPORT" generate "$work/shards" -q -f
+		sync
+		echo 3 >/proc/sys/vm/drop_caches
 		timed cold_ver "$PASSPORT" verify "$work/shards" -q
 	fi
 done
@@ -217,6 +220,8 @@ done
 if [ "$COLD" = 1 ]; then
 	printf '%-7s %6s %9.0f  %-22s %8.3f\n' cold "" "$(calc "$bytes_shards / 1048576")" "cat (disk)" "$(median cold_cat 1)"
 	printf '%-7s %6s %9.0f  %-22s %8.3f %8.3f %9s %6.0fM\n' cold "" "$(calc "$bytes_shards / 1048576")" \
+		"passport generate" "$(median cold_gen 1)" "$(median cold_gen 2)" "" "$(calc "$(median cold_gen 3) / 1024")"
+	printf '%-7s %6s %9.0f  %-22s %8.3f %8.3f %9s %6.0fM\n' cold "" "$(calc "$bytes_shards / 1048576")" \
 		"passport verify" "$(median cold_ver 1)" "$(median cold_ver 2)" "" "$(calc "$(median cold_ver 3) / 1024")"
 fi
 
@@ -231,7 +236,13 @@ goal shards.gen_of_speed "$(calc "$bytes_shards / $(median gen_shards 1) / $spee
 goal shards.verify_of_speed "$(calc "$bytes_shards / $(median ver_shards 1) / $speedn")" '>=' 0.92 "shards: verify / $cores cores' openssl speed"
 goal big.gen_maxrss_mib "$(calc "$(median gen_big 3) / 1024")" '<=' 32 "big: generate, max resident MiB"
 if [ "$COLD" = 1 ]; then
+	goal cold.gen_vs_cat "$(calc "$(median cold_gen 1) / $(median cold_cat 1)")" '<=' 1.05 "cold shards: generate / cat from disk (wall)"
 	goal cold.verify_vs_cat "$(calc "$(median cold_ver 1) / $(median cold_cat 1)")" '<=' 1.05 "cold shards: verify / cat from disk (wall)"
+	[ -z "${BENCH_OUT:-}" ] || {
+		echo "passport.cold.cat_mib_s $(calc "$bytes_shards / $(median cold_cat 1) / 1048576") - -"
+		echo "passport.cold.verify_cpu_s $(median cold_ver 2) - -"
+		echo "passport.cold.verify_maxrss_mib $(calc "$(median cold_ver 3) / 1024") - -"
+	} >>"$BENCH_OUT"
 fi
 printf '\nCPU cost, independent of load (bytes per CPU-second vs 1 core of openssl speed):\n'
 for s in $shapes; do
