@@ -251,18 +251,15 @@ static void test_skip_root(void)
 static void test_skip_other_roots(void)
 {
 	struct exl_ckpt_query q = { 0 };
+	static const char *const dirs[] = { "proj", "proj/logs_a",
+		"proj/logs_a/.exp-log", "proj/logs_a/grp", "proj/logs_b",
+		"proj/logs_b/.exp-log", "proj/notroot", "proj/notroot/.exp-logx",
+		"proj/out", NULL };
 	char *globs[] = { "**/*.pt" }, base[4096];
 	int i, rc;
 
-	mkdirs("proj");
-	mkdirs("proj/logs_a");
-	mkdirs("proj/logs_a/.exp-log");
-	mkdirs("proj/logs_a/grp");
-	mkdirs("proj/logs_b");
-	mkdirs("proj/logs_b/.exp-log");
-	mkdirs("proj/notroot");
-	mkdirs("proj/notroot/.exp-logx");
-	mkdirs("proj/out");
+	for (i = 0; dirs[i]; i++)
+		mkdirs(dirs[i]);
 	touch("proj/out/a.pt", T0 + 1, 0);
 	touch("proj/logs_a/grp/newer.pt", T0 + 9, 0);
 	touch("proj/logs_b/newer.pt", T0 + 9, 0);
