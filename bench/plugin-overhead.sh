@@ -5,8 +5,9 @@
 #   bench/plugin-overhead.sh [BUILD_DIR]     (as root; default: ./build)
 #
 # Starts the throwaway cluster (contrib/testbed/exp-log-testbed) once and
-# alternates, RUNS times (default 31), three ways of running
-# "srun -N1 true": with an empty plugstack.conf, with exp_log.so in it,
+# alternates, RUNS times (default 31), as the test bed's unprivileged
+# user (as researchers run it; for root the plugin skips the children
+# that drop to the user), four ways of running "srun -N1 true": with an empty plugstack.conf, with exp_log.so in it,
 # and with exp_log.so and --exp-log (a run log written and closed by the
 # epilog), the last also from a submit directory in a git repository
 # (where the git state is read).  plugstack.conf is read by every srun and step, so switching
@@ -25,12 +26,13 @@ inner=$(mktemp /tmp/exl-bench-inner.XXXXXX)
 trap 'rm -f "$inner"' EXIT
 cat >"$inner" <<'I'
 #!/bin/bash
-# inside the test bed: alternate the three ways, print three medians
+# inside the test bed, as its unprivileged user (plugstack.conf is
+# theirs for the run): alternate the four ways, print four medians
 set -u
 plugin=$1 runs=$2
 ps=$EXP_LOG_TESTBED_DIR/plugstack.conf
 work=$EXP_LOG_TESTBED_DIR/work/bench
-mkdir -p "$work/repo" && cd "$work"
+cd "$work" || exit 1
 # a submit directory in a git repository (one commit): git state is read
 git -C "$work/repo" init -q . && git -C "$work/repo" -c user.name=b \
 	-c user.email=b@example.org commit -q --allow-empty -m one || exit 1
@@ -51,16 +53,30 @@ done
 for i in 1 2 3 4 5; do
 	EXP_LOG_TIMING=1 srun -N1 --exp-log="$work/logs" true >/dev/null 2>&1
 done
-cat "$EXP_LOG_TESTBED_DIR"/log/slurmd-*.log 2>/dev/null | grep -h 'exp-log: timing:' |
-	sed 's/.*exp-log: timing: job [0-9]*\( step [0-9]*\)\?: //' | tr -d '\r' >"$work/phases"
 echo "$(median <"$work/a") $(median <"$work/b") $(median <"$work/c") $(median <"$work/d")"
 I
-chmod +x "$inner"
+chmod 755 "$inner"	# the test bed's user runs it
+# as root in the test bed: hand the bench's files to its user, run the
+# inner loop as that user (as researchers run srun: the plugin then
+# works as the user in forked children, which it skips for root), then
+# read the phases from the slurmd logs
+cat >"$inner.root" <<'R'
+#!/bin/bash
+set -u
+inner=$1 plugin=$2 runs=$3 phases=$4
+user=${EXP_LOG_TESTBED_USER:?}
+work=$EXP_LOG_TESTBED_DIR/work/bench
+mkdir -p "$work/repo" && chown -R "$user" "$work" &&
+	chown "$user" "$EXP_LOG_TESTBED_DIR/plugstack.conf" || exit 1
+su "$user" -s /bin/bash -c "\"$inner\" \"$plugin\" \"$runs\"" </dev/null
+cat "$EXP_LOG_TESTBED_DIR"/log/slurmd-*.log 2>/dev/null | grep -h 'exp-log: timing:' |
+	sed 's/.*exp-log: timing: job [0-9]*\( step [0-9]*\)\?: //' | tr -d '\r' >"$phases"
+R
+chmod +x "$inner.root"
 out=$(mktemp /tmp/exl-bench-out.XXXXXX)
-trap 'rm -f "$inner" "$out"' EXIT
-"$src/contrib/testbed/exp-log-testbed" run \
-	--plugin "$plugin" -- bash -c '"$1" "$2" "$3"; cp "$EXP_LOG_TESTBED_DIR/work/bench/phases" "$4" 2>/dev/null; true' \
-	_ "$inner" "$plugin" "$runs" "$out.phases" >"$out" 2>/dev/null || true
+trap 'rm -f "$inner" "$inner.root" "$out" "$out.phases"' EXIT
+"$src/contrib/testbed/exp-log-testbed" run --plugin "$plugin" -- \
+	"$inner.root" "$inner" "$plugin" "$runs" "$out.phases" >"$out" 2>/dev/null || true
 read -r without with withlog inrepo <"$out"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 echo "srun -N1 true on the 3-node test bed, median of $runs interleaved runs (ms):"
