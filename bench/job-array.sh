@@ -38,7 +38,7 @@ goal=1.10
 
 inner=$(mktemp /tmp/exl-bench-array.XXXXXX)
 out=$(mktemp /tmp/exl-bench-array-out.XXXXXX)
-trap 'rm -f "$inner" "$out"' EXIT
+trap 'rm -f "$inner" "$out" "$out.err"' EXIT
 cat >"$inner" <<'I'
 #!/bin/bash
 # inside the test bed: one line per size,
@@ -112,9 +112,14 @@ for n in $sizes; do
 done
 I
 chmod +x "$inner"
+# every task stays in slurmctld for MinJobAge: room for all of them
+# (Slurm refuses a submission past MaxJobCount)
+all=0
+for n in $sizes; do all=$((all + 2 * repeat * n)); done
+EXP_LOG_TESTBED_MAX_JOBS=$((all + 10000)) \
 "$src/contrib/testbed/exp-log-testbed" run --plugin "$plugin" -- \
-	"$inner" "$sizes" "$repeat" >"$out" 2>/dev/null || true
-[ -s "$out" ] || { echo "job-array.sh: the test bed run gave nothing" >&2; exit 3; }
+	"$inner" "$sizes" "$repeat" >"$out" 2>"$out.err" || true
+[ -s "$out" ] || { echo "job-array.sh: the test bed run gave nothing:" >&2; tail -5 "$out.err" >&2; exit 3; }
 cores=$(nproc)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 fail=0
@@ -152,6 +157,14 @@ while read -r n plain exp lock pcpu ecpu pruns eruns; do
 		echo "array.$n.cpu_budget_ms_per_task $budget - -"
 	} >>"$BENCH_OUT"
 done <"$out"
+# a size with no line: its runs broke (not a missed goal)
+for n in $sizes; do
+	grep -q "^$n " "$out" || {
+		echo "job-array.sh: the $n-task array did not finish:" >&2
+		tail -5 "$out.err" >&2
+		exit 3
+	}
+done
 if [ "$fail" = 1 ]; then
 	echo "FAIL: a job array with --exp-log took more than ${goal}x the plain one"
 	exit 1
