@@ -41,7 +41,8 @@ out=$(mktemp /tmp/exl-bench-array-out.XXXXXX)
 trap 'rm -f "$inner" "$out" "$out.err"' EXIT
 cat >"$inner" <<'I'
 #!/bin/bash
-# inside the test bed: one line per size,
+# inside the test bed (args: sizes, repeat, bench/array-run.sh): one
+# line per size,
 # "N plain_ms exp_ms lock_ms plain_cpu_ms exp_cpu_ms plain_runs exp_runs"
 # (cpu: per task; runs: each run's ms, comma-separated, in order)
 set -u
@@ -49,40 +50,19 @@ sizes=$1 repeat=$2
 work=$EXP_LOG_TESTBED_DIR/work/array
 user=${EXP_LOG_TESTBED_USER:?}
 mkdir -p "$work" && chown "$user" "$work" && cd "$work" || exit 1
-# submit ARGS...: sbatch as the test bed's unprivileged user, from $work
-submit() { su "$user" -s /bin/sh -c "cd '$work' && sbatch $*"; }
+# shellcheck source=bench/array-run.sh
+. "$3" || exit 1
 now() { date +%s%N; }
 # busy: the machine's busy CPU time so far, in clock ticks
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] }'; }
-# count DIR: entries (files, any depth, no temporaries) of an index
-count() { find "$1" -type f ! -name '.*' 2>/dev/null | wc -l; }
 # run N [ROOT]: submit the array, wait until it is done; prints
 # "ms busy_ticks"
 run() {
-	local n=$1 root=${2:-} s id end b
+	local s b
 	b=$(busy)
 	s=$(now)
-	end=$(( $(date +%s) + ${ARRAY_TIMEOUT:-900} ))
-	if [ -n "$root" ]; then
-		id=$(submit --parsable --array=1-"$n" --exp-log="$root" \
-			-o /dev/null --wrap=true) || return 1
-	else
-		id=$(submit --parsable --array=1-"$n" -o /dev/null --wrap=true) ||
-			return 1
-	fi
-	id=${id%%;*}
-	while [ -n "$(squeue -h -j "$id" -o %i 2>/dev/null | head -1)" ]; do
-		[ "$(date +%s)" -lt "$end" ] || { echo "array $id: still queued" >&2; return 1; }
-		sleep 0.2
-	done
-	if [ -n "$root" ]; then
-		until [ "$(count "$root/.exp-log/index/open")" = 0 ] &&
-		      [ "$(count "$root/.exp-log/index/ended")" -ge "$n" ]; do
-			[ "$(date +%s)" -lt "$end" ] || { echo "array $id: run logs still open" >&2; return 1; }
-			sleep 0.2
-		done
-	fi
+	array_done "$@" || return 1
 	echo "$(( ($(now) - s) / 1000000 )) $(( $(busy) - b ))"
 }
 # cpu N FILE: the median busy ticks of FILE's runs as ms per task
@@ -118,7 +98,7 @@ all=0
 for n in $sizes; do all=$((all + 2 * repeat * n)); done
 EXP_LOG_TESTBED_MAX_JOBS=$((all + 10000)) \
 "$src/contrib/testbed/exp-log-testbed" run --plugin "$plugin" -- \
-	"$inner" "$sizes" "$repeat" >"$out" 2>"$out.err" || true
+	"$inner" "$sizes" "$repeat" "$src/bench/array-run.sh" >"$out" 2>"$out.err" || true
 [ -s "$out" ] || { echo "job-array.sh: the test bed run gave nothing:" >&2; tail -5 "$out.err" >&2; exit 3; }
 cores=$(nproc)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }

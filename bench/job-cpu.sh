@@ -37,40 +37,25 @@ out=$(mktemp -d /tmp/exl-bench-jobcpu.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 cat >"$out/inner" <<'I'
 #!/bin/bash
-# inside the test bed: run N [ROOT] under perf, into OUT/NAME.data
+# inside the test bed: the array plain and with --exp-log, each under
+# perf, into OUT/plain.data and OUT/exp_log.data
 set -u
-n=$1 out=$2
+n=$1 out=$2 lib=$3
 work=$EXP_LOG_TESTBED_DIR/work/cpu
 user=${EXP_LOG_TESTBED_USER:?}
 mkdir -p "$work" && chown "$user" "$work" && cd "$work" || exit 1
-# array N [ROOT]: submit, wait until every task left the queue and, with
-# ROOT, every run log is closed
-array() {
-	local id end=$(( $(date +%s) + 900 ))
-	id=$(su "$user" -s /bin/sh -c "cd '$work' && sbatch --parsable \
-		--array=1-$1 ${2:+--exp-log=$2} -o /dev/null --wrap=true") ||
-		return 1
-	id=${id%%;*}
-	while [ -n "$(squeue -h -j "$id" -o %i 2>/dev/null | head -1)" ] ||
-	      { [ -n "${2:-}" ] &&
-		[ -n "$(find "$2/.exp-log/index/open" -type f ! -name '.*' 2>/dev/null | head -1)" ]; }; do
-		[ "$(date +%s)" -lt "$end" ] || { echo "array $id: not done" >&2; return 1; }
-		sleep 0.2
-	done
-}
-export -f array
 export user work
 for mode in plain exp_log; do
 	root=
 	[ "$mode" = exp_log ] && root=$work/logs
 	perf record -q -a -e cpu-clock -e sched:sched_process_fork \
 		-e sched:sched_process_exec -o "$out/$mode.data" -- \
-		bash -c "array $n $root" || exit 1
+		bash -c ". '$lib' && array_done $n $root" || exit 1
 done
 I
 chmod +x "$out/inner"
 "$src/contrib/testbed/exp-log-testbed" run --plugin "$plugin" -- \
-	"$out/inner" "$tasks" "$out" >"$out/log" 2>&1 ||
+	"$out/inner" "$tasks" "$out" "$src/bench/array-run.sh" >"$out/log" 2>&1 ||
 	{ echo "job-cpu.sh: the test bed run failed:" >&2; tail -5 "$out/log" >&2; exit 3; }
 
 # roles.py DATA N: "role ms_per_task" lines

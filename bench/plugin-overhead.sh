@@ -7,10 +7,11 @@
 # Starts the throwaway cluster (contrib/testbed/exp-log-testbed) once and
 # alternates, RUNS times (default 31), as the test bed's unprivileged
 # user (as researchers run it; for root the plugin skips the children
-# that drop to the user), four ways of running "srun -N1 true": with an empty plugstack.conf, with exp_log.so in it,
-# and with exp_log.so and --exp-log (a run log written and closed by the
-# epilog), the last also from a submit directory in a git repository
-# (where the git state is read).  plugstack.conf is read by every srun and step, so switching
+# that drop to the user), four ways of running "srun -N1 true": with an
+# empty plugstack.conf, with exp_log.so in it, and with exp_log.so and
+# --exp-log (a run log written and closed by the epilog), the last also
+# from a submit directory in a git repository (where the git state is
+# read).  plugstack.conf is read by every srun and step, so switching
 # it between runs compares them on the same daemons, interleaved so that
 # drift in the machine's load hits all four alike.  Prints medians (ms)
 # and ratios against the plugin-less runs.

@@ -6,7 +6,6 @@
 #include "runstore/layout.h"
 #include "util/names.h"
 
-#define META_DIR EXL_META_DIR
 #define FLAT_KEY "+flat"	/* '+' is not allowed in group names */
 
 static char *fmt_path(const char *fmt, const char *a, const char *b,
@@ -31,27 +30,27 @@ char *exl_layout_group_dir(const char *root, const char *group)
 
 char *exl_layout_lock(const char *root, const char *group)
 {
-	return fmt_path("%s/" META_DIR "/locks/%s.lock%s", root,
+	return fmt_path("%s/" EXL_META_DIR "/locks/%s.lock%s", root,
 			gkey(group), "");
 }
 
 char *exl_layout_run_lock(const char *root, const char *group,
 			  const char *stem)
 {
-	return fmt_path("%s/" META_DIR "/locks/%s/%s.lock", root, gkey(group),
+	return fmt_path("%s/" EXL_META_DIR "/locks/%s/%s.lock", root, gkey(group),
 			stem);
 }
 
 char *exl_layout_state_dir(const char *root, const char *group,
 			   const char *stem)
 {
-	return fmt_path("%s/" META_DIR "/runs/%s/%s", root, gkey(group),
+	return fmt_path("%s/" EXL_META_DIR "/runs/%s/%s", root, gkey(group),
 			stem);
 }
 
 char *exl_layout_job_index(const char *root, const char *job_id)
 {
-	return fmt_path("%s/" META_DIR "/jobs/%s.json%s", root, job_id, "");
+	return fmt_path("%s/" EXL_META_DIR "/jobs/%s.json%s", root, job_id, "");
 }
 
 char *exl_layout_sidecar(const char *state_dir)
@@ -61,57 +60,57 @@ char *exl_layout_sidecar(const char *state_dir)
 
 char *exl_layout_sweep_map(const char *root, const char *name)
 {
-	return fmt_path("%s/" META_DIR "/sweeps/%s%s", root, name, "");
+	return fmt_path("%s/" EXL_META_DIR "/sweeps/%s%s", root, name, "");
 }
 
 char *exl_layout_chain_file(const char *root, const char *name)
 {
-	return fmt_path("%s/" META_DIR "/chains/%s%s", root, name, "");
+	return fmt_path("%s/" EXL_META_DIR "/chains/%s%s", root, name, "");
 }
 
 char *exl_layout_meta(const char *root)
 {
-	return fmt_path("%s/" META_DIR "%s%s", root, "", "");
+	return fmt_path("%s/" EXL_META_DIR "%s%s", root, "", "");
 }
 
 char *exl_layout_jobs_dir(const char *root)
 {
-	return fmt_path("%s/" META_DIR "/jobs%s%s", root, "", "");
+	return fmt_path("%s/" EXL_META_DIR "/jobs%s%s", root, "", "");
 }
 
 char *exl_layout_runs_dir(const char *root)
 {
-	return fmt_path("%s/" META_DIR "/runs%s%s", root, "", "");
+	return fmt_path("%s/" EXL_META_DIR "/runs%s%s", root, "", "");
 }
 
 char *exl_layout_index_format(const char *root)
 {
-	return fmt_path("%s/" META_DIR "/index/format%s%s", root, "", "");
+	return fmt_path("%s/" EXL_META_DIR "/index/format%s%s", root, "", "");
 }
 
 char *exl_layout_summary_cache(const char *root)
 {
-	return fmt_path("%s/" META_DIR "/cache/summaries%s%s", root, "", "");
+	return fmt_path("%s/" EXL_META_DIR "/cache/summaries%s%s", root, "", "");
 }
 
 char *exl_layout_recent_cache(const char *root)
 {
-	return fmt_path("%s/" META_DIR "/cache/recent%s%s", root, "", "");
+	return fmt_path("%s/" EXL_META_DIR "/cache/recent%s%s", root, "", "");
 }
 
 char *exl_layout_index_snapshot(const char *root)
 {
-	return fmt_path("%s/" META_DIR "/cache/index%s%s", root, "", "");
+	return fmt_path("%s/" EXL_META_DIR "/cache/index%s%s", root, "", "");
 }
 
 char *exl_layout_acct_unknown(const char *root)
 {
-	return fmt_path("%s/" META_DIR "/cache/acct-unknown%s%s", root, "", "");
+	return fmt_path("%s/" EXL_META_DIR "/cache/acct-unknown%s%s", root, "", "");
 }
 
 char *exl_layout_eff_asked(const char *root)
 {
-	return fmt_path("%s/" META_DIR "/cache/eff-asked%s%s", root, "", "");
+	return fmt_path("%s/" EXL_META_DIR "/cache/eff-asked%s%s", root, "", "");
 }
 
 char *exl_layout_index_dir(const char *root, const char *sub,
@@ -119,7 +118,7 @@ char *exl_layout_index_dir(const char *root, const char *sub,
 {
 	char *p;
 
-	if (asprintf(&p, "%s/" META_DIR "/index/%s%s%s", root, sub,
+	if (asprintf(&p, "%s/" EXL_META_DIR "/index/%s%s%s", root, sub,
 		     day ? "/" : "", day ? day : "") < 0)
 		return NULL;
 	return p;
@@ -127,7 +126,7 @@ char *exl_layout_index_dir(const char *root, const char *sub,
 
 char *exl_layout_state_rel(const char *group, const char *stem)
 {
-	return fmt_path(META_DIR "/runs/%s/%s%s", gkey(group), stem, "");
+	return fmt_path(EXL_META_DIR "/runs/%s/%s%s", gkey(group), stem, "");
 }
 
 const char *const *exl_layout_meta_subdirs(void)
@@ -140,7 +139,7 @@ const char *const *exl_layout_meta_subdirs(void)
 size_t exl_layout_index_parts(const char *sub, const char *day,
 			      const char *parts[4])
 {
-	parts[0] = META_DIR;
+	parts[0] = EXL_META_DIR;
 	parts[1] = "index";
 	parts[2] = sub;
 	parts[3] = day;
@@ -150,7 +149,7 @@ size_t exl_layout_index_parts(const char *sub, const char *day,
 int exl_layout_split_state_dir(const char *abs, int below, char **root,
 			       char **group, char **state_dir)
 {
-	static const char mark[] = "/" META_DIR "/runs/";
+	static const char mark[] = "/" EXL_META_DIR "/runs/";
 	const char *p = abs, *hit = NULL, *g, *stem, *end;
 	int flat;
 
