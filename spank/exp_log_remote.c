@@ -7,8 +7,11 @@
  * writes the run log in a child that has dropped to the job user for good
  * (the git repository, dataset, run logs, timeline and experiments table
  * are parsed there, never where root can come back; its reply is checked
- * by job/begin_out.h), then exports
- * EXP_LOG_RUN / EXP_LOG_STATE to the job.  task_exit records the
+ * by job/begin_out.h); the batch step's monitor is forked by that same
+ * child once the start is written (one fork of slurmstepd per job instead
+ * of two), then the step exports EXP_LOG_RUN / EXP_LOG_STATE to the job.
+ * With no ~/.config/exp-log.yaml (looked for as the user) no child reads
+ * the user's configuration.  task_exit records the
  * exit status; exit runs as root, so closing the run log happens in a
  * child that has dropped to the job's uid for good.
  */
@@ -214,19 +217,13 @@ static int alloc_cpus(spank_t sp)
 	return n > 0 ? n : 0;
 }
 
-/* start_monitor: the batch step's watcher process (lib/run_monitor.h).
- * Runs as the job user; a failure to start is logged, never fatal. */
-static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
+/* monitor_cfg: the batch step's watcher's settings (lib/run_monitor.h)
+ * in c->mcfg, from the run's facts f and c->paths. */
+static void monitor_cfg(spank_t sp, const struct exl_run_facts *f)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
 	struct exl_run_monitor_cfg *m = &c->mcfg;
-	struct exl_err err;
-	gid_t gid;
 
-	if (spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS) {
-		slurm_error("exp-log: job %s: couldn't read the job's gid", c->job_id);
-		return;
-	}
 	snprintf(c->stdout_path, sizeof(c->stdout_path), "%s", f->job.stdout_path);
 	snprintf(c->stderr_path, sizeof(c->stderr_path), "%s", f->job.stderr_path);
 	snprintf(c->work_dir, sizeof(c->work_dir), "%s",
@@ -267,7 +264,24 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 	}
 	m->env_names = c->env_names;
 	m->env_commands = c->env_cmds;
-	if (exl_monitor_start(&c->monitor, uid, gid, exl_run_monitor, m,
+}
+
+/* start_monitor: the batch step's watcher process, started from here
+ * when the child that wrote the run log's start did not start it (see
+ * begin_in_child).  Runs as the job user; a failure to start is logged,
+ * never fatal. */
+static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	struct exl_err err;
+	gid_t gid;
+
+	if (spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS) {
+		slurm_error("exp-log: job %s: couldn't read the job's gid", c->job_id);
+		return;
+	}
+	monitor_cfg(sp, f);
+	if (exl_monitor_start(&c->monitor, uid, gid, exl_run_monitor, &c->mcfg,
 			      &err) < 0)
 		slurm_error("exp-log: job %s: couldn't start the monitor: %s",
 			    c->job_id, err.text);
@@ -377,6 +391,10 @@ struct begin_arg {
 	struct exl_run_facts *f;
 	uid_t uid;
 	struct exl_begin_out *out;	/* all the child sends back */
+	/* the batch step: the monitor's pipes, and slurmstepd's pid (the
+	 * monitor is started only from a forked child) */
+	struct exl_monitor_pipes *mp;
+	pid_t stepd;
 };
 
 /* record_uids: test hook (tests/cluster/05-security.t, 40-rootparse.t):
@@ -431,6 +449,25 @@ static void note_own_wandb_id(spank_t sp, const struct exl_run_paths *p)
 	exl_run_status_once(c->root, c->job_id, line, NULL);
 }
 
+/* spawn_monitor: the batch step's monitor, started by the child that
+ * wrote the run log's start, as the job user already, once that start
+ * is written: one fork of slurmstepd less than exl_monitor_start's.
+ * The child's pid goes back for the step's log; on failure the step
+ * starts the monitor itself. */
+static void spawn_monitor(struct begin_arg *a)
+{
+	struct exp_log_ctx *c = &exp_log_ctx;
+	struct exl_err err;
+	pid_t pid;
+
+	if (!a->mp || getpid() == a->stepd)
+		return;
+	c->paths = a->out->paths;
+	monitor_cfg(a->sp, a->f);
+	pid = exl_monitor_spawn(a->mp, exl_run_monitor, &c->mcfg, &err);
+	a->out->monitor_pid = pid > 0 ? pid : 0;
+}
+
 /* begin_in_child: as the job user for good: gather the facts (git,
  * dataset), write the run log, timeline and experiments entries. */
 static int begin_in_child(void *arg, struct exl_err *err)
@@ -478,6 +515,7 @@ static int begin_in_child(void *arg, struct exl_err *err)
 		exl_run_status(c->root, c->job_id, line, NULL);
 	}
 	a->out->job = a->f->job;
+	spawn_monitor(a);
 	return 0;
 }
 
@@ -517,26 +555,37 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 	struct exp_log_ctx *c = &exp_log_ctx;
 	static struct exl_begin_out out;
 	uid_t uid = jc->uid;
-	struct begin_arg a = { sp, f, uid, &out };
+	struct exl_monitor_pipes mp;
+	struct begin_arg a = { sp, f, uid, &out, NULL, getpid() };
 	struct exl_err err;
 	double t = now_ms();
 
 	c->batch = batch;
 	memset(&out, 0, sizeof(out));
+	if (batch && exl_monitor_pipes_open(&mp, &err) == 0)
+		a.mp = &mp;
 	if (exl_as_user_out(uid, jc->gid, jc->groups, jc->ngroups,
 			    EXP_LOG_BEGIN_TIMEOUT_S, begin_in_child, &a, &out,
 			    sizeof(out), &err) < 0) {
 		slurm_error("exp-log: job %s: couldn't write run log: %s", c->job_id,
 			    err.text);
 		note_unlogged(sp, uid, err.text);
+		if (a.mp)
+			exl_monitor_pipes_close(a.mp);
 		return -1;
 	}
 	/* the child parsed the user's files: its reply is hostile input */
 	if (exl_begin_out_check(&out, c->root, &err) < 0) {
 		slurm_error("exp-log: job %s: the run log's start sent back %s: ignored",
 			    c->job_id, err.text);
+		if (a.mp)
+			exl_monitor_pipes_close(a.mp);
 		return -1;
 	}
+	if (a.mp && out.monitor_pid > 0)
+		exl_monitor_adopt(&c->monitor, a.mp, out.monitor_pid);
+	else if (a.mp)
+		exl_monitor_pipes_close(a.mp);
 	c->paths = out.paths;
 	f->job = out.job;
 	c->owner = 1;
@@ -552,7 +601,7 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 			   c->job_id, now_ms() - t, out.ms[0], out.ms[1],
 			   out.ms[2], out.ms[3], out.ms[4]);
 	t = now_ms();
-	if (batch)
+	if (batch && out.monitor_pid <= 0)
 		start_monitor(sp, f, uid);
 	if (timing_on && batch)
 		slurm_info("exp-log: timing: job %s: monitor %.1f",

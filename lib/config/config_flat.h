@@ -103,7 +103,9 @@ struct exl_config_user {
  * groups for good (exl_as_user_out; in-process when the caller already is
  * that uid for good).  The child's struct goes through
  * exl_config_flat_check; a child that fails or sends something refused
- * leaves the site view and one problem naming user_path.  c must not hold
+ * leaves the site view and one problem naming user_path.  When the caller
+ * already runs as u's uid and sees no file at user_path, no child is
+ * forked: the view is the site's.  c must not hold
  * anything yet.  Returns 0 when everything applied cleanly, -1 when probs
  * got a problem. */
 int exl_config_load_as_user(struct exl_config *c, const char *site_path,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config_flat.h"
@@ -77,6 +78,21 @@ static void add_problems(struct exl_config_problems *probs,
 	}
 }
 
+/* no_user_file: the user has no file at user_path, seen as the user
+ * (the effective uid is uid: user_init, or the user's own sbatch), so
+ * no child is forked to read nothing.  Only a missing file counts:
+ * anything else (a symlink, no permission) goes to the child, which
+ * says what is wrong with it.  Never looked at as anyone else. */
+static int no_user_file(const char *user_path, uid_t uid)
+{
+	struct stat st;
+
+	if (geteuid() != uid)
+		return 0;
+	return lstat(user_path, &st) < 0 &&
+	       (errno == ENOENT || errno == ENOTDIR);
+}
+
 int exl_config_load_as_user(struct exl_config *c, const char *site_path,
 			    const char *user_path,
 			    const struct exl_config_user *u,
@@ -89,7 +105,7 @@ int exl_config_load_as_user(struct exl_config *c, const char *site_path,
 	int rc;
 
 	rc = exl_config_load_site(c, site_path, probs);
-	if (!user_path)
+	if (!user_path || no_user_file(user_path, u->uid))
 		return rc;
 	memset(&flat, 0, sizeof(flat));
 	if (exl_as_user_out(u->uid, u->gid, u->groups, u->ngroups,

@@ -79,6 +79,9 @@ int exl_begin_out_check(const struct exl_begin_out *o, const char *root,
 		return exl_errf(err, "W&B run id: not letters, digits and '_'");
 	if (p->resumed != 0 && p->resumed != 1)
 		return exl_errf(err, "resumed: %d is not 0 or 1", p->resumed);
+	if (o->monitor_pid < 0)
+		return exl_errf(err, "monitor pid: %ld is negative",
+				(long)o->monitor_pid);
 	if (!facts_terminated(j))
 		return exl_errf(err, "job facts: a string not terminated in its field");
 	if (!plain(j->stdout_path, sizeof(j->stdout_path)) ||

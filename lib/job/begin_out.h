@@ -24,6 +24,10 @@ struct exl_begin_out {
 	struct exl_run_paths paths;
 	struct exl_job_facts job;
 	char statepoints[EXL_BEGIN_SP_MAX];	/* a sweep task's */
+	/* the batch step's monitor, when the child started it (0: it did
+	 * not, the step starts one); the step only logs it and waits on
+	 * the pipes it made itself, never signals it */
+	pid_t monitor_pid;
 	/* EXP_LOG_TIMING: milliseconds of facts, git, dataset, run log
 	 * written, the longest group-lock wait; only printed, never
 	 * trusted for anything else */
@@ -33,8 +37,9 @@ struct exl_begin_out {
 /* Check o against root (the run-log root the parent chose): every string
  * NUL-terminated in its field, the run log and state directory absolute,
  * below root and without "..", a W&B directory empty or below the state
- * directory, resumed 0 or 1, no control character in a path or in the
- * statepoints.  Returns 0, or -1 with err naming the field. */
+ * directory, resumed 0 or 1, no negative monitor pid, no control
+ * character in a path or in the statepoints.  Returns 0, or -1 with err
+ * naming the field. */
 int exl_begin_out_check(const struct exl_begin_out *o, const char *root,
 			struct exl_err *err);
 

@@ -62,64 +62,101 @@ static void close_other_fds(int keep1, int keep2)
 	close_span(lo, ~0U);
 }
 
+int exl_monitor_pipes_open(struct exl_monitor_pipes *p, struct exl_err *err)
+{
+	p->stop[0] = p->stop[1] = p->done[0] = p->done[1] = -1;
+	if (pipe2(p->stop, O_CLOEXEC) < 0)
+		return exl_errnof(err, errno, "couldn't create monitor pipe");
+	if (pipe2(p->done, O_CLOEXEC) < 0) {
+		int e = errno;
+
+		exl_monitor_pipes_close(p);
+		return exl_errnof(err, e, "couldn't create monitor pipe");
+	}
+	return 0;
+}
+
+void exl_monitor_pipes_close(struct exl_monitor_pipes *p)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (p->stop[i] >= 0)
+			close(p->stop[i]);
+		if (p->done[i] >= 0)
+			close(p->done[i]);
+		p->stop[i] = p->done[i] = -1;
+	}
+}
+
+pid_t exl_monitor_spawn(const struct exl_monitor_pipes *p, exl_monitor_fn fn,
+			void *arg, struct exl_err *err)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return exl_errnof(err, errno, "couldn't fork monitor");
+	if (pid > 0)
+		return pid;
+	/* the monitor: its own session, only its two pipe ends open */
+	setsid();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_IGN);
+	close_other_fds(p->stop[0], p->done[1]);
+	fn(arg, p->stop[0], p->done[1]);
+	_exit(0);	/* done[1] closes here: the stopper sees EOF */
+}
+
+void exl_monitor_adopt(struct exl_monitor *m, struct exl_monitor_pipes *p,
+		       pid_t pid)
+{
+	close(p->stop[0]);
+	close(p->done[1]);
+	m->stop_fd = p->stop[1];
+	m->done_fd = p->done[0];
+	m->pid = pid;
+	p->stop[0] = p->stop[1] = p->done[0] = p->done[1] = -1;
+}
+
 int exl_monitor_start(struct exl_monitor *m, uid_t uid, gid_t gid,
 		      exl_monitor_fn fn, void *arg, struct exl_err *err)
 {
-	int stop[2], done[2], pid_pipe[2], status;
+	struct exl_monitor_pipes p;
+	int pid_pipe[2], status;
 	pid_t child, gc = -1;
 
 	m->stop_fd = m->done_fd = -1;
 	m->pid = -1;
-	if (pipe2(stop, O_CLOEXEC) < 0)
-		return exl_errnof(err, errno, "couldn't create monitor pipe");
-	if (pipe2(done, O_CLOEXEC) < 0) {
-		close(stop[0]);
-		close(stop[1]);
-		return exl_errnof(err, errno, "couldn't create monitor pipe");
-	}
+	if (exl_monitor_pipes_open(&p, err) < 0)
+		return -1;
 	if (pipe2(pid_pipe, O_CLOEXEC) < 0) {
-		close(stop[0]);
-		close(stop[1]);
-		close(done[0]);
-		close(done[1]);
-		return exl_errnof(err, errno, "couldn't create monitor pipe");
+		int e = errno;
+
+		exl_monitor_pipes_close(&p);
+		return exl_errnof(err, e, "couldn't create monitor pipe");
 	}
 	child = fork();
 	if (child < 0) {
 		int e = errno;
 
-		close(stop[0]);
-		close(stop[1]);
-		close(done[0]);
-		close(done[1]);
+		exl_monitor_pipes_close(&p);
 		close(pid_pipe[0]);
 		close(pid_pipe[1]);
 		return exl_errnof(err, e, "couldn't fork monitor");
 	}
 	if (child == 0) {
-		/* first child: drop for good, detach, report the grandchild */
-		close(stop[1]);
-		close(done[0]);
+		struct exl_err ignored;
+
+		/* first child: drop for good, report the detached monitor */
 		close(pid_pipe[0]);
 		if (become_user(uid, gid) < 0)
 			_exit(2);
-		setsid();
-		gc = fork();
-		if (gc != 0) {
-			if (write(pid_pipe[1], &gc, sizeof(gc)) < 0)
-				_exit(3);
-			_exit(gc > 0 ? 0 : 4);
-		}
-		close(pid_pipe[1]);
-		signal(SIGPIPE, SIG_IGN);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_IGN);
-		close_other_fds(stop[0], done[1]);
-		fn(arg, stop[0], done[1]);
-		_exit(0);	/* done[1] closes here: the stopper sees EOF */
+		gc = exl_monitor_spawn(&p, fn, arg, &ignored);
+		if (write(pid_pipe[1], &gc, sizeof(gc)) < 0)
+			_exit(3);
+		_exit(gc > 0 ? 0 : 4);
 	}
-	close(stop[0]);
-	close(done[1]);
 	close(pid_pipe[1]);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
@@ -127,15 +164,12 @@ int exl_monitor_start(struct exl_monitor *m, uid_t uid, gid_t gid,
 		gc = -1;
 	close(pid_pipe[0]);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || gc <= 0) {
-		close(stop[1]);
-		close(done[0]);
+		exl_monitor_pipes_close(&p);
 		return exl_errf(err, "monitor did not start (uid %u: status %d)",
 				(unsigned)uid, WIFEXITED(status) ?
 				WEXITSTATUS(status) : -1);
 	}
-	m->stop_fd = stop[1];
-	m->done_fd = done[0];
-	m->pid = gc;
+	exl_monitor_adopt(m, &p, gc);
 	return 0;
 }
 

@@ -36,6 +36,32 @@ typedef void (*exl_monitor_fn)(void *arg, int stop_fd, int report_fd);
 int exl_monitor_start(struct exl_monitor *m, uid_t uid, gid_t gid,
 		      exl_monitor_fn fn, void *arg, struct exl_err *err);
 
+/* The two pipes between a step and its monitor, for a monitor started
+ * by a process that already is the user for good (the child that writes
+ * the run log's start: one fork less per job than exl_monitor_start).
+ * The step opens them before it forks that process, which calls
+ * exl_monitor_spawn; the step then takes its ends with
+ * exl_monitor_adopt, or closes all four when no monitor was started. */
+struct exl_monitor_pipes {
+	int stop[2];
+	int done[2];
+};
+
+int exl_monitor_pipes_open(struct exl_monitor_pipes *p, struct exl_err *err);
+void exl_monitor_pipes_close(struct exl_monitor_pipes *p);
+
+/* Fork fn(arg, stop, report) as a monitor in its own session, with only
+ * its two pipe ends open.  The caller is already who the monitor runs
+ * as (it does not drop) and should exit soon, so the monitor is nobody's
+ * child that anyone waits for.  Returns the monitor's pid, -1 with err. */
+pid_t exl_monitor_spawn(const struct exl_monitor_pipes *p, exl_monitor_fn fn,
+			void *arg, struct exl_err *err);
+
+/* The step's side once pid runs: keep the step's ends in m, close the
+ * monitor's. */
+void exl_monitor_adopt(struct exl_monitor *m, struct exl_monitor_pipes *p,
+		       pid_t pid);
+
 /* Ask the monitor to end and wait up to timeout_s for it.  Returns 0 when
  * it ended in time, -1 otherwise (it is then left to finish alone).  What
  * it wrote to report_fd lands in report (NUL-terminated, "" for nothing;

@@ -2,6 +2,7 @@
  * (config_flat.h): pack, the parent's check of hostile structs, apply,
  * and loading a user file in a dropped child. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,80 @@ static void test_in_process_refused(void)
 	exl_config_free(&c);
 }
 
+/* The in_child hook of test_no_user_file: one byte down a pipe, seen
+ * whether the reader ran in this process or in a child. */
+static int mark_pipe[2];
+
+static void hook_mark(void *arg)
+{
+	(void)arg;
+	if (write(mark_pipe[1], "x", 1) != 1)
+		diag("couldn't mark the reader");
+}
+
+/* marked: did the reader run since the last look? */
+static int marked(void)
+{
+	char b[8];
+	int n = 0;
+
+	while (read(mark_pipe[0], b, sizeof(b)) > 0)
+		n = 1;
+	return n;
+}
+
+/* load_as: exl_config_load_as_user with the effective ids of u (as in
+ * slurmstepd's user_init: the saved uid stays root's) when run as
+ * root.  Returns its status interval, -1 when the load failed. */
+static long load_as(const struct exl_config_user *u, const char *user)
+{
+	struct exl_config c;
+	struct exl_config_problems probs;
+	long iv;
+	int rc, root = geteuid() == 0;
+
+	memset(&c, 0, sizeof(c));
+	memset(&probs, 0, sizeof(probs));
+	if (root && (setegid(u->gid) < 0 || seteuid(u->uid) < 0))
+		bail("seteuid");
+	rc = exl_config_load_as_user(&c, tap_path(dir, "site.yaml"),
+				     tap_path(dir, user), u, &probs);
+	if (root && (seteuid(0) < 0 || setegid(0) < 0))
+		bail("seteuid back");
+	iv = rc == 0 ? (long)c.status_interval : -1;
+	exl_config_free(&c);
+	return iv;
+}
+
+/* No user file: the site view, and no reader forked to find nothing
+ * (one fork less in every job step); a user file still goes through
+ * the reader. */
+static void test_no_user_file(void)
+{
+	int root = geteuid() == 0;
+	struct exl_config_user u = {
+		.uid = root ? 65534 : geteuid(),
+		.gid = root ? 65534 : getegid(),
+		.timeout_s = 30, .in_child = hook_mark,
+	};
+
+	if (pipe2(mark_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		bail("pipe");
+	put("site.yaml", "status:\n  interval: 1h\n");
+	put("user.yaml", "status:\n  interval: 2h\n");
+	if (chmod(dir, 0755) < 0 ||
+	    chmod(tap_path(dir, "site.yaml"), 0644) < 0 ||
+	    chmod(tap_path(dir, "user.yaml"), 0644) < 0)
+		bail("chmod");
+	is_int(load_as(&u, "absent.yaml"), 3600,
+	       "no user file: the site's view");
+	ok(!marked(), "no user file: no reader started");
+	is_int(load_as(&u, "user.yaml"), 7200, "a user file applies");
+	ok(marked(), "a user file: read by the reader");
+	close(mark_pipe[0]);
+	close(mark_pipe[1]);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -275,6 +350,7 @@ int main(void)
 	test_too_many();
 	test_as_user();
 	test_in_process_refused();
+	test_no_user_file();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		diag("couldn't remove %s", dir);

@@ -158,6 +158,9 @@ int main(void)
 	o.paths.resumed = 7;
 	refused(root, "resumed", "resumed outside 0/1");
 	o = honest;
+	o.monitor_pid = -1;
+	refused(root, "monitor pid", "a negative monitor pid");
+	o = honest;
 	memset(o.job.job_name, 'n', sizeof(o.job.job_name));
 	refused(root, "job facts", "an unterminated job name");
 	o = honest;
