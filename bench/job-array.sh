@@ -24,8 +24,13 @@
 # the plain array's wall time, and the "CPU per task that fits" is what
 # the goal leaves a task on this machine.  The jobs run
 # with EXP_LOG_TIMING=1: the longest group-lock wait of a run log's start
-# is read from the slurmd logs.  Prints medians and ratios; exit 1 when
-# a ratio is over the goal.
+# is read from the slurmd logs.  A third array each time, between the
+# two, is the floor: the same jobs with --floor-log, a plugin that does
+# only what any run log written as the user and kept across a crash must
+# do (bench/floor_log.c: one child per job at the start writes and syncs
+# a file, one in the epilog appends to it), so the figures show what is
+# exp-log's own and what no per-job log on this machine can avoid.
+# Prints medians and ratios; exit 1 when a ratio is over the goal.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
@@ -38,18 +43,26 @@ goal=1.10
 
 inner=$(mktemp /tmp/exl-bench-array.XXXXXX)
 out=$(mktemp /tmp/exl-bench-array-out.XXXXXX)
-trap 'rm -f "$inner" "$out" "$out.err"' EXIT
+floor=$(mktemp -d /tmp/exl-bench-floor.XXXXXX)
+trap 'rm -rf "$inner" "$out" "$out.err" "$floor"' EXIT
+# the floor plugin, built here against the installed Slurm headers
+${CC:-cc} -shared -fPIC -O2 -Wall -o "$floor/floor_log.so" "$src/bench/floor_log.c" ||
+	{ echo "job-array.sh: couldn't build bench/floor_log.c" >&2; exit 2; }
+chmod 755 "$floor" "$floor/floor_log.so"
 cat >"$inner" <<'I'
 #!/bin/bash
-# inside the test bed (args: sizes, repeat, bench/array-run.sh): one
-# line per size,
-# "N plain_ms exp_ms lock_ms plain_cpu_ms exp_cpu_ms plain_runs exp_runs"
+# inside the test bed (args: sizes, repeat, bench/array-run.sh, the
+# floor plugin): one line per size, "N plain_ms exp_ms lock_ms
+# plain_cpu_ms exp_cpu_ms plain_runs exp_runs floor_ms floor_cpu_ms"
 # (cpu: per task; runs: each run's ms, comma-separated, in order)
 set -u
 sizes=$1 repeat=$2
 work=$EXP_LOG_TESTBED_DIR/work/array
 user=${EXP_LOG_TESTBED_USER:?}
-mkdir -p "$work" && chown "$user" "$work" && cd "$work" || exit 1
+mkdir -p "$work" "$work/floor" && chown "$user" "$work" "$work/floor" &&
+	cd "$work" || exit 1
+# the floor plugin beside exp_log.so: both loaded for every array
+echo "optional $4 root=$work/floor" >>"$EXP_LOG_TESTBED_DIR/plugstack.conf"
 # shellcheck source=bench/array-run.sh
 . "$3" || exit 1
 now() { date +%s%N; }
@@ -57,12 +70,33 @@ now() { date +%s%N; }
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] }'; }
 # run N [ROOT]: submit the array, wait until it is done; prints
-# "ms busy_ticks"
+# floor_done N: an N-task array with --floor-log, until every task has
+# left the queue and written its end (a file of the floor with both
+# lines is over 24 bytes)
+floor_done() {
+	local n=$1 id want end
+	end=$(( $(date +%s) + ${ARRAY_TIMEOUT:-900} ))
+	want=$(( $(find "$work/floor" -name '*.md' | wc -l) + n ))
+	id=$(su "$user" -s /bin/sh -c "cd '$work' && sbatch --parsable \
+		--array=1-$n --floor-log -o /dev/null --wrap=true") || return 1
+	id=${id%%;*}
+	until [ -z "$(squeue -h -j "$id" -o %i 2>/dev/null | head -1)" ] &&
+	      [ "$(find "$work/floor" -name '*.md' -size +24c | wc -l)" -ge "$want" ]; do
+		[ "$(date +%s)" -lt "$end" ] || { echo "floor array $id: not done" >&2; return 1; }
+		sleep 0.2
+	done
+}
+# run N [ROOT | floor]: one array, plain, with --exp-log=ROOT or the
+# floor; prints "ms busy_ticks"
 run() {
 	local s b
 	b=$(busy)
 	s=$(now)
-	array_done "$@" || return 1
+	if [ "${2:-}" = floor ]; then
+		floor_done "$1" || return 1
+	else
+		array_done "$@" || return 1
+	fi
 	echo "$(( ($(now) - s) / 1000000 )) $(( $(busy) - b ))"
 }
 # cpu N FILE: the median busy ticks of FILE's runs as ms per task
@@ -72,13 +106,14 @@ cpu() {
 }
 export EXP_LOG_TIMING=1
 for n in $sizes; do
-	: >"$work/plain.$n"; : >"$work/exp.$n"
+	: >"$work/plain.$n"; : >"$work/exp.$n"; : >"$work/floor.$n"
 	# the slurmd logs' sizes now: the timing lines of this size follow
 	for f in "$EXP_LOG_TESTBED_DIR"/log/slurmd-*.log; do
 		echo "$f $(stat -c %s "$f")"
 	done >"$work/offsets"
 	for r in $(seq 1 "$repeat"); do
 		run "$n" >>"$work/plain.$n" || exit 1
+		run "$n" floor >>"$work/floor.$n" || exit 1
 		run "$n" "$work/logs.$n.$r" >>"$work/exp.$n" || exit 1
 	done
 	lock=$(while read -r f off; do tail -c +"$((off + 1))" "$f"; done <"$work/offsets" |
@@ -88,17 +123,20 @@ for n in $sizes; do
 	     "$(awk '{ print $1 }' "$work/exp.$n" | median) ${lock:-0}" \
 	     "$(cpu "$n" "$work/plain.$n") $(cpu "$n" "$work/exp.$n")" \
 	     "$(awk '{ print $1 }' "$work/plain.$n" | paste -sd,)" \
-	     "$(awk '{ print $1 }' "$work/exp.$n" | paste -sd,)"
+	     "$(awk '{ print $1 }' "$work/exp.$n" | paste -sd,)" \
+	     "$(awk '{ print $1 }' "$work/floor.$n" | median)" \
+	     "$(cpu "$n" "$work/floor.$n")"
 done
 I
 chmod +x "$inner"
 # every task stays in slurmctld for MinJobAge: room for all of them
 # (Slurm refuses a submission past MaxJobCount)
 all=0
-for n in $sizes; do all=$((all + 2 * repeat * n)); done
+for n in $sizes; do all=$((all + 3 * repeat * n)); done
 EXP_LOG_TESTBED_MAX_JOBS=$((all + 10000)) \
 "$src/contrib/testbed/exp-log-testbed" run --plugin "$plugin" -- \
-	"$inner" "$sizes" "$repeat" "$src/bench/array-run.sh" >"$out" 2>"$out.err" || true
+	"$inner" "$sizes" "$repeat" "$src/bench/array-run.sh" \
+	"$floor/floor_log.so" >"$out" 2>"$out.err" || true
 [ -s "$out" ] || { echo "job-array.sh: the test bed run gave nothing:" >&2; tail -5 "$out.err" >&2; exit 3; }
 cores=$(nproc)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
@@ -106,10 +144,14 @@ fail=0
 echo "job array of N x 'true' on the 3-node test bed (exp_log.so loaded), wall time until all done, median of $repeat:"
 printf '  %6s %12s %14s %8s %16s %22s\n' tasks "plain (ms)" "--exp-log (ms)" ratio \
 	"lock wait (ms)" "CPU/task plain, exp"
-while read -r n plain exp lock pcpu ecpu pruns eruns; do
+while read -r n plain exp lock pcpu ecpu pruns eruns fms fcpu; do
 	r=$(ratio "$exp" "$plain")
+	fr=$(ratio "$fms" "$plain")
 	printf '  %6s %12s %14s %7sx %16s %14s, %s ms\n' "$n" "$plain" "$exp" "$r" \
 		"$lock" "$pcpu" "$ecpu"
+	# the least any per-job run log costs here (bench/floor_log.c)
+	printf '  %6s floor (--floor-log): %s ms, %sx; CPU per task %s ms\n' \
+		"" "$fms" "$fr" "$fcpu"
 	# each run, in order: the plain array finishes in one scheduler
 	# burst or needs a second pass, and the median hides which
 	printf '  %6s runs (ms): plain %s; --exp-log %s\n' "" "${pruns//,/ }" "${eruns//,/ }"
@@ -135,6 +177,8 @@ while read -r n plain exp lock pcpu ecpu pruns eruns; do
 		echo "array.$n.exp_log_ms $exp - -"
 		echo "array.$n.cpu_floor_vs_plain $floor - -"
 		echo "array.$n.cpu_budget_ms_per_task $budget - -"
+		echo "array.$n.floor_vs_none $fr - -"
+		echo "array.$n.cpu_ms_per_task_floor $fcpu - -"
 	} >>"$BENCH_OUT"
 done <"$out"
 # a size with no line: its runs broke (not a missed goal)

@@ -58,6 +58,16 @@ char *exl_layout_sidecar(const char *state_dir)
 	return fmt_path("%s/run.json%s%s", state_dir, "", "");
 }
 
+char *exl_layout_prev_log(const char *state_dir)
+{
+	return fmt_path("%s/.prev.md%s%s", state_dir, "", "");
+}
+
+char *exl_layout_prev_sidecar(const char *state_dir)
+{
+	return fmt_path("%s/.prev.run.json%s%s", state_dir, "", "");
+}
+
 char *exl_layout_sweep_map(const char *root, const char *name)
 {
 	return fmt_path("%s/" EXL_META_DIR "/sweeps/%s%s", root, name, "");

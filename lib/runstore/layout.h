@@ -4,6 +4,9 @@
  *   <root>/<group>/timeline.md             the group's timeline
  *   <root>/.exp-log/runs/<group>/<stem>/   the run's state dir
  *        run.json                          JSON sidecar (machine state)
+ *        .prev.md, .prev.run.json          the versions the last writes
+ *                                          replaced: the next writes'
+ *                                          spare files (fileio.h)
  *   <root>/.exp-log/jobs/<jobid>.json      job id -> run (the sidecar's
  *                                          list, kept beside it)
  *   <root>/.exp-log/index/open/<jobid>     runs open now (runlog status)
@@ -45,6 +48,10 @@ char *exl_layout_sweep_map(const char *root, const char *name);
  * the folder) */
 char *exl_layout_chain_file(const char *root, const char *name);
 char *exl_layout_sidecar(const char *state_dir);	/* .../run.json */
+/* the spare files of the run log's and run.json's writes: .../.prev.md,
+ * .../.prev.run.json */
+char *exl_layout_prev_log(const char *state_dir);
+char *exl_layout_prev_sidecar(const char *state_dir);
 char *exl_layout_jobs_dir(const char *root);
 char *exl_layout_runs_dir(const char *root);		/* the state dirs */
 char *exl_layout_index_format(const char *root);

@@ -91,6 +91,8 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 		     struct exl_err *err)
 {
 	char *text = NULL, *orig = NULL;
+	/* the replaced version becomes the next write's spare file */
+	char *prev = e->state_dir ? exl_layout_prev_log(e->state_dir) : NULL;
 	int rc = -1, tries, r = 0, w;
 	size_t len = 0, olen = 0;
 
@@ -123,8 +125,8 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 			exl_errnof(err, ENOMEM, "couldn't update %s", e->run_log);
 			goto out;
 		}
-		w = exl_write_atomic_unless(e->run_log, text, len, 0644,
-					    changed_since, &l, err);
+		w = exl_write_atomic_spare(e->run_log, prev, text, len, 0644,
+					   changed_since, &l, err);
 		if (w < 0)
 			goto out;
 		if (w == 0)
@@ -145,6 +147,7 @@ out:
 	drop_loaded(e);
 	free(orig);
 	free(text);
+	free(prev);
 	return rc;
 }
 

@@ -209,14 +209,16 @@ int exl_run_record_save(const char *state_dir, const struct exl_run_record *r,
 			struct exl_err *err)
 {
 	char *path = exl_layout_sidecar(state_dir);
-	json_object *o = path ? rr_encode(&run_k, r) : NULL;
+	char *prev = exl_layout_prev_sidecar(state_dir);
+	json_object *o = path && prev ? rr_encode(&run_k, r) : NULL;
 	int rc;
 
-	rc = o ? exl_json_write(path, o, err) :
+	rc = o ? exl_json_write_spare(path, prev, o, err) :
 		 exl_errnof(err, ENOMEM, "couldn't write run.json in %s",
 			    state_dir);
 	json_object_put(o);
 	free(path);
+	free(prev);
 	return rc;
 }
 

@@ -251,20 +251,34 @@ int exl_write_atomic(const char *path, const void *buf, size_t len,
 	return exl_write_atomic_unless(path, buf, len, mode, NULL, NULL, err);
 }
 
+/* retire: the file at tmp is done with: it becomes the spare (the next
+ * write's temp file) when there is one, else it goes. */
+static void retire(const char *tmp, const char *spare)
+{
+	if (spare && strcmp(tmp, spare) == 0)
+		return;
+	if (!spare || rename(tmp, spare) < 0)
+		unlink(tmp);
+}
+
 /* swap_in: put tmp in path's place with one exchange, so the file that
  * was there is kept (at tmp) and can be looked at.  A save that landed
  * after changed() last said no is then found on the displaced file and
  * put back: 0 done, 1 put back (the caller redoes its change), -1 error;
- * -2 when the filesystem cannot exchange (the caller renames). */
+ * -2 when the filesystem cannot exchange or, with no changed (NULL:
+ * the caller only wants the spare), path is gone (the caller renames).
+ * The displaced file is retired to spare (may be NULL). */
 static int swap_in(const char *tmp, const char *path,
 		   int (*changed)(void *arg, const char *path), void *arg,
-		   struct exl_err *err)
+		   const char *spare, struct exl_err *err)
 {
 	struct stat mine, back;
 
 	if (lstat(tmp, &mine) < 0)
 		return exl_errnof(err, errno, "couldn't stat %s", tmp);
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) < 0) {
+		if (errno == ENOENT && !changed)
+			return -2;
 		if (errno == ENOENT) {
 			/* removed since it was loaded: a change too */
 			unlink(tmp);
@@ -276,8 +290,8 @@ static int swap_in(const char *tmp, const char *path,
 		unlink(tmp);
 		return -1;
 	}
-	if (!changed(arg, tmp)) {
-		unlink(tmp);	/* the version the caller changed */
+	if (!changed || !changed(arg, tmp)) {
+		retire(tmp, spare);	/* the version the caller changed */
 		return 0;
 	}
 	/* a person's save slipped in: theirs goes back in place */
@@ -291,18 +305,57 @@ static int swap_in(const char *tmp, const char *path,
 					  path);
 		return 1;
 	}
-	unlink(tmp);
+	retire(tmp, spare);
 	return 1;
 }
 
-/* write_atomic_how: exl_write_atomic_unless, with the temp file and a
- * new name synced when durable (exl_write_replace: neither). */
-static int write_atomic_how(const char *path, const void *buf, size_t len,
-			    mode_t mode,
+/* write_spare: buf into the spare file (exl_write_atomic_spare), synced
+ * when durable, after path's directory.  Only a spare that is this user's own regular file with
+ * one link, on path's filesystem, is written; anything else there is
+ * removed (best effort) and NULL returned: the caller takes a fresh temp
+ * file.  Returns the spare's name (malloc'd) or NULL. */
+static char *write_spare(const char *spare, const char *path,
+			 const void *buf, size_t len, mode_t mode, int durable)
+{
+	struct stat st, target;
+	int fd = open(spare, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	char *name;
+
+	if (fd < 0) {
+		if (errno != ENOENT)
+			unlink(spare);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid() || lstat(path, &target) < 0 ||
+	    st.st_dev != target.st_dev) {
+		close(fd);
+		unlink(spare);
+		return NULL;
+	}
+	/* the spare was path's version before the last exchange: path's
+	 * directory goes to disk first, so no crash can leave path naming
+	 * the file rewritten here (durable only: exl_write_replace's files
+	 * may come back old, empty or missing anyway) */
+	if ((durable && fsync_dir(path) < 0) ||
+	    ftruncate(fd, 0) < 0 || fchmod(fd, mode) < 0 ||
+	    exl_write_all(fd, buf, len) < 0 || (durable && fsync(fd) < 0)) {
+		close(fd);
+		return NULL;
+	}
+	if (close(fd) < 0 || !(name = strdup(spare)))
+		return NULL;
+	return name;
+}
+
+/* write_atomic_how: exl_write_atomic_spare, with the temp file and a new
+ * name synced when durable (exl_write_replace: neither). */
+static int write_atomic_how(const char *path, const char *spare,
+			    const void *buf, size_t len, mode_t mode,
 			    int (*changed)(void *arg, const char *path),
 			    void *arg, int durable, struct exl_err *err)
 {
-	char *tmp;
+	char *tmp = NULL;
 	int rc, existed;
 
 	existed = replace_target(path, &mode, err);
@@ -310,16 +363,23 @@ static int write_atomic_how(const char *path, const void *buf, size_t len,
 		return -1;
 	/* in a team root the group keeps write access, whoever wrote last */
 	mode = exl_share_mode(path, mode, 0);
-	tmp = write_temp_how(path, buf, len, mode, durable, err);
+	/* a spare is swapped in, never renamed over a new name */
+	if (!existed)
+		spare = NULL;
+	if (spare)
+		tmp = write_spare(spare, path, buf, len, mode, durable);
+	if (!tmp)
+		tmp = write_temp_how(path, buf, len, mode, durable, err);
 	if (!tmp)
 		return -1;
 	/* the slow part (write, fsync) is done: look once more, then swap */
 	if (changed && changed(arg, path)) {
-		unlink(tmp);
+		retire(tmp, spare);
 		free(tmp);
 		return 1;
 	}
-	rc = changed ? swap_in(tmp, path, changed, arg, err) : -2;
+	rc = changed || spare ? swap_in(tmp, path, changed, arg, spare, err) :
+	     -2;
 	if (rc == -2 && rename(tmp, path) < 0) {
 		exl_errnof(err, errno, "couldn't replace %s", path);
 		unlink(tmp);
@@ -341,13 +401,23 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 			    int (*changed)(void *arg, const char *path),
 			    void *arg, struct exl_err *err)
 {
-	return write_atomic_how(path, buf, len, mode, changed, arg, 1, err);
+	return write_atomic_how(path, NULL, buf, len, mode, changed, arg, 1,
+				err);
+}
+
+int exl_write_atomic_spare(const char *path, const char *spare,
+			   const void *buf, size_t len, mode_t mode,
+			   int (*changed)(void *arg, const char *path),
+			   void *arg, struct exl_err *err)
+{
+	return write_atomic_how(path, spare, buf, len, mode, changed, arg, 1,
+				err);
 }
 
 int exl_write_replace(const char *path, const void *buf, size_t len,
 		      mode_t mode, struct exl_err *err)
 {
-	return write_atomic_how(path, buf, len, mode, NULL, NULL, 0, err);
+	return write_atomic_how(path, NULL, buf, len, mode, NULL, NULL, 0, err);
 }
 
 int exl_sync_dir_of(const char *path, struct exl_err *err)

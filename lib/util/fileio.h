@@ -49,6 +49,22 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 			    int (*changed)(void *arg, const char *path),
 			    void *arg, struct exl_err *err);
 
+/* exl_write_atomic_unless (changed may be NULL: never) through a spare
+ * file: spare (a path on path's filesystem, kept out of readers' way) is
+ * rewritten, synced and exchanged with path, so the version it displaces
+ * becomes the next write's spare.  After the first rewrite a run log's
+ * writes then create and free no file: what a fresh temp file and an
+ * unlink per write cost (a filesystem without a journal scans every
+ * inode freed in the last half minute for each new one).  The spare is
+ * only written when it is this user's own regular file with one link on
+ * path's filesystem (anything else is removed and a fresh temp file
+ * taken); where the filesystem cannot exchange, this is
+ * exl_write_atomic_unless's rename. */
+int exl_write_atomic_spare(const char *path, const char *spare,
+			   const void *buf, size_t len, mode_t mode,
+			   int (*changed)(void *arg, const char *path),
+			   void *arg, struct exl_err *err);
+
 /* exl_write_atomic for a file a crash may lose: readers still see the
  * old or the new version whole, but neither the file nor its directory
  * is synced, so after a crash it may be the old version, empty or

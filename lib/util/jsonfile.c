@@ -58,9 +58,10 @@ json_object *exl_json_read(const char *path, size_t max, struct exl_err *err)
 	return obj;
 }
 
-/* json_write_how: obj, pretty, to path: durable or not (fileio.h). */
-static int json_write_how(const char *path, json_object *obj, int durable,
-			  struct exl_err *err)
+/* json_write_how: obj, pretty, to path: durable or not (fileio.h),
+ * through the spare file when one is named (durable only). */
+static int json_write_how(const char *path, const char *spare,
+			  json_object *obj, int durable, struct exl_err *err)
 {
 	const char *s = json_object_to_json_string_ext(obj,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
@@ -73,21 +74,32 @@ static int json_write_how(const char *path, json_object *obj, int durable,
 		return exl_errf(err, "couldn't write %s: out of memory", path);
 	memcpy(buf, s, len);
 	buf[len++] = '\n';
-	rc = durable ? exl_write_atomic(path, buf, len, 0644, err) :
-		       exl_write_replace(path, buf, len, 0644, err);
+	if (spare)
+		rc = exl_write_atomic_spare(path, spare, buf, len, 0644, NULL,
+					    NULL, err) < 0 ? -1 : 0;
+	else if (durable)
+		rc = exl_write_atomic(path, buf, len, 0644, err);
+	else
+		rc = exl_write_replace(path, buf, len, 0644, err);
 	free(buf);
 	return rc;
 }
 
 int exl_json_write(const char *path, json_object *obj, struct exl_err *err)
 {
-	return json_write_how(path, obj, 1, err);
+	return json_write_how(path, NULL, obj, 1, err);
+}
+
+int exl_json_write_spare(const char *path, const char *spare,
+			 json_object *obj, struct exl_err *err)
+{
+	return json_write_how(path, spare, obj, 1, err);
 }
 
 int exl_json_write_replace(const char *path, json_object *obj,
 			   struct exl_err *err)
 {
-	return json_write_how(path, obj, 0, err);
+	return json_write_how(path, NULL, obj, 0, err);
 }
 
 const char *exl_json_str(json_object *o, const char *key)

@@ -130,6 +130,109 @@ static void unless(void)
 	ok(unlink(p("w.md")) == 0, "unless: no temp file left beside it");
 }
 
+/* bail: a set-up step failed: no point going on */
+static void bail(const char *what)
+{
+	printf("Bail out! %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* ino: path's inode number, 0 when there is none */
+static ino_t ino(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/* text_is: path holds exactly want */
+static int text_is(const char *path, const char *want)
+{
+	struct exl_err err;
+	char *buf = NULL;
+	size_t len;
+	int same;
+
+	if (exl_read_file(path, 4096, &buf, &len, &err) < 0)
+		return 0;
+	same = len == strlen(want) && memcmp(buf, want, len) == 0;
+	free(buf);
+	return same;
+}
+
+/* exl_write_atomic_spare: after the first rewrite the same two files
+ * take turns (no file created or freed per write), the spare holds the
+ * version replaced, and a spare that is not a plain file of ours is
+ * never written through. */
+static void spare(void)
+{
+	struct exl_err err;
+	struct saver s = { 0 };
+	char cmd[300];
+	ino_t a, b;
+	int i, rc = 0;
+
+	if (mkdir(p("sp"), 0755) < 0 || mkdir(p("sp/state"), 0755) < 0)
+		bail("mkdir");
+	ok(exl_write_atomic(p("sp/log.md"), "v1\n", 3, 0644, &err) == 0,
+	   "spare: the first version");
+	a = ino(p("sp/log.md"));
+	ok(exl_write_atomic_spare(p("sp/log.md"), p("sp/state/.prev"), "v2\n",
+				  3, 0644, NULL, NULL, &err) == 0 &&
+	   text_is(p("sp/log.md"), "v2\n") &&
+	   text_is(p("sp/state/.prev"), "v1\n"),
+	   "spare: the replaced version is kept as the spare");
+	is_int((long)ino(p("sp/state/.prev")), (long)a,
+	       "spare: the spare is the file that was replaced");
+	b = ino(p("sp/log.md"));
+	for (i = 3; i <= 6; i++) {
+		char v[8];
+
+		snprintf(v, sizeof(v), "v%d\n", i);
+		rc |= exl_write_atomic_spare(p("sp/log.md"), p("sp/state/.prev"),
+					     v, 3, 0644, NULL, NULL, &err);
+	}
+	ok(rc == 0 && text_is(p("sp/log.md"), "v6\n") &&
+	   text_is(p("sp/state/.prev"), "v5\n"),
+	   "spare: four more writes, each replacing the last");
+	ok((ino(p("sp/log.md")) == a && ino(p("sp/state/.prev")) == b) ||
+	   (ino(p("sp/log.md")) == b && ino(p("sp/state/.prev")) == a),
+	   "spare: the same two files took turns (no new file per write)");
+	snprintf(cmd, sizeof(cmd), "test $(ls -A %s/sp | wc -l) = 2 && "
+		 "test $(ls -A %s/sp/state | wc -l) = 1", dir, dir);
+	ok(system(cmd) == 0, "spare: no temp file left behind");
+
+	/* a symlink as the spare: removed, its target untouched */
+	if (exl_write_atomic(p("sp/victim"), "keep\n", 5, 0644, &err) < 0 ||
+	    unlink(p("sp/state/.prev")) < 0 ||
+	    symlink(p("sp/victim"), p("sp/state/.prev")) < 0)
+		bail("symlink");
+	ok(exl_write_atomic_spare(p("sp/log.md"), p("sp/state/.prev"), "v7\n",
+				  3, 0644, NULL, NULL, &err) == 0 &&
+	   text_is(p("sp/log.md"), "v7\n") && text_is(p("sp/victim"), "keep\n"),
+	   "spare: a symlink is never written through");
+	ok(text_is(p("sp/state/.prev"), "v6\n"),
+	   "spare: a fresh one took the symlink's place");
+	/* a second link to the spare: the other name keeps its text */
+	if (link(p("sp/state/.prev"), p("sp/other")) < 0)
+		bail("link");
+	ok(exl_write_atomic_spare(p("sp/log.md"), p("sp/state/.prev"), "v8\n",
+				  3, 0644, NULL, NULL, &err) == 0 &&
+	   text_is(p("sp/log.md"), "v8\n") && text_is(p("sp/other"), "v6\n"),
+	   "spare: a file with another link is never written through");
+	/* a person's save that landed meanwhile stays */
+	s.saves_after = 1;
+	if (lstat(p("sp/log.md"), &s.loaded) < 0)
+		bail("lstat");
+	if (rename(p("sp/log.md"), p("w.md")) < 0)
+		bail("rename");
+	rc = exl_write_atomic_spare(p("w.md"), p("sp/state/.prev"), "mine\n",
+				    5, 0644, changed_then_save, &s, &err);
+	ok(rc == 1 && text_is(p("w.md"), "person's save\n"),
+	   "spare: a person's save is never overwritten (%d)", rc);
+	unlink(p("w.md"));
+}
+
 int main(void)
 {
 	struct exl_err err;
@@ -306,6 +409,7 @@ int main(void)
 		   !exl_json_array(NULL, "jobs"), "no array: NULL");
 		json_object_put(o);
 	}
+	spare();
 	{
 		char cmd[300];
 
