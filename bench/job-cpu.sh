@@ -12,8 +12,9 @@
 # Each sample goes to its process's role: stepd-batch (the batch step's
 # slurmstepd), task (the job script), batch-childN (the batch step's Nth
 # forked child that does not exec; with --exp-log at the time of
-# writing: 1 reads the user's exp-log.yaml, 2 writes the run log's start,
-# 3 starts the monitor and 3-grandchild is the monitor), stepd-epilog
+# writing: 1 writes the run log's start and 1-grandchild is the monitor
+# it forks; a user with an exp-log.yaml adds a reader of it before it,
+# which shifts the numbers), stepd-epilog
 # (the `slurmstepd spank epilog` that slurmd runs at every job's end),
 # epilog-child1 (the epilog's close of the run log, as the user), NAME
 # (pre-exec: the forked slurmd before it became slurmstepd), and every
