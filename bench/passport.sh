@@ -223,6 +223,13 @@ if [ "$COLD" = 1 ]; then
 		"passport generate" "$(median cold_gen 1)" "$(median cold_gen 2)" "" "$(calc "$(median cold_gen 3) / 1024")"
 	printf '%-7s %6s %9.0f  %-22s %8.3f %8.3f %9s %6.0fM\n' cold "" "$(calc "$bytes_shards / 1048576")" \
 		"passport verify" "$(median cold_ver 1)" "$(median cold_ver 2)" "" "$(calc "$(median cold_ver 3) / 1024")"
+	# the disk's own spread from run to run, next to the goal's 5%
+	runs() { awk '{ print $1 }' "$work/times/$1" | paste -sd' '; }
+	cat_spread=$(sort -g "$work/times/cold_cat" | awk -v m="$(median cold_cat 1)" \
+		'{ v[NR] = $1 } END { printf "%.3f", (v[NR] - v[1]) / m }')
+	printf '  cold runs (s, in order): cat %s; generate %s; verify %s\n' \
+		"$(runs cold_cat)" "$(runs cold_gen)" "$(runs cold_ver)"
+	printf '  cat alone: (slowest - fastest) / median = %s\n' "$cat_spread"
 fi
 
 printf '\ngoals (ratios of medians, same run):\n'
@@ -242,6 +249,7 @@ if [ "$COLD" = 1 ]; then
 		echo "passport.cold.cat_mib_s $(calc "$bytes_shards / $(median cold_cat 1) / 1048576") - -"
 		echo "passport.cold.verify_cpu_s $(median cold_ver 2) - -"
 		echo "passport.cold.verify_maxrss_mib $(calc "$(median cold_ver 3) / 1024") - -"
+		echo "passport.cold.cat_spread $cat_spread - -"
 	} >>"$BENCH_OUT"
 fi
 printf '\nCPU cost, independent of load (bytes per CPU-second vs 1 core of openssl speed):\n'
