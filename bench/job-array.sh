@@ -58,11 +58,14 @@ cat >"$inner" <<'I'
 set -u
 sizes=$1 repeat=$2
 work=$EXP_LOG_TESTBED_DIR/work/array
+# the floor's files beside the submit directory, not in it: a run's
+# checkpoint search at its end walks the submit directory
+floor=$EXP_LOG_TESTBED_DIR/work/floor
 user=${EXP_LOG_TESTBED_USER:?}
-mkdir -p "$work" "$work/floor" && chown "$user" "$work" "$work/floor" &&
+mkdir -p "$work" "$floor" && chown "$user" "$work" "$floor" &&
 	cd "$work" || exit 1
 # the floor plugin beside exp_log.so: both loaded for every array
-echo "optional $4 root=$work/floor" >>"$EXP_LOG_TESTBED_DIR/plugstack.conf"
+echo "optional $4 root=$floor" >>"$EXP_LOG_TESTBED_DIR/plugstack.conf"
 # shellcheck source=bench/array-run.sh
 . "$3" || exit 1
 now() { date +%s%N; }
@@ -76,12 +79,12 @@ median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2
 floor_done() {
 	local n=$1 id want end
 	end=$(( $(date +%s) + ${ARRAY_TIMEOUT:-900} ))
-	want=$(( $(find "$work/floor" -name '*.md' | wc -l) + n ))
+	want=$(( $(find "$floor" -name '*.md' | wc -l) + n ))
 	id=$(su "$user" -s /bin/sh -c "cd '$work' && sbatch --parsable \
 		--array=1-$n --floor-log -o /dev/null --wrap=true") || return 1
 	id=${id%%;*}
 	until [ -z "$(squeue -h -j "$id" -o %i 2>/dev/null | head -1)" ] &&
-	      [ "$(find "$work/floor" -name '*.md' -size +24c | wc -l)" -ge "$want" ]; do
+	      [ "$(find "$floor" -name '*.md' -size +24c | wc -l)" -ge "$want" ]; do
 		[ "$(date +%s)" -lt "$end" ] || { echo "floor array $id: not done" >&2; return 1; }
 		sleep 0.2
 	done
