@@ -137,7 +137,7 @@ static int edit_held(struct exl_run_edit *e, exl_run_edit_fn fn, void *arg,
 			 e->run_log);
 		goto out;
 	}
-	if (e->run && exl_run_record_save(e->state_dir, e->run, err) < 0) {
+	if (e->run && exl_run_record_save_held(e->state_dir, e->run, err) < 0) {
 		/* all or nothing: the log goes back to what it was */
 		(void)exl_write_atomic(e->run_log, orig, olen, 0644, NULL);
 		goto out;

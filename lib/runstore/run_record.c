@@ -205,21 +205,39 @@ int exl_run_record_load(const char *state_dir, struct exl_run_record *r,
 	return rc;
 }
 
-int exl_run_record_save(const char *state_dir, const struct exl_run_record *r,
-			struct exl_err *err)
+/* save: r as state_dir's run.json, through the spare file when held */
+static int save(const char *state_dir, const struct exl_run_record *r,
+		int held, struct exl_err *err)
 {
 	char *path = exl_layout_sidecar(state_dir);
-	char *prev = exl_layout_prev_sidecar(state_dir);
-	json_object *o = path && prev ? rr_encode(&run_k, r) : NULL;
+	char *prev = held ? exl_layout_prev_sidecar(state_dir) : NULL;
+	json_object *o = path && (prev || !held) ? rr_encode(&run_k, r) : NULL;
 	int rc;
 
-	rc = o ? exl_json_write_spare(path, prev, o, err) :
-		 exl_errnof(err, ENOMEM, "couldn't write run.json in %s",
-			    state_dir);
+	if (!o)
+		rc = exl_errnof(err, ENOMEM, "couldn't write run.json in %s",
+				state_dir);
+	else if (held)
+		rc = exl_json_write_spare(path, prev, o, err);
+	else
+		rc = exl_json_write(path, o, err);
 	json_object_put(o);
 	free(path);
 	free(prev);
 	return rc;
+}
+
+int exl_run_record_save_held(const char *state_dir,
+			     const struct exl_run_record *r,
+			     struct exl_err *err)
+{
+	return save(state_dir, r, 1, err);
+}
+
+int exl_run_record_save(const char *state_dir, const struct exl_run_record *r,
+			struct exl_err *err)
+{
+	return save(state_dir, r, 0, err);
 }
 
 void exl_run_record_remove(const char *state_dir)

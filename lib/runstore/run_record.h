@@ -141,6 +141,13 @@ char *exl_run_record_render(const struct exl_run_record *r, size_t *len);
 int exl_run_record_load(const char *state_dir, struct exl_run_record *r,
 			struct exl_err *err);
 
+/* exl_run_record_save by a writer that holds the run's lock
+ * (run_edit.h): through the spare file .prev.run.json (fileio.h's
+ * exl_write_atomic_spare), which two writers must never share. */
+int exl_run_record_save_held(const char *state_dir,
+			     const struct exl_run_record *r,
+			     struct exl_err *err);
+
 /* Write r as state_dir's run.json, atomically. */
 int exl_run_record_save(const char *state_dir, const struct exl_run_record *r,
 			struct exl_err *err);

@@ -310,10 +310,11 @@ static int swap_in(const char *tmp, const char *path,
 }
 
 /* write_spare: buf into the spare file (exl_write_atomic_spare), synced
- * when durable, after path's directory.  Only a spare that is this user's own regular file with
- * one link, on path's filesystem, is written; anything else there is
- * removed (best effort) and NULL returned: the caller takes a fresh temp
- * file.  Returns the spare's name (malloc'd) or NULL. */
+ * when durable, after path's directory.  Only a spare that is this
+ * user's own regular file with one link, on path's filesystem, is
+ * written; anything else there is removed (best effort) and NULL
+ * returned: the caller takes a fresh temp file.  Returns the spare's
+ * name (malloc'd) or NULL. */
 static char *write_spare(const char *spare, const char *path,
 			 const void *buf, size_t len, mode_t mode, int durable)
 {

@@ -59,7 +59,8 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
  * only written when it is this user's own regular file with one link on
  * path's filesystem (anything else is removed and a fresh temp file
  * taken); where the filesystem cannot exchange, this is
- * exl_write_atomic_unless's rename. */
+ * exl_write_atomic_unless's rename.  Two writers must never use one
+ * spare at once: only a writer that holds the file's lock may name it. */
 int exl_write_atomic_spare(const char *path, const char *spare,
 			   const void *buf, size_t len, mode_t mode,
 			   int (*changed)(void *arg, const char *path),

@@ -232,6 +232,31 @@ int main(void)
 	   "sidecar: saved from the last try");
 	exl_run_record_free(&rec);
 
+	/* the versions edits replace are the next edits' spare files, so
+	 * the run log's edits take turns between two files */
+	{
+		char pm[600], pj[600];
+		struct stat a, b, c;
+		int i;
+
+		snprintf(pm, sizeof(pm), "%s/.prev.md", sdir);
+		snprintf(pj, sizeof(pj), "%s/.prev.run.json", sdir);
+		rc = 0;
+		for (i = 0; i < 3; i++) {
+			memset(&e, 0, sizeof(e));
+			e.run_log = log;
+			e.state_dir = sdir;
+			r = (struct race){ .path = log };
+			rc |= exl_run_edit(&e, NULL, change, &r, &err);
+			stat(log, i == 0 ? &a : i == 1 ? &b : &c);
+		}
+		ok(rc == 0 && stat(pm, &st) == 0 && stat(pj, &st) == 0,
+		   "spares: the replaced run log and run.json kept in the state dir");
+		ok(a.st_ino != b.st_ino && c.st_ino == a.st_ino &&
+		   stat(pm, &st) == 0 && st.st_ino == b.st_ino,
+		   "spares: the third edit wrote into the first one's file");
+	}
+
 	/* a log that changes on every try is left alone */
 	write_log(log);
 	memset(&e, 0, sizeof(e));
