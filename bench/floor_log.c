@@ -99,41 +99,43 @@ static int as_user(uid_t uid, gid_t gid, uint32_t job, int end)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-int slurm_spank_user_init(spank_t sp, int ac, char **av)
+/* log_job: the job's start or end (end) written as its user; a failure
+ * goes to slurmd's log, never to the job. */
+static int log_job(spank_t sp, int end)
 {
-	uint32_t job = 0, step = 0;
+	uint32_t job = 0;
 	uid_t uid = 0;
 	gid_t gid = 0;
+
+	if (spank_get_item(sp, S_JOB_ID, &job) != ESPANK_SUCCESS ||
+	    spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS ||
+	    spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS)
+		return 0;
+	if (as_user(uid, gid, job, end) < 0)
+		slurm_error("floor_log: job %u: %s not written", job,
+			    end ? "end" : "start");
+	return 0;
+}
+
+int slurm_spank_user_init(spank_t sp, int ac, char **av)
+{
+	uint32_t step = 0;
 
 	(void)ac;
 	(void)av;
 	if (!enabled || !root[0] ||
 	    spank_get_item(sp, S_JOB_STEPID, &step) != ESPANK_SUCCESS ||
-	    step != SLURM_BATCH_SCRIPT ||
-	    spank_get_item(sp, S_JOB_ID, &job) != ESPANK_SUCCESS ||
-	    spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS ||
-	    spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS)
+	    step != SLURM_BATCH_SCRIPT)
 		return 0;
-	if (as_user(uid, gid, job, 0) < 0)
-		slurm_error("floor_log: job %u: start not written", job);
-	return 0;
+	return log_job(sp, 0);
 }
 
 int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
 {
-	uint32_t job = 0;
-	uid_t uid = 0;
-	gid_t gid = 0;
 	char *arg = NULL;
 
 	args(ac, av);	/* the epilog's stack does not call init first */
-	if (!root[0] ||
-	    spank_option_getopt(sp, &opt, &arg) != ESPANK_SUCCESS ||
-	    spank_get_item(sp, S_JOB_ID, &job) != ESPANK_SUCCESS ||
-	    spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS ||
-	    spank_get_item(sp, S_JOB_GID, &gid) != ESPANK_SUCCESS)
+	if (!root[0] || spank_option_getopt(sp, &opt, &arg) != ESPANK_SUCCESS)
 		return 0;
-	if (as_user(uid, gid, job, 1) < 0)
-		slurm_error("floor_log: job %u: end not written", job);
-	return 0;
+	return log_job(sp, 1);
 }

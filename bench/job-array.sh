@@ -72,20 +72,15 @@ now() { date +%s%N; }
 # busy: the machine's busy CPU time so far, in clock ticks
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] }'; }
-# run N [ROOT]: submit the array, wait until it is done; prints
 # floor_done N: an N-task array with --floor-log, until every task has
 # left the queue and written its end (a file of the floor with both
 # lines is over 24 bytes)
 floor_done() {
-	local n=$1 id want end
-	end=$(( $(date +%s) + ${ARRAY_TIMEOUT:-900} ))
+	local n=$1 want
 	want=$(( $(find "$floor" -name '*.md' | wc -l) + n ))
-	id=$(su "$user" -s /bin/sh -c "cd '$work' && sbatch --parsable \
-		--array=1-$n --floor-log -o /dev/null --wrap=true") || return 1
-	id=${id%%;*}
-	until [ -z "$(squeue -h -j "$id" -o %i 2>/dev/null | head -1)" ] &&
-	      [ "$(find "$floor" -name '*.md' -size +24c | wc -l)" -ge "$want" ]; do
-		[ "$(date +%s)" -lt "$end" ] || { echo "floor array $id: not done" >&2; return 1; }
+	array_queued "$n" --floor-log || return 1
+	until [ "$(find "$floor" -name '*.md' -size +24c | wc -l)" -ge "$want" ]; do
+		[ "$(date +%s)" -lt "$array_end" ] || { echo "floor: $n ends not written" >&2; return 1; }
 		sleep 0.2
 	done
 }

@@ -214,13 +214,9 @@ static int save(const char *state_dir, const struct exl_run_record *r,
 	json_object *o = path && (prev || !held) ? rr_encode(&run_k, r) : NULL;
 	int rc;
 
-	if (!o)
-		rc = exl_errnof(err, ENOMEM, "couldn't write run.json in %s",
-				state_dir);
-	else if (held)
-		rc = exl_json_write_spare(path, prev, o, err);
-	else
-		rc = exl_json_write(path, o, err);
+	rc = o ? exl_json_write_spare(path, prev, o, err) :
+		 exl_errnof(err, ENOMEM, "couldn't write run.json in %s",
+			    state_dir);
 	json_object_put(o);
 	free(path);
 	free(prev);

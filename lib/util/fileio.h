@@ -50,7 +50,8 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
 			    void *arg, struct exl_err *err);
 
 /* exl_write_atomic_unless (changed may be NULL: never) through a spare
- * file: spare (a path on path's filesystem, kept out of readers' way) is
+ * file (NULL: none, exl_write_atomic_unless itself): spare (a path on
+ * path's filesystem, kept out of readers' way) is
  * rewritten, synced and exchanged with path, so the version it displaces
  * becomes the next write's spare.  After the first rewrite a run log's
  * writes then create and free no file: what a fresh temp file and an

@@ -58,8 +58,8 @@ json_object *exl_json_read(const char *path, size_t max, struct exl_err *err)
 	return obj;
 }
 
-/* json_write_how: obj, pretty, to path: durable or not (fileio.h),
- * through the spare file when one is named (durable only). */
+/* json_write_how: obj, pretty, to path: durable (through the spare
+ * file when one is named) or not (fileio.h). */
 static int json_write_how(const char *path, const char *spare,
 			  json_object *obj, int durable, struct exl_err *err)
 {
@@ -74,13 +74,9 @@ static int json_write_how(const char *path, const char *spare,
 		return exl_errf(err, "couldn't write %s: out of memory", path);
 	memcpy(buf, s, len);
 	buf[len++] = '\n';
-	if (spare)
-		rc = exl_write_atomic_spare(path, spare, buf, len, 0644, NULL,
-					    NULL, err) < 0 ? -1 : 0;
-	else if (durable)
-		rc = exl_write_atomic(path, buf, len, 0644, err);
-	else
-		rc = exl_write_replace(path, buf, len, 0644, err);
+	rc = durable ? exl_write_atomic_spare(path, spare, buf, len, 0644, NULL,
+					      NULL, err) :
+		       exl_write_replace(path, buf, len, 0644, err);
 	free(buf);
 	return rc;
 }

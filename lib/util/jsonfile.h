@@ -19,7 +19,8 @@ json_object *exl_json_parse(const char *text, size_t len, const char *what,
 /* Write obj to path atomically, pretty-printed, mode 0644 when new. */
 int exl_json_write(const char *path, json_object *obj, struct exl_err *err);
 
-/* exl_json_write through the spare file spare (exl_write_atomic_spare). */
+/* exl_json_write through the spare file spare (exl_write_atomic_spare;
+ * NULL: none, exl_json_write). */
 int exl_json_write_spare(const char *path, const char *spare,
 			 json_object *obj, struct exl_err *err);
 

@@ -2,15 +2,25 @@
  *
  *   ok(cond, "name %d", i);     is_str(got, want, "name");
  *   is_int(got, want, "name");  diag("note");   return done_testing();
+ *   tap_bail("mkdir");          (a set-up step failed: stop here)
  */
 #ifndef EXL_TAP_H
 #define EXL_TAP_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_count, tap_failed;
+
+/* tap_bail: a set-up step failed (errno says why): no point going on */
+static void __attribute__((noreturn, unused)) tap_bail(const char *what)
+{
+	printf("Bail out! %s: %s\n", what, strerror(errno));
+	exit(1);
+}
 
 static void tap_vresult(int pass, const char *file, int line,
 			const char *fmt, va_list ap)

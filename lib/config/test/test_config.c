@@ -21,12 +21,6 @@
 static char dir[] = "/tmp/exl-config-XXXXXX";
 static struct exl_config_problems probs;
 
-static void bail(const char *what)
-{
-	printf("Bail out! %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
 static char *p(const char *name)
 {
 	return tap_path(dir, name);
@@ -46,7 +40,7 @@ static void fresh(struct exl_config *c)
 {
 	memset(&probs, 0, sizeof(probs));
 	if (exl_config_defaults(c) < 0)
-		bail("defaults");
+		tap_bail("defaults");
 }
 
 /* load_text: defaults, then yaml as the file "t.yaml". */
@@ -66,7 +60,7 @@ static char *default_dump(void)
 	d = exl_config_dump(&c);
 	exl_config_free(&c);
 	if (!d)
-		bail("dump");
+		tap_bail("dump");
 	return d;
 }
 
@@ -389,7 +383,7 @@ static char *repeat(const char *head, const char *unit, int n,
 	int i;
 
 	if (!s)
-		bail("malloc");
+		tap_bail("malloc");
 	strcpy(s, head);
 	for (i = 0; i < n; i++)
 		strcat(s, unit);
@@ -541,7 +535,7 @@ static void test_files(void)
 	exl_config_free(&c);
 
 	if (mkdir(p(".config"), 0700) < 0)
-		bail("mkdir");
+		tap_bail("mkdir");
 	put(".config/exp-log.yaml", user_yaml);
 	setenv("HOME", dir, 1);
 	memset(&probs, 0, sizeof(probs));
@@ -569,7 +563,7 @@ static void test_files(void)
 	free(home);
 
 	if (symlink(p("user.yaml"), p("link.yaml")) < 0)
-		bail("symlink");
+		tap_bail("symlink");
 	fresh(&c);
 	ok(exl_config_load_file(&c, p("link.yaml"), 0, &probs) == -1 &&
 	   strstr(probs.msg[0], "is a symlink, refusing to follow it; file ignored"),
@@ -589,7 +583,7 @@ static void test_files(void)
 
 	big = malloc(EXL_CONFIG_MAX_BYTES + 2);
 	if (!big)
-		bail("malloc");
+		tap_bail("malloc");
 	memset(big, '#', EXL_CONFIG_MAX_BYTES + 1);
 	big[EXL_CONFIG_MAX_BYTES + 1] = '\0';
 	put("big.yaml", big);
@@ -642,7 +636,7 @@ static void test_roots(void)
 	    symlink(p("real"), p("rootlink")) < 0 ||
 	    symlink(p("nowhere"), p("root/dangling")) < 0 ||
 	    symlink(p("root/loop"), p("root/loop")) < 0)
-		bail("roots fixture");
+		tap_bail("roots fixture");
 	put("root/file", "x");
 
 	snprintf(yaml, sizeof(yaml), "allowed_roots:\n  - %s/\n  - %s\n",
@@ -735,7 +729,7 @@ static void test_patterns(void)
 
 	fresh(&c);
 	if (exl_config_patterns(&c, &pat, &err) < 0)
-		bail(err.text);
+		tap_bail(err.text);
 	is_int(pat.n_errors, c.n_error_patterns,
 	       "every error pattern compiled");
 	exl_config_free(&c);
@@ -867,7 +861,7 @@ static char *unroff(const char *man, const char *marker)
 	b += 4;
 	out = o = malloc((size_t)(e - b) + 1);
 	if (!out)
-		bail("malloc");
+		tap_bail("malloc");
 	while (b < e) {
 		if (b[0] == '\\' && (b[1] == 'e' || b[1] == '-')) {
 			*o++ = b[1] == 'e' ? '\\' : '-';
@@ -977,7 +971,7 @@ static void test_fuzz(const char *seed_text, const char *name, int rounds)
 
 	buf = seed ? malloc(len * 2 + 64) : NULL;
 	if (!buf)
-		bail("malloc");
+		tap_bail("malloc");
 	for (r = 0; r < rounds; r++) {
 		memcpy(buf, seed, len + 1);
 		n = len;
@@ -1046,7 +1040,7 @@ int main(void)
 	char cmd[300], *example;
 
 	if (!mkdtemp(dir))
-		bail("mkdtemp");
+		tap_bail("mkdtemp");
 	test_values();
 	test_defaults();
 	test_errors();

@@ -16,12 +16,6 @@
 static char dir[] = "/tmp/exl-flat-XXXXXX";
 static struct exl_config_flat f, g;
 
-static void bail(const char *what)
-{
-	printf("Bail out! %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
 static void put(const char *name, const char *text)
 {
 	struct exl_err err;
@@ -168,7 +162,7 @@ static void test_too_many(void)
 	int i;
 
 	if (!yaml)
-		bail("malloc");
+		tap_bail("malloc");
 	n += (size_t)sprintf(yaml, "checkpoints:\n");
 	for (i = 0; i <= EXL_CFG_FLAT_LIST; i++)
 		n += (size_t)sprintf(yaml + n, "  - c%d/*\n", i);
@@ -208,7 +202,7 @@ static void test_as_user(void)
 		return;
 	}
 	if (chmod(dir, 0755) < 0)
-		bail("chmod");
+		tap_bail("chmod");
 	chmod(tap_path(dir, "site.yaml"), 0644);
 	chmod(tap_path(dir, "user.yaml"), 0644);
 	memset(&c, 0, sizeof(c));
@@ -220,7 +214,7 @@ static void test_as_user(void)
 	exl_config_free(&c);
 
 	if (chmod(tap_path(dir, "user.yaml"), 0600) < 0)
-		bail("chmod");
+		tap_bail("chmod");
 	memset(&c, 0, sizeof(c));
 	memset(&probs, 0, sizeof(probs));
 	rc = exl_config_load_as_user(&c, tap_path(dir, "site.yaml"),
@@ -301,11 +295,11 @@ static long load_as(const struct exl_config_user *u, const char *user)
 	memset(&c, 0, sizeof(c));
 	memset(&probs, 0, sizeof(probs));
 	if (root && (setegid(u->gid) < 0 || seteuid(u->uid) < 0))
-		bail("seteuid");
+		tap_bail("seteuid");
 	rc = exl_config_load_as_user(&c, tap_path(dir, "site.yaml"),
 				     tap_path(dir, user), u, &probs);
 	if (root && (seteuid(0) < 0 || setegid(0) < 0))
-		bail("seteuid back");
+		tap_bail("seteuid back");
 	iv = rc == 0 ? (long)c.status_interval : -1;
 	exl_config_free(&c);
 	return iv;
@@ -324,13 +318,13 @@ static void test_no_user_file(void)
 	};
 
 	if (pipe2(mark_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
-		bail("pipe");
+		tap_bail("pipe");
 	put("site.yaml", "status:\n  interval: 1h\n");
 	put("user.yaml", "status:\n  interval: 2h\n");
 	if (chmod(dir, 0755) < 0 ||
 	    chmod(tap_path(dir, "site.yaml"), 0644) < 0 ||
 	    chmod(tap_path(dir, "user.yaml"), 0644) < 0)
-		bail("chmod");
+		tap_bail("chmod");
 	is_int(load_as(&u, "absent.yaml"), 3600,
 	       "no user file: the site's view");
 	ok(!marked(), "no user file: no reader started");
@@ -345,7 +339,7 @@ int main(void)
 	char cmd[300];
 
 	if (!mkdtemp(dir))
-		bail("mkdtemp");
+		tap_bail("mkdtemp");
 	test_pack_check_apply();
 	test_too_many();
 	test_as_user();

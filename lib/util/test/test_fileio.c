@@ -130,13 +130,6 @@ static void unless(void)
 	ok(unlink(p("w.md")) == 0, "unless: no temp file left beside it");
 }
 
-/* bail: a set-up step failed: no point going on */
-static void bail(const char *what)
-{
-	printf("Bail out! %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
 /* ino: path's inode number, 0 when there is none */
 static ino_t ino(const char *path)
 {
@@ -173,7 +166,7 @@ static void spare(void)
 	int i, rc = 0;
 
 	if (mkdir(p("sp"), 0755) < 0 || mkdir(p("sp/state"), 0755) < 0)
-		bail("mkdir");
+		tap_bail("mkdir");
 	ok(exl_write_atomic(p("sp/log.md"), "v1\n", 3, 0644, &err) == 0,
 	   "spare: the first version");
 	a = ino(p("sp/log.md"));
@@ -206,7 +199,7 @@ static void spare(void)
 	if (exl_write_atomic(p("sp/victim"), "keep\n", 5, 0644, &err) < 0 ||
 	    unlink(p("sp/state/.prev")) < 0 ||
 	    symlink(p("sp/victim"), p("sp/state/.prev")) < 0)
-		bail("symlink");
+		tap_bail("symlink");
 	ok(exl_write_atomic_spare(p("sp/log.md"), p("sp/state/.prev"), "v7\n",
 				  3, 0644, NULL, NULL, &err) == 0 &&
 	   text_is(p("sp/log.md"), "v7\n") && text_is(p("sp/victim"), "keep\n"),
@@ -215,7 +208,7 @@ static void spare(void)
 	   "spare: a fresh one took the symlink's place");
 	/* a second link to the spare: the other name keeps its text */
 	if (link(p("sp/state/.prev"), p("sp/other")) < 0)
-		bail("link");
+		tap_bail("link");
 	ok(exl_write_atomic_spare(p("sp/log.md"), p("sp/state/.prev"), "v8\n",
 				  3, 0644, NULL, NULL, &err) == 0 &&
 	   text_is(p("sp/log.md"), "v8\n") && text_is(p("sp/other"), "v6\n"),
@@ -223,9 +216,9 @@ static void spare(void)
 	/* a person's save that landed meanwhile stays */
 	s.saves_after = 1;
 	if (lstat(p("sp/log.md"), &s.loaded) < 0)
-		bail("lstat");
+		tap_bail("lstat");
 	if (rename(p("sp/log.md"), p("w.md")) < 0)
-		bail("rename");
+		tap_bail("rename");
 	rc = exl_write_atomic_spare(p("w.md"), p("sp/state/.prev"), "mine\n",
 				    5, 0644, changed_then_save, &s, &err);
 	ok(rc == 1 && text_is(p("w.md"), "person's save\n"),
