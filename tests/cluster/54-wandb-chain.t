@@ -101,6 +101,9 @@ ok $? "and in ## W&B"
 id3=$(submit --exp-log --exp-group=wb --exp-task=chain --exp-wandb=offline \
 	--exp-wandb-project=team/proj --exp-resume \
 	--wrap="env | grep '^WANDB_RUN_ID=' >$WORK/resume.env")
+# the resumed log already holds the first jobs' final state, so
+# wait_final can return before this job ran: wait for the job itself
+wait_job_done "$id3" 60
 f3=$(wait_final "$R" "$id3" 60)
 ok $? "--exp-resume job closed"
 is "$f3" "$f" "--exp-resume continues the run log"
