@@ -103,11 +103,13 @@ void exp_log_telemetry_stop(void);
 /* exp_log_slurmd.c: the job epilog, run as root on every node. */
 int exp_log_slurmd_job_epilog(spank_t sp);
 
-/* exp_log_slurm.c: facts from the controller's job record. */
+/* exp_log_slurm.c: facts from the controller's job record, asked for up
+ * to tries times (1: once; the epilog, which must learn how the job
+ * ended, waits out a busy controller). */
 struct exl_job_facts;
-int exp_log_job_record(const char *job_id, struct exl_job_facts *j,
-		       char *state, size_t state_len, time_t *end_time,
-		       int *exit_code);
+int exp_log_job_record(const char *job_id, int tries,
+		       struct exl_job_facts *j, char *state, size_t state_len,
+		       time_t *end_time, int *exit_code);
 
 /* Root resolution: --exp-log DIR (absolute, or relative to submit_dir),
  * default submit_dir/run_logs. */

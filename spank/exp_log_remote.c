@@ -149,7 +149,7 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid,
 		   sizeof(j->signal_spec));
 	j->start = time(NULL);
 	j->time_limit_min = 0xffffffffu;
-	exp_log_job_record(j->job_id, j, NULL, 0, NULL, NULL);
+	exp_log_job_record(j->job_id, 1, j, NULL, 0, NULL, NULL);
 	{
 		struct exl_err cerr;
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <slurm/slurm.h>
 #include <slurm/spank.h>
@@ -52,18 +53,39 @@ static const char *state_name(uint32_t state)
 	}
 }
 
-int exp_log_job_record(const char *job_id, struct exl_job_facts *j,
-		       char *state, size_t state_len, time_t *end_time,
-		       int *exit_code)
+/* load_job: slurmctld's record of job id, asked up to tries times: a
+ * controller that is busy (a burst of ending jobs) or restarting gets a
+ * second chance after 1 s, a third after 2 s more...; a job it does not
+ * know is not asked about again. */
+static int load_job(uint32_t id, job_info_msg_t **msg, int tries)
+{
+	unsigned int pause = 1;
+	int i;
+
+	for (i = 1;; i++) {
+		/* SHOW_LOCAL: this job runs here, on the local cluster;
+		 * without it libslurm first asks for the federation, a
+		 * second RPC */
+		*msg = NULL;
+		if (slurm_load_job(msg, id, SHOW_ALL | SHOW_LOCAL) == 0 && *msg)
+			return 0;
+		if (i >= tries || slurm_get_errno() == ESLURM_INVALID_JOB_ID)
+			return -1;
+		sleep(pause);
+		pause *= 2;
+	}
+}
+
+int exp_log_job_record(const char *job_id, int tries,
+		       struct exl_job_facts *j, char *state, size_t state_len,
+		       time_t *end_time, int *exit_code)
 {
 	job_info_msg_t *msg = NULL;
 	slurm_job_info_t *r = NULL;
 	uint32_t id = (uint32_t)strtoul(job_id, NULL, 10);
 	uint32_t i;
 
-	/* SHOW_LOCAL: this job runs here, on the local cluster; without it
-	 * libslurm first asks slurmctld for the federation, a second RPC */
-	if (slurm_load_job(&msg, id, SHOW_ALL | SHOW_LOCAL) != 0 || !msg) {
+	if (load_job(id, &msg, tries) < 0) {
 		slurm_error("exp-log: couldn't load job %s from slurmctld: %s",
 			    job_id, slurm_strerror(slurm_get_errno()));
 		return -1;

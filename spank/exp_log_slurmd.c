@@ -92,7 +92,8 @@ int exp_log_slurmd_job_epilog(spank_t sp)
 			    job_id);
 		return -1;
 	}
-	if (exp_log_job_record(job_id, NULL, state, sizeof(state), &end,
+	/* 4 tries: 7 s of pauses at most, in a busy controller's favour */
+	if (exp_log_job_record(job_id, 4, NULL, state, sizeof(state), &end,
 			       &code) < 0)
 		return -1;
 	ngroups = job_groups(uid, gid, groups, EXP_LOG_MAX_GROUPS);

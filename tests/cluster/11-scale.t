@@ -56,7 +56,19 @@ done
 sleep 2
 touch "$WORK/stop"
 wait $editor
-is "$n" "$N" "$N run logs closed COMPLETED"
+is "$n" "$N" "$N run logs closed COMPLETED" || {
+	# which ones, with what the machine last wrote in them and Slurm's word
+	grep -L '^- scheduler_state: COMPLETED$' "$R"/sweep/*_t_*.md | head -3 |
+		while read -r f; do
+			diag "not closed: $f"
+			grep -E '^- (execution_id|array_task|end|exit|scheduler_state):|^- [0-9-]+ [0-9:]+ —' "$f" |
+				sed 's/^/#     /'
+			j=$(sed -n 's/^- execution_id: \([0-9]*\)$/\1/p' "$f")
+			[ -n "$j" ] && scontrol show job "$j" 2>&1 |
+				grep -oE '(JobState|ExitCode|NodeList|EndTime)=[^ ]*' |
+				sed 's/^/#     slurm: /'
+		done
+}
 is "$(ls "$R"/sweep/*_t_*.md | wc -l)" "$N" "$N run logs"
 is "$(grep -c '^[0-9]*\. `' "$R/sweep/timeline.md")" "$N" "timeline has exactly $N entries"
 is "$(grep -o '^[0-9]*' "$R/sweep/timeline.md" | sort -n | uniq | wc -l)" "$N" "numbered once each"

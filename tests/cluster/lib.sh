@@ -31,6 +31,24 @@ lint_run_logs() {
 }
 TAP_BEFORE_END=lint_run_logs
 
+# explain_failure: after the first failed test of a file, what exp-log
+# told Slurm's daemons (its errors land in the slurmd and slurmctld logs)
+# and the notes it left when a run log could not be written, so a failure
+# on a CI machine can be read without the bed (which is gone by then).
+explain_failure() {
+	local f
+	[ -z "${EXPLAINED:-}" ] && [ -n "${TB:-}" ] && [ -d "$TB/log" ] || return 0
+	EXPLAINED=1
+	grep -h 'exp-log[:(]' "$TB"/log/slurmd-*.log "$TB"/log/slurmctld.log \
+		2>/dev/null | grep -E 'error|warning|timed out' | tail -20 |
+		sed 's/^/#   daemon log: /'
+	f=$(getent passwd "${TUSER:-nobody}" | cut -d: -f6)/.cache/exp-log/unlogged
+	[ -d "$f" ] && grep -l "$TB/" "$f"/*.json 2>/dev/null | head -5 |
+		while read -r n; do sed 's/^/#   unlogged note: /' "$n"; done
+	return 0
+}
+TAP_ON_FAIL=explain_failure
+
 # Prerequisites: root (the bed starts daemons) and Slurm's commands.  On a
 # laptop the cluster tier skips; CI sets EXP_LOG_REQUIRE_CLUSTER=1 so a
 # missing prerequisite fails instead of silently skipping.
