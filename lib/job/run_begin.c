@@ -534,19 +534,23 @@ static int name_run(const char *root, const char *gdir,
 		    struct exl_run_facts *f, struct new_run *nr, char **srel,
 		    int *gfd, int *rfd, struct exl_err *err)
 {
-	char cnote[1100], *jidx;
+	char cnote[1100], *jidx, *spare;
 	int rc;
 
 	exl_unlock(*rfd);
 	*rfd = -1;
 	if (claim_name(root, gdir, f, nr, err) < 0)
 		return -1;
-	if (!(*srel = exl_layout_state_rel(f->opts->group, nr->stem)))
+	if (!(*srel = exl_layout_state_rel(f->opts->group, nr->stem)) ||
+	    !(spare = exl_layout_timeline_spare(root, f->opts->group)))
 		return exl_errnof(err, ENOMEM, "couldn't create a run log");
-	if (exl_lc_write_index(root, f, nr->rel, *srel, 0, err) < 0 ||
-	    exl_timeline_update(gdir, f->opts->group, nr->name, first_time(f),
-				chain_note(&f->job, cnote, sizeof(cnote)),
-				err) < 0)
+	rc = exl_lc_write_index(root, f, nr->rel, *srel, 0, err) < 0 ||
+	     exl_timeline_update(gdir, spare, f->opts->group, nr->name,
+				 first_time(f),
+				 chain_note(&f->job, cnote, sizeof(cnote)),
+				 err) < 0 ? -1 : 0;
+	free(spare);
+	if (rc < 0)
 		return -1;
 	nr->timed = 1;
 	*rfd = exl_run_lock(root, f->opts->group, nr->path, err);
@@ -566,9 +570,11 @@ static int name_run(const char *root, const char *gdir,
 /* untime: a run taken back after its timeline line was written: the
  * line goes too, under the group lock taken again (lock), the run's lock
  * given back first (the group lock always comes first: run_edit.h). */
-static void untime(const char *gdir, const char *lock,
-		   const struct new_run *nr, int *gfd, int *rfd)
+static void untime(const char *root, const char *group, const char *gdir,
+		   const char *lock, const struct new_run *nr, int *gfd,
+		   int *rfd)
 {
+	char *spare;
 	struct exl_err e;
 
 	if (!nr->timed)
@@ -578,8 +584,11 @@ static void untime(const char *gdir, const char *lock,
 		*rfd = -1;
 		*gfd = exl_lock(lock, EXL_LOCK_TIMEOUT, &e);
 	}
+	/* no spare when out of memory: a fresh temp file then */
+	spare = exl_layout_timeline_spare(root, group);
 	if (*gfd >= 0)
-		(void)exl_timeline_remove(gdir, nr->name, &e);
+		(void)exl_timeline_remove(gdir, spare, nr->name, &e);
+	free(spare);
 }
 
 /* create_run: pick a free "<date>_<task>[_N].md" and write everything:
@@ -606,7 +615,7 @@ static int create_run(const char *root, const char *gdir, const char *lock,
 	rc = 0;
 out:
 	if (rc < 0)
-		untime(gdir, lock, &nr, gfd, rfd);
+		untime(root, f->opts->group, gdir, lock, &nr, gfd, rfd);
 	undo_create(root, f->job.job_id, &nr, rc < 0);
 	free(srel);
 	free(nr.sdir);

@@ -41,6 +41,12 @@ char *exl_layout_run_lock(const char *root, const char *group,
 			stem);
 }
 
+char *exl_layout_timeline_spare(const char *root, const char *group)
+{
+	return fmt_path("%s/" EXL_META_DIR "/locks/%s.timeline.prev%s", root,
+			gkey(group), "");
+}
+
 char *exl_layout_state_dir(const char *root, const char *group,
 			   const char *stem)
 {

@@ -52,6 +52,9 @@ char *exl_layout_sidecar(const char *state_dir);	/* .../run.json */
  * .../.prev.run.json */
 char *exl_layout_prev_log(const char *state_dir);
 char *exl_layout_prev_sidecar(const char *state_dir);
+/* the spare file of the group's timeline.md writes, beside the group
+ * lock its writers hold: <root>/.exp-log/locks/<group>.timeline.prev */
+char *exl_layout_timeline_spare(const char *root, const char *group);
 char *exl_layout_jobs_dir(const char *root);
 char *exl_layout_runs_dir(const char *root);		/* the state dirs */
 char *exl_layout_index_format(const char *root);

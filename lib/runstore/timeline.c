@@ -135,13 +135,13 @@ static char *add(const char *old, void *arg, int *changed,
 	return new;
 }
 
-int exl_timeline_update(const char *dir, const char *group,
+int exl_timeline_update(const char *dir, const char *spare, const char *group,
 			const char *file, time_t when, const char *note,
 			struct exl_err *err)
 {
 	struct add_arg a = { group, file, note, when };
 
-	return exl_rewrite(dir, "timeline.md", add, &a, err);
+	return exl_rewrite_spare(dir, "timeline.md", spare, add, &a, err);
 }
 
 int exl_timeline_when(const char *name, time_t start, time_t *when)
@@ -185,8 +185,9 @@ static char *drop(const char *old, void *arg, int *changed,
 	return new;
 }
 
-int exl_timeline_remove(const char *dir, const char *file,
-			struct exl_err *err)
+int exl_timeline_remove(const char *dir, const char *spare,
+			const char *file, struct exl_err *err)
 {
-	return exl_rewrite(dir, "timeline.md", drop, (void *)file, err);
+	return exl_rewrite_spare(dir, "timeline.md", spare, drop, (void *)file,
+				 err);
 }

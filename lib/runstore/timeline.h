@@ -68,12 +68,15 @@ char *exl_timeline_drop(const char *text, const char *file, int *dropped);
 /* Take file's entry out of dir/timeline.md (a run taken back after its
  * entry was written), atomically; no entry or no file is not an error.
  * The caller holds the group lock. */
-int exl_timeline_remove(const char *dir, const char *file,
-			struct exl_err *err);
+int exl_timeline_remove(const char *dir, const char *spare,
+			const char *file, struct exl_err *err);
 
 /* Read-modify-write dir/timeline.md atomically.  The caller holds the
- * group lock.  group is NULL for a flat run_logs directory. */
-int exl_timeline_update(const char *dir, const char *group,
+ * group lock.  group is NULL for a flat run_logs directory.  Both take
+ * spare, the group's spare file (exl_layout_timeline_spare; NULL: none),
+ * for the lock holder alone: each write then reuses the version before
+ * last instead of creating a file and freeing the old one. */
+int exl_timeline_update(const char *dir, const char *spare, const char *group,
 			const char *file, time_t when, const char *note,
 			struct exl_err *err);
 

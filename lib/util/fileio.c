@@ -432,6 +432,12 @@ int exl_sync_dir_of(const char *path, struct exl_err *err)
 int exl_rewrite(const char *dir, const char *name, exl_rewrite_fn edit,
 		void *arg, struct exl_err *err)
 {
+	return exl_rewrite_spare(dir, name, NULL, edit, arg, err);
+}
+
+int exl_rewrite_spare(const char *dir, const char *name, const char *spare,
+		      exl_rewrite_fn edit, void *arg, struct exl_err *err)
+{
 	char *path = exl_path_join(dir, name), *old = NULL, *new = NULL;
 	int changed = 0, rc = -1;
 
@@ -444,8 +450,9 @@ int exl_rewrite(const char *dir, const char *name, exl_rewrite_fn edit,
 	}
 	new = edit(old, arg, &changed, err);
 	if (new)
-		rc = changed ? exl_write_atomic(path, new, strlen(new), 0644,
-						err) : 0;
+		rc = changed ? exl_write_atomic_spare(path, spare, new,
+						      strlen(new), 0644, NULL,
+						      NULL, err) : 0;
 out:
 	free(old);
 	free(new);

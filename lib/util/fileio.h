@@ -85,6 +85,11 @@ typedef char *(*exl_rewrite_fn)(const char *old, void *arg, int *changed,
 				struct exl_err *err);
 int exl_rewrite(const char *dir, const char *name, exl_rewrite_fn edit,
 		void *arg, struct exl_err *err);
+/* exl_rewrite through the spare file spare (exl_write_atomic_spare; NULL:
+ * none): for a shared file rewritten often under one lock, whose holders
+ * then create and free no file (the group's timeline). */
+int exl_rewrite_spare(const char *dir, const char *name, const char *spare,
+		      exl_rewrite_fn edit, void *arg, struct exl_err *err);
 
 /* Create path with buf only if it does not exist yet (O_EXCL), through a
  * temp file and link(2) so readers never see a partial file.  Returns 0,

@@ -1,10 +1,70 @@
 /* Unit tests: timeline.md entries. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "tap.h"
+#include "tmpdir.h"
 #include "runstore/timeline.h"
+#include "util/fileio.h"
+
+static ino_t ino(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/* The group's timeline through its spare file: after the second write
+ * the same two files take turns (a job array's starts create and free
+ * no file for it), the text is what a fresh file would hold, and a
+ * removal goes the same way. */
+static void through_spare(time_t when)
+{
+	char dir[64], *tl, *sp, *text = NULL;
+	struct exl_err err;
+	ino_t a, b;
+	int i, rc = 0, turns = 1;
+
+	if (!tmpdir_make(dir, sizeof(dir)))
+		tap_bail("mkdtemp");
+	tl = strdup(tap_path(dir, "timeline.md"));
+	sp = strdup(tap_path(dir, "g.timeline.prev"));
+	if (!tl || !sp)
+		tap_bail("strdup");
+	ok(exl_timeline_update(dir, sp, "g", "2026-02-20_t_1.md", when, NULL,
+			       &err) == 0 && access(sp, F_OK) != 0,
+	   "spare: the first write makes the timeline, no spare yet");
+	a = ino(tl);
+	ok(exl_timeline_update(dir, sp, "g", "2026-02-20_t_2.md", when, NULL,
+			       &err) == 0 && ino(sp) == a,
+	   "spare: the second keeps the version it replaced as the spare");
+	b = ino(tl);
+	for (i = 3; i <= 6; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "2026-02-20_t_%d.md", i);
+		rc |= exl_timeline_update(dir, sp, "g", name, when, NULL, &err);
+		turns &= (ino(tl) == a && ino(sp) == b) ||
+			 (ino(tl) == b && ino(sp) == a);
+	}
+	ok(rc == 0 && turns, "spare: four more starts, the same two files");
+	ok(exl_timeline_remove(dir, sp, "2026-02-20_t_3.md", &err) == 0 &&
+	   exl_read_file(tl, 1 << 20, &text, NULL, &err) == 0,
+	   "spare: a run taken back");
+	is_str(text, "# G Timeline\n\n"
+	       "1. `2026-02-20_t_1.md` — Friday, Feb 20th\n"
+	       "2. `2026-02-20_t_2.md` — Friday, Feb 20th\n"
+	       "4. `2026-02-20_t_4.md` — Friday, Feb 20th\n"
+	       "5. `2026-02-20_t_5.md` — Friday, Feb 20th\n"
+	       "6. `2026-02-20_t_6.md` — Friday, Feb 20th\n",
+	       "spare: the timeline reads as if each write were fresh");
+	free(text);
+	free(tl);
+	free(sp);
+	tmpdir_remove(dir);
+}
 
 int main(void)
 {
@@ -89,5 +149,6 @@ int main(void)
 		ok(t1 && !*t1 && dropped == 1, "the last line without a newline");
 		free(t1);
 	}
+	through_spare(when);
 	return done_testing();
 }

@@ -90,6 +90,10 @@ int main(void)
 		p = exl_layout_lock("/r", "g");
 		is_str(p, "/r/.exp-log/locks/g.lock", "group lock");
 		free(p);
+		p = exl_layout_timeline_spare("/r", NULL);
+		is_str(p, "/r/.exp-log/locks/+flat.timeline.prev",
+		       "the timeline's spare, beside the group lock");
+		free(p);
 	}
 	return done_testing();
 }
