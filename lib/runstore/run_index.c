@@ -247,6 +247,9 @@ static int get_entry(int dfd, const char *name, int ended,
 	rel = exl_json_str(o, "run_log");
 	id = exl_json_str(o, "job_id");
 	e->end = (time_t)exl_json_int(o, "end", 0);
+	/* an open entry moved to ended/ (exl_index_end) ended at its mtime */
+	if (ended && !exl_json_has(o, "end"))
+		e->end = st.st_mtime;
 	if (exl_index_valid_rel(rel) < 0 || (id && exl_index_valid_key(id) < 0) ||
 	    (ended ? e->end <= 0 : exl_json_has(o, "end")))
 		goto out;
@@ -615,6 +618,39 @@ static int prune_days(const char *root, time_t now, struct exl_err *err)
 				   root) : 0;
 }
 
+/* same_id: two entries' job ids (either may be NULL) are one. */
+static int same_id(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* move_open: the run's open entry becomes its ended entry in directory
+ * efd by a rename, its mtime set to end first (an ended entry whose text
+ * names no end ended then: get_entry), so the end creates and frees no
+ * file (on a filesystem without a journal every new file scans those
+ * freed in the last half minute) and the run is listed in one of the two
+ * at every moment.  1 moved; 0 when there is no open entry of this job
+ * and run log to move (the caller writes the ended entry). */
+static int move_open(const char *root, int efd, const char *key,
+		     const char *job_id, const char *rel, time_t end)
+{
+	const struct timespec t[2] = { { end, 0 }, { end, 0 } };
+	struct exl_index_entry e;
+	int fd = index_dir(root, "open", NULL, 0), ours;
+
+	if (fd < 0)
+		return 0;
+	ours = get_entry(fd, key, 0, &e) == 0;
+	if (ours) {
+		ours = strcmp(e.rel, rel) == 0 && same_id(e.job_id, job_id);
+		entry_free(&e);
+	}
+	ours = ours && utimensat(fd, key, t, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       renameat(fd, key, efd, key) == 0;
+	close(fd);
+	return ours;
+}
+
 int exl_index_end(const char *root, const char *key, const char *job_id,
 		  const char *rel, time_t end, time_t now, struct exl_err *err)
 {
@@ -634,6 +670,11 @@ int exl_index_end(const char *root, const char *key, const char *job_id,
 		fd = index_dir_err(root, "ended", day, 1, err);
 		if (fd < 0)
 			return -1;
+		if (move_open(root, fd, key, job_id, rel, end) == 1) {
+			close(fd);
+			(void)prune_days(root, now, NULL);
+			return 0;
+		}
 		rc = put_entry(fd, key, job_id, rel, end, err);
 		close(fd);
 	}

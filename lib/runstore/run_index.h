@@ -13,7 +13,10 @@
  * object, {"job_id": ..., "run_log": "<group>/<name>.md", "end": ...}
  * ("end" only in ended entries), written to a temp file in the same
  * directory and renamed over the name: a reader sees the old entry or
- * the new one, never part of one.  Entries are not synced to the disk
+ * the new one, never part of one.  A run's end moves its open entry
+ * itself to ended/, its mtime set to the end first: an ended entry
+ * without "end" ended at its mtime (no file is created or freed for
+ * it).  Entries are not synced to the disk
  * (a job array would queue on the filesystem's journal for them): a
  * machine that crashes may lose the entries of its last seconds, or
  * leave them empty (skipped), and `runlog reindex` rebuilds the index

@@ -27,6 +27,31 @@ static int exists(const char *rel)
 	return lstat(p, &st) == 0;
 }
 
+/* ino: the inode of index entry rel (0: none). */
+static ino_t ino(const char *rel)
+{
+	char p[1024];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/.exp-log/index/%s", root, rel);
+	return lstat(p, &st) == 0 ? st.st_ino : 0;
+}
+
+/* has_end: entry rel's text names its end. */
+static int has_end(const char *rel)
+{
+	char p[1024], buf[256] = "";
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/.exp-log/index/%s", root, rel);
+	if (!(f = fopen(p, "r")))
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return strstr(buf, "\"end\"") != NULL;
+}
+
 /* find: the entry of l with key, or NULL. */
 static const struct exl_index_entry *find(const struct exl_index_list *l,
 					  const char *key)
@@ -88,6 +113,7 @@ static void lifecycle(time_t now)
 	struct exl_index_list l;
 	struct exl_err err;
 	char day[16], old[16];
+	ino_t opened;
 
 	ok(exl_index_ready(root) == 0, "no index yet: not ready");
 	ok(exl_index_init(root, 0, &err) == 0, "init without stamp");
@@ -119,6 +145,7 @@ static void lifecycle(time_t now)
 	   "entry is fine");
 
 	exl_index_day(now - DAY, day, sizeof(day));
+	opened = ino("open/101");
 	ok(exl_index_end(root, "101", "101", "g/2026-03-11_a.md", now - DAY,
 			 now, &err) == 0, "end 101 yesterday");
 	ok(!exists("open/101"), "open entry gone");
@@ -127,13 +154,17 @@ static void lifecycle(time_t now)
 
 		snprintf(p, sizeof(p), "ended/%s/101", day);
 		ok(exists(p), "ended entry under %s", day);
+		ok(opened && ino(p) == opened && !has_end(p),
+		   "the open entry itself moved there (no file made), its "
+		   "end in its mtime");
 	}
 	ok(exl_index_read(root, now - 3600, &l, &err) == 0 && l.n == 1 &&
 	   find(&l, "102"), "since an hour ago: only the open run");
 	exl_index_list_free(&l);
 	ok(exl_index_read(root, now - 2 * DAY, &l, &err) == 0 && l.n == 2 &&
 	   find(&l, "101") && find(&l, "101")->end == now - DAY &&
-	   strcmp(find(&l, "101")->day, day) == 0, "since two days: both");
+	   strcmp(find(&l, "101")->day, day) == 0,
+	   "since two days: both, the moved entry's end read from its mtime");
 	exl_index_list_free(&l);
 
 	/* an end older than the keep window is not recorded */
@@ -157,6 +188,22 @@ static void lifecycle(time_t now)
 	   exl_index_end(root, "104", "104", "g/2026-03-11_c.md", 0, now,
 			 &err) == 0, "end 104 now");
 	ok(!exists("ended/2000-01-01"), "the old day was pruned");
+
+	/* an open entry that names another run log is not moved: the end
+	 * is written in a new entry's text, the other run's entry stays */
+	exl_index_day(now - 60, day, sizeof(day));
+	ok(exl_index_open(root, "107", "107", "g/2026-03-11_other.md",
+			  &err) == 0 &&
+	   exl_index_end(root, "107", "107", "g/2026-03-11_g.md", now - 60,
+			 now, &err) == 0 && exists("open/107"),
+	   "an end for another run log keeps the open entry");
+	{
+		char p[64];
+
+		snprintf(p, sizeof(p), "ended/%s/107", day);
+		ok(exists(p) && has_end(p), "and writes its end in the text");
+	}
+	ok(exl_index_drop(root, "107", NULL, &err) == 0, "107 dropped");
 
 	/* rename follows a run log to its new name */
 	ok(exl_index_rename(root, "g/2026-03-11_c.md", "g/2026-03-11_d.md",
