@@ -252,13 +252,32 @@ fake_wandb() {
 		bail "couldn't set up the fake wandb in $WORK"
 }
 
+# job_told RUN_JSON JOBID: run.json says how job JOBID ended (its own
+# entry has the scheduler's state: a resumed or requeued run log already
+# holds an earlier job's); also true when run.json cannot be read (a
+# fault test's), where the run log's line is all there is to go by.
+job_told() {
+	python3 - "$1" "$2" <<'PY' 2>/dev/null
+import json, sys
+try:
+    jobs = json.load(open(sys.argv[1])).get("jobs") or []
+except Exception:
+    sys.exit(0)
+mine = [j for j in jobs if isinstance(j, dict) and j.get("job_id") == sys.argv[2]]
+sys.exit(0 if mine and mine[-1].get("sched_state") else 1)
+PY
+}
+
 # wait_final ROOT JOBID SECS: wait until the epilog has written the
-# scheduler's state into the run log; prints the run log path.
+# scheduler's state for job JOBID into its run log; prints the run log
+# path.
 wait_final() {
-	local root=$1 id=$2 secs=$3 f i
+	local root=$1 id=$2 secs=$3 f i sd
 	for i in $(seq 1 $((secs * 2))); do
 		f=$(run_log_of "$root" "$id") &&
 			grep -q '^- scheduler_state: [A-Z_]*$' "$f" 2>/dev/null &&
+			sd=$(state_dir_of "$root" "$id") &&
+			job_told "$sd/run.json" "$id" &&
 			{ echo "$f"; return 0; }
 		sleep 0.5
 	done
