@@ -628,7 +628,7 @@ static int same_id(const char *a, const char *b)
  * efd by a rename, its mtime set to end first (an ended entry whose text
  * names no end ended then: get_entry), so the end creates and frees no
  * file (on a filesystem without a journal every new file scans those
- * freed in the last half minute) and the run is listed in one of the two
+ * freed in the last minute) and the run is listed in one of the two
  * at every moment.  1 moved; 0 when there is no open entry of this job
  * and run log to move (the caller writes the ended entry). */
 static int move_open(const char *root, int efd, const char *key,

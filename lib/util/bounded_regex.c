@@ -54,6 +54,8 @@ struct exl_regex {
 	size_t gave_up_len;	/* the subject's length the first time */
 	int warned;
 	int jit;		/* JIT-compiled (else the interpreter) */
+	int jit_later;		/* JIT-compile once jit_after bytes are scanned */
+	size_t scanned;		/* subject bytes matched so far */
 	char pattern[EXL_REGEX_LEN_MAX + 1];
 };
 
@@ -162,6 +164,14 @@ static pcre2_code *compile(const char *pattern, uint32_t opts,
 	return code;
 }
 
+/* jit_now: JIT-compile re's pattern; where the system refuses (no JIT
+ * in this PCRE2, no executable memory), the interpreter goes on. */
+static void jit_now(struct exl_regex *re)
+{
+	re->jit_later = 0;
+	re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+}
+
 struct exl_regex *exl_regex_compile(const char *pattern, int flags,
 				    char *why, size_t whylen)
 {
@@ -201,11 +211,17 @@ struct exl_regex *exl_regex_compile(const char *pattern, int flags,
 	}
 	/* JIT where the system allows it (2-10x faster here); it keeps the
 	 * match limit and runs on PCRE2's default 32 KiB JIT stack (a
-	 * deeper match gives up), else the interpreter does it.
-	 * EXL_REGEX_NOJIT in the environment turns it off (valgrind cannot
-	 * follow JIT code: tests/include/unit.mk) */
-	re->jit = !(flags & EXL_REGEX_NOJIT) && !getenv("EXL_REGEX_NOJIT") &&
-		  pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+	 * deeper match gives up), else the interpreter does it.  Not at
+	 * once: JIT-compiling the ten default patterns costs about 0.15 ms,
+	 * more than the interpreter spends on the output of a short job, so
+	 * a pattern is JIT-compiled once it has scanned EXL_REGEX_JIT_AFTER
+	 * bytes (exl_regex_match).  EXL_REGEX_NOJIT in the environment
+	 * turns it off (valgrind cannot follow JIT code:
+	 * tests/include/unit.mk) */
+	re->jit_later = !(flags & EXL_REGEX_NOJIT) &&
+			!getenv("EXL_REGEX_NOJIT");
+	if (re->jit_later && (flags & EXL_REGEX_JIT_NOW))
+		jit_now(re);
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
 	re->mctx = pcre2_match_context_create(NULL);
 	/* the match limit depends on the line: exl_regex_match sets it */
@@ -291,6 +307,11 @@ int exl_regex_match(struct exl_regex *re, const char *s, size_t len,
 		m = &whole;
 		nm = 1;
 	}
+	if (re->jit_later) {
+		re->scanned += len;
+		if (re->scanned >= EXL_REGEX_JIT_AFTER)
+			jit_now(re);
+	}
 	if (pcre2_set_match_limit(re->mctx, window_steps(len)) != 0)
 		return -1;
 	for (;;) {
@@ -321,6 +342,11 @@ int exl_regex_match(struct exl_regex *re, const char *s, size_t len,
 			m[i].eo += (long)off;
 		}
 	return rc;
+}
+
+int exl_regex_jit(const struct exl_regex *re)
+{
+	return re->jit;
 }
 
 unsigned long exl_regex_gave_up(const struct exl_regex *re)

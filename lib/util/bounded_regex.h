@@ -65,6 +65,11 @@
 #define EXL_REGEX_ICASE 1	/* ignore case (ASCII) */
 #define EXL_REGEX_NOJIT 2	/* the interpreter only (tests, figures; or
 				 * EXL_REGEX_NOJIT in the environment) */
+#define EXL_REGEX_JIT_NOW 4	/* JIT-compile at once, not after
+				 * EXL_REGEX_JIT_AFTER bytes (figures) */
+/* Subject bytes a pattern scans with the interpreter before it is
+ * JIT-compiled: a short job's output never pays the JIT's compile. */
+#define EXL_REGEX_JIT_AFTER (64u << 10)
 /* match flags */
 #define EXL_REGEX_NOTBOL 1	/* ^ does not match at the subject's start */
 
@@ -89,6 +94,10 @@ size_t exl_regex_groups(const struct exl_regex *re);
  * no match; see exl_regex_take_warning). */
 int exl_regex_match(struct exl_regex *re, const char *s, size_t len,
 		    int flags, struct exl_regex_span *m, size_t nm);
+
+/* 1 while re's matches run JIT-compiled code, 0 in the interpreter
+ * (before EXL_REGEX_JIT_AFTER bytes, or where JIT is off or refused). */
+int exl_regex_jit(const struct exl_regex *re);
 
 /* Matches of re that gave up at a limit so far. */
 unsigned long exl_regex_gave_up(const struct exl_regex *re);

@@ -56,7 +56,7 @@ int exl_write_atomic_unless(const char *path, const void *buf, size_t len,
  * becomes the next write's spare.  After the first rewrite a run log's
  * writes then create and free no file: what a fresh temp file and an
  * unlink per write cost (a filesystem without a journal scans every
- * inode freed in the last half minute for each new one).  The spare is
+ * inode freed in the last minute for each new one).  The spare is
  * only written when it is this user's own regular file with one link on
  * path's filesystem (anything else is removed and a fresh temp file
  * taken); where the filesystem cannot exchange, this is

@@ -65,7 +65,7 @@ static void ere_syntax(void)
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
-		int f = i ? EXL_REGEX_NOJIT : 0;
+		int f = i ? EXL_REGEX_NOJIT : EXL_REGEX_JIT_NOW;
 
 		ok(matches("step[ =:]+([[:digit:]]+)", f, "x step= 42", m) ==
 		   1 && m[1].so == 8 && m[1].eo == 10, "[[:digit:]] class");
@@ -239,7 +239,8 @@ static void worst(void)
 	}
 	seg[n - 1] = 'c';
 	seg[n] = '\0';
-	for (f = 0; f <= EXL_REGEX_NOJIT; f += EXL_REGEX_NOJIT) {
+	for (f = EXL_REGEX_JIT_NOW; f; f = f == EXL_REGEX_JIT_NOW ?
+	     EXL_REGEX_NOJIT : 0) {
 		ok(measure("e + 24 '+'", "e++++++++++++++++++++++++", f, "e",
 			   1) == 2, "e + 24 '+' refused");
 		measure("(a{1,100}){1,100}", "(a{1,100}){1,100}", f, line, n);
@@ -335,7 +336,8 @@ static void long_lines(void)
 
 	if (!line)
 		return;
-	for (f = 0; f <= EXL_REGEX_NOJIT; f += EXL_REGEX_NOJIT) {
+	for (f = EXL_REGEX_JIT_NOW; f; f = f == EXL_REGEX_JIT_NOW ?
+	     EXL_REGEX_NOJIT : 0) {
 		for (i = 0, bad = 0; exl_error_patterns_default[i]; i++) {
 			re = exl_regex_compile(exl_error_patterns_default[i],
 					       f, why, sizeof(why));
@@ -435,8 +437,52 @@ static void give_up(void)
 	}
 }
 
+/* A pattern starts in the interpreter and is JIT-compiled once it has
+ * scanned EXL_REGEX_JIT_AFTER bytes, with the same results before and
+ * after; where this system has no JIT (or EXL_REGEX_NOJIT is set: the
+ * valgrind run) it stays in the interpreter. */
+static void lazy_jit(void)
+{
+	static const char line[] = "step 12 loss=0.5 and more text\n";
+	struct exl_regex_span m[3];
+	struct exl_regex *now, *re;
+	size_t scanned = 0;
+	char why[160];
+	int have_jit, before, same = 1;
+
+	now = exl_regex_compile("loss=([0-9.]+)", EXL_REGEX_JIT_NOW, why,
+				sizeof(why));
+	re = exl_regex_compile("loss=([0-9.]+)", 0, why, sizeof(why));
+	if (!now || !re) {
+		ok(0, "lazy JIT: compiled: %s", why);
+		exl_regex_free(now);
+		exl_regex_free(re);
+		return;
+	}
+	have_jit = exl_regex_jit(now);
+	diag("JIT on this system: %s", have_jit ? "yes" : "no");
+	ok(!exl_regex_jit(re), "a new pattern starts in the interpreter");
+	before = exl_regex_jit(re);
+	while (scanned + sizeof(line) - 1 < EXL_REGEX_JIT_AFTER) {
+		same &= exl_regex_match(re, line, sizeof(line) - 1, 0, m, 3) ==
+			1 && m[1].so == 13 && m[1].eo == 16;
+		scanned += sizeof(line) - 1;
+	}
+	ok(same && exl_regex_jit(re) == before,
+	   "just under %u bytes: still the interpreter, every line matched",
+	   EXL_REGEX_JIT_AFTER);
+	same = exl_regex_match(re, line, sizeof(line) - 1, 0, m, 3) == 1 &&
+	       m[1].so == 13 && m[1].eo == 16;
+	ok(same && exl_regex_jit(re) == have_jit,
+	   "past %u bytes: JIT-compiled where this system has a JIT (%d), "
+	   "same match", EXL_REGEX_JIT_AFTER, exl_regex_jit(re));
+	exl_regex_free(now);
+	exl_regex_free(re);
+}
+
 int main(void)
 {
+	lazy_jit();
 	ere_syntax();
 	defaults();
 	windows();
