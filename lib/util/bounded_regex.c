@@ -54,7 +54,7 @@ struct exl_regex {
 	size_t gave_up_len;	/* the subject's length the first time */
 	int warned;
 	int jit;		/* JIT-compiled (else the interpreter) */
-	int jit_later;		/* JIT-compile once jit_after bytes are scanned */
+	int jit_later;		/* JIT-compile after EXL_REGEX_JIT_AFTER bytes */
 	size_t scanned;		/* subject bytes matched so far */
 	char pattern[EXL_REGEX_LEN_MAX + 1];
 };
