@@ -12,7 +12,10 @@
 # other work on a shared machine weighs on all of them alike.  With
 # BENCH_COLD=1 (root: it drops the page cache before each run; bench/all
 # sets it) the cold case compares passport generate and verify of the
-# shards with `cat` of the same files from disk.
+# shards with `cat` of the same files from disk, each right after its own
+# drop, in an order that turns from round to round; `dd iflag=direct` of
+# the same files (one stream per core, no page cache) is shown beside
+# them, the disk's rate without the guest's page cache.
 #
 # Environment:
 #   PASSPORT        the passport binary (default: ../build/passport/passport
@@ -138,17 +141,29 @@ median() {
 }
 [ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (GNU time)" >&2; exit 2; }
 
-ossl() { (cd "$work/$1" && files "$1" | xargs -0 openssl dgst -sha256); }
-sum() { (cd "$work/$1" && files "$1" | xargs -0 sha256sum); }
-export -f files ossl sum
-export work
-
 cores=$(nproc)
 if [ -n "${SLURM_CPUS_ON_NODE:-}" ] && [ "$SLURM_CPUS_ON_NODE" -lt "$cores" ]; then
 	cores=$SLURM_CPUS_ON_NODE
 fi
+ossl() { (cd "$work/$1" && files "$1" | xargs -0 openssl dgst -sha256); }
+sum() { (cd "$work/$1" && files "$1" | xargs -0 sha256sum); }
+# direct SHAPE: the disk's own rate without the page cache: every file
+# read with O_DIRECT in 8 MiB pieces, one stream per core
+direct() { (cd "$work/$1" && files "$1" | xargs -0 -P "$cores" -I{} \
+	dd if={} of=/dev/null bs=8M iflag=direct status=none); }
+export -f files ossl sum direct
+export work cores
+
 speed_k=$(openssl speed -evp sha256 -seconds 3 2>/dev/null | awk '$1 == "sha256" { print $NF }')
 one_core=$(calc "${speed_k%k} * 1000")
+
+# O_DIRECT reads need a file system that has them (not tmpfs)
+have_direct=0
+if [ "$COLD" = 1 ] && files shards | head -zn1 | (cd "$work/shards" &&
+	xargs -0 -I{} dd if={} of=/dev/null bs=8M count=1 iflag=direct \
+		status=none) 2>/dev/null; then
+	have_direct=1
+fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: $RUNS rounds; each round warms the page cache, then runs every contender once"
@@ -167,14 +182,20 @@ for ((r = 0; r < RUNS; r++)); do
 	openssl speed -multi "$cores" -elapsed -seconds 1 -bytes 16384 -evp sha256 2>/dev/null |
 		awk '$1 == "sha256" { sub(/k$/, "", $NF); print $NF * 1000 }' >>"$work/times/speedn"
 	if [ "$COLD" = 1 ]; then
-		sync
-		echo 3 >/proc/sys/vm/drop_caches
-		timed cold_cat bash -c "cd $work/shards && files shards | xargs -0 cat"
-		echo 3 >/proc/sys/vm/drop_caches
-		timed cold_gen "$PASSPORT" generate "$work/shards" -q -f
-		sync
-		echo 3 >/proc/sys/vm/drop_caches
-		timed cold_ver "$PASSPORT" verify "$work/shards" -q
+		# each contender right after its own drop, in an order that
+		# turns every round: which one comes first after the warm
+		# contenders (or after another's drop) is not always the same
+		for k in 0 1 2 3; do
+			sync
+			echo 3 >/proc/sys/vm/drop_caches
+			case $(((k + r) % 4)) in
+			0) timed cold_cat bash -c "cd $work/shards && files shards | xargs -0 cat" ;;
+			1) timed cold_gen "$PASSPORT" generate "$work/shards" -q -f ;;
+			2) timed cold_ver "$PASSPORT" verify "$work/shards" -q ;;
+			3) [ "$have_direct" = 0 ] ||
+				timed cold_direct bash -c "direct shards" ;;
+			esac
+		done
 	fi
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -223,12 +244,18 @@ if [ "$COLD" = 1 ]; then
 		"passport generate" "$(median cold_gen 1)" "$(median cold_gen 2)" "" "$(calc "$(median cold_gen 3) / 1024")"
 	printf '%-7s %6s %9.0f  %-22s %8.3f %8.3f %9s %6.0fM\n' cold "" "$(calc "$bytes_shards / 1048576")" \
 		"passport verify" "$(median cold_ver 1)" "$(median cold_ver 2)" "" "$(calc "$(median cold_ver 3) / 1024")"
+	[ "$have_direct" = 0 ] ||
+		printf '%-7s %6s %9.0f  %-22s %8.3f %8.3f %9.0f\n' cold "" "$(calc "$bytes_shards / 1048576")" \
+			"dd iflag=direct (disk)" "$(median cold_direct 1)" "$(median cold_direct 2)" \
+			"$(calc "$bytes_shards / $(median cold_direct 1) / 1048576")"
 	# the disk's own spread from run to run, next to the goal's 5%
 	runs() { awk '{ print $1 }' "$work/times/$1" | paste -sd' '; }
 	cat_spread=$(sort -g "$work/times/cold_cat" | awk -v m="$(median cold_cat 1)" \
 		'{ v[NR] = $1 } END { printf "%.3f", (v[NR] - v[1]) / m }')
 	printf '  cold runs (s, in order): cat %s; generate %s; verify %s\n' \
 		"$(runs cold_cat)" "$(runs cold_gen)" "$(runs cold_ver)"
+	[ "$have_direct" = 0 ] ||
+		printf '  dd iflag=direct runs (s, in order): %s\n' "$(runs cold_direct)"
 	printf '  cat alone: (slowest - fastest) / median = %s\n' "$cat_spread"
 fi
 
@@ -250,6 +277,8 @@ if [ "$COLD" = 1 ]; then
 		echo "passport.cold.verify_cpu_s $(median cold_ver 2) - -"
 		echo "passport.cold.verify_maxrss_mib $(calc "$(median cold_ver 3) / 1024") - -"
 		echo "passport.cold.cat_spread $cat_spread - -"
+		[ "$have_direct" = 0 ] ||
+			echo "passport.cold.direct_mib_s $(calc "$bytes_shards / $(median cold_direct 1) / 1048576") - -"
 	} >>"$BENCH_OUT"
 fi
 printf '\nCPU cost, independent of load (bytes per CPU-second vs 1 core of openssl speed):\n'

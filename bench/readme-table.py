@@ -28,7 +28,7 @@ n = ['passport.shards.gen_of_speed', 'passport.shards.verify_of_speed']
 row("8 shards vs 2 cores' `openssl speed -elapsed`", n, lambda i: '%s / %s' % (v(i, n[0], suf='x'), v(i, n[1], suf='x')), '≥ 0.92x')
 n = ['passport.cold.gen_vs_cat', 'passport.cold.verify_vs_cat']
 row('8 shards cold, from disk, vs `cat` of the same files (generate / verify)', n, lambda i: '%s / %s' % (v(i, n[0], suf='x'), v(i, n[1], suf='x')), '≤ 1.05x')
-row("cold: `cat` rate; `cat`'s own spread, (slowest - fastest) / median; verify CPU time; verify max resident memory", [], lambda i: '%s MiB/s; %s; %s s; %s MiB' % (v(i, 'passport.cold.cat_mib_s', '%.0f'), v(i, 'passport.cold.cat_spread'), v(i, 'passport.cold.verify_cpu_s'), v(i, 'passport.cold.verify_maxrss_mib', '%.1f')), '')
+row("cold: `cat` rate; `cat`'s own spread, (slowest - fastest) / median; `dd iflag=direct` rate; verify CPU time; verify max resident memory", [], lambda i: '%s MiB/s; %s; %s MiB/s; %s s; %s MiB' % (v(i, 'passport.cold.cat_mib_s', '%.0f'), v(i, 'passport.cold.cat_spread'), v(i, 'passport.cold.direct_mib_s', '%.0f'), v(i, 'passport.cold.verify_cpu_s'), v(i, 'passport.cold.verify_maxrss_mib', '%.1f')), '')
 n = ['passport.big.gen_maxrss_mib']
 row('passport max resident memory, one big file', n, lambda i: v(i, n[0], '%.1f', ' MiB'), '≤ 32 MiB')
 t = ['1000', '10000', '100000']
