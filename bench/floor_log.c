@@ -1,6 +1,6 @@
 /* floor_log.c - the least a per-job run log can cost a job, for
- * bench/job-array.sh: a SPANK plugin that, for a batch job submitted with
- * --floor-log, does only what any run log that is written as the user
+ * bench/job-array.sh and bench/plugin-overhead.sh: a SPANK plugin that,
+ * for a job submitted with --floor-log, does only what any run log that is written as the user
  * and survives a crash must do.  At the start (user_init of the batch
  * step) one forked child drops to the job's user for good, writes
  * ROOT/JOBID.md through a temp file, fsync and rename; at the end (the
@@ -11,8 +11,11 @@
  *
  *   optional /path/floor_log.so root=DIR     (plugstack.conf)
  *
- * Built by job-array.sh with the test bed's Slurm headers; never
- * installed.
+ * A job srun created has no batch step: there step 0 on the job's first
+ * node writes the start, as exp-log's does (bench/plugin-overhead.sh).
+ *
+ * Built by job-array.sh and plugin-overhead.sh with the test bed's Slurm
+ * headers; never installed.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -117,6 +120,21 @@ static int log_job(spank_t sp, int end)
 	return 0;
 }
 
+/* first_step: step 0 on the first node of a job without a batch step
+ * (no start written for it yet). */
+static int first_step(spank_t sp, uint32_t step)
+{
+	uint32_t node = 1, job = 0;
+	char path[1100];
+
+	if (step != 0 ||
+	    spank_get_item(sp, S_JOB_NODEID, &node) != ESPANK_SUCCESS ||
+	    node != 0 || spank_get_item(sp, S_JOB_ID, &job) != ESPANK_SUCCESS)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%u.md", root, job);
+	return access(path, F_OK) != 0;
+}
+
 int slurm_spank_user_init(spank_t sp, int ac, char **av)
 {
 	uint32_t step = 0;
@@ -125,7 +143,7 @@ int slurm_spank_user_init(spank_t sp, int ac, char **av)
 	(void)av;
 	if (!enabled || !root[0] ||
 	    spank_get_item(sp, S_JOB_STEPID, &step) != ESPANK_SUCCESS ||
-	    step != SLURM_BATCH_SCRIPT)
+	    (step != SLURM_BATCH_SCRIPT && !first_step(sp, step)))
 		return 0;
 	return log_job(sp, 0);
 }

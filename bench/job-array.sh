@@ -43,12 +43,12 @@ goal=1.10
 
 inner=$(mktemp /tmp/exl-bench-array.XXXXXX)
 out=$(mktemp /tmp/exl-bench-array-out.XXXXXX)
-floor=$(mktemp -d /tmp/exl-bench-floor.XXXXXX)
-trap 'rm -rf "$inner" "$out" "$out.err" "$floor"' EXIT
+floor_dir=$(mktemp -d /tmp/exl-bench-floor.XXXXXX)
+trap 'rm -rf "$inner" "$out" "$out.err" "$floor_dir"' EXIT
 # the floor plugin, built here against the installed Slurm headers
-${CC:-cc} -shared -fPIC -O2 -Wall -o "$floor/floor_log.so" "$src/bench/floor_log.c" ||
+${CC:-cc} -shared -fPIC -O2 -Wall -o "$floor_dir/floor_log.so" "$src/bench/floor_log.c" ||
 	{ echo "job-array.sh: couldn't build bench/floor_log.c" >&2; exit 2; }
-chmod 755 "$floor" "$floor/floor_log.so"
+chmod 755 "$floor_dir" "$floor_dir/floor_log.so"
 cat >"$inner" <<'I'
 #!/bin/bash
 # inside the test bed (args: sizes, repeat, bench/array-run.sh, the
@@ -73,13 +73,13 @@ now() { date +%s%N; }
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] }'; }
 # floor_done N: an N-task array with --floor-log, until every task has
-# left the queue and written its end (a file of the floor with both
-# lines is over 24 bytes)
+# left the queue and written its end (a file of the floor with its
+# "end:" line)
 floor_done() {
 	local n=$1 want
 	want=$(( $(find "$floor" -name '*.md' | wc -l) + n ))
 	array_queued "$n" --floor-log || return 1
-	until [ "$(find "$floor" -name '*.md' -size +24c | wc -l)" -ge "$want" ]; do
+	until [ "$(grep -rl --include='*.md' '^end: ' "$floor" | wc -l)" -ge "$want" ]; do
 		[ "$(date +%s)" -lt "$array_end" ] || { echo "floor: $n ends not written" >&2; return 1; }
 		sleep 0.2
 	done
@@ -134,7 +134,7 @@ for n in $sizes; do all=$((all + 3 * repeat * n)); done
 EXP_LOG_TESTBED_MAX_JOBS=$((all + 10000)) \
 "$src/contrib/testbed/exp-log-testbed" run --plugin "$plugin" -- \
 	"$inner" "$sizes" "$repeat" "$src/bench/array-run.sh" \
-	"$floor/floor_log.so" >"$out" 2>"$out.err" || true
+	"$floor_dir/floor_log.so" >"$out" 2>"$out.err" || true
 [ -s "$out" ] || { echo "job-array.sh: the test bed run gave nothing:" >&2; tail -5 "$out.err" >&2; exit 3; }
 cores=$(nproc)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }

@@ -51,6 +51,8 @@ n = ['plugin.loaded_vs_none']
 row('`srun true` with exp_log.so loaded', n, lambda i: v(i, n[0], suf='x'), '≤ 1.05x')
 n = ['plugin.exp_log_vs_none']
 row('`srun --exp-log true`', n, lambda i: v(i, n[0], suf='x'), '≤ 1.25x')
+if any(figs[i].get('plugin.floor_vs_none') for i in range(len(recs))):
+    row('`srun` with the floor (`--floor-log`, bench/floor_log.c) / from a git repository with `--exp-log`', [], lambda i: '%s / %s' % (v(i, 'plugin.floor_vs_none', suf='x'), v(i, 'plugin.git_vs_none', suf='x')), '')
 for a in ('100', '500', '1000'):
     n = ['array.%s.exp_log_vs_none' % a]
     if not any(figs[i].get(n[0]) for i in range(len(recs))): continue

@@ -30,11 +30,16 @@ rm -f /root/exp-log-target.$$
 # files (git, run logs, timeline, datasets) has no way back to root: its
 # real, effective, saved and fs uids are all the user's
 uids=$WORK/uids.txt
-id=$(EXP_LOG_TEST_UIDS_FILE=$uids submit --exp-log --exp-task=uids --wrap=true)
+id=$(EXP_LOG_TEST_UIDS_FILE=$uids submit --exp-log --exp-task=uids \
+	-o groups.out --wrap='grep ^Groups: /proc/self/status')
 wait_final "$R" "$id" 60 >/dev/null
 tuid=$(id -u "$TUSER")
 is "$(grep '^begin ' "$uids" 2>/dev/null)" "$(printf 'begin Uid:\t%s\t%s\t%s\t%s' "$tuid" "$tuid" "$tuid" "$tuid")" \
 	"user_init parses as the user alone (no saved uid 0)"
+# with the groups Slurm gave the job (S_JOB_SUPPLEMENTARY_GIDS), the ones
+# its task has: a team's group-writable root works for the run log too
+is "$(sed -n 's/^begin-groups //p' "$uids" 2>/dev/null)" "$(cat "$WORK/groups.out")" \
+	"and with the job's supplementary groups"
 is "$(stat -c %U "$(run_log_of "$R" "$id")")" "$TUSER" "and the run log is still the user's"
 
 # run-log dir made read-only after submission (a read-only one is refused
