@@ -1,13 +1,13 @@
 /* floor_log.c - the least a per-job run log can cost a job, for
  * bench/job-array.sh and bench/plugin-overhead.sh: a SPANK plugin that,
- * for a job submitted with --floor-log, does only what any run log that is written as the user
- * and survives a crash must do.  At the start (user_init of the batch
- * step) one forked child drops to the job's user for good, writes
- * ROOT/JOBID.md through a temp file, fsync and rename; at the end (the
- * job epilog, as root in slurmd's slurmstepd) one forked child drops to
- * the user and appends an end line, synced.  No configuration, no facts,
- * no monitor, no index, no page: whatever exp-log costs beyond this is
- * its own.
+ * for a job submitted with --floor-log, does only what any run log that
+ * is written as the user and survives a crash must do.  At the start
+ * (user_init of the batch step) one forked child drops to the job's user
+ * for good, writes ROOT/JOBID.md through a temp file, fsync and rename;
+ * at the end (the job epilog, as root in slurmd's slurmstepd) one forked
+ * child drops to the user and appends an end line, synced.  No
+ * configuration, no facts, no monitor, no index, no page: whatever
+ * exp-log costs beyond this is its own.
  *
  *   optional /path/floor_log.so root=DIR     (plugstack.conf)
  *
