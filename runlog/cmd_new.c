@@ -15,6 +15,7 @@
 #include "util/fileio.h"
 #include "runstore/layout.h"
 #include "runstore/run_edit.h"
+#include "job/run_late.h"
 #include "job/run_lifecycle.h"
 #include "runlog.h"
 #include "runstore/runlog_keys.h"
@@ -181,13 +182,7 @@ static int gather(const struct new_opts *n, struct exl_run_facts *f)
 		cli_err("--config %s: path too long", n->o.config);
 		return -1;
 	}
-	exl_gitstate_read(j->submit_dir, &f->git);
-	if (n->o.dataset && !strstr(n->o.dataset, "://") &&
-	    exl_path_resolve(j->submit_dir, n->o.dataset, f->dataset_abs,
-			     sizeof(f->dataset_abs)) == 0)
-		exl_dataset_describe(f->dataset_abs, 0, &f->dataset);
-	else if (n->o.dataset)
-		exl_dataset_describe(n->o.dataset, 0, &f->dataset);
+	exl_run_slow_facts_read(f);	/* git, the dataset (f->opts is n->o) */
 	return 0;
 }
 

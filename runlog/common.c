@@ -54,11 +54,13 @@ int rl_check_root(const struct rl *c)
 		if (S_ISDIR(st.st_mode))
 			return 0;
 		cli_err("%s: not a directory: name the run-log root with "
-			"--root DIR", c->root);
+			"runlog --root DIR COMMAND (before the command)",
+			c->root);
 	} else if (errno == ENOENT || errno == ENOTDIR) {
 		cli_err("%s: no such directory: run where you submitted the jobs "
 			"(the default root is ./run_logs) or name the root "
-			"with --root DIR", c->root);
+			"with runlog --root DIR COMMAND (before the command)",
+			c->root);
 	} else {
 		cli_err("%s: %s", c->root, strerror(errno));
 	}

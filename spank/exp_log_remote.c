@@ -5,11 +5,13 @@
  * for good (config/config_flat.h: only a checked flat struct comes back);
  * the batch step (or step 0 on the first node of a job srun created)
  * writes the run log in a child that has dropped to the job user for good
- * (the git repository, dataset, run logs, timeline and experiments table
- * are parsed there, never where root can come back; its reply is checked
- * by job/begin_out.h); the batch step's monitor is forked by that same
- * child once the start is written (one fork of slurmstepd per job instead
- * of two), then the step exports EXP_LOG_RUN / EXP_LOG_STATE to the job.
+ * (run logs, timeline and experiments table are parsed there, never
+ * where root can come back; its reply is checked by job/begin_out.h);
+ * the batch step's monitor is forked by that same child once the start
+ * is written (one fork of slurmstepd per job instead of two) and reads
+ * the slow facts, the git repository and the dataset, while the program
+ * runs (job/run_late.h; a job without a monitor reads them in the
+ * child); then the step exports EXP_LOG_RUN / EXP_LOG_STATE to the job.
  * With no ~/.config/exp-log.yaml (looked for as the user) no child reads
  * the user's configuration.  task_exit records the
  * exit status; exit runs as root, so closing the run log happens in a
@@ -31,6 +33,7 @@
 
 #include "exp_log.h"
 #include "job/chain_resume.h"
+#include "job/run_late.h"
 #include "util/fileio.h"
 #include "config/config_flat.h"
 #include "job/begin_out.h"
@@ -111,10 +114,11 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* gather_facts: everything the run log's header needs; the milliseconds
- * git and the dataset took go to ms[0] and ms[1]. */
+/* gather_facts: everything the run log's header needs but the slow
+ * facts when f->late (the batch step: its monitor reads them); the
+ * milliseconds the slow facts took go to ms[0]. */
 static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid,
-			 struct exl_err *sweep_err, double ms[2])
+			 struct exl_err *sweep_err, double ms[1])
 {
 	struct exl_job_facts *j = &f->job;
 	char buf[256], task[512], arr_job[32], arr_task[32];
@@ -178,18 +182,21 @@ static void gather_facts(spank_t sp, struct exl_run_facts *f, uid_t uid,
 			     sizeof(f->config_abs)) < 0)
 		snprintf(f->config_error, sizeof(f->config_error),
 			 "path too long");
-	t = now_ms();
-	exl_gitstate_read(j->submit_dir, &f->git);
-	ms[0] = now_ms() - t;
-	t = now_ms();
-	if (f->opts->dataset && !strstr(f->opts->dataset, "://") &&
-	    exl_path_resolve(j->submit_dir, f->opts->dataset, f->dataset_abs,
-			     sizeof(f->dataset_abs)) == 0)
-		exl_dataset_describe(f->dataset_abs, f->opts->hash_data,
-				     &f->dataset);
-	else if (f->opts->dataset)
-		exl_dataset_describe(f->opts->dataset, 0, &f->dataset);
-	ms[1] = now_ms() - t;
+	/* the slow facts: a batch job's monitor reads them once the program
+	 * runs (job/run_late.h); a job without one, here, and so does one
+	 * with nothing slow to read (no repository above its submit
+	 * directory, no dataset): that costs a look up the path, where the
+	 * monitor's late edit would cost a second write of the run log */
+	if (f->late && !f->opts->dataset &&
+	    !exl_gitstate_maybe_repo(j->submit_dir))
+		f->late = 0;
+	if (f->late) {
+		ms[0] = 0;
+	} else {
+		t = now_ms();
+		exl_run_slow_facts_read(f);
+		ms[0] = now_ms() - t;
+	}
 	if (f->opts->checkpoint &&
 	    exl_path_resolve(j->submit_dir, f->opts->checkpoint,
 			     f->resumed_from, sizeof(f->resumed_from)) == 0)
@@ -219,7 +226,7 @@ static int alloc_cpus(spank_t sp)
 
 /* monitor_cfg: the batch step's watcher's settings (lib/run_monitor.h)
  * in c->mcfg, from the run's facts f and c->paths. */
-static void monitor_cfg(spank_t sp, const struct exl_run_facts *f)
+static void monitor_cfg(spank_t sp, struct exl_run_facts *f)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
 	struct exl_run_monitor_cfg *m = &c->mcfg;
@@ -264,13 +271,15 @@ static void monitor_cfg(spank_t sp, const struct exl_run_facts *f)
 	}
 	m->env_names = c->env_names;
 	m->env_commands = c->env_cmds;
+	/* a resumed run's start wrote no pending code line: nothing to read */
+	m->late = f->late && !c->paths.resumed ? f : NULL;
 }
 
 /* start_monitor: the batch step's watcher process, started from here
  * when the child that wrote the run log's start did not start it (see
  * begin_in_child).  Runs as the job user; a failure to start is logged,
  * never fatal. */
-static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
+static void start_monitor(spank_t sp, struct exl_run_facts *f, uid_t uid)
 {
 	struct exp_log_ctx *c = &exp_log_ctx;
 	struct exl_err err;
@@ -285,6 +294,7 @@ static void start_monitor(spank_t sp, const struct exl_run_facts *f, uid_t uid)
 			      &err) < 0)
 		slurm_error("exp-log: job %s: couldn't start the monitor: %s",
 			    c->job_id, err.text);
+	c->mcfg.late = NULL;	/* f was the monitor's to read, not ours */
 }
 
 /* export_wandb_run: the run's one W&B run id and W&B's data, cache and
@@ -523,7 +533,8 @@ static int begin_in_child(void *arg, struct exl_err *err)
 	return 0;
 }
 
-/* How long the run log's start may take (git, dataset hashing). */
+/* How long the run log's start may take (a job without a monitor reads
+ * git and hashes the dataset in it). */
 #define EXP_LOG_BEGIN_TIMEOUT_S 300
 #define EXP_LOG_MAX_GROUPS 256
 
@@ -579,6 +590,8 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 	double t = now_ms();
 
 	c->batch = batch;
+	/* the batch step's monitor reads the slow facts (job/run_late.h) */
+	f->late = batch;
 	memset(&out, 0, sizeof(out));
 	if (batch && exl_monitor_pipes_open(&mp, &err) == 0)
 		a.mp = &mp;
@@ -615,9 +628,9 @@ static int own_run(spank_t sp, struct exl_run_facts *f,
 	slurm_verbose("exp-log: job %s: run log %s", c->job_id, c->paths.run_log);
 	if (timing_on)
 		slurm_info("exp-log: timing: job %s: as_user %.1f, facts %.1f, "
-			   "git %.1f, dataset %.1f, write %.1f, lock_wait %.1f",
+			   "slow_facts %.1f, write %.1f, lock_wait %.1f",
 			   c->job_id, now_ms() - t, out.ms[0], out.ms[1],
-			   out.ms[2], out.ms[3], out.ms[4]);
+			   out.ms[3], out.ms[4]);
 	t = now_ms();
 	if (batch && out.monitor_pid <= 0)
 		start_monitor(sp, f, uid);

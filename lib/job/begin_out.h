@@ -28,9 +28,10 @@ struct exl_begin_out {
 	 * not, the step starts one); the step only logs it and waits on
 	 * the pipes it made itself, never signals it */
 	pid_t monitor_pid;
-	/* EXP_LOG_TIMING: milliseconds of facts, git, dataset, run log
-	 * written, the longest group-lock wait; only printed, never
-	 * trusted for anything else */
+	/* EXP_LOG_TIMING: milliseconds of facts, the slow facts (git,
+	 * dataset: 0 when the monitor reads them), unused, run log written,
+	 * the longest group-lock wait; only printed, never trusted for
+	 * anything else */
 	double ms[5];
 };
 

@@ -39,6 +39,7 @@
 #include "runstore/wandb_local.h"
 #include "job/chain.h"
 #include "job/run_internal.h"
+#include "job/run_late.h"
 #include "runstore/runlog_keys.h"
 
 /* merge_end: fold what e knows into the run.json entry.  The batch
@@ -592,6 +593,8 @@ static int put_end(struct exl_run_edit *ed, void *arg)
 	    close_out_run(&ed->doc, ed->run, job, ed->state_dir, a->err) < 0)
 		return -1;
 	if (exl_state_is_final(job->sched_state)) {
+		if (exl_run_late_unread(&ed->doc) < 0)
+			return -1;
 		exl_lc_experiment_row(&ed->doc, ed->run, job, ed->run_log);
 		if (a->e.page && page_key(ed, a, owned) < 0)
 			return -1;

@@ -92,4 +92,9 @@ void exl_lc_experiment_row(const struct exl_doc *d, struct exl_run_record *run,
 int exl_lc_run_record_started(struct exl_run_record *r,
 			      const struct exl_run_facts *f);
 
+/* run_sidecar.c: the slow facts (dataset, git) of f, read once the
+ * program runs (run_late.c), into run.json. */
+int exl_lc_run_record_late(struct exl_run_record *r,
+			   const struct exl_run_facts *f);
+
 #endif

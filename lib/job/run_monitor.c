@@ -13,6 +13,7 @@
 #include "util/jsonfile.h"
 #include "watch/monitor_proc.h"
 #include "watch/progress.h"
+#include "job/run_late.h"
 #include "job/run_lifecycle.h"
 #include "job/run_monitor.h"
 #include "job/write_misses.h"
@@ -283,6 +284,14 @@ void exl_run_monitor(void *arg, int stop_fd, int report_fd)
 	metrics = exl_path_join(c->state_dir, "metrics.jsonl");
 	if (!p || !state || !metrics)
 		goto out;
+	/* the code state and the dataset, now that the program runs */
+	if (c->late) {
+		struct exl_err le;
+
+		exl_err_clear(&le);
+		wrote(c, exl_run_late_facts(c->root, c->job_id, c->state_dir,
+					    c->late, &le), &le);
+	}
 	exl_progress_init(p, &pat);
 	/* a requeued or resumed run continues its series */
 	if (exl_progress_load(p, state, NULL) < 0)

@@ -8,7 +8,8 @@
  * quote of each new error line; and one line when the telemetry shows
  * the job's GPUs or CPUs idle for long (telemetry_idle.h).  When asked
  * to stop it reads the rest and writes final step, losses, the loss
- * one-liner and the newest checkpoint into Results.  Its tracker state survives in <state dir>/progress.json,
+ * one-liner and the newest checkpoint into Results.  Before all that it
+ * reads the slow facts its start left to it (run_late.h).  Its tracker state survives in <state dir>/progress.json,
  * so a resumed or requeued job continues the same series.
  */
 #ifndef EXL_RUN_MONITOR_H
@@ -21,6 +22,7 @@
 #include "util/exl_err.h"
 
 struct exl_config;
+struct exl_run_facts;
 
 struct exl_run_monitor_cfg {
 	const char *root;		/* run-log root */
@@ -51,6 +53,10 @@ struct exl_run_monitor_cfg {
 	 * its samples say GPUs or CPUs sit idle (telemetry_idle.h) */
 	const char *telemetry_file;
 	struct exl_idle_cfg idle;
+	/* the run's facts whose slow part (code state, dataset) the start
+	 * left to the monitor (run_late.h): read first thing, while the
+	 * program runs; NULL: none to read */
+	struct exl_run_facts *late;
 };
 
 /* A gpu_util callback: the mean GPU utilization of the newest sample in

@@ -114,6 +114,11 @@ static int record_dataset(struct exl_run_dataset *ds,
 	if (!f->opts->dataset)
 		return 0;
 	ds->present = 1;
+	/* read once the program runs (exl_run_late_facts): the name only */
+	if (f->late) {
+		ds->exists.set = 0;
+		return exl_rr_str_set(&ds->given, f->opts->dataset) < 0 ? -1 : 0;
+	}
 	ds->exists.set = 1;
 	ds->exists.v = d->exists;
 	if (d->exists) {
@@ -133,7 +138,7 @@ static int record_git(struct exl_run_git *g, const struct exl_run_facts *f)
 	const struct exl_gitstate *s = &f->git;
 	int patch = f->patch_path[0] != '\0';
 
-	if (!s->found)
+	if (!s->found || f->late)
 		return 0;
 	g->present = 1;
 	g->dirty.set = 1;
@@ -159,6 +164,13 @@ int exl_lc_run_record_started(struct exl_run_record *r,
 		return -1;
 	return record_dataset(&r->dataset, f) < 0 || record_git(&r->git, f) < 0 ||
 	       exl_lc_job_record(j, &f->job) < 0 ? -1 : 0;
+}
+
+int exl_lc_run_record_late(struct exl_run_record *r,
+			   const struct exl_run_facts *f)
+{
+	return record_dataset(&r->dataset, f) < 0 ||
+	       record_git(&r->git, f) < 0 ? -1 : 0;
 }
 
 int exl_lc_run_record(struct exl_run_record *r, const struct exl_run_facts *f,

@@ -67,6 +67,11 @@ struct exl_run_facts {
 	char patch_sha256[EXL_SHA256_HEX];
 	struct exl_gitstate git;
 	struct exl_job_facts job;
+	/* the slow facts (the code state and its patch, the dataset's walk
+	 * and hash) are read once the program has started, by the batch
+	 * step's monitor (job/run_late.h): the start writes EXL_PENDING_RUN
+	 * in their place and leaves git and dataset unread */
+	int late;
 };
 
 /* Render the initial run log.  Returns a malloc'd NUL-terminated text. */
@@ -78,5 +83,17 @@ char *exl_runlog_render(const struct exl_run_facts *f);
 /* ... and for those its start fills in: a run log written at submission
  * (job.start == 0, exl_run_submit) has these until the job starts. */
 #define EXL_PENDING_START "_(filled when the job starts)_"
+
+/* ... and for the slow facts read once the program runs (late). */
+#define EXL_PENDING_RUN "_(read once the program has started)_"
+
+struct exl_sb;
+
+/* The Config lines of the code state ("- code: ..." or repo, branch,
+ * commit, dirty, diff) and of --exp-dataset (none without one), as the
+ * run log shows them, into b. */
+void exl_runlog_render_code(struct exl_sb *b, const struct exl_run_facts *f);
+void exl_runlog_render_dataset(struct exl_sb *b,
+			       const struct exl_run_facts *f);
 
 #endif

@@ -10,40 +10,34 @@
 #include "runstore/wandb_local.h"
 #include "runstore/runlog_keys.h"
 
-static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
+void exl_runlog_render_dataset(struct exl_sb *b, const struct exl_run_facts *f)
 {
 	const struct exl_opts *o = f->opts;
-	const struct exl_gitstate *g = &f->git;
-	int submitted = f->job.start == 0;
+	char dtext[512];
 
-	exl_sb_printf(b, "## Config\n");
-	exl_sb_printf(b, "- " EXL_K_SCRIPT ": `%s`\n", f->job.script[0] ? f->job.script : "(unknown)");
-	if (f->config_abs[0] && f->config_sha256[0])
-		exl_sb_printf(b, "- " EXL_K_CONFIG ": `%s` (sha256 `%s`)\n", f->config_abs,
-			  f->config_sha256);
-	else if (f->config_abs[0])
-		exl_sb_printf(b, "- " EXL_K_CONFIG ": `%s` (not readable: %s)\n", f->config_abs,
-			  f->config_error);
-	else
-		exl_sb_printf(b, "- " EXL_K_CONFIG ": none given (use --exp-config=PATH)\n");
-	if (f->config_snapshot[0])
-		exl_sb_printf(b, "- " EXL_K_CONFIG_SNAPSHOT ": `%s`\n", f->config_snapshot);
-	if (o->dataset && submitted) {
+	if (!o->dataset) {
+		exl_sb_printf(b, "- " EXL_K_DATASET ": not given (use --exp-dataset=PATH|URL)\n");
+	} else if (f->job.start == 0) {
 		exl_sb_printf(b, "- " EXL_K_DATASET ": `%s` (checked when the job starts)\n",
 			      o->dataset);
-	} else if (o->dataset) {
-		char dtext[512];
-
+	} else if (f->late) {
+		exl_sb_printf(b, "- " EXL_K_DATASET ": `%s` " EXL_PENDING_RUN "\n",
+			      o->dataset);
+	} else {
 		exl_dataset_text(&f->dataset, dtext, sizeof(dtext));
 		exl_sb_printf(b, "- " EXL_K_DATASET ": `%s` (%s)\n", f->dataset_abs[0] ?
 			      f->dataset_abs : o->dataset, dtext);
-	} else
-		exl_sb_printf(b, "- " EXL_K_DATASET ": not given (use --exp-dataset=PATH|URL)\n");
-	if (o->statepoints)
-		exl_sb_printf(b, "- " EXL_K_STATEPOINTS ": `%s`\n", o->statepoints);
-	exl_sb_printf(b, "- " EXL_K_KEY_SETTINGS ": _(learning rate, batch size, resume: fill in)_\n");
-	if (submitted) {
+	}
+}
+
+void exl_runlog_render_code(struct exl_sb *b, const struct exl_run_facts *f)
+{
+	const struct exl_gitstate *g = &f->git;
+
+	if (f->job.start == 0) {
 		exl_sb_printf(b, "- " EXL_K_CODE ": " EXL_PENDING_START "\n");
+	} else if (f->late) {
+		exl_sb_printf(b, "- " EXL_K_CODE ": " EXL_PENDING_RUN "\n");
 	} else if (!g->found) {
 		exl_sb_printf(b, "- " EXL_K_CODE ": `%s` is not in a git repository\n",
 			  f->job.submit_dir);
@@ -61,6 +55,29 @@ static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
 		else if (g->diffstat[0])
 			exl_sb_printf(b, "- " EXL_K_DIFF ": %s\n", g->diffstat);
 	}
+}
+
+static void render_config(struct exl_sb *b, const struct exl_run_facts *f)
+{
+	const struct exl_opts *o = f->opts;
+
+	exl_sb_printf(b, "## Config\n");
+	exl_sb_printf(b, "- " EXL_K_SCRIPT ": `%s`\n", f->job.script[0] ? f->job.script : "(unknown)");
+	if (f->config_abs[0] && f->config_sha256[0])
+		exl_sb_printf(b, "- " EXL_K_CONFIG ": `%s` (sha256 `%s`)\n", f->config_abs,
+			  f->config_sha256);
+	else if (f->config_abs[0])
+		exl_sb_printf(b, "- " EXL_K_CONFIG ": `%s` (not readable: %s)\n", f->config_abs,
+			  f->config_error);
+	else
+		exl_sb_printf(b, "- " EXL_K_CONFIG ": none given (use --exp-config=PATH)\n");
+	if (f->config_snapshot[0])
+		exl_sb_printf(b, "- " EXL_K_CONFIG_SNAPSHOT ": `%s`\n", f->config_snapshot);
+	exl_runlog_render_dataset(b, f);
+	if (o->statepoints)
+		exl_sb_printf(b, "- " EXL_K_STATEPOINTS ": `%s`\n", o->statepoints);
+	exl_sb_printf(b, "- " EXL_K_KEY_SETTINGS ": _(learning rate, batch size, resume: fill in)_\n");
+	exl_runlog_render_code(b, f);
 	exl_sb_printf(b, "\n");
 }
 

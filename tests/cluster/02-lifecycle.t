@@ -89,6 +89,26 @@ grep -q "— failed, exit code 3$" "$f"
 ok $? "Status: failed, exit code 3"
 is "$(dirname "$f")" "$R" "no group: flat run_logs"
 
+# the slow facts (git, the dataset) are the monitor's, once the program
+# runs: the start does not read them (EXP_LOG_TIMING's slow_facts 0.0),
+# and the job itself, two seconds in, already sees them in its run log
+as_user sh -c 'head -c 100000 /dev/zero >data.bin'
+id=$(EXP_LOG_TIMING=1 submit --exp-log --exp-task=late --exp-dataset=data.bin \
+	--exp-hash-data -o late.out --wrap='sleep 2; cat "$EXP_LOG_RUN"')
+f=$(wait_final "$R" "$id" 60)
+ok $? "late facts: closed"
+slurmd_log_grep "exp-log: timing: job $id: .*slow_facts 0.0," >/dev/null
+ok $? "the batch step's start read no slow fact"
+grep -q "^- commit: \`$commit\`$" "$WORK/late.out"
+ok $? "two seconds in, the run log has the commit"
+is "$(key "$f" commit)" "$commit" "and keeps it"
+key "$f" dataset | grep -q "^$WORK/data.bin (97.7 KiB, modified .*, sha256 $(sha256sum "$WORK/data.bin" | cut -d' ' -f1))$"
+ok $? "the dataset hashed: $(key "$f" dataset)"
+ok $(grep -q "read once the program has started" "$f" && echo 1 || echo 0) "no pending line left"
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(not (r["git"]["commit"] == sys.argv[2] and r["dataset"]["sha256"]))' \
+	"$(state_dir_of "$R" "$id")/run.json" "$commit"
+ok $? "run.json: the commit and the dataset's sha256"
+
 # three nodes: one run log, one final line although three epilogs ran
 id=$(submit --exp-log --exp-task=three -N3 --wrap="srun hostname >/dev/null; sleep 1")
 f=$(wait_final "$R" "$id" 60)
@@ -106,6 +126,7 @@ ok $([ -n "$f" ]; echo $?) "srun job has a run log"
 id=$(key "$f" execution_id)
 f=$(wait_final "$R" "$id" 60)
 is "$(key "$f" scheduler_state)" "COMPLETED" "srun job closed"
+is "$(key "$f" commit)" "$commit" "srun job: the git state, read in its start"
 as_user salloc --exp-log --exp-task=bysalloc -N1 srun true >/dev/null 2>&1
 ok $? "salloc --exp-log runs"
 f=$(ls "$R"/*_bysalloc.md 2>/dev/null)
