@@ -9,8 +9,9 @@
  * the job's GPUs or CPUs idle for long (telemetry_idle.h).  When asked
  * to stop it reads the rest and writes final step, losses, the loss
  * one-liner and the newest checkpoint into Results.  Before all that it
- * reads the slow facts its start left to it (run_late.h).  Its tracker state survives in <state dir>/progress.json,
- * so a resumed or requeued job continues the same series.
+ * reads the slow facts its start left to it (run_late.h).  Its tracker
+ * state survives in <state dir>/progress.json, so a resumed or requeued
+ * job continues the same series.
  */
 #ifndef EXL_RUN_MONITOR_H
 #define EXL_RUN_MONITOR_H
