@@ -55,7 +55,7 @@ if any(figs[i].get('plugin.floor_vs_none') for i in range(len(recs))):
     row('`srun` with the floor (`--floor-log`, bench/floor_log.c) / from a git repository with `--exp-log`', [], lambda i: '%s / %s' % (v(i, 'plugin.floor_vs_none', suf='x'), v(i, 'plugin.git_vs_none', suf='x')), '')
 n = ['start.slow_facts_vs_plain']
 if any(figs[i].get(n[0]) for i in range(len(recs))):
-    row('a batch job\'s start from a 20,000-file git repository with changes and a hashed 256 MiB dataset vs from a plain directory (plain / repository ms)', n,
+    row('a batch job\'s start from a 10,000-file git repository with changes and a hashed 256 MiB dataset vs from a plain directory (plain / repository ms)', n,
         lambda i: '%s (%s / %s)' % (v(i, n[0], suf='x'), v(i, 'start.plain_ms', '%.1f'), v(i, 'start.slow_facts_ms', '%.1f')) if figs[i].get(n[0]) else '-', '≤ 1.25x')
 for a in ('100', '500', '1000'):
     n = ['array.%s.exp_log_vs_none' % a]
